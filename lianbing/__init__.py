@@ -1,0 +1,22 @@
+"""Lianbing (练兵): the host application."""
+from __future__ import annotations
+
+from flask import Flask
+
+from lianbing.config import Config, TestingConfig  # noqa: F401  (re-exported for callers)
+from lianbing.setup import (register_blueprints, register_commands, register_errorhandlers,
+                            register_extensions, register_template_helpers)
+from lianbing.parts import register_parts
+
+
+def create_app(config: Config | None = None, *, parts=None) -> Flask:
+    """Build the application: a table of contents."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object((config or Config()).init())
+    register_extensions(app)
+    register_blueprints(app)
+    register_parts(app, parts)
+    register_commands(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app

@@ -1,0 +1,89 @@
+"""Roster import from Excel: whole file or nothing, with a reason for each bad row."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lianbing.accounts import services
+from lianbing.parts import ROLE_LABELS
+
+COLUMNS = ["姓名", "用户名", "所属单位", "角色", "执法证号", "手机"]
+REQUIRED = ["姓名", "用户名", "所属单位", "角色"]
+ROLE_BY_LABEL = {label: key for key, label in ROLE_LABELS.items()}
+ROLE_BY_LABEL.update({"执法人员": "officer", "培训员": "trainer", "法制人员": "trainer",
+                      "县级管理员": "bureau_admin", "市局管理员": "city_admin"})
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (Excel row number, reason)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_rows(data: bytes) -> pd.DataFrame:
+    """Read the first sheet as text; raises services.AccountError when unreadable."""
+    try:
+        frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for a bad file
+        raise services.AccountError(f"无法读取 Excel 文件：{exc.__class__.__name__}。请使用 .xlsx 模板。") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise services.AccountError(f"缺少列：{'、'.join(missing)}。请下载模板对照。")
+    return frame.fillna("")
+
+
+def _cell(row, name: str) -> str:
+    value = row.get(name, "")
+    return str(value).strip().removesuffix(".0") if value is not None else ""
+
+
+def row_to_data(row, password: str) -> tuple[services.UserData | None, list[str]]:
+    """One spreadsheet row as UserData, or the reasons it cannot be."""
+    reasons = []
+    bureau = services.find_bureau(_cell(row, "所属单位"))
+    if bureau is None:
+        reasons.append(f"找不到单位“{_cell(row, '所属单位')}”")
+    role_text = _cell(row, "角色")
+    role = ROLE_BY_LABEL.get(role_text, role_text if role_text in ROLE_LABELS else None)
+    if role is None:
+        reasons.append(f"角色“{role_text}”无效（可填：{'、'.join(ROLE_LABELS.values())}）")
+    if reasons:
+        return None, reasons
+    return services.UserData(username=_cell(row, "用户名"), display_name=_cell(row, "姓名"),
+                             role=role, bureau_id=bureau.id, cert_no=_cell(row, "执法证号") or None,
+                             phone=_cell(row, "手机") or None, password=password), []
+
+
+def import_roster(data: bytes, password: str, *, allowed_bureau_id: int | None,
+                  actor_id: int | None) -> ImportReport:
+    """Validate every row, then create all users or none. Row numbers are Excel's."""
+    report = ImportReport()
+    frame = read_rows(data)
+    if frame.empty:
+        raise services.AccountError("文件中没有数据行。")
+    rows, seen = [], {}
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        item, reasons = row_to_data(row, password)
+        if item:
+            reasons = services.validate_user_data(item)
+            if allowed_bureau_id is not None and item.bureau_id != allowed_bureau_id:
+                reasons.append("只能导入本单位人员")
+            for key in ("username", "cert_no"):
+                value = getattr(item, key)
+                if value and (key, value) in seen:
+                    reasons.append(f"与第 {seen[(key, value)]} 行重复（{value}）")
+                seen[(key, value)] = line
+        report.errors.extend((line, r) for r in reasons)
+        rows.append(item)
+    if report.ok:
+        for item in rows:
+            report.created.append(services.create_user(item, actor_id=actor_id).username)
+    return report

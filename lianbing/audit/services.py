@@ -1,0 +1,60 @@
+"""Writing and reading the audit log."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from lianbing.audit.models import AuditLog
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import db
+
+
+def write(action: str, target_type: str, target_id: Any, *, actor_id: int | None = None,
+          bureau_id: int | None = None, old: dict | None = None, new: dict | None = None,
+          reason: str = "") -> AuditLog:
+    """Add one audit row to the session (flushed, not committed)."""
+    row = AuditLog(action=action, target_type=target_type, target_id=str(target_id),
+                   actor_id=actor_id, bureau_id=bureau_id, old=old, new=new,
+                   reason=reason or "", at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    target_type: str = ""
+    target_id: str = ""
+    actor_id: int | None = None
+    bureau_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def query(f: AuditFilter) -> Select:
+    """A select over the audit log, newest first, narrowed by the filter."""
+    stmt = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    if f.action:
+        stmt = stmt.where(AuditLog.action.startswith(f.action))
+    if f.target_type:
+        stmt = stmt.where(AuditLog.target_type == f.target_type)
+    if f.target_id:
+        stmt = stmt.where(AuditLog.target_id == f.target_id)
+    if f.actor_id:
+        stmt = stmt.where(AuditLog.actor_id == f.actor_id)
+    if f.bureau_id:
+        stmt = stmt.where(AuditLog.bureau_id == f.bureau_id)
+    if f.since:
+        stmt = stmt.where(AuditLog.at >= f.since)
+    if f.until:
+        stmt = stmt.where(AuditLog.at < f.until)
+    return stmt
+
+
+def actions() -> list[str]:
+    """Distinct actions present, for the filter menu."""
+    return list(db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))

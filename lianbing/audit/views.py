@@ -1,0 +1,34 @@
+"""The audit log page for city admins."""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import Blueprint, render_template, request
+
+from lianbing.accounts import services as accounts
+from lianbing.audit import services
+from lianbing.audit.forms import AuditFilterForm
+from lianbing.auth import CITY_ADMIN, require_role
+from lianbing.dbtypes import local_to_utc
+from lianbing.extensions import db
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+def _filter(form: AuditFilterForm) -> services.AuditFilter:
+    day = lambda d, end=False: local_to_utc(datetime.combine(d, time.max if end else time.min)) if d else None  # noqa: E731
+    return services.AuditFilter(action=form.action.data or "", target_type=form.target_type.data or "",
+                                target_id=form.target_id.data or "", bureau_id=form.bureau.data or None,
+                                since=day(form.since.data), until=day(form.until.data, True))
+
+
+@bp.route("/")
+@require_role(CITY_ADMIN)
+def index():
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", "全部操作")] + [(a, a) for a in services.actions()]
+    form.bureau.choices = [(0, "全部单位")] + [(b.id, b.short_name) for b in accounts.all_bureaus()]
+    form.validate()
+    page = db.paginate(services.query(_filter(form)), page=request.args.get("page", 1, type=int),
+                       per_page=50, error_out=False)
+    return render_template("audit/index.html", form=form, page=page)

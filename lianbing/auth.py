@@ -1,0 +1,72 @@
+"""Roles, the require_role() decorator and bureau scoping helpers."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select
+
+from lianbing.parts import ROLES
+
+OFFICER, TRAINER, BUREAU_ADMIN, CITY_ADMIN = ROLES
+ADMINS = (BUREAU_ADMIN, CITY_ADMIN)
+STAFF = (TRAINER, BUREAU_ADMIN, CITY_ADMIN)
+
+
+def require_role(*roles: str) -> Callable:
+    """Let only logged-in users with one of ``roles`` through; others get 403."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles: {unknown}")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = frozenset(roles)
+        return wrapped
+
+    return decorator
+
+
+def any_user(view: Callable) -> Callable:
+    """Any logged-in user, whatever the role (stated explicitly on the view)."""
+    wrapped = require_role(*ROLES)(view)
+    return wrapped
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to anonymous visitors, on purpose."""
+    view.required_roles = frozenset({"anonymous", *ROLES})
+    return view
+
+
+def sees_all_bureaus(user) -> bool:
+    """City admins see every bureau; everyone else is scoped."""
+    return user.role == CITY_ADMIN
+
+
+def can_manage_bureau(user, bureau_id: int) -> bool:
+    """May this user manage the people and data of this bureau?"""
+    if user.role == CITY_ADMIN:
+        return True
+    return user.role == BUREAU_ADMIN and user.bureau_id == bureau_id
+
+
+def require_bureau(user, bureau_id: int) -> None:
+    """Abort 403 unless the user may manage the bureau."""
+    if not can_manage_bureau(user, bureau_id):
+        abort(403)
+
+
+def scope_to_bureau(stmt: Select, user, bureau_column) -> Select:
+    """Narrow a select to the user's bureau unless the user sees all bureaus."""
+    if sees_all_bureaus(user):
+        return stmt
+    return stmt.where(bureau_column == user.bureau_id)

@@ -1,0 +1,137 @@
+"""Campaigns: the calendar, the active campaign and activity weights."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, update
+
+from lianbing.audit import services as audit
+from lianbing.campaign.models import ActivityWeight, Campaign, Stage
+from lianbing.extensions import db
+from lianbing.parts import registry
+
+
+class CampaignError(ValueError):
+    """A campaign change that cannot be made; the message is for people."""
+
+
+@dataclass(frozen=True)
+class StageData:
+    name: str
+    start: date
+    end: date
+    children: tuple["StageData", ...] = ()
+
+
+def default_stages(year: int) -> list[StageData]:
+    """The stages of the 2017 plan, moved to the given year."""
+    d = lambda m, day: date(year, m, day)  # noqa: E731
+    return [
+        StageData("动员部署", d(6, 1), d(6, 14)),
+        StageData("活动实施", d(6, 15), d(9, 30), (
+            StageData("自查", d(6, 15), d(7, 15)),
+            StageData("交叉检查", d(7, 16), d(8, 15)),
+            StageData("后督察", d(8, 16), d(9, 30)),
+        )),
+        StageData("总结表扬", d(10, 1), d(10, 31)),
+    ]
+
+
+def active_campaign() -> Campaign | None:
+    return db.session.scalar(select(Campaign).where(Campaign.is_active.is_(True)))
+
+
+def all_campaigns() -> list[Campaign]:
+    return list(db.session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())))
+
+
+def create_campaign(name: str, year: int, start: date, end: date, *, stages: list[StageData] | None = None,
+                    activate: bool = False, actor_id: int | None = None) -> Campaign:
+    """Create a campaign with its stages (the 2017 plan by default)."""
+    if end < start:
+        raise CampaignError("结束日期不能早于开始日期。")
+    if db.session.scalar(select(Campaign.id).where(Campaign.name == name)):
+        raise CampaignError(f"活动“{name}”已存在。")
+    campaign = Campaign(name=name, year=year, start_date=start, end_date=end)
+    db.session.add(campaign)
+    db.session.flush()
+    for pos, stage in enumerate(stages if stages is not None else default_stages(year)):
+        _add_stage(campaign.id, stage, pos, None)
+    audit.write("campaign.create", "campaign", campaign.id, actor_id=actor_id, new={"name": name})
+    if activate:
+        activate_campaign(campaign, actor_id=actor_id)
+    return campaign
+
+
+def _add_stage(campaign_id: int, data: StageData, position: int, parent_id: int | None) -> None:
+    stage = Stage(campaign_id=campaign_id, name=data.name, start_date=data.start,
+                  end_date=data.end, position=position, parent_id=parent_id)
+    db.session.add(stage)
+    db.session.flush()
+    for pos, child in enumerate(data.children):
+        _add_stage(campaign_id, child, pos, stage.id)
+
+
+def activate_campaign(campaign: Campaign, *, actor_id: int | None = None) -> None:
+    """Make this the one active campaign."""
+    db.session.execute(update(Campaign).where(Campaign.id != campaign.id).values(is_active=False))
+    db.session.flush()
+    campaign.is_active = True
+    db.session.flush()
+    audit.write("campaign.activate", "campaign", campaign.id, actor_id=actor_id)
+
+
+def update_campaign(campaign: Campaign, *, name: str, start: date, end: date, quota: int,
+                    actor_id: int | None = None) -> None:
+    if end < start:
+        raise CampaignError("结束日期不能早于开始日期。")
+    if quota < 0 or quota > 50:
+        raise CampaignError("推荐名额须在 0 到 50 之间。")
+    old = {"name": campaign.name, "start": str(campaign.start_date), "end": str(campaign.end_date),
+           "quota": campaign.nomination_quota}
+    campaign.name, campaign.start_date, campaign.end_date = name, start, end
+    campaign.nomination_quota = quota
+    db.session.flush()
+    audit.write("campaign.update", "campaign", campaign.id, actor_id=actor_id, old=old,
+                new={"name": name, "start": str(start), "end": str(end), "quota": quota})
+
+
+def weights(campaign: Campaign) -> dict[str, float]:
+    """The weight of every registered activity kind: the campaign's, else the default."""
+    stored = {w.kind: w.weight for w in campaign.weights}
+    return {key: stored.get(key, kind.default_weight) for key, kind in registry().kinds.items()}
+
+
+def set_weights(campaign: Campaign, new: dict[str, float], *, actor_id: int | None = None) -> None:
+    """Store the weights of registered kinds; refuses unknown kinds and negatives."""
+    kinds = registry().kinds
+    for key, value in new.items():
+        if key not in kinds:
+            raise CampaignError(f"未知的活动类型：{key}")
+        if value is None or value < 0 or value > 1000:
+            raise CampaignError(f"“{kinds[key].label}”的权重须在 0 到 1000 之间。")
+    old = weights(campaign)
+    stored = {w.kind: w for w in campaign.weights}
+    for key, value in new.items():
+        if key in stored:
+            stored[key].weight = float(value)
+        else:
+            campaign.weights.append(ActivityWeight(kind=key, weight=float(value)))
+    db.session.flush()
+    audit.write("campaign.weights", "campaign", campaign.id, actor_id=actor_id, old=old,
+                new=weights(campaign))
+
+
+def top_stages(campaign: Campaign) -> list[Stage]:
+    return [s for s in campaign.stages if s.parent_id is None]
+
+
+def substages(campaign: Campaign, stage: Stage) -> list[Stage]:
+    return sorted((s for s in campaign.stages if s.parent_id == stage.id), key=lambda s: s.position)
+
+
+def current_stage(campaign: Campaign, today: date) -> Stage | None:
+    """The innermost stage containing today."""
+    matches = [s for s in campaign.stages if s.start_date <= today <= s.end_date]
+    return max(matches, key=lambda s: s.parent_id is not None, default=None)

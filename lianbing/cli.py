@@ -1,0 +1,53 @@
+"""Host commands: ``flask demo`` and ``flask create-admin``."""
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import select
+
+from lianbing.accounts import demo as accounts_demo
+from lianbing.accounts import services as accounts
+from lianbing.accounts.models import User
+from lianbing.campaign import demo as campaign_demo
+from lianbing.extensions import db
+from lianbing.parts import registry
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="只在数据库中还没有任何用户时加载")
+def demo_command(if_empty: bool) -> None:
+    """Load demo data (idempotent): bureaus, people, the 2017 campaign, each part's demo."""
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("数据库已有数据，跳过演示数据。演示账号密码：" + accounts_demo.DEMO_PASSWORD)
+        return
+    accounts_demo.load()
+    campaign = campaign_demo.load()
+    db.session.commit()
+    for part in registry().parts.values():
+        if part.demo:
+            part.demo(campaign.id)
+            db.session.commit()
+            click.echo(f"已加载演示数据：{part.title}")
+    click.echo(f"演示数据就绪。所有演示账号的密码：{accounts_demo.DEMO_PASSWORD}")
+    click.echo("  市局管理员 city_admin · 培训员 trainer · 县级管理员 admin_441402 … · 执法人员 officer_441402_1 …")
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--bureau-code", required=True, help="统计用区划代码，如 441400")
+def create_admin_command(username: str, password: str, bureau_code: str) -> None:
+    """Create a city admin for a production install."""
+    bureau = accounts.find_bureau(bureau_code)
+    if bureau is None:
+        click.echo(f"错误：找不到单位 {bureau_code}", err=True)
+        sys.exit(1)
+    try:
+        accounts.create_user(accounts.UserData(username, username, "city_admin", bureau.id,
+                                               password=password))
+    except accounts.AccountError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"已创建市局管理员 {username}")

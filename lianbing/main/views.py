@@ -1,0 +1,54 @@
+"""Home dashboards and the health check."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from lianbing.accounts import services as accounts
+from lianbing.auth import any_user, public
+from lianbing.campaign import services as campaigns
+from lianbing.dbtypes import to_local, utcnow
+from lianbing.extensions import db
+from lianbing.parts import registry
+from lianbing.scoring import services as scoring
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/home")
+@any_user
+def home():
+    campaign = campaigns.active_campaign()
+    today = to_local(utcnow()).date()
+    cards = [card for part in registry().parts.values() if part.dashboard
+             for card in part.dashboard(current_user)]
+    return render_template(
+        "main/home.html", campaign=campaign, today=today, cards=cards,
+        stage=campaigns.current_stage(campaign, today) if campaign else None,
+        bureau_chart=_bureau_chart(),
+        entries=scoring.entries_for(current_user.id, campaign.id if campaign else None)[:5])
+
+
+def _bureau_chart() -> list[tuple[str, int]]:
+    counts = accounts.user_counts_by_bureau()
+    return [(b.short_name, counts.get(b.id, 0)) for b in accounts.all_bureaus()]
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver error means the database is unreachable
+        db.session.rollback()
+        return {"status": "error", "database": f"unreachable: {exc.__class__.__name__}"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,129 @@
+"""The Part contract: how a training activity plugs into the host.
+
+Each part's ``__init__.py`` exposes ``part = Part(...)``. ``register_parts(app)``
+imports the names in ``app.config["PARTS"]`` (an explicit list), checks that names
+and activity kinds are unique, registers blueprints and CLI groups and collects
+navigation. The result is kept in ``app.extensions["lianbing"]`` as a ``Registry``.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from flask import Blueprint, Flask, current_app
+
+ROLES = ("officer", "trainer", "bureau_admin", "city_admin")
+ROLE_LABELS = {
+    "officer": "执法人员",
+    "trainer": "培训/法制人员",
+    "bureau_admin": "县级管理员",
+    "city_admin": "市局管理员",
+}
+
+
+@dataclass(frozen=True)
+class ActivityKind:
+    """A kind of result a part reports to the score ledger."""
+
+    key: str
+    label: str
+    default_weight: float
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A navigation link shown to the given roles."""
+
+    label: str
+    endpoint: str
+    roles: frozenset[str] = frozenset(ROLES)
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a part declares to the host."""
+
+    name: str
+    title: str
+    blueprint: Blueprint
+    nav: tuple[NavEntry, ...] = ()
+    activity_kinds: tuple[ActivityKind, ...] = ()
+    #: callable(campaign_id) loading the part's demo content through its services
+    demo: Callable[[int], None] | None = None
+    #: callable(app) run once at registration: signal subscriptions, template filters
+    register: Callable[[Flask], None] | None = None
+    #: callable(user) -> list of dicts {"title", "url", "detail"} for the home dashboard
+    dashboard: Callable[[object], list[dict]] | None = None
+
+
+class PartError(RuntimeError):
+    """A part declaration that cannot be registered."""
+
+
+@dataclass
+class Registry:
+    """The parts and activity kinds known to one application."""
+
+    parts: dict[str, Part] = field(default_factory=dict)
+    kinds: dict[str, ActivityKind] = field(default_factory=dict)
+    kind_owner: dict[str, str] = field(default_factory=dict)
+
+    def add(self, part: Part) -> None:
+        """Add one part, refusing duplicate names and activity kinds."""
+        if part.name in self.parts:
+            raise PartError(f"duplicate part name: {part.name}")
+        for kind in part.activity_kinds:
+            self.add_kind(kind, part.name)
+        self.parts[part.name] = part
+
+    def add_kind(self, kind: ActivityKind, owner: str) -> None:
+        """Add one activity kind owned by a part or by the host."""
+        if kind.key in self.kinds:
+            raise PartError(f"duplicate activity kind: {kind.key} ({owner}, {self.kind_owner[kind.key]})")
+        self.kinds[kind.key] = kind
+        self.kind_owner[kind.key] = owner
+
+    def nav_for(self, role: str | None) -> list[tuple[str, list[NavEntry]]]:
+        """Navigation groups (part title, entries) visible to a role."""
+        groups = []
+        for part in self.parts.values():
+            entries = [e for e in part.nav if role in e.roles]
+            if entries:
+                groups.append((part.title, entries))
+        return groups
+
+
+HOST_KINDS = (ActivityKind("award", "实战练兵加分", 10.0),)
+
+
+def load_part(name: str) -> Part:
+    """Import a part package by name and return its ``part`` object."""
+    module = importlib.import_module(name)
+    part = getattr(module, "part", None)
+    if not isinstance(part, Part):
+        raise PartError(f"module {name!r} has no `part = Part(...)`")
+    if part.name != name:
+        raise PartError(f"part in module {name!r} calls itself {part.name!r}")
+    return part
+
+
+def register_parts(app: Flask, parts: Iterable[Part] | None = None) -> Registry:
+    """Register the parts listed in PARTS (or the given ones) on the app."""
+    registry = Registry()
+    for kind in HOST_KINDS:
+        registry.add_kind(kind, "lianbing")
+    chosen = list(parts) if parts is not None else [load_part(n) for n in app.config["PARTS"]]
+    for part in chosen:
+        registry.add(part)
+    for part in chosen:
+        app.register_blueprint(part.blueprint, url_prefix=f"/{part.name}")
+        if part.register:
+            part.register(app)
+    app.extensions["lianbing"] = registry
+    return registry
+
+
+def registry() -> Registry:
+    """The registry of the current application."""
+    return current_app.extensions["lianbing"]

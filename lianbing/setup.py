@@ -1,0 +1,94 @@
+"""The helpers create_app() calls, one concern each."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from lianbing import cli, models  # noqa: F401  (models: the full metadata)
+from lianbing.accounts.views import bp as accounts_bp
+from lianbing.audit.views import bp as audit_bp
+from lianbing.campaign.views import bp as campaign_bp
+from lianbing.main.views import bp as main_bp
+from lianbing.scoring.views import bp as scoring_bp
+from lianbing.dbtypes import to_local
+from lianbing.extensions import bootstrap, cache, csrf, db, login_manager, migrate
+from lianbing.markup import render_markdown
+from lianbing.parts import ROLE_LABELS, registry
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions created in extensions.py."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    cache.init_app(app, config=_cache_config(app))
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+
+
+def _cache_config(app: Flask) -> dict:
+    """Redis when REDIS_URL is set (shared by every worker), else a per-process cache."""
+    if app.config.get("REDIS_URL"):
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"],
+                "CACHE_KEY_PREFIX": "lianbing:"}
+    return {"CACHE_TYPE": "SimpleCache"}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL journal and enforced foreign keys on SQLite."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    """The host's own blueprints."""
+    for bp in (main_bp, accounts_bp, campaign_bp, scoring_bp, audit_bp):
+        app.register_blueprint(bp)
+
+
+def register_commands(app: Flask) -> None:
+    """Host CLI commands (parts bring their own groups on their blueprints)."""
+    app.cli.add_command(cli.demo_command)
+    app.cli.add_command(cli.create_admin_command)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Chinese error pages; JSON for API and XHR requests."""
+    messages = {400: "请求无效", 403: "没有权限访问此页面", 404: "页面不存在",
+                405: "不支持此操作", 413: "上传的文件太大", 500: "服务器内部错误"}
+
+    def handle(error):
+        code = getattr(error, "code", 500) or 500
+        if code == 500:
+            db.session.rollback()
+        message = messages.get(code, "请求出错")
+        detail = getattr(error, "description", "") if code == 400 else ""
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            return {"error": message, "detail": str(detail or "")}, code
+        return render_template("errors/error.html", code=code, message=message, detail=detail), code
+
+    for code in messages:
+        app.register_error_handler(code, handle)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals every template may use."""
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["localtime"] = lambda v, fmt="%Y-%m-%d %H:%M": to_local(v).strftime(fmt) if v else ""
+    app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    app.jinja_env.filters["reject_page"] = lambda args: {k: v for k, v in args.items() if k != "page"}
+
+    @app.context_processor
+    def navigation():
+        role = current_user.role if current_user.is_authenticated else None
+        return {"part_nav": registry().nav_for(role)}

@@ -1,0 +1,150 @@
+"""Shared fixtures: app, client, runner, a fresh database per test, auth and factories."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from lianbing import TestingConfig, create_app
+from lianbing.accounts import demo as accounts_demo
+from lianbing.accounts import services as accounts
+from lianbing.accounts.models import Bureau, User
+from lianbing.campaign import services as campaigns
+from lianbing.extensions import db
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PASSWORD = accounts_demo.DEMO_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(TestingConfig())
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database(app):
+    """Every test starts from empty tables (schema is created once per session)."""
+    with app.app_context():
+        yield
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo_people(app):
+    """The demo bureaus and people (password ``lianbing-demo``)."""
+    accounts_demo.load()
+    db.session.commit()
+
+
+@pytest.fixture
+def campaign(app):
+    c = campaigns.create_campaign("测试练兵活动", 2017, date(2017, 6, 1), date(2017, 10, 31), activate=True)
+    db.session.commit()
+    return c
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: make_user(role="officer", bureau_code="441402", username=None, **kw) -> User."""
+    counter = {"n": 0}
+
+    def make(role="officer", bureau_code="441402", username=None, **kw) -> User:
+        bureau = _bureau(bureau_code)
+        counter["n"] += 1
+        name = username or f"{role}_{bureau_code}_{counter['n']}"
+        user = accounts.create_user(accounts.UserData(
+            username=name, display_name=kw.pop("display_name", f"测试{counter['n']}"), role=role,
+            bureau_id=bureau.id, password=kw.pop("password", PASSWORD), **kw))
+        db.session.commit()
+        return user
+
+    return make
+
+
+def _bureau(code: str) -> Bureau:
+    bureau = db.session.scalar(select(Bureau).where(Bureau.code == code))
+    if bureau is None:
+        city = accounts.ensure_bureau(*accounts_demo.CITY, "city", None)
+        for name, short, ccode in accounts_demo.COUNTIES:
+            accounts.ensure_bureau(name, short, ccode, "county", city.id)
+        bureau = db.session.scalar(select(Bureau).where(Bureau.code == code))
+    return bureau
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str, password: str = PASSWORD):
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+# --- browser tests ---------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free loopback port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright; skipped where Chromium is missing."""
+    if not CHROMIUM:
+        pytest.skip("no Chromium found (apt-get install chromium); browser tests need it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def browser_login(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form."""
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/home")

@@ -1,0 +1,12 @@
+"""Routes of the training part."""
+from flask import Blueprint, render_template
+
+from lianbing.auth import any_user
+
+bp = Blueprint("training", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@any_user
+def index():
+    return render_template("training/index.html")
