@@ -1,0 +1,1 @@
+"""Benchmarks: each module prints lines `bench <part>.<figure>: <v> <unit>; baseline <v> <unit>; ratio <r>`."""
