@@ -148,3 +148,9 @@ def browser_login(page, base_url: str, username: str, password: str = PASSWORD) 
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/home")
+
+
+@pytest.fixture
+def login_page():
+    """The browser_login function as a fixture: login_page(page, base_url, username)."""
+    return browser_login
