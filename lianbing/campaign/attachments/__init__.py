@@ -1,0 +1,1 @@
+"""Files attached to campaign paperwork (bulletins, summaries, drill reports, articles)."""

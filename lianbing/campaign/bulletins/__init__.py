@@ -1,0 +1,1 @@
+"""Monthly campaign bulletins (简报) of the county bureaus."""

@@ -1,0 +1,166 @@
+"""Monthly bulletins: the city's board, a county's months, writing, submitting, returning, Word."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lianbing.auth import ADMINS, BUREAU_ADMIN, CITY_ADMIN, require_bureau, require_role
+from lianbing.campaign import services as campaigns
+from lianbing.campaign.attachments import services as attachments
+from lianbing.campaign.bulletins import exporters, services
+from lianbing.campaign.bulletins.forms import BulletinForm, ReturnForm, SubmitForm
+from lianbing.campaign.bulletins.models import Bulletin
+from lianbing.campaign.schedule import services as schedule
+from lianbing.campaign.viewhelpers import get_campaign, refuse, serve_file
+from lianbing.extensions import db
+from lianbing.files.models import StoredFile
+from lianbing.files.services import UploadError
+from lianbing.web import DOCX, download, flash_errors
+
+bp = Blueprint("bulletins", __name__, url_prefix="/bulletins")
+OWNER = "bulletin"
+MAX_BYTES = 10 * attachments.MB
+
+
+@bp.route("/")
+@require_role(*ADMINS)
+def index():
+    campaign = campaigns.active_campaign()
+    if campaign is None:
+        flash("当前没有进行中的练兵活动。", "warning")
+        return redirect(url_for("campaign.index"))
+    return redirect(url_for("bulletins.board", campaign_id=campaign.id))
+
+
+@bp.route("/<int:campaign_id>/board")
+@require_role(*ADMINS)
+def board(campaign_id: int):
+    campaign = get_campaign(campaign_id)
+    scope = None if current_user.role == CITY_ADMIN else [current_user.bureau_id]
+    months, rows = services.board(campaign, schedule.today_local(), scope)
+    return render_template("campaign/bulletins/board.html", campaign=campaign, months=months, rows=rows,
+                           settings=schedule.settings_for(campaign), labels=services.CELL_LABELS)
+
+
+def _period(year: int, month: int) -> date:
+    if not 1 <= month <= 12:
+        abort(404)
+    return date(year, month, 1)
+
+
+def _edit_context(campaign, bureau_id, period, form, bulletin) -> dict:
+    files = attachments.files_of(OWNER, bulletin.id) if bulletin else []
+    due = schedule.bulletin_due(schedule.settings_for(campaign), period)
+    return {"campaign": campaign, "bureau_id": bureau_id, "period": period, "form": form,
+            "bulletin": bulletin, "files": files, "due": due}
+
+
+@bp.route("/<int:campaign_id>/<int:bureau_id>/<int:year>/<int:month>", methods=["GET", "POST"])
+@require_role(BUREAU_ADMIN)
+def edit(campaign_id: int, bureau_id: int, year: int, month: int):
+    campaign, period = get_campaign(campaign_id), _period(year, month)
+    require_bureau(current_user, bureau_id)
+    bulletin = services.find(campaign.id, bureau_id, period)
+    form = BulletinForm(obj=bulletin)
+    context = _edit_context(campaign, bureau_id, period, form, bulletin)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        status = 400 if form.is_submitted() else 200
+        return render_template("campaign/bulletins/edit.html", **context), status
+    try:
+        bulletin = services.save_draft(campaign, bureau_id, period,
+                                       services.BulletinData(form.title.data, form.body.data),
+                                       author_id=current_user.id)
+        attachments.attach(OWNER, bulletin.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
+                           max_bytes=MAX_BYTES, user_id=current_user.id)
+    except services.BulletinError as exc:
+        return refuse(str(exc), exc.status, "campaign/bulletins/edit.html", **context)
+    except UploadError as exc:
+        return refuse(str(exc), attachments.error_status(exc), "campaign/bulletins/edit.html", **context)
+    db.session.commit()
+    flash("简报已保存为草稿，确认无误后请提交。", "success")
+    return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
+
+
+def _load(bulletin_id: int) -> Bulletin:
+    """The bulletin, if the current admin may see it (own bureau, or the city)."""
+    bulletin = db.session.get(Bulletin, bulletin_id) or abort(404)
+    require_bureau(current_user, bulletin.bureau_id)
+    return bulletin
+
+
+def _detail_context(bulletin: Bulletin) -> dict:
+    campaign = get_campaign(bulletin.campaign_id)
+    return {"bulletin": bulletin, "campaign": campaign, "files": attachments.files_of(OWNER, bulletin.id),
+            "due": services.due_date(bulletin, campaign), "submit_form": SubmitForm(),
+            "return_form": ReturnForm()}
+
+
+@bp.route("/b/<int:bulletin_id>")
+@require_role(*ADMINS)
+def detail(bulletin_id: int):
+    bulletin = _load(bulletin_id)
+    return render_template("campaign/bulletins/detail.html", **_detail_context(bulletin))
+
+
+@bp.route("/b/<int:bulletin_id>/submit", methods=["POST"])
+@require_role(BUREAU_ADMIN)
+def submit(bulletin_id: int):
+    bulletin = _load(bulletin_id)
+    if not SubmitForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit(bulletin, get_campaign(bulletin.campaign_id), actor_id=current_user.id)
+    except services.BulletinError as exc:
+        return refuse(str(exc), exc.status, "campaign/bulletins/detail.html", **_detail_context(bulletin))
+    db.session.commit()
+    flash("简报已逾期提交，已标记为逾期。" if bulletin.is_late else "简报已按时提交。",
+          "warning" if bulletin.is_late else "success")
+    return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
+
+
+@bp.route("/b/<int:bulletin_id>/return", methods=["POST"])
+@require_role(CITY_ADMIN)
+def return_(bulletin_id: int):
+    bulletin = _load(bulletin_id)
+    form = ReturnForm()
+    try:
+        form.validate_on_submit()
+        services.return_bulletin(bulletin, form.comment.data, actor_id=current_user.id)
+    except services.BulletinError as exc:
+        return refuse(str(exc), exc.status, "campaign/bulletins/detail.html", **_detail_context(bulletin))
+    db.session.commit()
+    flash("简报已退回，等待县区修改后重新提交。", "success")
+    return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
+
+
+def _docx_items(bulletins: list[Bulletin]) -> list:
+    return [(b, [f.filename for f in attachments.files_of(OWNER, b.id)]) for b in bulletins]
+
+
+@bp.route("/b/<int:bulletin_id>.docx")
+@require_role(*ADMINS)
+def export_one(bulletin_id: int):
+    bulletin = _load(bulletin_id)
+    data = exporters.bulletins_docx(_docx_items([bulletin]))
+    name = f"{bulletin.bureau.short_name}{bulletin.period.year}年{bulletin.period.month}月简报.docx"
+    return download(data, name, DOCX)
+
+
+@bp.route("/<int:campaign_id>/<int:year>/<int:month>.docx")
+@require_role(CITY_ADMIN)
+def export_month(campaign_id: int, year: int, month: int):
+    campaign, period = get_campaign(campaign_id), _period(year, month)
+    bulletins = sorted(services.month_bulletins(campaign, period), key=lambda b: b.bureau.code)
+    title = f"{campaign.name} {year}年{month}月简报汇编"
+    return download(exporters.bulletins_docx(_docx_items(bulletins), title), f"{title}.docx", DOCX)
+
+
+@bp.route("/files/<int:file_id>")
+@require_role(*ADMINS)
+def file(file_id: int):
+    owner_id = attachments.owner_of(OWNER, file_id) or abort(404)
+    _load(owner_id)
+    return serve_file(db.session.get(StoredFile, file_id), inline=request.args.get("inline") == "1")

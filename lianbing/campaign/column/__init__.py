@@ -1,0 +1,1 @@
+"""The campaign column (专栏): articles and disclosed penalty cases, public."""

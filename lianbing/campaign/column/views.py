@@ -1,0 +1,208 @@
+"""The column: public pages and feed, article submission and review, penalty cases."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from lianbing.auth import ADMINS, CITY_ADMIN, public, require_bureau, require_role
+from lianbing.campaign import services as campaigns
+from lianbing.campaign.attachments import services as attachments
+from lianbing.campaign.column import exporters, services
+from lianbing.campaign.column.forms import ActionForm, ArticleForm, CaseForm, RejectForm
+from lianbing.campaign.column.models import ARTICLE_STATUS, Article, PenaltyCase
+from lianbing.campaign.viewhelpers import refuse, serve_file
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import db
+from lianbing.files.models import StoredFile
+from lianbing.files.services import UploadError
+from lianbing.web import flash_errors
+
+bp = Blueprint("column", __name__, url_prefix="/column")
+OWNER = "article"
+MAX_BYTES = 5 * attachments.MB
+FEED_TITLE = "环境执法大练兵专栏"
+
+
+# --- public -------------------------------------------------------------------
+
+@bp.route("/")
+@public
+def public_index():
+    return render_template("campaign/column/public_index.html", articles=services.published_articles(),
+                           cases=services.disclosed_cases())
+
+
+@bp.route("/articles/<int:article_id>")
+@public
+def public_article(article_id: int):
+    article = services.published_article(article_id) or abort(404)
+    return render_template("campaign/column/public_article.html", article=article,
+                           images=attachments.files_of(OWNER, article.id))
+
+
+@bp.route("/cases/<int:case_id>")
+@public
+def public_case(case_id: int):
+    case = services.disclosed_case(case_id) or abort(404)
+    return render_template("campaign/column/public_case.html", case=case)
+
+
+@bp.route("/images/<int:file_id>")
+@public
+def public_image(file_id: int):
+    owner_id = attachments.owner_of(OWNER, file_id) or abort(404)
+    services.published_article(owner_id) or abort(404)
+    return serve_file(db.session.get(StoredFile, file_id), inline=True)
+
+
+@bp.route("/feed.atom")
+@public
+def feed():
+    articles = [(a, url_for("column.public_article", article_id=a.id, _external=True))
+                for a in services.published_articles(limit=50)]
+    cases = [(c, url_for("column.public_case", case_id=c.id, _external=True))
+             for c in services.disclosed_cases(limit=50)]
+    xml = exporters.atom_feed(FEED_TITLE, url_for("column.feed", _external=True),
+                              url_for("column.public_index", _external=True), articles, cases, utcnow())
+    return Response(xml, mimetype="application/atom+xml")
+
+
+# --- submission and review ------------------------------------------------------
+
+@bp.route("/manage")
+@require_role(*ADMINS)
+def manage():
+    scope = None if current_user.role == CITY_ADMIN else current_user.bureau_id
+    return render_template("campaign/column/manage.html", articles=services.articles_for(scope),
+                           labels=ARTICLE_STATUS)
+
+
+def _load(article_id: int) -> Article:
+    article = db.session.get(Article, article_id) or abort(404)
+    require_bureau(current_user, article.bureau_id)
+    return article
+
+
+def _save(article: Article | None, form: ArticleForm, template_context: dict):
+    campaign = campaigns.active_campaign()
+    if campaign is None and article is None:
+        return refuse("当前没有进行中的练兵活动，不能投稿。", 409, "campaign/column/edit.html", **template_context)
+    try:
+        article = services.save_article(article, article.campaign_id if article else campaign.id,
+                                        article.bureau_id if article else current_user.bureau_id,
+                                        services.ArticleData(form.title.data, form.body.data),
+                                        author_id=current_user.id)
+        attachments.attach(OWNER, article.id, form.images.data or [], allowed=attachments.IMAGE_TYPES,
+                           max_bytes=MAX_BYTES, user_id=current_user.id)
+    except services.ColumnError as exc:
+        return refuse(str(exc), 400, "campaign/column/edit.html", **template_context)
+    except UploadError as exc:
+        return refuse(str(exc), attachments.error_status(exc), "campaign/column/edit.html", **template_context)
+    db.session.commit()
+    flash("文章已保存。", "success")
+    return redirect(url_for("column.manage_article", article_id=article.id))
+
+
+@bp.route("/manage/new", methods=["GET", "POST"])
+@require_role(*ADMINS)
+def new_article():
+    form = ArticleForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("campaign/column/edit.html", form=form, article=None), 400 if form.is_submitted() else 200
+    return _save(None, form, {"form": form, "article": None})
+
+
+@bp.route("/manage/<int:article_id>/edit", methods=["GET", "POST"])
+@require_role(*ADMINS)
+def edit_article(article_id: int):
+    article = _load(article_id)
+    form = ArticleForm(obj=article)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        status = 400 if form.is_submitted() else 200
+        return render_template("campaign/column/edit.html", form=form, article=article), status
+    return _save(article, form, {"form": form, "article": article})
+
+
+def _article_context(article: Article) -> dict:
+    return {"article": article, "images": attachments.files_of(OWNER, article.id), "labels": ARTICLE_STATUS,
+            "action_form": ActionForm(), "reject_form": RejectForm()}
+
+
+@bp.route("/manage/<int:article_id>")
+@require_role(*ADMINS)
+def manage_article(article_id: int):
+    return render_template("campaign/column/manage_article.html", **_article_context(_load(article_id)))
+
+
+@bp.route("/manage/images/<int:file_id>")
+@require_role(*ADMINS)
+def manage_image(file_id: int):
+    owner_id = attachments.owner_of(OWNER, file_id) or abort(404)
+    _load(owner_id)
+    return serve_file(db.session.get(StoredFile, file_id), inline=True)
+
+
+def _act(article_id: int, action, message: str):
+    article = _load(article_id)
+    try:
+        action(article)
+    except services.ColumnError as exc:
+        return refuse(str(exc), 409, "campaign/column/manage_article.html", **_article_context(article))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("column.manage_article", article_id=article.id))
+
+
+@bp.route("/manage/<int:article_id>/submit", methods=["POST"])
+@require_role(*ADMINS)
+def submit_article(article_id: int):
+    return _act(article_id, lambda a: services.submit_article(a, actor_id=current_user.id), "已提交市局审核。")
+
+
+@bp.route("/manage/<int:article_id>/publish", methods=["POST"])
+@require_role(CITY_ADMIN)
+def publish_article(article_id: int):
+    return _act(article_id, lambda a: services.publish(a, actor_id=current_user.id), "文章已发布到公开专栏。")
+
+
+@bp.route("/manage/<int:article_id>/reject", methods=["POST"])
+@require_role(CITY_ADMIN)
+def reject_article(article_id: int):
+    comment = RejectForm().comment.data
+    return _act(article_id, lambda a: services.reject(a, comment, actor_id=current_user.id), "文章已退回。")
+
+
+# --- penalty cases ---------------------------------------------------------------
+
+@bp.route("/manage/cases", methods=["GET", "POST"])
+@require_role(CITY_ADMIN)
+def cases():
+    form = CaseForm()
+    context = {"form": form, "cases": services.all_cases(), "action_form": ActionForm()}
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("campaign/column/cases.html", **context), 400 if form.is_submitted() else 200
+    campaign = campaigns.active_campaign()
+    if campaign is None:
+        return refuse("当前没有进行中的练兵活动。", 409, "campaign/column/cases.html", **context)
+    data = services.CaseData(form.enterprise.data, form.violation.data, form.legal_basis.data,
+                             form.decision.data, form.decided_on.data)
+    try:
+        services.add_case(campaign.id, data, disclose=form.disclose.data, actor_id=current_user.id)
+    except services.ColumnError as exc:
+        return refuse(str(exc), 400, "campaign/column/cases.html", **context)
+    db.session.commit()
+    flash("处罚案例已保存。", "success")
+    return redirect(url_for("column.cases"))
+
+
+@bp.route("/manage/cases/<int:case_id>/<any(disclose, hide):action>", methods=["POST"])
+@require_role(CITY_ADMIN)
+def disclose_case(case_id: int, action: str):
+    case = db.session.get(PenaltyCase, case_id) or abort(404)
+    services.set_disclosed(case, action == "disclose", actor_id=current_user.id)
+    db.session.commit()
+    flash("已向社会公开。" if action == "disclose" else "已取消公开。", "success")
+    return redirect(url_for("column.cases"))

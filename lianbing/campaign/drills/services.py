@@ -1,0 +1,168 @@
+"""Drill rounds, inspection teams, drill reports and the points the city awards for them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+
+from lianbing.accounts.models import Bureau, User
+from lianbing.audit import services as audit
+from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN, OFFICER
+from lianbing.campaign.drills.models import (CROSS_INSPECTION, ROUND_KINDS, SELF_INSPECTION, DrillReport,
+                                             DrillRound, DrillTeam, DrillTeamMember)
+from lianbing.campaign.models import Campaign
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import db
+from lianbing.scoring import services as scoring
+
+AWARD_KIND = "award"
+DEFAULT_AWARD_MAX = 10.0
+
+
+class DrillError(ValueError):
+    """A drill action that cannot be carried out; the message is for people."""
+
+
+def create_round(campaign: Campaign, kind: str, name: str, start: date, end: date, *,
+                 actor_id: int | None = None) -> DrillRound:
+    """A round of drills inside the campaign's dates."""
+    name = (name or "").strip()
+    if kind not in ROUND_KINDS:
+        raise DrillError(f"未知的练兵类型：{kind}")
+    if not name:
+        raise DrillError("请填写轮次名称。")
+    if end < start:
+        raise DrillError("结束日期不能早于开始日期。")
+    if start < campaign.start_date or end > campaign.end_date:
+        raise DrillError(f"轮次日期须在活动期间（{campaign.start_date} 至 {campaign.end_date}）内。")
+    row = DrillRound(campaign_id=campaign.id, kind=kind, name=name, start_date=start, end_date=end)
+    db.session.add(row)
+    db.session.flush()
+    audit.write("drill.round_create", "drill_round", row.id, actor_id=actor_id,
+                new={"kind": kind, "name": name, "start": str(start), "end": str(end)})
+    return row
+
+
+def rounds(campaign_id: int) -> list[DrillRound]:
+    return list(db.session.scalars(select(DrillRound).where(DrillRound.campaign_id == campaign_id)
+                                   .order_by(DrillRound.start_date, DrillRound.id)))
+
+
+def _check_bureaus(round_: DrillRound, home: Bureau, target: Bureau) -> None:
+    if home.is_city or target.is_city:
+        raise DrillError("检查组的派出单位和被检查单位都须是县级单位。")
+    if round_.kind == CROSS_INSPECTION and home.id == target.id:
+        raise DrillError(f"交叉检查不能检查本单位：{home.short_name}的检查组须检查其他县区的企业。")
+    if round_.kind == SELF_INSPECTION and home.id != target.id:
+        raise DrillError("自查轮次的检查组只检查本单位的企业。")
+
+
+def create_team(round_: DrillRound, name: str, home_bureau_id: int, target_bureau_id: int,
+                member_ids: list[int], *, actor_id: int | None = None) -> DrillTeam:
+    """Form a team of officers from one county to inspect the enterprises of a county."""
+    home, target = db.session.get(Bureau, home_bureau_id), db.session.get(Bureau, target_bureau_id)
+    if home is None or target is None:
+        raise DrillError("请选择派出单位和被检查单位。")
+    if not (name or "").strip():
+        raise DrillError("请填写检查组名称。")
+    _check_bureaus(round_, home, target)
+    team = DrillTeam(round=round_, name=name.strip(), home_bureau_id=home.id, target_bureau_id=target.id)
+    db.session.add(team)
+    db.session.flush()
+    for user_id in member_ids:
+        add_member(team, user_id)
+    audit.write("drill.team_create", "drill_team", team.id, actor_id=actor_id,
+                new={"name": team.name, "home": home.code, "target": target.code, "members": member_ids})
+    return team
+
+
+def add_member(team: DrillTeam, user_id: int) -> DrillTeamMember:
+    """Put an officer of the team's county on the team; never one of the inspected county."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role != OFFICER:
+        raise DrillError("只能把执法人员编入检查组。")
+    if team.round.kind == CROSS_INSPECTION and user.bureau_id == team.target_bureau_id:
+        raise DrillError(f"{user.display_name}属于{user.bureau.short_name}，不能参加检查本单位企业的交叉检查组。")
+    if user.bureau_id != team.home_bureau_id:
+        raise DrillError(f"{user.display_name}不属于检查组的派出单位{team.home_bureau.short_name}。")
+    if any(m.user_id == user.id for m in team.members):
+        raise DrillError(f"{user.display_name}已在检查组中。")
+    member = DrillTeamMember(user_id=user.id, user=user)
+    team.members.append(member)
+    db.session.flush()
+    return member
+
+
+def visible_teams(user, campaign_id: int) -> list[DrillTeam]:
+    """Officers: their own teams; bureau admins: teams from or inspecting their bureau; city: all."""
+    stmt = (select(DrillTeam).join(DrillRound).where(DrillRound.campaign_id == campaign_id)
+            .order_by(DrillRound.start_date, DrillTeam.id))
+    if user.role == OFFICER:
+        stmt = stmt.join(DrillTeamMember).where(DrillTeamMember.user_id == user.id)
+    elif user.role == BUREAU_ADMIN:
+        stmt = stmt.where(or_(DrillTeam.home_bureau_id == user.bureau_id,
+                              DrillTeam.target_bureau_id == user.bureau_id))
+    elif user.role != CITY_ADMIN:
+        return []
+    return list(db.session.scalars(stmt))
+
+
+def can_see_team(user, team: DrillTeam) -> bool:
+    if user.role == CITY_ADMIN:
+        return True
+    if user.role == BUREAU_ADMIN:
+        return user.bureau_id in (team.home_bureau_id, team.target_bureau_id)
+    return user.role == OFFICER and is_member(user, team)
+
+
+def is_member(user, team: DrillTeam) -> bool:
+    return any(m.user_id == user.id for m in team.members)
+
+
+@dataclass(frozen=True)
+class ReportData:
+    enterprise: str
+    inspected_on: date
+    problems: str
+    records_written: int
+
+
+def file_report(team: DrillTeam, data: ReportData, *, user_id: int | None,
+                now: datetime | None = None) -> DrillReport:
+    """A team's report of one inspection, dated inside its round."""
+    enterprise = (data.enterprise or "").strip()
+    if not enterprise:
+        raise DrillError("请填写被检查企业名称。")
+    round_ = team.round
+    if not round_.start_date <= data.inspected_on <= round_.end_date:
+        raise DrillError(f"检查日期须在本轮次期间（{round_.start_date} 至 {round_.end_date}）内。")
+    if data.records_written is None or data.records_written < 0:
+        raise DrillError("制作笔录份数不能为负数。")
+    report = DrillReport(team=team, enterprise=enterprise, inspected_on=data.inspected_on,
+                         problems=data.problems or "", records_written=data.records_written,
+                         filed_by=user_id, filed_at=now or utcnow())
+    db.session.add(report)
+    db.session.flush()
+    audit.write("drill.report", "drill_report", report.id, actor_id=user_id,
+                bureau_id=team.home_bureau_id, new={"enterprise": enterprise, "date": str(data.inspected_on)})
+    return report
+
+
+def award(report: DrillReport, points: float, max_points: float = DEFAULT_AWARD_MAX, *,
+          actor_id: int | None = None, now: datetime | None = None) -> None:
+    """The city awards points for a report to every member of the team, through the ledger."""
+    if max_points is None or max_points <= 0:
+        raise DrillError("满分须大于 0。")
+    if points is None or not 0 <= points <= max_points:
+        raise DrillError(f"加分须在 0 到 {max_points:g} 之间。")
+    team = report.team
+    if not team.members:
+        raise DrillError("检查组没有成员，无法加分。")
+    title = f"{team.round.name}·{report.enterprise}"
+    for member in team.members:
+        scoring.record(member.user_id, team.round.campaign_id, AWARD_KIND, f"drill:{report.id}", points,
+                       max_points, report.filed_at, {"team_id": team.id, "report_id": report.id},
+                       title=title, actor_id=actor_id, reason="实战练兵报告加分")
+    report.award_points, report.award_max, report.awarded_at = float(points), float(max_points), now or utcnow()
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Summary reports and self-evaluation of the county bureaus."""

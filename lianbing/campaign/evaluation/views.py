@@ -1,0 +1,166 @@
+"""Summary reports and self-evaluation: the city's items and review, a county's report."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lianbing.accounts import services as accounts
+from lianbing.accounts.models import Bureau
+from lianbing.auth import ADMINS, BUREAU_ADMIN, CITY_ADMIN, require_bureau, require_role
+from lianbing.campaign import services as campaigns
+from lianbing.campaign.attachments import services as attachments
+from lianbing.campaign.evaluation import services
+from lianbing.campaign.evaluation.forms import ItemForm, ReportForm, ReviewForm, SubmitForm
+from lianbing.campaign.evaluation.models import SummaryReport
+from lianbing.campaign.schedule import services as schedule
+from lianbing.campaign.viewhelpers import get_campaign, refuse, serve_file
+from lianbing.extensions import db
+from lianbing.files.models import StoredFile
+from lianbing.files.services import UploadError
+from lianbing.web import flash_errors
+
+bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
+OWNER = "summary"
+MAX_BYTES = 10 * attachments.MB
+
+
+@bp.route("/")
+@require_role(*ADMINS)
+def index():
+    campaign = campaigns.active_campaign()
+    if campaign is None:
+        flash("当前没有进行中的练兵活动。", "warning")
+        return redirect(url_for("campaign.index"))
+    if current_user.role == BUREAU_ADMIN:
+        return redirect(url_for("evaluation.report", campaign_id=campaign.id, bureau_id=current_user.bureau_id))
+    return redirect(url_for("evaluation.overview", campaign_id=campaign.id))
+
+
+def _overview_context(campaign, form) -> dict:
+    by_bureau = {r.bureau_id: r for r in services.reports(campaign.id)}
+    return {"campaign": campaign, "items": services.items(campaign.id), "form": form,
+            "rows": [(b, by_bureau.get(b.id)) for b in accounts.county_bureaus()],
+            "settings": schedule.settings_for(campaign), "totals": services.totals,
+            "labels": services.STATUS_LABELS}
+
+
+@bp.route("/<int:campaign_id>")
+@require_role(CITY_ADMIN)
+def overview(campaign_id: int):
+    campaign = get_campaign(campaign_id)
+    return render_template("campaign/evaluation/overview.html", **_overview_context(campaign, ItemForm()))
+
+
+@bp.route("/<int:campaign_id>/items", methods=["POST"])
+@require_role(CITY_ADMIN)
+def add_item(campaign_id: int):
+    campaign = get_campaign(campaign_id)
+    form = ItemForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("campaign/evaluation/overview.html", **_overview_context(campaign, form)), 400
+    try:
+        services.add_item(campaign, form.name.data, form.max_points.data, form.description.data,
+                          actor_id=current_user.id)
+    except services.EvaluationError as exc:
+        return refuse(str(exc), exc.status, "campaign/evaluation/overview.html", **_overview_context(campaign, form))
+    db.session.commit()
+    flash("考核项目已添加。", "success")
+    return redirect(url_for("evaluation.overview", campaign_id=campaign.id))
+
+
+def _inputs(points_prefix: str, text_prefix: str, items) -> list[services.ScoreInput]:
+    """Per-item score inputs from the posted form; refuses what is not a number."""
+    result = []
+    for item in items:
+        raw = (request.form.get(f"{points_prefix}{item.id}") or "").strip()
+        try:
+            points = float(raw) if raw else None
+        except ValueError:
+            raise services.EvaluationError(f"“{item.name}”的分数“{raw}”不是数字。") from None
+        result.append(services.ScoreInput(item.id, points, request.form.get(f"{text_prefix}{item.id}", "")))
+    return result
+
+
+def _report_context(campaign, bureau, form) -> dict:
+    report = services.report_for(campaign.id, bureau.id)
+    scores = {s.item_id: s for s in report.scores} if report else {}
+    return {"campaign": campaign, "bureau": bureau, "report": report, "form": form, "scores": scores,
+            "items": services.items(campaign.id), "settings": schedule.settings_for(campaign),
+            "files": attachments.files_of(OWNER, report.id) if report else [], "submit_form": SubmitForm(),
+            "review_form": ReviewForm(), "totals": services.totals(report) if report else (0, None),
+            "labels": services.STATUS_LABELS}
+
+
+def _load(campaign_id: int, bureau_id: int):
+    campaign = get_campaign(campaign_id)
+    bureau = db.session.get(Bureau, bureau_id) or abort(404)
+    require_bureau(current_user, bureau.id)
+    return campaign, bureau
+
+
+@bp.route("/<int:campaign_id>/report/<int:bureau_id>", methods=["GET", "POST"])
+@require_role(*ADMINS)
+def report(campaign_id: int, bureau_id: int):
+    campaign, bureau = _load(campaign_id, bureau_id)
+    existing = services.report_for(campaign.id, bureau.id)
+    form = ReportForm(obj=existing)
+    context = _report_context(campaign, bureau, form)
+    if not form.validate_on_submit():
+        return render_template("campaign/evaluation/report.html", **context)
+    if current_user.role != BUREAU_ADMIN:
+        abort(403)
+    try:
+        saved = services.save_report(campaign, bureau.id, form.body.data,
+                                     _inputs("self_", "evidence_", context["items"]), actor_id=current_user.id)
+        attachments.attach(OWNER, saved.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
+                           max_bytes=MAX_BYTES, user_id=current_user.id)
+    except services.EvaluationError as exc:
+        return refuse(str(exc), exc.status, "campaign/evaluation/report.html", **context)
+    except UploadError as exc:
+        return refuse(str(exc), attachments.error_status(exc), "campaign/evaluation/report.html", **context)
+    db.session.commit()
+    flash("已保存。确认无误后请提交。", "success")
+    return redirect(url_for("evaluation.report", campaign_id=campaign.id, bureau_id=bureau.id))
+
+
+@bp.route("/<int:campaign_id>/report/<int:bureau_id>/submit", methods=["POST"])
+@require_role(BUREAU_ADMIN)
+def submit(campaign_id: int, bureau_id: int):
+    campaign, bureau = _load(campaign_id, bureau_id)
+    report = services.report_for(campaign.id, bureau.id) or abort(404)
+    try:
+        services.submit_report(report, campaign, actor_id=current_user.id)
+    except services.EvaluationError as exc:
+        return refuse(str(exc), exc.status, "campaign/evaluation/report.html",
+                      **_report_context(campaign, bureau, ReportForm(obj=report)))
+    db.session.commit()
+    flash("总结报告已逾期提交，已标记为逾期。" if report.is_late else "总结报告和自评已提交。",
+          "warning" if report.is_late else "success")
+    return redirect(url_for("evaluation.report", campaign_id=campaign.id, bureau_id=bureau.id))
+
+
+@bp.route("/<int:campaign_id>/report/<int:bureau_id>/review", methods=["POST"])
+@require_role(CITY_ADMIN)
+def review(campaign_id: int, bureau_id: int):
+    campaign, bureau = _load(campaign_id, bureau_id)
+    report = services.report_for(campaign.id, bureau.id) or abort(404)
+    form = ReviewForm()
+    try:
+        services.review(report, _inputs("city_", "comment_", services.items(campaign.id)), form.comment.data,
+                        actor_id=current_user.id)
+    except services.EvaluationError as exc:
+        return refuse(str(exc), exc.status, "campaign/evaluation/report.html",
+                      **_report_context(campaign, bureau, ReportForm(obj=report)))
+    db.session.commit()
+    flash("评分已保存。", "success")
+    return redirect(url_for("evaluation.overview", campaign_id=campaign.id))
+
+
+@bp.route("/files/<int:file_id>")
+@require_role(*ADMINS)
+def file(file_id: int):
+    owner_id = attachments.owner_of(OWNER, file_id) or abort(404)
+    report = db.session.get(SummaryReport, owner_id) or abort(404)
+    require_bureau(current_user, report.bureau_id)
+    return serve_file(db.session.get(StoredFile, file_id), inline=request.args.get("inline") == "1")

@@ -1,0 +1,1 @@
+"""The campaign calendar: deadlines, operations settings and the timeline page."""

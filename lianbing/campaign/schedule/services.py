@@ -1,0 +1,168 @@
+"""The campaign calendar: operations settings, deadlines and the timeline."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from lianbing.audit import services as audit
+from lianbing.campaign.models import Campaign
+from lianbing.campaign.schedule.models import DEADLINE_KINDS, Deadline, OpsSettings
+from lianbing.dbtypes import to_local, utcnow
+from lianbing.extensions import db
+
+
+class ScheduleError(ValueError):
+    """A calendar change that cannot be made; the message is for people."""
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """A deadline on the timeline, stored or derived from the settings."""
+
+    name: str
+    due_date: date
+    kind: str
+    id: int | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return DEADLINE_KINDS.get(self.kind, self.kind)
+
+
+def today_local() -> date:
+    """Today in Asia/Shanghai, from the server clock."""
+    return to_local(utcnow()).date()
+
+
+def local_date(value: datetime) -> date:
+    return to_local(value).date()
+
+
+def first_of_month(value: date) -> date:
+    return value.replace(day=1)
+
+
+def months_between(start: date, end: date) -> list[date]:
+    """First days of the months from start's month to end's month, inclusive."""
+    months, current = [], first_of_month(start)
+    while current <= end:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+def default_settings(campaign: Campaign) -> OpsSettings:
+    """The settings a campaign has before the city changes them (not added to the session)."""
+    return OpsSettings(campaign_id=campaign.id, bulletin_due_day=20, accept_late=True,
+                       bulletin_from=first_of_month(campaign.start_date),
+                       bulletin_to=first_of_month(campaign.end_date),
+                       summary_due=date(campaign.year, 10, 8))
+
+
+def settings_for(campaign: Campaign) -> OpsSettings:
+    """The stored settings, else the defaults."""
+    stored = db.session.scalar(select(OpsSettings).where(OpsSettings.campaign_id == campaign.id))
+    return stored or default_settings(campaign)
+
+
+@dataclass(frozen=True)
+class SettingsData:
+    bulletin_due_day: int
+    accept_late: bool
+    bulletin_from: date
+    bulletin_to: date
+    summary_due: date
+
+
+def save_settings(campaign: Campaign, data: SettingsData, *, actor_id: int | None = None) -> OpsSettings:
+    """Store the operations settings of a campaign."""
+    if not 1 <= data.bulletin_due_day <= 28:
+        raise ScheduleError("简报截止日须在每月 1 日到 28 日之间。")
+    start, end = first_of_month(data.bulletin_from), first_of_month(data.bulletin_to)
+    if end < start:
+        raise ScheduleError("简报结束月份不能早于开始月份。")
+    row = db.session.scalar(select(OpsSettings).where(OpsSettings.campaign_id == campaign.id))
+    if row is None:
+        row = OpsSettings(campaign_id=campaign.id)
+        db.session.add(row)
+    row.bulletin_due_day, row.accept_late = data.bulletin_due_day, data.accept_late
+    row.bulletin_from, row.bulletin_to, row.summary_due = start, end, data.summary_due
+    db.session.flush()
+    audit.write("campaign.ops_settings", "campaign", campaign.id, actor_id=actor_id,
+                new={"due_day": row.bulletin_due_day, "accept_late": row.accept_late,
+                     "from": str(start), "to": str(end), "summary_due": str(data.summary_due)})
+    return row
+
+
+def bulletin_months(settings: OpsSettings) -> list[date]:
+    return months_between(settings.bulletin_from, settings.bulletin_to)
+
+
+def bulletin_due(settings: OpsSettings, period: date) -> date:
+    """The due date of the bulletin about the month starting at ``period``."""
+    return period.replace(day=settings.bulletin_due_day)
+
+
+def add_deadline(campaign: Campaign, name: str, due: date, kind: str, *, actor_id: int | None = None) -> Deadline:
+    """Put a deadline on the calendar."""
+    name = (name or "").strip()
+    if not name:
+        raise ScheduleError("请填写截止事项名称。")
+    if kind not in DEADLINE_KINDS:
+        raise ScheduleError(f"未知的截止类型：{kind}")
+    row = Deadline(campaign_id=campaign.id, name=name, due_date=due, kind=kind)
+    db.session.add(row)
+    db.session.flush()
+    audit.write("campaign.deadline_add", "campaign_deadline", row.id, actor_id=actor_id,
+                new={"name": name, "due": str(due), "kind": kind})
+    return row
+
+
+def delete_deadline(row: Deadline, *, actor_id: int | None = None) -> None:
+    audit.write("campaign.deadline_delete", "campaign_deadline", row.id, actor_id=actor_id,
+                old={"name": row.name, "due": str(row.due_date), "kind": row.kind})
+    db.session.delete(row)
+    db.session.flush()
+
+
+def stored_deadlines(campaign: Campaign) -> list[Deadline]:
+    return list(db.session.scalars(select(Deadline).where(Deadline.campaign_id == campaign.id)
+                                   .order_by(Deadline.due_date, Deadline.id)))
+
+
+def all_deadlines(campaign: Campaign) -> list[DeadlineView]:
+    """Stored deadlines plus the bulletin and summary deadlines the settings imply, by date."""
+    settings = settings_for(campaign)
+    rows = [DeadlineView(d.name, d.due_date, d.kind, d.id) for d in stored_deadlines(campaign)]
+    rows += [DeadlineView(f"{m.month}月简报报送", bulletin_due(settings, m), "bulletin")
+             for m in bulletin_months(settings)]
+    rows.append(DeadlineView("总结报告和自评报送", settings.summary_due, "summary"))
+    return sorted(rows, key=lambda d: (d.due_date, d.name))
+
+
+def upcoming_deadlines(campaign: Campaign, today: date, limit: int = 3) -> list[DeadlineView]:
+    """The next deadlines from today on."""
+    return [d for d in all_deadlines(campaign) if d.due_date >= today][:limit]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of the SVG timeline: a stage bar or a deadline mark, in percent of the span."""
+
+    label: str
+    left: float
+    width: float
+    is_deadline: bool
+    is_sub: bool
+
+
+def timeline_bars(campaign: Campaign, stages: list, deadlines: list[DeadlineView]) -> list[Bar]:
+    """Stages as bars and deadlines as marks positioned on the campaign's span."""
+    span = max((campaign.end_date - campaign.start_date).days, 1)
+    pos = lambda d: max(0.0, min(100.0, (d - campaign.start_date).days / span * 100))  # noqa: E731
+    bars = [Bar(s.name, pos(s.start_date), max(pos(s.end_date) - pos(s.start_date), 0.8), False,
+                s.parent_id is not None) for s in stages]
+    bars += [Bar(d.name, pos(d.due_date), 0, True, False) for d in deadlines]
+    return bars
