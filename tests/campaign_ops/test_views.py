@@ -367,3 +367,15 @@ def test_city_discloses_a_case(client, auth, ops_demo):
     auth.login("city_admin")
     assert client.post(f"/column/manage/cases/{hidden.id}/disclose").status_code == 302
     assert client.get(f"/column/cases/{hidden.id}").status_code == 200
+
+
+def test_public_lists_are_paged(client, ops_demo, bureau):
+    for n in range(25):
+        column.publish(column.save_article(None, ops_demo.id, bureau("441402").id,
+                                           column.ArticleData(f"批量文章{n:02d}", "正文"), author_id=None))
+    db.session.commit()
+    first = client.get("/column/").get_data(as_text=True)
+    second = client.get("/column/?page=2").get_data(as_text=True)
+    assert first.count("批量文章") == 20 and second.count("批量文章") == 5
+    cases = client.get("/column/cases/").get_data(as_text=True)
+    assert "梅州市某电镀厂" in cases and "梅州市某养殖场" not in cases

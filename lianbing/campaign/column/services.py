@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from lianbing.audit import services as audit
 from lianbing.campaign.column.models import DRAFT, PUBLISHED, REJECTED, SUBMITTED, Article, PenaltyCase
@@ -82,10 +83,14 @@ def articles_for(bureau_id: int | None) -> list[Article]:
     return list(db.session.scalars(stmt))
 
 
+def published_query() -> Select:
+    """Published articles, newest first, with their bureaus."""
+    return (select(Article).where(Article.status == PUBLISHED).options(selectinload(Article.bureau))
+            .order_by(Article.published_at.desc(), Article.id.desc()))
+
+
 def published_articles(limit: int | None = None) -> list[Article]:
-    stmt = (select(Article).where(Article.status == PUBLISHED)
-            .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(published_query().limit(limit)))
 
 
 def published_article(article_id: int) -> Article | None:
@@ -135,10 +140,14 @@ def all_cases() -> list[PenaltyCase]:
     return list(db.session.scalars(select(PenaltyCase).order_by(PenaltyCase.decided_on.desc(), PenaltyCase.id)))
 
 
+def disclosed_query() -> Select:
+    """Disclosed cases, newest decision first."""
+    return (select(PenaltyCase).where(PenaltyCase.is_disclosed.is_(True))
+            .order_by(PenaltyCase.decided_on.desc(), PenaltyCase.id.desc()))
+
+
 def disclosed_cases(limit: int | None = None) -> list[PenaltyCase]:
-    stmt = (select(PenaltyCase).where(PenaltyCase.is_disclosed.is_(True))
-            .order_by(PenaltyCase.decided_on.desc(), PenaltyCase.id.desc()).limit(limit))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(disclosed_query().limit(limit)))
 
 
 def disclosed_case(case_id: int) -> PenaltyCase | None:

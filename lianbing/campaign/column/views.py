@@ -1,7 +1,7 @@
 """The column: public pages and feed, article submission and review, penalty cases."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lianbing.auth import ADMINS, CITY_ADMIN, public, require_bureau, require_role
@@ -21,6 +21,7 @@ bp = Blueprint("column", __name__, url_prefix="/column")
 OWNER = "article"
 MAX_BYTES = 5 * attachments.MB
 FEED_TITLE = "环境执法大练兵专栏"
+PER_PAGE = 20
 
 
 # --- public -------------------------------------------------------------------
@@ -28,8 +29,18 @@ FEED_TITLE = "环境执法大练兵专栏"
 @bp.route("/")
 @public
 def public_index():
-    return render_template("campaign/column/public_index.html", articles=services.published_articles(),
-                           cases=services.disclosed_cases())
+    page = db.paginate(services.published_query(), page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template("campaign/column/public_index.html", page=page, articles=page.items,
+                           cases=services.disclosed_cases(limit=PER_PAGE))
+
+
+@bp.route("/cases/")
+@public
+def public_cases():
+    page = db.paginate(services.disclosed_query(), page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template("campaign/column/public_cases.html", page=page)
 
 
 @bp.route("/articles/<int:article_id>")

@@ -111,8 +111,9 @@ def _load_team(team_id: int) -> DrillTeam:
 
 def _member_form(team: DrillTeam) -> MemberForm:
     form = MemberForm()
+    members = {m.user_id for m in team.members}
     form.user_id.choices = [(u.id, u.display_name) for u in accounts.users_of(
-        team.home_bureau_id, role=OFFICER, include_inactive=False)]
+        team.home_bureau_id, role=OFFICER, include_inactive=False) if u.id not in members]
     return form
 
 
