@@ -379,3 +379,11 @@ def test_public_lists_are_paged(client, ops_demo, bureau):
     assert first.count("批量文章") == 20 and second.count("批量文章") == 5
     cases = client.get("/column/cases/").get_data(as_text=True)
     assert "梅州市某电镀厂" in cases and "梅州市某养殖场" not in cases
+
+
+@pytest.mark.parametrize("username,text", [("admin_441422", "1</span> 份简报被市局退回"),
+                                           ("city_admin", "1</span> 篇专栏文章待审核"),
+                                           ("officer_441402_1", "1</span> 个实战练兵检查组")])
+def test_home_shows_each_roles_to_dos(client, auth, ops_demo, username, text):
+    auth.login(username)
+    assert text in client.get("/home").get_data(as_text=True)

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from lianbing.auth import CITY_ADMIN, any_user, require_role
 from lianbing.campaign import services as campaigns
+from lianbing.campaign import todo
 from lianbing.campaign.schedule import services
 from lianbing.campaign.schedule.forms import DeadlineForm, DeleteForm, SettingsForm
 from lianbing.campaign.schedule.models import Deadline
@@ -24,7 +25,7 @@ def ops_dashboard() -> dict | None:
         return None
     today = services.today_local()
     return {"campaign": campaign, "today": today, "stage": campaigns.current_stage(campaign, today),
-            "deadlines": services.upcoming_deadlines(campaign, today)}
+            "deadlines": services.upcoming_deadlines(campaign, today), "todos": todo.todos(current_user, campaign)}
 
 
 @bp.route("/")
