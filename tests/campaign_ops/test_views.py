@@ -387,3 +387,34 @@ def test_public_lists_are_paged(client, ops_demo, bureau):
 def test_home_shows_each_roles_to_dos(client, auth, ops_demo, username, text):
     auth.login(username)
     assert text in client.get("/home").get_data(as_text=True)
+
+
+def test_board_counts_on_time_bulletins_per_month(client, auth, ops_demo):
+    auth.login("city_admin")
+    page = client.get(f"/bulletins/{ops_demo.id}/board").get_data(as_text=True)
+    assert 'data-summary="2017-08">6 / 8<' in page and 'data-summary="2017-06">7 / 8<' in page
+
+
+def test_bulletin_markdown_is_sanitized(client, auth, ops_demo, bureau):
+    auth.login("admin_441481")
+    client.post(f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
+                data={"title": "八月", "body": "**要点**<script>alert(1)</script><img src=x onerror=alert(2)>"})
+    b = bulletins.find(ops_demo.id, bureau("441481").id, date(2017, 8, 1))
+    page = client.get(f"/bulletins/b/{b.id}").get_data(as_text=True)
+    assert "<strong>要点</strong>" in page and "<script>alert(1)" not in page and "onerror" not in page
+
+
+def test_attachment_removed_only_before_submission(client, auth, ops_demo, bureau):
+    auth.login("admin_441481")
+    client.post(f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
+                data={"title": "八月", "body": "x", "attachments": (io.BytesIO(b"%PDF-1.4"), "a.pdf")},
+                content_type="multipart/form-data")
+    b = bulletins.find(ops_demo.id, bureau("441481").id, date(2017, 8, 1))
+    file_id = attachments.files_of("bulletin", b.id)[0].id
+    auth.login("admin_441402")
+    assert client.post(f"/bulletins/b/{b.id}/files/{file_id}/delete").status_code == 403
+    auth.login("admin_441481")
+    assert client.post(f"/bulletins/b/{b.id}/files/{file_id}/delete").status_code == 302
+    assert attachments.files_of("bulletin", b.id) == []
+    submitted = _bulletin(ops_demo, bureau, "441481", 7)
+    assert client.post(f"/bulletins/b/{submitted.id}/files/1/delete").status_code == 409

@@ -11,7 +11,7 @@ from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.bulletins import exporters, services
 from lianbing.campaign.bulletins.forms import BulletinForm, ReturnForm, SubmitForm
-from lianbing.campaign.bulletins.models import Bulletin
+from lianbing.campaign.bulletins.models import SUBMITTED, Bulletin
 from lianbing.campaign.schedule import services as schedule
 from lianbing.campaign.viewhelpers import get_campaign, refuse, serve_file
 from lianbing.extensions import db
@@ -156,6 +156,18 @@ def export_month(campaign_id: int, year: int, month: int):
     bulletins = sorted(services.month_bulletins(campaign, period), key=lambda b: b.bureau.code)
     title = f"{campaign.name} {year}年{month}月简报汇编"
     return download(exporters.bulletins_docx(_docx_items(bulletins), title), f"{title}.docx", DOCX)
+
+
+@bp.route("/b/<int:bulletin_id>/files/<int:file_id>/delete", methods=["POST"])
+@require_role(BUREAU_ADMIN)
+def delete_file(bulletin_id: int, file_id: int):
+    bulletin = _load(bulletin_id)
+    if bulletin.status == SUBMITTED:
+        return refuse("简报已提交，不能再删除附件。", 409, "campaign/bulletins/detail.html", **_detail_context(bulletin))
+    attachments.detach(OWNER, bulletin.id, file_id)
+    db.session.commit()
+    flash("附件已删除。", "success")
+    return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
 
 
 @bp.route("/files/<int:file_id>")
