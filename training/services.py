@@ -119,9 +119,11 @@ def import_law(data: LawData, articles: list[tuple[int, str]], *, actor_id: int 
     db.session.flush()
     existing = {a.number: a for a in law.articles}
     for number, body in articles:
-        article = existing.get(number) or Article(law_id=law.id, number=number, key=article_key(law.code, number))
+        article = existing.get(number)
+        if article is None:
+            article = Article(number=number, key=article_key(law.code, number))
+            law.articles.append(article)
         article.body = body.strip()
-        db.session.add(article)
     db.session.flush()
     reindex(law)
     audit.write("training.law_import", "training_law", law.id, actor_id=actor_id,
@@ -140,7 +142,8 @@ def reindex(law: Law) -> None:
     ids = [a.id for a in law.articles]
     params = [{"id": a.id, "body": f"{a.key} {law.name} {a.body}"} for a in law.articles]
     db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE article_id IN "
-                            f"({','.join(str(int(i)) for i in ids) or 'NULL'})"))
+                            f"({','.join(str(int(i)) for i in ids) or 'NULL'}) "
+                            "OR article_id NOT IN (SELECT id FROM training_articles)"))
     if params:
         db.session.execute(text(f"INSERT INTO {FTS_TABLE}(article_id, body) VALUES (:id, :body)"), params)
 
