@@ -57,8 +57,9 @@ def module(module_id: int):
 @any_user
 def lesson(lesson_id: int):
     lesson = db.get_or_404(Lesson, lesson_id)
+    preview = current_user.role in AUTHORS and not svc.can_study(current_user, lesson.module)
     try:
-        record = svc.open_lesson(current_user, lesson)
+        record = None if preview else svc.open_lesson(current_user, lesson)
     except svc.TrainingError as err:
         abort(err.status, str(err))
     db.session.commit()
