@@ -787,9 +787,14 @@ def _add_completions_and_overdue(rows: dict, bureau_ids: set, on: date) -> None:
 
 
 def bureau_rows(actor, on: date | None = None) -> list[BureauRow]:
-    """Per bureau totals of the officer rows (the city admin sees every bureau side by side)."""
+    """Per bureau totals for the actor's scope (the city admin sees every bureau side by side)."""
+    return summarize(officer_rows(actor, None, on))
+
+
+def summarize(rows: list[OfficerRow]) -> list[BureauRow]:
+    """Per bureau totals of officer rows."""
     by_bureau: dict[int, BureauRow] = {}
-    for row in officer_rows(actor, None, on):
+    for row in rows:
         b = by_bureau.setdefault(row.user.bureau_id, BureauRow(bureau=row.user.bureau))
         b.officers += 1
         b.completed += row.completed
@@ -798,6 +803,17 @@ def bureau_rows(actor, on: date | None = None) -> list[BureauRow]:
         b.overdue += row.overdue
         b.not_started += 0 if row.started else 1
     return sorted(by_bureau.values(), key=lambda b: b.bureau.code)
+
+
+def lecture_minutes(user_id: int) -> tuple[int, int]:
+    """Sessions attended and minutes counted for one person."""
+    count, minutes = db.session.execute(select(func.count(Attendance.id), func.sum(Attendance.minutes))
+                                        .where(Attendance.user_id == user_id)).one()
+    return count, int(minutes or 0)
+
+
+def article_by_key(key: str) -> Article | None:
+    return db.session.scalar(select(Article).where(Article.key == key))
 
 
 def delete_plan(actor, plan: StudyPlan) -> None:

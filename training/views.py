@@ -40,7 +40,7 @@ def _refused(err: svc.TrainingError, template: str, **context):
 def index():
     modules = svc.visible_modules(current_user)
     return render_template("training/index.html", progress=svc.progress(current_user, modules),
-                           items=svc.due_items(current_user))
+                           items=svc.due_items(current_user), lectures=svc.lecture_minutes(current_user.id))
 
 
 @bp.route("/modules/<int:module_id>")
@@ -99,6 +99,8 @@ def check(module_id: int):
     module = db.get_or_404(Module, module_id)
     try:
         attempt = svc.start_check(current_user, module)
+    except svc.Forbidden as err:
+        abort(403, str(err))
     except svc.TrainingError as err:
         flash(str(err), "warning")
         return redirect(url_for("training.module", module_id=module.id))
@@ -263,6 +265,14 @@ def law(code: str):
     return render_template("training/law.html", law=law)
 
 
+@bp.route("/articles/<key>")
+@any_user
+def article(key: str):
+    """A stable link for an article key stored by any part, e.g. /training/articles/EPL2014:24."""
+    found = svc.article_by_key(key) or abort(404)
+    return redirect(url_for("training.law", code=found.law.code, _anchor=f"a{found.number}"))
+
+
 @bp.route("/laws/import", methods=["GET", "POST"])
 @require_role(*AUTHORS)
 def law_import():
@@ -412,8 +422,8 @@ def dashboard():
         require_bureau(current_user, bureau_id)
     if current_user.role == "bureau_admin":
         bureau_id = current_user.bureau_id
-    bureaus = svc.bureau_rows(current_user) if bureau_id is None else []
-    officers = svc.officer_rows(current_user, bureau_id) if bureau_id is not None else []
+    rows = svc.officer_rows(current_user, bureau_id)
+    bureaus, officers = svc.summarize(rows), rows if bureau_id is not None else []
     return render_template("training/dashboard.html", bureaus=bureaus, officers=officers,
                            charts=_charts(bureaus, officers),
                            bureau=db.session.get(Bureau, bureau_id) if bureau_id else None)
@@ -421,7 +431,9 @@ def dashboard():
 
 def _charts(bureaus: list, officers: list) -> dict[str, list]:
     top = sorted(officers, key=lambda r: r.hours, reverse=True)[:15]
-    return {"hours": [(b.bureau.short_name, b.hours) for b in bureaus],
+    spread = [(f"{n} 个", sum(1 for r in officers if r.completed == n))
+              for n in range(max((r.completed for r in officers), default=0) + 1)]
+    return {"hours": [(b.bureau.short_name, b.hours) for b in bureaus], "spread": spread,
             "completed": [(b.bureau.short_name, b.completed) for b in bureaus],
             "top": [(r.user.display_name, r.hours) for r in top]}
 
@@ -429,5 +441,6 @@ def _charts(bureaus: list, officers: list) -> dict[str, list]:
 @bp.route("/dashboard.xlsx")
 @require_role(*ADMINS)
 def dashboard_export():
-    data = exporters.dashboard_xlsx(svc.bureau_rows(current_user), svc.officer_rows(current_user))
+    rows = svc.officer_rows(current_user)
+    data = exporters.dashboard_xlsx(svc.summarize(rows), rows)
     return download(data, "学法用法学习情况.xlsx", XLSX)

@@ -303,3 +303,39 @@ def test_dashboard_scoping_and_export(client, auth, make_user, make_module):
     assert "梅江区" in page and "梅县区" in page and "<svg" in page
     assert b.display_name in client.get(f"/training/dashboard?bureau={b.bureau_id}").get_data(as_text=True)
     assert admin.bureau_id != b.bureau_id
+
+
+def test_article_key_links_to_the_law_page(client, auth, make_user, library):
+    login(auth, make_user)
+    r = client.get("/training/articles/EPL2014:25")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/training/laws/EPL2014#a25")
+    assert client.get("/training/articles/EPL2014:999").status_code == 404
+
+
+def test_check_of_unassigned_module_is_403(client, auth, make_user, make_module):
+    module = make_module(roles=("trainer",))
+    login(auth, make_user)
+    assert client.get(f"/training/modules/{module.id}/check").status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(CheckAttempt)) == 0
+
+
+def test_plan_delete_scoped_to_own_bureau(client, auth, make_user, make_module):
+    module = make_module()
+    city = make_user("city_admin", "441400")
+    plan = svc.create_plan(city, svc.PlanData(module.id, "officer", None, utcnow().date()))
+    db.session.commit()
+    login(auth, make_user, "bureau_admin", "441402")
+    assert client.post(f"/training/plans/{plan.id}/delete").status_code == 403
+    auth.login(city.username)
+    assert client.post(f"/training/plans/{plan.id}/delete").status_code == 302
+    assert svc.plans_visible_to(city) == []
+
+
+def test_officer_index_counts_lecture_minutes(client, auth, make_user, make_lecture, make_module):
+    make_module()
+    lecture = make_lecture(start=utcnow() + timedelta(minutes=5), minutes=60)
+    officer = login(auth, make_user)
+    svc.sign_in(officer, lecture.code)
+    db.session.commit()
+    page = client.get("/training/").get_data(as_text=True)
+    assert "参加讲座培训 1 场，计 60 分钟" in page and "开始学习" in page
