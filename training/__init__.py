@@ -11,10 +11,15 @@ ADMIN_ROLES = frozenset({"bureau_admin", "city_admin"})
 
 
 def dashboard(user) -> list[dict]:
-    """Home cards: the user's due and overdue study plan items."""
-    return [{"title": f"{'【已逾期】' if late else '【待完成】'}{plan.module.title}",
-             "url": url_for("training.module", module_id=plan.module_id),
-             "detail": f"学习任务，截止 {plan.due_on}"} for plan, late in services.due_items(user)[:6]]
+    """Home cards: the user's due and overdue study plan items; admins also get the overdue count."""
+    cards = [{"title": f"{'【已逾期】' if late else '【待完成】'}{plan.module.title}",
+              "url": url_for("training.module", module_id=plan.module_id),
+              "detail": f"学习任务，截止 {plan.due_on}"} for plan, late in services.due_items(user)[:6]]
+    if user.role in ADMIN_ROLES:
+        late = len(services.overdue_list(user))
+        cards.append({"title": "学法用法：逾期未完成", "url": url_for("training.overdue"),
+                      "detail": f"{late} 人次逾期未完成学习任务" if late else "没有逾期的学习任务"})
+    return cards
 
 
 def _skip_fts(name, type_, parent_names) -> bool:

@@ -339,3 +339,13 @@ def test_officer_index_counts_lecture_minutes(client, auth, make_user, make_lect
     db.session.commit()
     page = client.get("/training/").get_data(as_text=True)
     assert "参加讲座培训 1 场，计 60 分钟" in page and "开始学习" in page
+
+
+def test_admin_home_card_counts_overdue(client, auth, make_user, make_module):
+    module = make_module()
+    city = make_user("city_admin", "441400")
+    make_user("officer", "441402")
+    svc.create_plan(city, svc.PlanData(module.id, "officer", None, utcnow().date() - timedelta(days=3)))
+    db.session.commit()
+    auth.login(city.username)
+    assert "1 人次逾期未完成学习任务" in client.get("/home").get_data(as_text=True)
