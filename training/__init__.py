@@ -2,7 +2,7 @@
 from flask import Flask, url_for
 
 from lianbing.parts import ActivityKind, NavEntry, Part
-from training import demo, services
+from training import cli, demo, services  # noqa: F401  (cli: registers `flask training`)
 from training.models import FTS_TABLE
 from training.views import bp
 
