@@ -19,6 +19,7 @@ from lianbing.campaign.services import active_campaign
 from lianbing.dbtypes import to_local, utcnow
 from lianbing.extensions import db
 from lianbing.files import services as files
+from lianbing.parts import ROLES
 from lianbing.scoring import services as scoring
 from training.models import (FTS_TABLE, Article, Attendance, CheckAttempt, CheckQuestion, Law,
                              Lecture, Lesson, LessonAttachment, Module, ModuleCompletion,
@@ -562,9 +563,11 @@ def create_lecture(actor, data: LectureData) -> Lecture:
         raise TrainingError("未知的讲座类型。")
     if data.ends_at <= data.starts_at:
         raise TrainingError("结束时间必须晚于开始时间。")
+    if db.session.get(Bureau, data.bureau_id) is None:
+        raise TrainingError("主办单位不存在。")
     if actor.role == "bureau_admin" and data.bureau_id != actor.bureau_id:
         raise Forbidden("县级管理员只能为本单位安排讲座。")
-    if not data.audience:
+    if not data.audience or not set(data.audience) <= set(ROLES):
         raise TrainingError("请至少选择一个参加对象。")
     lecture = Lecture(title=data.title.strip(), kind=data.kind, starts_at=data.starts_at,
                       ends_at=data.ends_at, place=data.place.strip(), speaker=data.speaker.strip(),
@@ -647,6 +650,10 @@ def create_plan(actor, data: PlanData) -> StudyPlan:
         raise NotFound("学习模块不存在。")
     if not module.is_published:
         raise TrainingError("请先发布这个模块再分配。")
+    if data.bureau_id is not None and db.session.get(Bureau, data.bureau_id) is None:
+        raise TrainingError("对象单位不存在。")
+    if data.role is not None and data.role not in ROLES:
+        raise TrainingError("未知的角色。")
     if actor.role == "bureau_admin" and data.bureau_id != actor.bureau_id:
         raise Forbidden("县级管理员只能给本单位分配学习任务。")
     plan = StudyPlan(module_id=module.id, role=data.role or None, bureau_id=data.bureau_id,

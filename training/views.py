@@ -208,14 +208,14 @@ def lesson_form(module_id: int | None = None, lesson_id: int | None = None):
 def attachment_upload(lesson_id: int):
     lesson = db.get_or_404(Lesson, lesson_id)
     form = AttachmentForm()
+    context = {"form": LessonForm(obj=lesson), "module": lesson.module, "lesson": lesson, "upload": form}
     if not form.validate_on_submit():
         flash_errors(form)
-        return redirect(url_for("training.lesson_form", lesson_id=lesson.id)), 400
+        return render_template("training/lesson_form.html", **context), 400
     try:
         svc.add_attachment(lesson, form.file.data, user_id=current_user.id)
     except UploadError as err:
         flash(str(err), "danger")
-        context = {"form": LessonForm(obj=lesson), "module": lesson.module, "lesson": lesson, "upload": form}
         return render_template("training/lesson_form.html", **context), 400
     db.session.commit()
     flash("附件已上传。", "success")

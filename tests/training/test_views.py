@@ -283,7 +283,13 @@ def test_bureau_admin_plan_for_other_bureau_is_403(client, auth, make_user, make
     admin = login(auth, make_user, "bureau_admin", "441402")
     r = client.post("/training/plans", data={"module_id": module.id, "role": "officer",
                                              "bureau_id": admin.bureau_id + 1, "due_on": "2017-07-01"})
-    assert r.status_code in (400, 403)
+    assert r.status_code == 403 and "只能给本单位分配" in r.get_data(as_text=True)
+    r = client.post("/training/plans", data={"module_id": 9999, "role": "officer",
+                                             "bureau_id": admin.bureau_id, "due_on": "2017-07-01"})
+    assert r.status_code == 404 and "学习模块不存在" in r.get_data(as_text=True)
+    r = client.post("/training/plans", data={"module_id": module.id, "role": "officer",
+                                             "bureau_id": admin.bureau_id, "due_on": "七月一日"})
+    assert r.status_code == 400 and "不是有效的日期" in r.get_data(as_text=True)
     assert svc.plans_visible_to(admin) == []
 
 
@@ -349,3 +355,15 @@ def test_admin_home_card_counts_overdue(client, auth, make_user, make_module):
     db.session.commit()
     auth.login(city.username)
     assert "1 人次逾期未完成学习任务" in client.get("/home").get_data(as_text=True)
+
+
+def test_bad_numbers_get_chinese_messages(client, auth, make_user, make_module):
+    module = make_module()
+    login(auth, make_user, "trainer", "441400")
+    r = client.post(f"/training/manage/modules/{module.id}/lessons/new",
+                    data={"title": "新课", "body": "x", "minutes": "十", "position": 0})
+    assert r.status_code == 400 and "不是有效的整数" in r.get_data(as_text=True)
+    r = client.post(f"/training/manage/modules/{module.id}", data={"title": "", "pass_mark": 150,
+                                                                   "target_roles": ["officer"]})
+    assert r.status_code == 400 and "请填写标题" in r.get_data(as_text=True)
+    assert "须在 0 到 100 之间" in r.get_data(as_text=True)
