@@ -10,7 +10,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from lianbing import signals
 from lianbing.accounts.models import Bureau, User
@@ -345,11 +346,21 @@ def open_lesson(user, lesson: Lesson, now: datetime | None = None) -> StudyRecor
     require_study(user, lesson.module)
     record = record_for(user.id, lesson.id)
     if record is None:
-        record = StudyRecord(user_id=user.id, lesson_id=lesson.id, seconds=0, opened_at=now or utcnow())
-        db.session.add(record)
+        fresh = StudyRecord(user_id=user.id, lesson_id=lesson.id, seconds=0, opened_at=now or utcnow())
+        record = fresh if _insert_once(fresh) else record_for(user.id, lesson.id)
     record.last_beat_at = None  # a fresh page: time starts with its first heartbeat
     db.session.flush()
     return record
+
+
+def _insert_once(row) -> bool:
+    """Insert a row guarded by a unique constraint; False if a concurrent request won."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 def record_for(user_id: int, lesson_id: int) -> StudyRecord | None:
@@ -377,10 +388,20 @@ def heartbeat(user, record_id: int, visible: bool, now: datetime | None = None) 
     lesson = db.session.get(Lesson, record.lesson_id)
     require_study(user, lesson.module)
     credit = _credit(record, lesson, now) if visible else 0
-    record.seconds += credit
-    record.last_beat_at = now if visible else None
-    db.session.flush()
-    return credit
+    beat_at = max(now, record.last_beat_at or now) if visible else None
+    return credit if _compare_and_set(record, credit, beat_at) else 0
+
+
+def _compare_and_set(record: StudyRecord, credit: int, beat_at: datetime | None) -> bool:
+    """Apply a beat only if no other beat changed the record meanwhile (two tabs, replays)."""
+    previous = StudyRecord.last_beat_at
+    same = previous.is_(None) if record.last_beat_at is None else previous == record.last_beat_at
+    result = db.session.execute(
+        update(StudyRecord).where(StudyRecord.id == record.id, same)
+        .values(seconds=StudyRecord.seconds + credit, last_beat_at=beat_at)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(record)
+    return result.rowcount == 1
 
 
 def _credit(record: StudyRecord, lesson: Lesson, now: datetime) -> int:
@@ -425,6 +446,15 @@ def start_check(user, module: Module) -> CheckAttempt:
     return attempt
 
 
+def _claim(attempt: CheckAttempt, now: datetime) -> bool:
+    """Mark the attempt submitted unless a concurrent request already did (one UPDATE, no race)."""
+    result = db.session.execute(
+        update(CheckAttempt).where(CheckAttempt.id == attempt.id, CheckAttempt.submitted_at.is_(None))
+        .values(submitted_at=now).execution_options(synchronize_session=False))
+    db.session.refresh(attempt)
+    return result.rowcount == 1
+
+
 def grade(question: CheckQuestion, chosen: list[int]) -> int:
     """Points for one answer: all or nothing."""
     return question.points if sorted(set(chosen)) == sorted(question.answer) else 0
@@ -433,17 +463,17 @@ def grade(question: CheckQuestion, chosen: list[int]) -> int:
 def submit_check(user, attempt_id: int, responses: dict[int, list[int]],
                  now: datetime | None = None) -> CheckAttempt:
     """Mark an attempt once; a second submission is refused with nothing changed."""
-    attempt = db.session.get(CheckAttempt, attempt_id, with_for_update=True)
+    attempt = db.session.get(CheckAttempt, attempt_id)
     if attempt is None or attempt.user_id != user.id:
         raise NotFound("测验答卷不存在。")
-    if attempt.submitted_at is not None:
-        raise Conflict("这份答卷已经提交过，不能重复提交。")
     module = db.session.get(Module, attempt.module_id)
     require_study(user, module)
+    if not _claim(attempt, now or utcnow()):
+        raise Conflict("这份答卷已经提交过，不能重复提交。")
     earned = sum(grade(q, responses.get(q.id, [])) for q in module.questions)
     total = sum(q.points for q in module.questions) or 1
     attempt.responses = {str(q.id): sorted(set(responses.get(q.id, []))) for q in module.questions}
-    attempt.score, attempt.submitted_at = earned / total, now or utcnow()
+    attempt.score = earned / total
     attempt.is_passed = attempt.score * 100 >= module.pass_mark
     db.session.flush()
     if attempt.is_passed:
@@ -474,8 +504,8 @@ def maybe_complete(user, module: Module, now: datetime | None = None) -> ModuleC
         return None
     score = attempt.score if attempt else None
     done = ModuleCompletion(user_id=user.id, module_id=module.id, completed_at=now or utcnow(), score=score)
-    db.session.add(done)
-    db.session.flush()
+    if not _insert_once(done):
+        return None
     _record_module_score(user, module, done)
     return done
 
@@ -616,8 +646,8 @@ def _attend(user, lecture: Lecture, now: datetime) -> Attendance:
     start = max(now, lecture.starts_at)
     minutes = int((lecture.ends_at - start).total_seconds() // 60)
     attendance = Attendance(lecture_id=lecture.id, user_id=user.id, signed_at=now, minutes=minutes)
-    db.session.add(attendance)
-    db.session.flush()
+    if not _insert_once(attendance):
+        raise Conflict("你已经签到过了。")
     campaign = active_campaign()
     if campaign is not None:
         scoring.record(user.id, campaign.id, "lecture", f"lecture:{lecture.id}", float(minutes),

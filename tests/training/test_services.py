@@ -409,3 +409,24 @@ def test_cli_import_law_and_bad_file(runner, tmp_path):
     result = runner.invoke(args=["training", "import-law", str(bad), "--code", "WPPL2017", "--name", "水污染防治法"])
     assert result.exit_code != 0 and "重复" in result.output
     assert svc.law_by_code("WPPL2017").articles[0].body == "排放水污染物不得超过标准。"
+
+
+def test_a_beat_racing_another_tab_credits_nothing(studying):
+    from sqlalchemy import update
+    module, officer, record = studying
+    svc.heartbeat(officer, record.id, True, at(0))
+    # another request moved the clock after this session read the record
+    db.session.execute(update(StudyRecord).values(last_beat_at=at(0.25)).execution_options(synchronize_session=False))
+    assert svc.heartbeat(officer, record.id, True, at(0.5)) == 0
+    assert svc.heartbeat(officer, record.id, True, at(1)) == 45  # counted from the other tab's beat
+    assert record.seconds == 45
+
+
+def test_a_submission_racing_another_is_refused(app, make_module, make_user):
+    from sqlalchemy import update
+    module = make_module()
+    officer = make_user("officer")
+    attempt = svc.start_check(officer, module)
+    db.session.execute(update(CheckAttempt).values(submitted_at=at(1)).execution_options(synchronize_session=False))
+    with pytest.raises(svc.Conflict):
+        svc.submit_check(officer, attempt.id, right(module), at(2))
