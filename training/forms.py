@@ -86,6 +86,11 @@ class SignInForm(ChineseForm):
     submit = SubmitField("签到")
 
 
+class AttendanceForm(ChineseForm):
+    username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=50)])
+    submit = SubmitField("补录签到")
+
+
 class PlanForm(ChineseForm):
     module_id = SelectField("学习模块", coerce=int, validate_choice=False)
     role = SelectField("对象角色", choices=[("", "全部角色")] + ROLE_CHOICES, default="officer")

@@ -642,7 +642,7 @@ def sign_in(user, code: str, now: datetime | None = None) -> Attendance:
     return _attend(user, lecture, now)
 
 
-def _attend(user, lecture: Lecture, now: datetime) -> Attendance:
+def _attend(user, lecture: Lecture, now: datetime, actor_id: int | None = None) -> Attendance:
     start = max(now, lecture.starts_at)
     minutes = int((lecture.ends_at - start).total_seconds() // 60)
     attendance = Attendance(lecture_id=lecture.id, user_id=user.id, signed_at=now, minutes=minutes)
@@ -652,15 +652,32 @@ def _attend(user, lecture: Lecture, now: datetime) -> Attendance:
     if campaign is not None:
         scoring.record(user.id, campaign.id, "lecture", f"lecture:{lecture.id}", float(minutes),
                        float(lecture.minutes), now, {"lecture_id": lecture.id, "minutes": minutes},
-                       title=f"{LECTURE_KINDS[lecture.kind]}：{lecture.title}", actor_id=user.id)
+                       title=f"{LECTURE_KINDS[lecture.kind]}：{lecture.title}", actor_id=actor_id or user.id)
     return attendance
 
 
-def record_attendance(user, lecture: Lecture, signed_at: datetime) -> Attendance:
-    """Attendance entered after the fact (demo data, paper lists); same rules as a sign-in."""
+def record_attendance(user, lecture: Lecture, signed_at: datetime, actor_id: int | None = None) -> Attendance:
+    """Attendance entered after the fact (demo data, paper lists); same audience rules as a sign-in."""
     if not _open_to(user, lecture):
         raise Forbidden(f"{user.display_name} 不在这场讲座的参加范围内。")
-    return _attend(user, lecture, signed_at)
+    return _attend(user, lecture, signed_at, actor_id)
+
+
+def add_attendance(actor, lecture: Lecture, username: str) -> Attendance:
+    """An organizer records someone present from the paper list (counted from the start)."""
+    if not can_manage_lecture(actor, lecture):
+        raise Forbidden("你不能管理这场讲座。")
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None or not user.is_active:
+        raise NotFound(f"找不到用户“{username}”。")
+    if actor.role == "bureau_admin" and user.bureau_id != actor.bureau_id:
+        raise Forbidden("县级管理员只能补录本单位人员。")
+    if lecture.starts_at > utcnow():
+        raise Conflict("讲座尚未开始，不能补录签到。")
+    if db.session.scalar(select(Attendance.id).where(Attendance.lecture_id == lecture.id,
+                                                     Attendance.user_id == user.id)):
+        raise Conflict(f"{user.display_name} 已经签到过了。")
+    return record_attendance(user, lecture, lecture.starts_at, actor.id)
 
 
 # --- study plans ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from lianbing.files.services import UploadError
 from lianbing.web import XLSX, download, flash_errors
 from training import exporters, importers
 from training import services as svc
-from training.forms import (AttachmentForm, LawImportForm, LectureForm, LessonForm, ModuleForm,
+from training.forms import (AttachmentForm, AttendanceForm, LawImportForm, LectureForm, LessonForm, ModuleForm,
                             PlanForm, QuestionForm, SignInForm)
 from training.models import CheckAttempt, LessonAttachment, Lecture, Lesson, Module, StudyPlan
 
@@ -333,7 +333,25 @@ def lecture(lecture_id: int):
     lecture = db.get_or_404(Lecture, lecture_id)
     if not svc.can_manage_lecture(current_user, lecture):
         abort(403)
-    return render_template("training/lecture.html", lecture=lecture, now=svc.utcnow())
+    return render_template("training/lecture.html", lecture=lecture, now=svc.utcnow(), form=AttendanceForm())
+
+
+@bp.route("/lectures/<int:lecture_id>/attendance", methods=["POST"])
+@require_role(*STAFF)
+def attendance_add(lecture_id: int):
+    lecture = db.get_or_404(Lecture, lecture_id)
+    form = AttendanceForm()
+    context = {"lecture": lecture, "now": svc.utcnow(), "form": form}
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("training/lecture.html", **context), 400
+    try:
+        attendance = svc.add_attendance(current_user, lecture, form.username.data)
+    except svc.TrainingError as err:
+        return _refused(err, "training/lecture.html", **context)
+    db.session.commit()
+    flash(f"已补录：{attendance.user.display_name}", "success")
+    return redirect(url_for("training.lecture", lecture_id=lecture.id))
 
 
 @bp.route("/lectures/<int:lecture_id>/attendance.xlsx")

@@ -367,3 +367,20 @@ def test_bad_numbers_get_chinese_messages(client, auth, make_user, make_module):
                                                                    "target_roles": ["officer"]})
     assert r.status_code == 400 and "请填写标题" in r.get_data(as_text=True)
     assert "须在 0 到 100 之间" in r.get_data(as_text=True)
+
+
+def test_organizer_adds_attendance_from_paper_list(client, auth, make_user, make_lecture, campaign):
+    lecture = make_lecture(bureau_code="441402", start=utcnow() - timedelta(hours=3), minutes=60)
+    officer = make_user("officer", "441402")
+    stranger = make_user("officer", "441403")
+    admin = login(auth, make_user, "bureau_admin", "441402")
+    r = client.post(f"/training/lectures/{lecture.id}/attendance", data={"username": officer.username})
+    assert r.status_code == 302
+    entry = db.session.scalar(select(ScoreEntry).where(ScoreEntry.user_id == officer.id))
+    assert (entry.kind, entry.points) == ("lecture", 60.0)
+    for username, status, message in [(officer.username, 409, "已经签到"), ("nobody", 404, "找不到用户"),
+                                      (stranger.username, 403, "只能补录本单位")]:
+        r = client.post(f"/training/lectures/{lecture.id}/attendance", data={"username": username})
+        assert r.status_code == status and message in r.get_data(as_text=True), username
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
+    assert admin.role == "bureau_admin"
