@@ -1,0 +1,32 @@
+"""The demo loader: idempotent, cites only library articles, one past lecture with attendance."""
+from sqlalchemy import func, select
+
+from lianbing.extensions import db
+from lianbing.parts import registry
+from training import demo
+from training import services as svc
+from training.models import Attendance, Lecture, Module
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_loads_twice_without_duplicates(app, demo_people, campaign):
+    for _ in range(2):
+        registry().parts["training"].demo(campaign.id)
+        db.session.commit()
+    assert count(Module) == len(demo.MODULES) >= 4
+    assert count(Lecture) == 2 and count(Attendance) == 12
+    assert all(m.questions and m.is_published for m in svc.all_modules())
+    cited = {k for m in svc.all_modules() for lesson in m.lessons for k in svc.cited_keys(lesson.body)}
+    assert {"EPL2014:24", "EPL2014:25", "EPL2014:59", "EPL2014:63"} <= cited
+    assert set(svc.articles_by_keys(cited)) == cited
+    past = db.session.scalar(select(Lecture).order_by(Lecture.starts_at))
+    assert len(past.attendances) == 12 and past.ends_at < svc.utcnow()
+
+
+def test_flask_demo_command_runs(runner, demo_people):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert count(Module) == len(demo.MODULES)
