@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0040_campaign_ops'
-down_revision = '0001_host'
+down_revision = '0010_training'
 branch_labels = None
 depends_on = None
 
