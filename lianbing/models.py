@@ -6,7 +6,7 @@ from lianbing.files.models import StoredFile  # noqa: F401
 from lianbing.scoring.models import ScoreEntry  # noqa: F401
 from lianbing.campaign.attachments.models import Attachment  # noqa: F401
 from lianbing.campaign.bulletins.models import Bulletin  # noqa: F401
-from lianbing.campaign.column.models import Article, PenaltyCase  # noqa: F401
+from lianbing.campaign.column.models import ColumnArticle, PenaltyCase  # noqa: F401
 from lianbing.campaign.drills.models import DrillReport, DrillRound, DrillTeam, DrillTeamMember  # noqa: F401
 from lianbing.campaign.evaluation.models import EvaluationItem, ItemScore, SummaryReport  # noqa: F401
 from lianbing.campaign.schedule.models import Deadline, OpsSettings  # noqa: F401

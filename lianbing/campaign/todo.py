@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN, OFFICER
 from lianbing.campaign.bulletins.models import RETURNED, Bulletin
-from lianbing.campaign.column.models import SUBMITTED, Article
+from lianbing.campaign.column.models import SUBMITTED, ColumnArticle
 from lianbing.campaign.drills import services as drills
 from lianbing.campaign.models import Campaign
 from lianbing.extensions import db
@@ -31,7 +31,7 @@ def todos(user, campaign: Campaign) -> list[Todo]:
                                              Bulletin.bureau_id == user.bureau_id)
         items = [Todo("份简报被市局退回，待修改后重新提交", "bulletins.index", _count(returned))]
     elif user.role == CITY_ADMIN:
-        pending = select(Article.id).where(Article.status == SUBMITTED)
+        pending = select(ColumnArticle.id).where(ColumnArticle.status == SUBMITTED)
         items = [Todo("篇专栏文章待审核", "column.manage", _count(pending))]
     elif user.role == OFFICER:
         items = [Todo("个实战练兵检查组", "drills.index", len(drills.visible_teams(user, campaign.id)))]

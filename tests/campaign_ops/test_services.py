@@ -17,7 +17,7 @@ from lianbing.campaign.bulletins import services as bulletins
 from lianbing.campaign.bulletins.models import Bulletin
 from lianbing.campaign.column import exporters as feed
 from lianbing.campaign.column import services as column
-from lianbing.campaign.column.models import Article
+from lianbing.campaign.column.models import ColumnArticle
 from lianbing.campaign.drills import services as drills
 from lianbing.campaign.drills.models import CROSS_INSPECTION, DrillRound, DrillTeam
 from lianbing.campaign.evaluation import services as evaluation
@@ -294,10 +294,10 @@ def test_atom_feed_is_well_formed_and_escaped(demo_people, campaign, bureau):
 # --- demo ---------------------------------------------------------------------
 
 def test_demo_is_idempotent_and_shows_late_and_missing(ops_demo, bureau):
-    counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Bulletin, DrillRound, DrillTeam, Article)]
+    counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Bulletin, DrillRound, DrillTeam, ColumnArticle)]
     campaign_demo.load()
     db.session.commit()
-    assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Bulletin, DrillRound, DrillTeam, Article)] == counts
+    assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Bulletin, DrillRound, DrillTeam, ColumnArticle)] == counts
     months, rows = bulletins.board(ops_demo, date(2017, 11, 1))
     assert [m.month for m in months] == [6, 7, 8, 9]
     states = [c.state for _, cells in rows for c in cells]

@@ -12,7 +12,7 @@ from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.bulletins import services as bulletins
 from lianbing.campaign.bulletins.models import Bulletin
 from lianbing.campaign.column import services as column
-from lianbing.campaign.column.models import Article, PenaltyCase
+from lianbing.campaign.column.models import ColumnArticle, PenaltyCase
 from lianbing.campaign.evaluation import services as evaluation
 from lianbing.campaign.drills.models import DrillReport, DrillRound, DrillTeam
 from lianbing.campaign.schedule import services as schedule
@@ -42,7 +42,7 @@ def test_city_admin_pages_render(client, auth, ops_demo, bureau):
     auth.login("city_admin")
     round_id = db.session.scalar(select(DrillRound.id).where(DrillRound.kind == "cross_inspection"))
     team_id = db.session.scalar(select(DrillTeam.id).order_by(DrillTeam.id))
-    article_id = db.session.scalar(select(Article.id))
+    article_id = db.session.scalar(select(ColumnArticle.id))
     cid, bid = ops_demo.id, bureau("441402").id
     for path in (f"/calendar/{cid}", f"/calendar/{cid}/settings", f"/bulletins/{cid}/board",
                  f"/bulletins/b/{_bulletin(ops_demo, bureau).id}", f"/evaluation/{cid}",
@@ -305,9 +305,9 @@ def test_public_column_needs_no_login(client, ops_demo):
 
 
 def test_public_requests_for_unpublished_items_are_404(client, ops_demo):
-    pending = db.session.scalar(select(Article).where(Article.status == "submitted"))
+    pending = db.session.scalar(select(ColumnArticle).where(ColumnArticle.status == "submitted"))
     hidden = db.session.scalar(select(PenaltyCase).where(PenaltyCase.is_disclosed.is_(False)))
-    published = db.session.scalar(select(Article).where(Article.status == "published"))
+    published = db.session.scalar(select(ColumnArticle).where(ColumnArticle.status == "published"))
     assert client.get(f"/column/articles/{pending.id}").status_code == 404
     assert client.get(f"/column/cases/{hidden.id}").status_code == 404
     assert client.get("/column/articles/999999").status_code == 404
@@ -320,7 +320,7 @@ def test_images_of_unpublished_articles_are_404_for_the_public(client, auth, ops
                                                 "images": (io.BytesIO(b"\x89PNG demo"), "现场.png")},
                     content_type="multipart/form-data")
     assert r.status_code == 302
-    article = db.session.scalar(select(Article).where(Article.title == "图片新闻"))
+    article = db.session.scalar(select(ColumnArticle).where(ColumnArticle.title == "图片新闻"))
     image_id = attachments.files_of("article", article.id)[0].id
     auth.logout()
     assert client.get(f"/column/images/{image_id}").status_code == 404
@@ -336,7 +336,7 @@ def test_article_image_must_be_an_image(client, auth, ops_demo):
                                                 "images": (io.BytesIO(b"%PDF-1.4"), "文件.pdf")},
                     content_type="multipart/form-data")
     assert r.status_code == 400 and "不支持的文件类型 .pdf" in r.get_data(as_text=True)
-    assert db.session.scalar(select(Article).where(Article.title == "t")) is None
+    assert db.session.scalar(select(ColumnArticle).where(ColumnArticle.title == "t")) is None
 
 
 def test_feed_lists_published_items(client, ops_demo):
@@ -349,7 +349,7 @@ def test_feed_lists_published_items(client, ops_demo):
 def test_submit_review_publish_flow(client, auth, ops_demo):
     auth.login("admin_441426")
     r = client.post("/column/manage/new", data={"title": "蕉岭新闻", "body": "正文"})
-    article = db.session.scalar(select(Article).where(Article.title == "蕉岭新闻"))
+    article = db.session.scalar(select(ColumnArticle).where(ColumnArticle.title == "蕉岭新闻"))
     assert r.status_code == 302 and article.bureau.code == "441426"
     assert client.post(f"/column/manage/{article.id}/publish").status_code == 403
     assert client.post(f"/column/manage/{article.id}/submit").status_code == 302

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lianbing.accounts import services as accounts
 from lianbing.campaign.column import services
-from lianbing.campaign.column.models import Article
+from lianbing.campaign.column.models import ColumnArticle
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
@@ -32,7 +32,7 @@ CASES = [
 
 
 def load(campaign: Campaign) -> None:
-    if db.session.scalar(select(Article.id).where(Article.campaign_id == campaign.id).limit(1)):
+    if db.session.scalar(select(ColumnArticle.id).where(ColumnArticle.campaign_id == campaign.id).limit(1)):
         return
     for code, title, body, at in ARTICLES:
         article = _article(campaign, code, title, body)
@@ -45,6 +45,6 @@ def load(campaign: Campaign) -> None:
                           disclose=disclose)
 
 
-def _article(campaign: Campaign, code: str, title: str, body: str) -> Article:
+def _article(campaign: Campaign, code: str, title: str, body: str) -> ColumnArticle:
     bureau = accounts.find_bureau(code)
     return services.save_article(None, campaign.id, bureau.id, services.ArticleData(title, body), author_id=None)

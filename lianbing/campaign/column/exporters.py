@@ -6,7 +6,7 @@ from xml.etree import ElementTree as ET
 
 from markupsafe import escape
 
-from lianbing.campaign.column.models import Article, PenaltyCase
+from lianbing.campaign.column.models import ColumnArticle, PenaltyCase
 from lianbing.dbtypes import LOCAL_TZ
 from lianbing.markup import render_markdown
 
@@ -38,7 +38,7 @@ def case_time(case: PenaltyCase) -> datetime:
     return case.disclosed_at or datetime.combine(case.decided_on, time(), LOCAL_TZ)
 
 
-def atom_feed(title: str, self_url: str, home_url: str, articles: list[tuple[Article, str]],
+def atom_feed(title: str, self_url: str, home_url: str, articles: list[tuple[ColumnArticle, str]],
               cases: list[tuple[PenaltyCase, str]], now: datetime) -> bytes:
     """An Atom 1.0 document of published articles and disclosed cases (each with its public URL)."""
     ET.register_namespace("", ATOM)

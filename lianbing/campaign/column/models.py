@@ -14,7 +14,7 @@ DRAFT, SUBMITTED, PUBLISHED, REJECTED = "draft", "submitted", "published", "reje
 ARTICLE_STATUS = {DRAFT: "草稿", SUBMITTED: "待审核", PUBLISHED: "已发布", REJECTED: "退回"}
 
 
-class Article(db.Model):
+class ColumnArticle(db.Model):
     """An article a county submits (or the city writes) for the column."""
 
     __tablename__ = "campaign_articles"
@@ -38,7 +38,7 @@ class Article(db.Model):
     bureau: Mapped[Bureau] = relationship()
 
     def __repr__(self) -> str:
-        return f"<Article {self.id} {self.status}>"
+        return f"<ColumnArticle {self.id} {self.status}>"
 
 
 class PenaltyCase(db.Model):

@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from lianbing.audit import services as audit
-from lianbing.campaign.column.models import DRAFT, PUBLISHED, REJECTED, SUBMITTED, Article, PenaltyCase
+from lianbing.campaign.column.models import DRAFT, PUBLISHED, REJECTED, SUBMITTED, ColumnArticle, PenaltyCase
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 
@@ -23,8 +23,8 @@ class ArticleData:
     body: str
 
 
-def save_article(article: Article | None, campaign_id: int, bureau_id: int, data: ArticleData, *,
-                 author_id: int | None) -> Article:
+def save_article(article: ColumnArticle | None, campaign_id: int, bureau_id: int, data: ArticleData, *,
+                 author_id: int | None) -> ColumnArticle:
     """Create or edit an article while it is a draft or sent back."""
     title = (data.title or "").strip()
     if not title:
@@ -32,7 +32,7 @@ def save_article(article: Article | None, campaign_id: int, bureau_id: int, data
     if not (data.body or "").strip():
         raise ColumnError("请填写文章正文。")
     if article is None:
-        article = Article(campaign_id=campaign_id, bureau_id=bureau_id, author_id=author_id, status=DRAFT)
+        article = ColumnArticle(campaign_id=campaign_id, bureau_id=bureau_id, author_id=author_id, status=DRAFT)
         db.session.add(article)
     elif article.status not in (DRAFT, REJECTED):
         raise ColumnError("文章已提交或已发布，不能再修改。")
@@ -41,7 +41,7 @@ def save_article(article: Article | None, campaign_id: int, bureau_id: int, data
     return article
 
 
-def submit_article(article: Article, *, actor_id: int | None = None) -> Article:
+def submit_article(article: ColumnArticle, *, actor_id: int | None = None) -> ColumnArticle:
     if article.status not in (DRAFT, REJECTED):
         raise ColumnError("只有草稿或退回的文章可以提交。")
     article.status, article.submitted_at = SUBMITTED, utcnow()
@@ -50,7 +50,7 @@ def submit_article(article: Article, *, actor_id: int | None = None) -> Article:
     return article
 
 
-def publish(article: Article, *, actor_id: int | None = None, now: datetime | None = None) -> Article:
+def publish(article: ColumnArticle, *, actor_id: int | None = None, now: datetime | None = None) -> ColumnArticle:
     """The city publishes a submitted article (or its own draft)."""
     if article.status == PUBLISHED:
         raise ColumnError("文章已发布。")
@@ -61,7 +61,7 @@ def publish(article: Article, *, actor_id: int | None = None, now: datetime | No
     return article
 
 
-def reject(article: Article, comment: str, *, actor_id: int | None = None) -> Article:
+def reject(article: ColumnArticle, comment: str, *, actor_id: int | None = None) -> ColumnArticle:
     """The city sends a submitted article back, or withdraws a published one, with a reason."""
     comment = (comment or "").strip()
     if article.status not in (SUBMITTED, PUBLISHED):
@@ -75,27 +75,27 @@ def reject(article: Article, comment: str, *, actor_id: int | None = None) -> Ar
     return article
 
 
-def articles_for(bureau_id: int | None) -> list[Article]:
+def articles_for(bureau_id: int | None) -> list[ColumnArticle]:
     """Articles of one bureau (None: all), newest first."""
-    stmt = select(Article).order_by(Article.updated_at.desc(), Article.id.desc())
+    stmt = select(ColumnArticle).order_by(ColumnArticle.updated_at.desc(), ColumnArticle.id.desc())
     if bureau_id is not None:
-        stmt = stmt.where(Article.bureau_id == bureau_id)
+        stmt = stmt.where(ColumnArticle.bureau_id == bureau_id)
     return list(db.session.scalars(stmt))
 
 
 def published_query() -> Select:
     """Published articles, newest first, with their bureaus."""
-    return (select(Article).where(Article.status == PUBLISHED).options(selectinload(Article.bureau))
-            .order_by(Article.published_at.desc(), Article.id.desc()))
+    return (select(ColumnArticle).where(ColumnArticle.status == PUBLISHED).options(selectinload(ColumnArticle.bureau))
+            .order_by(ColumnArticle.published_at.desc(), ColumnArticle.id.desc()))
 
 
-def published_articles(limit: int | None = None) -> list[Article]:
+def published_articles(limit: int | None = None) -> list[ColumnArticle]:
     return list(db.session.scalars(published_query().limit(limit)))
 
 
-def published_article(article_id: int) -> Article | None:
+def published_article(article_id: int) -> ColumnArticle | None:
     """The article if the public may see it."""
-    article = db.session.get(Article, article_id)
+    article = db.session.get(ColumnArticle, article_id)
     return article if article is not None and article.status == PUBLISHED else None
 
 

@@ -9,7 +9,7 @@ from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.column import exporters, services
 from lianbing.campaign.column.forms import ActionForm, ArticleForm, CaseForm, RejectForm
-from lianbing.campaign.column.models import ARTICLE_STATUS, Article, PenaltyCase
+from lianbing.campaign.column.models import ARTICLE_STATUS, ColumnArticle, PenaltyCase
 from lianbing.campaign.viewhelpers import refuse, serve_file
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
@@ -88,13 +88,13 @@ def manage():
                            labels=ARTICLE_STATUS)
 
 
-def _load(article_id: int) -> Article:
-    article = db.session.get(Article, article_id) or abort(404)
+def _load(article_id: int) -> ColumnArticle:
+    article = db.session.get(ColumnArticle, article_id) or abort(404)
     require_bureau(current_user, article.bureau_id)
     return article
 
 
-def _save(article: Article | None, form: ArticleForm, template_context: dict):
+def _save(article: ColumnArticle | None, form: ArticleForm, template_context: dict):
     campaign = campaigns.active_campaign()
     if campaign is None and article is None:
         return refuse("当前没有进行中的练兵活动，不能投稿。", 409, "campaign/column/edit.html", **template_context)
@@ -136,7 +136,7 @@ def edit_article(article_id: int):
     return _save(article, form, {"form": form, "article": article})
 
 
-def _article_context(article: Article) -> dict:
+def _article_context(article: ColumnArticle) -> dict:
     return {"article": article, "images": attachments.files_of(OWNER, article.id), "labels": ARTICLE_STATUS,
             "action_form": ActionForm(), "reject_form": RejectForm()}
 
