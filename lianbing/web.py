@@ -32,3 +32,8 @@ def flash_errors(form) -> None:
         label = getattr(getattr(form, field, None), "label", None)
         for error in errors:
             flash(f"{label.text if label else field}：{error}", "danger")
+
+
+def form_status(form) -> int:
+    """400 when a submitted form failed validation, else 200 (a first GET)."""
+    return 400 if form.is_submitted() and form.errors else 200

@@ -39,8 +39,8 @@ def test_inactive_user_cannot_log_in(client, auth, make_user):
 
 
 def test_empty_form_shows_chinese_errors(client):
-    page = client.post("/login", data={"username": "", "password": ""}).get_data(as_text=True)
-    assert "请输入用户名" in page
+    r = client.post("/login", data={"username": "", "password": ""})
+    assert r.status_code == 400 and "请输入用户名" in r.get_data(as_text=True)
 
 
 def test_logout_ends_the_session(client, auth, make_user):
@@ -155,6 +155,6 @@ def test_change_password_refusals(client, auth, make_user, data, message):
     user = make_user("officer")
     auth.login(user.username)
     r = client.post("/account/password", data=data)
-    assert message in r.get_data(as_text=True)
+    assert r.status_code == 400 and message in r.get_data(as_text=True)
     auth.logout()
     assert auth.login(user.username).status_code == 302  # old password still works
