@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -29,6 +30,16 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
+    _chinese_form_messages()
+
+
+def _chinese_form_messages() -> None:
+    """WTForms' built-in messages ("Not a valid choice") in Chinese, from its own zh catalogue.
+
+    Flask-WTF would translate only through Flask-Babel, which we do not need otherwise, so every
+    FlaskForm (host and parts) uses WTForms' locale support directly (WTF_I18N_ENABLED = False).
+    """
+    FlaskForm.Meta.locales = ("zh",)
 
 
 def _cache_config(app: Flask) -> dict:

@@ -86,7 +86,7 @@ def test_bureau_admin_cannot_create_in_another_bureau(client, auth, demo_people)
     auth.login(f"admin_{MEIXIAN}")
     r = client.post("/roster/new", data={"username": "sneaky", "display_name": "某人", "role": "officer",
                                           "bureau_id": _bureau(XINGNING).id, "password": "long-enough-1"})
-    assert r.status_code == 400
+    assert r.status_code == 400 and "不是有效的选择" in r.get_data(as_text=True)
     assert _count(User, User.username == "sneaky") == 0
 
 
