@@ -71,6 +71,7 @@ def register_commands(app: Flask) -> None:
     """Host CLI commands (parts bring their own groups on their blueprints)."""
     app.cli.add_command(cli.demo_command)
     app.cli.add_command(cli.create_admin_command)
+    app.cli.add_command(cli.load_bureaus_command)
 
 
 def register_errorhandlers(app: Flask) -> None:

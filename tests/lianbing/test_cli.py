@@ -65,6 +65,19 @@ def test_create_admin_refusals(runner, demo_people, args, message):
     assert db.session.scalar(select(func.count()).select_from(User).where(User.username == "chief")) == 0
 
 
+def test_load_bureaus_then_create_admin_on_an_empty_database(runner):
+    """The production first install: bureaus without people, then a city admin."""
+    for _ in range(2):
+        result = runner.invoke(args=["load-bureaus"])
+        assert result.exit_code == 0 and "兴宁市（441481）" in result.output
+    counts = _counts()
+    assert counts["Bureau"] == 9 and counts["User"] == 0
+    result = runner.invoke(args=["create-admin", "chief", "--bureau-code", "441400"],
+                           input="chief-pass-1\nchief-pass-1\n")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User).where(User.username == "chief")).bureau.short_name == "梅州市"
+
+
 class UnreachableDb(TestingConfig):
     """A database that cannot be opened (a directory that does not exist)."""
 
