@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -85,6 +86,8 @@ def register_errorhandlers(app: Flask) -> None:
             db.session.rollback()
         message = messages.get(code, "请求出错")
         detail = getattr(error, "description", "") if code == 400 else ""
+        if isinstance(error, CSRFError):
+            detail = "页面已过期或缺少安全校验（CSRF 令牌），请刷新页面后重试。"
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             return {"error": message, "detail": str(detail or "")}, code
         return render_template("errors/error.html", code=code, message=message, detail=detail), code

@@ -41,7 +41,7 @@ def test_every_post_route_needs_a_token(csrf_app, demo_people, session_login, lo
         urls = [(r.endpoint, r.build(_fill(r))[1]) for r in _post_rules(csrf_app)]
     for endpoint, url in urls:
         r = client.post(url, data={"username": "city_admin", "password": "lianbing-demo"})
-        if r.status_code != 400 or "CSRF" not in r.get_data(as_text=True):
+        if r.status_code != 400 or "缺少安全校验（CSRF 令牌）" not in r.get_data(as_text=True):
             failures.append(f"{endpoint} {url}: {r.status_code}")
     assert not failures, "POST routes that accepted a request without a CSRF token:\n" + "\n".join(failures)
 
