@@ -89,7 +89,7 @@ def _user_form(user: User | None = None, *, from_request: bool = True) -> UserFo
     bureaus = services.all_bureaus() if current_user.role == CITY_ADMIN else [current_user.bureau]
     form.bureau_id.choices = [(b.id, b.name) for b in bureaus]
     if current_user.role != CITY_ADMIN:
-        form.role.choices = [c for c in form.role.choices if c[0] in ("officer", "bureau_admin")]
+        form.role.choices = [c for c in form.role.choices if c.value in ("officer", "bureau_admin")]
     return form
 
 
