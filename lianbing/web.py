@@ -14,6 +14,8 @@ def is_safe_next(target: str | None) -> bool:
     """Only same-site relative paths are followed after login."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
+    if any(ord(c) < 33 or ord(c) == 127 for c in target):  # browsers drop tabs/newlines: "/\t/evil"
+        return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
 

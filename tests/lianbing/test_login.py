@@ -123,7 +123,8 @@ def test_safe_next_is_followed(client, auth, make_user, target):
 
 
 @pytest.mark.parametrize("target", ["http://evil.example/", "https://evil.example/home", "//evil.example/x",
-                                    "/\\evil.example", "\\\\evil.example", "javascript:alert(1)", "evil"])
+                                    "/\\evil.example", "\\\\evil.example", "javascript:alert(1)", "evil",
+                                    "/\t/evil.example", "/ /evil.example", "/\x0b/evil.example"])
 def test_unsafe_next_is_refused(client, auth, make_user, target):
     user = make_user("officer")
     r = client.post("/login", query_string={"next": target},
