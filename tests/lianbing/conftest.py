@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import io
+import uuid
 
 import pandas as pd
 import pytest
 from sqlalchemy import select
+from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, UUIDConverter
 
 from lianbing import TestingConfig, create_app
 from lianbing.accounts.models import User
@@ -59,3 +61,29 @@ def login_as(client, username: str) -> None:
 @pytest.fixture
 def session_login():
     return login_as
+
+
+def _placeholder(converter):
+    """A value the converter accepts (the row it names need not exist)."""
+    if isinstance(converter, IntegerConverter):
+        return 1
+    if isinstance(converter, FloatConverter):
+        return 1.0
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)[0]
+    if isinstance(converter, UUIDConverter):
+        return uuid.UUID(int=1)
+    return "x"
+
+
+def url_values(rule, known: dict | None = None) -> tuple[dict, list[str]]:
+    """Values for a rule's URL parameters: known ids first, placeholders for the rest (listed)."""
+    known = known or {}
+    values = {name: known.get(name, _placeholder(conv)) for name, conv in rule._converters.items()}
+    return values, [name for name in rule._converters if name not in known]
+
+
+@pytest.fixture
+def rule_values():
+    """url_values(rule, known) as a fixture, for the tests that walk the url_map."""
+    return url_values

@@ -36,15 +36,9 @@ def _known_ids() -> dict[str, int]:
     return {"user_id": officer.id, "bureau_id": officer.bureau_id, "campaign_id": campaign_id}
 
 
-def _url(rule, known: dict[str, int]) -> tuple[str, list[str]]:
-    """Build the rule's URL with known ids; placeholders (1 / "x") for the rest, which are listed."""
-    values, unknown = {}, []
-    for name, converter in rule._converters.items():
-        if name in known:
-            values[name] = known[name]
-        else:
-            unknown.append(name)
-            values[name] = 1 if converter.__class__.__name__ == "IntegerConverter" else "x"
+def _url(rule, known: dict[str, int], rule_values) -> tuple[str, list[str]]:
+    """Build the rule's URL with known ids; placeholders for the rest, which are listed."""
+    values, unknown = rule_values(rule, known)
     with _APP.test_request_context():
         return rule.build(values)[1], unknown
 
@@ -73,11 +67,11 @@ def test_every_view_states_its_roles():
 
 
 @pytest.mark.parametrize("rule", GET_RULES, ids=lambda r: r.rule)
-def test_get_route_matrix(app, client, demo_people, campaign, rule):
+def test_get_route_matrix(app, client, demo_people, campaign, rule_values, rule):
     view = app.view_functions[rule.endpoint]
     allowed = getattr(view, "required_roles", None)
     assert allowed, f"{rule.endpoint} has no required_roles"
-    url, unknown = _url(rule, _known_ids())
+    url, unknown = _url(rule, _known_ids(), rule_values)
     wrong = []
     for who in (ANONYMOUS, *ROLES):
         status, location = _status(client, "GET", url, None if who == ANONYMOUS else ROLE_USERS[who])
@@ -91,10 +85,10 @@ def test_get_route_matrix(app, client, demo_people, campaign, rule):
 
 
 @pytest.mark.parametrize("rule", POST_ONLY_RULES, ids=lambda r: r.rule)
-def test_post_only_route_refuses_other_roles(app, client, demo_people, campaign, rule):
+def test_post_only_route_refuses_other_roles(app, client, demo_people, campaign, rule_values, rule):
     """POST-only routes: the roles not listed are refused before anything happens."""
     allowed = app.view_functions[rule.endpoint].required_roles
-    url, _ = _url(rule, _known_ids())
+    url, _ = _url(rule, _known_ids(), rule_values)
     wrong = []
     for who in (ANONYMOUS, *ROLES):
         if who in allowed:
