@@ -12,7 +12,7 @@ from lianbing.parts import ActivityKind, NavEntry, Part, PartError, load_part
 from lianbing.scoring import services as scoring
 
 
-def make_drills_part(name="drills", kind="field_drill") -> Part:
+def make_sandbox_part(name="sandbox", kind="sandbox_drill") -> Part:
     """A small part, defined here, as a third party would write it."""
     bp = Blueprint(name, __name__)
 
@@ -32,41 +32,41 @@ def defaults():
 
 
 def test_a_part_adds_a_blueprint_nav_entry_and_kind(other_app, make_user, campaign, defaults):
-    app = other_app(parts=[*defaults, make_drills_part()])
+    app = other_app(parts=[*defaults, make_sandbox_part()])
     officer, trainer = make_user("officer"), make_user("trainer")
     client = app.test_client()
     client.post("/login", data={"username": officer.username, "password": "lianbing-demo"})
     home = client.get("/home").get_data(as_text=True)
-    assert "实战演练" in home and 'href="/drills/"' in home
-    assert client.get("/drills/").get_data(as_text=True) == "实战演练页面"
+    assert "实战演练" in home and 'href="/sandbox/"' in home
+    assert client.get("/sandbox/").get_data(as_text=True) == "实战演练页面"
     client.post("/logout")
     client.post("/login", data={"username": trainer.username, "password": "lianbing-demo"})
-    assert 'href="/drills/"' not in client.get("/home").get_data(as_text=True)  # nav is per role
+    assert 'href="/sandbox/"' not in client.get("/home").get_data(as_text=True)  # nav is per role
     with app.app_context():
-        assert campaigns.weights(db.session.merge(campaign))["field_drill"] == 15.0
-        scoring.record(officer.id, campaign.id, "field_drill", "drill:1", 5, 10, datetime.now(timezone.utc))
+        assert campaigns.weights(db.session.merge(campaign))["sandbox_drill"] == 15.0
+        scoring.record(officer.id, campaign.id, "sandbox_drill", "drill:1", 5, 10, datetime.now(timezone.utc))
         db.session.commit()
 
 
 def test_part_kind_is_unknown_to_an_app_without_the_part(make_user, campaign):
     officer = make_user("officer")
     with pytest.raises(scoring.ScoreError):
-        scoring.record(officer.id, campaign.id, "field_drill", "drill:1", 5, 10, datetime.now(timezone.utc))
+        scoring.record(officer.id, campaign.id, "sandbox_drill", "drill:1", 5, 10, datetime.now(timezone.utc))
 
 
 def test_duplicate_part_name_is_refused():
-    with pytest.raises(PartError, match="duplicate part name: drills"):
-        create_app(TestingConfig(), parts=[make_drills_part(), make_drills_part(kind="other_kind")])
+    with pytest.raises(PartError, match="duplicate part name: sandbox"):
+        create_app(TestingConfig(), parts=[make_sandbox_part(), make_sandbox_part(kind="other_kind")])
 
 
 def test_duplicate_activity_kind_is_refused(defaults):
     with pytest.raises(PartError, match="duplicate activity kind: quiz"):
-        create_app(TestingConfig(), parts=[*defaults, make_drills_part(kind="quiz")])
+        create_app(TestingConfig(), parts=[*defaults, make_sandbox_part(kind="quiz")])
 
 
 def test_a_part_cannot_take_a_host_kind():
     with pytest.raises(PartError, match="duplicate activity kind: award"):
-        create_app(TestingConfig(), parts=[make_drills_part(kind="award")])
+        create_app(TestingConfig(), parts=[make_sandbox_part(kind="award")])
 
 
 def test_a_module_without_a_part_is_refused():
