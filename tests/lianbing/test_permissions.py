@@ -32,8 +32,9 @@ POST_ONLY_RULES = [r for r in _checked_rules("POST") if "GET" not in r.methods]
 def _known_ids() -> dict[str, int]:
     """Ids of existing rows for the URL parameters the host knows how to fill."""
     officer = db.session.scalar(select(User).where(User.username == "officer_441402_1"))
-    campaign_id = db.session.scalar(select(Campaign.id))
-    return {"user_id": officer.id, "bureau_id": officer.bureau_id, "campaign_id": campaign_id}
+    campaign = db.session.scalar(select(Campaign))
+    return {"user_id": officer.id, "bureau_id": officer.bureau_id, "campaign_id": campaign.id,
+            "year": campaign.year, "month": campaign.start_date.month}
 
 
 def _url(rule, known: dict[str, int], rule_values) -> tuple[str, list[str]]:
