@@ -19,7 +19,8 @@ from lianbing.parts import registry
 def demo_command(if_empty: bool) -> None:
     """Load demo data (idempotent): bureaus, people, the 2017 campaign, each part's demo."""
     if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
-        click.echo("数据库已有数据，跳过演示数据。演示账号密码：" + accounts_demo.DEMO_PASSWORD)
+        click.echo("数据库已有数据，跳过演示数据。")
+        _echo_logins()
         return
     accounts_demo.load()
     campaign = campaign_demo.load()
@@ -29,8 +30,22 @@ def demo_command(if_empty: bool) -> None:
             part.demo(campaign.id)
             db.session.commit()
             click.echo(f"已加载演示数据：{part.title}")
-    click.echo(f"演示数据就绪。所有演示账号的密码：{accounts_demo.DEMO_PASSWORD}")
+    click.echo("演示数据就绪。")
+    _echo_logins()
+
+
+def _echo_logins() -> None:
+    """The demo logins (they exist only where demo data was loaded)."""
+    click.echo(f"演示账号（密码均为 {accounts_demo.DEMO_PASSWORD}）：")
     click.echo("  市局管理员 city_admin · 培训员 trainer · 县级管理员 admin_441402 … · 执法人员 officer_441402_1 …")
+
+
+@click.command("load-bureaus")
+def load_bureaus_command() -> None:
+    """Create 梅州市 and its eight county-level bureaus, without any people (idempotent)."""
+    bureaus = accounts_demo.load_bureaus()
+    db.session.commit()
+    click.echo("单位就绪：" + "、".join(f"{b.short_name}（{b.code}）" for b in bureaus))
 
 
 @click.command("create-admin")

@@ -51,6 +51,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    #: form messages come from WTForms' zh catalogue (see setup._chinese_form_messages)
+    WTF_I18N_ENABLED = False
     TESTING = False
 
     def init(self) -> "Config":

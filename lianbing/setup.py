@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -34,6 +36,16 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
+    _chinese_form_messages()
+
+
+def _chinese_form_messages() -> None:
+    """WTForms' built-in messages ("Not a valid choice") in Chinese, from its own zh catalogue.
+
+    Flask-WTF would translate only through Flask-Babel, which we do not need otherwise, so every
+    FlaskForm (host and parts) uses WTForms' locale support directly (WTF_I18N_ENABLED = False).
+    """
+    FlaskForm.Meta.locales = ("zh",)
 
 
 def _cache_config(app: Flask) -> dict:
@@ -70,6 +82,7 @@ def register_commands(app: Flask) -> None:
     """Host CLI commands (parts bring their own groups on their blueprints)."""
     app.cli.add_command(cli.demo_command)
     app.cli.add_command(cli.create_admin_command)
+    app.cli.add_command(cli.load_bureaus_command)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -83,6 +96,8 @@ def register_errorhandlers(app: Flask) -> None:
             db.session.rollback()
         message = messages.get(code, "请求出错")
         detail = getattr(error, "description", "") if code == 400 else ""
+        if isinstance(error, CSRFError):
+            detail = "页面已过期或缺少安全校验（CSRF 令牌），请刷新页面后重试。"
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             return {"error": message, "detail": str(detail or "")}, code
         return render_template("errors/error.html", code=code, message=message, detail=detail), code

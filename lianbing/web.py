@@ -14,6 +14,8 @@ def is_safe_next(target: str | None) -> bool:
     """Only same-site relative paths are followed after login."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
+    if any(ord(c) < 33 or ord(c) == 127 for c in target):  # browsers drop tabs/newlines: "/\t/evil"
+        return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
 
@@ -32,3 +34,8 @@ def flash_errors(form) -> None:
         label = getattr(getattr(form, field, None), "label", None)
         for error in errors:
             flash(f"{label.text if label else field}：{error}", "danger")
+
+
+def form_status(form) -> int:
+    """400 when a submitted form failed validation, else 200 (a first GET)."""
+    return 400 if form.is_submitted() and form.errors else 200

@@ -39,14 +39,21 @@ def _ensure_user(username: str, display_name: str, role: str, bureau_id: int,
     return user
 
 
+def load_bureaus() -> list:
+    """The city bureau and its eight county-level bureaus (no people): real data, not demo."""
+    city = services.ensure_bureau(*CITY, LEVEL_CITY, None)
+    return [city] + [services.ensure_bureau(name, short, code, LEVEL_COUNTY, city.id)
+                     for name, short, code in COUNTIES]
+
+
 def load() -> None:
     """Bureaus, a city admin, a trainer, a bureau admin and five officers per county."""
-    city = services.ensure_bureau(*CITY, LEVEL_CITY, None)
+    city, *counties = load_bureaus()
     _ensure_user("city_admin", "市局管理员", "city_admin", city.id)
     _ensure_user("trainer", "法制科培训员", "trainer", city.id)
     counter = 0
-    for name, short, code in COUNTIES:
-        county = services.ensure_bureau(name, short, code, LEVEL_COUNTY, city.id)
+    for county in counties:
+        code, short = county.code, county.short_name
         _ensure_user(f"admin_{code}", f"{short}管理员", "bureau_admin", county.id)
         for n in range(1, 6):
             counter += 1

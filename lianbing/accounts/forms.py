@@ -1,7 +1,7 @@
 """Forms of the accounts package, one per use case."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from lianbing.parts import ROLE_LABELS
@@ -23,7 +23,7 @@ class ChangePasswordForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=50)])
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=50)])
-    role = SelectField("角色", choices=list(ROLE_LABELS.items()))
+    role = SelectField("角色", choices=[SelectChoice(key, label) for key, label in ROLE_LABELS.items()])
     bureau_id = SelectField("所属单位", coerce=int)
     cert_no = StringField("执法证号", validators=[Optional(), Length(max=30)])
     phone = StringField("手机", validators=[Optional(), Length(max=20)])
@@ -53,5 +53,7 @@ class RosterFilterForm(FlaskForm):
 
     q = StringField("搜索", validators=[Optional()])
     bureau = SelectField("单位", coerce=int, validators=[Optional()])
-    role = SelectField("角色", choices=[("", "全部角色"), *ROLE_LABELS.items()], validators=[Optional()])
+    role = SelectField("角色", choices=[SelectChoice("", "全部角色"),
+                                      *(SelectChoice(key, label) for key, label in ROLE_LABELS.items())],
+                       validators=[Optional()])
     inactive = BooleanField("含停用账号")

@@ -10,7 +10,7 @@ from lianbing.accounts.forms import (ChangePasswordForm, LoginForm, ResetPasswor
 from lianbing.accounts.models import User
 from lianbing.auth import ADMINS, CITY_ADMIN, any_user, public, require_bureau, require_role
 from lianbing.extensions import db, login_manager
-from lianbing.web import XLSX, download, flash_errors, is_safe_next
+from lianbing.web import XLSX, download, flash_errors, form_status, is_safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -36,7 +36,7 @@ def login():
         db.session.commit()
         target = request.args.get("next")
         return redirect(target if is_safe_next(target) else url_for("main.home"))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form), form_status(form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -60,7 +60,7 @@ def change_password():
         db.session.commit()
         flash("密码已修改。", "success")
         return redirect(url_for("main.home"))
-    return render_template("accounts/password.html", form=form)
+    return render_template("accounts/password.html", form=form), form_status(form)
 
 
 def _scoped_bureau_id(requested: int | None) -> int | None:
@@ -84,12 +84,12 @@ def roster():
                            counts=counts, chart=chart)
 
 
-def _user_form(user: User | None = None) -> UserForm:
-    form = UserForm(obj=user)
+def _user_form(user: User | None = None, *, from_request: bool = True) -> UserForm:
+    form = UserForm(obj=user) if from_request else UserForm(formdata=None, obj=user)
     bureaus = services.all_bureaus() if current_user.role == CITY_ADMIN else [current_user.bureau]
     form.bureau_id.choices = [(b.id, b.name) for b in bureaus]
     if current_user.role != CITY_ADMIN:
-        form.role.choices = [c for c in form.role.choices if c[0] in ("officer", "bureau_admin")]
+        form.role.choices = [c for c in form.role.choices if c.value in ("officer", "bureau_admin")]
     return form
 
 
@@ -115,7 +115,7 @@ def create_user():
         flash(f"已创建用户 {user.display_name}。", "success")
         return redirect(url_for("accounts.roster"))
     flash_errors(form)
-    return render_template("accounts/user_form.html", form=form, user=None)
+    return render_template("accounts/user_form.html", form=form, user=None), form_status(form)
 
 
 def _managed_user(user_id: int) -> User:
@@ -143,7 +143,7 @@ def edit_user(user_id: int):
         return redirect(url_for("accounts.roster"))
     flash_errors(form)
     return render_template("accounts/user_form.html", form=form, user=user,
-                           reset_form=ResetPasswordForm(), toggle_form=ToggleActiveForm())
+                           reset_form=ResetPasswordForm(), toggle_form=ToggleActiveForm()), form_status(form)
 
 
 @bp.route("/roster/<int:user_id>/active", methods=["POST"])
@@ -166,7 +166,8 @@ def reset_password(user_id: int):
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         flash_errors(form)
-        return redirect(url_for("accounts.edit_user", user_id=user.id))
+        return render_template("accounts/user_form.html", form=_user_form(user, from_request=False), user=user,
+                               reset_form=form, toggle_form=ToggleActiveForm()), 400
     services.reset_password(user, form.new_password.data, actor_id=current_user.id)
     db.session.commit()
     flash(f"已重置 {user.display_name} 的密码。", "success")
@@ -191,7 +192,7 @@ def import_roster():
         db.session.commit()
         flash(f"已导入 {len(report.created)} 名人员。", "success")
     flash_errors(form)
-    return render_template("accounts/import.html", form=form, report=report)
+    return render_template("accounts/import.html", form=form, report=report), form_status(form)
 
 
 @bp.route("/roster/template.xlsx")

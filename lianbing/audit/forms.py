@@ -9,6 +9,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     action = SelectField("操作", validators=[Optional()])
+    actor = StringField("操作人用户名", validators=[Optional()])
     target_type = StringField("对象类型", validators=[Optional()])
     target_id = StringField("对象编号", validators=[Optional()])
     bureau = SelectField("单位", coerce=int, validators=[Optional()])

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from lianbing.accounts.models import User
 from lianbing.audit.models import AuditLog
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
@@ -30,6 +31,8 @@ class AuditFilter:
     target_type: str = ""
     target_id: str = ""
     actor_id: int | None = None
+    #: the acting user's username
+    actor: str = ""
     bureau_id: int | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -46,6 +49,8 @@ def query(f: AuditFilter) -> Select:
         stmt = stmt.where(AuditLog.target_id == f.target_id)
     if f.actor_id:
         stmt = stmt.where(AuditLog.actor_id == f.actor_id)
+    if f.actor:
+        stmt = stmt.join(User, AuditLog.actor_id == User.id).where(User.username == f.actor)
     if f.bureau_id:
         stmt = stmt.where(AuditLog.bureau_id == f.bureau_id)
     if f.since:

@@ -15,11 +15,16 @@ from lianbing.extensions import db
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
+def _day(d, end: bool = False) -> datetime | None:
+    """A local calendar day's first (or last) instant, in UTC."""
+    return local_to_utc(datetime.combine(d, time.max if end else time.min)) if d else None
+
+
 def _filter(form: AuditFilterForm) -> services.AuditFilter:
-    day = lambda d, end=False: local_to_utc(datetime.combine(d, time.max if end else time.min)) if d else None  # noqa: E731
     return services.AuditFilter(action=form.action.data or "", target_type=form.target_type.data or "",
                                 target_id=form.target_id.data or "", bureau_id=form.bureau.data or None,
-                                since=day(form.since.data), until=day(form.until.data, True))
+                                actor=(form.actor.data or "").strip(),
+                                since=_day(form.since.data), until=_day(form.until.data, True))
 
 
 @bp.route("/")

@@ -29,3 +29,18 @@ def weights_form(kinds: dict, current: dict[str, float]) -> FlaskForm:
                            validators=[InputRequired("请填写权重"), NumberRange(0, 1000, "权重须在 0 到 1000 之间")])
         setattr(WeightsForm, f"w_{key}", field)
     return WeightsForm()
+
+
+def stages_form(stages: list) -> FlaskForm:
+    """A form with a start and an end date for each stage of a campaign."""
+
+    class StagesForm(FlaskForm):
+        submit = SubmitField("保存阶段日期")
+
+    for stage in stages:
+        for end, label in ((False, "开始"), (True, "结束")):
+            value = stage.end_date if end else stage.start_date
+            setattr(StagesForm, f"s{stage.id}_{'end' if end else 'start'}",
+                    DateField(f"{stage.name}{label}日期", default=value,
+                              validators=[InputRequired(f"请填写{stage.name}的{label}日期")]))
+    return StagesForm()

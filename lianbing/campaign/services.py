@@ -88,6 +88,9 @@ def update_campaign(campaign: Campaign, *, name: str, start: date, end: date, qu
         raise CampaignError("结束日期不能早于开始日期。")
     if quota < 0 or quota > 50:
         raise CampaignError("推荐名额须在 0 到 50 之间。")
+    outside = [s.name for s in campaign.stages if s.parent_id is None and (s.start_date < start or s.end_date > end)]
+    if outside:
+        raise CampaignError(f"阶段“{'、'.join(outside)}”超出新的活动期间，请先调整阶段日期。")
     old = {"name": campaign.name, "start": str(campaign.start_date), "end": str(campaign.end_date),
            "quota": campaign.nomination_quota}
     campaign.name, campaign.start_date, campaign.end_date = name, start, end
@@ -121,6 +124,42 @@ def set_weights(campaign: Campaign, new: dict[str, float], *, actor_id: int | No
     db.session.flush()
     audit.write("campaign.weights", "campaign", campaign.id, actor_id=actor_id, old=old,
                 new=weights(campaign))
+
+
+def set_stage_dates(campaign: Campaign, dates: dict[int, tuple[date, date]], *,
+                    actor_id: int | None = None) -> None:
+    """Move stages: each inside the campaign, sub-stages inside their parent; all or nothing."""
+    stages = {s.id: s for s in campaign.stages}
+    unknown = set(dates) - set(stages)
+    if unknown:
+        raise CampaignError(f"阶段不属于此活动：{sorted(unknown)}")
+    proposed = {sid: dates.get(sid, (s.start_date, s.end_date)) for sid, s in stages.items()}
+    reasons = [r for s in stages.values() for r in _stage_problems(campaign, s, proposed)]
+    if reasons:
+        raise CampaignError("；".join(reasons))
+    old = _stage_snapshot(campaign)
+    for sid, (start, end) in proposed.items():
+        stages[sid].start_date, stages[sid].end_date = start, end
+    db.session.flush()
+    audit.write("campaign.stages", "campaign", campaign.id, actor_id=actor_id, old=old,
+                new=_stage_snapshot(campaign))
+
+
+def _stage_problems(campaign: Campaign, stage: Stage, proposed: dict[int, tuple[date, date]]) -> list[str]:
+    """Why the proposed dates of one stage cannot stand (empty when they can)."""
+    start, end = proposed[stage.id]
+    outer_start, outer_end = (proposed[stage.parent_id] if stage.parent_id
+                              else (campaign.start_date, campaign.end_date))
+    where = "所属阶段" if stage.parent_id else "活动"
+    if end < start:
+        return [f"“{stage.name}”的结束日期早于开始日期"]
+    if start < outer_start or end > outer_end:
+        return [f"“{stage.name}”须在{where}的起止日期（{outer_start} 至 {outer_end}）之内"]
+    return []
+
+
+def _stage_snapshot(campaign: Campaign) -> dict[str, list[str]]:
+    return {s.name: [str(s.start_date), str(s.end_date)] for s in campaign.stages}
 
 
 def top_stages(campaign: Campaign) -> list[Stage]:

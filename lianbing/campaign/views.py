@@ -6,12 +6,12 @@ from flask_login import current_user
 
 from lianbing.auth import CITY_ADMIN, any_user, require_role
 from lianbing.campaign import services
-from lianbing.campaign.forms import ActivateForm, CampaignForm, weights_form
+from lianbing.campaign.forms import ActivateForm, CampaignForm, stages_form, weights_form
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import to_local, utcnow
 from lianbing.extensions import db
 from lianbing.parts import registry
-from lianbing.web import flash_errors
+from lianbing.web import flash_errors, form_status
 
 bp = Blueprint("campaign", __name__, url_prefix="/campaigns")
 
@@ -48,7 +48,7 @@ def create():
         flash("活动已创建，阶段按 2017 年方案预设。", "success")
         return redirect(url_for("campaign.detail", campaign_id=campaign.id))
     flash_errors(form)
-    return render_template("campaign/form.html", form=form, campaign=None)
+    return render_template("campaign/form.html", form=form, campaign=None), form_status(form)
 
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -69,7 +69,7 @@ def edit(campaign_id: int):
         flash("已保存。", "success")
         return redirect(url_for("campaign.detail", campaign_id=campaign.id))
     flash_errors(form)
-    return render_template("campaign/form.html", form=form, campaign=campaign)
+    return render_template("campaign/form.html", form=form, campaign=campaign), form_status(form)
 
 
 @bp.route("/<int:campaign_id>/activate", methods=["POST"])
@@ -101,5 +101,25 @@ def weights(campaign_id: int):
         flash("权重已保存。", "success")
         return redirect(url_for("campaign.detail", campaign_id=campaign.id))
     flash_errors(form)
-    status = 400 if form.is_submitted() and form.errors else 200
-    return render_template("campaign/weights.html", form=form, campaign=campaign, kinds=kinds), status
+    return render_template("campaign/weights.html", form=form, campaign=campaign, kinds=kinds), form_status(form)
+
+
+@bp.route("/<int:campaign_id>/stages", methods=["GET", "POST"])
+@require_role(CITY_ADMIN)
+def stages(campaign_id: int):
+    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    form = stages_form(campaign.stages)
+    if form.validate_on_submit():
+        dates = {s.id: (form[f"s{s.id}_start"].data, form[f"s{s.id}_end"].data) for s in campaign.stages}
+        try:
+            services.set_stage_dates(campaign, dates, actor_id=current_user.id)
+        except services.CampaignError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return render_template("campaign/stages.html", form=form, campaign=campaign, services=services), 400
+        db.session.commit()
+        flash("阶段日期已保存。", "success")
+        return redirect(url_for("campaign.detail", campaign_id=campaign.id))
+    flash_errors(form)
+    return render_template("campaign/stages.html", form=form, campaign=campaign,
+                           services=services), form_status(form)

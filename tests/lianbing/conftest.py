@@ -1,0 +1,89 @@
+"""Fixtures of the host tests: extra apps, people by role, spreadsheets."""
+from __future__ import annotations
+
+import io
+import uuid
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, UUIDConverter
+
+from lianbing import TestingConfig, create_app
+from lianbing.accounts.models import User
+from lianbing.extensions import db
+
+
+@pytest.fixture
+def other_app():
+    """A second application on the same database, standing in for another worker process."""
+    created = []
+
+    def make(config=None, **kw):
+        app = create_app(config or TestingConfig(), **kw)
+        created.append(app)
+        return app
+
+    yield make
+    for app in created:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def user_named(app):
+    """Factory: user_named(username) -> User (fresh from the database)."""
+    def get(username: str) -> User:
+        db.session.expire_all()
+        return db.session.scalar(select(User).where(User.username == username))
+    return get
+
+
+@pytest.fixture
+def xlsx():
+    """Factory: xlsx(rows, columns=None) -> bytes of a one-sheet workbook."""
+    def make(rows, columns=("姓名", "用户名", "所属单位", "角色", "执法证号", "手机")) -> bytes:
+        buffer = io.BytesIO()
+        pd.DataFrame(rows, columns=list(columns)).to_excel(buffer, index=False, engine="openpyxl")
+        return buffer.getvalue()
+    return make
+
+
+def login_as(client, username: str) -> None:
+    """Log a test client in without a form post (used where CSRF is on)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def session_login():
+    return login_as
+
+
+def _placeholder(converter):
+    """A value the converter accepts (the row it names need not exist)."""
+    if isinstance(converter, IntegerConverter):
+        return 1
+    if isinstance(converter, FloatConverter):
+        return 1.0
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)[0]
+    if isinstance(converter, UUIDConverter):
+        return uuid.UUID(int=1)
+    return "x"
+
+
+def url_values(rule, known: dict | None = None) -> tuple[dict, list[str]]:
+    """Values for a rule's URL parameters: known ids first, placeholders for the rest (listed)."""
+    known = known or {}
+    values = {name: known.get(name, _placeholder(conv)) for name, conv in rule._converters.items()}
+    return values, [name for name in rule._converters if name not in known]
+
+
+@pytest.fixture
+def rule_values():
+    """url_values(rule, known) as a fixture, for the tests that walk the url_map."""
+    return url_values

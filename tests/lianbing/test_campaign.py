@@ -1,0 +1,123 @@
+"""Campaign editing by the city admin: details, stage dates, weights."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from lianbing.audit.models import AuditLog
+from lianbing.campaign import services
+from lianbing.campaign.models import ActivityWeight, Stage
+from lianbing.extensions import db
+
+
+def _stage(campaign, name) -> Stage:
+    db.session.expire_all()
+    return db.session.scalar(select(Stage).where(Stage.campaign_id == campaign.id, Stage.name == name))
+
+
+def _stage_form(campaign, **changes) -> dict:
+    """Every stage's current dates as form data, with changes {name: (start, end)}."""
+    data = {}
+    for s in campaign.stages:
+        start, end = changes.get(s.name, (s.start_date, s.end_date))
+        data[f"s{s.id}_start"], data[f"s{s.id}_end"] = str(start), str(end)
+    return data
+
+
+@pytest.fixture
+def city(client, auth, demo_people):
+    auth.login("city_admin")
+    return client
+
+
+def test_default_stages_follow_the_2017_plan(campaign):
+    names = {s.name: (s.start_date, s.end_date) for s in campaign.stages}
+    assert names["自查"] == (date(2017, 6, 15), date(2017, 7, 15))
+    assert names["交叉检查"] == (date(2017, 7, 16), date(2017, 8, 15))
+    assert names["后督察"] == (date(2017, 8, 16), date(2017, 9, 30))
+    assert [s.name for s in services.top_stages(campaign)] == ["动员部署", "活动实施", "总结表扬"]
+
+
+def test_city_admin_moves_stage_dates(city, campaign):
+    page = city.get(f"/campaigns/{campaign.id}/stages").get_data(as_text=True)
+    assert "交叉检查" in page and 'value="2017-07-16"' in page
+    data = _stage_form(campaign, 交叉检查=(date(2017, 7, 20), date(2017, 8, 20)))
+    r = city.post(f"/campaigns/{campaign.id}/stages", data=data)
+    assert r.status_code == 302
+    assert (_stage(campaign, "交叉检查").start_date, _stage(campaign, "交叉检查").end_date) == \
+        (date(2017, 7, 20), date(2017, 8, 20))
+    row = db.session.scalar(select(AuditLog).where(AuditLog.action == "campaign.stages"))
+    assert row.old["交叉检查"] == ["2017-07-16", "2017-08-15"] and row.new["交叉检查"] == ["2017-07-20", "2017-08-20"]
+    assert "2017-07-20" in city.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"自查": (date(2017, 7, 15), date(2017, 6, 15))}, "“自查”的结束日期早于开始日期"),
+    ({"自查": (date(2017, 6, 10), date(2017, 7, 15))}, "“自查”须在所属阶段的起止日期"),
+    ({"总结表扬": (date(2017, 10, 1), date(2017, 11, 30))}, "“总结表扬”须在活动的起止日期"),
+])
+def test_bad_stage_dates_are_refused_whole(city, campaign, changes, message):
+    data = _stage_form(campaign, 动员部署=(date(2017, 6, 2), date(2017, 6, 14)), **changes)
+    r = city.post(f"/campaigns/{campaign.id}/stages", data=data)
+    assert r.status_code == 400 and message in r.get_data(as_text=True)
+    assert _stage(campaign, "动员部署").start_date == date(2017, 6, 1)  # nothing changed
+
+
+def test_missing_stage_date_is_refused(city, campaign):
+    data = _stage_form(campaign)
+    data[next(iter(data))] = ""
+    r = city.post(f"/campaigns/{campaign.id}/stages", data=data)
+    assert r.status_code == 400 and "请填写" in r.get_data(as_text=True)
+
+
+def test_stage_of_another_campaign_is_refused(campaign):
+    other = services.create_campaign("另一个活动", 2018, date(2018, 6, 1), date(2018, 10, 31))
+    foreign = other.stages[0]
+    with pytest.raises(services.CampaignError, match="阶段不属于此活动"):
+        services.set_stage_dates(campaign, {foreign.id: (date(2017, 6, 1), date(2017, 6, 2))})
+
+
+def test_campaign_edit_cannot_leave_stages_outside(city, campaign):
+    r = city.post(f"/campaigns/{campaign.id}/edit", data={
+        "name": campaign.name, "year": 2017, "start_date": "2017-06-01", "end_date": "2017-09-30",
+        "nomination_quota": 1})
+    assert r.status_code == 400 and "超出新的活动期间" in r.get_data(as_text=True)
+
+
+def test_campaign_edit(city, campaign):
+    r = city.post(f"/campaigns/{campaign.id}/edit", data={
+        "name": "2017年大练兵（修订）", "year": 2017, "start_date": "2017-05-20", "end_date": "2017-11-15",
+        "nomination_quota": 2})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert (campaign.name, campaign.end_date, campaign.nomination_quota) == ("2017年大练兵（修订）", date(2017, 11, 15), 2)
+
+
+def test_city_admin_edits_weights(city, campaign):
+    r = city.post(f"/campaigns/{campaign.id}/weights", data={"w_quiz": "35", "w_award": "0", "w_study": "20",
+                                                             "w_lecture": "10", "w_competition": "20",
+                                                             "w_case_lesson": "10", "w_record_exercise": "30"})
+    assert r.status_code == 302
+    stored = {w.kind: w.weight for w in db.session.scalars(select(ActivityWeight))}
+    assert stored["quiz"] == 35.0 and stored["award"] == 0.0
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "campaign.weights")).new["quiz"] == 35.0
+
+
+@pytest.mark.parametrize("value, message", [("-1", "权重须在 0 到 1000 之间"), ("abc", "不是有效的浮点数"),
+                                            ("", "请填写权重")])
+def test_bad_weights_are_refused(city, campaign, value, message):
+    r = city.post(f"/campaigns/{campaign.id}/weights", data={"w_quiz": value})
+    assert r.status_code == 400 and message in r.get_data(as_text=True)
+    assert db.session.scalar(select(ActivityWeight)) is None
+
+
+def test_unknown_kind_weight_is_refused(campaign):
+    with pytest.raises(services.CampaignError, match="未知的活动类型"):
+        services.set_weights(campaign, {"no_such_kind": 1.0})
+
+
+def test_only_one_active_campaign(campaign):
+    other = services.create_campaign("2018年大练兵", 2018, date(2018, 6, 1), date(2018, 10, 31), activate=True)
+    db.session.commit()
+    db.session.expire_all()
+    assert services.active_campaign().id == other.id and not campaign.is_active
