@@ -130,7 +130,8 @@ MODULES = [
 def load(campaign_id: int) -> None:
     """Load the library, the modules, a plan and two lectures (idempotent)."""
     for law, articles in LAWS:
-        svc.import_law(law, articles)
+        if svc.law_by_code(law.code) is None:
+            svc.import_law(law, articles)
     modules = [_module(data, lessons, questions) for data, lessons, questions in MODULES]
     _plan(modules[0])
     _lectures()
