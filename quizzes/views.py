@@ -2,6 +2,7 @@
 from flask import Blueprint, render_template
 
 from lianbing.auth import any_user
+from quizzes import services  # noqa: F401  (imports the models)
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 
