@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
@@ -348,3 +348,157 @@ def count_by_type(questions: Iterable[Question | QuestionData]) -> dict[str, int
     for q in questions:
         counts[q.qtype] = counts.get(q.qtype, 0) + 1
     return counts
+
+
+# --- imports ---------------------------------------------------------------------
+
+STATUS_LABELS = {"imported": "已导入", "failed": "失败", "skipped": "已跳过", "duplicate": "重复，未导入",
+                 "note": "说明"}
+
+
+@dataclass
+class ImportItem:
+    """One element of an imported file: a question, or a note about something not imported."""
+
+    #: where it is in the file, in words: "第 3 行", "第 2 个 <question>"
+    place: str
+    data: QuestionData | None = None
+    reasons: list[str] = field(default_factory=list)
+    #: a note that is not a failure (description skipped, attachment dropped)
+    note: str = ""
+    status: str = ""
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or would have done), row by row."""
+
+    bank: str
+    format: str
+    items: list[ImportItem]
+    skip_invalid: bool = False
+    #: file-level problems (unreadable file, missing columns): nothing is imported
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def imported(self) -> list[ImportItem]:
+        return [i for i in self.items if i.status == "imported"]
+
+    @property
+    def failed(self) -> list[ImportItem]:
+        return [i for i in self.items if i.status in ("failed", "skipped")]
+
+    @property
+    def duplicates(self) -> list[ImportItem]:
+        return [i for i in self.items if i.status == "duplicate"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and (self.skip_invalid or not self.failed)
+
+    def counts(self) -> dict[str, int]:
+        """Imported questions counted by type key."""
+        return count_by_type(i.data for i in self.imported)
+
+
+def stem_key(qtype: str, stem: str) -> str:
+    """What makes two stems "identical" for duplicate detection."""
+    return qtype + ":" + qtypes.normalize_answer(stem)
+
+
+def import_items(bank_name: str, items: list[ImportItem], *, skip_invalid: bool, fmt: str,
+                 user_id: int | None = None) -> ImportReport:
+    """Check every item, then store all valid ones, or none when any failed (unless skip_invalid)."""
+    bank = bank_by_name(bank_name)
+    report = ImportReport(bank=bank_name, format=fmt, items=items, skip_invalid=skip_invalid)
+    check_items(items, bank)
+    if not report.ok or not any(i.status == "pending" for i in items):
+        _settle(items, imported=False)
+        return report
+    bank = bank or create_bank(bank_name, user_id=user_id)
+    add_many(bank, [i.data for i in items if i.status == "pending"], user_id)
+    _settle(items, imported=True)
+    report.committed = True
+    return report
+
+
+def _settle(items: list[ImportItem], imported: bool) -> None:
+    for item in items:
+        if item.status == "pending":
+            item.status = "imported" if imported else "note"
+            if not imported:
+                item.note = item.note or "有效，但因其他行失败未导入"
+
+
+def check_items(items: list[ImportItem], bank: Bank | None) -> None:
+    """Clean each question and mark it pending, failed or duplicate."""
+    codes, stems = _existing_keys(bank)
+    for item in items:
+        if item.data is None:
+            item.status = "failed" if item.reasons else "note"
+            continue
+        item.data, reasons = item.data.cleaned()
+        item.reasons += reasons
+        if item.reasons:
+            item.status = "failed"
+            continue
+        _check_duplicate(item, codes, stems)
+
+
+def _existing_keys(bank: Bank | None) -> tuple[set[str], set[str]]:
+    if bank is None:
+        return set(), set()
+    rows = db.session.execute(select(Question.code, Question.qtype, Question.stem).where(Question.bank_id == bank.id))
+    codes, stems = set(), set()
+    for code, qtype, stem in rows:
+        codes.add(code)
+        stems.add(stem_key(qtype, stem))
+    return codes, stems
+
+
+def _check_duplicate(item: ImportItem, codes: set[str], stems: set[str]) -> None:
+    data = item.data
+    key = stem_key(data.qtype, data.stem)
+    if data.code and data.code in codes:
+        item.status, item.note = "duplicate", f"编号“{data.code}”已存在"
+    elif key in stems:
+        item.status, item.note = "duplicate", "题干相同的同类型题目已存在"
+    else:
+        item.status = "pending"
+        codes.add(data.code)
+        stems.add(key)
+
+
+def add_many(bank: Bank, questions: list[QuestionData], user_id: int | None) -> int:
+    """Insert cleaned questions in bulk (two INSERT … executemany), with version 1 each."""
+    cats: dict[str, int | None] = {}
+    taken = set(db.session.scalars(select(Question.code).where(Question.bank_id == bank.id)))
+    taken |= {q.code for q in questions if q.code}
+    rows = [_row(bank, q, cats, taken, user_id) for q in questions]
+    ids = db.session.scalars(insert(Question).returning(Question.id, sort_by_parameter_order=True), rows).all()
+    versions = [{"question_id": qid, "version": 1, **{k: r[k] for k in VERSIONED}} for qid, r in zip(ids, rows)]
+    if versions:
+        db.session.execute(insert(QuestionVersion), versions)
+    return len(ids)
+
+
+def _row(bank: Bank, q: QuestionData, cats: dict, taken: set[str], user_id: int | None) -> dict:
+    if q.category not in cats:
+        category = ensure_category(bank, q.category)
+        cats[q.category] = category.id if category else None
+    code = q.code or _free_code(taken)
+    taken.add(code)
+    now = utcnow()
+    return {"bank_id": bank.id, "category_id": cats[q.category], "code": code, "qtype": q.qtype, "stem": q.stem,
+            "content": q.content, "explanation": q.explanation or "", "legal_basis": q.legal_basis or "",
+            "difficulty": q.difficulty, "tags": join_tags(q.tags), "is_active": q.is_active, "version": 1,
+            "created_by": user_id, "created_at": now, "updated_at": now}
+
+
+def _free_code(taken: set[str]) -> str:
+    n = len(taken) + 1
+    while f"Q{n:05d}" in taken:
+        n += 1
+    return f"Q{n:05d}"

@@ -9,13 +9,6 @@ TF = dict(qtype="truefalse", stem="环境保护坚持保护优先的原则。", 
           legal_basis="《环境保护法》第五条", tags=["总则"], category="法律/环保法")
 
 
-@pytest.fixture
-def bank(app):
-    b = services.create_bank("测试题库")
-    db.session.commit()
-    return b
-
-
 def test_create_question_makes_version_one_and_categories(bank):
     q = services.create_question(bank, QuestionData(**TF))
     assert q.code == "Q00001" and q.version == 1 and len(q.versions) == 1
