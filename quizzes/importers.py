@@ -7,6 +7,7 @@ file, missing columns, unsafe XML) raise ``ImportFileError`` with a Chinese mess
 """
 from __future__ import annotations
 
+import csv
 import io
 import re
 import unicodedata
@@ -60,7 +61,12 @@ def cell(value: Any) -> str:
 
 
 def join_lines(text: str) -> str:
-    """Line breaks inside Chinese text are layout, not content: drop them (a space between Latin words)."""
+    """Single line breaks in a cell are layout, not content: drop them between Chinese characters,
+    a space between Latin words; a blank line (a Markdown paragraph break) is kept."""
+    return "\n\n".join(_join(p) for p in re.split(r"\r?\n[ \t]*\r?\n\s*", text or "")).strip()
+
+
+def _join(text: str) -> str:
     text = re.sub(rf"(?<=[{CJK}])[ \t]*\r?\n\s*|[ \t]*\r?\n\s*(?=[{CJK}])", "", text)
     return re.sub(r"\s*\r?\n\s*", " ", text).strip()
 
@@ -329,6 +335,12 @@ def decode_text(data: bytes, filename: str) -> tuple[str, str]:
     raise ImportFileError(f"无法识别文件 {filename} 的编码（支持 UTF-8 和 GBK），请另存为 UTF-8 编码后重试。")
 
 
+def delimiter(text: str) -> str:
+    """Comma, unless the header row is tab- or semicolon-separated."""
+    header = text.split("\n", 1)[0]
+    return max(",\t;", key=header.count) if header else ","
+
+
 class CsvImporter(Importer):
     name = "csv"
     label = "CSV（UTF-8 或 GBK）"
@@ -337,8 +349,8 @@ class CsvImporter(Importer):
     def parse(self, data, filename):
         text, note = decode_text(data, filename)
         try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, TypeError) as exc:
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter(text))
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError, TypeError) as exc:
             raise ImportFileError(f"无法读取 CSV 文件 {filename}：{exc}") from exc
         return Parsed(frame_items(df), [note] if note else [])
 
@@ -523,12 +535,16 @@ def gift_escape_in(text: str) -> str:
     return text
 
 
-def gift_out(text: str) -> str:
-    """Restore escaped characters and drop a [format] mark."""
-    text = FORMAT.sub("", text or "")
+def gift_restore(text: str) -> str:
+    """Put escaped characters back."""
     for mark, char in UNESCAPE.items():
         text = text.replace(mark, char)
-    return text.strip()
+    return text
+
+
+def gift_out(text: str) -> str:
+    """Drop a [format] mark, restore escaped characters and trim."""
+    return gift_restore(FORMAT.sub("", text or "")).strip()
 
 
 def gift_blocks(text: str) -> list[tuple[int, list[str]]]:
@@ -707,8 +723,8 @@ class GiftImporter(Importer):
         kind, notes = gift_kind(answer), []
         qtype, content = kind(answer, notes) if kind else ("essay", {"reference": ""})
         marker = "{{1}}" if qtype == "fill" else "_____"
-        stem = gift_out(before) + (f" {marker} " + gift_out(after) if after.strip() else "")
-        return self.finish(block, category, title, QuestionData(qtype=qtype, stem=gift_out(stem), content=content,
+        stem = gift_restore(FORMAT.sub("", before)) + (marker + gift_restore(after) if after.strip() else "")
+        return self.finish(block, category, title, QuestionData(qtype=qtype, stem=stem.strip(), content=content,
                                                                 explanation=gift_out(general)), notes)
 
     def finish(self, block, category, title, data: QuestionData, notes: list[str]) -> ImportItem:

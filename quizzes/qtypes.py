@@ -106,7 +106,7 @@ class SingleChoice(QuestionType):
     label = "单选题"
 
     def clean(self, data):
-        options = [{"text": _text(o.get("text")), "weight": float(o.get("weight") or 0),
+        options = [{"text": _text(o.get("text")), "weight": round(float(o.get("weight") or 0), 6),
                     "feedback": _text(o.get("feedback"))} for o in data.get("options") or []]
         return {"options": options}
 
@@ -266,7 +266,7 @@ class Numerical(QuestionType):
 
     def _answer(self, a):
         weight = parse_number(a.get("weight"))
-        weight = 1.0 if weight is None else weight
+        weight = 1.0 if weight is None else round(weight, 6)
         if a.get("min") is not None or a.get("max") is not None:
             return {"min": parse_number(a.get("min")), "max": parse_number(a.get("max")), "weight": weight}
         tolerance = parse_number(a.get("tolerance"))
