@@ -373,3 +373,12 @@ def export_questions(questions: list[QuestionData], fmt: str) -> Export:
 def template() -> bytes:
     """The empty import template (with its help sheet)."""
     return ExcelExporter().export([]).data
+
+
+def editor_fields(q: QuestionData) -> dict:
+    """A question as the editor's fields (options one per line, answer in template syntax)."""
+    options, answer = excel_cells(q)
+    return {"qtype": q.qtype, "code": q.code, "stem": q.stem, "options": "\n".join(options), "answer": answer,
+            "case_sensitive": q.content.get("case_sensitive", False), "unit": q.content.get("unit", ""),
+            "explanation": q.explanation, "legal_basis": q.legal_basis, "difficulty": str(q.difficulty),
+            "category": q.category, "tags": "，".join(q.tags), "is_active": q.is_active}

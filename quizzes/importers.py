@@ -823,3 +823,35 @@ def import_file(bank: str, filename: str, data: bytes, fmt: str = "auto", *, ski
     report = import_items(bank, parsed.items, skip_invalid=skip_invalid, fmt=fmt, user_id=user_id)
     report.notes += parsed.notes
     return report
+
+
+# --- the question editor (same syntax as the template) ------------------------------------
+
+OPTION_LETTER = re.compile(r"^\s*[A-Ha-h]\s*[.．、:：]\s*")
+
+
+def editor_question(fields: Mapping[str, Any]) -> tuple[QuestionData | None, list[str]]:
+    """Editor fields (options one per line, answer in template syntax) to a question and reasons."""
+    qtype = fields.get("qtype") or ""
+    if qtype not in BUILDERS:
+        return None, [f"未知题型“{qtype}”"]
+    reasons: list[str] = []
+    options = [OPTION_LETTER.sub("", line).strip() for line in cell(fields.get("options")).splitlines() if line.strip()]
+    answer = cell(fields.get("answer"))
+    if qtype in ("fill", "numerical"):
+        answer = re.sub(r"\s*\n\s*", "；", answer)
+    content = BUILDERS[qtype](options, answer, reasons)
+    content.update(editor_extras(qtype, fields))
+    data = QuestionData(qtype=qtype, stem=cell(fields.get("stem")), content=content, code=cell(fields.get("code")),
+                        explanation=cell(fields.get("explanation")), legal_basis=cell(fields.get("legal_basis")),
+                        difficulty=difficulty(cell(fields.get("difficulty")), reasons), tags=[cell(fields.get("tags"))],
+                        category=cell(fields.get("category")), is_active=bool(fields.get("is_active")))
+    return data, reasons
+
+
+def editor_extras(qtype: str, fields: Mapping[str, Any]) -> dict:
+    if qtype == "fill":
+        return {"case_sensitive": bool(fields.get("case_sensitive"))}
+    if qtype == "numerical":
+        return {"unit": cell(fields.get("unit"))}
+    return {}

@@ -420,6 +420,8 @@ def import_items(bank_name: str, items: list[ImportItem], *, skip_invalid: bool,
     bank = bank or create_bank(bank_name, user_id=user_id)
     add_many(bank, [i.data for i in items if i.status == "pending"], user_id)
     _settle(items, imported=True)
+    for item in report.failed:
+        item.status = "skipped"
     report.committed = True
     return report
 
@@ -502,3 +504,18 @@ def _free_code(taken: set[str]) -> str:
     while f"Q{n:05d}" in taken:
         n += 1
     return f"Q{n:05d}"
+
+
+def category_by_path(bank_id: int, path: str) -> Category | None:
+    return db.session.scalar(select(Category).where(Category.bank_id == bank_id, Category.path == clean_path(path)))
+
+
+def carry_feedback(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Keep per-option and true/false feedback the editor does not show, where the option text is unchanged."""
+    feedback = {o["text"]: o.get("feedback", "") for o in old.get("options", [])}
+    for option in new.get("options", []):
+        option["feedback"] = option.get("feedback") or feedback.get(option["text"], "")
+    for key in ("feedback_true", "feedback_false"):
+        if key in old and "answer" in new and not new.get(key):
+            new[key] = old[key]
+    return new
