@@ -12,7 +12,7 @@ from quizzes.views import bp
 
 
 def counts_text(counts: dict[str, int]) -> str:
-    return "，".join(f"{qtypes.LABELS.get(k, k)} {v}" for k, v in sorted(counts.items())) or "无"
+    return "，".join(f"{label} {counts[k]}" for k, label in qtypes.LABELS.items() if k in counts) or "无"
 
 
 def fail(message: str) -> None:
