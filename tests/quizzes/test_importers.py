@@ -61,8 +61,8 @@ def test_moodle_samples(app, corpora, name, counts):
 def test_moodle_multichoice_weights_and_attachment_note(app, corpora):
     report = run((corpora / "moodle-xml" / "qtype_multichoice_testquestion.moodle.xml").read_bytes(), "m.xml")
     content = report.imported[0].data.content
-    assert [o["text"] for o in content["options"] if o["weight"] > 0] == ["London", "Paris"] or \
-        sum(o["weight"] for o in content["options"] if o["weight"] > 0) == pytest.approx(1, abs=0.01)
+    assert [(o["text"], o["weight"]) for o in content["options"]] == [
+        ("Tokyo", 0), ("Spain", 0), ("London", 0.5), ("Barcelona", 0), ("Paris", 0.5)]
     greeting = run((corpora / "moodle-xml" / "format_xml_fixture_multichoice.xml").read_bytes(), "g.xml")
     assert "bonjour.mp3" in greeting.imported[0].note and greeting.imported[0].data.category == "Default for testhead/Multichoice"
 
@@ -296,3 +296,32 @@ def test_broken_excel_is_refused(app):
 def test_unknown_suffix_is_refused(app):
     with pytest.raises(ImportFileError, match="无法从扩展名"):
         run(b"abc", "x.pdf")
+
+
+def test_aiken_letter_beyond_options_and_missing_answer(app):
+    text = "题一\nA. 甲\nB. 乙\nANSWER: C\n\n题二\nA. 甲\nB. 乙\n"
+    report = run(text.encode(), "q.txt", fmt="aiken")
+    assert not report.ok and [i.place for i in report.failed] == ["第 1 题（第 1 行起）", "第 2 题（第 6 行起）"]
+    assert "C 超出选项范围" in report.failed[0].reasons[0] and report.failed[1].reasons == ["缺少“ANSWER:”行"]
+
+
+def test_txt_is_detected_as_aiken_or_gift(app):
+    assert importers.detect_format("a.txt", b"Q\nA. x\nB. y\nANSWER: A\n") == "aiken"
+    assert importers.detect_format("a.txt", b"Q{T}\n") == "gift"
+
+
+def test_numerical_and_fill_template_answers(app):
+    rows = ("N1,数值题,罚款倍数？,,,,,12.5±0.5；20~30（50%）,,,,,", "F1,填空题,{{1}}与{{2}},,,,,《环境保护法》|环保法；ＰＭ２．５,,,,,")
+    report = run(csv_bytes(*rows), "n.csv")
+    numeric, fill = (i.data.content for i in report.imported)
+    assert numeric["answers"] == [{"value": 12.5, "tolerance": 0.5, "weight": 1.0}, {"min": 20.0, "max": 30.0, "weight": 0.5}]
+    assert fill["blanks"] == [{"answers": ["《环境保护法》", "环保法"]}, {"answers": ["ＰＭ２．５"]}]
+    assert services.qtypes.get("fill").mark(fill, ["环境保护法", "pm2.5"]) == 1.0
+
+
+def test_packed_options_with_mixed_separators(app):
+    data = "试题类型,题目内容,题目选项,题目答案\n单选题,12.题干（）,**A.甲**B:乙**C：丙**D、丁,D\n判断题,（3）判断,**A:正确**B:不正确,B\n".encode()
+    report = run(data, "p.csv")
+    single, tf = (i.data for i in report.imported)
+    assert single.stem == "题干（）" and [o["text"] for o in single.content["options"]] == ["甲", "乙", "丙", "丁"]
+    assert tf.stem == "判断" and tf.content["answer"] is False

@@ -204,3 +204,19 @@ def test_template_is_importable_and_empty(client, trainer):
     r = client.get("/quizzes/template.xlsx")
     assert r.status_code == 200
     assert upload(client, r.data, "template.xlsx").status_code == 400  # no questions in it: says so
+
+
+def test_export_one_category(client, trainer, bank):
+    add(bank, **TF)
+    add(bank, **{**SINGLE, "category": "其他"})
+    category = services.category_by_path(bank.id, "法律")
+    gift = client.get(f"/quizzes/banks/{bank.id}/export/gift", query_string={"category": category.id}).get_data(as_text=True)
+    assert "基本国策" in gift and "按日连续处罚" not in gift
+
+
+def test_dashboard_card_for_trainers_only(client, auth, make_user, bank):
+    auth.login(make_user("trainer").username)
+    assert "1 个题库" in client.get("/home").get_data(as_text=True)
+    auth.logout()
+    auth.login(make_user("officer").username)
+    assert "1 个题库" not in client.get("/home").get_data(as_text=True)
