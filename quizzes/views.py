@@ -162,7 +162,10 @@ def import_page():
         db.session.rollback()
         flash(str(exc), "danger")
         return render_template("quizzes/import.html", form=form, report=None), 400
-    db.session.commit() if report.ok else db.session.rollback()
+    if report.ok:
+        db.session.commit()
+    else:
+        db.session.rollback()
     bank = services.bank_by_name(report.bank)
     return render_template("quizzes/import.html", form=form, report=report, bank=bank, labels=qtypes.LABELS,
                            status_labels=services.STATUS_LABELS), 200 if report.ok else 400

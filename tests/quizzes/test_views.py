@@ -220,3 +220,9 @@ def test_dashboard_card_for_trainers_only(client, auth, make_user, bank):
     auth.logout()
     auth.login(make_user("officer").username)
     assert "1 个题库" not in client.get("/home").get_data(as_text=True)
+
+
+def test_unknown_type_in_editor_is_400_in_chinese(client, trainer, bank):
+    r = client.post(f"/quizzes/banks/{bank.id}/questions/new", data={"qtype": "cloze", "stem": "x", "difficulty": "3"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Not a valid choice" not in html and "题型：" in html and count() == 0
