@@ -206,6 +206,11 @@ class TrueFalse(QuestionType):
 BLANK = re.compile(r"\{\{(\d+)\}\}")
 
 
+def stem_for_display(stem: str) -> str:
+    """A fill stem with its {{n}} marks shown as numbered blanks, ready for Markdown."""
+    return BLANK.sub(lambda m: f"（{m.group(1)}）＿＿＿＿", stem or "")
+
+
 class Fill(QuestionType):
     """填空题. content: ``{"blanks": [{"answers": [str, ...]}, ...], "case_sensitive": bool}``
 

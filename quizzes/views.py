@@ -141,7 +141,8 @@ def preview():
         reasons += more
     view = qtypes.get(data.qtype).public_view(data.content) if data is not None and not reasons else None
     key = qtypes.get(data.qtype).key_text(data.content) if view is not None else ""
-    return render_template("quizzes/_preview.html", data=data, reasons=reasons, view=view, key=key,
+    stem = qtypes.stem_for_display(data.stem) if data is not None else ""
+    return render_template("quizzes/_preview.html", data=data, stem=stem, reasons=reasons, view=view, key=key,
                            labels=qtypes.LABELS)
 
 

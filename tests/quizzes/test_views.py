@@ -226,3 +226,9 @@ def test_unknown_type_in_editor_is_400_in_chinese(client, trainer, bank):
     r = client.post(f"/quizzes/banks/{bank.id}/questions/new", data={"qtype": "cloze", "stem": "x", "difficulty": "3"})
     html = r.get_data(as_text=True)
     assert r.status_code == 400 and "Not a valid choice" not in html and "题型：" in html and count() == 0
+
+
+def test_preview_shows_numbered_blanks_in_the_stem(client, trainer):
+    html = client.post("/quizzes/preview", data={"qtype": "fill", "stem": "每年{{1}}月{{2}}日", "answer": "6；5",
+                                                 "difficulty": "3"}).get_data(as_text=True)
+    assert "每年（1）＿＿＿＿月（2）＿＿＿＿日" in html and "{{1}}" not in html
