@@ -140,14 +140,29 @@ def map_columns(columns: list[Any]) -> dict[str, Any]:
     return found
 
 
-def frame_items(df: pd.DataFrame, first_row: int = 2) -> list[ImportItem]:
-    """Rows of a spreadsheet to import items; blank rows are ignored."""
-    columns = map_columns(list(df.columns))
+HEADER_SEARCH_ROWS = 10
+
+
+def find_header(df: pd.DataFrame) -> tuple[int, dict[str, Any]]:
+    """The header row (a title line above it is common) and its column mapping."""
+    first_error = None
+    for index in range(min(HEADER_SEARCH_ROWS, len(df))):
+        try:
+            return index, map_columns(list(df.iloc[index]))
+        except ImportFileError as exc:
+            first_error = first_error or exc
+    raise first_error or ImportFileError("文件是空的，没有找到表头和题目。")
+
+
+def frame_items(df: pd.DataFrame) -> list[ImportItem]:
+    """Rows of a sheet read without a header (header found in the first rows) to import items."""
+    header, columns = find_header(df)
+    positions = {f: list(df.iloc[header]).index(col) for f, col in columns.items()}
     items = []
-    for n, record in enumerate(df.to_dict("records")):
-        row = {f: cell(record.get(col)) for f, col in columns.items()}
+    for n, values in enumerate(df.iloc[header + 1:].itertuples(index=False, name=None), header + 2):
+        row = {f: cell(values[i]) for f, i in positions.items()}
         if any(row.values()):
-            items.append(row_item(row, f"第 {n + first_row} 行"))
+            items.append(row_item(row, f"第 {n} 行"))
     return items
 
 
@@ -315,7 +330,7 @@ class ExcelImporter(Importer):
 
     def parse(self, data, filename):
         try:
-            df = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False)
+            df = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, header=None)
         except Exception as exc:  # openpyxl/zipfile raise many kinds; all mean "not a readable xlsx"
             raise ImportFileError(f"无法读取 Excel 文件 {filename}：文件已损坏或不是 .xlsx 格式"
                                   f"（旧版 .xls 请另存为 .xlsx）。（{type(exc).__name__}）") from exc
@@ -336,9 +351,16 @@ def decode_text(data: bytes, filename: str) -> tuple[str, str]:
 
 
 def delimiter(text: str) -> str:
-    """Comma, unless the header row is tab- or semicolon-separated."""
-    header = text.split("\n", 1)[0]
-    return max(",\t;", key=header.count) if header else ","
+    """Comma, unless the header rows are tab- or semicolon-separated."""
+    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    return max(",\t;", key=head.count)
+
+
+def csv_frame(text: str) -> pd.DataFrame:
+    """All cells as text, rows padded to the longest, no header assumed."""
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter(text)))
+    width = max((len(r) for r in rows), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
 
 
 class CsvImporter(Importer):
@@ -349,8 +371,8 @@ class CsvImporter(Importer):
     def parse(self, data, filename):
         text, note = decode_text(data, filename)
         try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter(text))
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError, TypeError) as exc:
+            df = csv_frame(text)
+        except csv.Error as exc:
             raise ImportFileError(f"无法读取 CSV 文件 {filename}：{exc}") from exc
         return Parsed(frame_items(df), [note] if note else [])
 

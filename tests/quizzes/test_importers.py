@@ -325,3 +325,9 @@ def test_packed_options_with_mixed_separators(app):
     single, tf = (i.data for i in report.imported)
     assert single.stem == "题干（）" and [o["text"] for o in single.content["options"]] == ["甲", "乙", "丙", "丁"]
     assert tf.stem == "判断" and tf.content["answer"] is False
+
+
+def test_title_row_above_the_header_is_skipped(app):
+    data = ("2020年环境执法知识题库,,,\n,,,\n题型,题干,选项A,选项B,答案\n单选题,甲？,甲,乙,A\n单选题,乙？,甲,乙,C\n").encode("gbk")
+    report = run(data, "titled.csv")
+    assert [i.place for i in report.items] == ["第 4 行", "第 5 行"] and "C 超出选项范围" in report.failed[0].reasons[0]
