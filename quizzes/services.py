@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import func, insert, or_, select
 
+from lianbing.audit import services as audit
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from quizzes import qtypes
@@ -208,9 +209,12 @@ def update_question(q: Question, data: QuestionData, user_id: int | None = None)
     if other is not None and other.id != q.id:
         raise BankError(f"编号“{code}”在本题库中已存在", 409)
     old = {k: getattr(q, k) for k in VERSIONED}
+    old_version = q.version
     apply_data(q, replace(data, code=code))
     if any(getattr(q, k) != old[k] for k in VERSIONED):
         record_version(q)
+    audit.write("quizzes.question_edit", "quiz_question", q.id, actor_id=user_id,
+                old={"version": old_version}, new={"version": q.version, "code": q.code})
     db.session.flush()
     return q
 
@@ -309,32 +313,36 @@ def questions_in(bank_id: int, ids: Iterable[int]) -> list[Question]:
     return list(db.session.scalars(select(Question).where(Question.bank_id == bank_id, Question.id.in_(ids))))
 
 
-def bulk_move(bank: Bank, ids: Iterable[int], path: str) -> int:
+def bulk_move(bank: Bank, ids: Iterable[int], path: str, actor_id: int | None = None) -> int:
     """Move questions to a category (created if needed); returns how many."""
     category = ensure_category(bank, path)
     questions = questions_in(bank.id, ids)
     for q in questions:
         q.category_id = category.id if category else None
+    return _bulk_done(bank, "move", questions, path, actor_id)
+
+
+def _bulk_done(bank: Bank, action: str, questions: list[Question], target: Any, actor_id: int | None) -> int:
+    audit.write(f"quizzes.bulk_{action}", "quiz_bank", bank.id, actor_id=actor_id,
+                new={"questions": [q.id for q in questions], "target": target})
     db.session.flush()
     return len(questions)
 
 
-def bulk_tag(bank: Bank, ids: Iterable[int], tags: Iterable[str] | str) -> int:
+def bulk_tag(bank: Bank, ids: Iterable[int], tags: Iterable[str] | str, actor_id: int | None = None) -> int:
     """Add tags to questions."""
     questions = questions_in(bank.id, ids)
     for q in questions:
         q.tags = join_tags(q.tag_list + clean_tags(tags))
-    db.session.flush()
-    return len(questions)
+    return _bulk_done(bank, "tag", questions, clean_tags(tags), actor_id)
 
 
-def bulk_set_active(bank: Bank, ids: Iterable[int], active: bool) -> int:
+def bulk_set_active(bank: Bank, ids: Iterable[int], active: bool, actor_id: int | None = None) -> int:
     """Deactivate (or reactivate) questions; inactive ones are not drawn into quizzes."""
     questions = questions_in(bank.id, ids)
     for q in questions:
         q.is_active = active
-    db.session.flush()
-    return len(questions)
+    return _bulk_done(bank, "activate" if active else "deactivate", questions, active, actor_id)
 
 
 def bank_questions(bank_id: int, category_id: int | None = None) -> list[Question]:
@@ -418,8 +426,10 @@ def import_items(bank_name: str, items: list[ImportItem], *, skip_invalid: bool,
         _settle(items, imported=False)
         return report
     bank = bank or create_bank(bank_name, user_id=user_id)
-    add_many(bank, [i.data for i in items if i.status == "pending"], user_id)
+    added = add_many(bank, [i.data for i in items if i.status == "pending"], user_id)
     _settle(items, imported=True)
+    audit.write("quizzes.import", "quiz_bank", bank.id, actor_id=user_id,
+                new={"format": fmt, "imported": added, "by_type": report.counts()})
     for item in report.failed:
         item.status = "skipped"
     report.committed = True

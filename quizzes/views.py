@@ -80,10 +80,10 @@ def bulk(bank_id: int):
 
 def run_bulk(bank: Bank, action: str, ids: list[int], target: str) -> int:
     if action == "move":
-        return services.bulk_move(bank, ids, target)
+        return services.bulk_move(bank, ids, target, current_user.id)
     if action == "tag":
-        return services.bulk_tag(bank, ids, target)
-    return services.bulk_set_active(bank, ids, action == "activate")
+        return services.bulk_tag(bank, ids, target, current_user.id)
+    return services.bulk_set_active(bank, ids, action == "activate", current_user.id)
 
 
 @bp.route("/banks/<int:bank_id>/questions/new", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """Bank services without HTTP: questions, versions, categories, search, bulk actions."""
 import pytest
+from sqlalchemy import select
 
 from lianbing.extensions import db
 from quizzes import services
@@ -72,3 +73,14 @@ def test_bulk_actions(bank):
     assert [q.category.path for q in qs[:2]] == ["其他", "其他"]
     assert qs[0].tag_list == ["总则", "重点", "易错"]
     assert len(services.search(bank.id, SearchQuery(active=False)).items) == 1
+
+
+def test_imports_bulk_actions_and_edits_are_audited(bank):
+    from lianbing.audit.models import AuditLog
+
+    q = services.create_question(bank, QuestionData(**TF))
+    services.bulk_set_active(bank, [q.id], False, actor_id=None)
+    services.update_question(q, QuestionData(**{**TF, "stem": "新"}))
+    services.import_items("另一题库", [services.ImportItem("第 2 行", QuestionData(**TF))], skip_invalid=False, fmt="csv")
+    actions = [row.action for row in db.session.scalars(select(AuditLog).order_by(AuditLog.id))]
+    assert actions == ["quizzes.bulk_deactivate", "quizzes.question_edit", "quizzes.import"]
