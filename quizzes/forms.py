@@ -32,7 +32,8 @@ class BankForm(ChineseForm):
 
 class ImportForm(ChineseForm):
     bank = StringField("导入到题库（不存在则新建）", validators=[DataRequired("请填写题库名称"), Length(max=100)])
-    file = FileField("题目文件（.xlsx、.csv、.xml、.gift、.txt）", validators=[FileRequired("请选择要导入的文件")])
+    file = FileField("题目文件（.xlsx、.csv、.xml、.gift、.txt）", validators=[FileRequired("请选择要导入的文件")],
+                     render_kw={"accept": ".xlsx,.xls,.csv,.xml,.gift,.txt"})
     fmt = SelectField("格式", choices=list(FORMAT_LABELS.items()), default="auto")
     skip_invalid = BooleanField("跳过无法识别的题目，导入其余题目")
     submit = SubmitField("导入")

@@ -816,12 +816,14 @@ def build_registry(importers: tuple[type[Importer], ...]) -> Mapping[str, Import
 
 IMPORTERS = build_registry((ExcelImporter, CsvImporter, MoodleXmlImporter, GiftImporter, AikenImporter))
 FORMAT_CHOICES = ("auto", *IMPORTERS)
-UPLOAD_SUFFIXES = {".xlsx", ".csv", ".xml", ".gift", ".txt"}
+UPLOAD_SUFFIXES = {".xlsx", ".xls", ".csv", ".xml", ".gift", ".txt"}
 
 
 def detect_format(filename: str, data: bytes) -> str:
     """The importer for a file, from its suffix (and, for .txt, whether it looks like Aiken)."""
     suffix = PurePath(filename or "").suffix.lower()
+    if suffix == ".xls":
+        raise ImportFileError("旧版 Excel（.xls）文件无法直接导入，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
     if suffix == ".txt":
         head = data[:20000].decode("utf-8", "ignore")
         return "aiken" if re.search(r"^ANSWER\s*[:：]", head, re.M | re.I) and "{" not in head else "gift"

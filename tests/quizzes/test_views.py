@@ -175,6 +175,7 @@ def test_import_skip_invalid_checkbox(client, trainer):
     (b"<?xml version='1.0'?><!DOCTYPE q [<!ENTITY a SYSTEM 'file:///etc/passwd'>]><quiz>&a;</quiz>", "x.xml", "拒绝导入"),
     (b"<quiz><question type='essay'>", "x.xml", "XML 格式错误"),
     ("问题,说明\n甲,乙\n".encode("gbk"), "x.csv", "缺少必需的列"),
+    (b"\xd0\xcf\x11\xe0 old excel", "old.xls", "另存为 .xlsx"),
 ])
 def test_bad_uploads_are_400_with_chinese_message(client, trainer, data, name, message):
     r = upload(client, data, name)
