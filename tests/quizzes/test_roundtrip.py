@@ -15,7 +15,9 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 # begin with a question number (the importer strips "12.").
 ALPHABET = "环境保护法大气水污染防治罚款责令改正限期整改abcXYZ ，。《》:#=~"
 text = st.text(alphabet=ALPHABET, min_size=1, max_size=16).map(str.strip).filter(bool)
-stem_text = st.builds(lambda head, rest: head + rest, st.sampled_from("环境大水某依"), st.text(alphabet=ALPHABET, max_size=20))
+line_text = st.builds(lambda head, rest: head + rest.rstrip(), st.sampled_from("环境大水某依"), st.text(alphabet=ALPHABET, max_size=20))
+# a Markdown stem may have paragraphs (a blank line survives every format; a single line break in a cell does not)
+stem_text = st.lists(line_text, min_size=1, max_size=3).map("\n\n".join)
 
 
 def unique(n_min, n_max, strategy=text):
