@@ -64,6 +64,10 @@ def basic_reasons(data: QuestionData) -> list[str]:
         reasons.append(f"难度须为 1 到 5 的整数（现为 {data.difficulty}）")
     if len(data.legal_basis or "") > 300:
         reasons.append("法规依据过长（不超过 300 字）")
+    if len(join_tags(data.tags)) > 500:
+        reasons.append("标签过多或过长（合计不超过 500 字）")
+    if len(data.category or "") > 500:
+        reasons.append("分类路径过长（不超过 500 字）")
     return reasons
 
 

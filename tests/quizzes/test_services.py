@@ -84,3 +84,11 @@ def test_imports_bulk_actions_and_edits_are_audited(bank):
     services.import_items("另一题库", [services.ImportItem("第 2 行", QuestionData(**TF))], skip_invalid=False, fmt="csv")
     actions = [row.action for row in db.session.scalars(select(AuditLog).order_by(AuditLog.id))]
     assert actions == ["quizzes.bulk_deactivate", "quizzes.question_edit", "quizzes.import"]
+
+
+def test_overlong_fields_are_reasons_not_database_errors(bank):
+    data = QuestionData(**{**TF, "tags": [f"标签{i:03d}" for i in range(80)], "category": "/".join(["很长的分类名"] * 90),
+                           "legal_basis": "条" * 301})
+    with pytest.raises(BankError) as err:
+        services.create_question(bank, data)
+    assert len(err.value.reasons) == 3
