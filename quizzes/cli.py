@@ -29,7 +29,7 @@ def import_command(file: Path, bank: str, fmt: str, skip_invalid: bool) -> None:
     """Import a question file into a bank: all or nothing unless --skip-invalid."""
     try:
         report = importers.import_file(bank, file.name, file.read_bytes(), fmt, skip_invalid=skip_invalid)
-    except importers.ImportFileError as exc:
+    except (importers.ImportFileError, services.BankError) as exc:
         db.session.rollback()
         fail(f"导入失败：{exc}")
     if not report.ok:

@@ -159,7 +159,7 @@ def import_page():
         check_upload(upload.filename or "", data, importers.UPLOAD_SUFFIXES, current_app.config["MAX_CONTENT_LENGTH"])
         report = importers.import_file(form.bank.data.strip(), upload.filename, data, form.fmt.data,
                                        skip_invalid=form.skip_invalid.data, user_id=current_user.id)
-    except (UploadError, importers.ImportFileError) as exc:
+    except (UploadError, importers.ImportFileError, services.BankError) as exc:
         db.session.rollback()
         flash(str(exc), "danger")
         return render_template("quizzes/import.html", form=form, report=None), 400

@@ -69,3 +69,10 @@ def test_demo_bank_is_idempotent_and_cites_articles(app):
     assert len(questions) >= 60 and db.session.scalar(select(func.count(Question.id))) == len(questions)
     assert set(services.count_by_type(questions)) == {"single", "multiple", "truefalse", "fill", "numerical", "matching", "essay"}
     assert all("第" in q.legal_basis and "条" in q.legal_basis for q in questions)
+
+
+def test_import_with_too_long_bank_name_fails_cleanly(runner, tmp_path):
+    f = tmp_path / "b.csv"
+    f.write_text("题型,题干,选项A,选项B,答案\n单选题,甲?,甲,乙,A\n", encoding="utf-8")
+    result = runner.invoke(args=["quizzes", "import", str(f), "--bank", "库" * 101])
+    assert result.exit_code == 1 and "题库名称不能为空，且不超过 100 个字符" in result.output
