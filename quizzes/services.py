@@ -275,12 +275,13 @@ def search_statement(bank_id: int, query: SearchQuery):
     """The select() of questions matching a query, newest code order."""
     stmt = select(Question).where(Question.bank_id == bank_id)
     if query.text:
-        like = f"%{query.text.strip()}%"
-        stmt = stmt.where(or_(Question.stem.ilike(like), Question.code.ilike(like)))
+        text = query.text.strip()
+        stmt = stmt.where(or_(Question.stem.icontains(text, autoescape=True),
+                              Question.code.icontains(text, autoescape=True)))
     if query.tag:
-        stmt = stmt.where(Question.tags.like(f"%,{query.tag.strip()},%"))
+        stmt = stmt.where(Question.tags.contains(f",{query.tag.strip()},", autoescape=True))
     if query.legal_basis:
-        stmt = stmt.where(Question.legal_basis.ilike(f"%{query.legal_basis.strip()}%"))
+        stmt = stmt.where(Question.legal_basis.icontains(query.legal_basis.strip(), autoescape=True))
     return _filter_more(stmt, query).order_by(Question.code)
 
 
@@ -303,7 +304,8 @@ def category_ids(category_id: int, with_children: bool = True) -> list[int]:
         return []
     if not with_children:
         return [cat.id]
-    below = select(Category.id).where(Category.bank_id == cat.bank_id, Category.path.like(f"{cat.path}/%"))
+    below = select(Category.id).where(Category.bank_id == cat.bank_id,
+                                      Category.path.startswith(f"{cat.path}/", autoescape=True))
     return [cat.id, *db.session.scalars(below)]
 
 

@@ -92,3 +92,12 @@ def test_overlong_fields_are_reasons_not_database_errors(bank):
     with pytest.raises(BankError) as err:
         services.create_question(bank, data)
     assert len(err.value.reasons) == 3
+
+
+def test_search_treats_percent_and_underscore_literally(bank):
+    services.create_question(bank, QuestionData(**{**TF, "stem": "含有 100% 的题", "category": "a_b"}))
+    services.create_question(bank, QuestionData(**{**TF, "stem": "另一题", "category": "axb/子类"}))
+    assert [q.stem for q in services.search(bank.id, SearchQuery(text="100%")).items] == ["含有 100% 的题"]
+    assert services.search(bank.id, SearchQuery(text="_")).total == 0
+    a_b = services.category_by_path(bank.id, "a_b")
+    assert services.search(bank.id, SearchQuery(category_id=a_b.id)).total == 1
