@@ -171,7 +171,8 @@ def row_item(row: dict[str, str], place: str) -> ImportItem:
     qtype = TYPE_SYNONYMS.get(norm_key(row.get("qtype")))
     if not qtype:
         known = "单选题、多选题、判断题、填空题、数值题、匹配题、简答题"
-        return ImportItem(place, reasons=[f"未知题型“{row.get('qtype', '')}”（可用：{known}）"])
+        given = row.get("qtype", "")
+        return ImportItem(place, reasons=[f"{f'未知题型“{given}”' if given else '缺少题型'}（可用：{known}）"])
     reasons: list[str] = []
     options = row_options(row)
     content = BUILDERS[qtype](options, row.get("answer", ""), reasons)
