@@ -1,12 +1,206 @@
-"""Routes of the quizzes part."""
-from flask import Blueprint, render_template
+"""Routes of the quizzes part: the question bank pages (trainers and city admins)."""
+from __future__ import annotations
 
-from lianbing.auth import any_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from lianbing.auth import CITY_ADMIN, TRAINER, any_user, require_role
+from lianbing.extensions import db
+from lianbing.files.services import UploadError, check_upload
+from lianbing.web import XLSX, download, flash_errors, is_safe_next
+from quizzes import exporters, importers, qtypes, services
+from quizzes.forms import BankForm, BulkForm, ImportForm, QuestionForm, SearchForm
+from quizzes.models import Bank, Question
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
+#: who may author and see question banks (answer keys); officers and bureau admins may not
+AUTHORS = (TRAINER, CITY_ADMIN)
 
 
 @bp.route("/")
 @any_user
 def index():
-    return render_template("quizzes/index.html")
+    return render_template("quizzes/index.html", is_author=current_user.role in AUTHORS)
+
+
+@bp.route("/banks", methods=["GET", "POST"])
+@require_role(*AUTHORS)
+def banks():
+    form = BankForm()
+    if form.validate_on_submit():
+        try:
+            bank = services.create_bank(form.name.data, form.description.data, current_user.id)
+        except services.BankError as exc:
+            flash("；".join(exc.reasons), "danger")
+            return render_template("quizzes/banks.html", form=form, banks=services.list_banks()), exc.status
+        db.session.commit()
+        return redirect(url_for("quizzes.bank", bank_id=bank.id))
+    flash_errors(form)
+    return render_template("quizzes/banks.html", form=form, banks=services.list_banks())
+
+
+def search_query(form: SearchForm) -> services.SearchQuery:
+    active = {"1": True, "0": False}.get(form.active.data or "")
+    return services.SearchQuery(text=form.q.data or "", tag=form.tag.data or "", legal_basis=form.basis.data or "",
+                                qtype=form.qtype.data or "", difficulty=int(form.difficulty.data or 0) or None,
+                                category_id=int(form.category.data or 0) or None, active=active)
+
+
+@bp.route("/banks/<int:bank_id>")
+@require_role(*AUTHORS)
+def bank(bank_id: int):
+    bank = db.get_or_404(Bank, bank_id)
+    cats = services.categories(bank.id)
+    form = SearchForm(request.args)
+    form.category.choices += [(str(c.id), "　" * c.depth + c.name) for c in cats]
+    if not form.validate():
+        abort(400)
+    page = services.search(bank.id, search_query(form), request.args.get("page", 1, type=int))
+    return render_template("quizzes/bank.html", bank=bank, cats=cats, form=form, page=page, bulk=BulkForm(),
+                           labels=qtypes.LABELS, exports=exporters.EXPORTERS)
+
+
+@bp.route("/banks/<int:bank_id>/bulk", methods=["POST"])
+@require_role(*AUTHORS)
+def bulk(bank_id: int):
+    bank = db.get_or_404(Bank, bank_id)
+    form = BulkForm()
+    ids = request.form.getlist("ids", type=int)
+    if not form.validate_on_submit():
+        abort(400, "表单无效或已过期，请刷新页面后重试。")
+    if not ids:
+        abort(400, "请先勾选要操作的题目。")
+    count = run_bulk(bank, form.action.data, ids, form.target.data or "")
+    db.session.commit()
+    flash(f"已对 {count} 道题执行“{dict(form.action.choices)[form.action.data]}”", "success")
+    back = request.form.get("back")
+    return redirect(back if is_safe_next(back) else url_for("quizzes.bank", bank_id=bank.id), 303)
+
+
+def run_bulk(bank: Bank, action: str, ids: list[int], target: str) -> int:
+    if action == "move":
+        return services.bulk_move(bank, ids, target, current_user.id)
+    if action == "tag":
+        return services.bulk_tag(bank, ids, target, current_user.id)
+    return services.bulk_set_active(bank, ids, action == "activate", current_user.id)
+
+
+@bp.route("/banks/<int:bank_id>/questions/new", methods=["GET", "POST"])
+@require_role(*AUTHORS)
+def new_question(bank_id: int):
+    bank = db.get_or_404(Bank, bank_id)
+    form = QuestionForm(data={"qtype": request.args.get("type", "single"), "is_active": True})
+    if form.validate_on_submit():
+        data, reasons = importers.editor_question(form.data)
+        question = save_question(lambda d: services.create_question(bank, d, current_user.id), data, reasons)
+        if question is not None:
+            return redirect(url_for("quizzes.edit_question", question_id=question.id), 303)
+    flash_errors(form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("quizzes/question_form.html", form=form, bank=bank, question=None), status
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@require_role(*AUTHORS)
+def edit_question(question_id: int):
+    question = db.get_or_404(Question, question_id)
+    form = QuestionForm(data=exporters.editor_fields(services.to_data(question)))
+    if form.validate_on_submit():
+        data, reasons = importers.editor_question(form.data)
+        if data is not None:
+            data.content = services.carry_feedback(question.content, data.content)
+        if save_question(lambda d: services.update_question(question, d, current_user.id), data, reasons):
+            return redirect(url_for("quizzes.edit_question", question_id=question.id), 303)
+    flash_errors(form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("quizzes/question_form.html", form=form, bank=question.bank, question=question), status
+
+
+def save_question(save, data, reasons) -> Question | None:
+    """Call the save service, commit and flash; on failure flash the reasons and roll back."""
+    try:
+        if reasons or data is None:
+            raise services.BankError(reasons)
+        question = save(data)
+    except services.BankError as exc:
+        db.session.rollback()
+        flash("无法保存：" + "；".join(exc.reasons), "danger")
+        return None
+    db.session.commit()
+    flash(f"已保存题目 {question.code}（第 {question.version} 版）", "success")
+    return question
+
+
+@bp.route("/preview", methods=["POST"])
+@require_role(*AUTHORS)
+def preview():
+    data, reasons = importers.editor_question(request.form)
+    if data is not None:
+        data, more = data.cleaned()
+        reasons += more
+    view = qtypes.get(data.qtype).public_view(data.content) if data is not None and not reasons else None
+    key = qtypes.get(data.qtype).key_text(data.content) if view is not None else ""
+    stem = qtypes.stem_for_display(data.stem) if data is not None else ""
+    return render_template("quizzes/_preview.html", data=data, stem=stem, reasons=reasons, view=view, key=key,
+                           labels=qtypes.LABELS)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require_role(*AUTHORS)
+def import_page():
+    form = ImportForm(data={"bank": request.args.get("bank", "")})
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("quizzes/import.html", form=form, report=None), 400 if request.method == "POST" else 200
+    upload = form.file.data
+    data = upload.read()
+    try:
+        check_upload(upload.filename or "", data, importers.UPLOAD_SUFFIXES, current_app.config["MAX_CONTENT_LENGTH"])
+        report = importers.import_file(form.bank.data.strip(), upload.filename, data, form.fmt.data,
+                                       skip_invalid=form.skip_invalid.data, user_id=current_user.id)
+    except (UploadError, importers.ImportFileError, services.BankError) as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return render_template("quizzes/import.html", form=form, report=None), 400
+    if report.ok:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    bank = services.bank_by_name(report.bank)
+    return render_template("quizzes/import.html", form=form, report=report, bank=bank, labels=qtypes.LABELS,
+                           status_labels=services.STATUS_LABELS), 200 if report.ok else 400
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    flash(f"上传的文件太大：单个文件不能超过 {limit} MB。请拆分题库后分批导入。", "danger")
+    return render_template("quizzes/import.html", form=ImportForm(formdata=None), report=None), 413
+
+
+@bp.route("/banks/<int:bank_id>/export/<fmt>")
+@require_role(*AUTHORS)
+def export(bank_id: int, fmt: str):
+    bank = db.get_or_404(Bank, bank_id)
+    if fmt not in exporters.EXPORTERS:
+        abort(404)
+    category_id = request.args.get("category", type=int)
+    questions = [services.to_data(q) for q in services.bank_questions(bank.id, category_id)]
+    result = exporters.export_questions(questions, fmt)
+    return download(result.data, f"{bank.name}{result.suffix}", result.mimetype)
+
+
+@bp.route("/template.xlsx")
+@require_role(*AUTHORS)
+def template():
+    return download(exporters.template(), "题库导入模板.xlsx", XLSX)
+
+
+def dashboard(user) -> list[dict]:
+    """Home-page card for authors: the banks and how many questions they hold."""
+    if user.role not in AUTHORS:
+        return []
+    rows = services.list_banks()
+    detail = f"{len(rows)} 个题库，共 {sum(n for _, n in rows)} 道题" if rows else "还没有题库，可导入 Excel、Moodle XML 或 GIFT"
+    return [{"title": "题库", "url": url_for("quizzes.banks"), "detail": detail}]

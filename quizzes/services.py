@@ -1,0 +1,537 @@
+"""Question bank behaviour: banks, categories, questions and versions.
+
+Plain data in (``QuestionData``), domain errors out (``BankError`` with Chinese reasons);
+services flush and never commit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
+
+from sqlalchemy import func, insert, or_, select
+
+from lianbing.audit import services as audit
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import db
+from quizzes import qtypes
+from quizzes.models import Bank, Category, Question, QuestionVersion
+
+CODE_RE = re.compile(r"^[\w.\-]{1,60}$")
+#: what changes the text an officer sees or the key; editing these makes a new version
+VERSIONED = ("qtype", "stem", "content", "explanation", "legal_basis")
+
+
+class BankError(ValueError):
+    """A refused change; ``reasons`` are for people (Chinese)."""
+
+    def __init__(self, reasons: str | list[str], status: int = 400):
+        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        self.status = status
+        super().__init__("；".join(self.reasons))
+
+
+@dataclass
+class QuestionData:
+    """One question as plain data: what importers produce and forms submit."""
+
+    qtype: str
+    stem: str
+    content: dict[str, Any] = field(default_factory=dict)
+    code: str = ""
+    explanation: str = ""
+    legal_basis: str = ""
+    difficulty: int = 3
+    tags: list[str] = field(default_factory=list)
+    #: category path inside the bank, "a/b/c"; "" for none
+    category: str = ""
+    is_active: bool = True
+
+    def cleaned(self) -> tuple["QuestionData", list[str]]:
+        """Canonical copy and the reasons it cannot be stored."""
+        content, reasons = qtypes.check(self.qtype, self.content)
+        data = replace(self, stem=(self.stem or "").strip(), content=content, code=(self.code or "").strip(),
+                       tags=clean_tags(self.tags), category=clean_path(self.category))
+        return data, basic_reasons(data) + reasons
+
+
+def basic_reasons(data: QuestionData) -> list[str]:
+    """Reasons that do not depend on the type."""
+    reasons = [] if data.stem else ["题干为空"]
+    if data.code and not CODE_RE.match(data.code):
+        reasons.append(f"编号“{data.code}”只能含字母、数字、下划线、点和横线，且不超过 60 个字符")
+    if not isinstance(data.difficulty, int) or not 1 <= data.difficulty <= 5:
+        reasons.append(f"难度须为 1 到 5 的整数（现为 {data.difficulty}）")
+    if len(data.legal_basis or "") > 300:
+        reasons.append("法规依据过长（不超过 300 字）")
+    if len(join_tags(data.tags)) > 500:
+        reasons.append("标签过多或过长（合计不超过 500 字）")
+    if len(data.category or "") > 500:
+        reasons.append("分类路径过长（不超过 500 字）")
+    return reasons
+
+
+def clean_tags(tags: Iterable[str] | str) -> list[str]:
+    """Split and trim tags; commas are separators and never part of a tag."""
+    if isinstance(tags, str):
+        tags = [tags]
+    out: list[str] = []
+    for raw in tags or []:
+        for t in re.split(r"[,，;；、\s]+", str(raw)):
+            if t and t not in out:
+                out.append(t[:40])
+    return out
+
+
+def join_tags(tags: Iterable[str]) -> str:
+    tags = clean_tags(tags)
+    return f",{','.join(tags)}," if tags else ""
+
+
+def clean_path(path: str) -> str:
+    """Normalize a category path: "/ a / b/" -> "a/b"."""
+    return "/".join(p.strip()[:100] for p in re.split(r"[/\\]", path or "") if p.strip())
+
+
+# --- banks and categories ------------------------------------------------
+
+def create_bank(name: str, description: str = "", user_id: int | None = None) -> Bank:
+    """A new, empty bank with a unique name."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise BankError("题库名称不能为空，且不超过 100 个字符")
+    if bank_by_name(name):
+        raise BankError(f"题库“{name}”已存在", 409)
+    bank = Bank(name=name, description=description or "", created_by=user_id)
+    db.session.add(bank)
+    db.session.flush()
+    return bank
+
+
+def bank_by_name(name: str) -> Bank | None:
+    return db.session.scalar(select(Bank).where(Bank.name == (name or "").strip()))
+
+
+def get_or_create_bank(name: str, user_id: int | None = None) -> Bank:
+    return bank_by_name(name) or create_bank(name, user_id=user_id)
+
+
+def list_banks() -> list[tuple[Bank, int]]:
+    """Banks with their question counts."""
+    count = (select(func.count(Question.id)).where(Question.bank_id == Bank.id)
+             .correlate(Bank).scalar_subquery())
+    return list(db.session.execute(select(Bank, count).order_by(Bank.name)).all())
+
+
+def ensure_category(bank: Bank, path: str) -> Category | None:
+    """The category at ``path`` ("a/b"), created with its parents if needed."""
+    parent = None
+    names = clean_path(path).split("/") if clean_path(path) else []
+    for depth, name in enumerate(names, 1):
+        sub = "/".join(names[:depth])
+        found = db.session.scalar(select(Category).where(Category.bank_id == bank.id, Category.path == sub))
+        if found is None:
+            found = Category(bank_id=bank.id, parent=parent, name=name, path=sub)
+            db.session.add(found)
+            db.session.flush()
+        parent = found
+    return parent
+
+
+def categories(bank_id: int) -> list[Category]:
+    return list(db.session.scalars(select(Category).where(Category.bank_id == bank_id).order_by(Category.path)))
+
+
+# --- questions -------------------------------------------------------------
+
+def next_code(bank_id: int, taken: set[str] | None = None) -> str:
+    """A free generated code "Q00001"… in the bank."""
+    count = db.session.scalar(select(func.count(Question.id)).where(Question.bank_id == bank_id)) or 0
+    taken = taken if taken is not None else set()
+    n = count + 1
+    while True:
+        code = f"Q{n:05d}"
+        if code not in taken and not question_by_code(bank_id, code):
+            return code
+        n += 1
+
+
+def question_by_code(bank_id: int, code: str) -> Question | None:
+    return db.session.scalar(select(Question).where(Question.bank_id == bank_id, Question.code == code))
+
+
+def create_question(bank: Bank, data: QuestionData, user_id: int | None = None) -> Question:
+    """Validate and add one question with its first version."""
+    data, reasons = data.cleaned()
+    if reasons:
+        raise BankError(reasons)
+    code = data.code or next_code(bank.id)
+    if question_by_code(bank.id, code):
+        raise BankError(f"编号“{code}”在本题库中已存在", 409)
+    return add_question(bank, replace(data, code=code), user_id)
+
+
+def add_question(bank: Bank, data: QuestionData, user_id: int | None) -> Question:
+    """Insert an already cleaned question (importers check first, then call this)."""
+    category = ensure_category(bank, data.category)
+    q = Question(bank_id=bank.id, category_id=category.id if category else None, code=data.code,
+                 qtype=data.qtype, stem=data.stem, content=data.content, explanation=data.explanation or "",
+                 legal_basis=data.legal_basis or "", difficulty=data.difficulty, tags=join_tags(data.tags),
+                 is_active=data.is_active, version=1, created_by=user_id)
+    q.versions.append(snapshot(q, 1))
+    db.session.add(q)
+    db.session.flush()
+    return q
+
+
+def snapshot(q: Question, number: int) -> QuestionVersion:
+    return QuestionVersion(version=number, qtype=q.qtype, stem=q.stem, content=q.content,
+                           explanation=q.explanation, legal_basis=q.legal_basis)
+
+
+def current_version(q: Question) -> QuestionVersion:
+    """The QuestionVersion row matching the question's current state."""
+    return db.session.scalar(select(QuestionVersion).where(
+        QuestionVersion.question_id == q.id, QuestionVersion.version == q.version))
+
+
+def freeze_version(version_id: int) -> None:
+    """Called when an attempt references a version: it must never change again."""
+    version = db.session.get(QuestionVersion, version_id)
+    if version is not None and not version.is_frozen:
+        version.is_frozen = True
+        db.session.flush()
+
+
+def update_question(q: Question, data: QuestionData, user_id: int | None = None) -> Question:
+    """Edit a question; a frozen (answered) current version is kept and a new one made."""
+    data, reasons = data.cleaned()
+    if reasons:
+        raise BankError(reasons)
+    code = data.code or q.code
+    other = question_by_code(q.bank_id, code)
+    if other is not None and other.id != q.id:
+        raise BankError(f"编号“{code}”在本题库中已存在", 409)
+    old = {k: getattr(q, k) for k in VERSIONED}
+    old_version = q.version
+    apply_data(q, replace(data, code=code))
+    if any(getattr(q, k) != old[k] for k in VERSIONED):
+        record_version(q)
+    audit.write("quizzes.question_edit", "quiz_question", q.id, actor_id=user_id,
+                old={"version": old_version}, new={"version": q.version, "code": q.code})
+    db.session.flush()
+    return q
+
+
+def apply_data(q: Question, data: QuestionData) -> None:
+    category = ensure_category(q.bank, data.category)
+    q.category_id = category.id if category else None
+    q.code, q.qtype, q.stem, q.content = data.code, data.qtype, data.stem, data.content
+    q.explanation, q.legal_basis, q.difficulty = data.explanation or "", data.legal_basis or "", data.difficulty
+    q.tags, q.is_active, q.updated_at = join_tags(data.tags), data.is_active, utcnow()
+
+
+def record_version(q: Question) -> None:
+    """Overwrite the current version if nobody answered it yet, else add the next one."""
+    current = current_version(q)
+    if current is not None and not current.is_frozen:
+        for key in VERSIONED:
+            setattr(current, key, getattr(q, key))
+        return
+    q.version += 1
+    q.versions.append(snapshot(q, q.version))
+
+
+def to_data(q: Question) -> QuestionData:
+    """A stored question back to plain data (for exports and the editor)."""
+    return QuestionData(qtype=q.qtype, stem=q.stem, content=qtypes.get(q.qtype).to_dict(q.content),
+                        code=q.code, explanation=q.explanation, legal_basis=q.legal_basis,
+                        difficulty=q.difficulty, tags=q.tag_list,
+                        category=q.category.path if q.category else "", is_active=q.is_active)
+
+
+def version_by_id(version_id: int) -> QuestionVersion | None:
+    return db.session.get(QuestionVersion, version_id)
+
+
+# --- search and bulk actions ---------------------------------------------------
+
+@dataclass
+class SearchQuery:
+    """Filters of the bank browser; empty values mean "any"."""
+
+    text: str = ""
+    tag: str = ""
+    legal_basis: str = ""
+    qtype: str = ""
+    difficulty: int | None = None
+    category_id: int | None = None
+    #: include sub-categories of category_id
+    with_children: bool = True
+    active: bool | None = None
+
+
+def search_statement(bank_id: int, query: SearchQuery):
+    """The select() of questions matching a query, newest code order."""
+    stmt = select(Question).where(Question.bank_id == bank_id)
+    if query.text:
+        text = query.text.strip()
+        stmt = stmt.where(or_(Question.stem.icontains(text, autoescape=True),
+                              Question.code.icontains(text, autoescape=True)))
+    if query.tag:
+        stmt = stmt.where(Question.tags.contains(f",{query.tag.strip()},", autoescape=True))
+    if query.legal_basis:
+        stmt = stmt.where(Question.legal_basis.icontains(query.legal_basis.strip(), autoescape=True))
+    return _filter_more(stmt, query).order_by(Question.code)
+
+
+def _filter_more(stmt, query: SearchQuery):
+    if query.qtype:
+        stmt = stmt.where(Question.qtype == query.qtype)
+    if query.difficulty:
+        stmt = stmt.where(Question.difficulty == query.difficulty)
+    if query.active is not None:
+        stmt = stmt.where(Question.is_active == query.active)
+    if query.category_id:
+        stmt = stmt.where(Question.category_id.in_(category_ids(query.category_id, query.with_children)))
+    return stmt
+
+
+def category_ids(category_id: int, with_children: bool = True) -> list[int]:
+    """The category and (optionally) every category below it."""
+    cat = db.session.get(Category, category_id)
+    if cat is None:
+        return []
+    if not with_children:
+        return [cat.id]
+    below = select(Category.id).where(Category.bank_id == cat.bank_id,
+                                      Category.path.startswith(f"{cat.path}/", autoescape=True))
+    return [cat.id, *db.session.scalars(below)]
+
+
+def search(bank_id: int, query: SearchQuery, page: int = 1, per_page: int = 30):
+    """One page of matching questions (a Flask-SQLAlchemy Pagination)."""
+    return db.paginate(search_statement(bank_id, query), page=page, per_page=per_page, error_out=False)
+
+
+def questions_in(bank_id: int, ids: Iterable[int]) -> list[Question]:
+    ids = [int(i) for i in ids]
+    return list(db.session.scalars(select(Question).where(Question.bank_id == bank_id, Question.id.in_(ids))))
+
+
+def bulk_move(bank: Bank, ids: Iterable[int], path: str, actor_id: int | None = None) -> int:
+    """Move questions to a category (created if needed); returns how many."""
+    category = ensure_category(bank, path)
+    questions = questions_in(bank.id, ids)
+    for q in questions:
+        q.category_id = category.id if category else None
+    return _bulk_done(bank, "move", questions, path, actor_id)
+
+
+def _bulk_done(bank: Bank, action: str, questions: list[Question], target: Any, actor_id: int | None) -> int:
+    audit.write(f"quizzes.bulk_{action}", "quiz_bank", bank.id, actor_id=actor_id,
+                new={"questions": [q.id for q in questions], "target": target})
+    db.session.flush()
+    return len(questions)
+
+
+def bulk_tag(bank: Bank, ids: Iterable[int], tags: Iterable[str] | str, actor_id: int | None = None) -> int:
+    """Add tags to questions."""
+    questions = questions_in(bank.id, ids)
+    for q in questions:
+        q.tags = join_tags(q.tag_list + clean_tags(tags))
+    return _bulk_done(bank, "tag", questions, clean_tags(tags), actor_id)
+
+
+def bulk_set_active(bank: Bank, ids: Iterable[int], active: bool, actor_id: int | None = None) -> int:
+    """Deactivate (or reactivate) questions; inactive ones are not drawn into quizzes."""
+    questions = questions_in(bank.id, ids)
+    for q in questions:
+        q.is_active = active
+    return _bulk_done(bank, "activate" if active else "deactivate", questions, active, actor_id)
+
+
+def bank_questions(bank_id: int, category_id: int | None = None) -> list[Question]:
+    """All questions of a bank (or a category and its sub-categories), by code."""
+    query = SearchQuery(category_id=category_id)
+    return list(db.session.scalars(search_statement(bank_id, query)))
+
+
+def count_by_type(questions: Iterable[Question | QuestionData]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for q in questions:
+        counts[q.qtype] = counts.get(q.qtype, 0) + 1
+    return counts
+
+
+# --- imports ---------------------------------------------------------------------
+
+STATUS_LABELS = {"imported": "已导入", "failed": "失败", "skipped": "已跳过", "duplicate": "重复，未导入",
+                 "note": "说明"}
+
+
+@dataclass
+class ImportItem:
+    """One element of an imported file: a question, or a note about something not imported."""
+
+    #: where it is in the file, in words: "第 3 行", "第 2 个 <question>"
+    place: str
+    data: QuestionData | None = None
+    reasons: list[str] = field(default_factory=list)
+    #: a note that is not a failure (description skipped, attachment dropped)
+    note: str = ""
+    status: str = ""
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or would have done), row by row."""
+
+    bank: str
+    format: str
+    items: list[ImportItem]
+    skip_invalid: bool = False
+    #: file-level problems (unreadable file, missing columns): nothing is imported
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def imported(self) -> list[ImportItem]:
+        return [i for i in self.items if i.status == "imported"]
+
+    @property
+    def failed(self) -> list[ImportItem]:
+        return [i for i in self.items if i.status in ("failed", "skipped")]
+
+    @property
+    def duplicates(self) -> list[ImportItem]:
+        return [i for i in self.items if i.status == "duplicate"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and (self.skip_invalid or not self.failed)
+
+    def counts(self) -> dict[str, int]:
+        """Imported questions counted by type key."""
+        return count_by_type(i.data for i in self.imported)
+
+
+def stem_key(qtype: str, stem: str) -> str:
+    """What makes two stems "identical" for duplicate detection."""
+    return qtype + ":" + qtypes.normalize_answer(stem)
+
+
+def import_items(bank_name: str, items: list[ImportItem], *, skip_invalid: bool, fmt: str,
+                 user_id: int | None = None) -> ImportReport:
+    """Check every item, then store all valid ones, or none when any failed (unless skip_invalid)."""
+    bank = bank_by_name(bank_name)
+    report = ImportReport(bank=bank_name, format=fmt, items=items, skip_invalid=skip_invalid)
+    check_items(items, bank)
+    if not report.ok or not any(i.status == "pending" for i in items):
+        _settle(items, imported=False)
+        return report
+    bank = bank or create_bank(bank_name, user_id=user_id)
+    added = add_many(bank, [i.data for i in items if i.status == "pending"], user_id)
+    _settle(items, imported=True)
+    audit.write("quizzes.import", "quiz_bank", bank.id, actor_id=user_id,
+                new={"format": fmt, "imported": added, "by_type": report.counts()})
+    for item in report.failed:
+        item.status = "skipped"
+    report.committed = True
+    return report
+
+
+def _settle(items: list[ImportItem], imported: bool) -> None:
+    for item in items:
+        if item.status == "pending":
+            item.status = "imported" if imported else "note"
+            if not imported:
+                item.note = item.note or "有效，但因其他行失败未导入"
+
+
+def check_items(items: list[ImportItem], bank: Bank | None) -> None:
+    """Clean each question and mark it pending, failed or duplicate."""
+    codes, stems = _existing_keys(bank)
+    for item in items:
+        if item.data is None:
+            item.status = "failed" if item.reasons else "note"
+            continue
+        item.data, reasons = item.data.cleaned()
+        item.reasons += reasons
+        if item.reasons:
+            item.status = "failed"
+            continue
+        _check_duplicate(item, codes, stems)
+
+
+def _existing_keys(bank: Bank | None) -> tuple[set[str], set[str]]:
+    if bank is None:
+        return set(), set()
+    rows = db.session.execute(select(Question.code, Question.qtype, Question.stem).where(Question.bank_id == bank.id))
+    codes, stems = set(), set()
+    for code, qtype, stem in rows:
+        codes.add(code)
+        stems.add(stem_key(qtype, stem))
+    return codes, stems
+
+
+def _check_duplicate(item: ImportItem, codes: set[str], stems: set[str]) -> None:
+    data = item.data
+    key = stem_key(data.qtype, data.stem)
+    if data.code and data.code in codes:
+        item.status, item.note = "duplicate", f"编号“{data.code}”已存在"
+    elif key in stems:
+        item.status, item.note = "duplicate", "题干相同的同类型题目已存在"
+    else:
+        item.status = "pending"
+        codes.add(data.code)
+        stems.add(key)
+
+
+def add_many(bank: Bank, questions: list[QuestionData], user_id: int | None) -> int:
+    """Insert cleaned questions in bulk (two INSERT … executemany), with version 1 each."""
+    cats: dict[str, int | None] = {}
+    taken = set(db.session.scalars(select(Question.code).where(Question.bank_id == bank.id)))
+    taken |= {q.code for q in questions if q.code}
+    rows = [_row(bank, q, cats, taken, user_id) for q in questions]
+    ids = db.session.scalars(insert(Question).returning(Question.id, sort_by_parameter_order=True), rows).all()
+    versions = [{"question_id": qid, "version": 1, **{k: r[k] for k in VERSIONED}} for qid, r in zip(ids, rows)]
+    if versions:
+        db.session.execute(insert(QuestionVersion), versions)
+    return len(ids)
+
+
+def _row(bank: Bank, q: QuestionData, cats: dict, taken: set[str], user_id: int | None) -> dict:
+    if q.category not in cats:
+        category = ensure_category(bank, q.category)
+        cats[q.category] = category.id if category else None
+    code = q.code or _free_code(taken)
+    taken.add(code)
+    now = utcnow()
+    return {"bank_id": bank.id, "category_id": cats[q.category], "code": code, "qtype": q.qtype, "stem": q.stem,
+            "content": q.content, "explanation": q.explanation or "", "legal_basis": q.legal_basis or "",
+            "difficulty": q.difficulty, "tags": join_tags(q.tags), "is_active": q.is_active, "version": 1,
+            "created_by": user_id, "created_at": now, "updated_at": now}
+
+
+def _free_code(taken: set[str]) -> str:
+    n = len(taken) + 1
+    while f"Q{n:05d}" in taken:
+        n += 1
+    return f"Q{n:05d}"
+
+
+def category_by_path(bank_id: int, path: str) -> Category | None:
+    return db.session.scalar(select(Category).where(Category.bank_id == bank_id, Category.path == clean_path(path)))
+
+
+def carry_feedback(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Keep per-option and true/false feedback the editor does not show, where the option text is unchanged."""
+    feedback = {o["text"]: o.get("feedback", "") for o in old.get("options", [])}
+    for option in new.get("options", []):
+        option["feedback"] = option.get("feedback") or feedback.get(option["text"], "")
+    for key in ("feedback_true", "feedback_false"):
+        if key in old and "answer" in new and not new.get(key):
+            new[key] = old[key]
+    return new
