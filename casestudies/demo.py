@@ -71,7 +71,7 @@ INQUIRY_QA = [
 ]
 
 
-def _inspection_draft(user: User, n: int) -> Draft:
+def inspection_draft(user: User, n: int) -> Draft:
     body = INSPECTION_BODY
     if n % 3 == 1:
         body = body.replace("告知当事人有权申请执法人员回避。当事人表示不申请回避。", "")
@@ -85,7 +85,7 @@ def _inspection_draft(user: User, n: int) -> Draft:
                  body=body, confirmation="以上笔录我已看过，属实。")
 
 
-def _inquiry_draft(user: User, n: int) -> Draft:
+def inquiry_draft(user: User, n: int) -> Draft:
     qa = INQUIRY_QA if n % 2 else INQUIRY_QA[:3] + INQUIRY_QA[5:]
     return Draft(header={"start_time": "2017-07-20T14:00", "end_time": "2017-07-20T15:10", "place": "梅江分局询问室",
                          "unit": "某电镀厂", "interviewee": "张某", "sex": "男", "age": "42",
@@ -125,7 +125,7 @@ def _graded(exercise: Exercise, username: str, n: int, trainer: User, campaign_i
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         return
-    draft = (_inspection_draft if exercise.record_type == "inspection" else _inquiry_draft)(user, n)
+    draft = (inspection_draft if exercise.record_type == "inspection" else inquiry_draft)(user, n)
     sub = services.submit(exercise, user, draft)
     scores = services.starting_scores(sub, "first")
     for crit in services.rubric_data(exercise.rubric)["criteria"]:
