@@ -628,7 +628,12 @@ def criterion_stats(exercise: Exercise) -> dict:
                 overall[c["key"]].append(share)
                 bureau[c["key"]].append(share)
     avg = lambda xs: round(sum(xs) / len(xs), 1) if xs else 0.0  # noqa: E731
+    totals: dict[str, list[float]] = {}
+    for sub in subs:
+        if sub.final_points is not None:
+            totals.setdefault(sub.user.bureau.short_name, []).append(sub.final_points)
     return {"criteria": crits, "count": len(subs),
+            "bureau_totals": [(b, avg(v)) for b, v in sorted(totals.items())],
             "overall": {k: avg(v) for k, v in overall.items()},
             "by_bureau": {b: {k: avg(v) for k, v in d.items()} for b, d in sorted(by_bureau.items())}}
 
