@@ -13,7 +13,9 @@ def dashboard(user) -> list[dict]:
     """Home cards: open exercises for writers, the grading queue for trainers."""
     if user.role in MANAGERS:
         waiting = len(services.queue(services.QueueFilter(status="submitted")))
-        return [{"title": "笔录评分", "url": "/casestudies/grading", "detail": f"待评分 {waiting} 份"}]
+        unreleased = len(services.queue(services.QueueFilter(status="graded")))
+        return [{"title": "笔录评分", "url": "/casestudies/grading",
+                 "detail": f"待评分 {waiting} 份，已评待发布 {unreleased} 份"}]
     if user.role == "officer":
         todo = [e for e in services.exercises(True) if services.submission_for(e, user.id) is None
                 or services.submission_for(e, user.id).status == "draft"]

@@ -369,13 +369,13 @@ def starting_scores(sub: Submission, role: str) -> dict:
     return {k: {"points": v["points"], "comment": "", "vetoed": v["vetoed"]} for k, v in pre.items()}
 
 
-def _check_marker(sub: Submission, marker: User, role: str) -> None:
+def _check_marker(sub: Submission, marker: User, role: str, why: str) -> None:
     if marker.id == sub.user_id:
         raise NotAllowed("不能评阅自己提交的笔录。")
     if sub.status not in ("submitted", "graded"):
         raise Conflict("该笔录已发布或尚未提交；发布后的修改请通过复评申请。")
     other = grade_of(sub, "second" if role == "first" else "first")
-    if other and other.marker_id == marker.id:
+    if why != "reconcile" and other and other.marker_id == marker.id:
         raise NotAllowed("第一评分人与第二评分人不能是同一人。")
     if role == "second" and not sub.exercise.needs_second_marker:
         raise CaseError("本练习不需要第二评分人。")
@@ -403,7 +403,7 @@ def total_of(scores: dict) -> float:
 
 def save_grade(sub: Submission, marker: User, role: str, scores: dict, comment: str, *, why: str = "grade") -> Grade:
     """Store a marker's grade, keeping every changed criterion with the grader's name."""
-    _check_marker(sub, marker, role)
+    _check_marker(sub, marker, role, why)
     clean = _clean_scores(sub.exercise.rubric, scores)
     grade = grade_of(sub, role)
     before = grade.scores if grade else starting_scores(sub, role)
@@ -413,7 +413,9 @@ def save_grade(sub: Submission, marker: User, role: str, scores: dict, comment: 
         db.session.flush()
     _log_changes(grade, before, clean, marker.id, why)
     grade.scores, grade.comment, grade.total = clean, comment[:5000], total_of(clean)
-    grade.marker_id, grade.updated_at = marker.id, utcnow()
+    grade.updated_at = utcnow()
+    if why != "reconcile":  # the reconciler's name is kept in the change log, not as the marker
+        grade.marker_id = marker.id
     sub.status = "graded"
     db.session.flush()
     db.session.refresh(sub)

@@ -211,3 +211,71 @@ def test_lesson_editor_refuses_bad_citation(client, auth, demo_people):
     r = client.post("/casestudies/lessons/new", data={"title": "案例", "citations": "EPL2014:24\n环保法"})
     assert r.status_code == 400 and "环保法" in r.get_data(as_text=True)
     assert db.session.scalar(select(func.count(CaseLesson.id))) == 0
+
+
+def test_second_marker_reconciliation_view(client, auth, make_exercise, make_user, campaign):
+    ex = make_exercise(needs_second_marker=True, margin=1.0)
+    second = make_user("trainer", "441400")
+    auth.login("officer_441402_1")
+    client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, action="submit"))
+    sub = db.session.scalar(select(Submission))
+    full = {f"points_{c['key']}": str(c["max_points"]) for c in rubrics_demo.INSPECTION["criteria"]}
+    auth.login("trainer")
+    assert client.post(f"/casestudies/submissions/{sub.id}/grade", data=full).status_code == 302
+    auth.login(second.username)
+    assert client.post(f"/casestudies/submissions/{sub.id}/grade?role=second", data=full | {"points_P2": "4"}).status_code == 302
+    page = client.get(f"/casestudies/submissions/{sub.id}/grade").get_data(as_text=True)
+    assert "分差超过 1.0 分" in page and "两名以上执法人员并注明执法证号" in page
+    r = client.post(f"/casestudies/submissions/{sub.id}/release")
+    assert r.status_code == 409 and "请先核定分数" in r.get_data(as_text=True)
+    assert client.post(f"/casestudies/submissions/{sub.id}/reconcile", data={"points_P2": "7"}).status_code == 302
+    assert client.post(f"/casestudies/submissions/{sub.id}/release").status_code == 302
+    entry = db.session.scalar(select(ScoreEntry))
+    assert entry.points == 97 and entry.detail["submission_id"] == sub.id
+
+
+def test_rubric_copy_and_new_version(client, auth, world):
+    auth.login("trainer")
+    rubric = services.exercises(False)[0].rubric
+    assert rubric.is_locked
+    r = client.post(f"/casestudies/rubrics/{rubric.id}/criteria", data={
+        "key": "Z", "standard": "内容完整", "title": "新", "max_points": "1", "mode": "guide", "checks": "[]"})
+    assert r.status_code == 409 and "已锁定" in r.get_data(as_text=True)
+    client.post(f"/casestudies/rubrics/{rubric.id}/copy", data={"as": "version"})
+    client.post(f"/casestudies/rubrics/{rubric.id}/copy", data={"as": "copy"})
+    versions = db.session.scalars(select(Rubric).where(Rubric.title.startswith(rubric.title))
+                                  .order_by(Rubric.id)).all()
+    assert [(v.family == rubric.family, v.version) for v in versions[-2:]] == [(True, 2), (False, 1)]
+    assert versions[-1].title.endswith("（副本）")
+
+
+def test_exercise_attachment_type_is_checked(client, auth, demo_people, campaign):
+    auth.login("trainer")
+    rubric = services.create_rubric(rubrics_demo.INSPECTION, actor_id=1, complete=True)
+    db.session.commit()
+    data = {"title": "带附件", "record_type": "inspection", "due_at": "2099-01-01T10:00", "rubric_id": str(rubric.id),
+            "margin": "2", "regrade_days": "7", "attachment": (io.BytesIO(b"#!/bin/sh"), "photo.sh")}
+    r = client.post("/casestudies/exercises/new", data=data, content_type="multipart/form-data")
+    assert r.status_code == 400 and "不支持的文件类型" in r.get_data(as_text=True)
+    data["attachment"] = (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 20), "site.png")
+    r = client.post("/casestudies/exercises/new", data=data, content_type="multipart/form-data")
+    assert r.status_code == 302
+    ex_id = r.headers["Location"].rstrip("/").split("/")[-1]
+    assert client.get(f"/casestudies/exercises/{ex_id}/attachment").mimetype == "image/png"
+
+
+def test_exercise_refuses_rubric_of_other_record_type(client, auth, demo_people, campaign):
+    auth.login("trainer")
+    rubric = services.create_rubric(rubrics_demo.INQUIRY, actor_id=1, complete=True)
+    db.session.commit()
+    r = client.post("/casestudies/exercises/new", data={"title": "错配", "record_type": "inspection",
+                    "due_at": "2099-01-01T10:00", "rubric_id": str(rubric.id), "margin": "2", "regrade_days": "7"})
+    assert r.status_code == 400 and "笔录类型相同" in r.get_data(as_text=True)
+
+
+def test_dashboard_cards(client, auth, world):
+    auth.login("officer_441424_1")
+    assert "待完成 2 项" in client.get("/home").get_data(as_text=True)
+    auth.logout()
+    auth.login("trainer")
+    assert "待评分 0 份，已评待发布 4 份" in client.get("/home").get_data(as_text=True)
