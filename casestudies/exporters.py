@@ -24,11 +24,7 @@ def record_docx(sub: Submission, agency: str) -> bytes:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.add_run(text).font.size = Pt(size)
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for key, label in FIELDS[kind]:
-        row = table.add_row().cells
-        row[0].text, row[1].text = label, header_value(key, (sub.header or {}).get(key, ""))
+    _header_table(doc, kind, sub.header or {})
     doc.add_paragraph(f"{BODY_LABEL[kind]}：")
     for line in (sub.body or "").splitlines():
         doc.add_paragraph(line)
@@ -41,6 +37,14 @@ def record_docx(sub: Submission, agency: str) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _header_table(doc, kind: str, header: dict) -> None:
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for key, label in FIELDS[kind]:
+        row = table.add_row().cells
+        row[0].text, row[1].text = label, header_value(key, header.get(key, ""))
 
 
 def grades_xlsx(subs: list[Submission], criteria: list[dict]) -> bytes:

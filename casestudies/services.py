@@ -512,7 +512,18 @@ def regrade_deadline(sub: Submission) -> datetime | None:
 def request_regrade(sub: Submission, user: User, criterion: str, reason: str,
                     now: datetime | None = None) -> RegradeRequest:
     """The officer asks for one criterion to be looked at again, within the window."""
-    now = now or utcnow()
+    _check_regrade_request(sub, user, criterion, reason, now or utcnow())
+    req = RegradeRequest(submission_id=sub.id, criterion=criterion, reason=reason.strip()[:2000],
+                         old_points=(grade_of(sub, "first").scores.get(criterion) or {}).get("points"),
+                         created_at=now or utcnow())
+    db.session.add(req)
+    db.session.flush()
+    audit.write("casestudies.regrade.request", "cs_submission", sub.id, actor_id=user.id,
+                bureau_id=user.bureau_id, new={"criterion": criterion}, reason=req.reason)
+    return req
+
+
+def _check_regrade_request(sub: Submission, user: User, criterion: str, reason: str, now: datetime) -> None:
     if sub.user_id != user.id:
         raise NotAllowed("只能对自己的笔录申请复评。")
     if sub.status != "released":
@@ -526,14 +537,6 @@ def request_regrade(sub: Submission, user: User, criterion: str, reason: str,
     if db.session.scalar(select(RegradeRequest.id).where(RegradeRequest.submission_id == sub.id,
                                                          RegradeRequest.criterion == criterion)):
         raise Conflict("该评分标准已申请过复评。")
-    req = RegradeRequest(submission_id=sub.id, criterion=criterion, reason=reason.strip()[:2000],
-                         old_points=(grade_of(sub, "first").scores.get(criterion) or {}).get("points"),
-                         created_at=now)
-    db.session.add(req)
-    db.session.flush()
-    audit.write("casestudies.regrade.request", "cs_submission", sub.id, actor_id=user.id,
-                bureau_id=user.bureau_id, new={"criterion": criterion}, reason=req.reason)
-    return req
 
 
 def answer_regrade(req: RegradeRequest, actor: User, new_points: float, answer: str,
@@ -547,14 +550,9 @@ def answer_regrade(req: RegradeRequest, actor: User, new_points: float, answer: 
     if not answer.strip():
         raise CaseError("请填写答复意见。")
     first = grade_of(sub, "first")
-    scores = deepcopy(first.scores)
-    entry = scores.setdefault(req.criterion, {})
-    crit = next(c for c in rubric_data(sub.exercise.rubric)["criteria"] if c["key"] == req.criterion)
-    if not crit.get("veto") and not 0 <= new_points <= crit["max_points"]:
-        raise CaseError(f"评分标准“{crit['title']}”的得分须在 0 到 {crit['max_points']:g} 之间。")
-    entry["points"] = 0.0 if crit.get("veto") else float(new_points)
+    scores = _regraded(sub, first, req.criterion, new_points)
     _apply_regrade(sub, first, scores, actor, answer)
-    req.status, req.answer, req.new_points = "answered", answer.strip()[:2000], entry["points"]
+    req.status, req.answer, req.new_points = "answered", answer.strip()[:2000], scores[req.criterion]["points"]
     req.answered_by, req.answered_at = actor.id, utcnow()
     sub.final_points = first.total
     db.session.flush()
@@ -563,6 +561,16 @@ def answer_regrade(req: RegradeRequest, actor: User, new_points: float, answer: 
                 bureau_id=sub.user.bureau_id, old={"points": req.old_points},
                 new={"points": req.new_points, "criterion": req.criterion}, reason=req.answer)
     return req
+
+
+def _regraded(sub: Submission, grade: Grade, key: str, new_points: float) -> dict:
+    """The grade's scores with one criterion's points replaced (checked against its range)."""
+    crit = next(c for c in rubric_data(sub.exercise.rubric)["criteria"] if c["key"] == key)
+    if not crit.get("veto") and not 0 <= new_points <= crit["max_points"]:
+        raise CaseError(f"评分标准“{crit['title']}”的得分须在 0 到 {crit['max_points']:g} 之间。")
+    scores = deepcopy(grade.scores)
+    scores.setdefault(key, {"comment": "", "vetoed": False})["points"] = 0.0 if crit.get("veto") else float(new_points)
+    return scores
 
 
 def _apply_regrade(sub: Submission, grade: Grade, scores: dict, actor: User, answer: str) -> None:
@@ -629,15 +637,22 @@ def criterion_stats(exercise: Exercise) -> dict:
                 share = 100.0 * points / c["max_points"]
                 overall[c["key"]].append(share)
                 bureau[c["key"]].append(share)
-    avg = lambda xs: round(sum(xs) / len(xs), 1) if xs else 0.0  # noqa: E731
+    return {"criteria": crits, "count": len(subs), "bureau_totals": _bureau_totals(subs),
+            "overall": {k: _avg(v) for k, v in overall.items()},
+            "by_bureau": {b: {k: _avg(v) for k, v in d.items()} for b, d in sorted(by_bureau.items())}}
+
+
+def _avg(values: list[float]) -> float:
+    return round(sum(values) / len(values), 1) if values else 0.0
+
+
+def _bureau_totals(subs: list[Submission]) -> list[tuple[str, float]]:
+    """Average released mark per bureau."""
     totals: dict[str, list[float]] = {}
     for sub in subs:
         if sub.final_points is not None:
             totals.setdefault(sub.user.bureau.short_name, []).append(sub.final_points)
-    return {"criteria": crits, "count": len(subs),
-            "bureau_totals": [(b, avg(v)) for b, v in sorted(totals.items())],
-            "overall": {k: avg(v) for k, v in overall.items()},
-            "by_bureau": {b: {k: avg(v) for k, v in d.items()} for b, d in sorted(by_bureau.items())}}
+    return [(b, _avg(v)) for b, v in sorted(totals.items())]
 
 
 def _scores_for_stats(sub: Submission) -> dict:
