@@ -251,6 +251,15 @@ def import_rubric(raw: bytes, *, actor_id: int) -> Rubric:
         raise CaseError(str(exc)) from exc
 
 
+def trial(rubric: Rubric, text: str) -> dict:
+    """Pre-grade a pasted plain-text record against a rubric, storing nothing."""
+    if not text.strip():
+        raise CaseError("请粘贴一份笔录文本再试评。")
+    if len(text) > MAX_RECORD_CHARS:
+        raise TooLarge(f"笔录内容过长（{len(text)} 字），上限 {MAX_RECORD_CHARS} 字。")
+    return checks.pregrade(compiled(rubric), parse_record(text))
+
+
 def rubrics() -> list[Rubric]:
     return list(db.session.scalars(select(Rubric).order_by(Rubric.family, Rubric.version)))
 

@@ -582,6 +582,20 @@ def criterion_delete(rubric_id: int, key: str):
     return redirect(url_for(".rubric", rubric_id=rubric.id))
 
 
+@bp.route("/rubrics/<int:rubric_id>/try", methods=["POST"])
+@require_role(*MANAGE)
+def rubric_try(rubric_id: int):
+    rubric = _get(Rubric, rubric_id)
+    text = request.form.get("text", "")
+    try:
+        result = services.trial(rubric, text)
+    except (services.CaseError, checks.RubricError) as exc:
+        return _rubric_refused(rubric, exc)
+    pieces = segments(text, marks_of(result))
+    return render_template("casestudies/rubric.html", **_rubric_ctx(rubric), trial=result, pieces=pieces,
+                           trial_text=text)
+
+
 @bp.route("/rubrics/<int:rubric_id>/copy", methods=["POST"])
 @require_role(*MANAGE)
 def rubric_copy(rubric_id: int):

@@ -279,3 +279,24 @@ def test_dashboard_cards(client, auth, world):
     auth.logout()
     auth.login("trainer")
     assert "待评分 0 份，已评待发布 4 份" in client.get("/home").get_data(as_text=True)
+
+
+def test_rubric_trial_shows_evidence_and_stores_nothing(client, auth, world):
+    auth.login("trainer")
+    rubric = services.exercises(False)[0].rubric
+    before = db.session.scalar(select(func.count(Submission.id)))
+    r = client.post(f"/casestudies/rubrics/{rubric.id}/try", data={"text": "现场检查情况：\n情况<i>严重</i>。"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and '<mark class="cs-bad"' in page and ">严重</mark>" in page
+    assert "&lt;i&gt;" in page and "<i>" not in page
+    assert db.session.scalar(select(func.count(Submission.id))) == before
+    assert client.post(f"/casestudies/rubrics/{rubric.id}/try", data={"text": " "}).status_code == 400
+
+
+def test_every_post_form_carries_a_csrf_token():
+    from pathlib import Path
+    import re
+    root = Path(__file__).resolve().parents[2] / "casestudies" / "templates"
+    for path in root.rglob("*.html"):
+        for form in re.findall(r"<form[^>]*method=\"post\".*?</form>", path.read_text(), re.S):
+            assert "csrf_token()" in form or "hidden_tag()" in form, (path.name, form[:120])
