@@ -249,9 +249,9 @@ def test_rubric_copy_and_new_version(client, auth, world):
     assert versions[-1].title.endswith("（副本）")
 
 
-def test_exercise_attachment_type_is_checked(client, auth, demo_people, campaign):
+def test_exercise_attachment_type_is_checked(client, auth, demo_people, campaign, find_user):
     auth.login("trainer")
-    rubric = services.create_rubric(rubrics_demo.INSPECTION, actor_id=1, complete=True)
+    rubric = services.create_rubric(rubrics_demo.INSPECTION, actor_id=find_user("trainer").id, complete=True)
     db.session.commit()
     data = {"title": "带附件", "record_type": "inspection", "due_at": "2099-01-01T10:00", "rubric_id": str(rubric.id),
             "margin": "2", "regrade_days": "7", "attachment": (io.BytesIO(b"#!/bin/sh"), "photo.sh")}
@@ -264,9 +264,9 @@ def test_exercise_attachment_type_is_checked(client, auth, demo_people, campaign
     assert client.get(f"/casestudies/exercises/{ex_id}/attachment").mimetype == "image/png"
 
 
-def test_exercise_refuses_rubric_of_other_record_type(client, auth, demo_people, campaign):
+def test_exercise_refuses_rubric_of_other_record_type(client, auth, demo_people, campaign, find_user):
     auth.login("trainer")
-    rubric = services.create_rubric(rubrics_demo.INQUIRY, actor_id=1, complete=True)
+    rubric = services.create_rubric(rubrics_demo.INQUIRY, actor_id=find_user("trainer").id, complete=True)
     db.session.commit()
     r = client.post("/casestudies/exercises/new", data={"title": "错配", "record_type": "inspection",
                     "due_at": "2099-01-01T10:00", "rubric_id": str(rubric.id), "margin": "2", "regrade_days": "7"})
