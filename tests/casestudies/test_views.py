@@ -147,6 +147,7 @@ def test_grade_form_names_criterion_out_of_range(client, auth, make_exercise, ca
 
 def test_regrade_after_window_is_refused(client, auth, world):
     sub = db.session.scalar(select(Submission).where(Submission.status == "released",
+                                                     Submission.exercise.has(record_type="inspection"),
                                                      Submission.user.has(username="officer_441402_1")))
     sub.exercise.regrade_days = 0
     db.session.commit()
