@@ -1,7 +1,8 @@
 """Routes of the casestudies part: load → authorize → validate → one service → commit → render."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user
 
 from lianbing.accounts import services as accounts
@@ -65,6 +66,13 @@ def index():
 
 # --- case lessons ---------------------------------------------------------------
 
+def cite_url(key: str) -> str | None:
+    """The law library's stable link for a reference key, when the training part is enabled."""
+    if "training.article" not in current_app.view_functions:
+        return None
+    return url_for("training.article", key=key)
+
+
 def _visible_lesson(lesson_id: int) -> CaseLesson:
     lesson = _get(CaseLesson, lesson_id)
     if not lesson.is_published and not _manager():
@@ -105,7 +113,7 @@ def lesson_result(lesson_id: int):
     if attempt is None and not _manager():
         return redirect(url_for(".lesson", lesson_id=lesson.id))
     return render_template("casestudies/lesson.html", lesson=lesson, stage="result", attempt=attempt,
-                           credit=services.question_credit)
+                           credit=services.question_credit, cite_url=cite_url)
 
 
 @bp.route("/lessons/new", methods=["GET", "POST"])
@@ -178,8 +186,9 @@ def _visible_exercise(exercise_id: int) -> Exercise:
 @any_user
 def exercise(exercise_id: int):
     exercise = _visible_exercise(exercise_id)
+    stored = db.session.get(StoredFile, exercise.attachment_id) if exercise.attachment_id else None
     return render_template("casestudies/exercise.html", exercise=exercise, RECORD_TYPES=RECORD_TYPES,
-                           sub=services.submission_for(exercise, current_user.id), to_local=to_local)
+                           sub=services.submission_for(exercise, current_user.id), attachment=stored)
 
 
 @bp.route("/exercises/<int:exercise_id>/attachment")

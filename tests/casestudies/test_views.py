@@ -263,6 +263,7 @@ def test_exercise_attachment_type_is_checked(client, auth, demo_people, campaign
     assert r.status_code == 302
     ex_id = r.headers["Location"].rstrip("/").split("/")[-1]
     assert client.get(f"/casestudies/exercises/{ex_id}/attachment").mimetype == "image/png"
+    assert '<img class="img-fluid' in client.get(f"/casestudies/exercises/{ex_id}").get_data(as_text=True)
 
 
 def test_exercise_refuses_rubric_of_other_record_type(client, auth, demo_people, campaign, find_user):
