@@ -5,13 +5,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from lianbing import signals
 from lianbing.accounts.models import User
 from lianbing.audit.models import AuditLog
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.scoring.models import ScoreEntry
 
-from casestudies import exporters, rubrics_demo, services
+from casestudies import demo, exporters, rubrics_demo, services
 from casestudies.models import CaseLesson, GradeChange
 from casestudies.records import Draft
 
@@ -191,7 +192,22 @@ def test_statistics_show_missed_criteria(world):
 
 
 def test_demo_is_idempotent_and_graded(world):
-    from casestudies import demo
     demo.load(world.id)
     assert len(services.exercises(True)) == 2 and len(services.lessons(True)) == 2
     assert len(ledger(user("officer_441402_1").id)) == 2
+
+
+def test_release_sends_record_released(make_exercise, world):
+    ex, sub = submitted(make_exercise, good_draft)
+    seen = []
+
+    def receiver(sender, **kw):
+        seen.append((sender, kw["submission_id"], kw["points"], kw["max_points"]))
+
+    signals.record_released.connect(receiver)
+    try:
+        services.save_grade(sub, user("trainer"), "first", _full(sub), "")
+        services.release(sub, user("trainer"), world.id)
+    finally:
+        signals.record_released.disconnect(receiver)
+    assert seen == [("casestudies", sub.id, 100.0, 100.0)]

@@ -1,6 +1,8 @@
 """Pages of the casestudies part through the test client: roles, flows and bad input."""
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -296,8 +298,6 @@ def test_rubric_trial_shows_evidence_and_stores_nothing(client, auth, world):
 
 
 def test_every_post_form_carries_a_csrf_token():
-    from pathlib import Path
-    import re
     root = Path(__file__).resolve().parents[2] / "casestudies" / "templates"
     for path in root.rglob("*.html"):
         for form in re.findall(r"<form[^>]*method=\"post\".*?</form>", path.read_text(), re.S):
