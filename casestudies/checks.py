@@ -97,6 +97,8 @@ class FieldPresent(Check):
             if not value:
                 out.passed = False
                 out.messages.append(f"缺少：{FIELD_LABELS[key]}")
+                if key in record.lines:  # the empty line shows where it is missing
+                    out.spans.append(record.lines[key])
             elif self.pattern and not self.pattern.search(value):
                 out.passed = False
                 out.messages.append(f"{FIELD_LABELS[key]}格式不符")

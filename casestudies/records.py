@@ -70,6 +70,8 @@ class ParsedRecord:
     fields: dict[str, tuple[int, int]] = field(default_factory=dict)
     body: list[tuple[int, int]] = field(default_factory=list)
     qa: list[tuple[str, int, int]] = field(default_factory=list)
+    #: the whole line of each header field, to point at a field left empty
+    lines: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def value(self, key: str) -> str:
         span = self.fields.get(key)
@@ -159,6 +161,7 @@ def _parse_line(record: ParsedRecord, line: str, pos: int) -> None:
         _split_range(record, line, pos, m)
     else:
         record.fields.setdefault(ALIASES[label], (start, end))
+        record.lines.setdefault(ALIASES[label], (pos, pos + len(line)))
         if ALIASES[label] == "confirmation":
             record.body.append((start, end))
 
@@ -184,6 +187,15 @@ def segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[tuple[st
         cls = "bad" if any(c == "bad" for c, _ in cover) else ("good" if cover else "")
         out.append((text[start:end], cls, " ".join(sorted({k for _, k in cover}))))
     return out
+
+
+MISSING_PREFIXES = ("未记载", "缺少", "问答未涉及", "问答只有")
+
+
+def missing_of(pregrade: dict | None) -> list[tuple[str, str]]:
+    """(criterion key, message) for every element the automatic checks found missing."""
+    return [(key, m) for key, crit in ((pregrade or {}).get("criteria") or {}).items()
+            for check in crit.get("checks", []) for m in check["messages"] if m.startswith(MISSING_PREFIXES)]
 
 
 def marks_of(pregrade: dict | None) -> list[tuple[int, int, str, str]]:

@@ -17,7 +17,7 @@ from lianbing.web import DOCX, XLSX, download, flash_errors
 from casestudies import checks, exporters, forms, services
 from casestudies.models import (RECORD_TYPES, STATUSES, CaseLesson, CaseQuestion, Exercise, RegradeRequest,
                                 Rubric, Submission)
-from casestudies.records import FIELDS, FOOT, Draft, marks_of, segments
+from casestudies.records import FIELDS, FOOT, Draft, marks_of, missing_of, segments
 
 bp = Blueprint("casestudies", __name__, template_folder="templates", static_folder="static")
 
@@ -305,6 +305,7 @@ def _record_ctx(sub: Submission, **extra) -> dict:
     criteria = services.rubric_data(sub.exercise.rubric)["criteria"]
     return {"sub": sub, "exercise": sub.exercise, "criteria": criteria, "show_grade": show_grade,
             "pieces": segments(sub.text, marks_of(sub.pregrade) if show_grade else []),
+            "missing": missing_of(sub.pregrade) if show_grade else [],
             "first": services.grade_of(sub, "first"), "second": services.grade_of(sub, "second"),
             "STATUSES": STATUSES, "RECORD_TYPES": RECORD_TYPES, "to_local": to_local,
             "deadline": services.regrade_deadline(sub), "requests": services.regrade_requests(sub), **extra}
@@ -602,7 +603,7 @@ def rubric_try(rubric_id: int):
         return _rubric_refused(rubric, exc)
     pieces = segments(text, marks_of(result))
     return render_template("casestudies/rubric.html", **_rubric_ctx(rubric), trial=result, pieces=pieces,
-                           trial_text=text)
+                           trial_text=text, missing=missing_of(result))
 
 
 @bp.route("/rubrics/<int:rubric_id>/copy", methods=["POST"])

@@ -44,6 +44,7 @@ def _grade_and_release(page, base, sub_id):
     bad = page.locator("mark.cs-bad", has_text="严重")
     assert bad.count() == 1 and "A1" in bad.get_attribute("data-criteria")
     assert "未记载：告知申请回避的权利" in page.locator("[data-key=P4]").inner_text()
+    assert "P4 未记载：告知申请回避的权利" in page.locator(".cs-missing-box").inner_text()
     page.fill("input[name=points_P4]", "2")
     page.fill("input[name=points_L2]", "4")
     page.fill("textarea[name=comment_P4]", "未告知申请回避的权利。")

@@ -71,10 +71,12 @@ def test_header_words_are_not_counted_as_forbidden_in_body():
 
 def test_inquiry_topics_and_interviewee_fields():
     draft = Draft(header={"interviewee": "张某", "id_no": "12345"}, qa=[{"q": "什么时间排放的？", "a": "5月。"}])
-    result = grade(render_text("inquiry", draft), rubrics_demo.INQUIRY)
+    text = render_text("inquiry", draft)
+    result = grade(text, rubrics_demo.INQUIRY)
     q9, q6 = result["criteria"]["Q9"]["checks"][0], result["criteria"]["Q6"]["checks"]
     assert "问答只有 1 组，少于 4 组" in q9["messages"] and "问答未涉及：地点" in q9["messages"]
     assert "身份证号格式不符" in q6[1]["messages"] and "缺少：性别" in q6[0]["messages"]
+    assert "性别：" in [text[s:e] for s, e in q6[0]["spans"]]  # the empty line points at the gap
 
 
 @pytest.mark.parametrize("change, words", [
