@@ -109,3 +109,27 @@ def test_inquiry_qa_editor_adds_removes_and_reorders(browser, live_server, login
                                                      Submission.user.has(username="officer_441424_2")))
     db.session.refresh(sub)
     assert [p["q"] for p in sub.qa] == ["问题3", "问题2"]
+
+
+def test_rubric_builder_adds_a_check_from_the_registry(browser, live_server, login_page, demo_people):
+    page = browser.new_context().new_page()
+    login_page(page, live_server, "trainer")
+    page.goto(f"{live_server}/casestudies/rubrics")
+    page.fill("#title", "浏览器量表")
+    page.fill("#total_points", "5")
+    page.click("button:has-text('新建')")
+    page.wait_for_url("**/casestudies/rubrics/*")
+    page.fill("#key", "A1")
+    page.select_option("#standard", "表述准确客观")
+    page.fill("#criterion-form #title", "不用主观词")
+    page.fill("#max_points", "5")
+    page.fill("#levels", "5|无主观词\n0|有主观词")
+    page.locator(".cs-add-check").nth(4).click()  # forbidden terms
+    assert '"type": "forbidden"' in page.input_value("#checks")
+    page.click("text=保存评分标准")
+    page.wait_for_selector("text=评分标准已保存")
+    assert "不得出现的用语" in page.inner_text("body")
+    page.click("details summary")
+    page.fill("details textarea[name=text]", "现场检查情况：\n情况好像严重。")
+    page.click("details button:has-text('试评')")
+    assert page.locator("#trial mark.cs-bad").count() == 2
