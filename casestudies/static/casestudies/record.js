@@ -1,0 +1,71 @@
+// The record form: officers rows, the 问/答 editor (add, remove, reorder) and draft autosave.
+(function () {
+  "use strict";
+  var form = document.getElementById("record-form");
+  if (!form) { return; }
+  var status = document.getElementById("autosave-status");
+  var timer = null;
+
+  function clearRow(row) {
+    row.querySelectorAll("input, textarea").forEach(function (el) { el.value = ""; });
+    return row;
+  }
+
+  var addOfficer = document.getElementById("add-officer");
+  if (addOfficer) {
+    addOfficer.addEventListener("click", function () {
+      var rows = document.querySelectorAll("#officers .officer-row");
+      var row = clearRow(rows[rows.length - 1].cloneNode(true));
+      document.getElementById("officers").appendChild(row);
+    });
+  }
+
+  var list = document.getElementById("qa-list");
+  if (list) {
+    document.getElementById("qa-add").addEventListener("click", function () {
+      var pairs = list.querySelectorAll(".qa-pair");
+      var pair = clearRow(pairs[pairs.length - 1].cloneNode(true));
+      list.appendChild(pair);
+      pair.querySelector("textarea").focus();
+      schedule();
+    });
+    list.addEventListener("click", function (ev) {
+      var pair = ev.target.closest(".qa-pair");
+      if (!pair) { return; }
+      if (ev.target.classList.contains("qa-remove")) {
+        if (list.querySelectorAll(".qa-pair").length > 1) { pair.remove(); } else { clearRow(pair); }
+      } else if (ev.target.classList.contains("qa-up") && pair.previousElementSibling) {
+        list.insertBefore(pair, pair.previousElementSibling);
+      } else if (ev.target.classList.contains("qa-down") && pair.nextElementSibling) {
+        list.insertBefore(pair.nextElementSibling, pair);
+      } else { return; }
+      schedule();
+    });
+  }
+
+  function save() {
+    var data = new FormData(form);
+    fetch(form.dataset.autosave, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: {"X-CSRFToken": data.get("csrf_token"), "Accept": "application/json"}
+    }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
+      .then(function (res) {
+        status.textContent = res[0] ? "草稿已自动保存 " + res[1].saved_at : "自动保存失败：" + (res[1].error || "");
+        status.className = res[0] ? "text-success" : "text-danger";
+      }).catch(function () { status.textContent = "自动保存失败（网络）"; status.className = "text-danger"; });
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    status.textContent = "正在编辑…";
+    timer = setTimeout(save, 1500);
+  }
+
+  form.addEventListener("input", schedule);
+  form.addEventListener("submit", function (ev) {
+    clearTimeout(timer);
+    if (ev.submitter && ev.submitter.value === "submit" && !window.confirm("提交后不能再修改，确定提交吗？")) {
+      ev.preventDefault();
+    }
+  });
+})();
