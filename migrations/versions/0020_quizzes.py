@@ -1,7 +1,7 @@
 """quizzes
 
 Revision ID: 0020_quizzes
-Revises: 0001_host
+Revises: (chained at merge; see down_revision)
 Create Date: 2026-11-29 01:42:21.182061
 
 """
@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0020_quizzes'
-down_revision = '0001_host'
+down_revision = '0010_training'
 branch_labels = None
 depends_on = None
 

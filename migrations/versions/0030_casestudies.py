@@ -1,7 +1,7 @@
 """casestudies
 
 Revision ID: 0030_casestudies
-Revises: 0001_host
+Revises: (chained at merge; see down_revision)
 Create Date: 2026-11-29 01:47:36.527680
 
 """
@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0030_casestudies'
-down_revision = '0001_host'
+down_revision = '0020_quizzes'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """campaign ops
 
 Revision ID: 0040_campaign_ops
-Revises: 0001_host
+Revises: (chained at merge; see down_revision)
 Create Date: 2026-11-29 01:46:44.122928
 
 """
@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0040_campaign_ops'
-down_revision = '0010_training'
+down_revision = '0030_casestudies'
 branch_labels = None
 depends_on = None
 
