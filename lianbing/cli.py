@@ -12,6 +12,7 @@ from lianbing.accounts.models import User
 from lianbing.campaign import demo as campaign_demo
 from lianbing.extensions import db
 from lianbing.parts import registry
+from lianbing.scoring import demo as scoring_demo
 
 
 @click.command("demo")
@@ -29,6 +30,8 @@ def demo_command(if_empty: bool) -> None:
             part.demo(campaign.id)
             db.session.commit()
             click.echo(f"已加载演示数据：{part.title}")
+    scoring_demo.load(campaign.id)  # demo ledger rows for the rankings
+    db.session.commit()
     click.echo(f"演示数据就绪。所有演示账号的密码：{accounts_demo.DEMO_PASSWORD}")
     click.echo("  市局管理员 city_admin · 培训员 trainer · 县级管理员 admin_441402 … · 执法人员 officer_441402_1 …")
 

@@ -11,6 +11,7 @@ from lianbing.accounts.views import bp as accounts_bp
 from lianbing.audit.views import bp as audit_bp
 from lianbing.campaign.views import bp as campaign_bp
 from lianbing.main.views import bp as main_bp
+from lianbing.scoring.api import api as api_bp
 from lianbing.scoring.views import bp as scoring_bp
 from lianbing.dbtypes import to_local
 from lianbing.extensions import bootstrap, cache, csrf, db, login_manager, migrate
@@ -52,7 +53,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The host's own blueprints."""
-    for bp in (main_bp, accounts_bp, campaign_bp, scoring_bp, audit_bp):
+    for bp in (main_bp, accounts_bp, campaign_bp, scoring_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
 
 
