@@ -99,7 +99,12 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
                            pages=pages, total=len(rows), viewer=mine if mine and mine not in shown else None,
                            bureau=_bureau(bureau_id),
                            bureaus=accounts.county_bureaus(), role=role, kind=kind, kinds=registry().kinds,
-                           offset=(page - 1) * PAGE_SIZE)
+                           offset=(page - 1) * PAGE_SIZE, page_url=_page_url)
+
+
+def _page_url(page: int) -> str:
+    args = {**request.args.to_dict(), **(request.view_args or {}), "page": page}
+    return url_for(request.endpoint, **args)
 
 
 def _bureau(bureau_id: int | None):
