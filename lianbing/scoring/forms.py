@@ -9,7 +9,8 @@ from lianbing.scoring.awards import CATEGORIES, MAX_POINTS
 
 
 class AwardForm(FlaskForm):
-    user_id = SelectField("执法人员", coerce=int, validators=[InputRequired("请选择执法人员")])
+    #: choice not enforced here: the service refuses other bureaus' officers with a clear message
+    user_id = SelectField("执法人员", coerce=int, validate_choice=False, validators=[InputRequired("请选择执法人员")])
     category = SelectField("类别", choices=[(c, c) for c in CATEGORIES])
     title = StringField("加分事项", validators=[DataRequired("请填写加分事项"), Length(max=200)])
     points = FloatField("加分", validators=[InputRequired("请填写加分"),
@@ -26,7 +27,8 @@ class DecisionForm(FlaskForm):
 
 
 class NominationForm(FlaskForm):
-    user_id = SelectField("被提名人", coerce=int, validators=[InputRequired("请选择被提名人")])
+    #: choice not enforced here: the service refuses other bureaus' officers with a clear message
+    user_id = SelectField("被提名人", coerce=int, validate_choice=False, validators=[InputRequired("请选择被提名人")])
     justification = TextAreaField("推荐理由（主要事迹）",
                                   validators=[DataRequired("请填写推荐理由"), Length(max=4000)])
     submit = SubmitField("提交提名")
