@@ -238,3 +238,25 @@ class ApiToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}… b{self.bureau_id}>"
+
+
+class ScoreTotal(db.Model):
+    """The ledger summed per (campaign, user, kind): what rankings read instead of a million rows.
+
+    Kept exact by record() (which recomputes the one cell it touched from the ledger) and
+    rebuilt in one INSERT … SELECT … GROUP BY by ``scoring.totals.rebuild`` after bulk loads.
+    """
+
+    __tablename__ = "score_totals"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    points: Mapped[float]
+    max_points: Mapped[float]
+    entries: Mapped[int]
+    #: the latest achieved_at among the cell's ledger rows (the tie-break "completion")
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<ScoreTotal c{self.campaign_id} u{self.user_id} {self.kind} {self.points}/{self.max_points}>"

@@ -8,6 +8,8 @@ composite    = 100 × Σ weight(kind) × share(kind) / Σ weight(kind), summed o
 Ties go to the higher record_exercise share, then the earlier completion (the time of the
 officer's latest ledger row), then the lower user id, so every rank is unique and stable.
 
+The per-kind sums come from ``score_totals`` (kept exact by record(), see totals.py), so a
+cold ranking reads tens of thousands of rows, not the whole ledger.
 The ranking is cached under a key made of the campaign's ledger version (kept in the
 database, bumped by every record()) and a digest of the weights, eligibility rules and the
 set of closed expected activities. Only officer data is cached, never a rendered page: each
@@ -21,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from lianbing.accounts.models import Bureau, User
 from lianbing.campaign import services as campaigns
@@ -30,7 +32,7 @@ from lianbing.dbtypes import utcnow
 from lianbing.extensions import cache, db
 from lianbing.parts import registry
 from lianbing.scoring import rules, versions
-from lianbing.scoring.models import AUDIENCE_ALL, ExpectedActivity, ExpectedAudience, ScoreEntry
+from lianbing.scoring.models import AUDIENCE_ALL, ExpectedActivity, ExpectedAudience, ScoreEntry, ScoreTotal
 
 TIE_KIND = "record_exercise"
 CACHE_SECONDS = 3600
@@ -94,11 +96,18 @@ def _tie(row: Row) -> tuple:
 
 # --- SQL aggregation ---------------------------------------------------------------------
 
-def _earned(campaign_id: int) -> list:
-    stmt = (select(ScoreEntry.user_id, ScoreEntry.kind, func.sum(ScoreEntry.points),
-                   func.sum(ScoreEntry.max_points), func.max(ScoreEntry.achieved_at), func.count())
-            .where(ScoreEntry.campaign_id == campaign_id).group_by(ScoreEntry.user_id, ScoreEntry.kind))
-    return db.session.execute(stmt).all()
+def _earned(campaign_id: int, kinds: list[str]) -> list:
+    """One row per officer: user_id, rows, latest achieved_at, then (points, max) per kind.
+
+    Pivoted in SQL (conditional sums over the per-kind totals) so that Python handles one row
+    per officer rather than one per officer and kind.
+    """
+    t = ScoreTotal
+    columns = [t.user_id, func.sum(t.entries), func.max(t.last_at)]
+    for kind in kinds:
+        columns += [func.sum(case((t.kind == kind, t.points), else_=0.0)),
+                    func.sum(case((t.kind == kind, t.max_points), else_=0.0))]
+    return db.session.execute(select(*columns).where(t.campaign_id == campaign_id).group_by(t.user_id)).all()
 
 
 def _missed(campaign_id: int, now: datetime) -> list:
@@ -118,7 +127,7 @@ def _missed(campaign_id: int, now: datetime) -> list:
 
 def _people(campaign_id: int) -> list:
     """Active officers, plus anyone else with ledger rows in the campaign."""
-    has_rows = exists().where(ScoreEntry.campaign_id == campaign_id, ScoreEntry.user_id == User.id)
+    has_rows = exists().where(ScoreTotal.campaign_id == campaign_id, ScoreTotal.user_id == User.id)
     stmt = (select(User.id, User.display_name, User.role, User.bureau_id, Bureau.short_name)
             .join(Bureau, Bureau.id == User.bureau_id)
             .where(User.is_active_.is_(True), or_(User.role == "officer", has_rows)))
@@ -137,28 +146,31 @@ def build(campaign: Campaign, version: int, weights: dict[str, float], minimums:
           now: datetime) -> Ranking:
     """Compute the ranking from the database (no cache)."""
     rows = {p.id: Row(p.id, p.display_name, p.role, p.bureau_id, p.short_name, {}, {}) for p in _people(campaign.id)}
-    for user_id, kind, points, max_points, last, count in _earned(campaign.id):
+    all_kinds = list(weights)
+    for user_id, count, last, *sums in _earned(campaign.id, all_kinds):
         row = rows.get(user_id)
         if row is not None:
-            row.earned[kind], row.available[kind] = float(points), float(max_points)
-            row.entries += count
-            row.last_at = max(row.last_at, last) if row.last_at else last
+            row.entries, row.last_at = count, last
+            for i, kind in enumerate(all_kinds):
+                if sums[2 * i + 1]:
+                    row.earned[kind], row.available[kind] = sums[2 * i], sums[2 * i + 1]
     for user_id, kind, max_points in _missed(campaign.id, now):
         row = rows.get(user_id)
         if row is not None:
             row.available[kind] = row.available.get(kind, 0.0) + float(max_points)
     kinds = [k for k, w in weights.items() if w > 0 and any(r.available.get(k) for r in rows.values())]
     total = sum(weights[k] for k in kinds)
+    labels = {k: v.label for k, v in registry().kinds.items()}
     for row in rows.values():
-        row.composite = round(100 * sum(weights[k] * row.share(k) for k in kinds) / total, 4) if total else 0.0
-        row.reasons = _reasons(row, minimums)
+        shares = {k: row.earned.get(k, 0.0) / a for k, a in row.available.items() if a}
+        row.composite = round(100 * sum(weights[k] * shares.get(k, 0.0) for k in kinds) / total, 4) if total else 0.0
+        row.reasons = _reasons(shares, minimums, labels) if minimums else ()
     return _ordered(campaign.id, version, weights, kinds, list(rows.values()))
 
 
-def _reasons(row: Row, minimums: dict[str, float]) -> tuple[str, ...]:
-    labels = registry().kinds
-    return tuple(f"{labels[k].label}得分率 {row.share(k):.0%}，低于要求的 {m:.0%}"
-                 for k, m in minimums.items() if m > 0 and row.share(k) < m - 1e-9)
+def _reasons(shares: dict[str, float], minimums: dict[str, float], labels: dict[str, str]) -> tuple[str, ...]:
+    return tuple(f"{labels[k]}得分率 {shares.get(k, 0.0):.0%}，低于要求的 {m:.0%}"
+                 for k, m in minimums.items() if m > 0 and shares.get(k, 0.0) < m - 1e-9)
 
 
 def _ordered(campaign_id: int, version: int, weights: dict, kinds: list, rows: list[Row]) -> Ranking:

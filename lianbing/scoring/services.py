@@ -12,7 +12,7 @@ from lianbing.audit import services as audit
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.parts import registry
-from lianbing.scoring import versions
+from lianbing.scoring import totals
 from lianbing.scoring.models import ScoreEntry
 
 
@@ -57,7 +57,7 @@ def record(user_id: int, campaign_id: int, kind: str, ref: str, points: float,
         audit.write("score.update" if old else "score.insert", "score_entry", entry.id,
                     actor_id=actor_id, bureau_id=user.bureau_id if user else None,
                     old=old, new=new, reason=reason)
-        versions.bump(campaign_id)  # invalidates cached rankings on every worker
+        totals.changed(campaign_id, user_id, kind)  # sums for rankings; new version voids cached ones
         signals.score_recorded.send(kind, campaign_id=campaign_id, user_id=user_id, ref=ref,
                                     points=entry.points, max_points=entry.max_points)
     return entry

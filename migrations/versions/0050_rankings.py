@@ -2,7 +2,7 @@
 
 Revision ID: 0050_rankings
 Revises: 0001_host
-Create Date: 2026-11-29 01:45:56.098838
+Create Date: 2026-11-29 01:56:19.050777
 
 """
 from alembic import op
@@ -107,6 +107,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_nominations_bureau_id'), ['bureau_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_nominations_campaign_id'), ['campaign_id'], unique=False)
 
+    op.create_table('score_totals',
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('points', sa.Double(), nullable=False),
+    sa.Column('max_points', sa.Double(), nullable=False),
+    sa.Column('entries', sa.Integer(), nullable=False),
+    sa.Column('last_at', lianbing.dbtypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_score_totals_campaign_id_campaigns'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_score_totals_user_id_users')),
+    sa.PrimaryKeyConstraint('campaign_id', 'user_id', 'kind', name=op.f('pk_score_totals'))
+    )
     op.create_table('awards',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
@@ -171,6 +183,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_awards_campaign_id'))
 
     op.drop_table('awards')
+    op.drop_table('score_totals')
     with op.batch_alter_table('nominations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nominations_campaign_id'))
         batch_op.drop_index(batch_op.f('ix_nominations_bureau_id'))

@@ -317,3 +317,34 @@ def test_tokens_are_stored_hashed_and_can_be_revoked(people, audits):
     assert audits("api_token.issue") == 1 and audits("api_token.revoke") == 1
     with pytest.raises(tokens.TokenError):
         tokens.issue("x", None, people["admin_441402"])
+
+
+# --- per-kind sums -----------------------------------------------------------------------
+
+def ledger_sums(campaign_id):
+    from sqlalchemy import func
+    rows = db.session.execute(select(ScoreEntry.user_id, ScoreEntry.kind, func.sum(ScoreEntry.points),
+                                     func.sum(ScoreEntry.max_points), func.count())
+                              .where(ScoreEntry.campaign_id == campaign_id)
+                              .group_by(ScoreEntry.user_id, ScoreEntry.kind)).all()
+    return {(u, k): (round(p, 6), round(m, 6), n) for u, k, p, m, n in rows}
+
+
+def total_sums(campaign_id):
+    from lianbing.scoring.models import ScoreTotal
+    rows = db.session.scalars(select(ScoreTotal).where(ScoreTotal.campaign_id == campaign_id))
+    return {(t.user_id, t.kind): (round(t.points, 6), round(t.max_points, 6), t.entries) for t in rows}
+
+
+def test_totals_follow_every_record_including_regrades(people, campaign, rec):
+    import random
+    from lianbing.scoring import totals
+    rng = random.Random(3)
+    officers = [people[f"officer_4414{c}_{n}"] for c in ("02", "03") for n in (1, 2)]
+    for _ in range(60):
+        rec(rng.choice(officers), rng.choice(["quiz", "study", "record_exercise"]), f"x{rng.randint(1, 4)}",
+            rng.randint(0, 30), 30, minutes=rng.randint(0, 500))
+    assert total_sums(campaign.id) == ledger_sums(campaign.id) != {}
+    before = total_sums(campaign.id)
+    totals.rebuild(campaign.id)
+    assert total_sums(campaign.id) == before
