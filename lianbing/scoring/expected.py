@@ -46,6 +46,8 @@ def declare(campaign_id: int, data: ExpectedData, *, actor_id: int | None = None
     if row is None:
         row = ExpectedActivity(campaign_id=campaign_id, kind=data.kind, ref=data.ref)
         db.session.add(row)
+    elif _same(row, data):
+        return row  # re-declaring an unchanged activity (e.g. a demo reload) changes nothing
     row.title, row.max_points, row.closes_at = data.title or data.ref, float(data.max_points), data.closes_at
     row.audience = data.audience
     row.members = [_member(data.audience, i) for i in data.ids]
@@ -54,6 +56,12 @@ def declare(campaign_id: int, data: ExpectedData, *, actor_id: int | None = None
     audit.write("expected.declare", "expected_activity", row.id, actor_id=actor_id,
                 new={"kind": data.kind, "ref": data.ref, "audience": data.audience, "ids": list(data.ids)})
     return row
+
+
+def _same(row: ExpectedActivity, data: ExpectedData) -> bool:
+    ids = sorted(m.bureau_id or m.user_id for m in row.members)
+    return (row.title, row.max_points, row.closes_at, row.audience, ids) == (
+        data.title or data.ref, float(data.max_points), data.closes_at, data.audience, sorted(data.ids))
 
 
 def _member(audience: str, target: int) -> ExpectedAudience:

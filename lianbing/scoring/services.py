@@ -1,7 +1,7 @@
 """The score ledger: the only writer of scores."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -31,7 +31,8 @@ def _check(kind: str, points: float, max_points: float) -> None:
 
 def _snapshot(entry: ScoreEntry) -> dict[str, Any]:
     return {"points": entry.points, "max_points": entry.max_points, "title": entry.title,
-            "achieved_at": entry.achieved_at.isoformat() if entry.achieved_at else None}
+            # in UTC, so the same instant given in another zone is not logged as a change
+            "achieved_at": entry.achieved_at.astimezone(timezone.utc).isoformat() if entry.achieved_at else None}
 
 
 def record(user_id: int, campaign_id: int, kind: str, ref: str, points: float,

@@ -348,3 +348,15 @@ def test_totals_follow_every_record_including_regrades(people, campaign, rec):
     before = total_sums(campaign.id)
     totals.rebuild(campaign.id)
     assert total_sums(campaign.id) == before
+
+
+def test_demo_loader_is_idempotent(people, campaign, audits):
+    from lianbing.scoring import demo
+    demo.load(campaign.id)
+    db.session.commit()
+    rows, logged, version = db.session.query(ScoreEntry).count(), audits(), versions.current(campaign.id)
+    demo.load(campaign.id)
+    db.session.commit()
+    assert rows > 200 and (db.session.query(ScoreEntry).count(), audits(), versions.current(campaign.id)) == (
+        rows, logged, version)
+    assert ranking_for(campaign).rows[0].composite > 50
