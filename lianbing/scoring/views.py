@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lianbing.accounts import services as accounts
-from lianbing.accounts.models import User
+from lianbing.accounts.models import Bureau, User
 from lianbing.auth import ADMINS, CITY_ADMIN, ROLES, any_user, require_bureau, require_role
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
@@ -87,6 +87,9 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
     kind = request.args.get("kind") or None
     if (role and role not in ROLES) or (kind and kind not in registry().kinds):
         abort(400, "筛选条件无效。")
+    bureau = _bureau(bureau_id)
+    if bureau_id and bureau is None:
+        abort(404, "单位不存在。")
     ranking = ranking_for(campaign)
     rows = ranking.select(bureau_id=bureau_id, role=role, kind=kind)
     pages = max(1, -(-len(rows) // PAGE_SIZE))
@@ -97,7 +100,7 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
     mine = ranking.row_of(current_user.id)
     return render_template("scoring/rankings.html", campaign=campaign, ranking=ranking, rows=shown, page=page,
                            pages=pages, total=len(rows), viewer=mine if mine and mine not in shown else None,
-                           bureau=_bureau(bureau_id),
+                           bureau=bureau,
                            bureaus=accounts.county_bureaus(), role=role, kind=kind, kinds=registry().kinds,
                            offset=(page - 1) * PAGE_SIZE, page_url=_page_url)
 
@@ -107,8 +110,8 @@ def _page_url(page: int) -> str:
     return url_for(request.endpoint, **args)
 
 
-def _bureau(bureau_id: int | None):
-    return next((b for b in accounts.all_bureaus() if b.id == bureau_id), None) if bureau_id else None
+def _bureau(bureau_id: int | None) -> Bureau | None:
+    return db.session.get(Bureau, bureau_id) if bureau_id else None
 
 
 @bp.route("/bureaus")

@@ -89,6 +89,7 @@ def test_ranking_filters_and_page_range(client, auth, scored, campaign):
     assert client.get("/scores/rankings?page=2").status_code == 404
     assert client.get("/scores/rankings?page=x").status_code == 400
     assert client.get("/scores/rankings?kind=nope").status_code == 400
+    assert client.get("/scores/rankings?bureau=9999").status_code == 404
 
 
 def test_new_grade_shows_at_once(client, auth, scored, campaign, rec):
