@@ -68,7 +68,7 @@ def load(campaign_id: int) -> None:
     for officer in officers:
         _officer_rows(officer, campaign_id, year)
     _declare_quizzes(campaign_id, year)
-    settings = rules.settings_for(campaign_id)
+    settings = rules.settings_for(campaign_id, create=True)
     if settings.nomination_deadline is None:
         settings.nomination_deadline = utcnow() + timedelta(days=60)
         settings.eligibility = {"record_exercise": 0.5}

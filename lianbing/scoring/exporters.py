@@ -10,7 +10,6 @@ from docx.shared import Pt
 from lianbing.accounts.models import User
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import to_local
-from lianbing.extensions import db
 from lianbing.parts import registry
 from lianbing.scoring import awards, breakdown, measures, nominations, rules
 from lianbing.scoring import services as ledger
@@ -129,6 +128,3 @@ def candidate_docx(campaign: Campaign, user: User, justification: str = "") -> b
         _table(doc, frame)
     return _docx(doc)
 
-
-def user_by_id(user_id: int) -> User | None:
-    return db.session.get(User, user_id)

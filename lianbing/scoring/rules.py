@@ -21,14 +21,15 @@ class RulesError(ValueError):
     """A rule the city tried to set that cannot hold; the message is for people."""
 
 
-def settings_for(campaign_id: int) -> RankingSettings:
-    """The campaign's settings row, created with defaults on first use."""
+def settings_for(campaign_id: int, *, create: bool = False) -> RankingSettings:
+    """The campaign's settings row; defaults (not stored unless ``create``) when there is none."""
     row = db.session.get(RankingSettings, campaign_id)
     if row is None:
-        row = RankingSettings(campaign_id=campaign_id, province_quotas=dict(DEFAULT_QUOTAS),
-                              eligibility={}, measure_weights={})
-        db.session.add(row)
-        db.session.flush()
+        row = RankingSettings(campaign_id=campaign_id, nomination_deadline=None,
+                              province_quotas=dict(DEFAULT_QUOTAS), eligibility={}, measure_weights={})
+        if create:
+            db.session.add(row)
+            db.session.flush()
     return row
 
 
@@ -52,7 +53,7 @@ def update(campaign_id: int, *, deadline: datetime | None, quotas: dict[str, int
            eligibility: dict[str, float], measure_weights: dict[str, float], actor_id: int | None) -> None:
     """Store the city's rules, audited; refuses out-of-range values."""
     _check(quotas, eligibility, measure_weights)
-    row = settings_for(campaign_id)
+    row = settings_for(campaign_id, create=True)
     old = _snapshot(row)
     row.nomination_deadline = deadline
     row.province_quotas = {k: int(v) for k, v in quotas.items()}
