@@ -11,7 +11,7 @@ from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.extensions import db
 from lianbing.parts import registry
-from lianbing.scoring import admin_views  # noqa: F401  (registers the admin routes on bp)
+from lianbing.scoring import admin_views, cli  # noqa: F401  (register admin routes and commands on bp)
 from lianbing.scoring import breakdown, charts, exporters, measures, services
 from lianbing.scoring.blueprint import bp
 from lianbing.scoring.ranking import ranking_for

@@ -360,3 +360,15 @@ def test_demo_loader_is_idempotent(people, campaign, audits):
     assert rows > 200 and (db.session.query(ScoreEntry).count(), audits(), versions.current(campaign.id)) == (
         rows, logged, version)
     assert ranking_for(campaign).rows[0].composite > 50
+
+
+def test_rebuild_totals_command(runner, people, campaign, rec):
+    from lianbing.scoring.models import ScoreTotal
+    rec(people["officer_441402_1"], "quiz", "q1", 40)
+    db.session.execute(ScoreTotal.__table__.delete())
+    db.session.commit()
+    result = runner.invoke(args=["scoring", "rebuild-totals"])
+    assert result.exit_code == 0 and "已重新汇总" in result.output
+    assert total_sums(campaign.id) == ledger_sums(campaign.id) != {}
+    bad = runner.invoke(args=["scoring", "rebuild-totals", "--campaign-id", "999"])
+    assert bad.exit_code == 1 and "找不到" in bad.output
