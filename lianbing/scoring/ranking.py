@@ -154,7 +154,7 @@ def build(campaign: Campaign, version: int, weights: dict[str, float], minimums:
             for i, kind in enumerate(all_kinds):
                 if sums[2 * i + 1]:
                     row.earned[kind], row.available[kind] = sums[2 * i], sums[2 * i + 1]
-    for user_id, kind, max_points in _missed(campaign.id, now):
+    for user_id, kind, max_points in (_missed(campaign.id, now) if _closed_expected(campaign.id, now) else ()):
         row = rows.get(user_id)
         if row is not None:
             row.available[kind] = row.available.get(kind, 0.0) + float(max_points)
