@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Flask
 
 from lianbing.config import Config, TestingConfig  # noqa: F401  (re-exported for callers)
-from lianbing.setup import (register_blueprints, register_commands, register_errorhandlers,
-                            register_extensions, register_template_helpers)
+from lianbing.setup import (register_blueprints, register_bureau_measures, register_commands,
+                            register_errorhandlers, register_extensions, register_template_helpers)
 from lianbing.parts import register_parts
 
 
@@ -16,6 +16,7 @@ def create_app(config: Config | None = None, *, parts=None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_parts(app, parts)
+    register_bureau_measures(app)
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)

@@ -177,6 +177,7 @@ def update_user(user: User, data: UserData, *, actor_id: int | None = None) -> U
     db.session.flush()
     audit.write("user.update", "user", user.id, actor_id=actor_id, bureau_id=user.bureau_id,
                 old=old, new=_user_snapshot(user))
+    signals.roster_changed.send("accounts", user_ids=[user.id])
     return user
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lianbing.accounts.models import User
@@ -44,3 +44,219 @@ class ScoreEntry(db.Model):
 
     def __repr__(self) -> str:
         return f"<ScoreEntry {self.kind}:{self.ref} u{self.user_id} {self.points}/{self.max_points}>"
+
+
+# --- rankings, awards, nominations (issue 7) ---------------------------------------------
+
+AUDIENCE_ALL, AUDIENCE_BUREAUS, AUDIENCE_USERS = "all", "bureaus", "users"
+
+
+class LedgerVersion(db.Model):
+    """A counter per campaign, bumped on every ledger change: the key of cached rankings.
+
+    Kept in the database so every worker on every machine sees the same version.
+    """
+
+    __tablename__ = "ledger_versions"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<LedgerVersion c{self.campaign_id} v{self.version}>"
+
+
+class ExpectedActivity(db.Model):
+    """An activity assigned to officers: once closed, a missing ledger row counts as 0 of max_points."""
+
+    __tablename__ = "expected_activities"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "kind", "ref", name="uq_expected_activities_key"),
+        CheckConstraint("max_points > 0", name="max_points_positive"),
+        CheckConstraint("audience IN ('all', 'bureaus', 'users')", name="audience"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    #: the same ref the part writes to the ledger, e.g. "quiz:12"
+    ref: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    max_points: Mapped[float]
+    #: "all" officers, or the bureaus / users listed in expected_activity_audience
+    audience: Mapped[str] = mapped_column(String(10), default=AUDIENCE_ALL)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    members: Mapped[list["ExpectedAudience"]] = relationship(cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<ExpectedActivity {self.kind}:{self.ref} closes {self.closes_at}>"
+
+
+class ExpectedAudience(db.Model):
+    """One bureau or one user an expected activity is assigned to."""
+
+    __tablename__ = "expected_activity_audience"
+    __table_args__ = (
+        CheckConstraint("(bureau_id IS NULL) <> (user_id IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expected_id: Mapped[int] = mapped_column(ForeignKey("expected_activities.id", ondelete="CASCADE"), index=True)
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def __repr__(self) -> str:
+        return f"<ExpectedAudience e{self.expected_id} b{self.bureau_id} u{self.user_id}>"
+
+
+class RankingSettings(db.Model):
+    """Per-campaign ranking rules the city sets: deadline, quotas, eligibility, bureau weights."""
+
+    __tablename__ = "ranking_settings"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    #: last moment bureau admins may nominate; None = no deadline set yet
+    nomination_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: {"county_collective": 1, "city_individual": 1, "county_individual": 1}
+    province_quotas: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: {kind: minimum share 0..1} every nominee must reach
+    eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: {measure name: weight} of the bureau (collective) ranking
+    measure_weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<RankingSettings c{self.campaign_id}>"
+
+
+class Award(db.Model):
+    """A manual 实战练兵 award, written to the ledger as kind ``award`` once the city approves it."""
+
+    __tablename__ = "awards"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
+        CheckConstraint("points > 0 AND points <= max_points", name="points_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
+    #: 现场检查 / 交叉检查 / 办理案件 / 其他
+    category: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    points: Mapped[float]
+    max_points: Mapped[float]
+    reason: Mapped[str] = mapped_column(Text)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<Award {self.id} u{self.user_id} {self.points} {self.status}>"
+
+
+class Nomination(db.Model):
+    """A bureau's advanced-individual candidate, frozen once submitted."""
+
+    __tablename__ = "nominations"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "user_id", name="uq_nominations_campaign_user"),
+        CheckConstraint("status IN ('draft', 'submitted', 'accepted', 'returned')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    justification: Mapped[str] = mapped_column(Text)
+    #: draft (reopened) → submitted → accepted | returned
+    status: Mapped[str] = mapped_column(String(10), default="submitted")
+    #: the officer's ranking row when submitted (composite, ranks, shares, ledger version)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    nominated_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<Nomination {self.id} u{self.user_id} {self.status}>"
+
+
+class Recommendation(db.Model):
+    """The city's recommendation to the province: a bureau (collective) or a nominated officer."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (
+        CheckConstraint("(bureau_id IS NULL) <> (nomination_id IS NULL)", name="one_target"),
+        UniqueConstraint("campaign_id", "category", "bureau_id", "nomination_id", name="uq_recommendations_pick"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    #: county_collective | city_individual | county_individual
+    category: Mapped[str] = mapped_column(String(30))
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"))
+    selected_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    selected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    nomination: Mapped[Nomination | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Recommendation {self.category} b{self.bureau_id} n{self.nomination_id}>"
+
+
+class ApiToken(db.Model):
+    """A read-only API token issued by the city; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: the first characters, shown so people can tell tokens apart
+    prefix: Mapped[str] = mapped_column(String(12))
+    #: when set, the token sees only this bureau's data
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.prefix}… b{self.bureau_id}>"
+
+
+class ScoreTotal(db.Model):
+    """The ledger summed per (campaign, user, kind): what rankings read instead of a million rows.
+
+    Kept exact by record() (which recomputes the one cell it touched from the ledger) and
+    rebuilt in one INSERT … SELECT … GROUP BY by ``scoring.totals.rebuild`` after bulk loads.
+    """
+
+    __tablename__ = "score_totals"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    points: Mapped[float]
+    max_points: Mapped[float]
+    entries: Mapped[int]
+    #: the latest achieved_at among the cell's ledger rows (the tie-break "completion")
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<ScoreTotal c{self.campaign_id} u{self.user_id} {self.kind} {self.points}/{self.max_points}>"

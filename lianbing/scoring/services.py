@@ -1,7 +1,7 @@
 """The score ledger: the only writer of scores."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from lianbing.audit import services as audit
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.parts import registry
+from lianbing.scoring import totals
 from lianbing.scoring.models import ScoreEntry
 
 
@@ -30,7 +31,8 @@ def _check(kind: str, points: float, max_points: float) -> None:
 
 def _snapshot(entry: ScoreEntry) -> dict[str, Any]:
     return {"points": entry.points, "max_points": entry.max_points, "title": entry.title,
-            "achieved_at": entry.achieved_at.isoformat() if entry.achieved_at else None}
+            # in UTC, so the same instant given in another zone is not logged as a change
+            "achieved_at": entry.achieved_at.astimezone(timezone.utc).isoformat() if entry.achieved_at else None}
 
 
 def record(user_id: int, campaign_id: int, kind: str, ref: str, points: float,
@@ -56,6 +58,7 @@ def record(user_id: int, campaign_id: int, kind: str, ref: str, points: float,
         audit.write("score.update" if old else "score.insert", "score_entry", entry.id,
                     actor_id=actor_id, bureau_id=user.bureau_id if user else None,
                     old=old, new=new, reason=reason)
+        totals.changed(campaign_id, user_id, kind)  # sums for rankings; new version voids cached ones
         signals.score_recorded.send(kind, campaign_id=campaign_id, user_id=user_id, ref=ref,
                                     points=entry.points, max_points=entry.max_points)
     return entry

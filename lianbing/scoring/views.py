@@ -1,21 +1,143 @@
-"""Score pages: an officer's own ledger rows."""
+"""Score pages: my scores, rankings, an officer's breakdown, the bureau ranking, charts, exports."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lianbing.auth import any_user
+from lianbing.accounts import services as accounts
+from lianbing.accounts.models import Bureau, User
+from lianbing.auth import ADMINS, CITY_ADMIN, ROLES, any_user, require_bureau, require_role
 from lianbing.campaign import services as campaigns
+from lianbing.campaign.models import Campaign
+from lianbing.extensions import db
 from lianbing.parts import registry
-from lianbing.scoring import services
+from lianbing.scoring import admin_views, cli  # noqa: F401  (register admin routes and commands on bp)
+from lianbing.scoring import breakdown, charts, exporters, measures, services
+from lianbing.scoring.blueprint import bp
+from lianbing.scoring.ranking import ranking_for
+from lianbing.web import XLSX, download
 
-bp = Blueprint("scoring", __name__, url_prefix="/scores")
+PAGE_SIZE = 100
+
+
+def load_campaign() -> Campaign:
+    """The campaign named by ?campaign=, else the active one; 404 when there is none."""
+    raw = request.args.get("campaign", "")
+    if raw:
+        return db.session.get(Campaign, int(raw)) if raw.isdigit() else abort(404)
+    return campaigns.active_campaign() or abort(404, "当前没有进行中的练兵活动。")
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    raw = request.args.get(name, "")
+    if not raw:
+        return default
+    if not raw.isdigit():
+        abort(400, f"参数 {name} 必须是正整数。")
+    return int(raw)
 
 
 @bp.route("/mine")
 @any_user
 def mine():
     campaign = campaigns.active_campaign()
-    entries = services.entries_for(current_user.id, campaign.id if campaign else None)
-    return render_template("scoring/mine.html", entries=entries, campaign=campaign,
-                           kinds=registry().kinds)
+    if campaign is None:
+        return render_template("scoring/mine.html", entries=[], campaign=None, kinds=registry().kinds)
+    return _officer_page(campaign, current_user)
+
+
+@bp.route("/officer/<int:user_id>")
+@any_user
+def officer(user_id: int):
+    campaign = load_campaign()
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id != current_user.id:
+        require_bureau(current_user, user.bureau_id)
+    return _officer_page(campaign, user)
+
+
+def _officer_page(campaign: Campaign, user: User):
+    ranking = ranking_for(campaign)
+    entries = services.entries_for(user.id, campaign.id)
+    missing = breakdown.missed(campaign.id, user)
+    bureau_size = sum(1 for r in ranking.rows if r.bureau_id == user.bureau_id)
+    return render_template("scoring/officer.html", campaign=campaign, person=user, row=ranking.row_of(user.id),
+                           lines=breakdown.kind_lines(ranking, user.id), entries=entries, missing=missing,
+                           trend=breakdown.trend(ranking, campaign, entries, missing), kinds=registry().kinds,
+                           city_size=len(ranking.rows), bureau_size=bureau_size)
+
+
+@bp.route("/rankings")
+@require_role(*ADMINS)
+def rankings():
+    if current_user.role != CITY_ADMIN:
+        return redirect(url_for("scoring.bureau_rankings", bureau_id=current_user.bureau_id, **request.args))
+    return _ranking_page(load_campaign(), _int_arg("bureau"))
+
+
+@bp.route("/rankings/bureau/<int:bureau_id>")
+@require_role(*ADMINS)
+def bureau_rankings(bureau_id: int):
+    require_bureau(current_user, bureau_id)
+    return _ranking_page(load_campaign(), bureau_id)
+
+
+def _ranking_page(campaign: Campaign, bureau_id: int | None):
+    role = request.args.get("role") or None
+    kind = request.args.get("kind") or None
+    if (role and role not in ROLES) or (kind and kind not in registry().kinds):
+        abort(400, "筛选条件无效。")
+    bureau = _bureau(bureau_id)
+    if bureau_id and bureau is None:
+        abort(404, "单位不存在。")
+    ranking = ranking_for(campaign)
+    rows = ranking.select(bureau_id=bureau_id, role=role, kind=kind)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = _int_arg("page", 1)
+    if page < 1 or page > pages:
+        abort(404, f"页码超出范围（共 {pages} 页）。")
+    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    mine = ranking.row_of(current_user.id)
+    return render_template("scoring/rankings.html", campaign=campaign, ranking=ranking, rows=shown, page=page,
+                           pages=pages, total=len(rows), viewer=mine if mine and mine not in shown else None,
+                           bureau=bureau,
+                           bureaus=accounts.county_bureaus(), role=role, kind=kind, kinds=registry().kinds,
+                           offset=(page - 1) * PAGE_SIZE, page_url=_page_url)
+
+
+def _page_url(page: int) -> str:
+    args = {**request.args.to_dict(), **(request.view_args or {}), "page": page}
+    return url_for(request.endpoint, **args)
+
+
+def _bureau(bureau_id: int | None) -> Bureau | None:
+    return db.session.get(Bureau, bureau_id) if bureau_id else None
+
+
+@bp.route("/bureaus")
+@require_role(*ADMINS)
+def bureau_ranking():
+    campaign = load_campaign()
+    rows = measures.bureau_ranking(ranking_for(campaign))
+    return render_template("scoring/bureaus.html", campaign=campaign, rows=rows, measures=measures.all_measures(),
+                           weights=measures.weights(campaign.id), chart=[(r.name, r.score) for r in rows])
+
+
+@bp.route("/charts")
+@require_role(*ADMINS)
+def chart_page():
+    campaign = load_campaign()
+    bureau_id = None if current_user.role == CITY_ADMIN else current_user.bureau_id
+    ranking = ranking_for(campaign)
+    return render_template("scoring/charts.html", campaign=campaign,
+                           distribution=charts.distribution(ranking, bureau_id),
+                           comparison=charts.bureau_comparison(ranking),
+                           progress=charts.progress(campaign, ranking.version, bureau_id))
+
+
+@bp.route("/rankings.xlsx")
+@require_role(CITY_ADMIN)
+def ranking_export():
+    campaign = load_campaign()
+    return download(exporters.ranking_xlsx(campaign), f"{campaign.name}-综合排名.xlsx", XLSX)
+
