@@ -286,17 +286,18 @@ def test_recommendations_respect_quotas_and_need_accepted_nominations(scored, ca
 
 def test_bureau_ranking_combines_builtin_and_registered_measures(app, scored, campaign):
     target = scored["officer_441403_1"].bureau_id
-    measures.register_bureau_measure(app, "bulletin_timeliness", "简报按时率", 1.0, lambda cid: {target: 1.0})
+    measures.register_bureau_measure(app, "test_measure", "简报按时率", 1.0, lambda cid: {target: 1.0})
     try:
         rules.update(campaign.id, deadline=None, quotas=rules.DEFAULT_QUOTAS, eligibility={},
-                     measure_weights={"participation": 0, "average": 0, "bulletin_timeliness": 1}, actor_id=None)
+                     measure_weights={"participation": 0, "average": 0, "bulletin_timeliness": 0,
+                                      "self_evaluation": 0, "test_measure": 1}, actor_id=None)
         rows = measures.bureau_ranking(ranking_for(campaign))
         assert rows[0].bureau_id == target and rows[0].score == 100
         assert {r.rank for r in rows} == set(range(1, len(rows) + 1))
         with pytest.raises(measures.MeasureError):
-            measures.register_bureau_measure(app, "bulletin_timeliness", "重复", 1.0, lambda cid: {})
+            measures.register_bureau_measure(app, "test_measure", "重复", 1.0, lambda cid: {})
     finally:
-        app.extensions[measures.EXTENSION_KEY].pop("bulletin_timeliness")
+        app.extensions[measures.EXTENSION_KEY].pop("test_measure")
 
 
 def test_participation_and_average_per_bureau(scored, campaign):

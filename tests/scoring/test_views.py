@@ -217,7 +217,7 @@ def test_recommendation_and_exports(client, auth, scored, campaign):
 def test_settings_and_tokens_pages(client, auth, scored, campaign, audits):
     auth.login("city_admin")
     form = {"deadline": "2030-10-08T23:59", "q_county_collective": 1, "q_city_individual": 2, "q_county_individual": 1,
-            "m_participation": 1, "m_average": 2}
+            "m_participation": 1, "m_average": 2, "m_bulletin_timeliness": 1, "m_self_evaluation": 1}
     form.update({f"e_{k}": 0 for k in ("award", "study", "lecture", "quiz", "competition", "case_lesson")})
     form["e_record_exercise"] = 60
     assert client.post("/scores/settings", data=form).status_code == 302
