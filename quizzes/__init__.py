@@ -2,6 +2,7 @@
 from lianbing.parts import ActivityKind, NavEntry, Part
 
 from quizzes.views import bp
+from quizzes.play import views as play_views  # noqa: F401  (quizzes, attempts, competitions: issue 4)
 
 part = Part(
     name="quizzes",
