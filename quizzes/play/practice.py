@@ -81,6 +81,13 @@ def wrong_book(user_id: int) -> list[WrongBookEntry]:
         .order_by(WrongBookEntry.last_wrong_at.desc())))
 
 
+def book_with_questions(user_id: int) -> list[tuple[WrongBookEntry, Question]]:
+    entries = wrong_book(user_id)
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(
+        Question.id.in_([e.question_id for e in entries])))}
+    return [(e, questions[e.question_id]) for e in entries]
+
+
 def daily_set(user_id: int, day: date) -> list[int]:
     """Today's set: up to half from the wrong-answer book, the rest new questions; stable for the day."""
     rng = random.Random(f"{user_id}:{day.isoformat()}")

@@ -34,9 +34,11 @@ CHOICE_TYPES = ("single", "multiple")
 class PlayError(ValueError):
     """A refused action; ``reasons`` are for people (Chinese), ``status`` for HTTP."""
 
-    def __init__(self, reasons: str | list[str], status: int = 400):
+    def __init__(self, reasons: str | list[str], status: int = 400, *, keep: bool = False):
         self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
         self.status = status
+        #: True when the refusal came with a legitimate change to keep (an auto-submission at expiry)
+        self.keep = keep
         super().__init__("；".join(self.reasons))
 
 
@@ -243,6 +245,9 @@ def start_attempt(quiz: Quiz | None, user: User, now: datetime | None = None) ->
     done = db.session.scalar(select(func.count()).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id))
     if quiz.attempts_allowed and done >= quiz.attempts_allowed:
         raise PlayError(f"此测验最多可答 {quiz.attempts_allowed} 次，您已用完", 409)
+    ends = deadline(quiz, now)
+    if ends is not None and ends <= now:
+        raise PlayError("统一答题时间已过，不能再开始答题", 409)
     return _insert_attempt(quiz, user, done + 1, now)
 
 
@@ -381,7 +386,7 @@ def save_answer(attempt_id: int, user: User, position: int, raw: Any, now: datet
         raise PlayError("本次答题已经交卷，答案不能再修改", 409)
     if attempt.deadline_at and now > attempt.deadline_at + timedelta(seconds=GRACE_SECONDS):
         expire_if_due(attempt, now)
-        raise PlayError("答题时间已到，试卷已自动提交", 409)
+        raise PlayError("答题时间已到，试卷已自动提交", 409, keep=True)
     item = db.session.scalar(select(AttemptItem).where(
         AttemptItem.attempt_id == attempt.id, AttemptItem.position == position))
     if item is None:
