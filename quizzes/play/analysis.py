@@ -9,11 +9,12 @@ attempt has even when questions are drawn at random).
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, select
 
 from lianbing.extensions import db
 from quizzes import qtypes
@@ -21,95 +22,148 @@ from quizzes.models import Question, QuestionVersion
 from quizzes.play.models import Attempt, AttemptItem
 
 TOO_EASY, TOO_HARD, BINS = 90.0, 20.0, 10
+COLUMNS = ("a", "q", "slot", "score", "points", "response", "qtype")
 OPTION_TYPES = ("single", "multiple", "truefalse")
 
 
-def load(quiz_id: int) -> pd.DataFrame:
-    """One row per answered paper item of the quiz's submitted attempts."""
-    stmt = (select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.slot_no, AttemptItem.score,
-                   AttemptItem.points, AttemptItem.response, QuestionVersion.qtype)
-            .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-            .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+def _submitted(stmt, quiz_id: int):
+    return (stmt.join(Attempt, Attempt.id == AttemptItem.attempt_id)
             .where(Attempt.quiz_id == quiz_id, Attempt.status == "submitted"))
-    rows = db.session.execute(stmt).all()
-    return frame(rows)
+
+
+def _raw_rows(stmt) -> list[tuple]:
+    """Plain tuples straight from the driver: half a million rows without building Row objects."""
+    conn = db.session.connection()
+    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def load(quiz_id: int) -> pd.DataFrame:
+    """The marks of the quiz's submitted attempts (one row per paper item) and, in ``attrs``,
+    the option counts, grouped by the database from the stored answers."""
+    marks = _submitted(select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.slot_no,
+                              func.coalesce(AttemptItem.score, 0.0), AttemptItem.points), quiz_id)
+    rows = _raw_rows(marks)
+    matrix = np.array(rows, dtype=float).reshape(len(rows), 5)
+    df = pd.DataFrame(matrix, columns=list(COLUMNS[:5]))
+    df.attrs["options"] = _option_counts(quiz_id)
+    return df
+
+
+def _option_counts(quiz_id: int) -> dict[int, dict[str, int]]:
+    answer = cast(AttemptItem.response, Text)
+    stmt = _submitted(select(AttemptItem.question_id, answer, func.count()), quiz_id).join(
+        QuestionVersion, QuestionVersion.id == AttemptItem.version_id).where(
+        QuestionVersion.qtype.in_(OPTION_TYPES), AttemptItem.response.is_not(None)).group_by(AttemptItem.question_id, answer)
+    return _count_labels(db.session.execute(stmt).all())
+
+
+def _count_labels(rows) -> dict[int, dict[str, int]]:
+    """(question, stored answer as JSON text, count) → per question {option label: count}."""
+    out: dict[int, dict[str, int]] = {}
+    for q, key, count in rows:
+        value = json.loads(key)
+        for v in (value if isinstance(value, list) else [value]):
+            counts = out.setdefault(int(q), {})
+            counts[_option_label(v)] = counts.get(_option_label(v), 0) + int(count)
+    return out
 
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
-    cols = ["a", "q", "slot", "score", "points", "response", "qtype"]
-    df = pd.DataFrame.from_records(rows, columns=cols)
-    df["score"] = pd.to_numeric(df["score"], errors="coerce").fillna(0.0)
+    """Rows (attempt, question, slot, score, points, response, qtype) as columns (tests, small data)."""
+    columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
+    df = pd.DataFrame({name: np.asarray(col, dtype=object if name in ("response", "qtype") else float)
+                       for name, col in zip(COLUMNS, columns)})
+    df["score"] = df["score"].fillna(0.0)
     return df
 
 
 def analyse(df: pd.DataFrame) -> dict[str, Any]:
-    """Test statistics, item statistics and the score distribution."""
+    """Test statistics, item statistics and the score distribution, in one vectorised pass."""
     if df.empty:
         return {"test": {"attempts": 0}, "items": [], "histogram": []}
-    totals = df.groupby("a").agg(total=("score", "sum"), max=("points", "sum"))
-    df = df.join(totals["total"], on="a")
-    df["rest"] = df["total"] - df["score"]
-    df["x"] = df["score"] / df["points"]
-    items = _items(df)
-    return {"test": _test(df, totals), "items": items, "histogram": _histogram(totals)}
+    a_codes, attempts = pd.factorize(df["a"], sort=True)
+    q_codes, questions = pd.factorize(df["q"], sort=True)
+    score, points = df["score"].to_numpy(float), df["points"].to_numpy(float)
+    totals, maxima = np.bincount(a_codes, score), np.bincount(a_codes, points)
+    rest = totals[a_codes] - score
+    x = np.divide(score, points, out=np.zeros_like(score), where=points > 0)
+    stats = _item_stats(q_codes, len(questions), x, rest)
+    stats["q"] = questions.to_numpy().astype(int)
+    stats["slot"] = _first_slot(q_codes, df["slot"].to_numpy(float), len(questions))
+    if "qtype" in df:
+        stats["qtype"] = _first(q_codes, df["qtype"].to_numpy(object), len(questions))
+    options = df.attrs["options"] if "options" in df.attrs else _options(df)
+    return {"test": _test(totals, maxima, _alpha(a_codes, df["slot"].to_numpy(float), score, len(attempts))),
+            "items": _describe(stats, options), "histogram": _histogram(totals, maxima)}
 
 
-def _test(df: pd.DataFrame, totals: pd.DataFrame) -> dict[str, Any]:
-    pct = totals["total"] / totals["max"].where(totals["max"] > 0) * 100
-    return {"attempts": int(len(totals)), "mean": float(totals["total"].mean()),
-            "median": float(totals["total"].median()), "sd": float(totals["total"].std(ddof=1) or 0.0),
-            "mean_pct": float(pct.mean()), "max": float(totals["max"].max()), "alpha": _alpha(df)}
+def _test(totals: np.ndarray, maxima: np.ndarray, alpha: float | None) -> dict[str, Any]:
+    pct = np.divide(totals, maxima, out=np.zeros_like(totals), where=maxima > 0) * 100
+    return {"attempts": int(len(totals)), "mean": float(totals.mean()), "median": float(np.median(totals)),
+            "sd": float(totals.std(ddof=1)) if len(totals) > 1 else 0.0, "mean_pct": float(pct.mean()),
+            "max": float(maxima.max()), "alpha": alpha}
 
 
-def _alpha(df: pd.DataFrame) -> float | None:
-    """Cronbach's alpha over slots (complete attempts only)."""
-    matrix = df.pivot_table(index="a", columns="slot", values="score", aggfunc="sum").dropna()
-    k = matrix.shape[1]
+def _alpha(a_codes: np.ndarray, slots: np.ndarray, score: np.ndarray, n_attempts: int) -> float | None:
+    """Cronbach's alpha over paper slots, on the attempts that have every slot."""
+    s_codes, s_values = pd.factorize(slots, sort=True)
+    k = len(s_values)
+    matrix, seen = np.zeros((n_attempts, k)), np.zeros((n_attempts, k), dtype=bool)
+    np.add.at(matrix, (a_codes, s_codes), score)
+    seen[a_codes, s_codes] = True
+    matrix = matrix[seen.all(axis=1)]
     if k < 2 or len(matrix) < 2:
         return None
-    item_var = matrix.var(axis=0, ddof=1).sum()
     total_var = matrix.sum(axis=1).var(ddof=1)
-    return float(k / (k - 1) * (1 - item_var / total_var)) if total_var > 0 else None
+    return float(k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / total_var)) if total_var > 0 else None
 
 
-def _items(df: pd.DataFrame) -> list[dict]:
-    sums = df.assign(xy=df["x"] * df["rest"], x2=df["x"] ** 2, y2=df["rest"] ** 2).groupby("q").agg(
-        n=("x", "size"), sx=("x", "sum"), sy=("rest", "sum"), sxy=("xy", "sum"), sx2=("x2", "sum"),
-        sy2=("y2", "sum"), sd=("x", "std"), qtype=("qtype", "first"), slot=("slot", "min"))
-    n = sums["n"]
-    cov = sums["sxy"] / n - sums["sx"] * sums["sy"] / n ** 2
-    var_x = (sums["sx2"] / n - (sums["sx"] / n) ** 2).clip(lower=0)
-    var_y = (sums["sy2"] / n - (sums["sy"] / n) ** 2).clip(lower=0)
-    disc = cov / np.sqrt(var_x * var_y)
-    eff = cov / _max_cov(df)
-    stats = pd.DataFrame({"n": n, "facility": sums["sx"] / n * 100, "sd": sums["sd"].fillna(0.0) * 100,
-                          "discrimination": disc * 100, "efficiency": eff * 100, "qtype": sums["qtype"],
-                          "slot": sums["slot"]}).replace([np.inf, -np.inf], np.nan)
-    return _describe(stats, _options(df))
+def _item_stats(q: np.ndarray, nq: int, x: np.ndarray, rest: np.ndarray) -> dict[str, np.ndarray]:
+    """Facility, SD, item-rest correlation and discriminative efficiency per question (in %)."""
+    n = np.bincount(q, minlength=nq).astype(float)
+    sx, sy = np.bincount(q, x, nq), np.bincount(q, rest, nq)
+    mx, my = sx / n, sy / n
+    var_x = np.clip(np.bincount(q, x * x, nq) / n - mx ** 2, 0, None)
+    var_y = np.clip(np.bincount(q, rest * rest, nq) / n - my ** 2, 0, None)
+    cov = np.bincount(q, x * rest, nq) / n - mx * my
+    with np.errstate(divide="ignore", invalid="ignore"):
+        disc = cov / np.sqrt(var_x * var_y)
+        eff = cov / _max_cov(q, nq, x, rest, n, mx, my)
+        sd = np.sqrt(var_x * n / (n - 1))
+    return {"n": n, "facility": mx * 100, "sd": sd * 100, "discrimination": disc * 100, "efficiency": eff * 100}
 
 
-def _max_cov(df: pd.DataFrame) -> pd.Series:
-    """Largest covariance possible: both score lists sorted the same way inside each question."""
-    xs = df.sort_values(["q", "x"], kind="stable")
-    ys = df.sort_values(["q", "rest"], kind="stable")
-    prod = pd.Series(xs["x"].to_numpy() * ys["rest"].to_numpy(), index=xs["q"].to_numpy())
-    g = prod.groupby(level=0)
-    n = g.size()
-    mx, my = df.groupby("q")["x"].mean(), df.groupby("q")["rest"].mean()
-    return (g.sum() / n - mx * my).where(lambda s: s > 1e-12)
+def _max_cov(q, nq, x, rest, n, mx, my) -> np.ndarray:
+    """Largest covariance the two score lists allow: both sorted the same way inside each question."""
+    xs, ys = x[np.lexsort((x, q))], rest[np.lexsort((rest, q))]
+    best = np.bincount(np.sort(q), xs * ys, nq) / n - mx * my
+    return np.where(best > 1e-12, best, np.nan)
+
+
+def _first(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out[codes[::-1]] = values[::-1]
+    return out
+
+
+def _first_slot(codes: np.ndarray, slots: np.ndarray, n: int) -> np.ndarray:
+    out = np.full(n, np.inf)
+    np.minimum.at(out, codes, slots)
+    return out
 
 
 def _options(df: pd.DataFrame) -> dict[int, dict[str, int]]:
-    """How often each option was chosen, per question (choice and true/false questions)."""
-    chosen = df.loc[df["qtype"].isin(OPTION_TYPES), ["q", "response"]].explode("response").dropna()
-    if chosen.empty:
-        return {}
-    labels = chosen["response"].map(_option_label)
-    counts = labels.groupby([chosen["q"], labels]).size()
-    out: dict[int, dict[str, int]] = {}
-    for (q, label), count in counts.items():
-        out.setdefault(int(q), {})[label] = int(count)
-    return out
+    """Option counts from answers held in the frame (small data; the database groups big data)."""
+    chosen = df.loc[df["qtype"].isin(OPTION_TYPES) & df["response"].notna(), ["q", "response"]]
+    keys = chosen["response"].map(lambda v: v if isinstance(v, str) else json.dumps(v))
+    counts = keys.groupby([chosen["q"].to_numpy(), keys.to_numpy()]).size()
+    return _count_labels((q, key, n) for (q, key), n in counts.items())
 
 
 def _option_label(value: Any) -> str:
@@ -118,16 +172,20 @@ def _option_label(value: Any) -> str:
     return qtypes.letter(int(value))
 
 
-def _describe(stats: pd.DataFrame, options: dict[int, dict[str, int]]) -> list[dict]:
-    codes = dict(db.session.execute(select(Question.id, Question.code).where(
-        Question.id.in_([int(q) for q in stats.index]))).all())
+def _describe(stats: dict[str, np.ndarray], options: dict[int, dict[str, int]]) -> list[dict]:
+    known = {q: (code, qtype) for q, code, qtype in db.session.execute(select(
+        Question.id, Question.code, Question.qtype).where(Question.id.in_([int(q) for q in stats["q"]])))}
     items = []
-    for q, row in stats.sort_values("slot").iterrows():
-        item = {"question_id": int(q), "code": codes.get(int(q), str(q)), "qtype": row["qtype"],
-                "label": qtypes.LABELS.get(row["qtype"], row["qtype"]), "n": int(row["n"])}
+    for i in np.argsort(stats["slot"], kind="stable"):
+        q = int(stats["q"][i])
+        code, qtype = known.get(q, (str(q), None))
+        qtype = stats["qtype"][i] if "qtype" in stats else qtype
+        item = {"question_id": q, "code": code, "qtype": qtype,
+                "label": qtypes.LABELS.get(qtype, qtype), "n": int(stats["n"][i])}
         for key in ("facility", "sd", "discrimination", "efficiency"):
-            item[key] = None if pd.isna(row[key]) else round(float(row[key]), 2)
-        item["options"] = dict(sorted(options.get(int(q), {}).items()))
+            value = float(stats[key][i])
+            item[key] = None if not np.isfinite(value) else round(value, 2)
+        item["options"] = dict(sorted(options.get(q, {}).items()))
         item["flags"] = flags(item)
         items.append(item)
     return items
@@ -145,8 +203,8 @@ def flags(item: dict) -> list[str]:
     return out
 
 
-def _histogram(totals: pd.DataFrame) -> list[tuple[str, int]]:
-    pct = (totals["total"] / totals["max"].where(totals["max"] > 0) * 100).fillna(0).clip(0, 100)
+def _histogram(totals: np.ndarray, maxima: np.ndarray) -> list[tuple[str, int]]:
+    pct = np.clip(np.divide(totals, maxima, out=np.zeros_like(totals), where=maxima > 0) * 100, 0, 100)
     counts, _ = np.histogram(pct, bins=BINS, range=(0, 100))
     return [(f"{i * 10}-{i * 10 + 10}", int(c)) for i, c in enumerate(counts)]
 
