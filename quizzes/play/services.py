@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lianbing.accounts.models import User
@@ -239,10 +239,11 @@ def start_attempt(quiz: Quiz | None, user: User, now: datetime | None = None) ->
     refused = start_reasons(quiz, user, now)
     if refused:
         raise PlayError(*refused)
-    current = open_attempt(quiz.id, user.id)
+    mine = list(db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)))
+    current = next((a for a in mine if a.status == "open"), None)
     if current is not None and not expire_if_due(current, now):
         return current
-    done = db.session.scalar(select(func.count()).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id))
+    done = len(mine)
     if quiz.attempts_allowed and done >= quiz.attempts_allowed:
         raise PlayError(f"此测验最多可答 {quiz.attempts_allowed} 次，您已用完", 409)
     ends = deadline(quiz, now)
@@ -298,7 +299,8 @@ def draw_paper(quiz: Quiz, user_id: int, rng: random.Random | None = None) -> li
     """Pick the questions (fixed ones, then random draws preferring unseen ones) and order them."""
     rng = rng or random.SystemRandom()
     picked: list[tuple[int, float]] = [(s.question_id, s.points) for s in quiz.slots if not s.is_random]
-    taken, seen = {q for q, _ in picked}, seen_questions(user_id)
+    random_slots = any(s.is_random for s in quiz.slots)
+    taken, seen = {q for q, _ in picked}, (seen_questions(user_id) if random_slots else set())
     for slot in (s for s in quiz.slots if s.is_random):
         chosen = _draw(slot, taken, seen, rng)
         picked += [(q, slot.points) for q in chosen]
@@ -378,31 +380,40 @@ def expire_quiz(quiz: Quiz, now: datetime) -> int:
     return sum(expire_if_due(a, now) for a in due if now > a.deadline_at + grace)
 
 
-def save_answer(attempt_id: int, user: User, position: int, raw: Any, now: datetime | None = None) -> AttemptItem:
-    """Store one answer of an open attempt (replacing the previous one)."""
+def save_answer(attempt_id: int, user: User, position: int, raw: Any, now: datetime | None = None) -> int:
+    """Store one answer of an open attempt (replacing the previous one); returns the position.
+
+    One locking read (attempt, item and question together) and one UPDATE: on PostgreSQL the
+    attempt row stays locked until commit, so a concurrent submission waits for this save.
+    """
     now = now or utcnow()
-    attempt = get_attempt(attempt_id, user, lock=True)
-    if attempt.status != "open":
-        raise PlayError("本次答题已经交卷，答案不能再修改", 409)
-    if attempt.deadline_at and now > attempt.deadline_at + timedelta(seconds=GRACE_SECONDS):
-        expire_if_due(attempt, now)
-        raise PlayError("答题时间已到，试卷已自动提交", 409, keep=True)
-    item = db.session.scalar(select(AttemptItem).where(
-        AttemptItem.attempt_id == attempt.id, AttemptItem.position == position))
-    if item is None:
-        raise PlayError("这道题不在您的试卷上", 404)
-    item.response = _checked(item, raw)
-    item.answered_at = now
-    db.session.flush()
-    return item
-
-
-def _checked(item: AttemptItem, raw: Any) -> Any:
-    version = db.session.get(QuestionVersion, item.version_id)
+    row = db.session.execute(
+        select(Attempt.user_id, Attempt.status, Attempt.deadline_at, AttemptItem.id, QuestionVersion.qtype,
+               QuestionVersion.content).select_from(Attempt)
+        .outerjoin(AttemptItem, (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.position == position))
+        .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .where(Attempt.id == attempt_id).with_for_update(of=Attempt)).first()
+    _check_save(row, attempt_id, user, now)
     try:
-        return marking.check_response(version.qtype, version.content, raw)
+        response = marking.check_response(row.qtype, row.content, raw)
     except marking.ResponseError as exc:
         raise PlayError(str(exc), 400) from None
+    db.session.execute(update(AttemptItem).where(AttemptItem.id == row.id).values(response=response, answered_at=now))
+    return position
+
+
+def _check_save(row, attempt_id: int, user: User, now: datetime) -> None:
+    if row is None:
+        raise PlayError("答题记录不存在", 404)
+    if row.user_id != user.id:
+        raise PlayError("这不是您的答题记录", 403)
+    if row.status != "open":
+        raise PlayError("本次答题已经交卷，答案不能再修改", 409)
+    if row.deadline_at and now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
+        expire_if_due(db.session.get(Attempt, attempt_id), now)
+        raise PlayError("答题时间已到，试卷已自动提交", 409, keep=True)
+    if row.id is None:
+        raise PlayError("这道题不在您的试卷上", 404)
 
 
 def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False) -> Attempt:
@@ -415,7 +426,7 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise PlayError("本次答题已经交卷，不能重复提交", 409)
-    db.session.refresh(attempt)
+    db.session.expire_all()  # answers saved by bulk UPDATEs in this session are read afresh
     quiz = attempt.quiz
     versions = marking.versions_for(attempt.items)
     marking.mark_items(attempt.items, versions, quiz.partial_credit)

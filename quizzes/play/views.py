@@ -105,11 +105,11 @@ def answer(attempt_id):
     if not isinstance(data, dict) or not isinstance(data.get("position"), int):
         return jsonify(ok=False, error="请求格式不正确"), 400
     try:
-        item = services.save_answer(attempt_id, current_user, data["position"], data.get("response"))
+        position = services.save_answer(attempt_id, current_user, data["position"], data.get("response"))
     except PlayError as exc:
         return _json_refuse(exc)
     db.session.commit()
-    return jsonify(ok=True, position=item.position)
+    return jsonify(ok=True, position=position)
 
 
 @bp.route("/attempt/<int:attempt_id>/state")

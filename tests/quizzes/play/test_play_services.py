@@ -178,6 +178,7 @@ def test_save_within_grace_is_accepted(make_quiz, user):
     officer = user("officer_441402_1")
     attempt = services.start_attempt(quiz, officer)
     services.save_answer(attempt.id, officer, 1, 0, now=attempt.deadline_at + timedelta(seconds=2))
+    db.session.expire_all()
     assert attempt.items[0].response == 0
 
 
@@ -194,6 +195,7 @@ def test_bad_answers_are_refused_and_nothing_changes(make_quiz, user, position, 
     with pytest.raises(PlayError) as err:
         services.save_answer(attempt.id, officer, position, raw)
     assert err.value.status == status
+    db.session.expire_all()
     assert all(i.response is None for i in attempt.items)
 
 
