@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import String, Text, cast, func, select
 
 from lianbing.extensions import db
 from quizzes import qtypes
@@ -31,25 +31,26 @@ def _submitted(stmt, quiz_id: int):
             .where(Attempt.quiz_id == quiz_id, Attempt.status == "submitted"))
 
 
-def _raw_rows(stmt) -> list[tuple]:
-    """Plain tuples straight from the driver: half a million rows without building Row objects."""
-    conn = db.session.connection()
-    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
+def _packed(*columns):
+    """The columns of every row packed by the database into one "a,b,c,...,a,b,c" string."""
+    text = [cast(c, String) for c in columns]
+    row = text[0]
+    for part in text[1:]:
+        row = row + "," + part
+    return func.aggregate_strings(row, ",")
 
 
 def load(quiz_id: int) -> pd.DataFrame:
     """The marks of the quiz's submitted attempts (one row per paper item) and, in ``attrs``,
-    the option counts, grouped by the database from the stored answers."""
-    marks = _submitted(select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.slot_no,
-                              func.coalesce(AttemptItem.score, 0.0), AttemptItem.points), quiz_id)
-    rows = _raw_rows(marks)
-    matrix = np.array(rows, dtype=float).reshape(len(rows), 5)
+    the option counts, grouped by the database from the stored answers.
+
+    Half a million marks travel as one comma-separated string that numpy parses in C: building
+    one Python tuple per row costs several seconds; this costs a fraction of one.
+    """
+    packed = db.session.scalar(_submitted(select(_packed(
+        AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.slot_no,
+        func.coalesce(AttemptItem.score, 0.0), AttemptItem.points)), quiz_id))
+    matrix = np.fromstring(packed, dtype=float, sep=",").reshape(-1, 5) if packed else np.empty((0, 5))
     df = pd.DataFrame(matrix, columns=list(COLUMNS[:5]))
     df.attrs["options"] = _option_counts(quiz_id)
     return df
