@@ -59,7 +59,8 @@ def _insert_attempts(quiz_id: int, bureau_id: int, questions: list[tuple[int, in
                                           "seconds_used": 600.0} for i, u in enumerate(user_ids)])
     attempt_ids = list(db.session.scalars(db.select(Attempt.id).where(Attempt.quiz_id == quiz_id).order_by(Attempt.id)))
     rows = ({"attempt_id": a, "position": j + 1, "slot_no": j + 1, "question_id": q, "version_id": v, "points": 1.0,
-             "response": 0 if matrix[i, j] else 1 + (i + j) % 3, "score": float(matrix[i, j])}
+             "response": 0 if matrix[i, j] else 1 + (i + j) % 3, "score": float(matrix[i, j]),
+             "option_mask": 1 if matrix[i, j] else 1 << (1 + (i + j) % 3)}
             for i, a in enumerate(attempt_ids) for j, (q, v) in enumerate(questions))
     batch = []
     for row in rows:
@@ -84,7 +85,7 @@ def numpy_pass(m: np.ndarray) -> dict:
 
 def main() -> None:
     with bench_app() as app:
-        backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0]
+        backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
         started = time.perf_counter()
         quiz_id, matrix = _seed()
         print(f"# {backend}: seeded {ATTEMPTS} attempts x {QUESTIONS} questions in {time.perf_counter() - started:.1f} s")

@@ -2,7 +2,7 @@
 
 Revision ID: 0021_quiz_attempts
 Revises: 0020_quizzes
-Create Date: 2026-11-29 01:54:17.788223
+Create Date: 2026-11-29 02:25:42.481129
 
 """
 from alembic import op
@@ -133,6 +133,7 @@ def upgrade():
     sa.Column('option_order', sa.JSON(none_as_null=True), nullable=True),
     sa.Column('response', sa.JSON(none_as_null=True), nullable=True),
     sa.Column('answered_at', lianbing.dbtypes.UTCDateTime(), nullable=True),
+    sa.Column('option_mask', sa.Integer(), nullable=False),
     sa.Column('score', sa.Float(), nullable=True),
     sa.Column('feedback', sa.Text(), nullable=False),
     sa.Column('graded_by', sa.Integer(), nullable=True),

@@ -104,11 +104,12 @@ def _attempts(quiz) -> None:
     """Ten demo officers take the competition, answering at random."""
     rng = random.Random(2017)
     officers = db.session.scalars(select(User).where(User.role == "officer").order_by(User.username).limit(10))
-    for officer in officers:
-        attempt = services.start_attempt(quiz, officer)
+    for i, officer in enumerate(officers):
+        started = utcnow() - timedelta(hours=2, minutes=i * 7)
+        attempt = services.start_attempt(quiz, officer, now=started)
         for item in attempt.items:
-            services.save_answer(attempt.id, officer, item.position, _guess(item, rng))
-        services.submit(attempt)
+            services.save_answer(attempt.id, officer, item.position, _guess(item, rng), now=started)
+        services.submit(attempt, now=started + timedelta(seconds=rng.randint(240, 1100)))
 
 
 def _guess(item, rng: random.Random):

@@ -83,6 +83,22 @@ def check_response(qtype: str, content: dict, raw: Any) -> Any:
     return CHECKERS[qtype](content, raw)
 
 
+TRUE_BIT, FALSE_BIT = 8, 9
+
+
+def option_mask(qtype: str, response: Any) -> int:
+    """The chosen options of a canonical response as bits (0 for other types or no answer)."""
+    if response is None:
+        return 0
+    if qtype == "single":
+        return 1 << response
+    if qtype == "multiple":
+        return sum(1 << i for i in response)
+    if qtype == "truefalse":
+        return 1 << (TRUE_BIT if response else FALSE_BIT)
+    return 0
+
+
 def mark(version: QuestionVersion, response: Any, points: float, partial: bool) -> float | None:
     """Points earned (None when a person must grade)."""
     if response is None:

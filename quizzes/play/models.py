@@ -181,6 +181,9 @@ class AttemptItem(db.Model):
     #: the answer in the type's response shape, using stored (unshuffled) option indexes
     response: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the chosen options as bits (bit i = option i; true/false: bit 8 = 正确, bit 9 = 错误), so that
+    #: item analysis counts option frequencies with numpy without reading JSON (marking.option_mask)
+    option_mask: Mapped[int] = mapped_column(Integer, default=0)
     #: None until marked (essays until a trainer grades them)
     score: Mapped[float | None] = mapped_column(Float)
     feedback: Mapped[str] = mapped_column(Text, default="")

@@ -398,7 +398,8 @@ def save_answer(attempt_id: int, user: User, position: int, raw: Any, now: datet
         response = marking.check_response(row.qtype, row.content, raw)
     except marking.ResponseError as exc:
         raise PlayError(str(exc), 400) from None
-    db.session.execute(update(AttemptItem).where(AttemptItem.id == row.id).values(response=response, answered_at=now))
+    db.session.execute(update(AttemptItem).where(AttemptItem.id == row.id).values(
+        response=response, answered_at=now, option_mask=marking.option_mask(row.qtype, response)))
     return position
 
 

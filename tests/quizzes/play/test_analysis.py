@@ -54,3 +54,17 @@ def test_empty_quiz_and_excel(app):
     assert analysis.analyse(analysis.frame([]))["items"] == []
     data = analysis.to_excel(analysis.analyse(analysis.frame(_rows())), "t")
     assert data[:2] == b"PK"
+
+
+def test_analysis_from_stored_answers(make_quiz, user):
+    from quizzes.play import services
+    quiz = make_quiz(fixed=("S00", "M01", "T00"))
+    for name, answers in (("officer_441402_1", (0, [0, 1], True)), ("officer_441402_2", (1, [1, 2], False))):
+        attempt = services.start_attempt(quiz, user(name))
+        for position, answer in enumerate(answers, 1):
+            services.save_answer(attempt.id, user(name), position, answer)
+        services.submit(attempt)
+    items = {i["code"]: i for i in analysis.analyse(analysis.load(quiz.id))["items"]}
+    assert items["S00"]["options"] == {"A": 1, "B": 1} and items["S00"]["facility"] == 50.0
+    assert items["M01"]["options"] == {"A": 1, "B": 2, "C": 1}
+    assert items["T00"]["options"] == {"正确": 1, "错误": 1}

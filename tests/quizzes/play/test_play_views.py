@@ -224,3 +224,11 @@ def test_demo_loads_twice(app, demo_people, campaign):
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Quiz)) == 2
     assert db.session.scalar(select(func.count()).select_from(ScoreEntry)) == 10
+
+
+def test_practice_page_carries_the_question_id_and_no_key(client, auth, qbank, category):
+    import re
+    auth.login(OFFICER)
+    page = client.get(f"/quizzes/practice/sequential?category={category('法律/大气').id}").get_data(as_text=True)
+    assert re.search(r'data-question="\d+"', page)
+    assert "weight" not in page and "单选题 0" in page
