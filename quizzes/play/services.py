@@ -399,7 +399,8 @@ def save_answer(attempt_id: int, user: User, position: int, raw: Any, now: datet
     except marking.ResponseError as exc:
         raise PlayError(str(exc), 400) from None
     db.session.execute(update(AttemptItem).where(AttemptItem.id == row.id).values(
-        response=response, answered_at=now, option_mask=marking.option_mask(row.qtype, response)))
+        response=response, answered_at=now, option_mask=marking.option_mask(row.qtype, response))
+        .execution_options(synchronize_session=False))
     return position
 
 
