@@ -15,6 +15,7 @@ PLAY_NAV = (
     NavEntry("答题记录", "quizzes.history", OFFICER),
     NavEntry("组卷与统计", "quizzes.manage", TRAINERS),
     NavEntry("简答题批改", "quizzes.essays", TRAINERS),
+    NavEntry("答题情况", "quizzes.overview", frozenset({"bureau_admin", "city_admin"})),
 )
 
 

@@ -149,6 +149,15 @@ def _random_slot(data: SlotData) -> QuizSlot:
                     min_difficulty=data.min_difficulty, max_difficulty=data.max_difficulty, points=data.points)
 
 
+def slot_names(quiz: Quiz) -> dict[int, str]:
+    """What each slot draws from, in words (question code or category path), by slot id."""
+    codes = dict(db.session.execute(select(Question.id, Question.code).where(
+        Question.id.in_([s.question_id for s in quiz.slots if s.question_id]))).all())
+    paths = dict(db.session.execute(select(Category.id, Category.path).where(
+        Category.id.in_([s.category_id for s in quiz.slots if s.category_id]))).all())
+    return {s.id: codes.get(s.question_id, "") if s.question_id else paths.get(s.category_id, "") for s in quiz.slots}
+
+
 def remove_slot(quiz: Quiz, slot_id: int) -> None:
     slot = next((s for s in quiz.slots if s.id == slot_id), None)
     if slot is None:

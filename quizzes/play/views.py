@@ -259,6 +259,13 @@ def manage():
     return render_template("quizzes/play/manage.html", quizzes=quizzes)
 
 
+@bp.route("/overview")
+@require_role("bureau_admin", "city_admin")
+def overview():
+    quizzes = db.session.scalars(select(Quiz).where(Quiz.is_published.is_(True)).order_by(Quiz.id.desc())).all()
+    return render_template("quizzes/play/overview.html", quizzes=quizzes)
+
+
 @bp.route("/manage/new", methods=["GET", "POST"])
 @bp.route("/manage/<int:quiz_id>/edit", methods=["GET", "POST"])
 @require_role(*TRAINERS)
@@ -301,7 +308,8 @@ def builder(quiz_id):
         except PlayError as exc:
             sample_error = "；".join(exc.reasons)
     return render_template("quizzes/play/builder.html", quiz=quiz, form=_slot_form(), sample=sample,
-                           sample_error=sample_error, reasons=services.content_reasons(quiz))
+                           sample_error=sample_error, reasons=services.content_reasons(quiz),
+                           names=services.slot_names(quiz), qtype_labels=qtypes.LABELS)
 
 
 @bp.route("/manage/<int:quiz_id>/slots", methods=["POST"])

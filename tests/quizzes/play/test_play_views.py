@@ -114,7 +114,8 @@ def test_trainer_builds_a_quiz_and_too_large_draw_is_refused(client, auth, qbank
     ok = client.post(f"/quizzes/manage/{quiz.id}/slots", data={"points": 1, "bank_id": qbank.id, "count": 5,
                      "category_id": category("法律/大气").id, "qtype": "single", "min_difficulty": 1, "max_difficulty": 5})
     assert ok.status_code == 302
-    assert "样卷预览" in client.get(f"/quizzes/manage/{quiz.id}?preview=1").get_data(as_text=True)
+    builder = client.get(f"/quizzes/manage/{quiz.id}?preview=1").get_data(as_text=True)
+    assert "样卷预览" in builder and "从“法律/大气”随机抽取 5 道单选题" in builder
     assert client.post(f"/quizzes/manage/{quiz.id}/publish", data={"published": "1"}).status_code == 302
     db.session.refresh(quiz)
     assert quiz.is_published and len(quiz.slots) == 1
@@ -141,6 +142,9 @@ def test_quiz_form_rejects_close_before_open(client, auth, qbank):
     ("officer_441402_1", "/quizzes/history", 200),
     ("officer_441402_1", "/quizzes/practice/daily", 200),
     ("officer_441402_1", "/quizzes/practice/random", 200),
+    ("admin_441402", "/quizzes/overview", 200),
+    ("officer_441402_1", "/quizzes/overview", 403),
+    ("trainer", "/quizzes/overview", 403),
 ])
 def test_role_matrix(client, auth, qbank, username, path, status):
     auth.login(username)
