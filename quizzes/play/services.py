@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lianbing.accounts.models import User
@@ -265,7 +265,6 @@ def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> Attem
     attempt = Attempt(quiz_id=quiz.id, user_id=user.id, bureau_id=user.bureau_id, number=number,
                       status="open", started_at=now, deadline_at=deadline(quiz, now))
     items = draw_paper(quiz, user.id)
-    attempt.items = items
     attempt.max_score = sum(i.points for i in items)
     try:
         with db.session.begin_nested():
@@ -277,8 +276,15 @@ def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> Attem
         if existing is None:
             raise PlayError("开始答题失败，请重试", 409) from None
         return existing
+    db.session.execute(insert(AttemptItem), [_item_row(attempt.id, i) for i in items])  # one executemany
     _freeze({i.version_id for i in items})
     return attempt
+
+
+def _item_row(attempt_id: int, item: AttemptItem) -> dict:
+    return {"attempt_id": attempt_id, "position": item.position, "slot_no": item.slot_no,
+            "question_id": item.question_id, "version_id": item.version_id, "points": item.points,
+            "option_order": item.option_order}
 
 
 def deadline(quiz: Quiz, start: datetime) -> datetime | None:
