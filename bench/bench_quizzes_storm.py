@@ -31,6 +31,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 from bench.common import bench_app, line, percentile
 from lianbing import Config, create_app
 from lianbing.accounts.models import Bureau, User
+from lianbing.auth import any_user
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from quizzes import services as bank_services
@@ -48,8 +49,18 @@ BARE = Table("bench_bare_rows", MetaData(), Column("id", Integer, primary_key=Tr
 
 
 def storm_app():
-    """The real application for gunicorn (DATABASE_URL and SECRET_KEY from the environment)."""
-    return create_app(Config())
+    """The real application for gunicorn (DATABASE_URL and SECRET_KEY from the environment),
+    plus one bench-only route: a logged-in, CSRF-checked POST inserting one row (the app's floor)."""
+    app = create_app(Config())
+    app.add_url_rule("/bench/floor", "bench_floor", _floor, methods=["POST"])
+    return app
+
+
+@any_user
+def _floor():
+    db.session.execute(insert(BARE).values(who="x"))
+    db.session.commit()
+    return {"ok": True}
 
 
 def bare_app():
@@ -172,8 +183,11 @@ def _answer_storm(port, bare_port, cookies, backend) -> None:
             for p in range(1, ANSWERS + 1) for u, (c, t) in cookies.items()]
     results, wall = _fire(jobs)
     bare, bare_wall = _fire([(bare_port, "/bare")] * len(jobs))
-    assert all(r[0] == 200 for r in results), sorted({r[0] for r in results})
+    floor, floor_wall = _fire([(port, "/bench/floor", c, t) for _, _, c, t, _ in jobs])
+    assert all(r[0] == 200 for r in results + floor), sorted({r[0] for r in results + floor})
     line(f"quizzes.answer_save_throughput_{backend}", len(jobs) / wall, "req/s", len(jobs) / bare_wall, "req/s bare insert")
+    line(f"quizzes.answer_save_vs_app_floor_{backend}", len(jobs) / wall, "req/s", len(jobs) / floor_wall,
+         "req/s same app, logged in, CSRF, one-row insert")
     line(f"quizzes.answer_save_p99_{backend}", percentile(_latencies(results), 99), "ms",
          percentile(_latencies(bare), 99), "ms bare insert")
     _verify(attempts)

@@ -18,7 +18,7 @@ from sqlalchemy import String, cast, func, select
 
 from lianbing.extensions import db
 from quizzes import qtypes
-from quizzes.models import Question, QuestionVersion
+from quizzes.models import Question
 from quizzes.play import marking
 from quizzes.play.models import Attempt, AttemptItem
 
