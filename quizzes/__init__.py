@@ -4,17 +4,42 @@ from lianbing.parts import ActivityKind, NavEntry, Part
 
 from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
 from quizzes.demo import load_demo
-from quizzes.views import bp, dashboard
+from quizzes.play import demo as play_demo
+from quizzes.play import views as play_views
+from quizzes.views import bp, dashboard as bank_dashboard
 
 AUTHORS = frozenset({TRAINER, CITY_ADMIN})
+OFFICER = frozenset({"officer"})
+#: quizzes, attempts, practice, competitions and statistics (quizzes/play)
+PLAY_NAV = (
+    NavEntry("可参加的测验", "quizzes.available", OFFICER),
+    NavEntry("练习", "quizzes.practice_home", OFFICER),
+    NavEntry("错题本", "quizzes.wrongbook", OFFICER),
+    NavEntry("答题记录", "quizzes.history", OFFICER),
+    NavEntry("组卷与统计", "quizzes.manage", AUTHORS),
+    NavEntry("简答题批改", "quizzes.essays", AUTHORS),
+    NavEntry("答题情况", "quizzes.overview", frozenset({"bureau_admin", "city_admin"})),
+)
+
+
+def demo(campaign_id: int) -> None:
+    """The bank's demo questions first, then quizzes and a competition drawn from them."""
+    load_demo(campaign_id)
+    play_demo.load(campaign_id)
+
+
+def dashboard(user) -> list[dict]:
+    """Home cards from the bank and from quizzes."""
+    return [*bank_dashboard(user), *play_views.dashboard(user)]
+
 
 part = Part(
     name="quizzes",
     title="知识竞赛",
     blueprint=bp,
     nav=(NavEntry("测验与竞赛", "quizzes.index"), NavEntry("题库", "quizzes.banks", AUTHORS),
-         NavEntry("导入题目", "quizzes.import_page", AUTHORS)),
+         NavEntry("导入题目", "quizzes.import_page", AUTHORS), *PLAY_NAV),
     activity_kinds=(ActivityKind("quiz", "测验", 20.0), ActivityKind("competition", "知识竞赛", 20.0)),
-    demo=load_demo,
+    demo=demo,
     dashboard=dashboard,
 )

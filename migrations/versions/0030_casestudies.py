@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0030_casestudies'
-down_revision = '0020_quizzes'
+down_revision = '0021_quiz_attempts'
 branch_labels = None
 depends_on = None
 

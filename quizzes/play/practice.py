@@ -1,0 +1,129 @@
+"""Practice: sequential and random practice by category, the wrong-answer book and a daily set.
+
+An answer in practice is marked at once and its key shown; the wrong-answer book (错题本) keeps
+a question until the officer answers it right twice in a row.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date
+from typing import Any, Iterable
+
+from sqlalchemy import select
+
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import db
+from quizzes import qtypes
+from quizzes import services as bank
+from quizzes.models import Question, QuestionVersion
+from quizzes.play import marking
+from quizzes.play.models import PracticeAnswer, WrongBookEntry
+
+SOURCES = {"sequential": "顺序练习", "random": "随机练习", "daily": "每日一练", "wrongbook": "错题本"}
+DAILY_SIZE = 10
+RIGHT_TO_CLEAR = 2
+
+
+class PracticeError(ValueError):
+    def __init__(self, message: str, status: int = 400):
+        self.status = status
+        super().__init__(message)
+
+
+def practiced_questions(user_id: int) -> set[int]:
+    return set(db.session.scalars(select(PracticeAnswer.question_id).where(PracticeAnswer.user_id == user_id)))
+
+
+def note(user_id: int, question_id: int, right: bool) -> None:
+    """Update the wrong-answer book after one answer (in practice or in a quiz)."""
+    entry = db.session.scalar(select(WrongBookEntry).where(
+        WrongBookEntry.user_id == user_id, WrongBookEntry.question_id == question_id))
+    if not right:
+        if entry is None:
+            entry = WrongBookEntry(user_id=user_id, question_id=question_id, wrong_count=0)
+            db.session.add(entry)
+        entry.wrong_count += 1
+        entry.right_streak, entry.is_cleared, entry.last_wrong_at = 0, False, utcnow()
+    elif entry is not None and not entry.is_cleared:
+        entry.right_streak += 1
+        entry.is_cleared = entry.right_streak >= RIGHT_TO_CLEAR
+    db.session.flush()
+
+
+def note_quiz_results(user_id: int, results: Iterable[tuple[int, bool]]) -> None:
+    """Wrong answers of a submitted quiz go to the book; right ones count towards clearing."""
+    for question_id, right in results:
+        note(user_id, question_id, right)
+
+
+def pool(category_id: int | None) -> list[int]:
+    """Active auto-marked questions of a category (and below), or of every bank; by id."""
+    stmt = select(Question.id).where(Question.is_active.is_(True), Question.qtype != "essay")
+    if category_id:
+        stmt = stmt.where(Question.category_id.in_(bank.category_ids(category_id)))
+    return list(db.session.scalars(stmt.order_by(Question.id)))
+
+
+def next_question(user_id: int, category_id: int | None, order: str, rng: random.Random | None = None) -> int | None:
+    """The next question to practise: the first not yet practised (sequential) or a random one."""
+    ids = pool(category_id)
+    done = practiced_questions(user_id)
+    fresh = [q for q in ids if q not in done]
+    if order == "sequential":
+        return (fresh or ids or [None])[0]
+    return (rng or random.SystemRandom()).choice(fresh or ids) if ids else None
+
+
+def wrong_book(user_id: int) -> list[WrongBookEntry]:
+    """Questions still in the book, most recently missed first."""
+    return list(db.session.scalars(select(WrongBookEntry).where(
+        WrongBookEntry.user_id == user_id, WrongBookEntry.is_cleared.is_(False))
+        .order_by(WrongBookEntry.last_wrong_at.desc())))
+
+
+def book_with_questions(user_id: int) -> list[tuple[WrongBookEntry, Question]]:
+    entries = wrong_book(user_id)
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(
+        Question.id.in_([e.question_id for e in entries])))}
+    return [(e, questions[e.question_id]) for e in entries]
+
+
+def daily_set(user_id: int, day: date) -> list[int]:
+    """Today's set: up to half from the wrong-answer book, the rest new questions; stable for the day."""
+    rng = random.Random(f"{user_id}:{day.isoformat()}")
+    due = sorted(e.question_id for e in wrong_book(user_id))
+    chosen = rng.sample(due, min(len(due), DAILY_SIZE // 2))
+    done = practiced_questions(user_id)
+    rest = [q for q in pool(None) if q not in chosen]
+    fresh = [q for q in rest if q not in done] or rest
+    return chosen + rng.sample(fresh, min(len(fresh), DAILY_SIZE - len(chosen)))
+
+
+def question_for_practice(question_id: int) -> tuple[Question, QuestionVersion]:
+    question = db.session.get(Question, question_id)
+    if question is None or not question.is_active or question.qtype == "essay":
+        raise PracticeError("题目不存在", 404)
+    return question, bank.current_version(question)
+
+
+def answer(user_id: int, question_id: int, raw: Any, source: str) -> dict:
+    """Mark one practice answer at once; returns what to show (now that it is answered)."""
+    if source not in SOURCES:
+        raise PracticeError("练习方式无效")
+    question, version = question_for_practice(question_id)
+    try:
+        response = marking.check_response(version.qtype, version.content, raw)
+    except marking.ResponseError as exc:
+        raise PracticeError(str(exc)) from None
+    fraction = qtypes.get(version.qtype).mark(version.content, response, partial=False) if response is not None else 0.0
+    right = bool(fraction and fraction >= 1.0)
+    db.session.add(PracticeAnswer(user_id=user_id, question_id=question.id, version_id=version.id,
+                                  response=response, is_correct=right, source=source))
+    note(user_id, question.id, right)
+    return {"right": right, "key": qtypes.get(version.qtype).key_text(version.content),
+            "explanation": version.explanation, "legal_basis": version.legal_basis}
+
+
+def stats(user_id: int) -> dict:
+    answers = list(db.session.scalars(select(PracticeAnswer.is_correct).where(PracticeAnswer.user_id == user_id)))
+    return {"answered": len(answers), "right": sum(answers), "book": len(wrong_book(user_id))}

@@ -1,0 +1,573 @@
+"""Quizzes: building, drawing papers, taking, saving answers, submitting, grading and the ledger.
+
+Plain data in, ``PlayError`` (Chinese reasons and an HTTP status) out; flush, never commit.
+Exactly-one submission is guarded in the database: a conditional UPDATE ... WHERE status='open'
+whose rowcount must be 1, and a partial unique index allowing one open attempt per officer.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lianbing.accounts.models import User
+from lianbing.campaign.services import active_campaign
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import db
+from lianbing.scoring.services import record
+from quizzes import qtypes
+from quizzes import services as bank
+from quizzes.models import Category, Question, QuestionVersion
+from quizzes.play import marking
+from quizzes.play.models import AUDIENCES, GRADINGS, MODES, REVIEWS, Attempt, AttemptItem, Quiz, QuizSlot
+from quizzes.play.practice import note_quiz_results, practiced_questions
+
+#: seconds after the deadline during which a last save or submission is still accepted
+GRACE_SECONDS = 5
+CHOICE_TYPES = ("single", "multiple")
+
+
+class PlayError(ValueError):
+    """A refused action; ``reasons`` are for people (Chinese), ``status`` for HTTP."""
+
+    def __init__(self, reasons: str | list[str], status: int = 400, *, keep: bool = False):
+        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        self.status = status
+        #: True when the refusal came with a legitimate change to keep (an auto-submission at expiry)
+        self.keep = keep
+        super().__init__("；".join(self.reasons))
+
+
+@dataclass
+class QuizData:
+    """A quiz's settings as plain data (from the builder form)."""
+
+    title: str
+    mode: str = "exam"
+    description: str = ""
+    time_limit_minutes: int | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    attempts_allowed: int = 1
+    grading: str = "best"
+    shuffle_questions: bool = False
+    shuffle_options: bool = False
+    partial_credit: bool = True
+    review: str = "explanations"
+    audience: str = "all"
+    audience_ids: list[int] = field(default_factory=list)
+    counts: bool = True
+    staggered_start: bool = False
+
+
+@dataclass
+class SlotData:
+    """One content line: a fixed question (bank + code) or a random draw from a category."""
+
+    points: float = 1.0
+    bank_id: int | None = None
+    question_code: str = ""
+    category_id: int | None = None
+    qtype: str = ""
+    count: int = 1
+    min_difficulty: int = 1
+    max_difficulty: int = 5
+
+
+# --- building ------------------------------------------------------------------------
+
+def quiz_reasons(data: QuizData) -> list[str]:
+    """Why these settings cannot be saved."""
+    reasons = [] if data.title.strip() else ["标题不能为空"]
+    checks = [(data.mode in MODES, "模式无效"), (data.grading in GRADINGS, "计分方式无效"),
+              (data.review in REVIEWS, "回顾设置无效"), (data.audience in AUDIENCES, "参加范围无效"),
+              (data.attempts_allowed >= 0, "答题次数不能为负"),
+              (data.time_limit_minutes is None or data.time_limit_minutes > 0, "限时须大于 0 分钟"),
+              (not (data.opens_at and data.closes_at) or data.opens_at < data.closes_at, "结束时间须晚于开始时间"),
+              (data.audience == "all" or data.audience_ids, "请选择参加的单位或人员")]
+    return reasons + [text for ok, text in checks if not ok]
+
+
+def create_quiz(data: QuizData, user_id: int | None) -> Quiz:
+    """A new, unpublished quiz."""
+    quiz = Quiz(created_by=user_id, slots=[])
+    return update_quiz(quiz, data)
+
+
+def update_quiz(quiz: Quiz, data: QuizData) -> Quiz:
+    """Apply settings after validating them."""
+    reasons = quiz_reasons(data)
+    if reasons:
+        raise PlayError(reasons)
+    for key, value in vars(data).items():
+        setattr(quiz, key, value.strip() if isinstance(value, str) else value)
+    quiz.campaign_id = quiz.campaign_id or _campaign_id()
+    db.session.add(quiz)
+    db.session.flush()
+    return quiz
+
+
+def _campaign_id() -> int | None:
+    campaign = active_campaign()
+    return campaign.id if campaign else None
+
+
+def add_slot(quiz: Quiz, data: SlotData) -> QuizSlot:
+    """Add a fixed question or a random draw; refused when the category holds too few questions."""
+    if data.points <= 0:
+        raise PlayError("每题分值须大于 0")
+    slot = _fixed_slot(data) if data.question_code.strip() else _random_slot(data)
+    slot.position = max((s.position for s in quiz.slots), default=0) + 1
+    quiz.slots.append(slot)
+    reasons = content_reasons(quiz)
+    if reasons:
+        quiz.slots.remove(slot)
+        raise PlayError(reasons, 409)
+    db.session.flush()
+    return slot
+
+
+def _fixed_slot(data: SlotData) -> QuizSlot:
+    question = bank.question_by_code(data.bank_id or 0, data.question_code.strip())
+    if question is None or not question.is_active:
+        raise PlayError(f"题库中没有编号为“{data.question_code}”的可用题目", 404)
+    return QuizSlot(question_id=question.id, count=1, points=data.points)
+
+
+def _random_slot(data: SlotData) -> QuizSlot:
+    if db.session.get(Category, data.category_id or 0) is None:
+        raise PlayError("请选择随机抽题的分类", 404)
+    if data.qtype and data.qtype not in qtypes.QUESTION_TYPES:
+        raise PlayError(f"未知题型“{data.qtype}”")
+    if not 1 <= data.min_difficulty <= data.max_difficulty <= 5 or data.count < 1:
+        raise PlayError("抽题数量须至少为 1，难度范围须在 1 到 5 之间")
+    return QuizSlot(category_id=data.category_id, qtype=data.qtype or None, count=data.count,
+                    min_difficulty=data.min_difficulty, max_difficulty=data.max_difficulty, points=data.points)
+
+
+def slot_names(quiz: Quiz) -> dict[int, str]:
+    """What each slot draws from, in words (question code or category path), by slot id."""
+    codes = dict(db.session.execute(select(Question.id, Question.code).where(
+        Question.id.in_([s.question_id for s in quiz.slots if s.question_id]))).all())
+    paths = dict(db.session.execute(select(Category.id, Category.path).where(
+        Category.id.in_([s.category_id for s in quiz.slots if s.category_id]))).all())
+    return {s.id: codes.get(s.question_id, "") if s.question_id else paths.get(s.category_id, "") for s in quiz.slots}
+
+
+def remove_slot(quiz: Quiz, slot_id: int) -> None:
+    slot = next((s for s in quiz.slots if s.id == slot_id), None)
+    if slot is None:
+        raise PlayError("没有这一行", 404)
+    quiz.slots.remove(slot)
+    db.session.flush()
+
+
+def candidates(slot: QuizSlot) -> list[int]:
+    """Ids of the active questions a random slot may draw."""
+    stmt = select(Question.id).where(
+        Question.category_id.in_(bank.category_ids(slot.category_id)), Question.is_active.is_(True),
+        Question.difficulty.between(slot.min_difficulty, slot.max_difficulty))
+    if slot.qtype:
+        stmt = stmt.where(Question.qtype == slot.qtype)
+    return list(db.session.scalars(stmt.order_by(Question.id)))
+
+
+def content_reasons(quiz: Quiz) -> list[str]:
+    """Why the quiz's content cannot be drawn (too few questions for its random draws)."""
+    fixed = {s.question_id for s in quiz.slots if not s.is_random}
+    reasons, pool, wanted = [], set(fixed), len(fixed)
+    for s in (s for s in quiz.slots if s.is_random):
+        found = set(candidates(s)) - fixed
+        if len(found) < s.count:
+            reasons.append(f"第 {s.position} 行要求随机抽取 {s.count} 题，但该分类中符合条件的题目只有 {len(found)} 题")
+        pool |= found
+        wanted += s.count
+    if not reasons and len(pool) < wanted:
+        reasons.append(f"各随机抽题行共需 {wanted} 道不同的题，题库中符合条件的只有 {len(pool)} 道")
+    return reasons
+
+
+def publish(quiz: Quiz, published: bool = True) -> None:
+    """Open the quiz to its audience (checked again: the bank may have changed)."""
+    if published:
+        reasons = (["还没有添加题目"] if not quiz.slots else []) + content_reasons(quiz)
+        if reasons:
+            raise PlayError(reasons, 409)
+    quiz.is_published = published
+    db.session.flush()
+
+
+# --- who may take what ----------------------------------------------------------------------
+
+def in_audience(quiz: Quiz, user: User) -> bool:
+    if quiz.audience == "bureaus":
+        return user.bureau_id in (quiz.audience_ids or [])
+    if quiz.audience == "users":
+        return user.id in (quiz.audience_ids or [])
+    return True
+
+
+def is_closed(quiz: Quiz, now: datetime) -> bool:
+    return quiz.closes_at is not None and now >= quiz.closes_at
+
+
+def available_quizzes(user: User, now: datetime) -> list[Quiz]:
+    """Published quizzes meant for this user and not closed (plus closed ones they took)."""
+    taken = set(db.session.scalars(select(Attempt.quiz_id).where(Attempt.user_id == user.id)))
+    quizzes = db.session.scalars(select(Quiz).where(Quiz.is_published.is_(True)).order_by(Quiz.id.desc()))
+    return [q for q in quizzes if in_audience(q, user) and (not is_closed(q, now) or q.id in taken)]
+
+
+def start_reasons(quiz: Quiz | None, user: User, now: datetime) -> tuple[str, int] | None:
+    """Why this user may not start the quiz now: (message, status), or None."""
+    if quiz is None or not quiz.is_published:
+        return "测验不存在或尚未发布", 404
+    if not in_audience(quiz, user):
+        return "此测验不面向您所在的单位或您本人", 403
+    if quiz.opens_at and now < quiz.opens_at:
+        return "测验尚未开始", 409
+    if is_closed(quiz, now):
+        return "测验已经结束", 409
+    return None
+
+
+# --- taking ---------------------------------------------------------------------------------
+
+def open_attempt(quiz_id: int, user_id: int) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(
+        Attempt.quiz_id == quiz_id, Attempt.user_id == user_id, Attempt.status == "open"))
+
+
+def start_attempt(quiz: Quiz | None, user: User, now: datetime | None = None) -> Attempt:
+    """The officer's open attempt, or a new one with its paper drawn and stored."""
+    now = now or utcnow()
+    refused = start_reasons(quiz, user, now)
+    if refused:
+        raise PlayError(*refused)
+    mine = list(db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)))
+    current = next((a for a in mine if a.status == "open"), None)
+    if current is not None and not expire_if_due(current, now):
+        return current
+    done = len(mine)
+    if quiz.attempts_allowed and done >= quiz.attempts_allowed:
+        raise PlayError(f"此测验最多可答 {quiz.attempts_allowed} 次，您已用完", 409)
+    ends = deadline(quiz, now)
+    if ends is not None and ends <= now:
+        raise PlayError("统一答题时间已过，不能再开始答题", 409)
+    return _insert_attempt(quiz, user, done + 1, now)
+
+
+def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> Attempt:
+    attempt = Attempt(quiz_id=quiz.id, user_id=user.id, bureau_id=user.bureau_id, number=number,
+                      status="open", started_at=now, deadline_at=deadline(quiz, now))
+    items = draw_paper(quiz, user.id)
+    attempt.max_score = sum(i.points for i in items)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        # another tab or worker started the same attempt a moment ago: use that one
+        existing = open_attempt(quiz.id, user.id)
+        if existing is None:
+            raise PlayError("开始答题失败，请重试", 409) from None
+        return existing
+    db.session.execute(insert(AttemptItem), [_item_row(attempt.id, i) for i in items])  # one executemany
+    _freeze({i.version_id for i in items})
+    return attempt
+
+
+def _item_row(attempt_id: int, item: AttemptItem) -> dict:
+    return {"attempt_id": attempt_id, "position": item.position, "slot_no": item.slot_no,
+            "question_id": item.question_id, "version_id": item.version_id, "points": item.points,
+            "option_order": item.option_order}
+
+
+def deadline(quiz: Quiz, start: datetime) -> datetime | None:
+    """Server-side deadline: the time limit from the officer's start (or the common start), capped at close."""
+    limit = timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    base = quiz.opens_at if (quiz.mode == "competition" and not quiz.staggered_start and quiz.opens_at) else start
+    ends = [t for t in ((base + limit) if limit else None, quiz.closes_at) if t is not None]
+    return min(ends) if ends else None
+
+
+def _freeze(version_ids: set[int]) -> None:
+    """Mark versions answered (frozen) so that bank edits make new versions instead."""
+    todo = list(db.session.scalars(select(QuestionVersion.id).where(
+        QuestionVersion.id.in_(version_ids), QuestionVersion.is_frozen.is_(False))))
+    if todo:
+        db.session.execute(update(QuestionVersion).where(QuestionVersion.id.in_(todo))
+                           .values(is_frozen=True).execution_options(synchronize_session=False))
+
+
+def seen_questions(user_id: int) -> set[int]:
+    """Questions this officer has met in earlier papers or practice."""
+    from_papers = select(AttemptItem.question_id).join(Attempt).where(Attempt.user_id == user_id)
+    return set(db.session.scalars(from_papers)) | practiced_questions(user_id)
+
+
+def draw_paper(quiz: Quiz, user_id: int, rng: random.Random | None = None) -> list[AttemptItem]:
+    """Pick the questions (fixed ones, then random draws preferring unseen ones) and order them."""
+    rng = rng or random.SystemRandom()
+    picked: list[tuple[int, float]] = [(s.question_id, s.points) for s in quiz.slots if not s.is_random]
+    random_slots = any(s.is_random for s in quiz.slots)
+    taken, seen = {q for q, _ in picked}, (seen_questions(user_id) if random_slots else set())
+    for slot in (s for s in quiz.slots if s.is_random):
+        chosen = _draw(slot, taken, seen, rng)
+        picked += [(q, slot.points) for q in chosen]
+        taken |= set(chosen)
+    return _items(quiz, picked, rng)
+
+
+def _draw(slot: QuizSlot, taken: set[int], seen: set[int], rng: random.Random) -> list[int]:
+    pool = [q for q in candidates(slot) if q not in taken]
+    if len(pool) < slot.count:
+        raise PlayError("题库中的题目不足以组卷，请联系培训员", 409)
+    fresh, old = [q for q in pool if q not in seen], [q for q in pool if q in seen]
+    chosen = rng.sample(fresh, min(slot.count, len(fresh)))
+    return chosen + rng.sample(old, slot.count - len(chosen))
+
+
+def _items(quiz: Quiz, picked: list[tuple[int, float]], rng: random.Random) -> list[AttemptItem]:
+    versions = current_versions([q for q, _ in picked])
+    order = list(range(len(picked)))
+    if quiz.shuffle_questions:
+        rng.shuffle(order)
+    items = []
+    for position, slot_no in enumerate(order, 1):
+        qid, points = picked[slot_no]
+        version = versions[qid]
+        items.append(AttemptItem(position=position, slot_no=slot_no + 1, question_id=qid, version_id=version.id,
+                                 points=points, option_order=_option_order(quiz, version, rng)))
+    return items
+
+
+def current_versions(question_ids: Iterable[int]) -> dict[int, QuestionVersion]:
+    """The current QuestionVersion of each question, by question id."""
+    stmt = select(QuestionVersion).join(Question, (Question.id == QuestionVersion.question_id)
+                                        & (Question.version == QuestionVersion.version)
+                                        ).where(Question.id.in_(list(question_ids)))
+    return {v.question_id: v for v in db.session.scalars(stmt)}
+
+
+def _option_order(quiz: Quiz, version: QuestionVersion, rng: random.Random) -> list[int] | None:
+    if version.qtype not in CHOICE_TYPES:
+        return None
+    order = list(range(len(version.content["options"])))
+    if quiz.shuffle_options:
+        rng.shuffle(order)
+    return order
+
+
+def get_attempt(attempt_id: int, user: User, *, lock: bool = False) -> Attempt:
+    """The user's own attempt; 404 when missing, 403 when it is someone else's."""
+    stmt = select(Attempt).where(Attempt.id == attempt_id)
+    attempt = db.session.scalar(stmt.with_for_update() if lock else stmt)
+    if attempt is None:
+        raise PlayError("答题记录不存在", 404)
+    if attempt.user_id != user.id:
+        raise PlayError("这不是您的答题记录", 403)
+    return attempt
+
+
+def expire_if_due(attempt: Attempt, now: datetime) -> bool:
+    """Submit an open attempt whose deadline (plus grace) has passed; True when it did."""
+    if attempt.status != "open" or attempt.deadline_at is None:
+        return False
+    if now <= attempt.deadline_at + timedelta(seconds=GRACE_SECONDS):
+        return False
+    try:
+        submit(attempt, now=attempt.deadline_at, auto=True)
+    except PlayError:
+        return True  # someone else submitted it a moment ago
+    return True
+
+
+def expire_quiz(quiz: Quiz, now: datetime) -> int:
+    """Auto-submit every overdue open attempt of a quiz (before boards and analysis)."""
+    grace = timedelta(seconds=GRACE_SECONDS)
+    due = db.session.scalars(select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.status == "open", Attempt.deadline_at.is_not(None)))
+    return sum(expire_if_due(a, now) for a in due if now > a.deadline_at + grace)
+
+
+def save_answer(attempt_id: int, user: User, position: int, raw: Any, now: datetime | None = None) -> int:
+    """Store one answer of an open attempt (replacing the previous one); returns the position.
+
+    One locking read (attempt, item and question together) and one UPDATE: on PostgreSQL the
+    attempt row stays locked until commit, so a concurrent submission waits for this save.
+    """
+    now = now or utcnow()
+    row = db.session.execute(
+        select(Attempt.user_id, Attempt.status, Attempt.deadline_at, AttemptItem.id, QuestionVersion.qtype,
+               QuestionVersion.content).select_from(Attempt)
+        .outerjoin(AttemptItem, (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.position == position))
+        .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .where(Attempt.id == attempt_id).with_for_update(of=Attempt)).first()
+    _check_save(row, attempt_id, user, now)
+    try:
+        response = marking.check_response(row.qtype, row.content, raw)
+    except marking.ResponseError as exc:
+        raise PlayError(str(exc), 400) from None
+    db.session.execute(update(AttemptItem).where(AttemptItem.id == row.id).values(
+        response=response, answered_at=now, option_mask=marking.option_mask(row.qtype, response))
+        .execution_options(synchronize_session=False))
+    return position
+
+
+def _check_save(row, attempt_id: int, user: User, now: datetime) -> None:
+    if row is None:
+        raise PlayError("答题记录不存在", 404)
+    if row.user_id != user.id:
+        raise PlayError("这不是您的答题记录", 403)
+    if row.status != "open":
+        raise PlayError("本次答题已经交卷，答案不能再修改", 409)
+    if row.deadline_at and now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
+        expire_if_due(db.session.get(Attempt, attempt_id), now)
+        raise PlayError("答题时间已到，试卷已自动提交", 409, keep=True)
+    if row.id is None:
+        raise PlayError("这道题不在您的试卷上", 404)
+
+
+def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False) -> Attempt:
+    """The one final submission: marks the paper, reports to the ledger; 409 if already submitted."""
+    now = now or utcnow()
+    used = max(0.0, (now - attempt.started_at).total_seconds())
+    result = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open")
+        .values(status="submitted", submitted_at=now, is_auto_submitted=auto, seconds_used=used)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise PlayError("本次答题已经交卷，不能重复提交", 409)
+    db.session.expire_all()  # answers saved by bulk UPDATEs in this session are read afresh
+    quiz = attempt.quiz
+    versions = marking.versions_for(attempt.items)
+    marking.mark_items(attempt.items, versions, quiz.partial_credit)
+    marking.total(attempt)
+    note_quiz_results(attempt.user_id, [(i.question_id, marking.is_right(i)) for i in attempt.items
+                                        if qtypes.get(versions[i.version_id].qtype).is_auto])
+    bump_board(quiz.id)
+    report(quiz, attempt.user_id)
+    return attempt
+
+
+def bump_board(quiz_id: int) -> None:
+    """New results: the cached leaderboard of this quiz is stale in every worker."""
+    db.session.execute(update(Quiz).where(Quiz.id == quiz_id).values(board_version=Quiz.board_version + 1)
+                       .execution_options(synchronize_session=False))
+
+
+# --- which attempt counts, and the ledger --------------------------------------------------
+
+def submitted_attempts(quiz_id: int, user_id: int) -> list[Attempt]:
+    return list(db.session.scalars(select(Attempt).where(
+        Attempt.quiz_id == quiz_id, Attempt.user_id == user_id, Attempt.status == "submitted")
+        .order_by(Attempt.submitted_at, Attempt.id)))
+
+
+def counting_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
+    """The submitted attempt that counts: the best (earliest of equals) or the last."""
+    attempts = submitted_attempts(quiz.id, user_id)
+    if not attempts:
+        return None
+    if quiz.grading == "last":
+        return attempts[-1]
+    return max(attempts, key=lambda a: (a.score, -a.id))
+
+
+def report(quiz: Quiz, user_id: int, *, actor_id: int | None = None, reason: str = "") -> None:
+    """Write the counting attempt to the campaign ledger (one row per officer and quiz)."""
+    counting = counting_attempt(quiz, user_id)
+    if not quiz.counts or quiz.campaign_id is None or counting is None or counting.max_score <= 0:
+        return
+    points = min(counting.score, counting.max_score)
+    record(user_id, quiz.campaign_id, quiz.kind, f"quiz:{quiz.id}", points, counting.max_score,
+           counting.submitted_at, {"attempt_id": counting.id, "pending_essays": counting.pending},
+           title=quiz.title, actor_id=actor_id, reason=reason)
+
+
+# --- essays and regrades -------------------------------------------------------------------
+
+def essay_queue(quiz_id: int | None = None) -> list[AttemptItem]:
+    """Essay answers of submitted attempts still waiting for a mark, oldest first."""
+    stmt = (select(AttemptItem).join(Attempt).where(Attempt.status == "submitted", AttemptItem.score.is_(None))
+            .order_by(Attempt.submitted_at, AttemptItem.id))
+    if quiz_id:
+        stmt = stmt.where(Attempt.quiz_id == quiz_id)
+    return list(db.session.scalars(stmt))
+
+
+def grade_essay(item_id: int, points: float, feedback: str, grader: User) -> AttemptItem:
+    """Mark one essay; the attempt's score, the leaderboard and the ledger follow."""
+    item = db.session.get(AttemptItem, item_id)
+    if item is None or item.attempt.status != "submitted":
+        raise PlayError("没有这份待批改的答案", 404)
+    try:
+        marking.grade_item(item, points, feedback, grader.id)
+    except marking.ResponseError as exc:
+        raise PlayError(str(exc)) from None
+    bump_board(item.attempt.quiz_id)
+    report(item.attempt.quiz, item.attempt.user_id, actor_id=grader.id, reason="简答题评分")
+    db.session.flush()
+    return item
+
+
+def regrade_question(quiz: Quiz, question_id: int, actor: User, reason: str) -> int:
+    """Mark one question again in every submitted attempt of the quiz (after a key fix); count changed."""
+    question = db.session.get(Question, question_id)
+    if question is None:
+        raise PlayError("题目不存在", 404)
+    items = list(db.session.scalars(select(AttemptItem).join(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.status == "submitted", AttemptItem.question_id == question_id)))
+    changed = marking.regrade_items(question, items, actor.id, reason or "题目答案更正后重新评分")
+    for user_id in {a.user_id for a in changed}:
+        report(quiz, user_id, actor_id=actor.id, reason=reason or "重新评分")
+    if changed:
+        bump_board(quiz.id)
+    db.session.flush()
+    return len(changed)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def review_level(quiz: Quiz, now: datetime) -> str:
+    """What the officer may see of a submitted attempt now: nothing, score, answers or explanations."""
+    if is_closed(quiz, now):
+        return "explanations"
+    return quiz.review
+
+
+def public_item(item: AttemptItem, version: QuestionVersion) -> dict:
+    """What the browser gets for one question before submission: no key."""
+    view = qtypes.get(version.qtype).public_view(version.content)
+    if item.option_order is not None:
+        view["options"] = [{"index": i, "text": view["options"][i]} for i in item.option_order]
+    return {"position": item.position, "qtype": version.qtype, "label": qtypes.LABELS[version.qtype],
+            "stem": version.stem, "points": item.points, "view": view, "response": item.response}
+
+
+def paper(attempt: Attempt) -> list[dict]:
+    versions = marking.versions_for(attempt.items)
+    return [public_item(i, versions[i.version_id]) for i in attempt.items]
+
+
+def quiz_attempts(quiz_id: int) -> list[Attempt]:
+    return list(db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz_id)
+                                   .order_by(Attempt.started_at, Attempt.id)))
+
+
+def history(user_id: int) -> list[Attempt]:
+    return list(db.session.scalars(select(Attempt).where(Attempt.user_id == user_id)
+                                   .order_by(Attempt.started_at.desc())))
+
+
+def sample_paper(quiz: Quiz, user_id: int) -> list[dict]:
+    """A paper drawn as an officer would get it, not stored (builder preview, with keys)."""
+    items = draw_paper(quiz, user_id)
+    versions = marking.versions_for(items)
+    return [{**public_item(i, versions[i.version_id]), "key": qtypes.get(versions[i.version_id].qtype)
+             .key_text(versions[i.version_id].content)} for i in items]

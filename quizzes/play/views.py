@@ -1,0 +1,477 @@
+"""Routes of quizzes, attempts, practice, competitions and statistics (on the quizzes blueprint).
+
+Views follow the house order: load → authorize → validate → call one service → commit → render.
+Domain errors (PlayError) become a Chinese message with their status; JSON for fetch() calls.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from lianbing.accounts.models import Bureau, User
+from lianbing.auth import any_user, can_manage_bureau, require_role, scope_to_bureau
+from lianbing.dbtypes import local_to_utc, to_local, utcnow
+from lianbing.extensions import db
+from lianbing.web import XLSX, download, flash_errors
+from quizzes import qtypes
+from quizzes import services as bank
+from quizzes.play import analysis, board, practice, services
+from quizzes.play.forms import GradeForm, QuizForm, RegradeForm, SlotForm
+from quizzes.play.models import Attempt, AttemptItem, Quiz
+from quizzes.play.review import review_items
+from quizzes.play.services import PlayError
+from quizzes.views import bp
+
+TRAINERS = ("trainer", "city_admin")
+STAFF = ("trainer", "bureau_admin", "city_admin")
+
+
+def _end_transaction(exc: Exception) -> None:
+    """Refusals change nothing, except an auto-submission at expiry, which is kept."""
+    if getattr(exc, "keep", False):
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def _refuse(exc: Exception, status: int | None = None):
+    _end_transaction(exc)
+    message = "；".join(getattr(exc, "reasons", [str(exc)]))
+    return render_template("quizzes/play/message.html", message=message), status or getattr(exc, "status", 400)
+
+
+def _json_refuse(exc: Exception):
+    _end_transaction(exc)
+    return jsonify(ok=False, error="；".join(getattr(exc, "reasons", [str(exc)]))), getattr(exc, "status", 400)
+
+
+def _quiz_or_404(quiz_id: int) -> Quiz:
+    return db.session.get(Quiz, quiz_id) or abort(404)
+
+
+# --- officers: quizzes and attempts ------------------------------------------------------------
+
+@bp.route("/play/")
+@any_user
+def available():
+    quizzes = services.available_quizzes(current_user, utcnow())
+    mine = {a.quiz_id: a for a in services.history(current_user.id)}
+    return render_template("quizzes/play/available.html", quizzes=quizzes, mine=mine, now=utcnow())
+
+
+@bp.route("/q/<int:quiz_id>")
+@any_user
+def quiz_detail(quiz_id):
+    quiz = _quiz_or_404(quiz_id)
+    refused = services.start_reasons(quiz, current_user, utcnow())
+    if refused and refused[1] != 409:
+        return render_template("quizzes/play/message.html", message=refused[0]), refused[1]
+    attempts = [a for a in services.history(current_user.id) if a.quiz_id == quiz.id]
+    return render_template("quizzes/play/detail.html", quiz=quiz, refused=refused, attempts=attempts)
+
+
+@bp.route("/q/<int:quiz_id>/start", methods=["POST"])
+@require_role("officer")
+def start(quiz_id):
+    try:
+        attempt = services.start_attempt(db.session.get(Quiz, quiz_id), current_user)
+    except PlayError as exc:
+        return _refuse(exc)
+    db.session.commit()
+    return redirect(url_for("quizzes.take", attempt_id=attempt.id))
+
+
+@bp.route("/attempt/<int:attempt_id>")
+@require_role("officer")
+def take(attempt_id):
+    try:
+        attempt = services.get_attempt(attempt_id, current_user)
+    except PlayError as exc:
+        return _refuse(exc)
+    services.expire_if_due(attempt, utcnow())
+    db.session.commit()
+    if attempt.status != "open":
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    remaining = (attempt.deadline_at - utcnow()).total_seconds() if attempt.deadline_at else None
+    return render_template("quizzes/play/take.html", attempt=attempt, quiz=attempt.quiz,
+                           paper=services.paper(attempt), remaining=remaining)
+
+
+@bp.route("/attempt/<int:attempt_id>/answer", methods=["POST"])
+@require_role("officer")
+def answer(attempt_id):
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("position"), int):
+        return jsonify(ok=False, error="请求格式不正确"), 400
+    try:
+        position = services.save_answer(attempt_id, current_user, data["position"], data.get("response"))
+    except PlayError as exc:
+        return _json_refuse(exc)
+    db.session.commit()
+    return jsonify(ok=True, position=position)
+
+
+@bp.route("/attempt/<int:attempt_id>/state")
+@require_role("officer")
+def state(attempt_id):
+    try:
+        attempt = services.get_attempt(attempt_id, current_user)
+    except PlayError as exc:
+        return _json_refuse(exc)
+    services.expire_if_due(attempt, utcnow())
+    db.session.commit()
+    remaining = (attempt.deadline_at - utcnow()).total_seconds() if attempt.deadline_at else None
+    return jsonify(status=attempt.status, remaining=remaining)
+
+
+@bp.route("/attempt/<int:attempt_id>/submit", methods=["POST"])
+@require_role("officer")
+def submit(attempt_id):
+    try:
+        attempt = services.get_attempt(attempt_id, current_user)
+        services.submit(attempt)
+    except PlayError as exc:
+        return _refuse(exc)
+    db.session.commit()
+    flash("已交卷。", "success")
+    return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+
+
+@bp.route("/attempt/<int:attempt_id>/result")
+@any_user
+def result(attempt_id):
+    attempt = db.session.get(Attempt, attempt_id) or abort(404)
+    own = attempt.user_id == current_user.id
+    if not own and current_user.role != "trainer" and not can_manage_bureau(current_user, attempt.bureau_id):
+        abort(403)
+    if attempt.status == "open":
+        return redirect(url_for("quizzes.take", attempt_id=attempt.id)) if own else abort(409)
+    level = services.review_level(attempt.quiz, utcnow()) if own else "explanations"
+    return render_template("quizzes/play/result.html", attempt=attempt, quiz=attempt.quiz, level=level,
+                           items=review_items(attempt) if level in ("answers", "explanations") else [])
+
+
+@bp.route("/history")
+@any_user
+def history():
+    return render_template("quizzes/play/history.html", attempts=services.history(current_user.id))
+
+
+# --- officers: practice ---------------------------------------------------------------------------
+
+@bp.route("/practice/")
+@any_user
+def practice_home():
+    banks = [(b, bank.categories(b.id)) for b, _ in bank.list_banks()]
+    return render_template("quizzes/play/practice_home.html", banks=banks, stats=practice.stats(current_user.id))
+
+
+def _practice_pick(source: str, category_id: int | None, index: int) -> int | None:
+    if source == "wrongbook":
+        ids = [e.question_id for e in practice.wrong_book(current_user.id)]
+        return ids[index % len(ids)] if ids else None
+    if source == "daily":
+        ids = practice.daily_set(current_user.id, to_local(utcnow()).date())
+        return ids[index] if index < len(ids) else None
+    return practice.next_question(current_user.id, category_id, source)
+
+
+@bp.route("/practice/<source>")
+@any_user
+def practice_question(source):
+    if source not in practice.SOURCES:
+        abort(404)
+    category_id, index = request.args.get("category", type=int), request.args.get("i", 0, type=int)
+    question_id = _practice_pick(source, category_id, max(0, index))
+    if question_id is None:
+        return render_template("quizzes/play/practice_done.html", source=source, label=practice.SOURCES[source])
+    question, version = practice.question_for_practice(question_id)
+    return render_template("quizzes/play/practice_question.html", source=source, label=practice.SOURCES[source],
+                           question=question, item=_practice_item(version), category_id=category_id, index=index)
+
+
+def _practice_item(version) -> dict:
+    view = qtypes.get(version.qtype).public_view(version.content)
+    if "options" in view:
+        view["options"] = [{"index": i, "text": t} for i, t in enumerate(view["options"])]
+    return {"position": 1, "qtype": version.qtype, "label": qtypes.LABELS[version.qtype], "stem": version.stem,
+            "points": None, "view": view, "response": None}
+
+
+@bp.route("/practice/answer", methods=["POST"])
+@any_user
+def practice_answer():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("question_id"), int):
+        return jsonify(ok=False, error="请求格式不正确"), 400
+    try:
+        outcome = practice.answer(current_user.id, data["question_id"], data.get("response"), str(data.get("source")))
+    except practice.PracticeError as exc:
+        return _json_refuse(exc)
+    db.session.commit()
+    return jsonify(ok=True, **outcome)
+
+
+@bp.route("/wrongbook")
+@any_user
+def wrongbook():
+    return render_template("quizzes/play/wrongbook.html", rows=practice.book_with_questions(current_user.id))
+
+
+# --- trainers: building quizzes -------------------------------------------------------------------
+
+def _quiz_data(form: QuizForm) -> services.QuizData:
+    """Form → plain data; audience users are given by username."""
+    ids = form.audience_bureaus.data if form.audience.data == "bureaus" else []
+    if form.audience.data == "users":
+        names = [n.strip() for n in (form.audience_users.data or "").replace("，", ",").split(",") if n.strip()]
+        ids = list(db.session.scalars(select(User.id).where(User.username.in_(names))))
+        if len(ids) != len(set(names)):
+            raise PlayError("指定人员中有不存在的用户名")
+    return services.QuizData(
+        title=form.title.data, mode=form.mode.data, description=form.description.data or "",
+        time_limit_minutes=form.time_limit_minutes.data,
+        opens_at=local_to_utc(form.opens_at.data) if form.opens_at.data else None,
+        closes_at=local_to_utc(form.closes_at.data) if form.closes_at.data else None,
+        attempts_allowed=form.attempts_allowed.data, grading=form.grading.data,
+        shuffle_questions=form.shuffle_questions.data, shuffle_options=form.shuffle_options.data,
+        partial_credit=form.partial_credit.data, review=form.review.data, audience=form.audience.data,
+        audience_ids=ids, counts=form.counts.data, staggered_start=form.staggered_start.data)
+
+
+def _quiz_form(quiz: Quiz | None) -> QuizForm:
+    form = QuizForm(obj=quiz)
+    form.audience_bureaus.choices = [(b.id, b.short_name) for b in db.session.scalars(select(Bureau).order_by(Bureau.code))]
+    if quiz is not None and request.method == "GET":
+        form.opens_at.data = to_local(quiz.opens_at).replace(tzinfo=None) if quiz.opens_at else None
+        form.closes_at.data = to_local(quiz.closes_at).replace(tzinfo=None) if quiz.closes_at else None
+        form.audience_bureaus.data = quiz.audience_ids if quiz.audience == "bureaus" else []
+        if quiz.audience == "users":
+            form.audience_users.data = ",".join(db.session.scalars(select(User.username).where(User.id.in_(quiz.audience_ids))))
+    return form
+
+
+@bp.route("/manage/")
+@require_role(*TRAINERS)
+def manage():
+    quizzes = db.session.scalars(select(Quiz).order_by(Quiz.id.desc())).all()
+    return render_template("quizzes/play/manage.html", quizzes=quizzes)
+
+
+@bp.route("/overview")
+@require_role("bureau_admin", "city_admin")
+def overview():
+    quizzes = db.session.scalars(select(Quiz).where(Quiz.is_published.is_(True)).order_by(Quiz.id.desc())).all()
+    return render_template("quizzes/play/overview.html", quizzes=quizzes)
+
+
+@bp.route("/manage/new", methods=["GET", "POST"])
+@bp.route("/manage/<int:quiz_id>/edit", methods=["GET", "POST"])
+@require_role(*TRAINERS)
+def quiz_form(quiz_id=None):
+    quiz = _quiz_or_404(quiz_id) if quiz_id else None
+    form = _quiz_form(quiz)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("quizzes/play/quiz_form.html", form=form, quiz=quiz), 400 if form.is_submitted() else 200
+    try:
+        data = _quiz_data(form)
+        quiz = services.update_quiz(quiz, data) if quiz else services.create_quiz(data, current_user.id)
+    except PlayError as exc:
+        db.session.rollback()
+        for reason in exc.reasons:
+            flash(reason, "danger")
+        return render_template("quizzes/play/quiz_form.html", form=form, quiz=quiz), exc.status
+    db.session.commit()
+    return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
+
+
+def _slot_form() -> SlotForm:
+    form = SlotForm()
+    banks = [b for b, _ in bank.list_banks()]
+    form.bank_id.choices = [(b.id, b.name) for b in banks]
+    form.category_id.choices = [(0, "（不随机抽题）")] + [(c.id, f"{b.name} / {c.path}") for b in banks
+                                                        for c in bank.categories(b.id)]
+    form.qtype.choices = [("", "任意题型")] + list(qtypes.LABELS.items())
+    return form
+
+
+@bp.route("/manage/<int:quiz_id>")
+@require_role(*TRAINERS)
+def builder(quiz_id):
+    quiz = _quiz_or_404(quiz_id)
+    sample, sample_error = [], ""
+    if request.args.get("preview") and quiz.slots:
+        try:
+            sample = services.sample_paper(quiz, current_user.id)
+        except PlayError as exc:
+            sample_error = "；".join(exc.reasons)
+    return render_template("quizzes/play/builder.html", quiz=quiz, form=_slot_form(), sample=sample,
+                           sample_error=sample_error, reasons=services.content_reasons(quiz),
+                           names=services.slot_names(quiz), qtype_labels=qtypes.LABELS)
+
+
+@bp.route("/manage/<int:quiz_id>/slots", methods=["POST"])
+@require_role(*TRAINERS)
+def slot_add(quiz_id):
+    quiz = _quiz_or_404(quiz_id)
+    form = _slot_form()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
+    data = services.SlotData(points=form.points.data, bank_id=form.bank_id.data, question_code=form.question_code.data or "",
+                             category_id=form.category_id.data or None, qtype=form.qtype.data or "", count=form.count.data,
+                             min_difficulty=form.min_difficulty.data, max_difficulty=form.max_difficulty.data)
+    try:
+        services.add_slot(quiz, data)
+    except PlayError as exc:
+        return _refuse(exc)
+    db.session.commit()
+    return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
+
+
+@bp.route("/manage/<int:quiz_id>/slots/<int:slot_id>/delete", methods=["POST"])
+@require_role(*TRAINERS)
+def slot_delete(quiz_id, slot_id):
+    try:
+        services.remove_slot(_quiz_or_404(quiz_id), slot_id)
+    except PlayError as exc:
+        return _refuse(exc)
+    db.session.commit()
+    return redirect(url_for("quizzes.builder", quiz_id=quiz_id))
+
+
+@bp.route("/manage/<int:quiz_id>/publish", methods=["POST"])
+@require_role(*TRAINERS)
+def publish(quiz_id):
+    quiz = _quiz_or_404(quiz_id)
+    try:
+        services.publish(quiz, request.form.get("published", "1") == "1")
+    except PlayError as exc:
+        return _refuse(exc)
+    db.session.commit()
+    flash("已发布。" if quiz.is_published else "已撤回发布。", "success")
+    return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
+
+
+# --- staff: attempts, essays, statistics, regrades ------------------------------------------------
+
+@bp.route("/manage/<int:quiz_id>/attempts")
+@require_role(*STAFF)
+def attempts(quiz_id):
+    quiz = _quiz_or_404(quiz_id)
+    stmt = select(Attempt, User).join(User, User.id == Attempt.user_id).where(Attempt.quiz_id == quiz.id)
+    if current_user.role == "bureau_admin":
+        stmt = scope_to_bureau(stmt, current_user, Attempt.bureau_id)
+    rows = db.session.execute(stmt.order_by(Attempt.score.desc(), Attempt.id)).all()
+    return render_template("quizzes/play/attempts.html", quiz=quiz, rows=rows)
+
+
+@bp.route("/essays")
+@require_role(*TRAINERS)
+def essays():
+    queue = services.essay_queue(request.args.get("quiz", type=int))
+    return render_template("quizzes/play/essays.html", queue=queue, items=_essay_views(queue), form=GradeForm())
+
+
+def _essay_views(queue: list[AttemptItem]) -> dict[int, dict]:
+    versions = {i.id: bank.version_by_id(i.version_id) for i in queue}
+    return {i.id: {"stem": versions[i.id].stem, "reference": qtypes.get("essay").key_text(versions[i.id].content)
+                   if versions[i.id].qtype == "essay" else "", "answer": i.response or ""} for i in queue}
+
+
+@bp.route("/essays/<int:item_id>", methods=["POST"])
+@require_role(*TRAINERS)
+def grade(item_id):
+    form = GradeForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(url_for("quizzes.essays")), 303
+    try:
+        services.grade_essay(item_id, form.points.data, form.feedback.data or "", current_user)
+    except PlayError as exc:
+        return _refuse(exc)
+    db.session.commit()
+    flash("已评分。", "success")
+    return redirect(url_for("quizzes.essays"))
+
+
+@bp.route("/manage/<int:quiz_id>/stats")
+@require_role(*TRAINERS)
+def stats(quiz_id):
+    quiz = _quiz_or_404(quiz_id)
+    services.expire_quiz(quiz, utcnow())
+    db.session.commit()
+    result = analysis.analyse(analysis.load(quiz.id))
+    return render_template("quizzes/play/stats.html", quiz=quiz, result=result, form=RegradeForm())
+
+
+@bp.route("/manage/<int:quiz_id>/stats.xlsx")
+@require_role(*TRAINERS)
+def stats_xlsx(quiz_id):
+    quiz = _quiz_or_404(quiz_id)
+    data = analysis.to_excel(analysis.analyse(analysis.load(quiz.id)), quiz.title)
+    return download(data, f"试题分析-{quiz.title}.xlsx", XLSX)
+
+
+@bp.route("/manage/<int:quiz_id>/regrade/<int:question_id>", methods=["POST"])
+@require_role(*TRAINERS)
+def regrade(quiz_id, question_id):
+    quiz = _quiz_or_404(quiz_id)
+    form = RegradeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        changed = services.regrade_question(quiz, question_id, current_user, form.reason.data or "")
+    except PlayError as exc:
+        return _refuse(exc)
+    db.session.commit()
+    flash(f"已按当前答案重新评分，{changed} 份答卷的成绩有变化。", "success")
+    return redirect(url_for("quizzes.stats", quiz_id=quiz.id))
+
+
+# --- competitions: leaderboard and projector ---------------------------------------------------------
+
+def _visible_quiz(quiz_id: int) -> Quiz:
+    quiz = _quiz_or_404(quiz_id)
+    if not quiz.is_published and current_user.role not in TRAINERS:
+        abort(404)
+    return quiz
+
+
+@bp.route("/q/<int:quiz_id>/board")
+@any_user
+def leaderboard(quiz_id):
+    quiz = _visible_quiz(quiz_id)
+    data = board.board(quiz, utcnow())
+    db.session.commit()
+    return render_template("quizzes/play/board.html", quiz=quiz, data=data)
+
+
+@bp.route("/q/<int:quiz_id>/board.json")
+@any_user
+def board_json(quiz_id):
+    quiz = _visible_quiz(quiz_id)
+    data = board.board(quiz, utcnow())
+    db.session.commit()
+    return jsonify(data)
+
+
+@bp.route("/q/<int:quiz_id>/projector")
+@any_user
+def projector(quiz_id):
+    quiz = _visible_quiz(quiz_id)
+    data = board.board(quiz, utcnow())
+    db.session.commit()
+    return render_template("quizzes/play/projector.html", quiz=quiz, data=data, top=board.top(data))
+
+
+def dashboard(user) -> list[dict]:
+    """Home cards: open quizzes for officers, the essay queue for trainers."""
+    if user.role == "officer":
+        open_ = [q for q in services.available_quizzes(user, utcnow()) if not services.is_closed(q, utcnow())]
+        return [{"title": "测验与竞赛", "url": url_for("quizzes.available"), "detail": f"{len(open_)} 项可参加"}]
+    if user.role in TRAINERS:
+        return [{"title": "简答题待批改", "url": url_for("quizzes.essays"), "detail": f"{len(services.essay_queue())} 份"}]
+    return []
