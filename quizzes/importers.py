@@ -262,7 +262,7 @@ def truefalse_content(options: list[str], answer: str, reasons: list[str]) -> di
     letter = norm_key(answer).upper()
     if value is None and len(letter) == 1 and letter in LETTERS:
         index = LETTERS.index(letter)
-        if index >= max(len(options), 2):
+        if index >= (len(options) or 2):
             reasons.append(f"答案“{answer}”超出选项范围（共 {len(options)} 个选项）")
             return {"answer": None}
         value = truth(options[index]) if options else index == 0

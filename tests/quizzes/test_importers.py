@@ -331,3 +331,12 @@ def test_title_row_above_the_header_is_skipped(app):
     data = ("2020年环境执法知识题库,,,\n,,,\n题型,题干,选项A,选项B,答案\n单选题,甲？,甲,乙,A\n单选题,乙？,甲,乙,C\n").encode("gbk")
     report = run(data, "titled.csv")
     assert [i.place for i in report.items] == ["第 4 行", "第 5 行"] and "C 超出选项范围" in report.failed[0].reasons[0]
+
+
+def test_truefalse_letter_beyond_its_one_option_is_refused_not_crashed():
+    """Found by hypothesis: a 判断题 row with one option cell and answer B raised IndexError."""
+    reasons: list[str] = []
+    content = importers.truefalse_content(["正确"], "B", reasons)
+    assert content == {"answer": None}
+    assert reasons and "超出选项范围" in reasons[0]
+    assert importers.truefalse_content([], "B", []) == {"answer": False}
