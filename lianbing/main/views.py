@@ -8,7 +8,6 @@ from sqlalchemy import text
 from lianbing.accounts import services as accounts
 from lianbing.auth import any_user, public
 from lianbing.campaign import services as campaigns
-from lianbing.dbtypes import to_local, utcnow
 from lianbing.extensions import db
 from lianbing.parts import registry
 from lianbing.scoring import services as scoring
@@ -28,12 +27,10 @@ def index():
 @any_user
 def home():
     campaign = campaigns.active_campaign()
-    today = to_local(utcnow()).date()
     cards = [card for part in registry().parts.values() if part.dashboard
              for card in part.dashboard(current_user)]
     return render_template(
-        "main/home.html", campaign=campaign, today=today, cards=cards,
-        stage=campaigns.current_stage(campaign, today) if campaign else None,
+        "main/home.html", campaign=campaign, cards=cards,
         bureau_chart=_bureau_chart(),
         entries=scoring.entries_for(current_user.id, campaign.id if campaign else None)[:5])
 
