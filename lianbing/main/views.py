@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from lianbing.accounts import services as accounts
-from lianbing.auth import any_user, public
+from lianbing.auth import any_user, public, sees_all_bureaus
 from lianbing.campaign import services as campaigns
 from lianbing.extensions import db
 from lianbing.parts import registry
@@ -31,11 +31,12 @@ def home():
              for card in part.dashboard(current_user)]
     return render_template(
         "main/home.html", campaign=campaign, cards=cards,
-        bureau_chart=_bureau_chart(),
+        bureau_chart=_bureau_chart() if sees_all_bureaus(current_user) else [],
         entries=scoring.entries_for(current_user.id, campaign.id if campaign else None)[:5])
 
 
 def _bureau_chart() -> list[tuple[str, int]]:
+    """People per bureau: only the city's home page shows it, so only the city pays for it."""
     counts = accounts.user_counts_by_bureau()
     return [(b.short_name, counts.get(b.id, 0)) for b in accounts.all_bureaus()]
 
