@@ -22,8 +22,11 @@ PLAY_NAV = (
 )
 
 
-def demo(campaign_id: int) -> None:
-    """The bank's demo questions first, then quizzes and a competition drawn from them."""
+def load_part_demo(campaign_id: int) -> None:
+    """The bank's demo questions first, then quizzes and a competition drawn from them.
+
+    Not named ``demo``: that would hide the ``quizzes.demo`` module (``from quizzes import demo``).
+    """
     load_demo(campaign_id)
     play_demo.load(campaign_id)
 
@@ -40,6 +43,6 @@ part = Part(
     nav=(NavEntry("测验与竞赛", "quizzes.index"), NavEntry("题库", "quizzes.banks", AUTHORS),
          NavEntry("导入题目", "quizzes.import_page", AUTHORS), *PLAY_NAV),
     activity_kinds=(ActivityKind("quiz", "测验", 20.0), ActivityKind("competition", "知识竞赛", 20.0)),
-    demo=demo,
+    demo=load_part_demo,
     dashboard=dashboard,
 )
