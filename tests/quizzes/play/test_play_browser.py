@@ -11,7 +11,7 @@ from lianbing.accounts.models import User
 from lianbing.dbtypes import to_local, utcnow
 from lianbing.extensions import db
 from lianbing.scoring.models import ScoreEntry
-from quizzes import demo as part_demo
+from quizzes import load_part_demo as part_demo
 from quizzes.play import board
 from quizzes.play.demo import _bank, _top_categories
 from quizzes.play.models import Attempt, Quiz
