@@ -1,6 +1,6 @@
 """Forms of the training part, one per use case."""
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.meta import DefaultMeta
@@ -10,6 +10,7 @@ from lianbing.parts import ROLE_LABELS
 from training.services import LECTURE_KINDS, QUESTION_KINDS
 
 ROLE_CHOICES = list(ROLE_LABELS.items())
+LAW_FILE_MAX_BYTES = 5 * 1024 * 1024
 
 
 class ChineseForm(FlaskForm):
@@ -28,7 +29,10 @@ class LawImportForm(ChineseForm):
     name = StringField("法规名称", validators=[DataRequired("请填写法规名称"), Length(max=200)])
     issuer = StringField("制定机关", validators=[Optional(), Length(max=200)])
     effective_on = DateField("施行日期", validators=[Optional()])
-    file = FileField("条文文件（.txt 或 .xlsx）", validators=[FileRequired("请选择文件")])
+    file = FileField("条文文件（.txt 或 .xlsx，不超过 5 MB）", validators=[
+        FileRequired("请选择文件"),
+        FileAllowed(["txt", "xlsx"], "只支持 .txt（第X条 分条的纯文本）或 .xlsx（条号、条文两列）文件。"),
+        FileSize(LAW_FILE_MAX_BYTES, message="条文文件不能超过 5 MB。")])
     submit = SubmitField("导入")
 
 

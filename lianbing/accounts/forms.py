@@ -1,10 +1,12 @@
 """Forms of the accounts package, one per use case."""
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from lianbing.parts import ROLE_LABELS
+
+ROSTER_MAX_BYTES = 5 * 1024 * 1024
 
 
 class LoginForm(FlaskForm):
@@ -41,7 +43,9 @@ class ToggleActiveForm(FlaskForm):
 
 
 class RosterImportForm(FlaskForm):
-    file = FileField("Excel 文件（.xlsx）", validators=[FileRequired("请选择文件")])
+    file = FileField("Excel 文件（.xlsx，不超过 5 MB）", validators=[
+        FileRequired("请选择文件"), FileAllowed(["xlsx"], "只支持 .xlsx 文件，请使用人员导入模板。"),
+        FileSize(ROSTER_MAX_BYTES, message="名单文件不能超过 5 MB。")])
     default_password = PasswordField("初始密码（所有导入账号）",
                                      validators=[DataRequired("请设置初始密码"), Length(min=8, message="密码至少 8 位")])
     submit = SubmitField("导入")

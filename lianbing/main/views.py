@@ -6,9 +6,8 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from lianbing.accounts import services as accounts
-from lianbing.auth import any_user, public
+from lianbing.auth import any_user, public, sees_all_bureaus
 from lianbing.campaign import services as campaigns
-from lianbing.dbtypes import to_local, utcnow
 from lianbing.extensions import db
 from lianbing.parts import registry
 from lianbing.scoring import services as scoring
@@ -28,17 +27,16 @@ def index():
 @any_user
 def home():
     campaign = campaigns.active_campaign()
-    today = to_local(utcnow()).date()
     cards = [card for part in registry().parts.values() if part.dashboard
              for card in part.dashboard(current_user)]
     return render_template(
-        "main/home.html", campaign=campaign, today=today, cards=cards,
-        stage=campaigns.current_stage(campaign, today) if campaign else None,
-        bureau_chart=_bureau_chart(),
+        "main/home.html", campaign=campaign, cards=cards,
+        bureau_chart=_bureau_chart() if sees_all_bureaus(current_user) else [],
         entries=scoring.entries_for(current_user.id, campaign.id if campaign else None)[:5])
 
 
 def _bureau_chart() -> list[tuple[str, int]]:
+    """People per bureau: only the city's home page shows it, so only the city pays for it."""
     counts = accounts.user_counts_by_bureau()
     return [(b.short_name, counts.get(b.id, 0)) for b in accounts.all_bureaus()]
 

@@ -61,6 +61,12 @@ def test_home_shows_the_next_deadlines_for_every_role(client, auth, ops_demo, us
     assert 'id="ops-dashboard"' in page and "远期截止事项" in page
 
 
+def test_home_shows_the_current_stage_once(client, auth, ops_demo):
+    auth.login("officer_441402_1")
+    page = client.get("/home").get_data(as_text=True)
+    assert page.count("当前阶段") == 1 and ops_demo.name in page
+
+
 def test_timeline_lists_stages_and_deadlines(client, auth, ops_demo):
     auth.login("officer_441402_1")
     page = client.get(f"/calendar/{ops_demo.id}").get_data(as_text=True)

@@ -229,6 +229,16 @@ def test_import_unreadable_files(client, auth, demo_people, xlsx, data, message)
     assert r.status_code == 400 and message in r.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("name, size, message", [
+    ("名单.csv", 100, "只支持 .xlsx 文件"),
+    ("名单.xlsx", 5 * 1024 * 1024 + 1, "名单文件不能超过 5 MB"),
+])
+def test_import_refuses_wrong_type_and_oversized_files(client, auth, demo_people, name, size, message):
+    auth.login("city_admin")
+    r = _upload(client, b"PK\x03\x04" + b"0" * (size - 4), name=name)
+    assert r.status_code == 400 and message in r.get_data(as_text=True)
+
+
 def test_import_needs_file_and_password(client, auth, demo_people, xlsx):
     auth.login("city_admin")
     r = _upload(client, xlsx(GOOD), password="short")

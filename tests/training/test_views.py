@@ -213,6 +213,15 @@ def test_law_import_from_text_and_bad_files(client, auth, make_user):
     assert "为防治大气污染" in client.get("/training/laws/APPL2018").get_data(as_text=True)
 
 
+def test_law_import_refuses_an_oversized_file(client, auth, make_user):
+    login(auth, make_user, "city_admin", "441400")
+    big = ("第一条 " + "字" * 100 + "\n").encode() * 20000
+    form = {"code": "BIG", "name": "过大的法规", "file": (io.BytesIO(big), "big.txt")}
+    r = client.post("/training/laws/import", data=form, content_type="multipart/form-data")
+    assert r.status_code == 400 and "不能超过 5 MB" in r.get_data(as_text=True)
+    assert client.get("/training/laws/BIG").status_code == 404
+
+
 # --- lectures -----------------------------------------------------------------------
 
 def test_sign_in_with_code_and_attendance_export(client, auth, make_user, make_lecture, campaign):

@@ -21,20 +21,9 @@ CELL_LABELS = {ON_TIME: "按时", LATE: "逾期", MISSING: "未报", RETURNED: "
 CREDIT = {ON_TIME: 1.0, LATE: 0.5, RETURNED: 0.0, MISSING: 0.0}
 
 
-class BulletinError(ValueError):
-    """A bulletin action that cannot be carried out; the message is for people."""
-
-    status = 400
-
-
-class BulletinConflict(BulletinError):
-    """The bulletin is not in a state that allows the action."""
-
-    status = 409
-
-
-class DeadlinePassed(BulletinConflict):
-    """Submitted after the due date while the campaign refuses late bulletins."""
+#: the paperwork errors shared with summary reports (message for people, HTTP status)
+BulletinError, BulletinConflict = schedule.PaperworkError, schedule.PaperworkConflict
+DeadlinePassed = schedule.DeadlinePassed
 
 
 @dataclass(frozen=True)
@@ -96,9 +85,8 @@ def submit(bulletin: Bulletin, campaign: Campaign, *, now: datetime | None = Non
 def _first_submission(bulletin: Bulletin, campaign: Campaign, now: datetime) -> None:
     settings = schedule.settings_for(campaign)
     due = schedule.bulletin_due(settings, bulletin.period)
-    late = schedule.local_date(now) > due
-    if late and not settings.accept_late:
-        raise DeadlinePassed(f"{bulletin.period.month}月简报已于 {due:%Y-%m-%d} 截止，本活动不接受逾期提交。")
+    late = schedule.judge_lateness(
+        settings, now, due, f"{bulletin.period.month}月简报已于 {due:%Y-%m-%d} 截止，本活动不接受逾期提交。")
     bulletin.status, bulletin.submitted_at, bulletin.is_late = SUBMITTED, now, late
 
 

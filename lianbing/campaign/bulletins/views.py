@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from lianbing.auth import ADMINS, BUREAU_ADMIN, CITY_ADMIN, require_bureau, require_role
@@ -13,9 +13,8 @@ from lianbing.campaign.bulletins import exporters, services
 from lianbing.campaign.bulletins.forms import BulletinForm, ReturnForm, SubmitForm
 from lianbing.campaign.bulletins.models import SUBMITTED, Bulletin
 from lianbing.campaign.schedule import services as schedule
-from lianbing.campaign.viewhelpers import get_campaign, refuse, serve_file
+from lianbing.campaign.viewhelpers import get_campaign, no_active_campaign, refuse, serve_attachment
 from lianbing.extensions import db
-from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
 from lianbing.web import DOCX, download, flash_errors
 
@@ -29,8 +28,7 @@ MAX_BYTES = 10 * attachments.MB
 def index():
     campaign = campaigns.active_campaign()
     if campaign is None:
-        flash("当前没有进行中的练兵活动。", "warning")
-        return redirect(url_for("campaign.index"))
+        return no_active_campaign()
     return redirect(url_for("bulletins.board", campaign_id=campaign.id))
 
 
@@ -173,6 +171,4 @@ def delete_file(bulletin_id: int, file_id: int):
 @bp.route("/files/<int:file_id>")
 @require_role(*ADMINS)
 def file(file_id: int):
-    owner_id = attachments.owner_of(OWNER, file_id) or abort(404)
-    _load(owner_id)
-    return serve_file(db.session.get(StoredFile, file_id), inline=request.args.get("inline") == "1")
+    return serve_attachment(OWNER, file_id, _load)

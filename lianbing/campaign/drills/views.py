@@ -11,9 +11,8 @@ from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.drills import services
 from lianbing.campaign.drills.forms import AwardForm, MemberForm, ReportForm, RoundForm, TeamForm
 from lianbing.campaign.drills.models import DrillReport, DrillRound, DrillTeam
-from lianbing.campaign.viewhelpers import get_campaign, refuse, serve_file
+from lianbing.campaign.viewhelpers import get_campaign, no_active_campaign, refuse, serve_attachment
 from lianbing.extensions import db
-from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
 from lianbing.web import flash_errors
 
@@ -28,8 +27,7 @@ ROLES = (OFFICER, BUREAU_ADMIN, CITY_ADMIN)
 def index():
     campaign = campaigns.active_campaign()
     if campaign is None:
-        flash("当前没有进行中的练兵活动。", "warning")
-        return redirect(url_for("campaign.index"))
+        return no_active_campaign()
     return redirect(url_for("drills.rounds", campaign_id=campaign.id))
 
 
@@ -188,7 +186,10 @@ def award(report_id: int):
 @bp.route("/files/<int:file_id>")
 @require_role(*ROLES)
 def file(file_id: int):
-    owner_id = attachments.owner_of(OWNER, file_id) or abort(404)
-    report = db.session.get(DrillReport, owner_id) or abort(404)
+    return serve_attachment(OWNER, file_id, _visible_report)
+
+
+def _visible_report(report_id: int) -> DrillReport:
+    report = db.session.get(DrillReport, report_id) or abort(404)
     _load_team(report.team_id)
-    return serve_file(db.session.get(StoredFile, file_id), inline=request.args.get("inline") == "1")
+    return report

@@ -17,20 +17,9 @@ from lianbing.extensions import db
 STATUS_LABELS = {DRAFT: "草稿", SUBMITTED: "已提交", REVIEWED: "已评分"}
 
 
-class EvaluationError(ValueError):
-    """A summary or evaluation action that cannot be carried out; the message is for people."""
-
-    status = 400
-
-
-class EvaluationConflict(EvaluationError):
-    """The report is not in a state that allows the action."""
-
-    status = 409
-
-
-class DeadlinePassed(EvaluationConflict):
-    """Submitted after the due date while late submissions are refused."""
+#: the paperwork errors shared with bulletins (message for people, HTTP status)
+EvaluationError, EvaluationConflict = schedule.PaperworkError, schedule.PaperworkConflict
+DeadlinePassed = schedule.DeadlinePassed
 
 
 @dataclass(frozen=True)
@@ -120,9 +109,8 @@ def submit_report(report: SummaryReport, campaign: Campaign, *, now: datetime | 
     if missing:
         raise EvaluationError("请先为以下项目自评打分：" + "、".join(missing))
     settings = schedule.settings_for(campaign)
-    late = schedule.local_date(now) > settings.summary_due
-    if late and not settings.accept_late:
-        raise DeadlinePassed(f"总结报告已于 {settings.summary_due:%Y-%m-%d} 截止，本活动不接受逾期提交。")
+    late = schedule.judge_lateness(settings, now, settings.summary_due,
+                                   f"总结报告已于 {settings.summary_due:%Y-%m-%d} 截止，本活动不接受逾期提交。")
     report.status, report.submitted_at, report.is_late = SUBMITTED, now, late
     db.session.flush()
     audit.write("evaluation.submit", "summary_report", report.id, actor_id=actor_id,

@@ -13,9 +13,8 @@ from lianbing.campaign.evaluation import services
 from lianbing.campaign.evaluation.forms import ItemForm, ReportForm, ReviewForm, SubmitForm
 from lianbing.campaign.evaluation.models import SummaryReport
 from lianbing.campaign.schedule import services as schedule
-from lianbing.campaign.viewhelpers import get_campaign, refuse, serve_file
+from lianbing.campaign.viewhelpers import get_campaign, no_active_campaign, refuse, serve_attachment
 from lianbing.extensions import db
-from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
 from lianbing.web import flash_errors
 
@@ -29,8 +28,7 @@ MAX_BYTES = 10 * attachments.MB
 def index():
     campaign = campaigns.active_campaign()
     if campaign is None:
-        flash("当前没有进行中的练兵活动。", "warning")
-        return redirect(url_for("campaign.index"))
+        return no_active_campaign()
     if current_user.role == BUREAU_ADMIN:
         return redirect(url_for("evaluation.report", campaign_id=campaign.id, bureau_id=current_user.bureau_id))
     return redirect(url_for("evaluation.overview", campaign_id=campaign.id))
@@ -160,7 +158,10 @@ def review(campaign_id: int, bureau_id: int):
 @bp.route("/files/<int:file_id>")
 @require_role(*ADMINS)
 def file(file_id: int):
-    owner_id = attachments.owner_of(OWNER, file_id) or abort(404)
-    report = db.session.get(SummaryReport, owner_id) or abort(404)
+    return serve_attachment(OWNER, file_id, _visible_report)
+
+
+def _visible_report(report_id: int) -> SummaryReport:
+    report = db.session.get(SummaryReport, report_id) or abort(404)
     require_bureau(current_user, report.bureau_id)
-    return serve_file(db.session.get(StoredFile, file_id), inline=request.args.get("inline") == "1")
+    return report

@@ -17,6 +17,22 @@ class ScheduleError(ValueError):
     """A calendar change that cannot be made; the message is for people."""
 
 
+class PaperworkError(ValueError):
+    """A bulletin or summary-report action that cannot be carried out; the message is for people."""
+
+    status = 400
+
+
+class PaperworkConflict(PaperworkError):
+    """The paper is not in a state that allows the action."""
+
+    status = 409
+
+
+class DeadlinePassed(PaperworkConflict):
+    """Submitted after the due date while the campaign refuses late submissions."""
+
+
 @dataclass(frozen=True)
 class DeadlineView:
     """A deadline on the timeline, stored or derived from the settings."""
@@ -38,6 +54,14 @@ def today_local() -> date:
 
 def local_date(value: datetime) -> date:
     return to_local(value).date()
+
+
+def judge_lateness(settings: OpsSettings, now: datetime, due: date, refusal: str) -> bool:
+    """Whether a submission at ``now`` is late; raises DeadlinePassed(refusal) when late ones are refused."""
+    late = local_date(now) > due
+    if late and not settings.accept_late:
+        raise DeadlinePassed(refusal)
+    return late
 
 
 def first_of_month(value: date) -> date:

@@ -10,7 +10,7 @@ from lianbing.campaign import todo
 from lianbing.campaign.schedule import services
 from lianbing.campaign.schedule.forms import DeadlineForm, DeleteForm, SettingsForm
 from lianbing.campaign.schedule.models import Deadline
-from lianbing.campaign.viewhelpers import get_campaign, refuse
+from lianbing.campaign.viewhelpers import get_campaign, no_active_campaign, refuse
 from lianbing.extensions import db
 from lianbing.web import flash_errors
 
@@ -33,8 +33,7 @@ def ops_dashboard() -> dict | None:
 def index():
     campaign = campaigns.active_campaign()
     if campaign is None:
-        flash("当前没有进行中的练兵活动。", "warning")
-        return redirect(url_for("campaign.index"))
+        return no_active_campaign()
     return redirect(url_for("schedule.timeline", campaign_id=campaign.id))
 
 

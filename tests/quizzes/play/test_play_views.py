@@ -221,7 +221,7 @@ def test_practice_answer_json_and_tampering(client, auth, qbank):
 
 
 def test_demo_loads_twice(app, demo_people, campaign):
-    from quizzes import demo
+    from quizzes import load_all_demo as demo
     demo(campaign.id)
     db.session.commit()
     demo(campaign.id)
