@@ -9,7 +9,7 @@ import random
 from datetime import date
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
@@ -17,7 +17,7 @@ from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Question, QuestionVersion
 from quizzes.play import marking
-from quizzes.play.models import PracticeAnswer, WrongBookEntry
+from quizzes.play.models import Attempt, PracticeAnswer, Quiz, WrongBookEntry
 
 SOURCES = {"sequential": "顺序练习", "random": "随机练习", "daily": "每日一练", "wrongbook": "错题本"}
 DAILY_SIZE = 10
@@ -99,6 +99,21 @@ def daily_set(user_id: int, day: date) -> list[int]:
     return chosen + rng.sample(fresh, min(len(fresh), DAILY_SIZE - len(chosen)))
 
 
+def in_graded_attempt(user_id: int) -> bool:
+    """Is the officer inside an exam or competition now? Practice would show them keys."""
+    now = utcnow()
+    return db.session.scalar(
+        select(Attempt.id).join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id == user_id, Attempt.status == "open", Quiz.mode != "practice",
+               or_(Attempt.deadline_at.is_(None), Attempt.deadline_at > now)).limit(1)) is not None
+
+
+def refuse_during_attempt(user_id: int) -> None:
+    """Practice shows keys at once, so it is closed while a graded attempt is open."""
+    if in_graded_attempt(user_id):
+        raise PracticeError("你有正在进行的考试或竞赛，交卷后才能练习。", 409)
+
+
 def question_for_practice(question_id: int) -> tuple[Question, QuestionVersion]:
     question = db.session.get(Question, question_id)
     if question is None or not question.is_active or question.qtype == "essay":
@@ -110,6 +125,7 @@ def answer(user_id: int, question_id: int, raw: Any, source: str) -> dict:
     """Mark one practice answer at once; returns what to show (now that it is answered)."""
     if source not in SOURCES:
         raise PracticeError("练习方式无效")
+    refuse_during_attempt(user_id)
     question, version = question_for_practice(question_id)
     try:
         response = marking.check_response(version.qtype, version.content, raw)

@@ -182,6 +182,9 @@ def _practice_pick(source: str, category_id: int | None, index: int) -> int | No
 def practice_question(source):
     if source not in practice.SOURCES:
         abort(404)
+    if practice.in_graded_attempt(current_user.id):
+        flash("你有正在进行的考试或竞赛，交卷后才能练习。", "warning")
+        return redirect(url_for("quizzes.available")), 303
     category_id, index = request.args.get("category", type=int), request.args.get("i", 0, type=int)
     question_id = _practice_pick(source, category_id, max(0, index))
     if question_id is None:

@@ -236,3 +236,21 @@ def test_practice_page_carries_the_question_id_and_no_key(client, auth, qbank, c
     page = client.get(f"/quizzes/practice/sequential?category={category('法律/大气').id}").get_data(as_text=True)
     assert re.search(r'data-question="\d+"', page)
     assert "weight" not in page and "单选题 0" in page
+
+
+def test_practice_is_closed_while_a_competition_attempt_is_open(client, auth, qbank, make_quiz, user):
+    """Practice shows keys at once: during an open competition it would leak the paper's answers."""
+    from quizzes import services as bank_services
+    quiz = make_quiz(fixed=("S03",), mode="competition", time_limit_minutes=30,
+                     opens_at=utcnow() - timedelta(minutes=1))
+    attempt = services.start_attempt(quiz, user(OFFICER))
+    db.session.commit()
+    auth.login(OFFICER)
+    qid = bank_services.question_by_code(qbank.id, "S03").id
+    r = client.post("/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"})
+    assert r.status_code == 409 and "key" not in r.json and "交卷后才能练习" in r.json["error"]
+    assert client.get("/quizzes/practice/random").status_code == 303
+    services.submit(attempt)
+    db.session.commit()
+    r = client.post("/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"})
+    assert r.status_code == 200 and r.json["key"] == "A"
