@@ -60,11 +60,10 @@ def _officer_page(campaign: Campaign, user: User):
     ranking = ranking_for(campaign)
     entries = services.entries_for(user.id, campaign.id)
     missing = breakdown.missed(campaign.id, user)
-    bureau_size = sum(1 for r in ranking.rows if r.bureau_id == user.bureau_id)
     return render_template("scoring/officer.html", campaign=campaign, person=user, row=ranking.row_of(user.id),
                            lines=breakdown.kind_lines(ranking, user.id), entries=entries, missing=missing,
                            trend=breakdown.trend(ranking, campaign, entries, missing), kinds=registry().kinds,
-                           city_size=len(ranking.rows), bureau_size=bureau_size)
+                           city_size=len(ranking), bureau_size=ranking.count(user.bureau_id))
 
 
 @bp.route("/rankings")
