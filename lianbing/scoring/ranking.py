@@ -17,14 +17,18 @@ request picks the viewer's own row out of it.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from operator import add
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from flask_caching.backends import SimpleCache
+from sqlalchemy import case, func, or_, select
 
 from lianbing.accounts.models import Bureau, User
 from lianbing.campaign import services as campaigns
@@ -213,27 +217,41 @@ def _activities(campaign_id: int, closed: list[int]) -> list:
         select(e.id, e.kind, e.ref, e.max_points, e.audience).where(e.id.in_(closed)).order_by(e.id))]
 
 
-def _done(campaign_id: int, closed: list[int]) -> set[tuple[int, int]]:
-    """(user id, expected id) pairs that have a ledger row (index on campaign, kind, ref)."""
-    e, s = ExpectedActivity, ScoreEntry
-    return set(db.session.execute(select(s.user_id, e.id).join(e, and_(
-        e.campaign_id == s.campaign_id, e.kind == s.kind, e.ref == s.ref)).where(
-        s.campaign_id == campaign_id, e.id.in_(closed))).all())
+def _done(campaign_id: int, activities: list) -> dict[int, set[int]]:
+    """{expected id: user ids with a ledger row}: one index lookup (campaign, kind, ref) each."""
+    s = ScoreEntry
+    return {a[0]: set(db.session.scalars(select(s.user_id).where(
+        s.campaign_id == campaign_id, s.kind == a[1], s.ref == a[2]))) for a in activities}
 
 
-def _missed(campaign_id: int, activities: list, table: list) -> dict[int, dict[str, float]]:
-    """{user_id: {kind: max points}} of closed expected activities a ranked person was assigned
-    ("all" = every officer; else listed bureaus or users) and has no ledger row for."""
-    done = _done(campaign_id, [a[0] for a in activities])
-    found: dict[int, dict[str, float]] = {}
-    for raw in table:
-        user_id, role, bureau_id = raw[0], raw[2], raw[3]
-        for eid, kind, _ref, max_points, audience, bureaus, users in activities:
-            assigned = (audience == AUDIENCE_ALL and role == "officer") or bureau_id in bureaus or user_id in users
-            if assigned and (user_id, eid) not in done:
-                mine = found.setdefault(user_id, {})
-                mine[kind] = mine.get(kind, 0.0) + float(max_points)
-    return found
+def _missed(campaign_id: int, columns: list[str], activities: list, table: list) -> tuple[tuple, dict]:
+    """Points of closed expected activities a ranked person was assigned and has no ledger row
+    for, per column: (what every officer missed of the "all" activities, {user_id: own totals}).
+
+    "all" = every active officer; otherwise the listed bureaus or users.
+    """
+    done, roles = _done(campaign_id, activities), {raw[0]: raw[2] for raw in table}
+    base, delta = [0.0] * len(columns), {}
+    for eid, kind, _ref, max_points, audience, bureaus, users in activities:
+        i, points, everyone = columns.index(kind), float(max_points), audience == AUDIENCE_ALL
+        if everyone:
+            base[i] += points
+            for user_id in done[eid]:
+                if roles.get(user_id) == "officer":
+                    delta.setdefault(user_id, [0.0] * len(columns))[i] -= points
+        for user_id in _listed(table, bureaus, users, done[eid], everyone):
+            delta.setdefault(user_id, [0.0] * len(columns))[i] += points
+    zero, base = (0.0,) * len(columns), tuple(base)
+    own = {uid: tuple(map(add, base if roles[uid] == "officer" else zero, d)) for uid, d in delta.items()}
+    return base, own
+
+
+def _listed(table: list, bureaus: set, users: set, done: set, everyone: bool) -> list[int]:
+    """Ranked people an activity names by bureau or user, not done, not already counted as officers."""
+    if not (bureaus or users):
+        return []
+    return [raw[0] for raw in table if (raw[3] in bureaus or raw[0] in users) and raw[0] not in done
+            and not (everyone and raw[2] == "officer")]
 
 
 def _closed_expected(campaign_id: int, now: datetime) -> list[int]:
@@ -251,14 +269,14 @@ def build(campaign: Campaign, version: int, weights: dict[str, float], minimums:
     activities = _activities(campaign.id, closed) if closed else []
     columns = [*weights, *sorted({a[1] for a in activities} - set(weights))]
     table = _table(campaign.id, columns)
-    missed = _missed(campaign.id, activities, table) if activities else {}
-    people = [_sums(columns, raw, missed.get(raw[0])) for raw in table]
+    everyone, own = _missed(campaign.id, columns, activities, table) if activities else (None, {})
+    people = [_sums(columns, raw, own.get(raw[0], everyone if raw[2] == "officer" else None)) for raw in table]
     kinds = [k for i, k in enumerate(columns) if weights.get(k, 0) > 0 and any(p[1][i] for p in people)]
     scored = _scored(columns, kinds, weights, minimums, people)
     return Ranking(campaign.id, version, weights, kinds, columns, _ranked(columns, scored))
 
 
-def _sums(columns: list[str], raw, missed: dict[str, float] | None) -> tuple:
+def _sums(columns: list[str], raw, missed: tuple | None) -> tuple:
     """(raw row, available per column, earned per column) with missed activities added."""
     sums = raw[7:]
     if raw[5] is None:
@@ -266,7 +284,7 @@ def _sums(columns: list[str], raw, missed: dict[str, float] | None) -> tuple:
     else:
         earned, available = sums[0::2], sums[1::2]
     if missed:
-        available = tuple(a + missed.get(k, 0.0) for k, a in zip(columns, available))
+        available = tuple(map(add, available, missed))
     return raw, available, earned
 
 
@@ -345,13 +363,34 @@ def ranking_for(campaign: Campaign, now: datetime | None = None) -> Ranking:
     now = now or utcnow()
     key, version, weights, minimums, closed = cache_key(campaign, now)
     found = _recent.get(key)
-    if found is None:
+    if found is None and _shared():
         found = cache.get(key)
     if found is None:
-        found = build(campaign, version, weights, minimums, now, closed)
-        cache.set(key, found, timeout=CACHE_SECONDS)
+        with _collector_paused():
+            found = build(campaign, version, weights, minimums, now, closed)
+        if _shared():
+            cache.set(key, found, timeout=CACHE_SECONDS)
     _recent.put(key, found)
     return found
+
+
+def _shared() -> bool:
+    """Whether the cache is shared between workers (Redis); an in-process SimpleCache would only
+    duplicate ``_recent`` at the price of pickling ten thousand rows."""
+    return not isinstance(cache.cache, SimpleCache)
+
+
+@contextmanager
+def _collector_paused():
+    """Building allocates some 10^5 tuples at once: pause the cyclic garbage collector, which
+    would otherwise rescan the whole heap several times (about a tenth of a cold build)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def clear_local() -> None:
