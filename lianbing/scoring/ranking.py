@@ -13,7 +13,8 @@ cold ranking reads tens of thousands of rows, not the whole ledger.
 The ranking is cached under a key made of the campaign's ledger version (kept in the
 database, bumped by every record()) and a digest of the weights, eligibility rules and the
 set of closed expected activities. Only officer data is cached, never a rendered page: each
-request picks the viewer's own row out of it.
+request picks the viewer's own row out of it. What is cached is compact: one plain tuple per
+officer in rank order; Row objects are made only for the rows a page shows.
 """
 from __future__ import annotations
 
