@@ -78,7 +78,7 @@ def _ledger(campaign_id: int) -> None:
                    _achieved((u.id * 37 + n.c.i * 1499) % 150_000), literal(T0, UTCDateTime()),
                    literal({}, JSON()))
             .select_from(User.__table__).join(n, true()).where(u.role == "officer")
-            .order_by(u.id, n.c.i))  # stored officer by officer, as record() over time would cluster them
+            .order_by(u.id, n.c.i))  # officer by officer, like the earlier generator: comparable baselines
     db.session.execute(insert(ScoreEntry).from_select(
         ["campaign_id", "user_id", "kind", "ref", "title", "points", "max_points", "achieved_at", "updated_at",
          "detail"], rows))
