@@ -1,4 +1,4 @@
-"""Excel (pandas + openpyxl) and Word (python-docx) exports of rankings and recommendations."""
+"""Excel (openpyxl; pandas for the small sheets) and Word (python-docx) exports of rankings and recommendations."""
 from __future__ import annotations
 
 import io
@@ -6,6 +6,7 @@ import io
 import pandas as pd
 from docx import Document
 from docx.shared import Pt
+from openpyxl import Workbook
 
 from lianbing.accounts.models import User
 from lianbing.campaign.models import Campaign
@@ -13,7 +14,8 @@ from lianbing.dbtypes import to_local
 from lianbing.parts import registry
 from lianbing.scoring import awards, breakdown, measures, nominations, rules
 from lianbing.scoring import services as ledger
-from lianbing.scoring.ranking import Ranking, ranking_for
+from lianbing.scoring.ranking import (AVAILABLE, BUREAU, BUREAU_RANK, CITY_RANK, COMPOSITE, EARNED, ENTRIES, NAME,
+                                      REASONS, Ranking, ranking_for)
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
@@ -40,21 +42,31 @@ def _table(doc: Document, frame: pd.DataFrame) -> None:
             cell.text = "" if value is None else str(value)
 
 
-def ranking_frame(ranking: Ranking) -> pd.DataFrame:
-    """The whole ranking, one row per officer, with the share of every counted kind."""
+def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
+    """The whole ranking, one row per officer, with the share of every counted kind.
+
+    Read straight from the ranking's compact tuples (no Row objects for ten thousand officers).
+    """
     labels = registry().kinds
-    data = {"市排名": [r.city_rank for r in ranking.rows], "单位排名": [r.bureau_rank for r in ranking.rows],
-            "姓名": [r.name for r in ranking.rows], "单位": [r.bureau for r in ranking.rows],
-            "综合得分": [round(r.composite, 2) for r in ranking.rows]}
-    for kind in ranking.kinds:
-        data[f"{labels[kind].label}得分率%"] = [round(100 * r.share(kind), 1) for r in ranking.rows]
-    data["成绩条数"] = [r.entries for r in ranking.rows]
-    data["推荐资格"] = ["符合" if r.eligible else "；".join(r.reasons) for r in ranking.rows]
-    return pd.DataFrame(data)
+    head = ["市排名", "单位排名", "姓名", "单位", "综合得分", *(f"{labels[k].label}得分率%" for k in ranking.kinds),
+            "成绩条数", "推荐资格"]
+    counted = [ranking.columns.index(k) for k in ranking.kinds]
+    return head, [[t[CITY_RANK], t[BUREAU_RANK], t[NAME], t[BUREAU], round(t[COMPOSITE], 2),
+                   *(round(100 * t[EARNED][i] / t[AVAILABLE][i], 1) if t[AVAILABLE][i] else 0.0 for i in counted),
+                   t[ENTRIES], "；".join(t[REASONS]) if t[REASONS] else "符合"] for t in ranking.data]
 
 
 def ranking_xlsx(campaign: Campaign) -> bytes:
-    return _xlsx({"综合排名": ranking_frame(ranking_for(campaign))})
+    """The full ranking as a streamed (write-only) workbook: ten thousand rows in about a second."""
+    head, rows = ranking_table(ranking_for(campaign))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("综合排名")
+    sheet.append(head)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def recommendation_frame(campaign: Campaign) -> pd.DataFrame:

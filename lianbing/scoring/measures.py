@@ -19,7 +19,7 @@ from flask import Flask, current_app
 
 from lianbing.accounts import services as accounts
 from lianbing.scoring import rules
-from lianbing.scoring.ranking import Ranking
+from lianbing.scoring.ranking import BUREAU_ID, COMPOSITE, ENTRIES, ROLE, Ranking
 
 EXTENSION_KEY = "lianbing.bureau_measures"
 
@@ -72,12 +72,12 @@ class BureauRow:
 def _builtin_values(ranking: Ranking) -> dict[int, dict[str, float]]:
     """Participation (officers with any ledger row) and average composite / 100, per bureau."""
     sums: dict[int, list[float]] = {}
-    for row in ranking.rows:
-        if row.role == "officer":
-            acc = sums.setdefault(row.bureau_id, [0, 0, 0.0])
+    for t in ranking.data:  # the compact tuples: no Row objects for every officer
+        if t[ROLE] == "officer":
+            acc = sums.setdefault(t[BUREAU_ID], [0, 0, 0.0])
             acc[0] += 1
-            acc[1] += 1 if row.entries else 0
-            acc[2] += row.composite
+            acc[1] += 1 if t[ENTRIES] else 0
+            acc[2] += t[COMPOSITE]
     return {b: {"participation": a[1] / a[0], "average": a[2] / a[0] / 100, "_n": a[0], "_active": a[1]}
             for b, a in sums.items()}
 

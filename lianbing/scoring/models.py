@@ -20,7 +20,8 @@ class ScoreEntry(db.Model):
         UniqueConstraint("campaign_id", "user_id", "kind", "ref", name="uq_score_entries_key"),
         CheckConstraint("max_points > 0", name="max_points_positive"),
         CheckConstraint("points >= 0 AND points <= max_points", name="points_in_range"),
-        Index("ix_score_entries_campaign_kind", "campaign_id", "kind"),
+        # (campaign, kind, ref) -> user: who has done one activity (rankings' missed-activity check; covering)
+        Index("ix_score_entries_campaign_kind_ref", "campaign_id", "kind", "ref", "user_id"),
         Index("ix_score_entries_campaign_user", "campaign_id", "user_id"),
     )
 

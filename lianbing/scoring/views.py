@@ -14,7 +14,7 @@ from lianbing.parts import registry
 from lianbing.scoring import admin_views, cli  # noqa: F401  (register admin routes and commands on bp)
 from lianbing.scoring import breakdown, charts, exporters, measures, services
 from lianbing.scoring.blueprint import bp
-from lianbing.scoring.ranking import ranking_for
+from lianbing.scoring.ranking import Ranking, Row, ranking_for
 from lianbing.web import XLSX, download
 
 PAGE_SIZE = 100
@@ -60,11 +60,10 @@ def _officer_page(campaign: Campaign, user: User):
     ranking = ranking_for(campaign)
     entries = services.entries_for(user.id, campaign.id)
     missing = breakdown.missed(campaign.id, user)
-    bureau_size = sum(1 for r in ranking.rows if r.bureau_id == user.bureau_id)
     return render_template("scoring/officer.html", campaign=campaign, person=user, row=ranking.row_of(user.id),
                            lines=breakdown.kind_lines(ranking, user.id), entries=entries, missing=missing,
                            trend=breakdown.trend(ranking, campaign, entries, missing), kinds=registry().kinds,
-                           city_size=len(ranking.rows), bureau_size=bureau_size)
+                           city_size=len(ranking), bureau_size=ranking.count(user.bureau_id))
 
 
 @bp.route("/rankings")
@@ -98,11 +97,29 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
         abort(404, f"页码超出范围（共 {pages} 页）。")
     shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     mine = ranking.row_of(current_user.id)
-    return render_template("scoring/rankings.html", campaign=campaign, ranking=ranking, rows=shown, page=page,
-                           pages=pages, total=len(rows), viewer=mine if mine and mine not in shown else None,
-                           bureau=bureau,
-                           bureaus=accounts.county_bureaus(), role=role, kind=kind, kinds=registry().kinds,
-                           offset=(page - 1) * PAGE_SIZE, page_url=_page_url)
+    viewer = mine if mine and mine not in shown else None
+    return render_template("scoring/rankings.html", campaign=campaign, ranking=ranking, rows=_cells(ranking, shown),
+                           page=page, pages=pages, total=len(rows), viewer=_cells(ranking, [viewer])[0] if viewer else None,
+                           bureau=bureau, bureaus=accounts.county_bureaus(), role=role, kind=kind,
+                           kinds=registry().kinds, offset=(page - 1) * PAGE_SIZE,
+                           page_links=[(p, _page_url(p) if p else "") for p in _page_window(page, pages)],
+                           officer_base=url_for("scoring.officer", user_id=0)[:-1])
+
+
+def _cells(ranking: Ranking, rows: list[Row]) -> list[tuple[Row, list[str]]]:
+    """(row, share percentages as text) for the rows shown: formatted here, not by the template."""
+    return [(r, [f"{100 * r.share(k):.1f}%" for k in ranking.kinds]) for r in rows]
+
+
+def _page_window(page: int, pages: int, around: int = 3) -> list[int]:
+    """First, last and the pages near the current one; 0 marks a gap."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    out: list[int] = []
+    for p in shown:
+        if out and p - out[-1] > 1:
+            out.append(0)
+        out.append(p)
+    return out
 
 
 def _page_url(page: int) -> str:
