@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, or_, select, union, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from lianbing.accounts.models import User
 from lianbing.campaign.services import active_campaign
@@ -24,7 +25,7 @@ from quizzes import services as bank
 from quizzes.models import Category, Question, QuestionVersion
 from quizzes.play import marking
 from quizzes.play.models import AUDIENCES, GRADINGS, MODES, REVIEWS, Attempt, AttemptItem, Quiz, QuizSlot
-from quizzes.play.practice import note_quiz_results, practiced_questions
+from quizzes.play.practice import note_quiz_results, practiced_statement
 
 #: seconds after the deadline during which a last save or submission is still accepted
 GRACE_SECONDS = 5
@@ -167,13 +168,21 @@ def remove_slot(quiz: Quiz, slot_id: int) -> None:
 
 
 def candidates(slot: QuizSlot) -> list[int]:
-    """Ids of the active questions a random slot may draw."""
+    """Ids of the active questions a random slot may draw (one query, the category subtree inline)."""
     stmt = select(Question.id).where(
-        Question.category_id.in_(bank.category_ids(slot.category_id)), Question.is_active.is_(True),
+        Question.category_id.in_(subtree(slot.category_id)), Question.is_active.is_(True),
         Question.difficulty.between(slot.min_difficulty, slot.max_difficulty))
     if slot.qtype:
         stmt = stmt.where(Question.qtype == slot.qtype)
     return list(db.session.scalars(stmt.order_by(Question.id)))
+
+
+def subtree(category_id: int | None):
+    """A subquery of the category and every category below it (same bank, path prefix + '/')."""
+    top = aliased(Category)
+    below = (Category.bank_id == top.bank_id) & (
+        func.substr(Category.path, 1, func.length(top.path) + 1) == top.path + "/")
+    return select(Category.id).join(top, top.id == category_id).where(or_(Category.id == top.id, below))
 
 
 def content_reasons(quiz: Quiz) -> list[str]:
@@ -248,8 +257,9 @@ def start_attempt(quiz: Quiz | None, user: User, now: datetime | None = None) ->
     refused = start_reasons(quiz, user, now)
     if refused:
         raise PlayError(*refused)
-    mine = list(db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)))
-    current = next((a for a in mine if a.status == "open"), None)
+    mine = db.session.execute(select(Attempt.id, Attempt.status).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)).all()
+    current = next((db.session.get(Attempt, a.id) for a in mine if a.status == "open"), None)
     if current is not None and not expire_if_due(current, now):
         return current
     done = len(mine)
@@ -297,17 +307,15 @@ def deadline(quiz: Quiz, start: datetime) -> datetime | None:
 
 def _freeze(version_ids: set[int]) -> None:
     """Mark versions answered (frozen) so that bank edits make new versions instead."""
-    todo = list(db.session.scalars(select(QuestionVersion.id).where(
-        QuestionVersion.id.in_(version_ids), QuestionVersion.is_frozen.is_(False))))
-    if todo:
-        db.session.execute(update(QuestionVersion).where(QuestionVersion.id.in_(todo))
-                           .values(is_frozen=True).execution_options(synchronize_session=False))
+    db.session.execute(update(QuestionVersion).where(
+        QuestionVersion.id.in_(version_ids), QuestionVersion.is_frozen.is_(False))
+        .values(is_frozen=True).execution_options(synchronize_session=False))
 
 
 def seen_questions(user_id: int) -> set[int]:
     """Questions this officer has met in earlier papers or practice."""
     from_papers = select(AttemptItem.question_id).join(Attempt).where(Attempt.user_id == user_id)
-    return set(db.session.scalars(from_papers)) | practiced_questions(user_id)
+    return set(db.session.scalars(union(from_papers, practiced_statement(user_id))))
 
 
 def draw_paper(quiz: Quiz, user_id: int, rng: random.Random | None = None) -> list[AttemptItem]:
