@@ -75,7 +75,7 @@ def quiz_detail(quiz_id):
 @require_role("officer")
 def start(quiz_id):
     try:
-        attempt_id = services.start_attempt(db.session.get(Quiz, quiz_id), current_user).id
+        attempt_id = services.start_attempt_id(db.session.get(Quiz, quiz_id), current_user)
     except PlayError as exc:
         return _refuse(exc)
     db.session.commit()
