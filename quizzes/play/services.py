@@ -24,7 +24,7 @@ from lianbing.scoring.services import record
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Category, Question, QuestionVersion
-from quizzes.play import marking
+from quizzes.play import gate, marking
 from quizzes.play.models import AUDIENCES, GRADINGS, MODES, REVIEWS, Attempt, AttemptItem, Quiz, QuizSlot
 from quizzes.play.practice import note_quiz_results, practiced_statement
 
@@ -287,6 +287,7 @@ def start_attempt_id(quiz: Quiz | None, user: User, now: datetime | None = None)
 def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> int:
     """Insert the attempt and its paper in one short write transaction; the attempt's id."""
     items = draw_paper(quiz, user.id)
+    gate.enter(db.session())
     attempt_id = _insert_once({"quiz_id": quiz.id, "user_id": user.id, "bureau_id": user.bureau_id,
                                "number": number, "status": "open", "started_at": now,
                                "deadline_at": deadline(quiz, now), "max_score": sum(i.points for i in items)})
@@ -470,6 +471,7 @@ def save_answer(attempt_id: int, user: User, position: int, raw: Any, now: datet
         response = marking.check_response(row.qtype, row.content, raw)
     except marking.ResponseError as exc:
         raise PlayError(str(exc), 400) from None
+    gate.enter(db.session())
     conn.execute(_SAVE_WRITE, {"item_id": row.id, "response": response, "now": now,
                                "mask": marking.option_mask(row.qtype, response)})
     return position
@@ -493,6 +495,7 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
     """The one final submission: marks the paper, reports to the ledger; 409 if already submitted."""
     now = now or utcnow()
     used = max(0.0, (now - attempt.started_at).total_seconds())
+    gate.enter(db.session())
     result = db.session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open")
         .values(status="submitted", submitted_at=now, is_auto_submitted=auto, seconds_used=used)

@@ -2,6 +2,9 @@
 seen questions from papers and practice in one query, freezing in one UPDATE, prebuilt save."""
 from __future__ import annotations
 
+import fcntl
+import os
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,7 +12,7 @@ from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from quizzes import services as bank_services
 from quizzes.models import QuestionVersion
-from quizzes.play import practice, services
+from quizzes.play import gate, practice, services
 from quizzes.play.models import Attempt, AttemptItem, PracticeAnswer
 from quizzes.play.services import PlayError
 from quizzes.services import QuestionData
@@ -109,3 +112,47 @@ def test_drawn_paper_is_plain_data_and_not_stored(make_quiz, user):
     assert [i.position for i in items] == [1, 2, 3, 4, 5]
     assert all(isinstance(i, services.Drawn) for i in items) and _count(AttemptItem) == 0
     assert all(sorted(i.option_order) == list(range(len(i.option_order))) for i in items if i.option_order)
+
+
+def _other_holder_blocked(path: str) -> bool:
+    """Does another open file (as another worker would have) find the gate taken?"""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def test_write_gate_is_held_from_the_first_write_until_commit_or_rollback(make_quiz, user):
+    path = gate._lock_path(db.session())
+    if path is None:
+        pytest.skip("the write gate exists only for a SQLite file database")
+    quiz = make_quiz()
+    officer = user("officer_441402_1")
+    attempt = services.start_attempt(quiz, officer)
+    assert gate.held(db.session()) and _other_holder_blocked(path)
+    db.session.commit()
+    assert not gate.held(db.session()) and not _other_holder_blocked(path)
+    services.save_answer(attempt.id, officer, 1, 0)
+    assert gate.held(db.session()) and _other_holder_blocked(path)
+    db.session.rollback()
+    assert not gate.held(db.session()) and not _other_holder_blocked(path)
+
+
+def test_write_gate_is_not_taken_by_a_refused_save(make_quiz, user):
+    quiz = make_quiz()
+    officer = user("officer_441402_1")
+    attempt = services.start_attempt(quiz, officer)
+    db.session.commit()
+    with pytest.raises(PlayError):
+        services.save_answer(attempt.id, officer, 1, 99)
+    assert not gate.held(db.session())
+
+
+def test_write_gate_is_only_for_sqlite_files(app):
+    url = db.session().get_bind().url
+    expected = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    assert (gate._lock_path(db.session()) is not None) == expected
