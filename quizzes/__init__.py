@@ -22,7 +22,7 @@ PLAY_NAV = (
 )
 
 
-def demo(campaign_id: int) -> None:
+def load_part_demo(campaign_id: int) -> None:
     """The bank's demo questions first, then quizzes and a competition drawn from them."""
     load_demo(campaign_id)
     play_demo.load(campaign_id)
@@ -40,6 +40,6 @@ part = Part(
     nav=(NavEntry("测验与竞赛", "quizzes.index"), NavEntry("题库", "quizzes.banks", AUTHORS),
          NavEntry("导入题目", "quizzes.import_page", AUTHORS), *PLAY_NAV),
     activity_kinds=(ActivityKind("quiz", "测验", 20.0), ActivityKind("competition", "知识竞赛", 20.0)),
-    demo=demo,
+    demo=load_part_demo,
     dashboard=dashboard,
 )

@@ -11,7 +11,7 @@ from lianbing.accounts.models import User
 from lianbing.dbtypes import to_local, utcnow
 from lianbing.extensions import db
 from lianbing.scoring.models import ScoreEntry
-from quizzes import demo as part_demo
+from quizzes import load_part_demo as part_demo
 from quizzes.play import board
 from quizzes.play.demo import _bank, _top_categories
 from quizzes.play.models import Attempt, Quiz
@@ -35,6 +35,7 @@ def _build_competition(page, base, category_id) -> int:
     page.click("main button[type=submit]")
     page.wait_for_url("**/quizzes/manage/*")
     page.select_option("select[name=category_id]", str(category_id))
+    page.select_option("select[name=qtype]", "single")
     page.fill("input[name=count]", str(DRAW))
     page.fill("input[name=points]", "2")
     page.click("form[action$='/slots'] button[type=submit]")

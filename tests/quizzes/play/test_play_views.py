@@ -221,10 +221,10 @@ def test_practice_answer_json_and_tampering(client, auth, qbank):
 
 
 def test_demo_loads_twice(app, demo_people, campaign):
-    from quizzes import demo
-    demo(campaign.id)
+    from quizzes import load_part_demo
+    load_part_demo(campaign.id)
     db.session.commit()
-    demo(campaign.id)
+    load_part_demo(campaign.id)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Quiz)) == 2
     assert db.session.scalar(select(func.count()).select_from(ScoreEntry)) == 10
