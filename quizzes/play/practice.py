@@ -9,7 +9,7 @@ import random
 from datetime import date
 from typing import Any, Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
@@ -30,8 +30,12 @@ class PracticeError(ValueError):
         super().__init__(message)
 
 
+def practiced_statement(user_id: int) -> Select:
+    return select(PracticeAnswer.question_id).where(PracticeAnswer.user_id == user_id)
+
+
 def practiced_questions(user_id: int) -> set[int]:
-    return set(db.session.scalars(select(PracticeAnswer.question_id).where(PracticeAnswer.user_id == user_id)))
+    return set(db.session.scalars(practiced_statement(user_id)))
 
 
 def note(user_id: int, question_id: int, right: bool) -> None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, func, insert, or_, select, union, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 
 from lianbing.accounts.models import User
 from lianbing.campaign.services import active_campaign
@@ -22,13 +24,15 @@ from lianbing.scoring.services import record
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Category, Question, QuestionVersion
-from quizzes.play import marking
+from quizzes.play import gate, marking
 from quizzes.play.models import AUDIENCES, GRADINGS, MODES, REVIEWS, Attempt, AttemptItem, Quiz, QuizSlot
-from quizzes.play.practice import note_quiz_results, practiced_questions
+from quizzes.play.practice import note_quiz_results, practiced_statement
 
 #: seconds after the deadline during which a last save or submission is still accepted
 GRACE_SECONDS = 5
 CHOICE_TYPES = ("single", "multiple")
+_ATTEMPTS, _ITEMS, _VERSIONS = Attempt.__table__, AttemptItem.__table__, QuestionVersion.__table__
+_UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 class PlayError(ValueError):
@@ -166,14 +170,27 @@ def remove_slot(quiz: Quiz, slot_id: int) -> None:
     db.session.flush()
 
 
+def _subtree():
+    """A subquery of a category and every category below it (same bank, path prefix + '/')."""
+    top = aliased(Category)
+    below = (Category.bank_id == top.bank_id) & (
+        func.substr(Category.path, 1, func.length(top.path) + 1) == top.path + "/")
+    return select(Category.id).join(top, top.id == bindparam("category_id")).where(or_(Category.id == top.id, below))
+
+
+#: a random slot's pool in one prebuilt query (the category subtree inline); with and without a type
+_POOL = select(Question.id).where(
+    Question.category_id.in_(_subtree()), Question.is_active.is_(True),
+    Question.difficulty.between(bindparam("low"), bindparam("high"))).order_by(Question.id)
+_POOL_OF_TYPE = _POOL.where(Question.qtype == bindparam("qtype"))
+
+
 def candidates(slot: QuizSlot) -> list[int]:
     """Ids of the active questions a random slot may draw."""
-    stmt = select(Question.id).where(
-        Question.category_id.in_(bank.category_ids(slot.category_id)), Question.is_active.is_(True),
-        Question.difficulty.between(slot.min_difficulty, slot.max_difficulty))
+    params = {"category_id": slot.category_id, "low": slot.min_difficulty, "high": slot.max_difficulty}
     if slot.qtype:
-        stmt = stmt.where(Question.qtype == slot.qtype)
-    return list(db.session.scalars(stmt.order_by(Question.id)))
+        return list(db.session.scalars(_POOL_OF_TYPE, {**params, "qtype": slot.qtype}))
+    return list(db.session.scalars(_POOL, params))
 
 
 def content_reasons(quiz: Quiz) -> list[str]:
@@ -244,14 +261,20 @@ def open_attempt(quiz_id: int, user_id: int) -> Attempt | None:
 
 def start_attempt(quiz: Quiz | None, user: User, now: datetime | None = None) -> Attempt:
     """The officer's open attempt, or a new one with its paper drawn and stored."""
+    return db.session.get(Attempt, start_attempt_id(quiz, user, now))
+
+
+def start_attempt_id(quiz: Quiz | None, user: User, now: datetime | None = None) -> int:
+    """As start_attempt, but only the attempt's id (the start view needs no more)."""
     now = now or utcnow()
     refused = start_reasons(quiz, user, now)
     if refused:
         raise PlayError(*refused)
-    mine = list(db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)))
-    current = next((a for a in mine if a.status == "open"), None)
+    mine = db.session.execute(select(Attempt.id, Attempt.status).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)).all()
+    current = next((db.session.get(Attempt, a.id) for a in mine if a.status == "open"), None)
     if current is not None and not expire_if_due(current, now):
-        return current
+        return current.id
     done = len(mine)
     if quiz.attempts_allowed and done >= quiz.attempts_allowed:
         raise PlayError(f"此测验最多可答 {quiz.attempts_allowed} 次，您已用完", 409)
@@ -261,27 +284,36 @@ def start_attempt(quiz: Quiz | None, user: User, now: datetime | None = None) ->
     return _insert_attempt(quiz, user, done + 1, now)
 
 
-def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> Attempt:
-    attempt = Attempt(quiz_id=quiz.id, user_id=user.id, bureau_id=user.bureau_id, number=number,
-                      status="open", started_at=now, deadline_at=deadline(quiz, now))
+def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> int:
+    """Insert the attempt and its paper in one short write transaction; the attempt's id."""
     items = draw_paper(quiz, user.id)
-    attempt.max_score = sum(i.points for i in items)
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
-    except IntegrityError:
+    gate.enter(db.session())
+    attempt_id = _insert_once({"quiz_id": quiz.id, "user_id": user.id, "bureau_id": user.bureau_id,
+                               "number": number, "status": "open", "started_at": now,
+                               "deadline_at": deadline(quiz, now), "max_score": sum(i.points for i in items)})
+    if attempt_id is None:
         # another tab or worker started the same attempt a moment ago: use that one
         existing = open_attempt(quiz.id, user.id)
         if existing is None:
-            raise PlayError("开始答题失败，请重试", 409) from None
-        return existing
-    db.session.execute(insert(AttemptItem), [_item_row(attempt.id, i) for i in items])  # one executemany
+            raise PlayError("开始答题失败，请重试", 409)
+        return existing.id
+    db.session.execute(insert(AttemptItem), [_item_row(attempt_id, i) for i in items])  # one executemany
     _freeze({i.version_id for i in items})
-    return attempt
+    return attempt_id
 
 
-def _item_row(attempt_id: int, item: AttemptItem) -> dict:
+def _insert_once(values: dict) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new id, or None when a unique index refused it.
+
+    One statement, no savepoint (a SAVEPOINT opening a pysqlite transaction would commit on RELEASE,
+    splitting the start into two write transactions).
+    """
+    upsert = _UPSERTS[db.session.get_bind().dialect.name]
+    stmt = upsert(_ATTEMPTS).values(**values).on_conflict_do_nothing().returning(_ATTEMPTS.c.id)
+    return db.session.execute(stmt).scalar()
+
+
+def _item_row(attempt_id: int, item: Drawn) -> dict:
     return {"attempt_id": attempt_id, "position": item.position, "slot_no": item.slot_no,
             "question_id": item.question_id, "version_id": item.version_id, "points": item.points,
             "option_order": item.option_order}
@@ -295,22 +327,26 @@ def deadline(quiz: Quiz, start: datetime) -> datetime | None:
     return min(ends) if ends else None
 
 
+_FREEZE = (update(_VERSIONS).where(_VERSIONS.c.id.in_(bindparam("ids", expanding=True)),
+                                   _VERSIONS.c.is_frozen.is_(False)).values(is_frozen=True))
+
+
 def _freeze(version_ids: set[int]) -> None:
-    """Mark versions answered (frozen) so that bank edits make new versions instead."""
-    todo = list(db.session.scalars(select(QuestionVersion.id).where(
-        QuestionVersion.id.in_(version_ids), QuestionVersion.is_frozen.is_(False))))
-    if todo:
-        db.session.execute(update(QuestionVersion).where(QuestionVersion.id.in_(todo))
-                           .values(is_frozen=True).execution_options(synchronize_session=False))
+    """Mark versions answered (frozen) so that bank edits make new versions instead (one UPDATE)."""
+    db.session.connection().execute(_FREEZE, {"ids": sorted(version_ids)})
+
+
+_SEEN = union(select(_ITEMS.c.question_id).join(_ATTEMPTS, _ATTEMPTS.c.id == _ITEMS.c.attempt_id)
+              .where(_ATTEMPTS.c.user_id == bindparam("user_id")),
+              practiced_statement(bindparam("user_id")))
 
 
 def seen_questions(user_id: int) -> set[int]:
     """Questions this officer has met in earlier papers or practice."""
-    from_papers = select(AttemptItem.question_id).join(Attempt).where(Attempt.user_id == user_id)
-    return set(db.session.scalars(from_papers)) | practiced_questions(user_id)
+    return set(db.session.scalars(_SEEN, {"user_id": user_id}))
 
 
-def draw_paper(quiz: Quiz, user_id: int, rng: random.Random | None = None) -> list[AttemptItem]:
+def draw_paper(quiz: Quiz, user_id: int, rng: random.Random | None = None) -> list[Drawn]:
     """Pick the questions (fixed ones, then random draws preferring unseen ones) and order them."""
     rng = rng or random.SystemRandom()
     picked: list[tuple[int, float]] = [(s.question_id, s.points) for s in quiz.slots if not s.is_random]
@@ -332,8 +368,21 @@ def _draw(slot: QuizSlot, taken: set[int], seen: set[int], rng: random.Random) -
     return chosen + rng.sample(old, slot.count - len(chosen))
 
 
-def _items(quiz: Quiz, picked: list[tuple[int, float]], rng: random.Random) -> list[AttemptItem]:
-    versions = current_versions([q for q, _ in picked])
+@dataclass
+class Drawn:
+    """One question of a freshly drawn paper, as plain data (stored as an AttemptItem row)."""
+
+    position: int
+    slot_no: int
+    question_id: int
+    version_id: int
+    points: float
+    option_order: list[int] | None
+    response: Any = None
+
+
+def _items(quiz: Quiz, picked: list[tuple[int, float]], rng: random.Random) -> list[Drawn]:
+    versions = _current_versions([q for q, _ in picked])
     order = list(range(len(picked)))
     if quiz.shuffle_questions:
         rng.shuffle(order)
@@ -341,20 +390,22 @@ def _items(quiz: Quiz, picked: list[tuple[int, float]], rng: random.Random) -> l
     for position, slot_no in enumerate(order, 1):
         qid, points = picked[slot_no]
         version = versions[qid]
-        items.append(AttemptItem(position=position, slot_no=slot_no + 1, question_id=qid, version_id=version.id,
-                                 points=points, option_order=_option_order(quiz, version, rng)))
+        items.append(Drawn(position, slot_no + 1, qid, version.id, points, _option_order(quiz, version, rng)))
     return items
 
 
-def current_versions(question_ids: Iterable[int]) -> dict[int, QuestionVersion]:
-    """The current QuestionVersion of each question, by question id."""
-    stmt = select(QuestionVersion).join(Question, (Question.id == QuestionVersion.question_id)
-                                        & (Question.version == QuestionVersion.version)
-                                        ).where(Question.id.in_(list(question_ids)))
-    return {v.question_id: v for v in db.session.scalars(stmt)}
+_CURRENT = (select(_VERSIONS.c.question_id, _VERSIONS.c.id, _VERSIONS.c.qtype, _VERSIONS.c.content)
+            .join(Question.__table__, (Question.id == _VERSIONS.c.question_id) & (Question.version == _VERSIONS.c.version))
+            .where(Question.id.in_(bindparam("ids", expanding=True))))
 
 
-def _option_order(quiz: Quiz, version: QuestionVersion, rng: random.Random) -> list[int] | None:
+def _current_versions(question_ids: list[int]) -> dict:
+    """The current version (id, qtype, content) of each question, by question id, as rows."""
+    return {row.question_id: row for row in db.session.connection().execute(_CURRENT, {"ids": question_ids})}
+
+
+def _option_order(quiz: Quiz, version, rng: random.Random) -> list[int] | None:
+    """The stored order of a choice question's options (``version`` has qtype and content)."""
     if version.qtype not in CHOICE_TYPES:
         return None
     order = list(range(len(version.content["options"])))
@@ -395,27 +446,34 @@ def expire_quiz(quiz: Quiz, now: datetime) -> int:
     return sum(expire_if_due(a, now) for a in due if now > a.deadline_at + grace)
 
 
+#: the save's one locking read, built once (Core on the tables: no ORM entities to load)
+_SAVE_READ = (select(_ATTEMPTS.c.user_id, _ATTEMPTS.c.status, _ATTEMPTS.c.deadline_at, _ITEMS.c.id,
+                     _VERSIONS.c.qtype, _VERSIONS.c.content).select_from(_ATTEMPTS)
+              .outerjoin(_ITEMS, (_ITEMS.c.attempt_id == _ATTEMPTS.c.id) & (_ITEMS.c.position == bindparam("position")))
+              .outerjoin(_VERSIONS, _VERSIONS.c.id == _ITEMS.c.version_id)
+              .where(_ATTEMPTS.c.id == bindparam("attempt_id")).with_for_update(of=_ATTEMPTS))
+_SAVE_WRITE = (update(_ITEMS).where(_ITEMS.c.id == bindparam("item_id"))
+               .values(response=bindparam("response"), answered_at=bindparam("now"), option_mask=bindparam("mask")))
+
+
 def save_answer(attempt_id: int, user: User, position: int, raw: Any, now: datetime | None = None) -> int:
     """Store one answer of an open attempt (replacing the previous one); returns the position.
 
-    One locking read (attempt, item and question together) and one UPDATE: on PostgreSQL the
-    attempt row stays locked until commit, so a concurrent submission waits for this save.
+    One locking read (attempt, item and question together) and one UPDATE keyed by the item, both
+    prebuilt Core statements on the session's connection: on PostgreSQL the attempt row stays
+    locked until commit, so a concurrent submission waits for this save.
     """
     now = now or utcnow()
-    row = db.session.execute(
-        select(Attempt.user_id, Attempt.status, Attempt.deadline_at, AttemptItem.id, QuestionVersion.qtype,
-               QuestionVersion.content).select_from(Attempt)
-        .outerjoin(AttemptItem, (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.position == position))
-        .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-        .where(Attempt.id == attempt_id).with_for_update(of=Attempt)).first()
+    conn = db.session.connection()
+    row = conn.execute(_SAVE_READ, {"attempt_id": attempt_id, "position": position}).first()
     _check_save(row, attempt_id, user, now)
     try:
         response = marking.check_response(row.qtype, row.content, raw)
     except marking.ResponseError as exc:
         raise PlayError(str(exc), 400) from None
-    db.session.execute(update(AttemptItem).where(AttemptItem.id == row.id).values(
-        response=response, answered_at=now, option_mask=marking.option_mask(row.qtype, response))
-        .execution_options(synchronize_session=False))
+    gate.enter(db.session())
+    conn.execute(_SAVE_WRITE, {"item_id": row.id, "response": response, "now": now,
+                               "mask": marking.option_mask(row.qtype, response)})
     return position
 
 
@@ -437,6 +495,7 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
     """The one final submission: marks the paper, reports to the ledger; 409 if already submitted."""
     now = now or utcnow()
     used = max(0.0, (now - attempt.started_at).total_seconds())
+    gate.enter(db.session())
     result = db.session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open")
         .values(status="submitted", submitted_at=now, is_auto_submitted=auto, seconds_used=used)

@@ -75,11 +75,11 @@ def quiz_detail(quiz_id):
 @require_role("officer")
 def start(quiz_id):
     try:
-        attempt = services.start_attempt(db.session.get(Quiz, quiz_id), current_user)
+        attempt_id = services.start_attempt_id(db.session.get(Quiz, quiz_id), current_user)
     except PlayError as exc:
         return _refuse(exc)
     db.session.commit()
-    return redirect(url_for("quizzes.take", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.take", attempt_id=attempt_id))
 
 
 @bp.route("/attempt/<int:attempt_id>")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.scoring.models import ScoreEntry
+from quizzes import load_all_demo
 from quizzes.models import QuestionVersion
 from quizzes.play import services
 from quizzes.play.models import Attempt, AttemptItem, Quiz
@@ -221,10 +222,9 @@ def test_practice_answer_json_and_tampering(client, auth, qbank):
 
 
 def test_demo_loads_twice(app, demo_people, campaign):
-    from quizzes import load_all_demo as demo
-    demo(campaign.id)
+    load_all_demo(campaign.id)
     db.session.commit()
-    demo(campaign.id)
+    load_all_demo(campaign.id)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Quiz)) == 2
     assert db.session.scalar(select(func.count()).select_from(ScoreEntry)) == 10
