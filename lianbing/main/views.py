@@ -32,7 +32,7 @@ def home():
     return render_template(
         "main/home.html", campaign=campaign, cards=cards,
         bureau_chart=_bureau_chart() if sees_all_bureaus(current_user) else [],
-        entries=scoring.entries_for(current_user.id, campaign.id if campaign else None)[:5])
+        entries=scoring.entries_for(current_user.id, campaign.id if campaign else None, limit=5))
 
 
 def _bureau_chart() -> list[tuple[str, int]]:

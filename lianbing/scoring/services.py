@@ -64,9 +64,10 @@ def record(user_id: int, campaign_id: int, kind: str, ref: str, points: float,
     return entry
 
 
-def entries_for(user_id: int, campaign_id: int | None = None) -> list[ScoreEntry]:
-    """An officer's ledger rows, newest first."""
+def entries_for(user_id: int, campaign_id: int | None = None, limit: int | None = None) -> list[ScoreEntry]:
+    """An officer's ledger rows, newest first (the first ``limit`` of them when given)."""
     stmt = select(ScoreEntry).where(ScoreEntry.user_id == user_id)
     if campaign_id is not None:
         stmt = stmt.where(ScoreEntry.campaign_id == campaign_id)
-    return list(db.session.scalars(stmt.order_by(ScoreEntry.achieved_at.desc(), ScoreEntry.id.desc())))
+    stmt = stmt.order_by(ScoreEntry.achieved_at.desc(), ScoreEntry.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))

@@ -1,5 +1,5 @@
 """The score ledger: upsert, refusals, named DB constraints, audit rows, the signal."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -116,3 +116,15 @@ def test_my_scores_page_lists_own_rows_only(client, auth, officer, campaign, mak
     auth.login(officer.username)
     page = client.get("/scores/mine").get_data(as_text=True)
     assert "交叉检查演练" in page and "别人的演练" not in page
+
+
+def test_entries_for_limit_keeps_the_newest(app, make_user, campaign):
+    """The home page asks for the five newest rows; the limit happens in SQL, in the same order."""
+    officer = make_user("officer")
+    base = datetime(2017, 7, 1, tzinfo=timezone.utc)
+    for day in range(7):
+        scoring.record(officer.id, campaign.id, "award", f"drill:{day}", 1, 10, base + timedelta(days=day))
+    db.session.commit()
+    assert [e.ref for e in scoring.entries_for(officer.id, campaign.id, limit=5)] == [
+        "drill:6", "drill:5", "drill:4", "drill:3", "drill:2"]
+    assert len(scoring.entries_for(officer.id, campaign.id)) == 7
