@@ -4,20 +4,25 @@ from __future__ import annotations
 from flask import Flask
 
 from lianbing.config import Config, TestingConfig  # noqa: F401  (re-exported for callers)
-from lianbing.setup import (register_blueprints, register_bureau_measures, register_commands,
-                            register_errorhandlers, register_extensions, register_template_helpers)
+from lianbing.errors import register_errorhandlers
+from lianbing.lifecycle import register_lifecycle
+from lianbing.logconfig import configure_logging
 from lianbing.parts import register_parts
+from lianbing.setup import (register_blueprints, register_bureau_measures, register_commands,
+                            register_extensions, register_template_helpers)
 
 
 def create_app(config: Config | None = None, *, parts=None) -> Flask:
     """Build the application: a table of contents."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object((config or Config()).init())
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_parts(app, parts)
     register_bureau_measures(app)
     register_commands(app)
+    register_lifecycle(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     return app

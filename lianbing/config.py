@@ -54,6 +54,9 @@ class Config:
     #: form messages come from WTForms' zh catalogue (see setup._chinese_form_messages)
     WTF_I18N_ENABLED = False
     TESTING = False
+    #: "json" for JSON lines on stderr, anything else for plain lines
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
     def init(self) -> "Config":
         """Resolve values that need the environment at start-up."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, Flask, current_app, url_for
 
 ROLES = ("officer", "trainer", "bureau_admin", "city_admin")
 ROLE_LABELS = {
@@ -55,6 +55,9 @@ class Part:
     register: Callable[[Flask], None] | None = None
     #: callable(user) -> list of dicts {"title", "url", "detail"} for the home dashboard
     dashboard: Callable[[object], list[dict]] | None = None
+    #: links other parts may ask for by name, e.g. {"law_article": "training.article"};
+    #: the asker calls ``link_for("law_article", key=…)`` and copes with None (part disabled)
+    links: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 class PartError(RuntimeError):
@@ -68,6 +71,7 @@ class Registry:
     parts: dict[str, Part] = field(default_factory=dict)
     kinds: dict[str, ActivityKind] = field(default_factory=dict)
     kind_owner: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
 
     def add(self, part: Part) -> None:
         """Add one part, refusing duplicate names and activity kinds."""
@@ -75,6 +79,12 @@ class Registry:
             raise PartError(f"duplicate part name: {part.name}")
         for kind in part.activity_kinds:
             self.add_kind(kind, part.name)
+        for name, endpoint in part.links.items():
+            if name in self.links:
+                raise PartError(f"duplicate link name: {name} ({part.name})")
+            if not endpoint.startswith(f"{part.name}."):
+                raise PartError(f"link {name} of part {part.name} points outside it: {endpoint}")
+            self.links[name] = endpoint
         self.parts[part.name] = part
 
     def add_kind(self, kind: ActivityKind, owner: str) -> None:
@@ -127,3 +137,9 @@ def register_parts(app: Flask, parts: Iterable[Part] | None = None) -> Registry:
 def registry() -> Registry:
     """The registry of the current application."""
     return current_app.extensions["lianbing"]
+
+
+def link_for(name: str, **values) -> str | None:
+    """The URL of a link another part declared by name, or None when no enabled part has it."""
+    endpoint = registry().links.get(name)
+    return url_for(endpoint, **values) if endpoint else None

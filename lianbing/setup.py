@@ -1,10 +1,9 @@
 """The helpers create_app() calls, one concern each."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -95,27 +94,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(cli.demo_command)
     app.cli.add_command(cli.create_admin_command)
     app.cli.add_command(cli.load_bureaus_command)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    """Chinese error pages; JSON for API and XHR requests."""
-    messages = {400: "请求无效", 403: "没有权限访问此页面", 404: "页面不存在",
-                405: "不支持此操作", 413: "上传的文件太大", 500: "服务器内部错误"}
-
-    def handle(error):
-        code = getattr(error, "code", 500) or 500
-        if code == 500:
-            db.session.rollback()
-        message = messages.get(code, "请求出错")
-        detail = getattr(error, "description", "") if code == 400 else ""
-        if isinstance(error, CSRFError):
-            detail = "页面已过期或缺少安全校验（CSRF 令牌），请刷新页面后重试。"
-        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-            return {"error": message, "detail": str(detail or "")}, code
-        return render_template("errors/error.html", code=code, message=message, detail=detail), code
-
-    for code in messages:
-        app.register_error_handler(code, handle)
 
 
 def register_template_helpers(app: Flask) -> None:

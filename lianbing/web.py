@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from urllib.parse import quote, urlsplit
 
-from flask import flash, send_file
+from flask import flash, g, redirect, render_template, send_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -39,3 +39,21 @@ def flash_errors(form) -> None:
 def form_status(form) -> int:
     """400 when a submitted form failed validation, else 200 (a first GET)."""
     return 400 if form.is_submitted() and form.errors else 200
+
+
+def discard_changes() -> None:
+    """Roll this request back at its end even though the response is a success (a redirect)."""
+    g.discard_changes = True
+
+
+def rerender(err, template: str, **context):
+    """Show the view's own page again with a refusal's message and status; nothing is kept."""
+    flash(str(err), "danger")
+    return render_template(template, **context), getattr(err, "status", 400)
+
+
+def refused_redirect(err, target: str):
+    """Flash a refusal's message and go to ``target``; the request's changes are rolled back."""
+    discard_changes()
+    flash(str(err), "danger")
+    return redirect(target)

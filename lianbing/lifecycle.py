@@ -1,0 +1,64 @@
+"""One request lifecycle, owned by the host.
+
+Every request gets an id (``X-Request-ID``, echoed from a trusted-looking incoming header or
+made here). Services only flush; the host commits once at the end of a successful request
+(status below 400) and rolls back otherwise — a refusal, a re-rendered form, an unexpected
+exception — unless the refusal asked to keep its changes (``Refused.keep``) or the view
+called :func:`lianbing.web.discard_changes`. One log line per request says who did what and
+how long it took.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from lianbing.extensions import db
+
+log = logging.getLogger("lianbing.request")
+_INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def register_lifecycle(app: Flask) -> None:
+    """Start, finish and tear down every request."""
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.teardown_request(_teardown)
+
+
+def _start() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex[:16]
+    g.request_started = time.perf_counter()
+
+
+def _finish(response):
+    """Commit a successful request, roll back any other; stamp and log it."""
+    keep = response.status_code < 400 and not g.get("discard_changes")
+    if keep or g.get("keep_changes"):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    _log_request(response.status_code)
+    return response
+
+
+def _teardown(exc: BaseException | None) -> None:
+    if exc is not None:
+        db.session.rollback()
+
+
+def _log_request(status: int) -> None:
+    started = g.get("request_started")
+    duration = (time.perf_counter() - started) * 1000 if started else 0.0
+    user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
+    rule = request.url_rule.rule if request.url_rule else request.path
+    level = logging.ERROR if status >= 500 else logging.INFO
+    log.log(level, "%s %s %s %.1fms", request.method, rule, status, duration,
+            extra={"event": "request", "user_id": user_id, "method": request.method,
+                   "route": rule, "status": status, "duration_ms": round(duration, 1)})
