@@ -1,4 +1,4 @@
-# Lianbing: `make run` serves a seeded platform, `make test` runs the suite.
+# Lianbing: `make run` serves a seeded platform, `make test` runs the suite, `make lint` checks style.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +6,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres bench install install-dev clean
+.PHONY: run test test-sqlite test-postgres lint bench install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ test: install-dev
 		echo "== again on $$TEST_DATABASE_URL"; \
 		$(BIN)/pytest -q -p no:cacheprovider tests; \
 	fi
+
+lint: install-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: install-dev
 	$(BIN)/python -m bench
