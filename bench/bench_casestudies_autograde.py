@@ -11,9 +11,10 @@ import time
 from copy import deepcopy
 
 from bench.common import line
-from casestudies import checks, rubrics_demo
-from casestudies.demo import INQUIRY_QA, INSPECTION_BODY
-from casestudies.records import Draft, parse_record, render_text
+from casestudies.exercises.demo import INQUIRY_QA, INSPECTION_BODY
+from casestudies.exercises.records import Draft, parse_record, render_text
+from casestudies.rubrics import checks
+from casestudies.rubrics import demo as rubrics_demo
 
 RECORDS = 1000
 FILLER = ["现场有工人 3 名在操作。", "车间地面有积水。", "废水收集池水位约 1.2 米。", "危废仓库门已上锁。",

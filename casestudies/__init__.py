@@ -1,27 +1,23 @@
-"""Part: case-interpretation lessons, record-writing exercises, rubrics and grading."""
-from lianbing.parts import ActivityKind, NavEntry, Part
+"""Part: case-interpretation lessons, record-writing exercises, rubrics and grading.
 
-from casestudies import cli, demo, services
-from casestudies.views import bp
+Sub-packages: ``lessons`` (以案释法), ``rubrics`` (rubrics, their automatic checks, import and
+export), ``exercises`` (record-writing exercises, drafts and submissions, the record form) and
+``grading`` (markers, reconciliation, release, regrades, the queue and statistics). They share
+one blueprint (``casestudies.web.bp``), so every endpoint is ``casestudies.<view>``.
+"""
+from lianbing.host import ActivityKind, NavEntry, Part
+
+from casestudies import demo, views
+from casestudies.exercises import views as exercise_views  # noqa: F401  (routes on the blueprint)
+from casestudies.grading import views as grading_views  # noqa: F401  (routes on the blueprint)
+from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on the blueprint)
+from casestudies.rubrics import cli
+from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
+from casestudies.web import MANAGE, bp
 
 cli.register(bp.cli)
 
-MANAGERS = frozenset({"trainer", "city_admin"})
-
-
-def dashboard(user) -> list[dict]:
-    """Home cards: open exercises for writers, the grading queue for trainers."""
-    if user.role in MANAGERS:
-        waiting = len(services.queue(services.QueueFilter(status="submitted")))
-        unreleased = len(services.queue(services.QueueFilter(status="graded")))
-        return [{"title": "笔录评分", "url": "/casestudies/grading",
-                 "detail": f"待评分 {waiting} 份，已评待发布 {unreleased} 份"}]
-    if user.role == "officer":
-        todo = [e for e in services.exercises(True) if services.submission_for(e, user.id) is None
-                or services.submission_for(e, user.id).status == "draft"]
-        return [{"title": "笔录练习", "url": "/casestudies/", "detail": f"待完成 {len(todo)} 项"}]
-    return []
-
+MANAGERS = frozenset(MANAGE)
 
 part = Part(
     name="casestudies",
@@ -33,5 +29,5 @@ part = Part(
     activity_kinds=(ActivityKind("case_lesson", "以案释法", 10.0),
                     ActivityKind("record_exercise", "笔录练习", 30.0)),
     demo=demo.load,
-    dashboard=dashboard,
+    dashboard=views.dashboard,
 )

@@ -47,4 +47,5 @@ part = Part(
     demo=demo.load,
     register=register,
     dashboard=dashboard,
+    links={"law_article": "training.article"},
 )

@@ -10,8 +10,11 @@ from lianbing.accounts.models import User
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 
-from casestudies import demo, rubrics_demo, services
-from casestudies.models import Exercise
+from casestudies import demo
+from casestudies.exercises import services as exercises
+from casestudies.exercises.models import Exercise
+from casestudies.rubrics import demo as rubrics_demo
+from casestudies.rubrics import services as rubrics
 
 
 def user(username: str) -> User:
@@ -38,10 +41,10 @@ def make_exercise(demo_people, campaign):
     def make(kind: str = "inspection", **kw) -> Exercise:
         spec = rubrics_demo.INSPECTION if kind == "inspection" else rubrics_demo.INQUIRY
         trainer = user("trainer")
-        rubric = services.create_rubric(spec, actor_id=trainer.id, complete=True)
+        rubric = rubrics.create_rubric(spec, actor_id=trainer.id, complete=True)
         data = dict(title=f"练习 {kind}", record_type=kind, scenario="情景", people="", known_facts="",
                     due_at=utcnow() + timedelta(days=3), rubric_id=rubric.id, is_published=True) | kw
-        ex = services.save_exercise(None, services.ExerciseData(**data), actor_id=trainer.id)
+        ex = exercises.save_exercise(None, exercises.ExerciseData(**data), actor_id=trainer.id)
         db.session.commit()
         return ex
     return make

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from lianbing.extensions import db
 
-from casestudies.models import Exercise, Submission
+from casestudies.exercises.models import Exercise, Submission
 
 BODY = ("执法人员出示执法证件。检查时电镀车间正在生产，污水处理设施正常运行。"
         "厂区南侧排放口有废水排出，现场采样 2 瓶，拍照 5 张。废水颜色发黄，污染情况严重。")

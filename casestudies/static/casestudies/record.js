@@ -1,4 +1,5 @@
 // The record form: officers rows, the 问/答 editor (add, remove, reorder) and draft autosave.
+// Autosave answers {"ok": true, "saved_at": …} or, when refused, {"ok": false, "error": …} with its status.
 (function () {
   "use strict";
   var form = document.getElementById("record-form");
@@ -47,7 +48,7 @@
     var data = new FormData(form);
     fetch(form.dataset.autosave, {
       method: "POST", body: data, credentials: "same-origin",
-      headers: {"X-CSRFToken": data.get("csrf_token"), "Accept": "application/json"}
+      headers: {"X-CSRFToken": data.get("csrf_token"), "Accept": "application/json", "X-Requested-With": "fetch"}
     }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
       .then(function (res) {
         status.textContent = res[0] ? "草稿已自动保存 " + res[1].saved_at : "自动保存失败：" + (res[1].error || "");

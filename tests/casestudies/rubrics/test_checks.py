@@ -4,8 +4,9 @@ from copy import deepcopy
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from casestudies import checks, rubrics_demo
-from casestudies.records import Draft, parse_record, render_text, segments
+from casestudies.exercises.records import Draft, parse_record, render_text
+from casestudies.rubrics import checks
+from casestudies.rubrics import demo as rubrics_demo
 
 TYPED = """现场检查笔录
 检查时间：2017年7月20日9时30分至10时45分
@@ -101,11 +102,6 @@ def test_bad_rubrics_are_refused_naming_the_criterion(change, words):
 def test_demo_rubrics_add_up():
     for spec in (rubrics_demo.INSPECTION, rubrics_demo.INQUIRY):
         assert checks.compile_rubric(spec).data["total_points"] == 100
-
-
-def test_segments_mark_bad_over_good():
-    pieces = segments("abcdef", [(0, 4, "good", "X"), (2, 3, "bad", "Y")])
-    assert pieces == [("ab", "good", "X"), ("c", "bad", "X Y"), ("d", "good", "X"), ("ef", "", "")]
 
 
 @settings(max_examples=60, deadline=None)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from casestudies import checks
-from casestudies.records import MAX_RECORD_CHARS, parse_record
+from casestudies.exercises.records import MAX_RECORD_CHARS, parse_record
+from casestudies.rubrics import checks
 
 
 def _fail(message: str) -> None:

@@ -16,7 +16,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from casestudies.records import FIELDS, FOOT, INTERVIEWEE, ParsedRecord, parse_time
+from lianbing.host import Invalid
+
+from casestudies.exercises.records import FIELDS, FOOT, INTERVIEWEE, ParsedRecord, parse_time
 
 STANDARDS = ("程序合法", "内容完整", "重点突出", "逻辑严密", "表述准确客观")
 MODES = {"levels": "分级描述", "guide": "评分指引（满分+评语）"}
@@ -25,8 +27,8 @@ FIELD_LABELS = dict(FIELDS["inspection"] + INTERVIEWEE + FOOT)
 MAX_SPANS = 40
 
 
-class RubricError(ValueError):
-    """A rubric that cannot be saved; ``criterion`` names the failing criterion when there is one."""
+class RubricError(Invalid):
+    """A rubric that cannot be saved (400); ``criterion`` names the failing criterion when there is one."""
 
     def __init__(self, message: str, criterion: str | None = None):
         super().__init__(message)

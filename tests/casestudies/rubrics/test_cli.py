@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from casestudies import rubrics_demo
+from casestudies.rubrics import demo as rubrics_demo
 
 RECORD = """现场检查笔录
 检查时间：2017年7月20日9时30分至10时45分

@@ -1,0 +1,1 @@
+"""Record-writing exercises: the scenario, the record form with autosave, one final submission."""

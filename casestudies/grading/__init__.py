@@ -1,0 +1,1 @@
+"""Grading of records: markers, second marker and reconciliation, release, regrades, queue, statistics."""

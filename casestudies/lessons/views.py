@@ -1,0 +1,120 @@
+"""Routes of case lessons: read in stages, answer once, see the explanation; the lesson editor."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lianbing.host import any_user, flash_errors, form_status, link_for, refused_redirect, require_role, rerender
+
+from casestudies.errors import CaseError
+from casestudies.lessons import forms, services
+from casestudies.lessons.models import CaseLesson, CaseQuestion
+from casestudies.web import MANAGE, bp, campaign_id, get_or_404, is_manager
+
+TEXT_FIELDS = ("title", "industry", "violation_type", "facts", "evidence", "decision", "interpretation",
+               "mistakes")
+
+
+def cite_url(key: str) -> str | None:
+    """The law library's link for a reference key, when a part declaring ``law_article`` is enabled."""
+    return link_for("law_article", key=key)
+
+
+def _visible_lesson(lesson_id: int) -> CaseLesson:
+    lesson = get_or_404(CaseLesson, lesson_id)
+    if not lesson.is_published and not is_manager():
+        abort(404)
+    return lesson
+
+
+@bp.route("/lessons/<int:lesson_id>")
+@any_user
+def lesson(lesson_id: int):
+    lesson = _visible_lesson(lesson_id)
+    attempt = services.attempt_for(lesson.id, current_user.id)
+    return render_template("casestudies/lessons/lesson.html", lesson=lesson, stage="facts", attempt=attempt)
+
+
+@bp.route("/lessons/<int:lesson_id>/questions", methods=["GET", "POST"])
+@any_user
+def lesson_questions(lesson_id: int):
+    lesson = _visible_lesson(lesson_id)
+    if services.attempt_for(lesson.id, current_user.id):
+        return redirect(url_for(".lesson_result", lesson_id=lesson.id))
+    ctx = {"lesson": lesson, "stage": "questions", "attempt": None}
+    if request.method == "GET":
+        return render_template("casestudies/lessons/lesson.html", **ctx)
+    answers = {str(q.id): request.form.get(f"q{q.id}", "") for q in lesson.questions}
+    try:
+        services.submit_lesson(lesson, current_user, answers, campaign_id())
+    except CaseError as err:
+        return rerender(err, "casestudies/lessons/lesson.html", **ctx)
+    return redirect(url_for(".lesson_result", lesson_id=lesson.id))
+
+
+@bp.route("/lessons/<int:lesson_id>/result")
+@any_user
+def lesson_result(lesson_id: int):
+    lesson = _visible_lesson(lesson_id)
+    attempt = services.attempt_for(lesson.id, current_user.id)
+    if attempt is None and not is_manager():
+        return redirect(url_for(".lesson", lesson_id=lesson.id))
+    return render_template("casestudies/lessons/lesson.html", lesson=lesson, stage="result", attempt=attempt,
+                           credit=services.question_credit, cite_url=cite_url)
+
+
+def _lesson_data(form: forms.LessonForm) -> services.LessonData:
+    return services.LessonData(**{k: form[k].data or "" for k in TEXT_FIELDS},
+                               citations=services.parse_citations(form.citations.data),
+                               is_published=form.is_published.data)
+
+
+@bp.route("/lessons/new", methods=["GET", "POST"])
+@bp.route("/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
+@require_role(*MANAGE)
+def lesson_edit(lesson_id: int | None = None):
+    lesson = get_or_404(CaseLesson, lesson_id) if lesson_id else None
+    form = forms.LessonForm(obj=lesson)
+    if request.method == "GET" and lesson:
+        form.citations.data = "\n".join(lesson.citations or [])
+    ctx = {"form": form, "lesson": lesson, "qform": forms.QuestionForm()}
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("casestudies/lessons/lesson_form.html", **ctx), form_status(form)
+    try:
+        lesson = services.save_lesson(lesson, _lesson_data(form), actor_id=current_user.id)
+    except CaseError as err:
+        return rerender(err, "casestudies/lessons/lesson_form.html", **ctx)
+    flash("案例已保存。", "success")
+    return redirect(url_for(".lesson_edit", lesson_id=lesson.id))
+
+
+@bp.route("/lessons/<int:lesson_id>/questions/add", methods=["POST"])
+@require_role(*MANAGE)
+def question_add(lesson_id: int):
+    lesson = get_or_404(CaseLesson, lesson_id)
+    qform = forms.QuestionForm()
+    ctx = {"form": forms.LessonForm(obj=lesson), "lesson": lesson, "qform": qform}
+    if not qform.validate_on_submit():
+        flash_errors(qform)
+        return render_template("casestudies/lessons/lesson_form.html", **ctx), 400
+    options = tuple(x.strip() for x in (qform.options.data or "").splitlines() if x.strip())
+    data = services.QuestionData(qform.kind.data, qform.prompt.data, options, qform.answer.data or "",
+                                 qform.explanation.data or "")
+    try:
+        services.add_question(lesson, data)
+    except CaseError as err:
+        return rerender(err, "casestudies/lessons/lesson_form.html", **ctx)
+    return redirect(url_for(".lesson_edit", lesson_id=lesson.id))
+
+
+@bp.route("/questions/<int:question_id>/delete", methods=["POST"])
+@require_role(*MANAGE)
+def question_delete(question_id: int):
+    question = get_or_404(CaseQuestion, question_id)
+    back = url_for(".lesson_edit", lesson_id=question.lesson_id)
+    try:
+        services.delete_question(question)
+    except CaseError as err:
+        return refused_redirect(err, back)
+    return redirect(back)
