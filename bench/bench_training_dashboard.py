@@ -17,8 +17,12 @@ from lianbing.accounts import services as accounts
 from lianbing.accounts.models import User
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
-from training import services as svc
-from training.models import Attendance, Lesson, ModuleCompletion, StudyRecord
+from training.lectures import services as lectures
+from training.lectures.models import Attendance
+from training.modules import services as modules
+from training.modules.models import Lesson, ModuleCompletion, StudyRecord
+from training.plans import dashboard
+from training.plans import services as plans
 
 OFFICERS, MODULES, LESSONS_PER_MODULE = 2000, 5, 10
 
@@ -40,10 +44,10 @@ def _people() -> tuple[int, int]:
 def _content() -> list[int]:
     lesson_ids = []
     for m in range(MODULES):
-        module = svc.save_module(svc.ModuleData(f"模块{m}", is_published=True, position=m))
+        module = modules.save_module(modules.ModuleData(f"模块{m}", is_published=True, position=m))
         for n in range(LESSONS_PER_MODULE):
-            lesson_ids.append(svc.save_lesson(module, svc.LessonData(f"课{m}-{n}", "正文", 10, True, n)).id)
-        svc.create_plan(_city_admin(), svc.PlanData(module.id, "officer", None, date(2017, 7, 1 + m)))
+            lesson_ids.append(modules.save_lesson(module, modules.LessonData(f"课{m}-{n}", "正文", 10, True, n)).id)
+        plans.create_plan(_city_admin(), plans.PlanData(module.id, "officer", None, date(2017, 7, 1 + m)))
     return lesson_ids
 
 
@@ -62,7 +66,7 @@ def _progress(lesson_ids: list[int], rng: random.Random) -> None:
     db.session.execute(insert(ModuleCompletion), [
         {"user_id": u, "module_id": m, "completed_at": now, "score": 0.8}
         for u in officers[: OFFICERS // 2] for m in module_ids[:2]])
-    lecture = svc.create_lecture(_city_admin(), svc.LectureData(
+    lecture = lectures.create_lecture(_city_admin(), lectures.LectureData(
         "讲座", "lecture", now - timedelta(hours=2), now - timedelta(hours=1), "", "",
         db.session.scalar(select(User.bureau_id).where(User.username == "city"))))
     db.session.execute(insert(Attendance), [{"lecture_id": lecture.id, "user_id": u, "signed_at": now, "minutes": 60}
@@ -90,7 +94,7 @@ def main() -> None:
 
         baseline = best_of(one_query, 5)
         page = best_of(request, 5)
-        service = best_of(lambda: svc.officer_rows(admin, None), 5)
+        service = best_of(lambda: dashboard.officer_rows(admin, None), 5)
         line("training.dashboard_request", page * 1000, "ms", baseline * 1000)
         line("training.dashboard_service", service * 1000, "ms", baseline * 1000)
 

@@ -1,22 +1,48 @@
-"""Part: law-study modules, the law library, lectures and study records."""
+"""Part: law study. Four sub-packages on one blueprint (endpoints ``training.*``):
+
+- ``laws/``      the law library: laws, articles, full-text search, law imports;
+- ``modules/``   modules and lessons, attachments, study records and heartbeats,
+                 the end-of-module check;
+- ``lectures/``  lectures and trainings, sign-in codes, attendance;
+- ``plans/``     study plans, due and overdue items, the bureau study dashboard.
+
+Layers: laws and lectures stand alone; modules cite laws and ask plans who is assigned a
+module; plans read modules' and lectures' records to follow up.
+"""
 from flask import Flask, url_for
 
-from lianbing.parts import ActivityKind, NavEntry, Part
-from training import cli, demo, services  # noqa: F401  (cli: registers `flask training`)
-from training.models import FTS_TABLE
-from training.views import bp
+from lianbing.host import ADMINS, CITY_ADMIN, TRAINER, ActivityKind, NavEntry, Part
+from training.laws import cli  # noqa: F401  (registers `flask training import-law`)
+from training.laws import demo as laws_demo
+from training.laws import views as laws_views  # noqa: F401  (routes on the blueprint)
+from training.laws.models import FTS_TABLE
+from training.lectures import demo as lectures_demo
+from training.lectures import views as lectures_views  # noqa: F401
+from training.modules import demo as modules_demo
+from training.modules import views as modules_views  # noqa: F401
+from training.plans import demo as plans_demo
+from training.plans import services as plans
+from training.plans import views as plans_views  # noqa: F401
+from training.web import bp
 
-STAFF_ROLES = frozenset({"trainer", "bureau_admin", "city_admin"})
-ADMIN_ROLES = frozenset({"bureau_admin", "city_admin"})
+ADMIN_ROLES = frozenset(ADMINS)
+
+
+def load_demo(campaign_id: int) -> None:
+    """The library first, then modules citing it, a plan for the first module, and lectures."""
+    laws_demo.load()
+    modules = modules_demo.load()
+    plans_demo.load(modules[0])
+    lectures_demo.load()
 
 
 def dashboard(user) -> list[dict]:
-    """Home cards: the user's due and overdue study plan items; admins also get the overdue count."""
+    """Home cards: the user's due and overdue plan items; admins also get the overdue count."""
     cards = [{"title": f"{'【已逾期】' if late else '【待完成】'}{plan.module.title}",
               "url": url_for("training.module", module_id=plan.module_id),
-              "detail": f"学习任务，截止 {plan.due_on}"} for plan, late in services.due_items(user)[:6]]
+              "detail": f"学习任务，截止 {plan.due_on}"} for plan, late in plans.due_items(user)[:6]]
     if user.role in ADMIN_ROLES:
-        late = len(services.overdue_list(user))
+        late = len(plans.overdue_list(user))
         cards.append({"title": "学法用法：逾期未完成", "url": url_for("training.overdue"),
                       "detail": f"{late} 人次逾期未完成学习任务" if late else "没有逾期的学习任务"})
     return cards
@@ -28,7 +54,7 @@ def _skip_fts(name, type_, parent_names) -> bool:
 
 
 def register(app: Flask) -> None:
-    """Teach `flask db check/migrate` to ignore the full-text index the service maintains."""
+    """Teach `flask db check/migrate` to ignore the full-text index the law library maintains."""
     config = app.extensions["migrate"].configure_args
     previous = config.get("include_name")
     config["include_name"] = (lambda *a: _skip_fts(*a) and previous(*a)) if previous else _skip_fts
@@ -40,11 +66,11 @@ part = Part(
     blueprint=bp,
     nav=(NavEntry("学习模块", "training.index"), NavEntry("讲座签到", "training.signin"),
          NavEntry("法规库", "training.laws"), NavEntry("讲座培训", "training.lectures"),
-         NavEntry("管理模块", "training.manage", frozenset({"trainer", "city_admin"})),
+         NavEntry("管理模块", "training.manage", frozenset({TRAINER, CITY_ADMIN})),
          NavEntry("学习任务", "training.plans", ADMIN_ROLES),
          NavEntry("学习看板", "training.dashboard", ADMIN_ROLES)),
     activity_kinds=(ActivityKind("study", "学习模块", 20.0), ActivityKind("lecture", "讲座培训", 10.0)),
-    demo=demo.load,
+    demo=load_demo,
     register=register,
     dashboard=dashboard,
     links={"law_article": "training.article"},

@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 FTS_TABLE = 'training_article_fts'
 # SQLite full-text index over article texts (trigram tokens: Chinese has no spaces);
-# kept up to date by training.services.reindex, ignored by autogenerate (training.register).
+# kept up to date by training.laws.services.reindex, ignored by autogenerate (training.register).
 FTS_CREATE = (f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
               "body, article_id UNINDEXED, tokenize='trigram')")
 

@@ -8,14 +8,14 @@ from sqlalchemy import select
 from lianbing.accounts.models import Bureau, User
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
-from training import services as svc
+from training.lectures import services as lectures
 
 
 def _setup(make_module):
     module = make_module(roles=("trainer",), title="查封扣押专题")  # officers see it only once assigned
     city = db.session.scalar(select(Bureau).where(Bureau.code == "441400"))
     admin = db.session.scalar(select(User).where(User.username == "city_admin"))
-    lecture = svc.create_lecture(admin, svc.LectureData(
+    lecture = lectures.create_lecture(admin, lectures.LectureData(
         "以案释法：暗管偷排", "case", utcnow() - timedelta(minutes=5), utcnow() + timedelta(minutes=85),
         "市局三楼", "执法支队", city.id))
     db.session.commit()

@@ -2,10 +2,13 @@
 from sqlalchemy import func, select
 
 from lianbing.extensions import db
+from lianbing.host import utcnow
 from lianbing.parts import registry
-from training import demo
-from training import services as svc
-from training.models import Attendance, Lecture, Module
+from training.laws import services as laws
+from training.lectures.models import Attendance, Lecture
+from training.modules import demo
+from training.modules import services as modules
+from training.modules.models import Module
 
 
 def count(model):
@@ -18,12 +21,12 @@ def test_demo_loads_twice_without_duplicates(app, demo_people, campaign):
         db.session.commit()
     assert count(Module) == len(demo.MODULES) >= 4
     assert count(Lecture) == 2 and count(Attendance) == 12
-    assert all(m.questions and m.is_published for m in svc.all_modules())
-    cited = {k for m in svc.all_modules() for lesson in m.lessons for k in svc.cited_keys(lesson.body)}
+    assert all(m.questions and m.is_published for m in modules.all_modules())
+    cited = {k for m in modules.all_modules() for lesson in m.lessons for k in laws.cited_keys(lesson.body)}
     assert {"EPL2014:24", "EPL2014:25", "EPL2014:59", "EPL2014:63"} <= cited
-    assert set(svc.articles_by_keys(cited)) == cited
+    assert set(laws.articles_by_keys(cited)) == cited
     past = db.session.scalar(select(Lecture).order_by(Lecture.starts_at))
-    assert len(past.attendances) == 12 and past.ends_at < svc.utcnow()
+    assert len(past.attendances) == 12 and past.ends_at < utcnow()
 
 
 def test_flask_demo_command_runs(runner, demo_people):

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from lianbing.extensions import db
-from training import importers
-from training import services as svc
-from training.views import bp
+from lianbing.host import db
+from training.laws import importers, services
+from training.web import bp
 
 
 @bp.cli.command("import-law")
@@ -22,9 +21,9 @@ def import_law_command(path: Path, code: str, name: str, issuer: str, effective:
     """Import (or update) a law from a 第X条 text file or an Excel sheet; all or nothing."""
     try:
         when = date.fromisoformat(effective) if effective else None
-        law = svc.import_law(svc.LawData(code, name, issuer, when),
-                             importers.parse_upload(path.name, path.read_bytes()))
-    except (svc.TrainingError, ValueError) as err:
+        law = services.import_law(services.LawData(code, name, issuer, when),
+                                  importers.parse_upload(path.name, path.read_bytes()))
+    except ValueError as err:  # a refusal, or a malformed --effective date
         db.session.rollback()
         raise click.ClickException(str(err)) from None
     db.session.commit()

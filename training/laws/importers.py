@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from training.services import TrainingError
+from lianbing.host import Invalid
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
           "八": 8, "九": 9}
@@ -51,7 +51,7 @@ def _number(raw: str, lineno: int) -> int:
     try:
         return chinese_number(raw)
     except ValueError:
-        raise TrainingError(f"第 {lineno} 行：无法识别条号“{raw}”。") from None
+        raise Invalid(f"第 {lineno} 行：无法识别条号“{raw}”。") from None
 
 
 def parse_excel(data: bytes) -> list[tuple[int, str]]:
@@ -59,7 +59,7 @@ def parse_excel(data: bytes) -> list[tuple[int, str]]:
     try:
         frame = pd.read_excel(io.BytesIO(data), dtype=str).fillna("")
     except Exception as exc:  # pandas raises many types for a file that is not a workbook
-        raise TrainingError(f"无法读取 Excel 文件：{exc.__class__.__name__}") from None
+        raise Invalid(f"无法读取 Excel 文件：{exc.__class__.__name__}") from None
     number_col = _column(frame, EXCEL_NUMBER)
     text_col = _column(frame, EXCEL_TEXT)
     return [_excel_row(i + 2, row[number_col], row[text_col]) for i, row in frame.iterrows()
@@ -70,7 +70,7 @@ def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str:
     for column in frame.columns:
         if str(column).strip() in names:
             return column
-    raise TrainingError(f"Excel 缺少“{names[0]}”列（需要“条号”和“条文”两列）。")
+    raise Invalid(f"Excel 缺少“{names[0]}”列（需要“条号”和“条文”两列）。")
 
 
 def _excel_row(rowno: int, raw_number: str, body: str) -> tuple[int, str]:
@@ -78,9 +78,9 @@ def _excel_row(rowno: int, raw_number: str, body: str) -> tuple[int, str]:
     try:
         number = chinese_number(raw)
     except ValueError:
-        raise TrainingError(f"Excel 第 {rowno} 行：无法识别条号“{raw_number}”。") from None
+        raise Invalid(f"Excel 第 {rowno} 行：无法识别条号“{raw_number}”。") from None
     if not str(body).strip():
-        raise TrainingError(f"Excel 第 {rowno} 行：条文为空。")
+        raise Invalid(f"Excel 第 {rowno} 行：条文为空。")
     return number, str(body).strip()
 
 
@@ -91,7 +91,7 @@ def parse_upload(filename: str, data: bytes) -> list[tuple[int, str]]:
         return parse_excel(data)
     if name.endswith(".txt"):
         return parse_text(_decode(data))
-    raise TrainingError("只支持 .txt（第X条 分条的纯文本）或 .xlsx（条号、条文两列）文件。")
+    raise Invalid("只支持 .txt（第X条 分条的纯文本）或 .xlsx（条号、条文两列）文件。")
 
 
 def _decode(data: bytes) -> str:
@@ -100,4 +100,4 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise TrainingError("无法识别文本编码，请另存为 UTF-8。")
+    raise Invalid("无法识别文本编码，请另存为 UTF-8。")
