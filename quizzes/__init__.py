@@ -1,6 +1,5 @@
 """Part: question bank, imports, quizzes, competitions, item analysis."""
-from lianbing.auth import CITY_ADMIN, TRAINER
-from lianbing.parts import ActivityKind, NavEntry, Part
+from lianbing.host import BUREAU_ADMIN, CITY_ADMIN, OFFICER, TRAINER, ActivityKind, NavEntry, Part
 
 from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
 from quizzes.demo import load_demo
@@ -9,16 +8,16 @@ from quizzes.play import views as play_views
 from quizzes.views import bp, dashboard as bank_dashboard
 
 AUTHORS = frozenset({TRAINER, CITY_ADMIN})
-OFFICER = frozenset({"officer"})
+OFFICERS = frozenset({OFFICER})
 #: quizzes, attempts, practice, competitions and statistics (quizzes/play)
 PLAY_NAV = (
-    NavEntry("可参加的测验", "quizzes.available", OFFICER),
-    NavEntry("练习", "quizzes.practice_home", OFFICER),
-    NavEntry("错题本", "quizzes.wrongbook", OFFICER),
-    NavEntry("答题记录", "quizzes.history", OFFICER),
+    NavEntry("可参加的测验", "quizzes.available", OFFICERS),
+    NavEntry("练习", "quizzes.practice_home", OFFICERS),
+    NavEntry("错题本", "quizzes.wrongbook", OFFICERS),
+    NavEntry("答题记录", "quizzes.history", OFFICERS),
     NavEntry("组卷与统计", "quizzes.manage", AUTHORS),
     NavEntry("简答题批改", "quizzes.essays", AUTHORS),
-    NavEntry("答题情况", "quizzes.overview", frozenset({"bureau_admin", "city_admin"})),
+    NavEntry("答题情况", "quizzes.overview", frozenset({BUREAU_ADMIN, CITY_ADMIN})),
 )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from lianbing.extensions import db
+from lianbing.host import db
 from quizzes import exporters, importers, qtypes, services
 from quizzes.views import bp
 
@@ -62,15 +62,16 @@ def export_command(bank: str, fmt: str, out: Path, category: str) -> None:
     found = services.bank_by_name(bank)
     if found is None:
         fail(f"导出失败：题库“{bank}”不存在")
-    category_id = None
-    if category:
-        cat = services.category_by_path(found.id, category)
-        if cat is None:
-            fail(f"导出失败：题库“{bank}”中没有分类“{category}”")
-        category_id = cat.id
-    questions = [services.to_data(q) for q in services.bank_questions(found.id, category_id)]
-    result = exporters.export_questions(questions, fmt)
+    result = exporters.export_bank(found, fmt, category_id(found, category) if category else None)
     out.write_bytes(result.data)
-    click.echo(f"已导出 {len(questions) - len(result.notes)} 题到 {out}")
+    click.echo(f"已导出 {result.count} 题到 {out}")
     for note in result.notes:
         click.echo(f"  说明：{note}")
+
+
+def category_id(bank, path: str) -> int:
+    """The id of a category given by its path; exits with a message when the bank has none such."""
+    cat = services.category_by_path(bank.id, path)
+    if cat is None:
+        fail(f"导出失败：题库“{bank.name}”中没有分类“{path}”")
+    return cat.id

@@ -15,11 +15,12 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from openpyxl import Workbook
 
-from lianbing.web import XLSX
+from lianbing.host import XLSX, Invalid, log_event
 from quizzes import qtypes
 from quizzes.importers import FIELD_TAGS
+from quizzes.models import Bank
 from quizzes.qtypes import LETTERS
-from quizzes.services import QuestionData
+from quizzes.services import QuestionData, bank_questions, to_data
 
 TEMPLATE_COLUMNS = ["编号", "题型", "题干", *[f"选项{x}" for x in LETTERS], "答案", "解析", "法规依据", "难度", "分类", "标签"]
 
@@ -30,6 +31,8 @@ class Export:
     suffix: str
     mimetype: str
     notes: list[str] = field(default_factory=list)
+    #: questions written (those a format cannot carry are left out, each with a note)
+    count: int = 0
 
 
 class Exporter:
@@ -366,8 +369,19 @@ EXPORTERS = build_registry((ExcelExporter, MoodleXmlExporter, GiftExporter))
 def export_questions(questions: list[QuestionData], fmt: str) -> Export:
     """Export plain questions in a named format."""
     if fmt not in EXPORTERS:
-        raise ValueError(f"未知的导出格式“{fmt}”；可用：{'、'.join(EXPORTERS)}")
-    return EXPORTERS[fmt].export(questions)
+        raise Invalid(f"未知的导出格式“{fmt}”；可用：{'、'.join(EXPORTERS)}")
+    result = EXPORTERS[fmt].export(questions)
+    result.count = len(questions) - len(result.notes)
+    return result
+
+
+def export_bank(bank: Bank, fmt: str, category_id: int | None = None, *, actor_id: int | None = None) -> Export:
+    """A bank (or one category and those below it) in a named format; logged for the operator."""
+    result = export_questions([to_data(q) for q in bank_questions(bank.id, category_id)], fmt)
+    log_event("quizzes", "bank %r exported as %s (category %s): %d questions, %d left out", bank.name, fmt,
+              category_id or "all", result.count, len(result.notes), actor_id=actor_id,
+              target=f"quiz_bank:{bank.id}", count=result.count)
+    return result
 
 
 def template() -> bytes:

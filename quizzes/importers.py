@@ -21,13 +21,14 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from xml.etree.ElementTree import Element, ParseError
 
+from lianbing.host import Invalid, log_event
 from quizzes import qtypes
 from quizzes.qtypes import LETTERS
 from quizzes.services import ImportItem, ImportReport, QuestionData, import_items
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; the message is for people."""
+class ImportFileError(Invalid):
+    """The file as a whole cannot be read; the message is for people (400)."""
 
 
 @dataclass
@@ -837,6 +838,19 @@ def detect_format(filename: str, data: bytes) -> str:
 def import_file(bank: str, filename: str, data: bytes, fmt: str = "auto", *, skip_invalid: bool = False,
                 user_id: int | None = None) -> ImportReport:
     """Parse a file and import it into the named bank (created when needed): all or nothing."""
+    try:
+        fmt, parsed = parse_file(filename, data, fmt)
+    except ImportFileError as exc:
+        log_event("quizzes", "bank import into %r refused, file %r unreadable: %s", bank, filename, exc,
+                  actor_id=user_id, target=f"quiz_bank:{bank}", count=0)
+        raise
+    report = import_items(bank, parsed.items, skip_invalid=skip_invalid, fmt=fmt, user_id=user_id)
+    report.notes += parsed.notes
+    return report
+
+
+def parse_file(filename: str, data: bytes, fmt: str = "auto") -> tuple[str, Parsed]:
+    """The format used and what it found in the file; ImportFileError when nothing can be read."""
     fmt = detect_format(filename, data) if fmt in ("", "auto") else fmt
     if fmt not in IMPORTERS:
         raise ImportFileError(f"未知的导入格式“{fmt}”；可用：{'、'.join(IMPORTERS)}。")
@@ -845,9 +859,7 @@ def import_file(bank: str, filename: str, data: bytes, fmt: str = "auto", *, ski
     parsed = IMPORTERS[fmt].parse(data, filename)
     if not parsed.items:
         raise ImportFileError(f"文件 {filename} 中没有找到题目。")
-    report = import_items(bank, parsed.items, skip_invalid=skip_invalid, fmt=fmt, user_id=user_id)
-    report.notes += parsed.notes
-    return report
+    return fmt, parsed
 
 
 # --- the question editor (same syntax as the template) ------------------------------------

@@ -14,8 +14,7 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Index, Integ
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lianbing.dbtypes import UTCDateTime, utcnow
-from lianbing.extensions import db
+from lianbing.host import UTCDateTime, db, utcnow
 
 
 class Bank(db.Model):

@@ -11,9 +11,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import func, insert, or_, select
 
-from lianbing.audit import services as audit
-from lianbing.dbtypes import utcnow
-from lianbing.extensions import db
+from lianbing.host import Refused, db, log_event, utcnow, write_audit
 from quizzes import qtypes
 from quizzes.models import Bank, Category, Question, QuestionVersion
 
@@ -22,13 +20,12 @@ CODE_RE = re.compile(r"^[\w.\-]{1,60}$")
 VERSIONED = ("qtype", "stem", "content", "explanation", "legal_basis")
 
 
-class BankError(ValueError):
-    """A refused change; ``reasons`` are for people (Chinese)."""
+class BankError(Refused):
+    """A refused change to the bank; ``reasons`` are for people (Chinese), joined by "；"."""
 
     def __init__(self, reasons: str | list[str], status: int = 400):
-        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
-        self.status = status
-        super().__init__("；".join(self.reasons))
+        reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        super().__init__("；".join(reasons), status, reasons=reasons)
 
 
 @dataclass
@@ -217,7 +214,7 @@ def update_question(q: Question, data: QuestionData, user_id: int | None = None)
     apply_data(q, replace(data, code=code))
     if any(getattr(q, k) != old[k] for k in VERSIONED):
         record_version(q)
-    audit.write("quizzes.question_edit", "quiz_question", q.id, actor_id=user_id,
+    write_audit("quizzes.question_edit", "quiz_question", q.id, actor_id=user_id,
                 old={"version": old_version}, new={"version": q.version, "code": q.code})
     db.session.flush()
     return q
@@ -329,7 +326,7 @@ def bulk_move(bank: Bank, ids: Iterable[int], path: str, actor_id: int | None = 
 
 
 def _bulk_done(bank: Bank, action: str, questions: list[Question], target: Any, actor_id: int | None) -> int:
-    audit.write(f"quizzes.bulk_{action}", "quiz_bank", bank.id, actor_id=actor_id,
+    write_audit(f"quizzes.bulk_{action}", "quiz_bank", bank.id, actor_id=actor_id,
                 new={"questions": [q.id for q in questions], "target": target})
     db.session.flush()
     return len(questions)
@@ -428,18 +425,33 @@ def import_items(bank_name: str, items: list[ImportItem], *, skip_invalid: bool,
     bank = bank_by_name(bank_name)
     report = ImportReport(bank=bank_name, format=fmt, items=items, skip_invalid=skip_invalid)
     check_items(items, bank)
-    if not report.ok or not any(i.status == "pending" for i in items):
+    if report.ok and any(i.status == "pending" for i in items):
+        bank = bank or create_bank(bank_name, user_id=user_id)
+        _store_items(bank, report, user_id)
+    else:
         _settle(items, imported=False)
-        return report
-    bank = bank or create_bank(bank_name, user_id=user_id)
-    added = add_many(bank, [i.data for i in items if i.status == "pending"], user_id)
-    _settle(items, imported=True)
-    audit.write("quizzes.import", "quiz_bank", bank.id, actor_id=user_id,
-                new={"format": fmt, "imported": added, "by_type": report.counts()})
+    _log_import(report, bank.id if bank else None, user_id)
+    return report
+
+
+def _store_items(bank: Bank, report: ImportReport, user_id: int | None) -> None:
+    """Insert the checked items in one go; the ones that failed become "skipped"."""
+    added = add_many(bank, [i.data for i in report.items if i.status == "pending"], user_id)
+    _settle(report.items, imported=True)
+    write_audit("quizzes.import", "quiz_bank", bank.id, actor_id=user_id,
+                new={"format": report.format, "imported": added, "by_type": report.counts()})
     for item in report.failed:
         item.status = "skipped"
     report.committed = True
-    return report
+
+
+def _log_import(report: ImportReport, bank_id: int | None, user_id: int | None) -> None:
+    """One line per import for the operator: how many came in, or that nothing did and why."""
+    outcome = "stored" if report.committed else "nothing stored"
+    log_event("quizzes", "bank import into %r (%s): %s; %d imported, %d failed or skipped, %d duplicates",
+              report.bank, report.format, outcome, len(report.imported), len(report.failed),
+              len(report.duplicates), actor_id=user_id, target=f"quiz_bank:{bank_id}",
+              count=len(report.imported))
 
 
 def _settle(items: list[ImportItem], imported: bool) -> None:

@@ -1,14 +1,17 @@
-"""Routes of the quizzes part: the question bank pages (trainers and city admins)."""
+"""Routes of the quizzes part: the question bank pages (trainers and city admins).
+
+The host commits at the end of the request; a refused save or import re-renders its page
+(status 400 or the refusal's own), and the host rolls the request back.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from lianbing.auth import CITY_ADMIN, TRAINER, any_user, require_role
-from lianbing.extensions import db
-from lianbing.files.services import UploadError, check_upload
-from lianbing.web import XLSX, download, flash_errors, is_safe_next
+from lianbing.host import (CITY_ADMIN, TRAINER, XLSX, Invalid, Refused, UploadError, any_user,
+                           check_upload, db, download, flash_errors, form_status, is_safe_next,
+                           require_role, rerender)
 from quizzes import exporters, importers, qtypes, services
 from quizzes.forms import BankForm, BulkForm, ImportForm, QuestionForm, SearchForm
 from quizzes.models import Bank, Question
@@ -28,16 +31,14 @@ def index():
 @require_role(*AUTHORS)
 def banks():
     form = BankForm()
-    if form.validate_on_submit():
-        try:
-            bank = services.create_bank(form.name.data, form.description.data, current_user.id)
-        except services.BankError as exc:
-            flash("；".join(exc.reasons), "danger")
-            return render_template("quizzes/banks.html", form=form, banks=services.list_banks()), exc.status
-        db.session.commit()
-        return redirect(url_for("quizzes.bank", bank_id=bank.id))
-    flash_errors(form)
-    return render_template("quizzes/banks.html", form=form, banks=services.list_banks())
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("quizzes/banks.html", form=form, banks=services.list_banks())
+    try:
+        bank = services.create_bank(form.name.data, form.description.data, current_user.id)
+    except services.BankError as err:
+        return rerender(err, "quizzes/banks.html", form=form, banks=services.list_banks())
+    return redirect(url_for("quizzes.bank", bank_id=bank.id))
 
 
 def search_query(form: SearchForm) -> services.SearchQuery:
@@ -68,11 +69,10 @@ def bulk(bank_id: int):
     form = BulkForm()
     ids = request.form.getlist("ids", type=int)
     if not form.validate_on_submit():
-        abort(400, "表单无效或已过期，请刷新页面后重试。")
+        raise Invalid("表单无效或已过期，请刷新页面后重试。")
     if not ids:
-        abort(400, "请先勾选要操作的题目。")
+        raise Invalid("请先勾选要操作的题目。")
     count = run_bulk(bank, form.action.data, ids, form.target.data or "")
-    db.session.commit()
     flash(f"已对 {count} 道题执行“{dict(form.action.choices)[form.action.data]}”", "success")
     back = request.form.get("back")
     return redirect(back if is_safe_next(back) else url_for("quizzes.bank", bank_id=bank.id), 303)
@@ -118,16 +118,14 @@ def edit_question(question_id: int):
 
 
 def save_question(save, data, reasons) -> Question | None:
-    """Call the save service, commit and flash; on failure flash the reasons and roll back."""
+    """Call the save service and flash the outcome; None when refused (the view answers 400)."""
     try:
         if reasons or data is None:
             raise services.BankError(reasons)
         question = save(data)
-    except services.BankError as exc:
-        db.session.rollback()
-        flash("无法保存：" + "；".join(exc.reasons), "danger")
+    except services.BankError as err:
+        flash("无法保存：" + str(err), "danger")
         return None
-    db.session.commit()
     flash(f"已保存题目 {question.code}（第 {question.version} 版）", "success")
     return question
 
@@ -152,24 +150,22 @@ def import_page():
     form = ImportForm(data={"bank": request.args.get("bank", "")})
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("quizzes/import.html", form=form, report=None), 400 if request.method == "POST" else 200
+        return render_template("quizzes/import.html", form=form, report=None), form_status(form)
+    try:
+        report = run_import(form)
+    except (UploadError, Refused) as err:
+        return rerender(err, "quizzes/import.html", form=form, report=None)
+    return render_template("quizzes/import.html", form=form, report=report, bank=services.bank_by_name(report.bank),
+                           labels=qtypes.LABELS, status_labels=services.STATUS_LABELS), 200 if report.ok else 400
+
+
+def run_import(form: ImportForm) -> services.ImportReport:
+    """Check the uploaded file, then import it: all or nothing unless the form says skip."""
     upload = form.file.data
     data = upload.read()
-    try:
-        check_upload(upload.filename or "", data, importers.UPLOAD_SUFFIXES, current_app.config["MAX_CONTENT_LENGTH"])
-        report = importers.import_file(form.bank.data.strip(), upload.filename, data, form.fmt.data,
-                                       skip_invalid=form.skip_invalid.data, user_id=current_user.id)
-    except (UploadError, importers.ImportFileError, services.BankError) as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return render_template("quizzes/import.html", form=form, report=None), 400
-    if report.ok:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    bank = services.bank_by_name(report.bank)
-    return render_template("quizzes/import.html", form=form, report=report, bank=bank, labels=qtypes.LABELS,
-                           status_labels=services.STATUS_LABELS), 200 if report.ok else 400
+    check_upload(upload.filename or "", data, importers.UPLOAD_SUFFIXES, current_app.config["MAX_CONTENT_LENGTH"])
+    return importers.import_file(form.bank.data.strip(), upload.filename, data, form.fmt.data,
+                                 skip_invalid=form.skip_invalid.data, user_id=current_user.id)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -185,9 +181,7 @@ def export(bank_id: int, fmt: str):
     bank = db.get_or_404(Bank, bank_id)
     if fmt not in exporters.EXPORTERS:
         abort(404)
-    category_id = request.args.get("category", type=int)
-    questions = [services.to_data(q) for q in services.bank_questions(bank.id, category_id)]
-    result = exporters.export_questions(questions, fmt)
+    result = exporters.export_bank(bank, fmt, request.args.get("category", type=int), actor_id=current_user.id)
     return download(result.data, f"{bank.name}{result.suffix}", result.mimetype)
 
 

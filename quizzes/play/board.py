@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from lianbing.accounts.models import Bureau, User
-from lianbing.extensions import cache, db
+from lianbing.host import Bureau, User, cache, db, log_event
 from quizzes.play import services
 from quizzes.play.models import Attempt, Quiz
 
@@ -99,8 +98,12 @@ def freeze(quiz: Quiz, now: datetime) -> dict:
     """Submit what is left, compute the final board and store it once (first writer wins)."""
     services.expire_quiz(quiz, now)
     data = compute(quiz, frozen=True)
-    db.session.execute(update(Quiz).where(Quiz.id == quiz.id, Quiz.frozen_board.is_(None))
-                       .values(frozen_board=data).execution_options(synchronize_session=False))
+    stored = db.session.execute(update(Quiz).where(Quiz.id == quiz.id, Quiz.frozen_board.is_(None))
+                                .values(frozen_board=data).execution_options(synchronize_session=False))
+    if stored.rowcount == 1:
+        log_event("quizzes", "%s %d %r closed: final board frozen with %d officers", quiz.mode, quiz.id,
+                  quiz.title, len(data["individuals"]), target=f"quiz:{quiz.id}",
+                  count=len(data["individuals"]))
     db.session.refresh(quiz)
     return quiz.frozen_board or data
 

@@ -7,9 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from lianbing.accounts.models import User
-from lianbing.dbtypes import utcnow
-from lianbing.extensions import db
+from lianbing.host import User, db, utcnow
 from quizzes import services as bank_services
 from quizzes.models import Bank, Category, Question, QuestionVersion
 from quizzes.play import services

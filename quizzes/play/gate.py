@@ -4,8 +4,8 @@ SQLite lets one connection write at a time; the others get SQLITE_BUSY and its b
 sleeps and retries (1, 2, 5 … 100 ms), so under a storm of starts or saves the lock often sits
 idle while waiters sleep, and unlucky requests lose many rounds (seconds of tail latency).
 Before its first write, a quiz request takes an exclusive ``flock`` on a file beside the
-database; the kernel wakes the next waiter as soon as the holder's transaction ends (commit
-or rollback releases it). Reads are not gated (WAL readers never wait). Other databases and
+database; the kernel wakes the next waiter as soon as the holder's transaction ends (the host's
+commit or rollback at the end of the request releases it). Reads are not gated (WAL readers never wait). Other databases and
 in-memory SQLite are untouched.
 """
 from __future__ import annotations

@@ -9,9 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from lianbing.audit import services as audit
-from lianbing.dbtypes import utcnow
-from lianbing.extensions import db
+from lianbing.host import Invalid, db, utcnow, write_audit
 from quizzes import qtypes
 from quizzes.models import Question, QuestionVersion
 from quizzes.play.models import Attempt, AttemptItem
@@ -19,8 +17,8 @@ from quizzes.play.models import Attempt, AttemptItem
 MAX_TEXT = 10_000
 
 
-class ResponseError(ValueError):
-    """A response that does not fit the question (tampered or malformed)."""
+class ResponseError(Invalid):
+    """A response that does not fit the question (tampered or malformed): 400."""
 
 
 def _index(value: Any, n: int) -> int:
@@ -139,7 +137,7 @@ def grade_item(item: AttemptItem, points: float, feedback: str, grader_id: int) 
     item.score, item.feedback = float(points), feedback.strip()
     item.graded_by, item.graded_at = grader_id, utcnow()
     total(item.attempt)
-    audit.write("quiz.grade", "quiz_attempt_item", item.id, actor_id=grader_id,
+    write_audit("quiz.grade", "quiz_attempt_item", item.id, actor_id=grader_id,
                 bureau_id=item.attempt.bureau_id, old=old, new={"score": item.score, "feedback": item.feedback})
 
 
@@ -161,6 +159,6 @@ def regrade_items(question: Question, items: list[AttemptItem], actor_id: int, r
 
 
 def _audit_regrade(item: AttemptItem, new: float | None, version_id: int, actor_id: int, reason: str) -> None:
-    audit.write("quiz.regrade", "quiz_attempt_item", item.id, actor_id=actor_id,
+    write_audit("quiz.regrade", "quiz_attempt_item", item.id, actor_id=actor_id,
                 bureau_id=item.attempt.bureau_id, old={"score": item.score, "version_id": item.version_id},
                 new={"score": new, "version_id": version_id}, reason=reason)

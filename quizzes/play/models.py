@@ -8,8 +8,7 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lianbing.dbtypes import UTCDateTime, utcnow
-from lianbing.extensions import db
+from lianbing.host import UTCDateTime, db, utcnow
 
 MODES = {"practice": "练习", "exam": "考试", "competition": "竞赛"}
 REVIEWS = {"nothing": "关闭前不显示任何内容", "score": "只显示得分", "answers": "得分和正确答案",

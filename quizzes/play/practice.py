@@ -11,8 +11,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Select, or_, select
 
-from lianbing.dbtypes import utcnow
-from lianbing.extensions import db
+from lianbing.host import Refused, db, utcnow
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Question, QuestionVersion
@@ -24,10 +23,8 @@ DAILY_SIZE = 10
 RIGHT_TO_CLEAR = 2
 
 
-class PracticeError(ValueError):
-    def __init__(self, message: str, status: int = 400):
-        self.status = status
-        super().__init__(message)
+class PracticeError(Refused):
+    """A refused practice answer: a Chinese message and a status (400 unless given)."""
 
 
 def practiced_statement(user_id: int) -> Select:

@@ -16,11 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
-from lianbing.accounts.models import User
-from lianbing.campaign.services import active_campaign
-from lianbing.dbtypes import utcnow
-from lianbing.extensions import db
-from lianbing.scoring.services import record
+from lianbing.host import Refused, User, active_campaign, db, log_event, record_score, utcnow
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Category, Question, QuestionVersion
@@ -35,15 +31,21 @@ _ATTEMPTS, _ITEMS, _VERSIONS = Attempt.__table__, AttemptItem.__table__, Questio
 _UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
-class PlayError(ValueError):
-    """A refused action; ``reasons`` are for people (Chinese), ``status`` for HTTP."""
+class PlayError(Refused):
+    """A refused action; ``reasons`` are for people (Chinese, joined by "；"), ``status`` for HTTP."""
 
-    def __init__(self, reasons: str | list[str], status: int = 400, *, keep: bool = False):
-        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
-        self.status = status
-        #: True when the refusal came with a legitimate change to keep (an auto-submission at expiry)
-        self.keep = keep
-        super().__init__("；".join(self.reasons))
+    def __init__(self, reasons: str | list[str], status: int = 400):
+        reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        super().__init__("；".join(reasons), status, reasons=reasons)
+
+
+class TimeUp(PlayError):
+    """A save after the deadline: refused (409), but the auto-submission it caused is kept."""
+
+    keep = True
+
+    def __init__(self, message: str = "答题时间已到，试卷已自动提交"):
+        super().__init__(message, 409)
 
 
 @dataclass
@@ -216,6 +218,8 @@ def publish(quiz: Quiz, published: bool = True) -> None:
             raise PlayError(reasons, 409)
     quiz.is_published = published
     db.session.flush()
+    log_event("quizzes", "%s %d %r %s", quiz.mode, quiz.id, quiz.title,
+              "published (open to its audience)" if published else "withdrawn", target=f"quiz:{quiz.id}")
 
 
 # --- who may take what ----------------------------------------------------------------------
@@ -226,6 +230,19 @@ def in_audience(quiz: Quiz, user: User) -> bool:
     if quiz.audience == "users":
         return user.id in (quiz.audience_ids or [])
     return True
+
+
+def audience_user_ids(names: list[str]) -> list[int]:
+    """Ids of the users named by username (a quiz's audience); refused when a name is unknown."""
+    ids = list(db.session.scalars(select(User.id).where(User.username.in_(names))))
+    if len(ids) != len(set(names)):
+        raise PlayError("指定人员中有不存在的用户名")
+    return ids
+
+
+def usernames(user_ids: list[int]) -> list[str]:
+    """The usernames of an audience given by ids (for the builder form)."""
+    return list(db.session.scalars(select(User.username).where(User.id.in_(user_ids))))
 
 
 def is_closed(quiz: Quiz, now: datetime) -> bool:
@@ -421,8 +438,15 @@ def get_attempt(attempt_id: int, user: User, *, lock: bool = False) -> Attempt:
     if attempt is None:
         raise PlayError("答题记录不存在", 404)
     if attempt.user_id != user.id:
-        raise PlayError("这不是您的答题记录", 403)
+        raise _not_yours(attempt_id, user)
     return attempt
+
+
+def _not_yours(attempt_id: int, user: User) -> PlayError:
+    """Someone asked for another officer's attempt: refused (403), and a line for the operator."""
+    log_event("quizzes", "attempt %d refused to user %d: it is another officer's", attempt_id, user.id,
+              actor_id=user.id, target=f"quiz_attempt:{attempt_id}")
+    return PlayError("这不是您的答题记录", 403)
 
 
 def expire_if_due(attempt: Attempt, now: datetime) -> bool:
@@ -481,12 +505,12 @@ def _check_save(row, attempt_id: int, user: User, now: datetime) -> None:
     if row is None:
         raise PlayError("答题记录不存在", 404)
     if row.user_id != user.id:
-        raise PlayError("这不是您的答题记录", 403)
+        raise _not_yours(attempt_id, user)
     if row.status != "open":
         raise PlayError("本次答题已经交卷，答案不能再修改", 409)
     if row.deadline_at and now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
         expire_if_due(db.session.get(Attempt, attempt_id), now)
-        raise PlayError("答题时间已到，试卷已自动提交", 409, keep=True)
+        raise TimeUp()
     if row.id is None:
         raise PlayError("这道题不在您的试卷上", 404)
 
@@ -544,9 +568,9 @@ def report(quiz: Quiz, user_id: int, *, actor_id: int | None = None, reason: str
     if not quiz.counts or quiz.campaign_id is None or counting is None or counting.max_score <= 0:
         return
     points = min(counting.score, counting.max_score)
-    record(user_id, quiz.campaign_id, quiz.kind, f"quiz:{quiz.id}", points, counting.max_score,
-           counting.submitted_at, {"attempt_id": counting.id, "pending_essays": counting.pending},
-           title=quiz.title, actor_id=actor_id, reason=reason)
+    record_score(user_id, quiz.campaign_id, quiz.kind, f"quiz:{quiz.id}", points, counting.max_score,
+                 counting.submitted_at, {"attempt_id": counting.id, "pending_essays": counting.pending},
+                 title=quiz.title, actor_id=actor_id, reason=reason)
 
 
 # --- essays and regrades -------------------------------------------------------------------
@@ -572,6 +596,8 @@ def grade_essay(item_id: int, points: float, feedback: str, grader: User) -> Att
     bump_board(item.attempt.quiz_id)
     report(item.attempt.quiz, item.attempt.user_id, actor_id=grader.id, reason="简答题评分")
     db.session.flush()
+    log_event("quizzes", "essay answer %d of attempt %d graded %g / %g", item.id, item.attempt_id,
+              item.score, item.points, actor_id=grader.id, target=f"quiz_attempt_item:{item.id}")
     return item
 
 
@@ -588,6 +614,9 @@ def regrade_question(quiz: Quiz, question_id: int, actor: User, reason: str) -> 
     if changed:
         bump_board(quiz.id)
     db.session.flush()
+    log_event("quizzes", "question %d regraded in quiz %d: %d answers marked again, %d attempts changed",
+              question_id, quiz.id, len(items), len(changed), actor_id=actor.id,
+              target=f"quiz:{quiz.id}", count=len(changed))
     return len(changed)
 
 

@@ -1,7 +1,9 @@
 """Routes of quizzes, attempts, practice, competitions and statistics (on the quizzes blueprint).
 
-Views follow the house order: load → authorize → validate → call one service → commit → render.
-Domain errors (PlayError) become a Chinese message with their status; JSON for fetch() calls.
+Views follow the house order: load → authorize → validate → call one service → render; the host
+commits at the end of the request. Refusals (PlayError, PracticeError) propagate to the host's
+handler: the Chinese message page, or ``{"ok": false, "error": …}`` for the fetch() calls. A save
+after the deadline (``TimeUp``) is refused, and the auto-submission it caused is still kept.
 """
 from __future__ import annotations
 
@@ -9,11 +11,9 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 from sqlalchemy import select
 
-from lianbing.accounts.models import Bureau, User
-from lianbing.auth import any_user, can_manage_bureau, require_role, scope_to_bureau
-from lianbing.dbtypes import local_to_utc, to_local, utcnow
-from lianbing.extensions import db
-from lianbing.web import XLSX, download, flash_errors
+from lianbing.host import (CITY_ADMIN, STAFF, TRAINER, XLSX, Bureau, Invalid, User, any_user,
+                           can_manage_bureau, db, download, flash_errors, form_status, local_to_utc,
+                           require_role, rerender, scope_to_bureau, to_local, utcnow)
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.play import analysis, board, practice, services
@@ -23,27 +23,7 @@ from quizzes.play.review import review_items
 from quizzes.play.services import PlayError
 from quizzes.views import bp
 
-TRAINERS = ("trainer", "city_admin")
-STAFF = ("trainer", "bureau_admin", "city_admin")
-
-
-def _end_transaction(exc: Exception) -> None:
-    """Refusals change nothing, except an auto-submission at expiry, which is kept."""
-    if getattr(exc, "keep", False):
-        db.session.commit()
-    else:
-        db.session.rollback()
-
-
-def _refuse(exc: Exception, status: int | None = None):
-    _end_transaction(exc)
-    message = "；".join(getattr(exc, "reasons", [str(exc)]))
-    return render_template("quizzes/play/message.html", message=message), status or getattr(exc, "status", 400)
-
-
-def _json_refuse(exc: Exception):
-    _end_transaction(exc)
-    return jsonify(ok=False, error="；".join(getattr(exc, "reasons", [str(exc)]))), getattr(exc, "status", 400)
+TRAINERS = (TRAINER, CITY_ADMIN)
 
 
 def _quiz_or_404(quiz_id: int) -> Quiz:
@@ -66,7 +46,7 @@ def quiz_detail(quiz_id):
     quiz = _quiz_or_404(quiz_id)
     refused = services.start_reasons(quiz, current_user, utcnow())
     if refused and refused[1] != 409:
-        return render_template("quizzes/play/message.html", message=refused[0]), refused[1]
+        raise PlayError(*refused)
     attempts = [a for a in services.history(current_user.id) if a.quiz_id == quiz.id]
     return render_template("quizzes/play/detail.html", quiz=quiz, refused=refused, attempts=attempts)
 
@@ -74,68 +54,56 @@ def quiz_detail(quiz_id):
 @bp.route("/q/<int:quiz_id>/start", methods=["POST"])
 @require_role("officer")
 def start(quiz_id):
-    try:
-        attempt_id = services.start_attempt_id(db.session.get(Quiz, quiz_id), current_user)
-    except PlayError as exc:
-        return _refuse(exc)
-    db.session.commit()
+    attempt_id = services.start_attempt_id(db.session.get(Quiz, quiz_id), current_user)
     return redirect(url_for("quizzes.take", attempt_id=attempt_id))
 
 
 @bp.route("/attempt/<int:attempt_id>")
 @require_role("officer")
 def take(attempt_id):
-    try:
-        attempt = services.get_attempt(attempt_id, current_user)
-    except PlayError as exc:
-        return _refuse(exc)
+    attempt = services.get_attempt(attempt_id, current_user)
     services.expire_if_due(attempt, utcnow())
-    db.session.commit()
     if attempt.status != "open":
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
-    remaining = (attempt.deadline_at - utcnow()).total_seconds() if attempt.deadline_at else None
     return render_template("quizzes/play/take.html", attempt=attempt, quiz=attempt.quiz,
-                           paper=services.paper(attempt), remaining=remaining)
+                           paper=services.paper(attempt), remaining=_remaining(attempt))
+
+
+def _remaining(attempt: Attempt) -> float | None:
+    """Seconds left before the attempt's server-side deadline (None without one)."""
+    return (attempt.deadline_at - utcnow()).total_seconds() if attempt.deadline_at else None
+
+
+def _json_body(key: str) -> dict:
+    """The fetch() call's JSON object, which must hold an integer under ``key``."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get(key), int):
+        raise Invalid("请求格式不正确")
+    return data
 
 
 @bp.route("/attempt/<int:attempt_id>/answer", methods=["POST"])
 @require_role("officer")
 def answer(attempt_id):
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get("position"), int):
-        return jsonify(ok=False, error="请求格式不正确"), 400
-    try:
-        position = services.save_answer(attempt_id, current_user, data["position"], data.get("response"))
-    except PlayError as exc:
-        return _json_refuse(exc)
-    db.session.commit()
+    data = _json_body("position")
+    position = services.save_answer(attempt_id, current_user, data["position"], data.get("response"))
     return jsonify(ok=True, position=position)
 
 
 @bp.route("/attempt/<int:attempt_id>/state")
 @require_role("officer")
 def state(attempt_id):
-    try:
-        attempt = services.get_attempt(attempt_id, current_user)
-    except PlayError as exc:
-        return _json_refuse(exc)
+    attempt = services.get_attempt(attempt_id, current_user)
     services.expire_if_due(attempt, utcnow())
-    db.session.commit()
-    remaining = (attempt.deadline_at - utcnow()).total_seconds() if attempt.deadline_at else None
-    return jsonify(status=attempt.status, remaining=remaining)
+    return jsonify(status=attempt.status, remaining=_remaining(attempt))
 
 
 @bp.route("/attempt/<int:attempt_id>/submit", methods=["POST"])
 @require_role("officer")
 def submit(attempt_id):
-    try:
-        attempt = services.get_attempt(attempt_id, current_user)
-        services.submit(attempt)
-    except PlayError as exc:
-        return _refuse(exc)
-    db.session.commit()
+    services.submit(services.get_attempt(attempt_id, current_user))
     flash("已交卷。", "success")
-    return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.result", attempt_id=attempt_id))
 
 
 @bp.route("/attempt/<int:attempt_id>/result")
@@ -205,14 +173,8 @@ def _practice_item(version) -> dict:
 @bp.route("/practice/answer", methods=["POST"])
 @any_user
 def practice_answer():
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get("question_id"), int):
-        return jsonify(ok=False, error="请求格式不正确"), 400
-    try:
-        outcome = practice.answer(current_user.id, data["question_id"], data.get("response"), str(data.get("source")))
-    except practice.PracticeError as exc:
-        return _json_refuse(exc)
-    db.session.commit()
+    data = _json_body("question_id")
+    outcome = practice.answer(current_user.id, data["question_id"], data.get("response"), str(data.get("source")))
     return jsonify(ok=True, **outcome)
 
 
@@ -229,9 +191,7 @@ def _quiz_data(form: QuizForm) -> services.QuizData:
     ids = form.audience_bureaus.data if form.audience.data == "bureaus" else []
     if form.audience.data == "users":
         names = [n.strip() for n in (form.audience_users.data or "").replace("，", ",").split(",") if n.strip()]
-        ids = list(db.session.scalars(select(User.id).where(User.username.in_(names))))
-        if len(ids) != len(set(names)):
-            raise PlayError("指定人员中有不存在的用户名")
+        ids = services.audience_user_ids(names)
     return services.QuizData(
         title=form.title.data, mode=form.mode.data, description=form.description.data or "",
         time_limit_minutes=form.time_limit_minutes.data,
@@ -251,7 +211,7 @@ def _quiz_form(quiz: Quiz | None) -> QuizForm:
         form.closes_at.data = to_local(quiz.closes_at).replace(tzinfo=None) if quiz.closes_at else None
         form.audience_bureaus.data = quiz.audience_ids if quiz.audience == "bureaus" else []
         if quiz.audience == "users":
-            form.audience_users.data = ",".join(db.session.scalars(select(User.username).where(User.id.in_(quiz.audience_ids))))
+            form.audience_users.data = ",".join(services.usernames(quiz.audience_ids))
     return form
 
 
@@ -277,16 +237,12 @@ def quiz_form(quiz_id=None):
     form = _quiz_form(quiz)
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("quizzes/play/quiz_form.html", form=form, quiz=quiz), 400 if form.is_submitted() else 200
+        return render_template("quizzes/play/quiz_form.html", form=form, quiz=quiz), form_status(form)
     try:
         data = _quiz_data(form)
         quiz = services.update_quiz(quiz, data) if quiz else services.create_quiz(data, current_user.id)
-    except PlayError as exc:
-        db.session.rollback()
-        for reason in exc.reasons:
-            flash(reason, "danger")
-        return render_template("quizzes/play/quiz_form.html", form=form, quiz=quiz), exc.status
-    db.session.commit()
+    except PlayError as err:
+        return rerender(err, "quizzes/play/quiz_form.html", form=form, quiz=quiz)
     return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
 
 
@@ -320,28 +276,25 @@ def builder(quiz_id):
 def slot_add(quiz_id):
     quiz = _quiz_or_404(quiz_id)
     form = _slot_form()
-    if not form.validate_on_submit():
+    if form.validate_on_submit():
+        services.add_slot(quiz, _slot_data(form))
+    else:
         flash_errors(form)
-        return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
-    data = services.SlotData(points=form.points.data, bank_id=form.bank_id.data, question_code=form.question_code.data or "",
-                             category_id=form.category_id.data or None, qtype=form.qtype.data or "", count=form.count.data,
-                             min_difficulty=form.min_difficulty.data, max_difficulty=form.max_difficulty.data)
-    try:
-        services.add_slot(quiz, data)
-    except PlayError as exc:
-        return _refuse(exc)
-    db.session.commit()
     return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
+
+
+def _slot_data(form: SlotForm) -> services.SlotData:
+    return services.SlotData(points=form.points.data, bank_id=form.bank_id.data,
+                             question_code=form.question_code.data or "",
+                             category_id=form.category_id.data or None, qtype=form.qtype.data or "",
+                             count=form.count.data, min_difficulty=form.min_difficulty.data,
+                             max_difficulty=form.max_difficulty.data)
 
 
 @bp.route("/manage/<int:quiz_id>/slots/<int:slot_id>/delete", methods=["POST"])
 @require_role(*TRAINERS)
 def slot_delete(quiz_id, slot_id):
-    try:
-        services.remove_slot(_quiz_or_404(quiz_id), slot_id)
-    except PlayError as exc:
-        return _refuse(exc)
-    db.session.commit()
+    services.remove_slot(_quiz_or_404(quiz_id), slot_id)
     return redirect(url_for("quizzes.builder", quiz_id=quiz_id))
 
 
@@ -349,11 +302,7 @@ def slot_delete(quiz_id, slot_id):
 @require_role(*TRAINERS)
 def publish(quiz_id):
     quiz = _quiz_or_404(quiz_id)
-    try:
-        services.publish(quiz, request.form.get("published", "1") == "1")
-    except PlayError as exc:
-        return _refuse(exc)
-    db.session.commit()
+    services.publish(quiz, request.form.get("published", "1") == "1")
     flash("已发布。" if quiz.is_published else "已撤回发布。", "success")
     return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
 
@@ -391,11 +340,7 @@ def grade(item_id):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for("quizzes.essays")), 303
-    try:
-        services.grade_essay(item_id, form.points.data, form.feedback.data or "", current_user)
-    except PlayError as exc:
-        return _refuse(exc)
-    db.session.commit()
+    services.grade_essay(item_id, form.points.data, form.feedback.data or "", current_user)
     flash("已评分。", "success")
     return redirect(url_for("quizzes.essays"))
 
@@ -405,7 +350,6 @@ def grade(item_id):
 def stats(quiz_id):
     quiz = _quiz_or_404(quiz_id)
     services.expire_quiz(quiz, utcnow())
-    db.session.commit()
     result = analysis.analyse(analysis.load(quiz.id))
     return render_template("quizzes/play/stats.html", quiz=quiz, result=result, form=RegradeForm())
 
@@ -414,8 +358,7 @@ def stats(quiz_id):
 @require_role(*TRAINERS)
 def stats_xlsx(quiz_id):
     quiz = _quiz_or_404(quiz_id)
-    data = analysis.to_excel(analysis.analyse(analysis.load(quiz.id)), quiz.title)
-    return download(data, f"试题分析-{quiz.title}.xlsx", XLSX)
+    return download(analysis.export(quiz, current_user.id), f"试题分析-{quiz.title}.xlsx", XLSX)
 
 
 @bp.route("/manage/<int:quiz_id>/regrade/<int:question_id>", methods=["POST"])
@@ -425,11 +368,7 @@ def regrade(quiz_id, question_id):
     form = RegradeForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        changed = services.regrade_question(quiz, question_id, current_user, form.reason.data or "")
-    except PlayError as exc:
-        return _refuse(exc)
-    db.session.commit()
+    changed = services.regrade_question(quiz, question_id, current_user, form.reason.data or "")
     flash(f"已按当前答案重新评分，{changed} 份答卷的成绩有变化。", "success")
     return redirect(url_for("quizzes.stats", quiz_id=quiz.id))
 
@@ -448,7 +387,6 @@ def _visible_quiz(quiz_id: int) -> Quiz:
 def leaderboard(quiz_id):
     quiz = _visible_quiz(quiz_id)
     data = board.board(quiz, utcnow())
-    db.session.commit()
     return render_template("quizzes/play/board.html", quiz=quiz, data=data)
 
 
@@ -457,7 +395,6 @@ def leaderboard(quiz_id):
 def board_json(quiz_id):
     quiz = _visible_quiz(quiz_id)
     data = board.board(quiz, utcnow())
-    db.session.commit()
     return jsonify(data)
 
 
@@ -466,7 +403,6 @@ def board_json(quiz_id):
 def projector(quiz_id):
     quiz = _visible_quiz(quiz_id)
     data = board.board(quiz, utcnow())
-    db.session.commit()
     return render_template("quizzes/play/projector.html", quiz=quiz, data=data, top=board.top(data))
 
 

@@ -1,5 +1,6 @@
 """Bank pages through the test client: roles, search, editor, preview, import, export, bulk actions."""
 import io
+import logging
 
 import pytest
 from sqlalchemy import func, select
@@ -167,6 +168,20 @@ def test_import_skip_invalid_checkbox(client, trainer):
     data = "题型,题干,选项A,选项B,答案\n单选题,甲?,甲,乙,A\n单选题,乙?,甲,乙,F\n".encode()
     r = upload(client, data, "bad.csv", skip_invalid="y")
     assert r.status_code == 200 and "已跳过" in r.get_data(as_text=True) and count() == 1
+
+
+def test_imports_and_exports_leave_a_line_in_the_operators_log(client, trainer, caplog):
+    caplog.set_level(logging.INFO, logger="lianbing.quizzes")
+    data = "题型,题干,选项A,选项B,答案\n单选题,甲?,甲,乙,A\n单选题,乙?,甲,乙,F\n".encode()
+    upload(client, data, "bad.csv")
+    upload(client, data, "bad.csv", skip_invalid="y")
+    upload(client, b"<quiz><question", "x.xml")
+    client.get(f"/quizzes/banks/{services.bank_by_name('网页题库').id}/export/gift")
+    lines = [r.getMessage() for r in caplog.records if r.name == "lianbing.quizzes"]
+    assert any("nothing stored; 0 imported, 1 failed" in line for line in lines)
+    assert any(": stored; 1 imported, 1 failed" in line for line in lines)
+    assert any("refused, file 'x.xml' unreadable" in line for line in lines)
+    assert any("exported as gift (category all): 1 questions" in line for line in lines)
 
 
 @pytest.mark.parametrize("data,name,message", [

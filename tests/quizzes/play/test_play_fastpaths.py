@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -140,6 +141,27 @@ def test_write_gate_is_held_from_the_first_write_until_commit_or_rollback(make_q
     assert gate.held(db.session()) and _other_holder_blocked(path)
     db.session.rollback()
     assert not gate.held(db.session()) and not _other_holder_blocked(path)
+
+
+def test_write_gate_is_released_when_the_host_ends_each_request(client, auth, make_quiz):
+    """Views do not commit: the host's commit, rollback or kept refusal at the request's end frees the gate."""
+    path = gate._lock_path(db.session())
+    if path is None:
+        pytest.skip("the write gate exists only for a SQLite file database")
+    quiz = make_quiz(time_limit_minutes=5)
+    auth.login("officer_441402_1")
+    started = client.post(f"/quizzes/q/{quiz.id}/start")
+    assert started.status_code == 302 and not _other_holder_blocked(path)
+    attempt_id = int(started.headers["Location"].rstrip("/").split("/")[-1])
+    saved = client.post(f"/quizzes/attempt/{attempt_id}/answer", json={"position": 1, "response": 0})
+    assert saved.status_code == 200 and not _other_holder_blocked(path)
+    db.session.execute(Attempt.__table__.update().values(deadline_at=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    late = client.post(f"/quizzes/attempt/{attempt_id}/answer", json={"position": 1, "response": 1})
+    assert late.status_code == 409 and late.json["ok"] is False and not _other_holder_blocked(path)
+    again = client.post(f"/quizzes/attempt/{attempt_id}/submit")  # takes the gate, then is refused
+    assert again.status_code == 409 and not _other_holder_blocked(path)
+    assert db.session.get(Attempt, attempt_id).status == "submitted"
 
 
 def test_write_gate_is_not_taken_by_a_refused_save(make_quiz, user):

@@ -1,6 +1,7 @@
 """Quiz services without HTTP: drawing, saving, submitting once, marking, essays, regrades, ledger."""
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -9,10 +10,11 @@ from sqlalchemy import func, select
 from lianbing.audit.models import AuditLog
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
+from lianbing.host import Refused
 from lianbing.scoring.models import ScoreEntry
 from quizzes import services as bank_services
 from quizzes.models import QuestionVersion
-from quizzes.play import practice, services
+from quizzes.play import board, practice, services
 from quizzes.play.models import Attempt, AttemptItem, WrongBookEntry
 from quizzes.play.services import PlayError
 
@@ -171,6 +173,38 @@ def test_answers_after_deadline_are_refused_and_attempt_auto_submitted(make_quiz
     assert err.value.status == 409
     assert attempt.status == "submitted" and attempt.is_auto_submitted and attempt.submitted_at == attempt.deadline_at
     assert attempt.score == 2  # the first answer counted, the late one did not
+
+
+def test_refusals_are_the_hosts_and_only_a_late_save_keeps_its_changes(make_quiz, user):
+    """A save after the deadline is refused, but the auto-submission it caused is committed (keep)."""
+    quiz = make_quiz(time_limit_minutes=10)
+    officer = user("officer_441402_1")
+    attempt = services.start_attempt(quiz, officer)
+    late = attempt.deadline_at + timedelta(seconds=services.GRACE_SECONDS + 1)
+    with pytest.raises(Refused) as err:
+        services.save_answer(attempt.id, officer, 1, 0, now=late)
+    assert isinstance(err.value, PlayError) and err.value.keep and err.value.status == 409
+    with pytest.raises(Refused) as err:
+        services.submit(attempt)
+    assert not err.value.keep and str(err.value) == "本次答题已经交卷，不能重复提交"
+
+
+def test_publishing_grading_regrading_and_closing_are_logged(make_quiz, user, qbank, caplog):
+    caplog.set_level(logging.INFO, logger="lianbing.quizzes")
+    quiz = make_quiz(fixed=("S00", "E01"), mode="competition")
+    officer, trainer = user("officer_441402_1"), user("trainer")
+    attempt = services.start_attempt(quiz, officer)
+    _answer_all_right(attempt, officer)
+    services.submit(attempt)
+    [item] = services.essay_queue(quiz.id)
+    services.grade_essay(item.id, 1.5, "", trainer)
+    services.regrade_question(quiz, bank_services.question_by_code(qbank.id, "S00").id, trainer, "")
+    board.freeze(quiz, utcnow())
+    lines = [r.getMessage() for r in caplog.records if r.name == "lianbing.quizzes"]
+    assert f"competition {quiz.id} '测验' published (open to its audience)" in lines
+    assert f"essay answer {item.id} of attempt {attempt.id} graded 1.5 / 2" in lines
+    assert any(f"regraded in quiz {quiz.id}: 1 answers marked again, 0 attempts changed" in line for line in lines)
+    assert f"competition {quiz.id} '测验' closed: final board frozen with 1 officers" in lines
 
 
 def test_save_within_grace_is_accepted(make_quiz, user):

@@ -87,6 +87,8 @@ def test_other_officers_attempt_is_forbidden(client, auth, make_quiz):
     assert client.post(f"/quizzes/attempt/{attempt_id}/answer", json={"position": 1, "response": 0}).status_code == 403
     assert client.get(f"/quizzes/attempt/{attempt_id}").status_code == 403
     assert client.post(f"/quizzes/attempt/{attempt_id}/submit").status_code == 403
+    polled = client.get(f"/quizzes/attempt/{attempt_id}/state", headers={"X-Requested-With": "fetch"})
+    assert polled.status_code == 403 and polled.json == {**polled.json, "ok": False, "error": "这不是您的答题记录"}
     assert db.session.get(Attempt, attempt_id).status == "open"
 
 
