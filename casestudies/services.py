@@ -15,7 +15,7 @@ from lianbing.accounts.models import User
 from lianbing.audit import services as audit
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
-from lianbing.scoring import services as scoring
+from lianbing.ledger import services as scoring
 
 from casestudies import checks
 from casestudies.models import (CaseAttempt, CaseLesson, CaseQuestion, Comment, Exercise, Grade,

@@ -21,7 +21,7 @@ from lianbing.dbtypes import to_local, utcnow
 from lianbing.extensions import db
 from lianbing.files import services as files
 from lianbing.parts import ROLES
-from lianbing.scoring import services as scoring
+from lianbing.ledger import services as scoring
 from training.models import (FTS_TABLE, Article, Attendance, CheckAttempt, CheckQuestion, Law,
                              Lecture, Lesson, LessonAttachment, Module, ModuleCompletion,
                              StudyPlan, StudyRecord)

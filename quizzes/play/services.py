@@ -20,7 +20,7 @@ from lianbing.accounts.models import User
 from lianbing.campaign.services import active_campaign
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
-from lianbing.scoring.services import record
+from lianbing.ledger.services import record
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Category, Question, QuestionVersion

@@ -9,7 +9,7 @@ from docx import Document
 from sqlalchemy import func, select
 
 from lianbing.extensions import db
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 
 from casestudies import rubrics_demo, services
 from casestudies.models import CaseLesson, Rubric, Submission

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from lianbing import signals
 from lianbing.extensions import db
 from lianbing.markup import render_markdown
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 from training import importers
 from training import services as svc
 from training.models import Article, CheckAttempt, ModuleCompletion, StudyRecord

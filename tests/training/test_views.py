@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 from training import services as svc
 from training.models import Attendance, CheckAttempt, Lesson, LessonAttachment, StudyRecord
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lianbing.audit.models import AuditLog
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 from quizzes import services as bank_services
 from quizzes.models import QuestionVersion
 from quizzes.play import practice, services
