@@ -22,8 +22,9 @@ from lianbing.accounts.models import User
 from lianbing.campaign import services as campaigns
 from lianbing.dbtypes import UTCDateTime
 from lianbing.extensions import cache, db
-from lianbing.scoring import expected, ranking, totals
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger import expected, totals
+from lianbing.rankings import ranking
+from lianbing.ledger.models import ScoreEntry
 
 OFFICERS = 10_000
 ROWS = 1_000_000

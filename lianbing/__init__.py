@@ -9,7 +9,7 @@ from lianbing.lifecycle import register_lifecycle
 from lianbing.logconfig import configure_logging
 from lianbing.parts import register_parts
 from lianbing.setup import (register_blueprints, register_bureau_measures, register_commands,
-                            register_extensions, register_template_helpers)
+                            register_extensions, register_signal_receivers, register_template_helpers)
 
 
 def create_app(config: Config | None = None, *, parts=None) -> Flask:
@@ -21,6 +21,7 @@ def create_app(config: Config | None = None, *, parts=None) -> Flask:
     register_blueprints(app)
     register_parts(app, parts)
     register_bureau_measures(app)
+    register_signal_receivers(app)
     register_commands(app)
     register_lifecycle(app)
     register_errorhandlers(app)

@@ -12,7 +12,7 @@ from lianbing.accounts.models import User
 from lianbing.campaign import demo as campaign_demo
 from lianbing.extensions import db
 from lianbing.parts import registry
-from lianbing.scoring import demo as scoring_demo
+from lianbing.rankings import demo as rankings_demo
 
 
 @click.command("demo")
@@ -31,7 +31,7 @@ def demo_command(if_empty: bool) -> None:
             part.demo(campaign.id)
             db.session.commit()
             click.echo(f"已加载演示数据：{part.title}")
-    scoring_demo.load(campaign.id)  # demo ledger rows for the rankings
+    rankings_demo.load(campaign.id)  # demo ledger rows for the rankings
     db.session.commit()
     click.echo("演示数据就绪。")
     _echo_logins()

@@ -20,7 +20,7 @@ from lianbing.extensions import cache, db
 from lianbing.files.models import StoredFile
 from lianbing.files.services import DOCUMENTS, IMAGES, UploadError, check_upload
 from lianbing.files.services import store as store_file
-from lianbing.scoring.services import record as record_score
+from lianbing.ledger.services import record as record_score
 from lianbing.logconfig import event as log_event
 from lianbing.markup import render_markdown, sanitize_html
 from lianbing.parts import ROLE_LABELS, ROLES, ActivityKind, NavEntry, Part, link_for

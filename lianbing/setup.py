@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from lianbing.campaign.bulletins import services as bulletins
 from lianbing.campaign.evaluation import services as evaluation
-from lianbing.scoring.measures import register_bureau_measure
+from lianbing.rankings.measures import register_bureau_measure
 from lianbing import cli, models  # noqa: F401  (models: the full metadata)
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.audit.views import bp as audit_bp
@@ -20,8 +20,10 @@ from lianbing.campaign.drills.views import bp as drills_bp
 from lianbing.campaign.evaluation.views import bp as evaluation_bp
 from lianbing.campaign.schedule.views import bp as schedule_bp
 from lianbing.main.views import bp as main_bp
-from lianbing.scoring.api import api as api_bp
-from lianbing.scoring.views import bp as scoring_bp
+from lianbing.api.views import bp as api_bp
+from lianbing.ledger.views import bp as ledger_bp
+from lianbing.rankings.views import bp as rankings_bp
+from lianbing import ledger
 from lianbing.dbtypes import to_local
 from lianbing.extensions import bootstrap, cache, csrf, db, login_manager, migrate
 from lianbing.markup import render_markdown
@@ -72,7 +74,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The host's own blueprints."""
-    for bp in (main_bp, accounts_bp, campaign_bp, scoring_bp, audit_bp, api_bp):
+    for bp in (main_bp, accounts_bp, campaign_bp, ledger_bp, rankings_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
     app.register_blueprint(schedule_bp)
     app.register_blueprint(bulletins_bp)
@@ -87,6 +89,11 @@ def register_bureau_measures(app: Flask) -> None:
                             bulletins.bulletin_timeliness)
     register_bureau_measure(app, "self_evaluation", "总结自评得分率（市局评定）", 1.0,
                             evaluation.evaluation_scores)
+
+
+def register_signal_receivers(app: Flask) -> None:
+    """The host's own subscriptions to the signals in lianbing/signals.py (parts subscribe in register)."""
+    ledger.register_receivers()
 
 
 def register_commands(app: Flask) -> None:

@@ -10,7 +10,7 @@ from lianbing.auth import any_user, public, sees_all_bureaus
 from lianbing.campaign import services as campaigns
 from lianbing.extensions import db
 from lianbing.parts import registry
-from lianbing.scoring import services as scoring
+from lianbing.ledger import services as scoring
 
 bp = Blueprint("main", __name__)
 

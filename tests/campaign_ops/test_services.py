@@ -25,7 +25,7 @@ from lianbing.campaign.schedule import services as schedule
 from lianbing.extensions import db
 from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 
 from .conftest import local
 

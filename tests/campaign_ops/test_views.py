@@ -18,7 +18,7 @@ from lianbing.campaign.drills.models import DrillReport, DrillRound, DrillTeam
 from lianbing.campaign.schedule import services as schedule
 from lianbing.extensions import db
 from lianbing.files.models import StoredFile
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 
 OPS_BLUEPRINTS = ("schedule", "bulletins", "evaluation", "drills", "column")
 

@@ -9,7 +9,7 @@ from lianbing.auth import any_user
 from lianbing.campaign import services as campaigns
 from lianbing.extensions import db
 from lianbing.parts import ActivityKind, NavEntry, Part, PartError, load_part
-from lianbing.scoring import services as scoring
+from lianbing.ledger import services as scoring
 
 
 def make_sandbox_part(name="sandbox", kind="sandbox_drill") -> Part:

@@ -57,7 +57,7 @@ def _status(client, method: str, url: str, username: str | None) -> tuple[int, s
 
 #: views that check the object as well as the role: an allowed role may still be refused one
 #: object (a trainer opening an officer's score page: trainers see no rosters)
-OBJECT_SCOPED = {"scoring.officer"}
+OBJECT_SCOPED = {"rankings.officer"}
 #: the JSON API authenticates by bearer token, not by session: without one, everyone gets 401
 TOKEN_ONLY = {"api.campaign_list", "api.city_rankings", "api.bureau_rankings", "api.officer",
               "api.bureau_ranking"}

@@ -14,7 +14,7 @@ from lianbing.campaign.drills.models import (CROSS_INSPECTION, ROUND_KINDS, SELF
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
-from lianbing.scoring import services as scoring
+from lianbing.ledger import services as scoring
 
 AWARD_KIND = "award"
 DEFAULT_AWARD_MAX = 10.0

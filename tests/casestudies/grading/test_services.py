@@ -10,7 +10,7 @@ from lianbing.accounts.models import User
 from lianbing.audit.models import AuditLog
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 
 from casestudies import errors
 from casestudies.exercises import services as exercises

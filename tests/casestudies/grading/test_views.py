@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from lianbing.extensions import db
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 
 from casestudies.exercises import services as exercises
 from casestudies.exercises.models import Submission

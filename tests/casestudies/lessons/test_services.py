@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from lianbing.accounts.models import User
 from lianbing.extensions import db
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 
 from casestudies import errors
 from casestudies.lessons import services as lessons

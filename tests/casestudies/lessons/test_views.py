@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from lianbing import TestingConfig, create_app
 from lianbing.extensions import db
 from lianbing.parts import load_part
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 
 from casestudies.lessons.models import CaseLesson
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from lianbing.accounts.models import User
 from lianbing.dbtypes import to_local, utcnow
 from lianbing.extensions import db
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 from quizzes import load_all_demo as part_demo
 from quizzes.play import board
 from quizzes.play.demo import _bank, _top_categories

@@ -11,7 +11,7 @@ from lianbing.audit.models import AuditLog
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.host import Refused
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 from quizzes import services as bank_services
 from quizzes.models import QuestionVersion
 from quizzes.play import board, practice, services

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 from quizzes import load_all_demo
 from quizzes.models import QuestionVersion
 from quizzes.play import services

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from lianbing.extensions import db
 from lianbing.host import Bureau, Conflict, Forbidden, NotFound, Refused
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 from training.lectures import services as lectures
 from training.lectures.models import Attendance
 

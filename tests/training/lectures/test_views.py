@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from lianbing.extensions import db
 from lianbing.host import ROLES, utcnow
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 from training.lectures.models import Attendance
 
 PROTECTED = {

@@ -10,7 +10,7 @@ from lianbing import signals
 from lianbing.extensions import db
 from lianbing.host import Refused
 from lianbing.markup import render_markdown
-from lianbing.scoring.models import ScoreEntry
+from lianbing.ledger.models import ScoreEntry
 from training.laws import services as laws
 from training.modules import checks, study
 from training.modules import services as modules

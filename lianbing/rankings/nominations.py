@@ -1,0 +1,204 @@
+"""Nominations of advanced individuals and the city's recommendations to the province."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from lianbing.accounts.models import Bureau, User
+from lianbing.audit import services as audit
+from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN
+from lianbing.campaign.models import Campaign
+from lianbing.dbtypes import utcnow
+from lianbing.errors import Invalid
+from lianbing.extensions import db
+from lianbing.logconfig import event
+from lianbing.rankings import rules
+from lianbing.rankings.models import Nomination, Recommendation
+from lianbing.rankings.ranking import Row, ranking_for
+
+OPEN = ("draft", "submitted", "accepted")
+
+
+class NominationError(Invalid):
+    """A nomination step that is refused (400); the message is for people."""
+
+
+class NominationForbidden(NominationError):
+    """The actor may not act on this bureau or nomination (403)."""
+
+    status = 403
+
+
+class NominationConflict(NominationError):
+    """Refused because of the state: quota full, deadline passed, already decided (409)."""
+
+    status = 409
+
+
+def _snapshot(row: Row, version: int) -> dict:
+    return {"composite": row.composite, "city_rank": row.city_rank, "bureau_rank": row.bureau_rank,
+            "shares": {k: round(row.share(k), 4) for k in row.available}, "eligible": row.eligible,
+            "reasons": list(row.reasons), "ledger_version": version, "entries": row.entries,
+            "taken_at": utcnow().isoformat()}
+
+
+def _open_count(campaign_id: int, bureau_id: int, excluding: int | None = None) -> int:
+    stmt = select(func.count()).select_from(Nomination).where(
+        Nomination.campaign_id == campaign_id, Nomination.bureau_id == bureau_id, Nomination.status.in_(OPEN))
+    if excluding:
+        stmt = stmt.where(Nomination.id != excluding)
+    return db.session.scalar(stmt)
+
+
+def _check_nominee(campaign: Campaign, officer: User | None, actor: User) -> Row:
+    if actor.role != BUREAU_ADMIN:
+        raise NominationForbidden("只有县级管理员可以提名本单位人员。")
+    if officer is None or officer.bureau_id != actor.bureau_id:
+        raise NominationForbidden("只能提名本单位的执法人员。")
+    if rules.deadline_passed(campaign.id):
+        raise NominationConflict("提名截止时间已过，不能再提名。")
+    row = ranking_for(campaign).row_of(officer.id)
+    if row is None:
+        raise NominationError("该人员不在本活动的排名中。")
+    if not row.eligible:
+        raise NominationError("该人员不符合推荐条件：" + "；".join(row.reasons))
+    return row
+
+
+def nominate(campaign: Campaign, officer_id: int, justification: str, actor: User) -> Nomination:
+    """A bureau admin nominates an officer of their own bureau, up to the campaign's quota."""
+    officer = db.session.get(User, officer_id)
+    row = _check_nominee(campaign, officer, actor)
+    if not justification.strip():
+        raise NominationError("请填写推荐理由（主要事迹）。")
+    if _open_count(campaign.id, actor.bureau_id) >= campaign.nomination_quota:
+        raise NominationConflict(f"本单位提名已达名额上限（{campaign.nomination_quota} 名）。")
+    if db.session.scalar(select(Nomination.id).where(Nomination.campaign_id == campaign.id,
+                                                     Nomination.user_id == officer.id)):
+        raise NominationConflict("该人员已被提名。")
+    nomination = Nomination(campaign_id=campaign.id, bureau_id=officer.bureau_id, user_id=officer.id,
+                            justification=justification.strip(), status="submitted", nominated_by=actor.id,
+                            submitted_at=utcnow(), snapshot=_snapshot(row, ranking_for(campaign).version))
+    db.session.add(nomination)
+    db.session.flush()
+    audit.write("nomination.submit", "nomination", nomination.id, actor_id=actor.id, bureau_id=officer.bureau_id,
+                new={"user_id": officer.id, "snapshot": nomination.snapshot}, reason=nomination.justification)
+    event("rankings", "nomination %s submitted for user %s", nomination.id, officer.id, nomination_id=nomination.id,
+          campaign_id=campaign.id, bureau_id=officer.bureau_id, actor_id=actor.id)
+    return nomination
+
+
+def resubmit(campaign: Campaign, nomination: Nomination, justification: str, actor: User) -> None:
+    """A reopened (draft) nomination is edited and submitted again, with a fresh snapshot."""
+    if nomination.status != "draft":
+        raise NominationConflict("已提交的提名不能修改；如需修改请联系市局重新打开。")
+    row = _check_nominee(campaign, nomination.user, actor)
+    if not justification.strip():
+        raise NominationError("请填写推荐理由（主要事迹）。")
+    old = {"justification": nomination.justification, "status": nomination.status}
+    nomination.justification, nomination.status, nomination.submitted_at = justification.strip(), "submitted", utcnow()
+    nomination.snapshot = _snapshot(row, ranking_for(campaign).version)
+    db.session.flush()
+    audit.write("nomination.submit", "nomination", nomination.id, actor_id=actor.id,
+                bureau_id=nomination.bureau_id, old=old, new={"status": "submitted"}, reason=nomination.justification)
+    event("rankings", "nomination %s resubmitted", nomination.id, nomination_id=nomination.id,
+          bureau_id=nomination.bureau_id, actor_id=actor.id)
+
+
+def decide(nomination: Nomination, accept: bool, actor: User, reason: str = "") -> None:
+    """The city accepts a submitted nomination or returns it with a reason."""
+    if actor.role != CITY_ADMIN:
+        raise NominationForbidden("只有市局管理员可以审核提名。")
+    if nomination.status != "submitted":
+        raise NominationConflict("只有已提交的提名可以审核。")
+    if not accept and not reason.strip():
+        raise NominationError("退回提名须填写原因。")
+    old = {"status": nomination.status}
+    nomination.status = "accepted" if accept else "returned"
+    nomination.return_reason = "" if accept else reason.strip()
+    nomination.decided_by, nomination.decided_at = actor.id, utcnow()
+    db.session.flush()
+    audit.write(f"nomination.{nomination.status}", "nomination", nomination.id, actor_id=actor.id,
+                bureau_id=nomination.bureau_id, old=old, new={"status": nomination.status}, reason=reason)
+    event("rankings", "nomination %s %s", nomination.id, nomination.status, nomination_id=nomination.id,
+          bureau_id=nomination.bureau_id, actor_id=actor.id)
+
+
+def reopen(nomination: Nomination, actor: User, reason: str) -> None:
+    """The city reopens a frozen nomination so the bureau can change it (audited, with a reason)."""
+    if actor.role != CITY_ADMIN:
+        raise NominationForbidden("只有市局管理员可以重新打开提名。")
+    if not reason.strip():
+        raise NominationError("重新打开提名须填写原因。")
+    if nomination.status == "draft":
+        raise NominationConflict("该提名已处于可修改状态。")
+    old = {"status": nomination.status}
+    db.session.execute(Recommendation.__table__.delete().where(Recommendation.nomination_id == nomination.id))
+    nomination.status, nomination.decided_by, nomination.decided_at = "draft", None, None
+    db.session.flush()
+    audit.write("nomination.reopen", "nomination", nomination.id, actor_id=actor.id,
+                bureau_id=nomination.bureau_id, old=old, new={"status": "draft"}, reason=reason)
+    event("rankings", "nomination %s reopened", nomination.id, nomination_id=nomination.id,
+          bureau_id=nomination.bureau_id, actor_id=actor.id)
+
+
+def visible_to(campaign_id: int, user: User) -> list[Nomination]:
+    """The campaign's nominations the user may see: all for the city, own bureau otherwise."""
+    stmt = (select(Nomination).join(Bureau, Bureau.id == Nomination.bureau_id)
+            .where(Nomination.campaign_id == campaign_id).order_by(Bureau.code, Nomination.id))
+    if user.role != CITY_ADMIN:
+        stmt = stmt.where(Nomination.bureau_id == user.bureau_id)
+    return list(db.session.scalars(stmt))
+
+
+# --- recommendations to the province ----------------------------------------------------
+
+def recommendations(campaign_id: int) -> list[Recommendation]:
+    """The city's picks for the province, by category."""
+    return list(db.session.scalars(select(Recommendation).where(
+        Recommendation.campaign_id == campaign_id).order_by(Recommendation.category, Recommendation.id)))
+
+
+def recommend(campaign_id: int, category: str, actor: User, *, bureau_id: int | None = None,
+              nomination_id: int | None = None) -> Recommendation:
+    """The city picks a collective (a county bureau) or an accepted nomination, within quota."""
+    if actor.role != CITY_ADMIN:
+        raise NominationForbidden("只有市局管理员可以确定推荐名单。")
+    if category not in rules.PROVINCE_CATEGORIES:
+        raise NominationError("未知的推荐类别。")
+    _check_target(campaign_id, category, bureau_id, nomination_id)
+    taken = [r for r in recommendations(campaign_id) if r.category == category]
+    if len(taken) >= rules.quotas(campaign_id)[category]:
+        raise NominationConflict(f"“{rules.PROVINCE_CATEGORIES[category]}”已达推荐名额。")
+    if any(r.bureau_id == bureau_id and r.nomination_id == nomination_id for r in taken):
+        raise NominationConflict("已在推荐名单中。")
+    rec = Recommendation(campaign_id=campaign_id, category=category, bureau_id=bureau_id,
+                         nomination_id=nomination_id, selected_by=actor.id, selected_at=utcnow())
+    db.session.add(rec)
+    db.session.flush()
+    audit.write("recommendation.add", "recommendation", rec.id, actor_id=actor.id, bureau_id=bureau_id,
+                new={"category": category, "bureau_id": bureau_id, "nomination_id": nomination_id})
+    event("rankings", "recommendation %s added (%s)", rec.id, category, recommendation_id=rec.id,
+          campaign_id=campaign_id, bureau_id=bureau_id, nomination_id=nomination_id, actor_id=actor.id)
+    return rec
+
+
+def _check_target(campaign_id: int, category: str, bureau_id: int | None, nomination_id: int | None) -> None:
+    if category == "county_collective":
+        bureau = db.session.get(Bureau, bureau_id) if bureau_id and not nomination_id else None
+        if bureau is None or bureau.is_city:
+            raise NominationError("请选择一个县级单位。")
+        return
+    nomination = db.session.get(Nomination, nomination_id) if nomination_id and not bureau_id else None
+    if nomination is None or nomination.campaign_id != campaign_id or nomination.status != "accepted":
+        raise NominationError("只能推荐已通过审核的提名人选。")
+
+
+def withdraw(rec: Recommendation, actor: User) -> None:
+    """The city takes a pick off the list."""
+    if actor.role != CITY_ADMIN:
+        raise NominationForbidden("只有市局管理员可以修改推荐名单。")
+    audit.write("recommendation.remove", "recommendation", rec.id, actor_id=actor.id, bureau_id=rec.bureau_id,
+                old={"category": rec.category, "bureau_id": rec.bureau_id, "nomination_id": rec.nomination_id})
+    event("rankings", "recommendation %s withdrawn", rec.id, recommendation_id=rec.id, actor_id=actor.id)
+    db.session.delete(rec)
+    db.session.flush()

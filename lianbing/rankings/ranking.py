@@ -1,0 +1,400 @@
+"""The composite score and rankings, computed from the ledger by SQL aggregation and cached.
+
+share(kind)  = points earned / points available to the officer in that kind, where available
+               = max_points of the officer's ledger rows + max_points of closed expected
+               activities assigned to them that they missed;
+composite    = 100 × Σ weight(kind) × share(kind) / Σ weight(kind), summed over the kinds that
+               have a positive weight and any points available to anyone in the campaign.
+Ties go to the higher record_exercise share, then the earlier completion (the time of the
+officer's latest ledger row), then the lower user id, so every rank is unique and stable.
+
+The per-kind sums come from ``score_totals`` (kept exact by record(), see ledger/totals.py),
+so a cold ranking reads tens of thousands of rows, not the whole ledger.
+The ranking is cached under a key made of the campaign's ledger version (kept in the
+database, bumped by every record()) and a digest of the weights, eligibility rules and the
+set of closed expected activities. Only officer data is cached, never a rendered page: each
+request picks the viewer's own row out of it. What is cached is compact: one plain tuple per
+officer in rank order; Row objects are made only for the rows a page shows.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from operator import add
+
+from flask_caching.backends import SimpleCache
+from sqlalchemy import case, func, or_, select
+
+from lianbing.accounts.models import Bureau, User
+from lianbing.campaign import services as campaigns
+from lianbing.campaign.models import Campaign
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import cache, db
+from lianbing.ledger import versions
+from lianbing.ledger.models import AUDIENCE_ALL, ExpectedActivity, ExpectedAudience, ScoreEntry, ScoreTotal
+from lianbing.parts import registry
+from lianbing.rankings import rules
+
+TIE_KIND = "record_exercise"
+CACHE_SECONDS = 3600
+
+
+@dataclass(slots=True)
+class Row:
+    """One officer's line in a ranking (made on demand from the ranking's compact tuples)."""
+
+    user_id: int
+    name: str
+    role: str
+    bureau_id: int
+    bureau: str
+    earned: dict[str, float]
+    available: dict[str, float]
+    composite: float = 0.0
+    last_at: datetime | None = None
+    entries: int = 0
+    reasons: tuple[str, ...] = ()
+    city_rank: int = 0
+    bureau_rank: int = 0
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+    def share(self, kind: str) -> float:
+        available = self.available.get(kind, 0.0)
+        return self.earned.get(kind, 0.0) / available if available else 0.0
+
+
+# Positions in a compact ranking tuple: what is cached (plain tuples pickle and copy fast).
+USER, NAME, ROLE, BUREAU_ID, BUREAU, COMPOSITE, LAST, ENTRIES, REASONS, CITY_RANK, BUREAU_RANK, EARNED, AVAILABLE = \
+    range(13)
+SELECTIONS_KEPT = 32
+
+
+class Ranking:
+    """A whole campaign's ranking: compact tuples in rank order, an index by user id.
+
+    ``columns`` names the kinds of the EARNED / AVAILABLE tuples; ``kinds`` are the ones the
+    composite counts. Rows and filtered selections are made on demand and kept by this
+    object (never pickled), so a warm page touches only the rows it shows.
+    """
+
+    def __init__(self, campaign_id: int, version: int, weights: dict[str, float], kinds: list[str],
+                 columns: list[str], data: tuple[tuple, ...]):
+        self.campaign_id, self.version, self.weights, self.kinds = campaign_id, version, weights, kinds
+        self.columns, self.data = columns, data
+        self.by_user = {t[USER]: pos for pos, t in enumerate(data)}
+        self._made: dict[int, Row] = {}
+        self._selections: OrderedDict = OrderedDict()
+
+    def __reduce__(self):
+        return Ranking, (self.campaign_id, self.version, self.weights, self.kinds, self.columns, self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def row(self, pos: int) -> Row:
+        """The Row at a rank position (0-based)."""
+        made = self._made.get(pos)
+        if made is None:
+            made = self._made[pos] = _make_row(self.columns, self.data[pos])
+        return made
+
+    @property
+    def rows(self) -> list[Row]:
+        return [self.row(pos) for pos in range(len(self.data))]
+
+    def row_of(self, user_id: int) -> Row | None:
+        pos = self.by_user.get(user_id)
+        return self.row(pos) if pos is not None else None
+
+    def count(self, bureau_id: int | None = None) -> int:
+        return sum(1 for t in self.data if bureau_id is None or t[BUREAU_ID] == bureau_id)
+
+    def select(self, *, bureau_id: int | None = None, role: str | None = None,
+               kind: str | None = None) -> "Selection":
+        """Rows filtered by bureau and role; ordered by one kind's share when given."""
+        key = (bureau_id, role, kind)
+        found = self._selections.get(key)
+        if found is None:
+            found = self._selections[key] = Selection(self, self._positions(bureau_id, role, kind))
+            while len(self._selections) > SELECTIONS_KEPT:
+                self._selections.popitem(last=False)
+        return found
+
+    def _positions(self, bureau_id: int | None, role: str | None, kind: str | None) -> list[int]:
+        data = self.data
+        found = [pos for pos, t in enumerate(data) if (bureau_id is None or t[BUREAU_ID] == bureau_id)
+                 and (role is None or t[ROLE] == role)]
+        if kind:
+            i, tie = _column(self.columns, kind), _column(self.columns, TIE_KIND)
+            found.sort(key=lambda pos: (-round(_share(data[pos], i), 6), _tie(data[pos], tie), data[pos][USER]))
+        return found
+
+
+class Selection(Sequence):
+    """Some of a ranking's rows, in order; indexing makes only the rows asked for."""
+
+    def __init__(self, ranking: Ranking, positions: list[int]):
+        self.ranking, self.positions = ranking, positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.ranking.row(pos) for pos in self.positions[index]]
+        return self.ranking.row(self.positions[index])
+
+
+def _make_row(columns: list[str], t: tuple) -> Row:
+    earned = {k: e for k, e, a in zip(columns, t[EARNED], t[AVAILABLE]) if a}
+    available = {k: a for k, a in zip(columns, t[AVAILABLE]) if a}
+    return Row(t[USER], t[NAME], t[ROLE], t[BUREAU_ID], t[BUREAU], earned, available, t[COMPOSITE], t[LAST],
+               t[ENTRIES], t[REASONS], t[CITY_RANK], t[BUREAU_RANK])
+
+
+def _share(t: tuple, i: int | None) -> float:
+    if i is None:
+        return 0.0
+    available = t[AVAILABLE][i]
+    return t[EARNED][i] / available if available else 0.0
+
+
+def _tie(t: tuple, i: int | None) -> tuple:
+    """The tie-breaks: higher record_exercise share (column i), then earlier completion."""
+    last = t[LAST].timestamp() if t[LAST] else float("inf")
+    return (-round(_share(t, i), 6), last)
+
+
+def _column(columns: list[str], kind: str) -> int | None:
+    return columns.index(kind) if kind in columns else None
+
+
+# --- SQL aggregation ---------------------------------------------------------------------
+
+def _pivot(campaign_id: int, columns: list[str]):
+    """Per officer: rows, latest achieved_at, then (points, max) per kind, pivoted in SQL."""
+    t = ScoreTotal
+    sums = []
+    for kind in columns:
+        sums += [func.sum(case((t.kind == kind, t.points), else_=0.0)),
+                 func.sum(case((t.kind == kind, t.max_points), else_=0.0))]
+    return (select(t.user_id, func.sum(t.entries).label("entries"), func.max(t.last_at).label("last_at"),
+                   *(s.label(f"s{i}") for i, s in enumerate(sums)))
+            .where(t.campaign_id == campaign_id).group_by(t.user_id).subquery())
+
+
+def _table(campaign_id: int, columns: list[str]) -> list:
+    """One tuple per ranked person (active officers, and anyone else with ledger rows):
+    id, name, role, bureau id, bureau, rows, latest achieved_at, then (points, max) per kind."""
+    p = _pivot(campaign_id, columns)
+    stmt = (select(User.id, User.display_name, User.role, User.bureau_id, Bureau.short_name, p.c.entries,
+                   p.c.last_at, *(p.c[f"s{i}"] for i in range(2 * len(columns))))
+            .join(Bureau, Bureau.id == User.bureau_id).outerjoin(p, p.c.user_id == User.id)
+            .where(User.is_active_.is_(True), or_(User.role == "officer", p.c.user_id.is_not(None))))
+    return db.session.execute(stmt).all()
+
+
+def _activities(campaign_id: int, closed: list[int]) -> list:
+    """The closed expected activities: (id, kind, ref, max points, audience, bureau ids, user ids)."""
+    listed: dict[int, tuple[set, set]] = {}
+    for expected_id, bureau_id, user_id in db.session.execute(
+            select(ExpectedAudience.expected_id, ExpectedAudience.bureau_id, ExpectedAudience.user_id)
+            .where(ExpectedAudience.expected_id.in_(closed))):
+        bureaus, users = listed.setdefault(expected_id, (set(), set()))
+        if bureau_id is not None:
+            bureaus.add(bureau_id)
+        else:
+            users.add(user_id)
+    e = ExpectedActivity
+    return [(*a, *listed.get(a[0], (set(), set()))) for a in db.session.execute(
+        select(e.id, e.kind, e.ref, e.max_points, e.audience).where(e.id.in_(closed)).order_by(e.id))]
+
+
+def _done(campaign_id: int, activities: list) -> dict[int, set[int]]:
+    """{expected id: user ids with a ledger row}: one index lookup (campaign, kind, ref) each."""
+    s = ScoreEntry
+    return {a[0]: set(db.session.scalars(select(s.user_id).where(
+        s.campaign_id == campaign_id, s.kind == a[1], s.ref == a[2]))) for a in activities}
+
+
+def _missed(campaign_id: int, columns: list[str], activities: list, table: list) -> tuple[tuple, dict]:
+    """Points of closed expected activities a ranked person was assigned and has no ledger row
+    for, per column: (what every officer missed of the "all" activities, {user_id: own totals}).
+
+    "all" = every active officer; otherwise the listed bureaus or users.
+    """
+    done, roles = _done(campaign_id, activities), {raw[0]: raw[2] for raw in table}
+    base, delta = [0.0] * len(columns), {}
+    for eid, kind, _ref, max_points, audience, bureaus, users in activities:
+        i, points, everyone = columns.index(kind), float(max_points), audience == AUDIENCE_ALL
+        if everyone:
+            base[i] += points
+            for user_id in done[eid]:
+                if roles.get(user_id) == "officer":
+                    delta.setdefault(user_id, [0.0] * len(columns))[i] -= points
+        for user_id in _listed(table, bureaus, users, done[eid], everyone):
+            delta.setdefault(user_id, [0.0] * len(columns))[i] += points
+    zero, base = (0.0,) * len(columns), tuple(base)
+    own = {uid: tuple(map(add, base if roles[uid] == "officer" else zero, d)) for uid, d in delta.items()}
+    return base, own
+
+
+def _listed(table: list, bureaus: set, users: set, done: set, everyone: bool) -> list[int]:
+    """Ranked people an activity names by bureau or user, not done, not already counted as officers."""
+    if not (bureaus or users):
+        return []
+    return [raw[0] for raw in table if (raw[3] in bureaus or raw[0] in users) and raw[0] not in done
+            and not (everyone and raw[2] == "officer")]
+
+
+def _closed_expected(campaign_id: int, now: datetime) -> list[int]:
+    return list(db.session.scalars(select(ExpectedActivity.id).where(
+        ExpectedActivity.campaign_id == campaign_id, ExpectedActivity.closes_at <= now)
+        .order_by(ExpectedActivity.id)))
+
+
+# --- building ----------------------------------------------------------------------------
+
+def build(campaign: Campaign, version: int, weights: dict[str, float], minimums: dict[str, float],
+          now: datetime, closed: list[int] | None = None) -> Ranking:
+    """Compute the ranking from the database (no cache)."""
+    closed = _closed_expected(campaign.id, now) if closed is None else closed
+    activities = _activities(campaign.id, closed) if closed else []
+    columns = [*weights, *sorted({a[1] for a in activities} - set(weights))]
+    table = _table(campaign.id, columns)
+    everyone, own = _missed(campaign.id, columns, activities, table) if activities else (None, {})
+    people = [_sums(columns, raw, own.get(raw[0], everyone if raw[2] == "officer" else None)) for raw in table]
+    kinds = [k for i, k in enumerate(columns) if weights.get(k, 0) > 0 and any(p[1][i] for p in people)]
+    scored = _scored(columns, kinds, weights, minimums, people)
+    return Ranking(campaign.id, version, weights, kinds, columns, _ranked(columns, scored))
+
+
+def _sums(columns: list[str], raw, missed: tuple | None) -> tuple:
+    """(raw row, available per column, earned per column) with missed activities added."""
+    sums = raw[7:]
+    if raw[5] is None:
+        earned = available = (0.0,) * len(columns)
+    else:
+        earned, available = sums[0::2], sums[1::2]
+    if missed:
+        available = tuple(map(add, available, missed))
+    return raw, available, earned
+
+
+def _scored(columns, kinds, weights, minimums, people) -> list[tuple]:
+    """Compact tuples (ranks still 0) with the composite and eligibility reasons."""
+    total = sum(weights[k] for k in kinds)
+    counted = [(columns.index(k), weights[k]) for k in kinds]
+    labels = {k: v.label for k, v in registry().kinds.items()} if minimums else {}
+    out = []
+    for raw, available, earned in people:
+        composite = (round(100 * sum(w * (earned[i] / available[i] if available[i] else 0.0) for i, w in counted)
+                           / total, 4) if total else 0.0)
+        reasons = _reasons(columns, earned, available, minimums, labels) if minimums else ()
+        out.append((raw[0], raw[1], raw[2], raw[3], raw[4], composite, raw[6], raw[5] or 0, reasons, 0, 0,
+                    tuple(earned), tuple(available)))
+    return out
+
+
+def _reasons(columns, earned, available, minimums: dict[str, float], labels: dict[str, str]) -> tuple[str, ...]:
+    shares = {k: e / a for k, e, a in zip(columns, earned, available) if a}
+    return tuple(f"{labels[k]}得分率 {shares.get(k, 0.0):.0%}，低于要求的 {m:.0%}"
+                 for k, m in minimums.items() if m > 0 and shares.get(k, 0.0) < m - 1e-9)
+
+
+def _ranked(columns: list[str], scored: list[tuple]) -> tuple[tuple, ...]:
+    """Sorted by composite, then the tie-breaks; city and bureau ranks filled in."""
+    tie = _column(columns, TIE_KIND)
+    scored.sort(key=lambda t: (-t[COMPOSITE], _tie(t, tie), t[USER]))
+    per_bureau: dict[int, int] = {}
+    out = []
+    for pos, t in enumerate(scored, start=1):
+        per_bureau[t[BUREAU_ID]] = per_bureau.get(t[BUREAU_ID], 0) + 1
+        out.append((*t[:CITY_RANK], pos, per_bureau[t[BUREAU_ID]], *t[EARNED:]))
+    return tuple(out)
+
+
+# --- caching -----------------------------------------------------------------------------
+
+class _Recent:
+    """The last few rankings this process computed, keyed like the shared cache.
+
+    Safe across workers because the key carries the database's ledger version; it only saves
+    unpickling the shared cache's copy on every request.
+    """
+
+    def __init__(self, size: int = 4):
+        self.size, self.items = size, OrderedDict()
+
+    def get(self, key: str):
+        value = self.items.get(key)
+        if value is not None:
+            self.items.move_to_end(key)
+        return value
+
+    def put(self, key: str, value) -> None:
+        self.items[key] = value
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+_recent = _Recent()
+
+
+def cache_key(campaign: Campaign, now: datetime) -> tuple[str, int, dict, dict, list[int]]:
+    """The key of the campaign's current ranking, with the inputs it was made from."""
+    version = versions.current(campaign.id)
+    weights = campaigns.weights(campaign)
+    minimums = rules.eligibility(campaign.id)
+    closed = _closed_expected(campaign.id, now)
+    digest = hashlib.sha1(json.dumps([weights, minimums, closed], sort_keys=True).encode()).hexdigest()[:16]
+    return f"ranking:{campaign.id}:{version}:{digest}", version, weights, minimums, closed
+
+
+def ranking_for(campaign: Campaign, now: datetime | None = None) -> Ranking:
+    """The campaign's ranking: from this process, the shared cache, or computed afresh."""
+    now = now or utcnow()
+    key, version, weights, minimums, closed = cache_key(campaign, now)
+    found = _recent.get(key)
+    if found is None and _shared():
+        found = cache.get(key)
+    if found is None:
+        with _collector_paused():
+            found = build(campaign, version, weights, minimums, now, closed)
+        if _shared():
+            cache.set(key, found, timeout=CACHE_SECONDS)
+    _recent.put(key, found)
+    return found
+
+
+def _shared() -> bool:
+    """Whether the cache is shared between workers (Redis); an in-process SimpleCache would only
+    duplicate ``_recent`` at the price of pickling ten thousand rows."""
+    return not isinstance(cache.cache, SimpleCache)
+
+
+@contextmanager
+def _collector_paused():
+    """Building allocates some 10^5 tuples at once: pause the cyclic garbage collector, which
+    would otherwise rescan the whole heap several times (about a tenth of a cold build)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def clear_local() -> None:
+    """Forget this process's copies (tests and benchmarks measuring a cold start)."""
+    _recent.items.clear()

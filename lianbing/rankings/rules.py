@@ -1,0 +1,79 @@
+"""Per-campaign ranking rules: nomination deadline, province quotas, eligibility, bureau weights."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from lianbing.audit import services as audit
+from lianbing.dbtypes import utcnow
+from lianbing.errors import Invalid
+from lianbing.extensions import db
+from lianbing.parts import registry
+from lianbing.rankings.models import RankingSettings
+
+PROVINCE_CATEGORIES = {
+    "county_collective": "县级集体",
+    "city_individual": "市级先进个人",
+    "county_individual": "县级先进个人",
+}
+DEFAULT_QUOTAS = {key: 1 for key in PROVINCE_CATEGORIES}
+
+
+class RulesError(Invalid):
+    """A rule the city tried to set that cannot hold (400); the message is for people."""
+
+
+def settings_for(campaign_id: int, *, create: bool = False) -> RankingSettings:
+    """The campaign's settings row; defaults (not stored unless ``create``) when there is none."""
+    row = db.session.get(RankingSettings, campaign_id)
+    if row is None:
+        row = RankingSettings(campaign_id=campaign_id, nomination_deadline=None,
+                              province_quotas=dict(DEFAULT_QUOTAS), eligibility={}, measure_weights={})
+        if create:
+            db.session.add(row)
+            db.session.flush()
+    return row
+
+
+def quotas(campaign_id: int) -> dict[str, int]:
+    stored = settings_for(campaign_id).province_quotas or {}
+    return {key: int(stored.get(key, DEFAULT_QUOTAS[key])) for key in PROVINCE_CATEGORIES}
+
+
+def eligibility(campaign_id: int) -> dict[str, float]:
+    """{kind: minimum share} for kinds still registered."""
+    stored = settings_for(campaign_id).eligibility or {}
+    return {k: float(v) for k, v in stored.items() if k in registry().kinds}
+
+
+def deadline_passed(campaign_id: int, now: datetime | None = None) -> bool:
+    deadline = settings_for(campaign_id).nomination_deadline
+    return deadline is not None and (now or utcnow()) > deadline
+
+
+def update(campaign_id: int, *, deadline: datetime | None, quotas: dict[str, int],
+           eligibility: dict[str, float], measure_weights: dict[str, float], actor_id: int | None) -> None:
+    """Store the city's rules, audited; refuses out-of-range values."""
+    _check(quotas, eligibility, measure_weights)
+    row = settings_for(campaign_id, create=True)
+    old = _snapshot(row)
+    row.nomination_deadline = deadline
+    row.province_quotas = {k: int(v) for k, v in quotas.items()}
+    row.eligibility = {k: float(v) for k, v in eligibility.items() if v}
+    row.measure_weights = {k: float(v) for k, v in measure_weights.items()}
+    db.session.flush()
+    audit.write("ranking.settings", "campaign", campaign_id, actor_id=actor_id, old=old, new=_snapshot(row))
+
+
+def _check(quotas: dict, eligibility: dict, weights: dict) -> None:
+    if any(k not in PROVINCE_CATEGORIES or not 0 <= int(v) <= 20 for k, v in quotas.items()):
+        raise RulesError("推荐名额须在 0 到 20 之间。")
+    if any(k not in registry().kinds or not 0 <= float(v) <= 1 for k, v in eligibility.items()):
+        raise RulesError("最低得分率须在 0 到 100% 之间。")
+    if any(not 0 <= float(v) <= 1000 for v in weights.values()):
+        raise RulesError("集体排名权重须在 0 到 1000 之间。")
+
+
+def _snapshot(row: RankingSettings) -> dict:
+    return {"deadline": row.nomination_deadline.isoformat() if row.nomination_deadline else None,
+            "quotas": row.province_quotas, "eligibility": row.eligibility,
+            "measure_weights": row.measure_weights}

@@ -1,0 +1,106 @@
+"""Done-when, in a browser: with demo data the city traces every score to ledger lines, each county
+admin nominates, and the city selects the three recommendations and downloads the forms."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from lianbing.accounts import demo as accounts_demo
+from lianbing.campaign import demo as campaign_demo
+from lianbing.extensions import db
+from lianbing.rankings import demo as rankings_demo
+
+
+@pytest.fixture
+def demo(app):
+    accounts_demo.load()
+    campaign = campaign_demo.load()
+    db.session.commit()
+    rankings_demo.load(campaign.id)
+    db.session.commit()
+    return campaign
+
+
+def _page(browser, base, login_page, username):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
+    page = context.new_page()
+    login_page(page, base, username)
+    return page
+
+
+def _numbers(html: str, table_id: str) -> list[list[str]]:
+    body = re.search(rf'<table[^>]*id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr.*?</tr>", body, re.S)]
+
+
+def _check_trace(page, base, url: str) -> None:
+    """The officer page's ledger lines add up to the earned and available points of each kind."""
+    html = page.request.get(base + url).text()
+    earned = {}
+    for cells in _numbers(html, "ledger"):
+        earned.setdefault(cells[1], [0.0, 0.0])
+        earned[cells[1]][0] += float(cells[4])
+        earned[cells[1]][1] += float(cells[5])
+    missed = {}
+    for label, top in re.findall(r'<li class="list-group-item[^"]*"><span>([^：<]+)：.*?</span><span>0 / ([\d.]+)', html):
+        missed[label] = missed.get(label, 0.0) + float(top)
+    for cells in _numbers(html, "kind-lines"):
+        label, got, available = cells[0], float(cells[2]), float(cells[3])
+        lines = earned.get(label, [0.0, 0.0])
+        assert got == pytest.approx(lines[0], abs=0.1), (url, label)
+        assert available == pytest.approx(lines[1] + missed.get(label, 0.0), abs=0.1), (url, label)
+
+
+def test_city_ranking_traced_nominations_and_recommendations(browser, live_server, login_page, demo):
+    city = _page(browser, live_server, login_page, "city_admin")
+    city.goto(f"{live_server}/scores/rankings")
+    links = city.locator("#ranking tbody a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert len(links) == 40
+    for url in links:
+        _check_trace(city, live_server, url)
+    city.locator("#ranking tbody a").first.click()
+    assert city.locator("#ledger tbody tr").count() > 5
+
+    for _name, short, code in accounts_demo.COUNTIES:
+        admin = _page(browser, live_server, login_page, f"admin_{code}")
+        admin.goto(f"{live_server}/scores/rankings")
+        best = admin.locator("#ranking tbody tr", has=admin.locator(".badge.bg-success")).first.get_attribute("data-user")
+        admin.goto(f"{live_server}/scores/nominations")
+        admin.select_option("#user_id", best)
+        admin.fill("#justification", f"{short}推荐：多次参加交叉检查，笔录规范。")
+        admin.click("#nomination-form button[type=submit]")
+        assert "提名已提交" in admin.content()
+        admin.context.close()
+
+    city.goto(f"{live_server}/scores/nominations")
+    assert city.locator("#nominations tbody tr").count() == 8
+    for _ in range(8):
+        city.locator("#nominations tbody tr", has=city.locator("button", has_text="通过")).first \
+            .locator("button", has_text="通过").click()
+        assert "已通过该提名" in city.content()
+
+    city.goto(f"{live_server}/scores/recommendations")
+    nominees = city.locator("#target option[value^=n]").evaluate_all("els => els.map(e => e.value)")
+    for category, target in (("county_collective", city.locator("#target option[value^=b]").first.get_attribute("value")),
+                             ("city_individual", nominees[0]), ("county_individual", nominees[1])):
+        city.select_option("#category", category)
+        city.select_option("#target", target)
+        city.click("#recommend-form button[type=submit]")
+        assert "已加入推荐名单" in city.content()
+    assert city.locator("#recommendations tbody tr").count() == 3
+
+    with city.expect_download() as got:
+        city.click("#export-xlsx")
+    sheet = load_workbook(io.BytesIO(open(got.value.path(), "rb").read())).active
+    assert sheet.max_row == 4
+    with city.expect_download() as got:
+        city.click("#export-docx")
+    doc = Document(io.BytesIO(open(got.value.path(), "rb").read()))
+    assert "县级集体" in "".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    with city.expect_download() as got:
+        city.locator("#recommendations a", has_text="Word").first.click()
+    assert "先进个人推荐表" in Document(got.value.path()).paragraphs[0].text
