@@ -13,6 +13,7 @@ import sys
 from datetime import datetime, timezone
 
 from flask import Flask, g, has_request_context
+from flask.logging import default_handler
 
 _EXTRA = ("event", "user_id", "method", "route", "status", "duration_ms", "actor_id",
           "target", "count")
@@ -53,7 +54,8 @@ def configure_logging(app: Flask) -> None:
     level = app.config.get("LOG_LEVEL", "INFO")
     for name in {"lianbing", app.logger.name}:
         logger = logging.getLogger(name)
-        logger.handlers = [h for h in logger.handlers if h.get_name() != _HANDLER_NAME]
+        logger.handlers = [h for h in logger.handlers
+                           if h.get_name() != _HANDLER_NAME and h is not default_handler]
         logger.addHandler(handler)
         logger.setLevel(level)
 
