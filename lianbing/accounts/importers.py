@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lianbing.accounts import services
+from lianbing.logconfig import event
 from lianbing.parts import ROLE_LABELS
 
 COLUMNS = ["姓名", "用户名", "所属单位", "角色", "执法证号", "手机"]
@@ -86,4 +87,9 @@ def import_roster(data: bytes, password: str, *, allowed_bureau_id: int | None,
     if report.ok:
         for item in rows:
             report.created.append(services.create_user(item, actor_id=actor_id).username)
+        event("accounts", "roster import by user %s: %s users created", actor_id, len(report.created),
+              actor_id=actor_id, count=len(report.created))
+    else:
+        event("accounts", "roster import by user %s refused: %s problems in %s rows", actor_id,
+              len(report.errors), len(frame), actor_id=actor_id, count=len(report.errors))
     return report

@@ -11,7 +11,7 @@ from lianbing.auth import CITY_ADMIN, require_role
 from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
 
-bp = Blueprint("audit", __name__, url_prefix="/audit")
+bp = Blueprint("audit", __name__, url_prefix="/audit", template_folder="templates")
 
 
 def _day(d, end: bool = False) -> datetime | None:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from lianbing.accounts.models import Bureau, User
-from lianbing.campaign import demo as campaign_demo
+from lianbing.cli import load_campaign_demo
 from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
 
@@ -15,7 +15,7 @@ from lianbing.extensions import db
 @pytest.fixture
 def ops_demo(demo_people):
     """The full demo campaign (calendar, bulletins, drills, column, evaluation)."""
-    campaign = campaign_demo.load()
+    campaign = load_campaign_demo()
     db.session.commit()
     return campaign
 

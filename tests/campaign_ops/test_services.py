@@ -10,7 +10,7 @@ from docx import Document
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from lianbing.campaign import demo as campaign_demo
+from lianbing.cli import load_campaign_demo
 from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.bulletins import exporters
 from lianbing.campaign.bulletins import services as bulletins
@@ -21,7 +21,7 @@ from lianbing.campaign.column.models import ColumnArticle
 from lianbing.campaign.drills import services as drills
 from lianbing.campaign.drills.models import CROSS_INSPECTION, DrillRound, DrillTeam
 from lianbing.campaign.evaluation import services as evaluation
-from lianbing.campaign.schedule import services as schedule
+from lianbing.campaign import schedule
 from lianbing.extensions import db
 from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
@@ -295,7 +295,7 @@ def test_atom_feed_is_well_formed_and_escaped(demo_people, campaign, bureau):
 
 def test_demo_is_idempotent_and_shows_late_and_missing(ops_demo, bureau):
     counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Bulletin, DrillRound, DrillTeam, ColumnArticle)]
-    campaign_demo.load()
+    load_campaign_demo()
     db.session.commit()
     assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Bulletin, DrillRound, DrillTeam, ColumnArticle)] == counts
     months, rows = bulletins.board(ops_demo, date(2017, 11, 1))

@@ -15,7 +15,7 @@ from lianbing.campaign.column import services as column
 from lianbing.campaign.column.models import ColumnArticle, PenaltyCase
 from lianbing.campaign.evaluation import services as evaluation
 from lianbing.campaign.drills.models import DrillReport, DrillRound, DrillTeam
-from lianbing.campaign.schedule import services as schedule
+from lianbing.campaign import schedule
 from lianbing.extensions import db
 from lianbing.files.models import StoredFile
 from lianbing.scoring.models import ScoreEntry
