@@ -1,4 +1,4 @@
-"""Fixtures of the host tests: extra apps, people by role, spreadsheets."""
+"""Fixtures of the host tests: extra apps, people by role, the demo campaign, spreadsheets."""
 from __future__ import annotations
 
 import io
@@ -11,6 +11,7 @@ from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, UUI
 
 from lianbing import TestingConfig, create_app
 from lianbing.accounts.models import User
+from lianbing.cli import load_campaign_demo
 from lianbing.extensions import db
 
 
@@ -29,6 +30,14 @@ def other_app():
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def ops_demo(demo_people):
+    """The full demo campaign (calendar, bulletins, drills, column, evaluation)."""
+    campaign = load_campaign_demo()
+    db.session.commit()
+    return campaign
 
 
 @pytest.fixture
