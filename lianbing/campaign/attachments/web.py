@@ -12,7 +12,10 @@ from lianbing.files.web import serve_file
 
 
 def serve_attachment(owner_type: str, file_id: int, load_owner: Callable[[int], object]):
-    """Serve a file attached to an owner of this type; ``load_owner(id)`` aborts unless the user may see it."""
+    """Serve a file attached to an owner of this type.
+
+    ``load_owner(owner_id)`` aborts unless the current user may see that owner.
+    """
     owner_id = services.owner_of(owner_type, file_id) or abort(404)
     load_owner(owner_id)
     return serve_file(db.session.get(StoredFile, file_id), inline=request.args.get("inline") == "1")

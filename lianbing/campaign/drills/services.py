@@ -184,6 +184,6 @@ def award(report: DrillReport, points: float, max_points: float = DEFAULT_AWARD_
                        title=title, actor_id=actor_id, reason="实战练兵报告加分")
     report.award_points, report.award_max, report.awarded_at = float(points), float(max_points), now or utcnow()
     db.session.flush()
-    event("drills", "drill report %s awarded %s/%s to %s members of team %s by user %s", report.id, points,
-          max_points, len(team.members), team.id, actor_id, actor_id=actor_id, target=f"drill_report:{report.id}",
-          count=len(team.members))
+    event("drills", "drill report %s awarded %s/%s to %s members of team %s by user %s", report.id,
+          points, max_points, len(team.members), team.id, actor_id, actor_id=actor_id,
+          target=f"drill_report:{report.id}", count=len(team.members))

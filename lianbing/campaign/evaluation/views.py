@@ -143,8 +143,8 @@ def review(campaign_id: int, bureau_id: int):
     campaign, bureau = _load(campaign_id, bureau_id)
     report = services.report_for(campaign.id, bureau.id) or abort(404)
     try:
-        services.review(report, _inputs("city_", "comment_", services.items(campaign.id)), ReviewForm().comment.data,
-                        actor_id=current_user.id)
+        scores = _inputs("city_", "comment_", services.items(campaign.id))
+        services.review(report, scores, ReviewForm().comment.data, actor_id=current_user.id)
     except services.EvaluationError as err:
         return rerender(err, "campaign/evaluation/report.html",
                         **_report_context(campaign, bureau, ReportForm(obj=report)))

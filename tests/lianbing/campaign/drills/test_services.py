@@ -63,3 +63,12 @@ def test_visible_teams_follow_roles(demo_people, campaign, bureau, user):
     assert drills.visible_teams(user("admin_441403"), campaign.id) == [team]
     assert drills.visible_teams(user("admin_441422"), campaign.id) == []
     assert drills.visible_teams(user("trainer"), campaign.id) == []
+
+
+def test_award_is_logged_with_the_report_and_the_team(demo_people, campaign, bureau, user, caplog):
+    team = drills.create_team(_cross(campaign), "一组", bureau("441402").id, bureau("441403").id,
+                              [user("officer_441402_1").id])
+    report = drills.file_report(team, drills.ReportData("某陶瓷厂", date(2017, 7, 20), "未运行", 2), user_id=None)
+    drills.award(report, 8, 10, actor_id=user("city_admin").id)
+    line = next(r for r in caplog.records if r.name == "lianbing.drills")
+    assert f"drill report {report.id} awarded 8/10 to 1 members of team {team.id}" in line.getMessage()
