@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from bench.common import best_of, bench_app, line
 from lianbing.accounts import demo as accounts_demo
 from lianbing.accounts import services as accounts
-from lianbing.campaign import demo as campaign_demo
+from lianbing.cli import load_campaign_demo
 from lianbing.campaign.bulletins import services as bulletins
 from lianbing.campaign.bulletins.models import Bulletin
 from lianbing.campaign.column import services as column
-from lianbing.campaign.schedule import services as schedule
+from lianbing.campaign import schedule
 from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
 
@@ -26,7 +26,7 @@ REQUESTS = 60
 
 def _data() -> int:
     accounts_demo.load()
-    campaign = campaign_demo.load()
+    campaign = load_campaign_demo()
     schedule.save_settings(campaign, schedule.SettingsData(20, True, date(2017, 1, 1), date(2017, 12, 1),
                                                            date(2017, 10, 8)))
     for bureau in accounts.county_bureaus():

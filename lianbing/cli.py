@@ -1,4 +1,4 @@
-"""Host commands: ``flask demo`` and ``flask create-admin``."""
+"""Host commands: ``flask demo``, ``flask load-bureaus`` and ``flask create-admin``."""
 from __future__ import annotations
 
 import sys
@@ -10,9 +10,18 @@ from lianbing.accounts import demo as accounts_demo
 from lianbing.accounts import services as accounts
 from lianbing.accounts.models import User
 from lianbing.campaign import demo as campaign_demo
+from lianbing.campaign.bulletins import demo as bulletins_demo
+from lianbing.campaign.column import demo as column_demo
+from lianbing.campaign.drills import demo as drills_demo
+from lianbing.campaign.evaluation import demo as evaluation_demo
+from lianbing.campaign.models import Campaign
 from lianbing.extensions import db
+from lianbing.logconfig import event
 from lianbing.parts import registry
 from lianbing.rankings import demo as rankings_demo
+
+#: the campaign's operations, each with its demo paperwork for the 2017 campaign
+CAMPAIGN_OPERATIONS = (bulletins_demo, evaluation_demo, drills_demo, column_demo)
 
 
 @click.command("demo")
@@ -24,17 +33,24 @@ def demo_command(if_empty: bool) -> None:
         _echo_logins()
         return
     accounts_demo.load()
-    campaign = campaign_demo.load()
-    db.session.commit()
+    campaign = load_campaign_demo()
     for part in registry().parts.values():
         if part.demo:
             part.demo(campaign.id)
-            db.session.commit()
             click.echo(f"已加载演示数据：{part.title}")
     rankings_demo.load(campaign.id)  # demo ledger rows for the rankings
     db.session.commit()
+    event("cli", "demo data loaded into campaign %s", campaign.id, target=f"campaign:{campaign.id}")
     click.echo("演示数据就绪。")
     _echo_logins()
+
+
+def load_campaign_demo() -> Campaign:
+    """The 2017 campaign with its calendar and every operation's demo paperwork."""
+    campaign = campaign_demo.load()
+    for operation in CAMPAIGN_OPERATIONS:
+        operation.load(campaign)
+    return campaign
 
 
 def _echo_logins() -> None:

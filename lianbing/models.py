@@ -1,7 +1,7 @@
 """Every host model in one import, so the metadata Alembic compares is complete."""
 from lianbing.accounts.models import Bureau, LoginFailure, User  # noqa: F401
 from lianbing.audit.models import AuditLog  # noqa: F401
-from lianbing.campaign.models import ActivityWeight, Campaign, Stage  # noqa: F401
+from lianbing.campaign.models import ActivityWeight, Campaign, Deadline, OpsSettings, Stage  # noqa: F401
 from lianbing.files.models import StoredFile  # noqa: F401
 from lianbing.ledger.models import ExpectedActivity, ExpectedAudience, LedgerVersion  # noqa: F401
 from lianbing.ledger.models import ScoreEntry, ScoreTotal  # noqa: F401
@@ -12,4 +12,3 @@ from lianbing.campaign.bulletins.models import Bulletin  # noqa: F401
 from lianbing.campaign.column.models import ColumnArticle, PenaltyCase  # noqa: F401
 from lianbing.campaign.drills.models import DrillReport, DrillRound, DrillTeam, DrillTeamMember  # noqa: F401
 from lianbing.campaign.evaluation.models import EvaluationItem, ItemScore, SummaryReport  # noqa: F401
-from lianbing.campaign.schedule.models import Deadline, OpsSettings  # noqa: F401

@@ -14,11 +14,11 @@ from lianbing import cli, models  # noqa: F401  (models: the full metadata)
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.audit.views import bp as audit_bp
 from lianbing.campaign.views import bp as campaign_bp
+from lianbing.campaign.views import calendar_bp
 from lianbing.campaign.bulletins.views import bp as bulletins_bp
 from lianbing.campaign.column.views import bp as column_bp
 from lianbing.campaign.drills.views import bp as drills_bp
 from lianbing.campaign.evaluation.views import bp as evaluation_bp
-from lianbing.campaign.schedule.views import bp as schedule_bp
 from lianbing.main.views import bp as main_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.ledger.views import bp as ledger_bp
@@ -76,7 +76,7 @@ def register_blueprints(app: Flask) -> None:
     """The host's own blueprints."""
     for bp in (main_bp, accounts_bp, campaign_bp, ledger_bp, rankings_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
-    app.register_blueprint(schedule_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(bulletins_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(drills_bp)

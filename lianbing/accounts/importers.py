@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lianbing.accounts import services
+from lianbing.logconfig import event
 from lianbing.parts import ROLE_LABELS
 
 COLUMNS = ["姓名", "用户名", "所属单位", "角色", "执法证号", "手机"]
@@ -64,26 +65,44 @@ def row_to_data(row, password: str) -> tuple[services.UserData | None, list[str]
 def import_roster(data: bytes, password: str, *, allowed_bureau_id: int | None,
                   actor_id: int | None) -> ImportReport:
     """Validate every row, then create all users or none. Row numbers are Excel's."""
-    report = ImportReport()
     frame = read_rows(data)
     if frame.empty:
         raise services.AccountError("文件中没有数据行。")
-    rows, seen = [], {}
+    rows, report = _checked_rows(frame, password, allowed_bureau_id)
+    if report.ok:
+        report.created = [services.create_user(item, actor_id=actor_id).username for item in rows]
+        event("accounts", "roster import by user %s: %s users created", actor_id, len(report.created),
+              actor_id=actor_id, count=len(report.created))
+    else:
+        event("accounts", "roster import by user %s refused: %s problems in %s rows", actor_id,
+              len(report.errors), len(frame), actor_id=actor_id, count=len(report.errors))
+    return report
+
+
+def _checked_rows(frame: pd.DataFrame, password: str,
+                  allowed_bureau_id: int | None) -> tuple[list[services.UserData | None], ImportReport]:
+    """Every row as UserData, and a report of the reasons each bad row cannot be imported."""
+    report, rows, seen = ImportReport(), [], {}
     for index, row in frame.iterrows():
         line = int(index) + 2
         item, reasons = row_to_data(row, password)
         if item:
-            reasons = services.validate_user_data(item)
-            if allowed_bureau_id is not None and item.bureau_id != allowed_bureau_id:
-                reasons.append("只能导入本单位人员")
-            for key in ("username", "cert_no"):
-                value = getattr(item, key)
-                if value and (key, value) in seen:
-                    reasons.append(f"与第 {seen[(key, value)]} 行重复（{value}）")
-                seen[(key, value)] = line
+            reasons = (services.validate_user_data(item)
+                       + _scope_and_duplicates(item, line, allowed_bureau_id, seen))
         report.errors.extend((line, r) for r in reasons)
         rows.append(item)
-    if report.ok:
-        for item in rows:
-            report.created.append(services.create_user(item, actor_id=actor_id).username)
-    return report
+    return rows, report
+
+
+def _scope_and_duplicates(item: services.UserData, line: int, allowed_bureau_id: int | None,
+                          seen: dict) -> list[str]:
+    """A bureau admin imports only their own people; a username or certificate appears once."""
+    reasons = []
+    if allowed_bureau_id is not None and item.bureau_id != allowed_bureau_id:
+        reasons.append("只能导入本单位人员")
+    for key in ("username", "cert_no"):
+        value = getattr(item, key)
+        if value and (key, value) in seen:
+            reasons.append(f"与第 {seen[(key, value)]} 行重复（{value}）")
+        seen[(key, value)] = line
+    return reasons

@@ -13,7 +13,9 @@ from lianbing import signals
 from lianbing.accounts.models import LEVEL_CITY, Bureau, LoginFailure, User
 from lianbing.audit import services as audit
 from lianbing.dbtypes import utcnow
+from lianbing.errors import Invalid
 from lianbing.extensions import db
+from lianbing.logconfig import event
 from lianbing.parts import ROLES
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,50}$")
@@ -22,12 +24,21 @@ PHONE_RE = re.compile(r"^[0-9\-+ ]{5,20}$")
 MIN_PASSWORD = 8
 
 
-class AccountError(ValueError):
-    """A request about accounts that cannot be carried out; the message is for people."""
+class AccountError(Invalid):
+    """A request about accounts that cannot be carried out (400); the message is for people."""
+
+
+class LoginFailed(AccountError):
+    """Wrong username or password: refused, but the failure row is kept so that it counts."""
+
+    status = 401
+    keep = True
 
 
 class LoginLocked(AccountError):
-    pass
+    """Too many failures for this username within the lock window."""
+
+    status = 429
 
 
 @dataclass(frozen=True)
@@ -91,12 +102,15 @@ def authenticate(username: str, password: str) -> User:
     """The user with these credentials, or AccountError with one message for every failure."""
     username = (username or "").strip()
     if is_locked(username):
+        event("accounts", "login refused: username %r is locked", username[:50],
+              target=f"username:{username[:50]}")
         raise LoginLocked("登录失败次数过多，该账号已被锁定 15 分钟，请稍后再试。")
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active or not user.check_password(password or ""):
         db.session.add(LoginFailure(username=username[:50], at=utcnow()))
         db.session.flush()
-        raise AccountError("用户名或密码错误。")
+        event("accounts", "login failed for username %r", username[:50], target=f"username:{username[:50]}")
+        raise LoginFailed("用户名或密码错误。")
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
     return user
 
@@ -163,6 +177,8 @@ def create_user(data: UserData, *, actor_id: int | None = None) -> User:
     db.session.flush()
     audit.write("user.create", "user", user.id, actor_id=actor_id, bureau_id=user.bureau_id,
                 new=_user_snapshot(user))
+    event("accounts", "user %s (%s, %s) created by user %s", user.id, user.username, user.role, actor_id,
+          actor_id=actor_id, target=f"user:{user.id}")
     signals.roster_changed.send("accounts", user_ids=[user.id])
     return user
 
@@ -182,11 +198,16 @@ def update_user(user: User, data: UserData, *, actor_id: int | None = None) -> U
 
 
 def set_active(user: User, active: bool, *, actor_id: int | None = None) -> None:
+    """Activate or deactivate an account (never one's own)."""
+    if actor_id is not None and actor_id == user.id:
+        raise AccountError("不能停用自己的账号。")
     old = _user_snapshot(user)
     user.is_active_ = active
     db.session.flush()
     audit.write("user.activate" if active else "user.deactivate", "user", user.id,
                 actor_id=actor_id, bureau_id=user.bureau_id, old=old, new=_user_snapshot(user))
+    event("accounts", "user %s (%s) %s by user %s", user.id, user.username,
+          "activated" if active else "deactivated", actor_id, actor_id=actor_id, target=f"user:{user.id}")
     signals.roster_changed.send("accounts", user_ids=[user.id])
 
 
@@ -195,6 +216,8 @@ def reset_password(user: User, new_password: str, *, actor_id: int | None = None
     user.set_password(new_password)
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     audit.write("user.reset_password", "user", user.id, actor_id=actor_id, bureau_id=user.bureau_id)
+    event("accounts", "password of user %s (%s) reset by user %s", user.id, user.username, actor_id,
+          actor_id=actor_id, target=f"user:{user.id}")
 
 
 def _user_snapshot(user: User) -> dict:

@@ -10,9 +10,10 @@ from lianbing.accounts.forms import (ChangePasswordForm, LoginForm, ResetPasswor
 from lianbing.accounts.models import User
 from lianbing.auth import ADMINS, CITY_ADMIN, any_user, public, require_bureau, require_role
 from lianbing.extensions import db, login_manager
-from lianbing.web import XLSX, download, flash_errors, form_status, is_safe_next
+from lianbing.logconfig import event
+from lianbing.web import XLSX, download, flash_errors, form_status, is_safe_next, refused_redirect, rerender
 
-bp = Blueprint("accounts", __name__)
+bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
 @login_manager.user_loader
@@ -25,18 +26,17 @@ def load_user(user_id: str) -> User | None:
 @public
 def login():
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.username.data, form.password.data)
-        except services.AccountError as exc:
-            db.session.commit()  # keep the failure count
-            flash(str(exc), "danger")
-            return render_template("accounts/login.html", form=form), 200
-        login_user(user)
-        db.session.commit()
-        target = request.args.get("next")
-        return redirect(target if is_safe_next(target) else url_for("main.home"))
-    return render_template("accounts/login.html", form=form), form_status(form)
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form), form_status(form)
+    try:
+        user = services.authenticate(form.username.data, form.password.data)
+    except services.AccountError as err:
+        flash(str(err), "danger")
+        # answered 200 with the form, so the request commits the failure row the lockout counts
+        return render_template("accounts/login.html", form=form)
+    login_user(user)
+    target = request.args.get("next")
+    return redirect(target if is_safe_next(target) else url_for("main.home"))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -51,16 +51,14 @@ def logout():
 @any_user
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.old_password.data, form.new_password.data)
-        except services.AccountError as exc:
-            flash(str(exc), "danger")
-            return render_template("accounts/password.html", form=form), 400
-        db.session.commit()
-        flash("密码已修改。", "success")
-        return redirect(url_for("main.home"))
-    return render_template("accounts/password.html", form=form), form_status(form)
+    if not form.validate_on_submit():
+        return render_template("accounts/password.html", form=form), form_status(form)
+    try:
+        services.change_password(current_user, form.old_password.data, form.new_password.data)
+    except services.AccountError as err:
+        return rerender(err, "accounts/password.html", form=form)
+    flash("密码已修改。", "success")
+    return redirect(url_for("main.home"))
 
 
 def _scoped_bureau_id(requested: int | None) -> int | None:
@@ -105,25 +103,28 @@ def _form_data(form: UserForm) -> services.UserData:
 @require_role(*ADMINS)
 def create_user():
     form = _user_form()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(_form_data(form), actor_id=current_user.id)
-        except services.AccountError as exc:
-            flash(str(exc), "danger")
-            return render_template("accounts/user_form.html", form=form, user=None), 400
-        db.session.commit()
-        flash(f"已创建用户 {user.display_name}。", "success")
-        return redirect(url_for("accounts.roster"))
-    flash_errors(form)
-    return render_template("accounts/user_form.html", form=form, user=None), form_status(form)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("accounts/user_form.html", form=form, user=None), form_status(form)
+    try:
+        user = services.create_user(_form_data(form), actor_id=current_user.id)
+    except services.AccountError as err:
+        return rerender(err, "accounts/user_form.html", form=form, user=None)
+    flash(f"已创建用户 {user.display_name}。", "success")
+    return redirect(url_for("accounts.roster"))
 
 
 def _managed_user(user_id: int) -> User:
-    user = db.session.get(User, user_id) or abort(404)
+    user = db.get_or_404(User, user_id)
     require_bureau(current_user, user.bureau_id)
     if current_user.role != CITY_ADMIN and user.role == CITY_ADMIN:
         abort(403)
     return user
+
+
+def _user_page(user: User, form: UserForm, reset_form=None) -> str:
+    return render_template("accounts/user_form.html", form=form, user=user,
+                           reset_form=reset_form or ResetPasswordForm(), toggle_form=ToggleActiveForm())
 
 
 @bp.route("/roster/<int:user_id>", methods=["GET", "POST"])
@@ -131,30 +132,25 @@ def _managed_user(user_id: int) -> User:
 def edit_user(user_id: int):
     user = _managed_user(user_id)
     form = _user_form(user)
-    if form.validate_on_submit():
-        try:
-            services.update_user(user, _form_data(form), actor_id=current_user.id)
-        except services.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-            return render_template("accounts/user_form.html", form=form, user=user), 400
-        db.session.commit()
-        flash("已保存。", "success")
-        return redirect(url_for("accounts.roster"))
-    flash_errors(form)
-    return render_template("accounts/user_form.html", form=form, user=user,
-                           reset_form=ResetPasswordForm(), toggle_form=ToggleActiveForm()), form_status(form)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _user_page(user, form), form_status(form)
+    try:
+        services.update_user(user, _form_data(form), actor_id=current_user.id)
+    except services.AccountError as err:
+        return rerender(err, "accounts/user_form.html", form=form, user=user)
+    flash("已保存。", "success")
+    return redirect(url_for("accounts.roster"))
 
 
 @bp.route("/roster/<int:user_id>/active", methods=["POST"])
 @require_role(*ADMINS)
 def toggle_active(user_id: int):
     user = _managed_user(user_id)
-    if user.id == current_user.id:
-        flash("不能停用自己的账号。", "danger")
-        return redirect(url_for("accounts.edit_user", user_id=user.id)), 303
-    services.set_active(user, not user.is_active, actor_id=current_user.id)
-    db.session.commit()
+    try:
+        services.set_active(user, not user.is_active, actor_id=current_user.id)
+    except services.AccountError as err:
+        return refused_redirect(err, url_for("accounts.edit_user", user_id=user.id))
     flash(f"{user.display_name} 已{'启用' if user.is_active else '停用'}。", "success")
     return redirect(url_for("accounts.roster"))
 
@@ -162,14 +158,11 @@ def toggle_active(user_id: int):
 @bp.route("/roster/<int:user_id>/password", methods=["POST"])
 @require_role(*ADMINS)
 def reset_password(user_id: int):
-    user = _managed_user(user_id)
-    form = ResetPasswordForm()
+    user, form = _managed_user(user_id), ResetPasswordForm()
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("accounts/user_form.html", form=_user_form(user, from_request=False), user=user,
-                               reset_form=form, toggle_form=ToggleActiveForm()), 400
+        return _user_page(user, _user_form(user, from_request=False), reset_form=form), 400
     services.reset_password(user, form.new_password.data, actor_id=current_user.id)
-    db.session.commit()
     flash(f"已重置 {user.display_name} 的密码。", "success")
     return redirect(url_for("accounts.roster"))
 
@@ -177,22 +170,19 @@ def reset_password(user_id: int):
 @bp.route("/roster/import", methods=["GET", "POST"])
 @require_role(*ADMINS)
 def import_roster():
-    form, report = RosterImportForm(), None
-    if form.validate_on_submit():
-        allowed = None if current_user.role == CITY_ADMIN else current_user.bureau_id
-        try:
-            report = importers.import_roster(form.file.data.read(), form.default_password.data,
-                                             allowed_bureau_id=allowed, actor_id=current_user.id)
-        except services.AccountError as exc:
-            flash(str(exc), "danger")
-            return render_template("accounts/import.html", form=form, report=None), 400
-        if not report.ok:
-            db.session.rollback()
-            return render_template("accounts/import.html", form=form, report=report), 400
-        db.session.commit()
+    form = RosterImportForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("accounts/import.html", form=form, report=None), form_status(form)
+    allowed = None if current_user.role == CITY_ADMIN else current_user.bureau_id
+    try:
+        report = importers.import_roster(form.file.data.read(), form.default_password.data,
+                                         allowed_bureau_id=allowed, actor_id=current_user.id)
+    except services.AccountError as err:
+        return rerender(err, "accounts/import.html", form=form, report=None)
+    if report.ok:
         flash(f"已导入 {len(report.created)} 名人员。", "success")
-    flash_errors(form)
-    return render_template("accounts/import.html", form=form, report=report), form_status(form)
+    return render_template("accounts/import.html", form=form, report=report), 200 if report.ok else 400
 
 
 @bp.route("/roster/template.xlsx")
@@ -205,4 +195,6 @@ def roster_template():
 @require_role(*ADMINS)
 def export_roster():
     users = services.users_of(_scoped_bureau_id(request.args.get("bureau", type=int)))
+    event("accounts", "roster export by user %s: %s users", current_user.id, len(users),
+          actor_id=current_user.id, count=len(users))
     return download(exporters.roster_xlsx(users), "人员名单.xlsx", XLSX)

@@ -1,0 +1,1 @@
+"""The audit log: every change that matters, written by any package through ``services.write``."""

@@ -1,4 +1,8 @@
-"""The audit log: one table for every change that matters."""
+"""The audit log: one table for every change that matters.
+
+Every host package writes here through :mod:`lianbing.audit.services`; the log itself names
+people and bureaus only by table ("users", "bureaus"), so it depends on no other package.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,7 +11,6 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lianbing.accounts.models import User
 from lianbing.dbtypes import UTCDateTime, utcnow
 from lianbing.extensions import db
 
@@ -35,7 +38,8 @@ class AuditLog(db.Model):
     new: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped["User | None"] = relationship("User")
+    bureau: Mapped["Bureau | None"] = relationship("Bureau")
 
     def __repr__(self) -> str:
         return f"<AuditLog {self.action} {self.target_type}:{self.target_id}>"

@@ -5,14 +5,13 @@ from datetime import datetime, time
 
 from flask import Blueprint, render_template, request
 
-from lianbing.accounts import services as accounts
 from lianbing.audit import services
 from lianbing.audit.forms import AuditFilterForm
 from lianbing.auth import CITY_ADMIN, require_role
 from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
 
-bp = Blueprint("audit", __name__, url_prefix="/audit")
+bp = Blueprint("audit", __name__, url_prefix="/audit", template_folder="templates")
 
 
 def _day(d, end: bool = False) -> datetime | None:
@@ -32,7 +31,7 @@ def _filter(form: AuditFilterForm) -> services.AuditFilter:
 def index():
     form = AuditFilterForm(request.args)
     form.action.choices = [("", "全部操作")] + [(a, a) for a in services.actions()]
-    form.bureau.choices = [(0, "全部单位")] + [(b.id, b.short_name) for b in accounts.all_bureaus()]
+    form.bureau.choices = [(0, "全部单位")] + services.bureau_choices()
     form.validate()
     page = db.paginate(services.query(_filter(form)), page=request.args.get("page", 1, type=int),
                        per_page=50, error_out=False)

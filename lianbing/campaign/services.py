@@ -8,12 +8,13 @@ from sqlalchemy import select, update
 
 from lianbing.audit import services as audit
 from lianbing.campaign.models import ActivityWeight, Campaign, Stage
+from lianbing.errors import Invalid
 from lianbing.extensions import db
 from lianbing.parts import registry
 
 
-class CampaignError(ValueError):
-    """A campaign change that cannot be made; the message is for people."""
+class CampaignError(Invalid):
+    """A campaign change that cannot be made (400); the message is for people."""
 
 
 @dataclass(frozen=True)

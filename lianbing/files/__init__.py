@@ -1,0 +1,1 @@
+"""Uploaded files: checking, storing in the database, sending back."""

@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from werkzeug.datastructures import FileStorage
 
+from lianbing.errors import Invalid
 from lianbing.extensions import db
 from lianbing.files.models import StoredFile
 
@@ -20,8 +21,8 @@ MAGIC = {
 }
 
 
-class UploadError(ValueError):
-    """A file that is refused; the message is for people."""
+class UploadError(Invalid):
+    """A file that is refused (400); the message is for people."""
 
 
 def suffix_of(filename: str) -> str:

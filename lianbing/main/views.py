@@ -9,10 +9,11 @@ from lianbing.accounts import services as accounts
 from lianbing.auth import any_user, public, sees_all_bureaus
 from lianbing.campaign import services as campaigns
 from lianbing.extensions import db
+from lianbing.main import dashboard
 from lianbing.parts import registry
-from lianbing.ledger import services as scoring
+from lianbing.ledger import services as ledger
 
-bp = Blueprint("main", __name__)
+bp = Blueprint("main", __name__, template_folder="templates")
 
 
 @bp.route("/")
@@ -30,9 +31,9 @@ def home():
     cards = [card for part in registry().parts.values() if part.dashboard
              for card in part.dashboard(current_user)]
     return render_template(
-        "main/home.html", campaign=campaign, cards=cards,
+        "main/home.html", campaign=campaign, cards=cards, ops=dashboard.campaign_block(current_user, campaign),
         bureau_chart=_bureau_chart() if sees_all_bureaus(current_user) else [],
-        entries=scoring.entries_for(current_user.id, campaign.id if campaign else None, limit=5))
+        entries=ledger.entries_for(current_user.id, campaign.id if campaign else None, limit=5))
 
 
 def _bureau_chart() -> list[tuple[str, int]]:
@@ -47,6 +48,5 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except Exception as exc:  # any driver error means the database is unreachable
-        db.session.rollback()
         return {"status": "error", "database": f"unreachable: {exc.__class__.__name__}"}, 503
     return {"status": "ok", "database": "ok"}

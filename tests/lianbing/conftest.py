@@ -1,4 +1,4 @@
-"""Fixtures of the host tests: extra apps, people by role, spreadsheets, ledger rows."""
+"""Fixtures of the host tests: extra apps, people by role, the demo campaign, spreadsheets, ledger rows."""
 from __future__ import annotations
 
 import io
@@ -13,6 +13,7 @@ from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, UUI
 from lianbing import TestingConfig, create_app
 from lianbing.accounts.models import User
 from lianbing.audit.models import AuditLog
+from lianbing.cli import load_campaign_demo
 from lianbing.extensions import cache, db
 from lianbing.ledger.services import record
 from lianbing.rankings import ranking
@@ -35,6 +36,14 @@ def other_app():
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def ops_demo(demo_people):
+    """The full demo campaign (calendar, bulletins, drills, column, evaluation)."""
+    campaign = load_campaign_demo()
+    db.session.commit()
+    return campaign
 
 
 @pytest.fixture

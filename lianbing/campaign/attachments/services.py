@@ -5,6 +5,7 @@ from sqlalchemy import delete, select
 from werkzeug.datastructures import FileStorage
 
 from lianbing.campaign.attachments.models import Attachment
+from lianbing.errors import TooLarge
 from lianbing.extensions import db
 from lianbing.files import services as files
 from lianbing.files.models import StoredFile
@@ -14,8 +15,10 @@ DOCUMENT_TYPES = files.DOCUMENTS | files.IMAGES
 IMAGE_TYPES = files.IMAGES
 
 
-class FileTooLarge(files.UploadError):
-    """An upload over the size limit (answered with 413)."""
+class FileTooLarge(files.UploadError, TooLarge):
+    """An upload over the size limit (413)."""
+
+    status = 413
 
 
 def attach(owner_type: str, owner_id: int, uploads: list[FileStorage], *, allowed: set[str],
@@ -62,8 +65,3 @@ def detach(owner_type: str, owner_id: int, file_id: int) -> None:
         Attachment.owner_type == owner_type, Attachment.owner_id == owner_id,
         Attachment.file_id == file_id))
     db.session.flush()
-
-
-def error_status(exc: files.UploadError) -> int:
-    """413 for an oversized file, 400 for any other refused upload."""
-    return 413 if isinstance(exc, FileTooLarge) else 400

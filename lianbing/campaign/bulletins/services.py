@@ -4,21 +4,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lianbing.accounts import services as accounts
 from lianbing.audit import services as audit
+from lianbing.campaign import schedule
+from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.bulletins.models import DRAFT, RETURNED, SUBMITTED, Bulletin
 from lianbing.campaign.models import Campaign
-from lianbing.campaign.schedule import services as schedule
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
+from lianbing.logconfig import event
 
 ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
 CELL_LABELS = {ON_TIME: "按时", LATE: "逾期", MISSING: "未报", RETURNED: "退回", PENDING: "未到期",
                DRAFT: "草稿"}
 #: credit of each board state in the timeliness measure
 CREDIT = {ON_TIME: 1.0, LATE: 0.5, RETURNED: 0.0, MISSING: 0.0}
+#: the owner type of the files attached to bulletins
+ATTACHMENT_OWNER = "bulletin"
 
 
 #: the paperwork errors shared with summary reports (message for people, HTTP status)
@@ -79,6 +83,9 @@ def submit(bulletin: Bulletin, campaign: Campaign, *, now: datetime | None = Non
     db.session.flush()
     audit.write("bulletin.submit", "bulletin", bulletin.id, actor_id=actor_id, bureau_id=bulletin.bureau_id,
                 new={"period": f"{bulletin.period:%Y-%m}", "late": bulletin.is_late})
+    event("bulletins", "bulletin %s of bureau %s for %s submitted by user %s%s", bulletin.id,
+          bulletin.bureau_id, f"{bulletin.period:%Y-%m}", actor_id, " (late)" if bulletin.is_late else "",
+          actor_id=actor_id, target=f"bulletin:{bulletin.id}")
     return bulletin
 
 
@@ -102,7 +109,16 @@ def return_bulletin(bulletin: Bulletin, comment: str, *, now: datetime | None = 
     db.session.flush()
     audit.write("bulletin.return", "bulletin", bulletin.id, actor_id=actor_id, bureau_id=bulletin.bureau_id,
                 new={"comment": comment})
+    event("bulletins", "bulletin %s of bureau %s returned by user %s", bulletin.id, bulletin.bureau_id,
+          actor_id, actor_id=actor_id, target=f"bulletin:{bulletin.id}")
     return bulletin
+
+
+def remove_attachment(bulletin: Bulletin, file_id: int) -> None:
+    """Detach a file while the bulletin can still be changed."""
+    if bulletin.status == SUBMITTED:
+        raise BulletinConflict("简报已提交，不能再删除附件。")
+    attachments.detach(ATTACHMENT_OWNER, bulletin.id, file_id)
 
 
 def cell_state(bulletin: Bulletin | None, due: date, today: date) -> str:
@@ -166,3 +182,9 @@ def month_bulletins(campaign: Campaign, period: date) -> list[Bulletin]:
     """The submitted (or returned) bulletins of one month, by bureau code."""
     return [b for b in db.session.scalars(select(Bulletin).where(
         Bulletin.campaign_id == campaign.id, Bulletin.period == period, Bulletin.status != DRAFT))]
+
+
+def returned_count(campaign_id: int, bureau_id: int) -> int:
+    """How many of the bureau's bulletins the city has sent back and await resubmission."""
+    return db.session.scalar(select(func.count()).select_from(Bulletin).where(
+        Bulletin.campaign_id == campaign_id, Bulletin.bureau_id == bureau_id, Bulletin.status == RETURNED))

@@ -7,19 +7,21 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from lianbing.auth import ADMINS, BUREAU_ADMIN, CITY_ADMIN, require_bureau, require_role
+from lianbing.campaign import schedule
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
+from lianbing.campaign.attachments.web import serve_attachment
 from lianbing.campaign.bulletins import exporters, services
 from lianbing.campaign.bulletins.forms import BulletinForm, ReturnForm, SubmitForm
-from lianbing.campaign.bulletins.models import SUBMITTED, Bulletin
-from lianbing.campaign.schedule import services as schedule
-from lianbing.campaign.viewhelpers import get_campaign, no_active_campaign, refuse, serve_attachment
+from lianbing.campaign.bulletins.models import Bulletin
+from lianbing.campaign.web import get_campaign, no_active_campaign
 from lianbing.extensions import db
 from lianbing.files.services import UploadError
-from lianbing.web import DOCX, download, flash_errors
+from lianbing.logconfig import event
+from lianbing.web import DOCX, download, flash_errors, form_status, rerender
 
-bp = Blueprint("bulletins", __name__, url_prefix="/bulletins")
-OWNER = "bulletin"
+bp = Blueprint("bulletins", __name__, url_prefix="/bulletins", template_folder="templates")
+OWNER = services.ATTACHMENT_OWNER
 MAX_BYTES = 10 * attachments.MB
 
 
@@ -55,6 +57,16 @@ def _edit_context(campaign, bureau_id, period, form, bulletin) -> dict:
             "bulletin": bulletin, "files": files, "due": due}
 
 
+def _save(campaign, bureau_id: int, period: date, form: BulletinForm) -> Bulletin:
+    """Save the draft and attach its uploads (all or nothing: the request rolls back on a refusal)."""
+    bulletin = services.save_draft(campaign, bureau_id, period,
+                                   services.BulletinData(form.title.data, form.body.data),
+                                   author_id=current_user.id)
+    attachments.attach(OWNER, bulletin.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
+                       max_bytes=MAX_BYTES, user_id=current_user.id)
+    return bulletin
+
+
 @bp.route("/<int:campaign_id>/<int:bureau_id>/<int:year>/<int:month>", methods=["GET", "POST"])
 @require_role(BUREAU_ADMIN)
 def edit(campaign_id: int, bureau_id: int, year: int, month: int):
@@ -65,26 +77,18 @@ def edit(campaign_id: int, bureau_id: int, year: int, month: int):
     context = _edit_context(campaign, bureau_id, period, form, bulletin)
     if not form.validate_on_submit():
         flash_errors(form)
-        status = 400 if form.is_submitted() else 200
-        return render_template("campaign/bulletins/edit.html", **context), status
+        return render_template("campaign/bulletins/edit.html", **context), form_status(form)
     try:
-        bulletin = services.save_draft(campaign, bureau_id, period,
-                                       services.BulletinData(form.title.data, form.body.data),
-                                       author_id=current_user.id)
-        attachments.attach(OWNER, bulletin.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
-                           max_bytes=MAX_BYTES, user_id=current_user.id)
-    except services.BulletinError as exc:
-        return refuse(str(exc), exc.status, "campaign/bulletins/edit.html", **context)
-    except UploadError as exc:
-        return refuse(str(exc), attachments.error_status(exc), "campaign/bulletins/edit.html", **context)
-    db.session.commit()
+        bulletin = _save(campaign, bureau_id, period, form)
+    except (services.BulletinError, UploadError) as err:
+        return rerender(err, "campaign/bulletins/edit.html", **context)
     flash("简报已保存为草稿，确认无误后请提交。", "success")
     return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
 
 
 def _load(bulletin_id: int) -> Bulletin:
     """The bulletin, if the current admin may see it (own bureau, or the city)."""
-    bulletin = db.session.get(Bulletin, bulletin_id) or abort(404)
+    bulletin = db.get_or_404(Bulletin, bulletin_id)
     require_bureau(current_user, bulletin.bureau_id)
     return bulletin
 
@@ -111,9 +115,8 @@ def submit(bulletin_id: int):
         abort(400)
     try:
         services.submit(bulletin, get_campaign(bulletin.campaign_id), actor_id=current_user.id)
-    except services.BulletinError as exc:
-        return refuse(str(exc), exc.status, "campaign/bulletins/detail.html", **_detail_context(bulletin))
-    db.session.commit()
+    except services.BulletinError as err:
+        return rerender(err, "campaign/bulletins/detail.html", **_detail_context(bulletin))
     flash("简报已逾期提交，已标记为逾期。" if bulletin.is_late else "简报已按时提交。",
           "warning" if bulletin.is_late else "success")
     return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
@@ -122,14 +125,12 @@ def submit(bulletin_id: int):
 @bp.route("/b/<int:bulletin_id>/return", methods=["POST"])
 @require_role(CITY_ADMIN)
 def return_(bulletin_id: int):
-    bulletin = _load(bulletin_id)
-    form = ReturnForm()
+    bulletin, form = _load(bulletin_id), ReturnForm()
+    form.validate_on_submit()
     try:
-        form.validate_on_submit()
         services.return_bulletin(bulletin, form.comment.data, actor_id=current_user.id)
-    except services.BulletinError as exc:
-        return refuse(str(exc), exc.status, "campaign/bulletins/detail.html", **_detail_context(bulletin))
-    db.session.commit()
+    except services.BulletinError as err:
+        return rerender(err, "campaign/bulletins/detail.html", **_detail_context(bulletin))
     flash("简报已退回，等待县区修改后重新提交。", "success")
     return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
 
@@ -153,6 +154,8 @@ def export_month(campaign_id: int, year: int, month: int):
     campaign, period = get_campaign(campaign_id), _period(year, month)
     bulletins = sorted(services.month_bulletins(campaign, period), key=lambda b: b.bureau.code)
     title = f"{campaign.name} {year}年{month}月简报汇编"
+    event("bulletins", "user %s exported %s bulletins of %s", current_user.id, len(bulletins),
+          f"{period:%Y-%m}", actor_id=current_user.id, count=len(bulletins))
     return download(exporters.bulletins_docx(_docx_items(bulletins), title), f"{title}.docx", DOCX)
 
 
@@ -160,10 +163,10 @@ def export_month(campaign_id: int, year: int, month: int):
 @require_role(BUREAU_ADMIN)
 def delete_file(bulletin_id: int, file_id: int):
     bulletin = _load(bulletin_id)
-    if bulletin.status == SUBMITTED:
-        return refuse("简报已提交，不能再删除附件。", 409, "campaign/bulletins/detail.html", **_detail_context(bulletin))
-    attachments.detach(OWNER, bulletin.id, file_id)
-    db.session.commit()
+    try:
+        services.remove_attachment(bulletin, file_id)
+    except services.BulletinError as err:
+        return rerender(err, "campaign/bulletins/detail.html", **_detail_context(bulletin))
     flash("附件已删除。", "success")
     return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
 

@@ -4,17 +4,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from lianbing.audit import services as audit
 from lianbing.campaign.column.models import DRAFT, PUBLISHED, REJECTED, SUBMITTED, ColumnArticle, PenaltyCase
 from lianbing.dbtypes import utcnow
+from lianbing.errors import Conflict, Invalid
 from lianbing.extensions import db
+from lianbing.logconfig import event
+
+NO_CAMPAIGN = "当前没有进行中的练兵活动"
 
 
-class ColumnError(ValueError):
-    """A column action that cannot be carried out; the message is for people."""
+class ColumnError(Invalid):
+    """A column action that cannot be carried out (400); the message is for people."""
+
+
+class ColumnConflict(ColumnError, Conflict):
+    """The article is not in a state that allows the step (409)."""
+
+    status = 409
 
 
 @dataclass(frozen=True)
@@ -23,9 +33,11 @@ class ArticleData:
     body: str
 
 
-def save_article(article: ColumnArticle | None, campaign_id: int, bureau_id: int, data: ArticleData, *,
-                 author_id: int | None) -> ColumnArticle:
-    """Create or edit an article while it is a draft or sent back."""
+def save_article(article: ColumnArticle | None, campaign_id: int | None, bureau_id: int,
+                 data: ArticleData, *, author_id: int | None) -> ColumnArticle:
+    """Create (in the campaign ``campaign_id``) or edit an article while it is a draft or sent back."""
+    if article is None and campaign_id is None:
+        raise ColumnConflict(f"{NO_CAMPAIGN}，不能投稿。")
     title = (data.title or "").strip()
     if not title:
         raise ColumnError("请填写文章标题。")
@@ -43,7 +55,7 @@ def save_article(article: ColumnArticle | None, campaign_id: int, bureau_id: int
 
 def submit_article(article: ColumnArticle, *, actor_id: int | None = None) -> ColumnArticle:
     if article.status not in (DRAFT, REJECTED):
-        raise ColumnError("只有草稿或退回的文章可以提交。")
+        raise ColumnConflict("只有草稿或退回的文章可以提交。")
     article.status, article.submitted_at = SUBMITTED, utcnow()
     db.session.flush()
     audit.write("column.submit", "article", article.id, actor_id=actor_id, bureau_id=article.bureau_id)
@@ -53,11 +65,13 @@ def submit_article(article: ColumnArticle, *, actor_id: int | None = None) -> Co
 def publish(article: ColumnArticle, *, actor_id: int | None = None, now: datetime | None = None) -> ColumnArticle:
     """The city publishes a submitted article (or its own draft)."""
     if article.status == PUBLISHED:
-        raise ColumnError("文章已发布。")
+        raise ColumnConflict("文章已发布。")
     article.status, article.published_at = PUBLISHED, now or utcnow()
     article.submitted_at = article.submitted_at or article.published_at
     db.session.flush()
     audit.write("column.publish", "article", article.id, actor_id=actor_id, bureau_id=article.bureau_id)
+    event("column", "article %s of bureau %s published by user %s", article.id, article.bureau_id, actor_id,
+          actor_id=actor_id, target=f"article:{article.id}")
     return article
 
 
@@ -65,14 +79,22 @@ def reject(article: ColumnArticle, comment: str, *, actor_id: int | None = None)
     """The city sends a submitted article back, or withdraws a published one, with a reason."""
     comment = (comment or "").strip()
     if article.status not in (SUBMITTED, PUBLISHED):
-        raise ColumnError("只能退回待审核或已发布的文章。")
+        raise ColumnConflict("只能退回待审核或已发布的文章。")
     if not comment:
-        raise ColumnError("请填写退回原因。")
+        raise ColumnConflict("请填写退回原因。")
     article.status, article.review_comment, article.published_at = REJECTED, comment, None
     db.session.flush()
     audit.write("column.reject", "article", article.id, actor_id=actor_id, bureau_id=article.bureau_id,
                 new={"comment": comment})
+    event("column", "article %s of bureau %s sent back by user %s", article.id, article.bureau_id, actor_id,
+          actor_id=actor_id, target=f"article:{article.id}")
     return article
+
+
+def pending_count() -> int:
+    """Articles submitted and awaiting the city's review."""
+    return db.session.scalar(select(func.count()).select_from(ColumnArticle)
+                             .where(ColumnArticle.status == SUBMITTED))
 
 
 def articles_for(bureau_id: int | None) -> list[ColumnArticle]:
@@ -109,9 +131,11 @@ class CaseData:
     bureau_id: int | None = None
 
 
-def add_case(campaign_id: int, data: CaseData, *, disclose: bool = False,
+def add_case(campaign_id: int | None, data: CaseData, *, disclose: bool = False,
              actor_id: int | None = None) -> PenaltyCase:
-    """The city records a penalty case, disclosed to the public or not."""
+    """The city records a penalty case in the campaign, disclosed to the public or not."""
+    if campaign_id is None:
+        raise ColumnConflict(f"{NO_CAMPAIGN}。")
     for label, value in (("企业名称", data.enterprise), ("违法行为", data.violation),
                          ("法律依据", data.legal_basis), ("处罚决定", data.decision)):
         if not (value or "").strip():

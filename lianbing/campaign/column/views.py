@@ -10,14 +10,14 @@ from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.column import exporters, services
 from lianbing.campaign.column.forms import ActionForm, ArticleForm, CaseForm, RejectForm
 from lianbing.campaign.column.models import ARTICLE_STATUS, ColumnArticle, PenaltyCase
-from lianbing.campaign.viewhelpers import refuse, serve_file
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
-from lianbing.web import flash_errors
+from lianbing.files.web import serve_file
+from lianbing.web import flash_errors, form_status, rerender
 
-bp = Blueprint("column", __name__, url_prefix="/column")
+bp = Blueprint("column", __name__, url_prefix="/column", template_folder="templates")
 OWNER = "article"
 MAX_BYTES = 5 * attachments.MB
 FEED_TITLE = "环境执法大练兵专栏"
@@ -89,27 +89,36 @@ def manage():
 
 
 def _load(article_id: int) -> ColumnArticle:
-    article = db.session.get(ColumnArticle, article_id) or abort(404)
+    article = db.get_or_404(ColumnArticle, article_id)
     require_bureau(current_user, article.bureau_id)
     return article
 
 
-def _save(article: ColumnArticle | None, form: ArticleForm, template_context: dict):
-    campaign = campaigns.active_campaign()
-    if campaign is None and article is None:
-        return refuse("当前没有进行中的练兵活动，不能投稿。", 409, "campaign/column/edit.html", **template_context)
+def _write(article: ColumnArticle | None, form: ArticleForm) -> ColumnArticle:
+    """Save the article with its images; a new one goes to the active campaign and the user's bureau."""
+    if article is None:
+        campaign = campaigns.active_campaign()
+        campaign_id, bureau_id = (campaign.id if campaign else None), current_user.bureau_id
+    else:
+        campaign_id, bureau_id = article.campaign_id, article.bureau_id
+    article = services.save_article(article, campaign_id, bureau_id,
+                                    services.ArticleData(form.title.data, form.body.data),
+                                    author_id=current_user.id)
+    attachments.attach(OWNER, article.id, form.images.data or [], allowed=attachments.IMAGE_TYPES,
+                       max_bytes=MAX_BYTES, user_id=current_user.id)
+    return article
+
+
+def _edit(article: ColumnArticle | None):
+    """The article form, shown again with its errors or saved and followed to the article."""
+    form = ArticleForm(obj=article)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("campaign/column/edit.html", form=form, article=article), form_status(form)
     try:
-        article = services.save_article(article, article.campaign_id if article else campaign.id,
-                                        article.bureau_id if article else current_user.bureau_id,
-                                        services.ArticleData(form.title.data, form.body.data),
-                                        author_id=current_user.id)
-        attachments.attach(OWNER, article.id, form.images.data or [], allowed=attachments.IMAGE_TYPES,
-                           max_bytes=MAX_BYTES, user_id=current_user.id)
-    except services.ColumnError as exc:
-        return refuse(str(exc), 400, "campaign/column/edit.html", **template_context)
-    except UploadError as exc:
-        return refuse(str(exc), attachments.error_status(exc), "campaign/column/edit.html", **template_context)
-    db.session.commit()
+        article = _write(article, form)
+    except (services.ColumnError, UploadError) as err:
+        return rerender(err, "campaign/column/edit.html", form=form, article=article)
     flash("文章已保存。", "success")
     return redirect(url_for("column.manage_article", article_id=article.id))
 
@@ -117,23 +126,13 @@ def _save(article: ColumnArticle | None, form: ArticleForm, template_context: di
 @bp.route("/manage/new", methods=["GET", "POST"])
 @require_role(*ADMINS)
 def new_article():
-    form = ArticleForm()
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return render_template("campaign/column/edit.html", form=form, article=None), 400 if form.is_submitted() else 200
-    return _save(None, form, {"form": form, "article": None})
+    return _edit(None)
 
 
 @bp.route("/manage/<int:article_id>/edit", methods=["GET", "POST"])
 @require_role(*ADMINS)
 def edit_article(article_id: int):
-    article = _load(article_id)
-    form = ArticleForm(obj=article)
-    if not form.validate_on_submit():
-        flash_errors(form)
-        status = 400 if form.is_submitted() else 200
-        return render_template("campaign/column/edit.html", form=form, article=article), status
-    return _save(article, form, {"form": form, "article": article})
+    return _edit(_load(article_id))
 
 
 def _article_context(article: ColumnArticle) -> dict:
@@ -159,9 +158,8 @@ def _act(article_id: int, action, message: str):
     article = _load(article_id)
     try:
         action(article)
-    except services.ColumnError as exc:
-        return refuse(str(exc), 409, "campaign/column/manage_article.html", **_article_context(article))
-    db.session.commit()
+    except services.ColumnError as err:
+        return rerender(err, "campaign/column/manage_article.html", **_article_context(article))
     flash(message, "success")
     return redirect(url_for("column.manage_article", article_id=article.id))
 
@@ -194,17 +192,15 @@ def cases():
     context = {"form": form, "cases": services.all_cases(), "action_form": ActionForm()}
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("campaign/column/cases.html", **context), 400 if form.is_submitted() else 200
+        return render_template("campaign/column/cases.html", **context), form_status(form)
     campaign = campaigns.active_campaign()
-    if campaign is None:
-        return refuse("当前没有进行中的练兵活动。", 409, "campaign/column/cases.html", **context)
     data = services.CaseData(form.enterprise.data, form.violation.data, form.legal_basis.data,
                              form.decision.data, form.decided_on.data)
     try:
-        services.add_case(campaign.id, data, disclose=form.disclose.data, actor_id=current_user.id)
-    except services.ColumnError as exc:
-        return refuse(str(exc), 400, "campaign/column/cases.html", **context)
-    db.session.commit()
+        services.add_case(campaign.id if campaign else None, data, disclose=form.disclose.data,
+                          actor_id=current_user.id)
+    except services.ColumnError as err:
+        return rerender(err, "campaign/column/cases.html", **context)
     flash("处罚案例已保存。", "success")
     return redirect(url_for("column.cases"))
 
@@ -212,8 +208,7 @@ def cases():
 @bp.route("/manage/cases/<int:case_id>/<any(disclose, hide):action>", methods=["POST"])
 @require_role(CITY_ADMIN)
 def disclose_case(case_id: int, action: str):
-    case = db.session.get(PenaltyCase, case_id) or abort(404)
+    case = db.get_or_404(PenaltyCase, case_id)
     services.set_disclosed(case, action == "disclose", actor_id=current_user.id)
-    db.session.commit()
     flash("已向社会公开。" if action == "disclose" else "已取消公开。", "success")
     return redirect(url_for("column.cases"))

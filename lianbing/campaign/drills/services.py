@@ -13,15 +13,17 @@ from lianbing.campaign.drills.models import (CROSS_INSPECTION, ROUND_KINDS, SELF
                                              DrillRound, DrillTeam, DrillTeamMember)
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
+from lianbing.errors import Invalid
 from lianbing.extensions import db
-from lianbing.ledger import services as scoring
+from lianbing.ledger import services as ledger
+from lianbing.logconfig import event
 
 AWARD_KIND = "award"
 DEFAULT_AWARD_MAX = 10.0
 
 
-class DrillError(ValueError):
-    """A drill action that cannot be carried out; the message is for people."""
+class DrillError(Invalid):
+    """A drill action that cannot be carried out (400); the message is for people."""
 
 
 def create_round(campaign: Campaign, kind: str, name: str, start: date, end: date, *,
@@ -67,27 +69,43 @@ def create_team(round_: DrillRound, name: str, home_bureau_id: int, target_burea
     if not (name or "").strip():
         raise DrillError("请填写检查组名称。")
     _check_bureaus(round_, home, target)
+    members = _members(round_, home, target, member_ids)
     team = DrillTeam(round=round_, name=name.strip(), home_bureau_id=home.id, target_bureau_id=target.id)
     db.session.add(team)
+    team.members = [DrillTeamMember(user_id=user.id, user=user) for user in members]
     db.session.flush()
-    for user_id in member_ids:
-        add_member(team, user_id)
     audit.write("drill.team_create", "drill_team", team.id, actor_id=actor_id,
                 new={"name": team.name, "home": home.code, "target": target.code, "members": member_ids})
     return team
 
 
+def _members(round_: DrillRound, home: Bureau, target: Bureau, member_ids: list[int]) -> list[User]:
+    """The officers to put on a new team, every one checked before the team exists."""
+    members: list[User] = []
+    for user_id in member_ids:
+        user = db.session.get(User, user_id)
+        _check_member(round_.kind, home, target.id, user, [m.id for m in members])
+        members.append(user)
+    return members
+
+
+def _check_member(kind: str, home: Bureau, target_id: int, user: User | None, current: list[int]) -> None:
+    """Only an officer of the home county, never one of the county a cross inspection visits."""
+    if user is None or user.role != OFFICER:
+        raise DrillError("只能把执法人员编入检查组。")
+    if kind == CROSS_INSPECTION and user.bureau_id == target_id:
+        raise DrillError(f"{user.display_name}属于{user.bureau.short_name}，不能参加检查本单位企业的交叉检查组。")
+    if user.bureau_id != home.id:
+        raise DrillError(f"{user.display_name}不属于检查组的派出单位{home.short_name}。")
+    if user.id in current:
+        raise DrillError(f"{user.display_name}已在检查组中。")
+
+
 def add_member(team: DrillTeam, user_id: int) -> DrillTeamMember:
     """Put an officer of the team's county on the team; never one of the inspected county."""
     user = db.session.get(User, user_id)
-    if user is None or user.role != OFFICER:
-        raise DrillError("只能把执法人员编入检查组。")
-    if team.round.kind == CROSS_INSPECTION and user.bureau_id == team.target_bureau_id:
-        raise DrillError(f"{user.display_name}属于{user.bureau.short_name}，不能参加检查本单位企业的交叉检查组。")
-    if user.bureau_id != team.home_bureau_id:
-        raise DrillError(f"{user.display_name}不属于检查组的派出单位{team.home_bureau.short_name}。")
-    if any(m.user_id == user.id for m in team.members):
-        raise DrillError(f"{user.display_name}已在检查组中。")
+    _check_member(team.round.kind, team.home_bureau, team.target_bureau_id, user,
+                  [m.user_id for m in team.members])
     member = DrillTeamMember(user_id=user.id, user=user)
     team.members.append(member)
     db.session.flush()
@@ -161,8 +179,11 @@ def award(report: DrillReport, points: float, max_points: float = DEFAULT_AWARD_
         raise DrillError("检查组没有成员，无法加分。")
     title = f"{team.round.name}·{report.enterprise}"
     for member in team.members:
-        scoring.record(member.user_id, team.round.campaign_id, AWARD_KIND, f"drill:{report.id}", points,
+        ledger.record(member.user_id, team.round.campaign_id, AWARD_KIND, f"drill:{report.id}", points,
                        max_points, report.filed_at, {"team_id": team.id, "report_id": report.id},
                        title=title, actor_id=actor_id, reason="实战练兵报告加分")
     report.award_points, report.award_max, report.awarded_at = float(points), float(max_points), now or utcnow()
     db.session.flush()
+    event("drills", "drill report %s awarded %s/%s to %s members of team %s by user %s", report.id,
+          points, max_points, len(team.members), team.id, actor_id, actor_id=actor_id,
+          target=f"drill_report:{report.id}", count=len(team.members))

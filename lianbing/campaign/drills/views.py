@@ -8,15 +8,16 @@ from lianbing.accounts import services as accounts
 from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN, OFFICER, require_role
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
+from lianbing.campaign.attachments.web import serve_attachment
 from lianbing.campaign.drills import services
 from lianbing.campaign.drills.forms import AwardForm, MemberForm, ReportForm, RoundForm, TeamForm
 from lianbing.campaign.drills.models import DrillReport, DrillRound, DrillTeam
-from lianbing.campaign.viewhelpers import get_campaign, no_active_campaign, refuse, serve_attachment
+from lianbing.campaign.web import get_campaign, no_active_campaign
 from lianbing.extensions import db
 from lianbing.files.services import UploadError
-from lianbing.web import flash_errors
+from lianbing.web import flash_errors, rerender
 
-bp = Blueprint("drills", __name__, url_prefix="/drills")
+bp = Blueprint("drills", __name__, url_prefix="/drills", template_folder="templates")
 OWNER = "drill_report"
 MAX_BYTES = 10 * attachments.MB
 ROLES = (OFFICER, BUREAU_ADMIN, CITY_ADMIN)
@@ -54,9 +55,8 @@ def create_round(campaign_id: int):
     try:
         row = services.create_round(campaign, form.kind.data, form.name.data, form.start_date.data,
                                     form.end_date.data, actor_id=current_user.id)
-    except services.DrillError as exc:
-        return refuse(str(exc), 400, "campaign/drills/rounds.html", **_rounds_context(campaign, form))
-    db.session.commit()
+    except services.DrillError as err:
+        return rerender(err, "campaign/drills/rounds.html", **_rounds_context(campaign, form))
     flash("练兵轮次已创建。", "success")
     return redirect(url_for("drills.round_detail", round_id=row.id))
 
@@ -78,14 +78,14 @@ def _round_context(round_, form) -> dict:
 @bp.route("/rounds/<int:round_id>")
 @require_role(*ROLES)
 def round_detail(round_id: int):
-    round_ = db.session.get(DrillRound, round_id) or abort(404)
+    round_ = db.get_or_404(DrillRound, round_id)
     return render_template("campaign/drills/round.html", **_round_context(round_, _team_form()))
 
 
 @bp.route("/rounds/<int:round_id>/teams", methods=["POST"])
 @require_role(CITY_ADMIN)
 def create_team(round_id: int):
-    round_ = db.session.get(DrillRound, round_id) or abort(404)
+    round_ = db.get_or_404(DrillRound, round_id)
     form = _team_form()
     if not form.validate_on_submit():
         flash_errors(form)
@@ -93,15 +93,14 @@ def create_team(round_id: int):
     try:
         team = services.create_team(round_, form.name.data, form.home_bureau_id.data, form.target_bureau_id.data,
                                     form.member_ids.data, actor_id=current_user.id)
-    except services.DrillError as exc:
-        return refuse(str(exc), 400, "campaign/drills/round.html", **_round_context(round_, form))
-    db.session.commit()
+    except services.DrillError as err:
+        return rerender(err, "campaign/drills/round.html", **_round_context(round_, form))
     flash("检查组已组建。", "success")
     return redirect(url_for("drills.team_detail", team_id=team.id))
 
 
 def _load_team(team_id: int) -> DrillTeam:
-    team = db.session.get(DrillTeam, team_id) or abort(404)
+    team = db.get_or_404(DrillTeam, team_id)
     if not services.can_see_team(current_user, team):
         abort(403)
     return team
@@ -135,33 +134,32 @@ def add_member(team_id: int):
     team = _load_team(team_id)
     try:
         services.add_member(team, request.form.get("user_id", 0, type=int))
-    except services.DrillError as exc:
-        return refuse(str(exc), 400, "campaign/drills/team.html", **_team_context(team))
-    db.session.commit()
+    except services.DrillError as err:
+        return rerender(err, "campaign/drills/team.html", **_team_context(team))
     flash("已加入检查组。", "success")
     return redirect(url_for("drills.team_detail", team_id=team.id))
+
+
+def _file(team: DrillTeam, form: ReportForm) -> None:
+    """File the team's report and attach its photos and scans."""
+    data = services.ReportData(form.enterprise.data, form.inspected_on.data, form.problems.data,
+                               form.records_written.data)
+    report = services.file_report(team, data, user_id=current_user.id)
+    attachments.attach(OWNER, report.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
+                       max_bytes=MAX_BYTES, user_id=current_user.id)
 
 
 @bp.route("/teams/<int:team_id>/reports", methods=["POST"])
 @require_role(OFFICER, CITY_ADMIN)
 def file_report(team_id: int):
-    team = _load_team(team_id)
-    form = ReportForm()
+    team, form = _load_team(team_id), ReportForm()
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("campaign/drills/team.html", **_team_context(team, report_form=form)), 400
-    data = services.ReportData(form.enterprise.data, form.inspected_on.data, form.problems.data,
-                               form.records_written.data)
     try:
-        report = services.file_report(team, data, user_id=current_user.id)
-        attachments.attach(OWNER, report.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
-                           max_bytes=MAX_BYTES, user_id=current_user.id)
-    except services.DrillError as exc:
-        return refuse(str(exc), 400, "campaign/drills/team.html", **_team_context(team, report_form=form))
-    except UploadError as exc:
-        return refuse(str(exc), attachments.error_status(exc), "campaign/drills/team.html",
-                      **_team_context(team, report_form=form))
-    db.session.commit()
+        _file(team, form)
+    except (services.DrillError, UploadError) as err:
+        return rerender(err, "campaign/drills/team.html", **_team_context(team, report_form=form))
     flash("练兵报告已提交。", "success")
     return redirect(url_for("drills.team_detail", team_id=team.id))
 
@@ -169,16 +167,14 @@ def file_report(team_id: int):
 @bp.route("/reports/<int:report_id>/award", methods=["POST"])
 @require_role(CITY_ADMIN)
 def award(report_id: int):
-    report = db.session.get(DrillReport, report_id) or abort(404)
-    form = AwardForm()
+    report, form = db.get_or_404(DrillReport, report_id), AwardForm()
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("campaign/drills/team.html", **_team_context(report.team)), 400
     try:
         services.award(report, form.points.data, form.max_points.data, actor_id=current_user.id)
-    except services.DrillError as exc:
-        return refuse(str(exc), 400, "campaign/drills/team.html", **_team_context(report.team))
-    db.session.commit()
+    except services.DrillError as err:
+        return rerender(err, "campaign/drills/team.html", **_team_context(report.team))
     flash(f"已为检查组每位成员记 {form.points.data:g} 分。", "success")
     return redirect(url_for("drills.team_detail", team_id=report.team_id))
 
@@ -190,6 +186,6 @@ def file(file_id: int):
 
 
 def _visible_report(report_id: int) -> DrillReport:
-    report = db.session.get(DrillReport, report_id) or abort(404)
+    report = db.get_or_404(DrillReport, report_id)
     _load_team(report.team_id)
     return report

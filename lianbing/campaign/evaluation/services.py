@@ -7,12 +7,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from lianbing.audit import services as audit
+from lianbing.campaign import schedule
 from lianbing.campaign.evaluation.models import (DRAFT, REVIEWED, SUBMITTED, EvaluationItem, ItemScore,
                                                  SummaryReport)
 from lianbing.campaign.models import Campaign
-from lianbing.campaign.schedule import services as schedule
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
+from lianbing.logconfig import event
 
 STATUS_LABELS = {DRAFT: "草稿", SUBMITTED: "已提交", REVIEWED: "已评分"}
 
@@ -79,20 +80,32 @@ def save_report(campaign: Campaign, bureau_id: int, body: str, scores: list[Scor
                 actor_id: int | None = None) -> SummaryReport:
     """The county writes its summary and self-scores each item with evidence (until submitted)."""
     report = report_for(campaign.id, bureau_id)
+    if report is not None and report.status != DRAFT:
+        raise EvaluationConflict("总结报告已提交，不能再修改。")
+    checked = _checked(campaign.id, scores, required=False)
     if report is None:
         report = SummaryReport(campaign_id=campaign.id, bureau_id=bureau_id, status=DRAFT)
         db.session.add(report)
-    elif report.status != DRAFT:
-        raise EvaluationConflict("总结报告已提交，不能再修改。")
-    by_id = {i.id: i for i in items(campaign.id)}
-    for score in scores:
-        item = by_id.get(score.item_id) or _unknown(score.item_id)
-        _check_points(item, score.points)
+    for item, score in checked:
         row = _score_row(report, item)
         row.self_points, row.evidence = score.points, score.text or ""
     report.body, report.updated_at = body or "", utcnow()
     db.session.flush()
     return report
+
+
+def _checked(campaign_id: int, scores: list[ScoreInput], *,
+             required: bool) -> list[tuple[EvaluationItem, ScoreInput]]:
+    """Each score with its item, every one checked before anything changes."""
+    by_id = {i.id: i for i in items(campaign_id)}
+    checked = []
+    for score in scores:
+        item = by_id.get(score.item_id) or _unknown(score.item_id)
+        if required and score.points is None:
+            raise EvaluationError(f"请为“{item.name}”评分。")
+        _check_points(item, score.points)
+        checked.append((item, score))
+    return checked
 
 
 def _unknown(item_id: int):
@@ -127,19 +140,17 @@ def review(report: SummaryReport, scores: list[ScoreInput], comment: str, *, now
     """The city scores each item of a submitted report."""
     if report.status == DRAFT:
         raise EvaluationConflict("该单位尚未提交总结报告。")
-    by_id = {i.id: i for i in items(report.campaign_id)}
-    for score in scores:
-        item = by_id.get(score.item_id) or _unknown(score.item_id)
-        if score.points is None:
-            raise EvaluationError(f"请为“{item.name}”评分。")
-        _check_points(item, score.points)
+    for item, score in _checked(report.campaign_id, scores, required=True):
         row = _score_row(report, item)
         row.city_points, row.city_comment = score.points, score.text or ""
     report.status, report.review_comment = REVIEWED, (comment or "").strip()
     report.reviewed_at, report.reviewer_id = now or utcnow(), actor_id
     db.session.flush()
+    total = totals(report)[1]
     audit.write("evaluation.review", "summary_report", report.id, actor_id=actor_id,
-                bureau_id=report.bureau_id, new={"total": totals(report)[1]})
+                bureau_id=report.bureau_id, new={"total": total})
+    event("evaluation", "summary report %s of bureau %s scored %s by user %s", report.id, report.bureau_id,
+          total, actor_id, actor_id=actor_id, target=f"summary_report:{report.id}")
     return report
 
 

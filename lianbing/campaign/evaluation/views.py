@@ -7,18 +7,19 @@ from flask_login import current_user
 from lianbing.accounts import services as accounts
 from lianbing.accounts.models import Bureau
 from lianbing.auth import ADMINS, BUREAU_ADMIN, CITY_ADMIN, require_bureau, require_role
+from lianbing.campaign import schedule
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
+from lianbing.campaign.attachments.web import serve_attachment
 from lianbing.campaign.evaluation import services
 from lianbing.campaign.evaluation.forms import ItemForm, ReportForm, ReviewForm, SubmitForm
 from lianbing.campaign.evaluation.models import SummaryReport
-from lianbing.campaign.schedule import services as schedule
-from lianbing.campaign.viewhelpers import get_campaign, no_active_campaign, refuse, serve_attachment
+from lianbing.campaign.web import get_campaign, no_active_campaign
 from lianbing.extensions import db
 from lianbing.files.services import UploadError
-from lianbing.web import flash_errors
+from lianbing.web import flash_errors, rerender
 
-bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
+bp = Blueprint("evaluation", __name__, url_prefix="/evaluation", template_folder="templates")
 OWNER = "summary"
 MAX_BYTES = 10 * attachments.MB
 
@@ -52,17 +53,15 @@ def overview(campaign_id: int):
 @bp.route("/<int:campaign_id>/items", methods=["POST"])
 @require_role(CITY_ADMIN)
 def add_item(campaign_id: int):
-    campaign = get_campaign(campaign_id)
-    form = ItemForm()
+    campaign, form = get_campaign(campaign_id), ItemForm()
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("campaign/evaluation/overview.html", **_overview_context(campaign, form)), 400
     try:
         services.add_item(campaign, form.name.data, form.max_points.data, form.description.data,
                           actor_id=current_user.id)
-    except services.EvaluationError as exc:
-        return refuse(str(exc), exc.status, "campaign/evaluation/overview.html", **_overview_context(campaign, form))
-    db.session.commit()
+    except services.EvaluationError as err:
+        return rerender(err, "campaign/evaluation/overview.html", **_overview_context(campaign, form))
     flash("考核项目已添加。", "success")
     return redirect(url_for("evaluation.overview", campaign_id=campaign.id))
 
@@ -92,32 +91,33 @@ def _report_context(campaign, bureau, form) -> dict:
 
 def _load(campaign_id: int, bureau_id: int):
     campaign = get_campaign(campaign_id)
-    bureau = db.session.get(Bureau, bureau_id) or abort(404)
+    bureau = db.get_or_404(Bureau, bureau_id)
     require_bureau(current_user, bureau.id)
     return campaign, bureau
+
+
+def _save(campaign, bureau, form: ReportForm, items) -> None:
+    """Save the county's report and self-scores and attach its evidence files."""
+    saved = services.save_report(campaign, bureau.id, form.body.data, _inputs("self_", "evidence_", items),
+                                 actor_id=current_user.id)
+    attachments.attach(OWNER, saved.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
+                       max_bytes=MAX_BYTES, user_id=current_user.id)
 
 
 @bp.route("/<int:campaign_id>/report/<int:bureau_id>", methods=["GET", "POST"])
 @require_role(*ADMINS)
 def report(campaign_id: int, bureau_id: int):
     campaign, bureau = _load(campaign_id, bureau_id)
-    existing = services.report_for(campaign.id, bureau.id)
-    form = ReportForm(obj=existing)
+    form = ReportForm(obj=services.report_for(campaign.id, bureau.id))
     context = _report_context(campaign, bureau, form)
     if not form.validate_on_submit():
         return render_template("campaign/evaluation/report.html", **context)
     if current_user.role != BUREAU_ADMIN:
         abort(403)
     try:
-        saved = services.save_report(campaign, bureau.id, form.body.data,
-                                     _inputs("self_", "evidence_", context["items"]), actor_id=current_user.id)
-        attachments.attach(OWNER, saved.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
-                           max_bytes=MAX_BYTES, user_id=current_user.id)
-    except services.EvaluationError as exc:
-        return refuse(str(exc), exc.status, "campaign/evaluation/report.html", **context)
-    except UploadError as exc:
-        return refuse(str(exc), attachments.error_status(exc), "campaign/evaluation/report.html", **context)
-    db.session.commit()
+        _save(campaign, bureau, form, context["items"])
+    except (services.EvaluationError, UploadError) as err:
+        return rerender(err, "campaign/evaluation/report.html", **context)
     flash("已保存。确认无误后请提交。", "success")
     return redirect(url_for("evaluation.report", campaign_id=campaign.id, bureau_id=bureau.id))
 
@@ -129,10 +129,9 @@ def submit(campaign_id: int, bureau_id: int):
     report = services.report_for(campaign.id, bureau.id) or abort(404)
     try:
         services.submit_report(report, campaign, actor_id=current_user.id)
-    except services.EvaluationError as exc:
-        return refuse(str(exc), exc.status, "campaign/evaluation/report.html",
-                      **_report_context(campaign, bureau, ReportForm(obj=report)))
-    db.session.commit()
+    except services.EvaluationError as err:
+        return rerender(err, "campaign/evaluation/report.html",
+                        **_report_context(campaign, bureau, ReportForm(obj=report)))
     flash("总结报告已逾期提交，已标记为逾期。" if report.is_late else "总结报告和自评已提交。",
           "warning" if report.is_late else "success")
     return redirect(url_for("evaluation.report", campaign_id=campaign.id, bureau_id=bureau.id))
@@ -143,14 +142,12 @@ def submit(campaign_id: int, bureau_id: int):
 def review(campaign_id: int, bureau_id: int):
     campaign, bureau = _load(campaign_id, bureau_id)
     report = services.report_for(campaign.id, bureau.id) or abort(404)
-    form = ReviewForm()
     try:
-        services.review(report, _inputs("city_", "comment_", services.items(campaign.id)), form.comment.data,
-                        actor_id=current_user.id)
-    except services.EvaluationError as exc:
-        return refuse(str(exc), exc.status, "campaign/evaluation/report.html",
-                      **_report_context(campaign, bureau, ReportForm(obj=report)))
-    db.session.commit()
+        scores = _inputs("city_", "comment_", services.items(campaign.id))
+        services.review(report, scores, ReviewForm().comment.data, actor_id=current_user.id)
+    except services.EvaluationError as err:
+        return rerender(err, "campaign/evaluation/report.html",
+                        **_report_context(campaign, bureau, ReportForm(obj=report)))
     flash("评分已保存。", "success")
     return redirect(url_for("evaluation.overview", campaign_id=campaign.id))
 
@@ -162,6 +159,6 @@ def file(file_id: int):
 
 
 def _visible_report(report_id: int) -> SummaryReport:
-    report = db.session.get(SummaryReport, report_id) or abort(404)
+    report = db.get_or_404(SummaryReport, report_id)
     require_bureau(current_user, report.bureau_id)
     return report

@@ -283,3 +283,14 @@ def test_export_roundtrips_through_import(client, auth, demo_people):
     frame.to_excel(buffer, index=False)
     assert _upload(client, buffer.getvalue()).status_code == 200
     assert _count(User, User.username.like("copy_%")) == 6
+
+
+def test_imports_and_exports_leave_one_log_line_each(client, auth, demo_people, xlsx, caplog):
+    auth.login("city_admin")
+    caplog.clear()
+    _upload(client, xlsx(GOOD))
+    _upload(client, xlsx([["", "no_name", "梅县区", "执法人员", "", ""]]))
+    client.get("/roster/export.xlsx")
+    lines = [r.getMessage() for r in caplog.records if r.name == "lianbing.accounts" and "roster" in r.getMessage()]
+    assert len(lines) == 3
+    assert "3 users created" in lines[0] and "refused: 1 problems" in lines[1] and "roster export" in lines[2]

@@ -1,4 +1,10 @@
-"""The campaign calendar: operations settings, deadlines and the timeline."""
+"""The campaign calendar: deadlines, the paperwork settings and the timeline.
+
+The settings say when the campaign's paperwork is due (the monthly bulletins, the summary
+report) and whether late papers are accepted; the operations that file paperwork
+(``lianbing.campaign.bulletins``, ``lianbing.campaign.evaluation``) read them from here and
+judge lateness with :func:`judge_lateness`.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,24 +13,22 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from lianbing.audit import services as audit
-from lianbing.campaign.models import Campaign
-from lianbing.campaign.schedule.models import DEADLINE_KINDS, Deadline, OpsSettings
+from lianbing.campaign.models import DEADLINE_KINDS, Campaign, Deadline, OpsSettings
 from lianbing.dbtypes import to_local, utcnow
+from lianbing.errors import Conflict, Invalid
 from lianbing.extensions import db
 
 
-class ScheduleError(ValueError):
-    """A calendar change that cannot be made; the message is for people."""
+class ScheduleError(Invalid):
+    """A calendar change that cannot be made (400); the message is for people."""
 
 
-class PaperworkError(ValueError):
-    """A bulletin or summary-report action that cannot be carried out; the message is for people."""
-
-    status = 400
+class PaperworkError(Invalid):
+    """A bulletin or summary-report action that cannot be carried out (400)."""
 
 
-class PaperworkConflict(PaperworkError):
-    """The paper is not in a state that allows the action."""
+class PaperworkConflict(PaperworkError, Conflict):
+    """The paper is not in a state that allows the action (409)."""
 
     status = 409
 

@@ -1,11 +1,16 @@
-"""Campaign editing by the city admin: details, stage dates, weights."""
+"""Campaign pages: editing (details, stage dates, weights), the calendar, every operation's pages."""
+from __future__ import annotations
+
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from lianbing.audit.models import AuditLog
-from lianbing.campaign import services
+from lianbing.campaign.bulletins import services as bulletins
+from lianbing.campaign.bulletins.models import Bulletin
+from lianbing.campaign.column.models import ColumnArticle
+from lianbing.campaign.drills.models import DrillRound, DrillTeam
 from lianbing.campaign.models import ActivityWeight, Stage
 from lianbing.extensions import db
 
@@ -28,14 +33,6 @@ def _stage_form(campaign, **changes) -> dict:
 def city(client, auth, demo_people):
     auth.login("city_admin")
     return client
-
-
-def test_default_stages_follow_the_2017_plan(campaign):
-    names = {s.name: (s.start_date, s.end_date) for s in campaign.stages}
-    assert names["自查"] == (date(2017, 6, 15), date(2017, 7, 15))
-    assert names["交叉检查"] == (date(2017, 7, 16), date(2017, 8, 15))
-    assert names["后督察"] == (date(2017, 8, 16), date(2017, 9, 30))
-    assert [s.name for s in services.top_stages(campaign)] == ["动员部署", "活动实施", "总结表扬"]
 
 
 def test_city_admin_moves_stage_dates(city, campaign):
@@ -68,13 +65,6 @@ def test_missing_stage_date_is_refused(city, campaign):
     data[next(iter(data))] = ""
     r = city.post(f"/campaigns/{campaign.id}/stages", data=data)
     assert r.status_code == 400 and "请填写" in r.get_data(as_text=True)
-
-
-def test_stage_of_another_campaign_is_refused(campaign):
-    other = services.create_campaign("另一个活动", 2018, date(2018, 6, 1), date(2018, 10, 31))
-    foreign = other.stages[0]
-    with pytest.raises(services.CampaignError, match="阶段不属于此活动"):
-        services.set_stage_dates(campaign, {foreign.id: (date(2017, 6, 1), date(2017, 6, 2))})
 
 
 def test_campaign_edit_cannot_leave_stages_outside(city, campaign):
@@ -111,13 +101,46 @@ def test_bad_weights_are_refused(city, campaign, value, message):
     assert db.session.scalar(select(ActivityWeight)) is None
 
 
-def test_unknown_kind_weight_is_refused(campaign):
-    with pytest.raises(services.CampaignError, match="未知的活动类型"):
-        services.set_weights(campaign, {"no_such_kind": 1.0})
+OPS_BLUEPRINTS = ("schedule", "bulletins", "evaluation", "drills", "column")
 
 
-def test_only_one_active_campaign(campaign):
-    other = services.create_campaign("2018年大练兵", 2018, date(2018, 6, 1), date(2018, 10, 31), activate=True)
-    db.session.commit()
-    db.session.expire_all()
-    assert services.active_campaign().id == other.id and not campaign.is_active
+def _bulletin(ops_demo, bureau, code="441402", month=7) -> Bulletin:
+    return bulletins.find(ops_demo.id, bureau(code).id, date(2017, month, 1))
+
+
+def test_every_ops_view_states_its_roles(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] in OPS_BLUEPRINTS:
+            view = app.view_functions[rule.endpoint]
+            assert getattr(view, "required_roles", None), rule.endpoint
+
+
+def test_city_admin_pages_render(client, auth, ops_demo, bureau):
+    auth.login("city_admin")
+    round_id = db.session.scalar(select(DrillRound.id).where(DrillRound.kind == "cross_inspection"))
+    team_id = db.session.scalar(select(DrillTeam.id).order_by(DrillTeam.id))
+    article_id = db.session.scalar(select(ColumnArticle.id))
+    cid, bid = ops_demo.id, bureau("441402").id
+    for path in (f"/calendar/{cid}", f"/calendar/{cid}/settings", f"/bulletins/{cid}/board",
+                 f"/bulletins/b/{_bulletin(ops_demo, bureau).id}", f"/evaluation/{cid}",
+                 f"/evaluation/{cid}/report/{bid}", f"/drills/{cid}", f"/drills/rounds/{round_id}",
+                 f"/drills/teams/{team_id}", "/column/manage", f"/column/manage/{article_id}",
+                 "/column/manage/cases", "/column/manage/new", "/home"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_timeline_lists_stages_and_deadlines(client, auth, ops_demo):
+    auth.login("officer_441402_1")
+    page = client.get(f"/calendar/{ops_demo.id}").get_data(as_text=True)
+    assert "交叉检查" in page and "先进个人候选人名单报送" in page and "2017-07-20" in page and "<svg" in page
+
+
+def test_city_adds_a_deadline_and_others_cannot(client, auth, ops_demo):
+    auth.login("admin_441402")
+    assert client.post(f"/calendar/{ops_demo.id}/deadlines", data={"name": "x", "due_date": "2017-07-01",
+                                                                 "kind": "other"}).status_code == 403
+    auth.login("city_admin")
+    r = client.post(f"/calendar/{ops_demo.id}/deadlines", data={"name": "案卷评查", "due_date": "2017-09-10",
+                                                              "kind": "other"})
+    assert r.status_code == 302
+    assert "案卷评查" in client.get(f"/calendar/{ops_demo.id}").get_data(as_text=True)

@@ -161,3 +161,15 @@ def test_change_password_refusals(client, auth, make_user, data, message):
     assert r.status_code == 400 and message in r.get_data(as_text=True)
     auth.logout()
     assert auth.login(user.username).status_code == 302  # old password still works
+
+
+def test_failures_and_the_lockout_are_logged_for_the_operator(client, auth, make_user, caplog):
+    user = make_user("officer")
+    caplog.clear()
+    for _ in range(5):
+        auth.login(user.username, "wrong-password")
+    auth.login(user.username)
+    lines = [r.getMessage() for r in caplog.records if r.name == "lianbing.accounts"]
+    assert sum("login failed" in line and user.username in line for line in lines) == 5
+    assert any("is locked" in line and user.username in line for line in lines)
+    assert "wrong-password" not in "".join(lines)

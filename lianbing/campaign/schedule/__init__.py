@@ -1,1 +1,0 @@
-"""The campaign calendar: deadlines, operations settings and the timeline page."""

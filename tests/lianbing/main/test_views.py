@@ -1,0 +1,32 @@
+"""The home page's campaign block: the current stage, the next deadlines, each role's to-dos."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lianbing.campaign import schedule
+from lianbing.extensions import db
+
+
+@pytest.mark.parametrize("username", ["officer_441402_1", "trainer", "admin_441402", "city_admin"])
+def test_home_shows_the_next_deadlines_for_every_role(client, auth, ops_demo, username):
+    schedule.add_deadline(ops_demo, "远期截止事项", date(2099, 1, 1), "other")
+    db.session.commit()
+    auth.login(username)
+    page = client.get("/home").get_data(as_text=True)
+    assert 'id="ops-dashboard"' in page and "远期截止事项" in page
+
+
+def test_home_shows_the_current_stage_once(client, auth, ops_demo):
+    auth.login("officer_441402_1")
+    page = client.get("/home").get_data(as_text=True)
+    assert page.count("当前阶段") == 1 and ops_demo.name in page
+
+
+@pytest.mark.parametrize("username,text", [("admin_441422", "1</span> 份简报被市局退回"),
+                                           ("city_admin", "1</span> 篇专栏文章待审核"),
+                                           ("officer_441402_1", "1</span> 个实战练兵检查组")])
+def test_home_shows_each_roles_to_dos(client, auth, ops_demo, username, text):
+    auth.login(username)
+    assert text in client.get("/home").get_data(as_text=True)
