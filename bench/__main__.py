@@ -1,4 +1,5 @@
 """Run every benchmark module in bench/ (files named bench_*.py), one after another."""
+
 from __future__ import annotations
 
 import importlib
@@ -11,7 +12,9 @@ from bench.common import line  # noqa: F401  (re-exported for modules)
 
 
 def main(names: list[str]) -> int:
-    modules = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    modules = sorted(
+        m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")
+    )
     if names:
         modules = [m for m in modules if any(n in m for n in names)]
     for name in modules:

@@ -3,6 +3,7 @@
 Baseline, measured in the same run: tokenizing and lower-casing the same 1,000 records
 (``re.findall(r"\\w+", text.lower())``), the least any text-checking engine must do.
 """
+
 from __future__ import annotations
 
 import random
@@ -17,14 +18,28 @@ from casestudies.rubrics import checks
 from casestudies.rubrics import demo as rubrics_demo
 
 RECORDS = 1000
-FILLER = ["现场有工人 3 名在操作。", "车间地面有积水。", "废水收集池水位约 1.2 米。", "危废仓库门已上锁。",
-          "情况严重。", "好像有偷排。", "流量约 30。", "拍照 4 张。", "在线监测数据正常。", "雨水口无异常。"]
+FILLER = [
+    "现场有工人 3 名在操作。",
+    "车间地面有积水。",
+    "废水收集池水位约 1.2 米。",
+    "危废仓库门已上锁。",
+    "情况严重。",
+    "好像有偷排。",
+    "流量约 30。",
+    "拍照 4 张。",
+    "在线监测数据正常。",
+    "雨水口无异常。",
+]
 
 
 def rubric_30() -> dict:
     """The demo inspection rubric plus the inquiry rubric's non-veto criteria: 30 criteria."""
     spec = deepcopy(rubrics_demo.INSPECTION)
-    extra = [c | {"key": "X" + c["key"]} for c in deepcopy(rubrics_demo.INQUIRY["criteria"]) if not c["veto"]]
+    extra = [
+        c | {"key": "X" + c["key"]}
+        for c in deepcopy(rubrics_demo.INQUIRY["criteria"])
+        if not c["veto"]
+    ]
     spec["criteria"] += extra
     spec["total_points"] = sum(c["max_points"] for c in spec["criteria"])
     return spec
@@ -37,9 +52,16 @@ def records(rng: random.Random) -> list[str]:
         body = "\n".join(s for s in INSPECTION_BODY.split("\n") if rng.random() > 0.2)
         body += "\n" + "".join(rng.choice(FILLER) for _ in range(rng.randint(5, 40)))
         qa = rng.sample(INQUIRY_QA, rng.randint(0, len(INQUIRY_QA)))
-        header = {"start_time": "2017-07-20T09:30", "end_time": rng.choice(["2017-07-20T10:45", "2017-07-20T08:00"]),
-                  "place": "电镀车间", "unit": "某公司", "officers": [{"name": "甲", "cert": "44140200001"}] * rng.randint(1, 2)}
-        out.append(render_text("inspection", Draft(header=header, body=body, qa=qa, confirmation="属实")))
+        header = {
+            "start_time": "2017-07-20T09:30",
+            "end_time": rng.choice(["2017-07-20T10:45", "2017-07-20T08:00"]),
+            "place": "电镀车间",
+            "unit": "某公司",
+            "officers": [{"name": "甲", "cert": "44140200001"}] * rng.randint(1, 2),
+        }
+        out.append(
+            render_text("inspection", Draft(header=header, body=body, qa=qa, confirmation="属实"))
+        )
     return out
 
 
@@ -55,7 +77,12 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     assert len(totals) == RECORDS and len(rubric.criteria) == 30
     line("casestudies.autograde_1000_records", elapsed, "s", baseline)
-    line("casestudies.autograde_per_record", elapsed / RECORDS * 1000, "ms", baseline / RECORDS * 1000)
+    line(
+        "casestudies.autograde_per_record",
+        elapsed / RECORDS * 1000,
+        "ms",
+        baseline / RECORDS * 1000,
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Data: 50 single-choice questions, 10,000 officers answering by a one-parameter l
 analysis (load from the database + statistics) and the statistics alone, each beside a bare
 numpy pass computing facility, SD, item-rest correlations and alpha on the dense matrix.
 """
+
 from __future__ import annotations
 
 import time
@@ -30,11 +31,26 @@ def _seed() -> tuple[int, np.ndarray]:
     bureau = Bureau(name="基准单位", short_name="基准", code="999999", level="county")
     db.session.add(bureau)
     db.session.flush()
-    db.session.execute(insert(User), [{"username": f"b{i}", "display_name": f"b{i}", "password_hash": "x",
-                                       "role": "officer", "bureau_id": bureau.id} for i in range(ATTEMPTS)])
+    db.session.execute(
+        insert(User),
+        [
+            {
+                "username": f"b{i}",
+                "display_name": f"b{i}",
+                "password_hash": "x",
+                "role": "officer",
+                "bureau_id": bureau.id,
+            }
+            for i in range(ATTEMPTS)
+        ],
+    )
     bank = bank_services.create_bank("基准题库")
-    questions = [bank_services.create_question(bank, QuestionData(qtype="single", stem=f"题 {j}", content={"options": OPTIONS}))
-                 for j in range(QUESTIONS)]
+    questions = [
+        bank_services.create_question(
+            bank, QuestionData(qtype="single", stem=f"题 {j}", content={"options": OPTIONS})
+        )
+        for j in range(QUESTIONS)
+    ]
     quiz = Quiz(title="基准", mode="exam", audience_ids=[], slots=[])
     db.session.add(quiz)
     db.session.flush()
@@ -47,21 +63,56 @@ def _seed() -> tuple[int, np.ndarray]:
 def _answers() -> np.ndarray:
     rng = np.random.default_rng(7)
     ability, difficulty = rng.normal(size=(ATTEMPTS, 1)), rng.normal(size=(1, QUESTIONS))
-    return (rng.random((ATTEMPTS, QUESTIONS)) < 1 / (1 + np.exp(difficulty - ability))).astype(float)
+    return (rng.random((ATTEMPTS, QUESTIONS)) < 1 / (1 + np.exp(difficulty - ability))).astype(
+        float
+    )
 
 
-def _insert_attempts(quiz_id: int, bureau_id: int, questions: list[tuple[int, int]], matrix: np.ndarray) -> None:
-    user_ids = list(db.session.scalars(db.select(User.id).where(User.username.like("b%")).order_by(User.id)))
+def _insert_attempts(
+    quiz_id: int, bureau_id: int, questions: list[tuple[int, int]], matrix: np.ndarray
+) -> None:
+    user_ids = list(
+        db.session.scalars(db.select(User.id).where(User.username.like("b%")).order_by(User.id))
+    )
     now = utcnow()
-    db.session.execute(insert(Attempt), [{"quiz_id": quiz_id, "user_id": u, "bureau_id": bureau_id, "number": 1,
-                                          "status": "submitted", "started_at": now, "submitted_at": now,
-                                          "score": float(matrix[i].sum()), "max_score": float(QUESTIONS),
-                                          "seconds_used": 600.0} for i, u in enumerate(user_ids)])
-    attempt_ids = list(db.session.scalars(db.select(Attempt.id).where(Attempt.quiz_id == quiz_id).order_by(Attempt.id)))
-    rows = ({"attempt_id": a, "position": j + 1, "slot_no": j + 1, "question_id": q, "version_id": v, "points": 1.0,
-             "response": 0 if matrix[i, j] else 1 + (i + j) % 3, "score": float(matrix[i, j]),
-             "option_mask": 1 if matrix[i, j] else 1 << (1 + (i + j) % 3)}
-            for i, a in enumerate(attempt_ids) for j, (q, v) in enumerate(questions))
+    db.session.execute(
+        insert(Attempt),
+        [
+            {
+                "quiz_id": quiz_id,
+                "user_id": u,
+                "bureau_id": bureau_id,
+                "number": 1,
+                "status": "submitted",
+                "started_at": now,
+                "submitted_at": now,
+                "score": float(matrix[i].sum()),
+                "max_score": float(QUESTIONS),
+                "seconds_used": 600.0,
+            }
+            for i, u in enumerate(user_ids)
+        ],
+    )
+    attempt_ids = list(
+        db.session.scalars(
+            db.select(Attempt.id).where(Attempt.quiz_id == quiz_id).order_by(Attempt.id)
+        )
+    )
+    rows = (
+        {
+            "attempt_id": a,
+            "position": j + 1,
+            "slot_no": j + 1,
+            "question_id": q,
+            "version_id": v,
+            "points": 1.0,
+            "response": 0 if matrix[i, j] else 1 + (i + j) % 3,
+            "score": float(matrix[i, j]),
+            "option_mask": 1 if matrix[i, j] else 1 << (1 + (i + j) % 3),
+        }
+        for i, a in enumerate(attempt_ids)
+        for j, (q, v) in enumerate(questions)
+    )
     batch = []
     for row in rows:
         batch.append(row)
@@ -77,7 +128,7 @@ def numpy_pass(m: np.ndarray) -> dict:
     totals = m.sum(axis=1)
     rest = totals[:, None] - m
     mc, rc = m - m.mean(axis=0), rest - rest.mean(axis=0)
-    corr = (mc * rc).sum(axis=0) / np.sqrt((mc ** 2).sum(axis=0) * (rc ** 2).sum(axis=0))
+    corr = (mc * rc).sum(axis=0) / np.sqrt((mc**2).sum(axis=0) * (rc**2).sum(axis=0))
     k = m.shape[1]
     alpha = k / (k - 1) * (1 - m.var(axis=0, ddof=1).sum() / totals.var(ddof=1))
     return {"facility": m.mean(axis=0), "sd": m.std(axis=0, ddof=1), "disc": corr, "alpha": alpha}
@@ -88,7 +139,9 @@ def main() -> None:
         backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
         started = time.perf_counter()
         quiz_id, matrix = _seed()
-        print(f"# {backend}: seeded {ATTEMPTS} attempts x {QUESTIONS} questions in {time.perf_counter() - started:.1f} s")
+        print(
+            f"# {backend}: seeded {ATTEMPTS} attempts x {QUESTIONS} questions in {time.perf_counter() - started:.1f} s"
+        )
         frame = analysis.load(quiz_id)
         result = analysis.analyse(frame)
         assert abs(result["test"]["alpha"] - numpy_pass(matrix)["alpha"]) < 1e-9

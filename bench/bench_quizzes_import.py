@@ -5,6 +5,7 @@
 - quizzes.search_10k_first_page: server time of GET /quizzes/banks/<id>?q=…&basis=… (first
   results page) over 10,000 questions; baseline: the same page on an empty bank.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,7 +21,12 @@ from quizzes import exporters, importers, services
 from quizzes.services import QuestionData
 
 N = 10_000
-LAWS = ["《环境保护法》第五十九条", "《大气污染防治法》第九十九条", "《水污染防治法》第八十三条", "《行政处罚法》第四十六条"]
+LAWS = [
+    "《环境保护法》第五十九条",
+    "《大气污染防治法》第九十九条",
+    "《水污染防治法》第八十三条",
+    "《行政处罚法》第四十六条",
+]
 
 
 def generated(n: int = N) -> list[QuestionData]:
@@ -31,31 +37,57 @@ def generated(n: int = N) -> list[QuestionData]:
 
 
 def _common(i: int, rng: random.Random) -> dict:
-    return {"code": f"B{i:05d}", "legal_basis": rng.choice(LAWS), "difficulty": rng.randint(1, 5),
-            "tags": [rng.choice(["大气", "水", "罚款", "程序"])], "category": rng.choice(["法律/环保法", "法律/大气法", "程序"])}
+    return {
+        "code": f"B{i:05d}",
+        "legal_basis": rng.choice(LAWS),
+        "difficulty": rng.randint(1, 5),
+        "tags": [rng.choice(["大气", "水", "罚款", "程序"])],
+        "category": rng.choice(["法律/环保法", "法律/大气法", "程序"]),
+    }
 
 
 def _single(i, rng):
     options = [{"text": f"选项{k}-{i}", "weight": 1.0 if k == 1 else 0.0} for k in range(4)]
-    return QuestionData(qtype="single", stem=f"企业违法排放污染物的罚款如何计算？（样题 {i}）", content={"options": options}, **_common(i, rng))
+    return QuestionData(
+        qtype="single",
+        stem=f"企业违法排放污染物的罚款如何计算？（样题 {i}）",
+        content={"options": options},
+        **_common(i, rng),
+    )
 
 
 def _multiple(i, rng):
     options = [{"text": f"情形{k}-{i}", "weight": 0.5 if k < 2 else 0.0} for k in range(5)]
-    return QuestionData(qtype="multiple", stem=f"下列哪些属于逃避监管的方式？（样题 {i}）", content={"options": options}, **_common(i, rng))
+    return QuestionData(
+        qtype="multiple",
+        stem=f"下列哪些属于逃避监管的方式？（样题 {i}）",
+        content={"options": options},
+        **_common(i, rng),
+    )
 
 
 def _truefalse(i, rng):
-    return QuestionData(qtype="truefalse", stem=f"执法人员不得少于两人。（样题 {i}）", content={"answer": True}, **_common(i, rng))
+    return QuestionData(
+        qtype="truefalse",
+        stem=f"执法人员不得少于两人。（样题 {i}）",
+        content={"answer": True},
+        **_common(i, rng),
+    )
 
 
 def _fill(i, rng):
-    return QuestionData(qtype="fill", stem=f"每年{{{{1}}}}为环境日。（样题 {i}）", content={"blanks": [{"answers": ["6月5日"]}]},
-                        **_common(i, rng))
+    return QuestionData(
+        qtype="fill",
+        stem=f"每年{{{{1}}}}为环境日。（样题 {i}）",
+        content={"blanks": [{"answers": ["6月5日"]}]},
+        **_common(i, rng),
+    )
 
 
 def import_figure(data: bytes) -> None:
-    read = best_of(lambda: pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False), repeat=2)
+    read = best_of(
+        lambda: pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False), repeat=2
+    )
     times = []
     for run in range(2):
         start = time.perf_counter()
@@ -84,7 +116,13 @@ def search_figure(app) -> None:
             assert r.status_code == 200
         return median(samples) * 1000
 
-    line("quizzes.search_10k_first_page", page_time(full.id), "ms", page_time(empty.id), "ms (same page, empty bank)")
+    line(
+        "quizzes.search_10k_first_page",
+        page_time(full.id),
+        "ms",
+        page_time(empty.id),
+        "ms (same page, empty bank)",
+    )
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ database. Then the same 1,000 officers save answers (ANSWERS each, interleaved):
 p99 beside the bare endpoint; afterwards every answer sent must be stored exactly once.
 Runs on the default SQLite, or on BENCH_DATABASE_URL (PostgreSQL). Real sessions and CSRF.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,7 +46,12 @@ CLIENT_THREADS, WORKERS = 100, 4
 SECRET = "bench-" + secrets.token_hex(8)
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONS = [{"text": t, "weight": w} for t, w in (("甲", 1.0), ("乙", 0), ("丙", 0), ("丁", 0))]
-BARE = Table("bench_bare_rows", MetaData(), Column("id", Integer, primary_key=True), Column("who", String(40)))
+BARE = Table(
+    "bench_bare_rows",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("who", String(40)),
+)
 
 
 def storm_app():
@@ -79,21 +85,48 @@ def bare_app():
 
 # --- data and sessions ----------------------------------------------------------------------------
 
+
 def _seed() -> int:
     bureau = Bureau(name="基准单位", short_name="基准", code="999999", level="county")
     db.session.add(bureau)
     db.session.flush()
-    db.session.execute(insert(User), [{"username": f"s{i}", "display_name": f"s{i}", "password_hash": "x",
-                                       "role": "officer", "bureau_id": bureau.id} for i in range(OFFICERS)])
+    db.session.execute(
+        insert(User),
+        [
+            {
+                "username": f"s{i}",
+                "display_name": f"s{i}",
+                "password_hash": "x",
+                "role": "officer",
+                "bureau_id": bureau.id,
+            }
+            for i in range(OFFICERS)
+        ],
+    )
     bank = bank_services.create_bank("基准题库")
     for j in range(QUESTIONS):
-        bank_services.create_question(bank, QuestionData(qtype="single", stem=f"题 {j}", content={"options": OPTIONS},
-                                                         category="竞赛"))
+        bank_services.create_question(
+            bank,
+            QuestionData(
+                qtype="single", stem=f"题 {j}", content={"options": OPTIONS}, category="竞赛"
+            ),
+        )
     category = db.session.scalar(select(Category))
-    quiz = services.create_quiz(services.QuizData(
-        title="基准竞赛", mode="competition", time_limit_minutes=60, opens_at=utcnow() - timedelta(minutes=1),
-        closes_at=utcnow() + timedelta(hours=2), shuffle_questions=True, shuffle_options=True), None)
-    services.add_slot(quiz, services.SlotData(points=1, category_id=category.id, qtype="single", count=PAPER))
+    quiz = services.create_quiz(
+        services.QuizData(
+            title="基准竞赛",
+            mode="competition",
+            time_limit_minutes=60,
+            opens_at=utcnow() - timedelta(minutes=1),
+            closes_at=utcnow() + timedelta(hours=2),
+            shuffle_questions=True,
+            shuffle_options=True,
+        ),
+        None,
+    )
+    services.add_slot(
+        quiz, services.SlotData(points=1, category_id=category.id, qtype="single", count=PAPER)
+    )
     services.publish(quiz)
     db.session.commit()
     BARE.create(db.engine)
@@ -108,12 +141,15 @@ def _cookies(app) -> dict[int, tuple[str, str]]:
     out = {}
     for user_id in db.session.scalars(select(User.id).where(User.username.like("s%"))):
         raw = secrets.token_hex(20)
-        cookie = serializer.dumps({"_user_id": str(user_id), "_fresh": True, "_id": ident, "csrf_token": raw})
+        cookie = serializer.dumps(
+            {"_user_id": str(user_id), "_fresh": True, "_id": ident, "csrf_token": raw}
+        )
         out[user_id] = (f"session={cookie}", csrf.dumps(raw))
     return out
 
 
 # --- servers and client ---------------------------------------------------------------------------
+
 
 def _port() -> int:
     with socket.socket() as s:
@@ -123,10 +159,31 @@ def _port() -> int:
 
 def _serve(target: str, url: str) -> tuple[subprocess.Popen, int]:
     port = _port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "LIANBING_INSTANCE": tempfile.mkdtemp()}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-                             "--backlog", "2048", "--log-level", "warning", target], cwd=ROOT, env=env,
-                            start_new_session=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET,
+        "LIANBING_INSTANCE": tempfile.mkdtemp(),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(WORKERS),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     for _ in range(300):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -161,10 +218,17 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
-def _request(port: int, path: str, cookie: str = "", token: str = "", body: dict | None = None) -> tuple[int, float, bytes]:
+def _request(
+    port: int, path: str, cookie: str = "", token: str = "", body: dict | None = None
+) -> tuple[int, float, bytes]:
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    headers = {"User-Agent": "bench", "Cookie": cookie, "X-CSRFToken": token, "Content-Type": "application/json"}
+    headers = {
+        "User-Agent": "bench",
+        "Cookie": cookie,
+        "X-CSRFToken": token,
+        "Content-Type": "application/json",
+    }
     conn.request("POST", path, body=json.dumps(body or {}), headers=headers)
     response = conn.getresponse()
     data = response.read()
@@ -185,41 +249,88 @@ def _latencies(results) -> list[float]:
 
 # --- the two figures --------------------------------------------------------------------------------
 
+
 def _start_storm(port, bare_port, quiz_id, cookies, backend) -> None:
-    results, wall = _fire([(port, f"/quizzes/q/{quiz_id}/start", c, t) for c, t in cookies.values()])
+    results, wall = _fire(
+        [(port, f"/quizzes/q/{quiz_id}/start", c, t) for c, t in cookies.values()]
+    )
     bare, bare_wall = _fire([(bare_port, "/bare")] * OFFICERS)
     ok = sum(1 for status, _, _ in results if status == 302)
-    assert ok == OFFICERS, f"only {ok} of {OFFICERS} starts succeeded: {sorted({r[0] for r in results})}"
+    assert ok == OFFICERS, (
+        f"only {ok} of {OFFICERS} starts succeeded: {sorted({r[0] for r in results})}"
+    )
     lat, base = _latencies(results), _latencies(bare)
-    line(f"quizzes.start_storm_p50_{backend}", percentile(lat, 50), "ms", percentile(base, 50), "ms bare insert")
-    line(f"quizzes.start_storm_p99_{backend}", percentile(lat, 99), "ms", percentile(base, 99), "ms bare insert")
+    line(
+        f"quizzes.start_storm_p50_{backend}",
+        percentile(lat, 50),
+        "ms",
+        percentile(base, 50),
+        "ms bare insert",
+    )
+    line(
+        f"quizzes.start_storm_p99_{backend}",
+        percentile(lat, 99),
+        "ms",
+        percentile(base, 99),
+        "ms bare insert",
+    )
     line(f"quizzes.start_storm_wall_{backend}", wall, "s", bare_wall, "s bare insert")
 
 
 def _answer_storm(port, bare_port, cookies, backend) -> None:
     attempts = dict(db.session.execute(select(Attempt.user_id, Attempt.id)).all())
-    jobs = [(port, f"/quizzes/attempt/{attempts[u]}/answer", c, t, {"position": p, "response": (u + p) % 4})
-            for p in range(1, ANSWERS + 1) for u, (c, t) in cookies.items()]
+    jobs = [
+        (
+            port,
+            f"/quizzes/attempt/{attempts[u]}/answer",
+            c,
+            t,
+            {"position": p, "response": (u + p) % 4},
+        )
+        for p in range(1, ANSWERS + 1)
+        for u, (c, t) in cookies.items()
+    ]
     results, wall = _fire(jobs)
     bare, bare_wall = _fire([(bare_port, "/bare")] * len(jobs))
     floor, floor_wall = _fire([(port, "/bench/floor", c, t) for _, _, c, t, _ in jobs])
     assert all(r[0] == 200 for r in results + floor), sorted({r[0] for r in results + floor})
-    line(f"quizzes.answer_save_throughput_{backend}", len(jobs) / wall, "req/s", len(jobs) / bare_wall, "req/s bare insert")
-    line(f"quizzes.answer_save_vs_app_floor_{backend}", len(jobs) / wall, "req/s", len(jobs) / floor_wall,
-         "req/s same app, logged in, CSRF, one-row insert")
-    line(f"quizzes.answer_save_p99_{backend}", percentile(_latencies(results), 99), "ms",
-         percentile(_latencies(bare), 99), "ms bare insert")
+    line(
+        f"quizzes.answer_save_throughput_{backend}",
+        len(jobs) / wall,
+        "req/s",
+        len(jobs) / bare_wall,
+        "req/s bare insert",
+    )
+    line(
+        f"quizzes.answer_save_vs_app_floor_{backend}",
+        len(jobs) / wall,
+        "req/s",
+        len(jobs) / floor_wall,
+        "req/s same app, logged in, CSRF, one-row insert",
+    )
+    line(
+        f"quizzes.answer_save_p99_{backend}",
+        percentile(_latencies(results), 99),
+        "ms",
+        percentile(_latencies(bare), 99),
+        "ms bare insert",
+    )
     _verify(attempts)
 
 
 def _verify(attempts: dict[int, int]) -> None:
     """Every answer sent is stored exactly once, with the value sent."""
     db.session.expire_all()
-    rows = db.session.execute(select(AttemptItem.attempt_id, AttemptItem.position, AttemptItem.response)
-                              .where(AttemptItem.response.is_not(None))).all()
+    rows = db.session.execute(
+        select(AttemptItem.attempt_id, AttemptItem.position, AttemptItem.response).where(
+            AttemptItem.response.is_not(None)
+        )
+    ).all()
     by_attempt = {a: u for u, a in attempts.items()}
     expected = {(a, p, (by_attempt[a] + p) % 4) for a in by_attempt for p in range(1, ANSWERS + 1)}
-    assert len(rows) == len(expected) and set(rows) == expected, "answers lost, duplicated or changed"
+    assert len(rows) == len(expected) and set(rows) == expected, (
+        "answers lost, duplicated or changed"
+    )
     print(f"# verified: {len(rows)} answers stored exactly once")
 
 
@@ -239,7 +350,9 @@ def main() -> None:
             _stop(real)
             _stop(bare)
         count = db.session.scalar(select(func.count()).select_from(Attempt))
-        print(f"# {backend}: {count} attempts, {WORKERS} gunicorn sync workers, {CLIENT_THREADS} client threads")
+        print(
+            f"# {backend}: {count} attempts, {WORKERS} gunicorn sync workers, {CLIENT_THREADS} client threads"
+        )
         BARE.drop(db.engine)
 
 

@@ -5,6 +5,7 @@ template and SVG charts included), and of the officer_rows() service alone, each
 one plain query reading the bureau's rows of the progress table (training_study_records)
 in the same run. Goal: dashboard under 300 ms on SQLite.
 """
+
 from __future__ import annotations
 
 import random
@@ -31,14 +32,40 @@ OFFICERS, MODULES, LESSONS_PER_MODULE = 2000, 5, 10
 def _people() -> tuple[int, int]:
     city = accounts.ensure_bureau("市局", "市局", "441400", "city", None)
     county = accounts.ensure_bureau("县局", "县局", "441402", "county", city.id)
-    accounts.create_user(accounts.UserData(username="admin", display_name="管理员", role="bureau_admin",
-                                           bureau_id=county.id, password="bench-password"))
-    accounts.create_user(accounts.UserData(username="city", display_name="市局", role="city_admin",
-                                           bureau_id=city.id, password="bench-password"))
+    accounts.create_user(
+        accounts.UserData(
+            username="admin",
+            display_name="管理员",
+            role="bureau_admin",
+            bureau_id=county.id,
+            password="bench-password",
+        )
+    )
+    accounts.create_user(
+        accounts.UserData(
+            username="city",
+            display_name="市局",
+            role="city_admin",
+            bureau_id=city.id,
+            password="bench-password",
+        )
+    )
     hashed = db.session.scalar(select(User.password_hash).where(User.username == "admin"))
-    db.session.execute(insert(User), [
-        {"username": f"o{i}", "display_name": f"执法员{i}", "password_hash": hashed, "role": "officer",
-         "bureau_id": county.id, "is_active_": True, "created_at": utcnow()} for i in range(OFFICERS)])
+    db.session.execute(
+        insert(User),
+        [
+            {
+                "username": f"o{i}",
+                "display_name": f"执法员{i}",
+                "password_hash": hashed,
+                "role": "officer",
+                "bureau_id": county.id,
+                "is_active_": True,
+                "created_at": utcnow(),
+            }
+            for i in range(OFFICERS)
+        ],
+    )
     return city.id, county.id
 
 
@@ -47,8 +74,14 @@ def _content() -> list[int]:
     for m in range(MODULES):
         module = modules.save_module(modules.ModuleData(f"模块{m}", is_published=True, position=m))
         for n in range(LESSONS_PER_MODULE):
-            lesson_ids.append(modules.save_lesson(module, modules.LessonData(f"课{m}-{n}", "正文", 10, True, n)).id)
-        plans.create_plan(_city_admin(), plans.PlanData(module.id, "officer", None, date(2017, 7, 1 + m)))
+            lesson_ids.append(
+                modules.save_lesson(
+                    module, modules.LessonData(f"课{m}-{n}", "正文", 10, True, n)
+                ).id
+            )
+        plans.create_plan(
+            _city_admin(), plans.PlanData(module.id, "officer", None, date(2017, 7, 1 + m))
+        )
     return lesson_ids
 
 
@@ -59,19 +92,46 @@ def _city_admin() -> User:
 def _progress(lesson_ids: list[int], rng: random.Random) -> None:
     officers = list(db.session.scalars(select(User.id).where(User.role == "officer")))
     now = utcnow()
-    rows = [{"user_id": u, "lesson_id": lid, "seconds": rng.randint(0, 1200), "opened_at": now,
-             "done_at": now if rng.random() < 0.6 else None}
-            for u in officers[: int(OFFICERS * 0.9)] for lid in lesson_ids]
+    rows = [
+        {
+            "user_id": u,
+            "lesson_id": lid,
+            "seconds": rng.randint(0, 1200),
+            "opened_at": now,
+            "done_at": now if rng.random() < 0.6 else None,
+        }
+        for u in officers[: int(OFFICERS * 0.9)]
+        for lid in lesson_ids
+    ]
     db.session.execute(insert(StudyRecord), rows)
     module_ids = sorted({m for (m,) in db.session.execute(select(Lesson.module_id))})
-    db.session.execute(insert(ModuleCompletion), [
-        {"user_id": u, "module_id": m, "completed_at": now, "score": 0.8}
-        for u in officers[: OFFICERS // 2] for m in module_ids[:2]])
-    lecture = lectures.create_lecture(_city_admin(), lectures.LectureData(
-        "讲座", "lecture", now - timedelta(hours=2), now - timedelta(hours=1), "", "",
-        db.session.scalar(select(User.bureau_id).where(User.username == "city"))))
-    db.session.execute(insert(Attendance), [{"lecture_id": lecture.id, "user_id": u, "signed_at": now, "minutes": 60}
-                                            for u in officers[::3]])
+    db.session.execute(
+        insert(ModuleCompletion),
+        [
+            {"user_id": u, "module_id": m, "completed_at": now, "score": 0.8}
+            for u in officers[: OFFICERS // 2]
+            for m in module_ids[:2]
+        ],
+    )
+    lecture = lectures.create_lecture(
+        _city_admin(),
+        lectures.LectureData(
+            "讲座",
+            "lecture",
+            now - timedelta(hours=2),
+            now - timedelta(hours=1),
+            "",
+            "",
+            db.session.scalar(select(User.bureau_id).where(User.username == "city")),
+        ),
+    )
+    db.session.execute(
+        insert(Attendance),
+        [
+            {"lecture_id": lecture.id, "user_id": u, "signed_at": now, "minutes": 60}
+            for u in officers[::3]
+        ],
+    )
 
 
 def main() -> None:
@@ -85,8 +145,16 @@ def main() -> None:
         admin = db.session.scalar(select(User).where(User.username == "admin"))
 
         def one_query():
-            stmt = select(StudyRecord.user_id, StudyRecord.lesson_id, StudyRecord.seconds, StudyRecord.done_at).join(
-                User, User.id == StudyRecord.user_id).where(User.bureau_id == county_id)
+            stmt = (
+                select(
+                    StudyRecord.user_id,
+                    StudyRecord.lesson_id,
+                    StudyRecord.seconds,
+                    StudyRecord.done_at,
+                )
+                .join(User, User.id == StudyRecord.user_id)
+                .where(User.bureau_id == county_id)
+            )
             return db.session.execute(stmt).all()
 
         def request():

@@ -1,4 +1,5 @@
 """Helpers shared by benchmarks: the result line, timing, a throwaway app."""
+
 from __future__ import annotations
 
 import os
@@ -12,11 +13,15 @@ from lianbing import TestingConfig, create_app
 from lianbing.extensions import db
 
 
-def line(figure: str, value: float, unit: str, baseline: float, baseline_unit: str | None = None) -> str:
+def line(
+    figure: str, value: float, unit: str, baseline: float, baseline_unit: str | None = None
+) -> str:
     """Print and return one result line in the agreed format."""
     ratio = value / baseline if baseline else float("nan")
-    text = (f"bench {figure}: {value:.4g} {unit}; baseline {baseline:.4g} {baseline_unit or unit}; "
-            f"ratio {ratio:.3g}")
+    text = (
+        f"bench {figure}: {value:.4g} {unit}; baseline {baseline:.4g} {baseline_unit or unit}; "
+        f"ratio {ratio:.3g}"
+    )
     print(text, flush=True)
     return text
 

@@ -5,7 +5,6 @@ export), ``exercises`` (record-writing exercises, drafts and submissions, the re
 ``grading`` (markers, reconciliation, release, regrades, the queue and statistics). They share
 one blueprint (``casestudies.web.bp``), so every endpoint is ``casestudies.<view>``.
 """
-from lianbing.host import ActivityKind, NavEntry, Part
 
 from casestudies import demo, views
 from casestudies.exercises import views as exercise_views  # noqa: F401  (routes on the blueprint)
@@ -14,6 +13,7 @@ from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on 
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.web import MANAGE, bp
+from lianbing.host import ActivityKind, NavEntry, Part
 
 cli.register(bp.cli)
 
@@ -23,11 +23,15 @@ part = Part(
     name="casestudies",
     title="以案释法与笔录",
     blueprint=bp,
-    nav=(NavEntry("以案释法与笔录练习", "casestudies.index"),
-         NavEntry("评分队列", "casestudies.queue", MANAGERS),
-         NavEntry("评分量表", "casestudies.rubrics", MANAGERS)),
-    activity_kinds=(ActivityKind("case_lesson", "以案释法", 10.0),
-                    ActivityKind("record_exercise", "笔录练习", 30.0)),
+    nav=(
+        NavEntry("以案释法与笔录练习", "casestudies.index"),
+        NavEntry("评分队列", "casestudies.queue", MANAGERS),
+        NavEntry("评分量表", "casestudies.rubrics", MANAGERS),
+    ),
+    activity_kinds=(
+        ActivityKind("case_lesson", "以案释法", 10.0),
+        ActivityKind("record_exercise", "笔录练习", 30.0),
+    ),
     demo=demo.load,
     dashboard=views.dashboard,
 )

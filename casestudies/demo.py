@@ -1,14 +1,14 @@
 """Demo content for `flask demo`: lessons, exercises with their rubrics, graded records (idempotent)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
-
-from lianbing.host import User, db
 
 from casestudies.exercises import demo as exercises_demo
 from casestudies.grading import demo as grading_demo
 from casestudies.lessons import demo as lessons_demo
 from casestudies.lessons.models import CaseLesson
+from lianbing.host import User, db
 
 
 def load(campaign_id: int) -> None:

@@ -1,4 +1,5 @@
 """The part's refusals: the host's family, with the part's own names kept for its callers."""
+
 from __future__ import annotations
 
 from lianbing.host import Conflict as HostConflict

@@ -1,10 +1,9 @@
 """The part's overview page and its home-page cards."""
+
 from __future__ import annotations
 
 from flask import render_template
 from flask_login import current_user
-
-from lianbing.host import OFFICER, any_user
 
 from casestudies.exercises import services as exercises
 from casestudies.exercises.models import RECORD_TYPES, STATUSES
@@ -12,6 +11,7 @@ from casestudies.grading import regrades
 from casestudies.grading.services import QueueFilter, queue
 from casestudies.lessons import services as lessons
 from casestudies.web import MANAGE, bp, is_manager
+from lianbing.host import OFFICER, any_user
 
 
 @bp.route("/")
@@ -22,9 +22,17 @@ def index():
     exercise_list = exercises.exercises(published_only=not mine)
     attempts = {x.id: a for x in lesson_list if (a := lessons.attempt_for(x.id, current_user.id))}
     subs = {e.id: exercises.submission_for(e, current_user.id) for e in exercise_list}
-    return render_template("casestudies/index.html", lessons=lesson_list, exercises=exercise_list,
-                           attempts=attempts, subs=subs, manager=mine, STATUSES=STATUSES,
-                           RECORD_TYPES=RECORD_TYPES, regrades=regrades.open_regrades() if mine else [])
+    return render_template(
+        "casestudies/index.html",
+        lessons=lesson_list,
+        exercises=exercise_list,
+        attempts=attempts,
+        subs=subs,
+        manager=mine,
+        STATUSES=STATUSES,
+        RECORD_TYPES=RECORD_TYPES,
+        regrades=regrades.open_regrades() if mine else [],
+    )
 
 
 def dashboard(user) -> list[dict]:
@@ -32,10 +40,18 @@ def dashboard(user) -> list[dict]:
     if user.role in MANAGE:
         waiting = len(queue(QueueFilter(status="submitted")))
         unreleased = len(queue(QueueFilter(status="graded")))
-        return [{"title": "笔录评分", "url": "/casestudies/grading",
-                 "detail": f"待评分 {waiting} 份，已评待发布 {unreleased} 份"}]
+        return [
+            {
+                "title": "笔录评分",
+                "url": "/casestudies/grading",
+                "detail": f"待评分 {waiting} 份，已评待发布 {unreleased} 份",
+            }
+        ]
     if user.role == OFFICER:
-        todo = [e for e in exercises.exercises(True)
-                if (sub := exercises.submission_for(e, user.id)) is None or sub.status == "draft"]
+        todo = [
+            e
+            for e in exercises.exercises(True)
+            if (sub := exercises.submission_for(e, user.id)) is None or sub.status == "draft"
+        ]
         return [{"title": "笔录练习", "url": "/casestudies/", "detail": f"待完成 {len(todo)} 项"}]
     return []

@@ -3,6 +3,7 @@
 Every sub-package registers its routes on ``bp``, so endpoint names stay ``casestudies.<view>``
 and URLs stay under ``/casestudies/``. Templates live in ``templates/casestudies/<sub-package>/``.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort

@@ -1,4 +1,5 @@
 """Lianbing (练兵): the host application."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -8,8 +9,14 @@ from lianbing.errors import register_errorhandlers
 from lianbing.lifecycle import register_lifecycle
 from lianbing.logconfig import configure_logging
 from lianbing.parts import register_parts
-from lianbing.setup import (register_blueprints, register_bureau_measures, register_commands,
-                            register_extensions, register_signal_receivers, register_template_helpers)
+from lianbing.setup import (
+    register_blueprints,
+    register_bureau_measures,
+    register_commands,
+    register_extensions,
+    register_signal_receivers,
+    register_template_helpers,
+)
 
 
 def create_app(config: Config | None = None, *, parts=None) -> Flask:

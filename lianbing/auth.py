@@ -1,4 +1,5 @@
 """Roles, the require_role() decorator and bureau scoping helpers."""
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,4 +1,5 @@
 """Host commands: ``flask demo``, ``flask load-bureaus`` and ``flask create-admin``."""
+
 from __future__ import annotations
 
 import sys
@@ -56,7 +57,9 @@ def load_campaign_demo() -> Campaign:
 def _echo_logins() -> None:
     """The demo logins (they exist only where demo data was loaded)."""
     click.echo(f"演示账号（密码均为 {accounts_demo.DEMO_PASSWORD}）：")
-    click.echo("  市局管理员 city_admin · 培训员 trainer · 县级管理员 admin_441402 … · 执法人员 officer_441402_1 …")
+    click.echo(
+        "  市局管理员 city_admin · 培训员 trainer · 县级管理员 admin_441402 … · 执法人员 officer_441402_1 …"
+    )
 
 
 @click.command("load-bureaus")
@@ -78,8 +81,9 @@ def create_admin_command(username: str, password: str, bureau_code: str) -> None
         click.echo(f"错误：找不到单位 {bureau_code}", err=True)
         sys.exit(1)
     try:
-        accounts.create_user(accounts.UserData(username, username, "city_admin", bureau.id,
-                                               password=password))
+        accounts.create_user(
+            accounts.UserData(username, username, "city_admin", bureau.id, password=password)
+        )
     except accounts.AccountError as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1)

@@ -1,4 +1,5 @@
 """Configuration, read from environment variables (see README for the table)."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,7 @@ def normalize_db_url(url: str) -> str:
     """Accept postgres:// and postgresql:// URLs and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -6,6 +6,7 @@ page, or ``{"ok": false, "error": …}`` to a fetch/JSON request) or catch it to
 their form with :func:`lianbing.web.rerender`. Either way the request's changes are rolled
 back by the lifecycle (``lianbing.lifecycle``), except for a refusal that sets ``keep``.
 """
+
 from __future__ import annotations
 
 from flask import Flask, g, render_template, request
@@ -68,25 +69,45 @@ class Throttled(Refused):
     status = 429
 
 
-HTTP_MESSAGES = {400: "请求无效", 401: "请先登录", 403: "没有权限访问此页面", 404: "页面不存在",
-                 405: "不支持此操作", 409: "当前状态不允许此操作", 413: "上传的文件太大",
-                 429: "操作过于频繁，请稍后再试", 500: "服务器内部错误"}
+HTTP_MESSAGES = {
+    400: "请求无效",
+    401: "请先登录",
+    403: "没有权限访问此页面",
+    404: "页面不存在",
+    405: "不支持此操作",
+    409: "当前状态不允许此操作",
+    413: "上传的文件太大",
+    429: "操作过于频繁，请稍后再试",
+    500: "服务器内部错误",
+}
 
 
 def wants_json() -> bool:
     """API calls, fetch() calls sending JSON and clients asking for JSON get JSON errors."""
-    return (request.path.startswith("/api/") or request.is_json
-            or request.accept_mimetypes.best == "application/json"
-            or request.headers.get("X-Requested-With") == "fetch")
+    return (
+        request.path.startswith("/api/")
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+        or request.headers.get("X-Requested-With") == "fetch"
+    )
 
 
 def respond(code: int, message: str, detail: str = ""):
     """The one error response: the Chinese page, or JSON for API and fetch requests."""
     if wants_json():
-        return {"ok": False, "error": message, "detail": detail,
-                "request_id": g.get("request_id", "")}, code
-    return render_template("errors/error.html", code=code, message=message, detail=detail,
-                           request_id=g.get("request_id", "")), code
+        return {
+            "ok": False,
+            "error": message,
+            "detail": detail,
+            "request_id": g.get("request_id", ""),
+        }, code
+    return render_template(
+        "errors/error.html",
+        code=code,
+        message=message,
+        detail=detail,
+        request_id=g.get("request_id", ""),
+    ), code
 
 
 def handle_refused(err: Refused):

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound; the factory binds them."""
+
 from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
 from flask_login import LoginManager

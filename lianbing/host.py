@@ -4,15 +4,28 @@ Parts (``training``, ``quizzes``, ``casestudies``) import from here and nowhere 
 ``lianbing``; ``tests/lianbing/test_walls.py`` enforces it. Keeping the list short keeps the
 host free to reorganise itself behind it.
 """
+
 from __future__ import annotations
 
 from lianbing import signals
 from lianbing.accounts.models import Bureau, User
 from lianbing.accounts.services import all_bureaus
 from lianbing.audit.services import write as write_audit
-from lianbing.auth import (ADMINS, BUREAU_ADMIN, CITY_ADMIN, OFFICER, STAFF, TRAINER, any_user,
-                           can_manage_bureau, public, require_bureau, require_role,
-                           scope_to_bureau, sees_all_bureaus)
+from lianbing.auth import (
+    ADMINS,
+    BUREAU_ADMIN,
+    CITY_ADMIN,
+    OFFICER,
+    STAFF,
+    TRAINER,
+    any_user,
+    can_manage_bureau,
+    public,
+    require_bureau,
+    require_role,
+    scope_to_bureau,
+    sees_all_bureaus,
+)
 from lianbing.campaign.services import active_campaign
 from lianbing.dbtypes import LOCAL_TZ, UTCDateTime, local_to_utc, to_local, utcnow
 from lianbing.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Throttled, TooLarge
@@ -24,26 +37,82 @@ from lianbing.ledger.services import record as record_score
 from lianbing.logconfig import event as log_event
 from lianbing.markup import render_markdown, sanitize_html
 from lianbing.parts import ROLE_LABELS, ROLES, ActivityKind, NavEntry, Part, link_for
-from lianbing.web import (DOCX, XLSX, discard_changes, download, flash_errors, form_status,
-                          is_safe_next, refused_redirect, rerender)
+from lianbing.web import (
+    DOCX,
+    XLSX,
+    discard_changes,
+    download,
+    flash_errors,
+    form_status,
+    is_safe_next,
+    refused_redirect,
+    rerender,
+)
 
 __all__ = [
     # database and time
-    "db", "cache", "UTCDateTime", "utcnow", "to_local", "local_to_utc", "LOCAL_TZ",
+    "db",
+    "cache",
+    "UTCDateTime",
+    "utcnow",
+    "to_local",
+    "local_to_utc",
+    "LOCAL_TZ",
     # people and roles
-    "User", "Bureau", "all_bureaus", "ROLES", "ROLE_LABELS", "OFFICER", "TRAINER",
-    "BUREAU_ADMIN", "CITY_ADMIN", "ADMINS", "STAFF", "require_role", "any_user", "public",
-    "can_manage_bureau", "require_bureau", "scope_to_bureau", "sees_all_bureaus",
+    "User",
+    "Bureau",
+    "all_bureaus",
+    "ROLES",
+    "ROLE_LABELS",
+    "OFFICER",
+    "TRAINER",
+    "BUREAU_ADMIN",
+    "CITY_ADMIN",
+    "ADMINS",
+    "STAFF",
+    "require_role",
+    "any_user",
+    "public",
+    "can_manage_bureau",
+    "require_bureau",
+    "scope_to_bureau",
+    "sees_all_bureaus",
     # the campaign and the score ledger
-    "active_campaign", "record_score",
+    "active_campaign",
+    "record_score",
     # refusals
-    "Refused", "Invalid", "Forbidden", "NotFound", "Conflict", "TooLarge", "Throttled",
+    "Refused",
+    "Invalid",
+    "Forbidden",
+    "NotFound",
+    "Conflict",
+    "TooLarge",
+    "Throttled",
     # audit, logging, files, text
-    "write_audit", "log_event", "StoredFile", "store_file", "check_upload", "UploadError",
-    "DOCUMENTS", "IMAGES", "render_markdown", "sanitize_html",
+    "write_audit",
+    "log_event",
+    "StoredFile",
+    "store_file",
+    "check_upload",
+    "UploadError",
+    "DOCUMENTS",
+    "IMAGES",
+    "render_markdown",
+    "sanitize_html",
     # web helpers
-    "XLSX", "DOCX", "download", "flash_errors", "form_status", "is_safe_next", "rerender",
-    "refused_redirect", "discard_changes",
+    "XLSX",
+    "DOCX",
+    "download",
+    "flash_errors",
+    "form_status",
+    "is_safe_next",
+    "rerender",
+    "refused_redirect",
+    "discard_changes",
     # the part contract and cross-part signals
-    "Part", "ActivityKind", "NavEntry", "link_for", "signals",
+    "Part",
+    "ActivityKind",
+    "NavEntry",
+    "link_for",
+    "signals",
 ]

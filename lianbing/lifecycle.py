@@ -7,6 +7,7 @@ exception — unless the refusal asked to keep its changes (``Refused.keep``) or
 called :func:`lianbing.web.discard_changes`. One log line per request says who did what and
 how long it took.
 """
+
 from __future__ import annotations
 
 import logging
@@ -59,6 +60,19 @@ def _log_request(status: int) -> None:
     user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
     rule = request.url_rule.rule if request.url_rule else request.path
     level = logging.ERROR if status >= 500 else logging.INFO
-    log.log(level, "%s %s %s %.1fms", request.method, rule, status, duration,
-            extra={"event": "request", "user_id": user_id, "method": request.method,
-                   "route": rule, "status": status, "duration_ms": round(duration, 1)})
+    log.log(
+        level,
+        "%s %s %s %.1fms",
+        request.method,
+        rule,
+        status,
+        duration,
+        extra={
+            "event": "request",
+            "user_id": user_id,
+            "method": request.method,
+            "route": rule,
+            "status": status,
+            "duration_ms": round(duration, 1),
+        },
+    )

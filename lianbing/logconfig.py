@@ -5,6 +5,7 @@ default is a plain line. Every record carries the request id when there is a req
 ``LOG_LEVEL`` sets the level (INFO by default). Domain events use
 ``logging.getLogger("lianbing.<area>")`` and :func:`event`.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,17 @@ from datetime import datetime, timezone
 from flask import Flask, g, has_request_context
 from flask.logging import default_handler
 
-_EXTRA = ("event", "user_id", "method", "route", "status", "duration_ms", "actor_id",
-          "target", "count")
+_EXTRA = (
+    "event",
+    "user_id",
+    "method",
+    "route",
+    "status",
+    "duration_ms",
+    "actor_id",
+    "target",
+    "count",
+)
 _HANDLER_NAME = "lianbing-stderr"
 
 
@@ -32,9 +42,13 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line, with the request id and any structured extras."""
 
     def format(self, record: logging.LogRecord) -> str:
-        data = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
-                "level": record.levelname, "logger": record.name,
-                "request_id": getattr(record, "request_id", "-"), "message": record.getMessage()}
+        data = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
+            "message": record.getMessage(),
+        }
         data.update({k: getattr(record, k) for k in _EXTRA if hasattr(record, k)})
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
@@ -49,13 +63,15 @@ def configure_logging(app: Flask) -> None:
     if app.config.get("LOG_FORMAT") == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter(
-            "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+        )
     level = app.config.get("LOG_LEVEL", "INFO")
     for name in {"lianbing", app.logger.name}:
         logger = logging.getLogger(name)
-        logger.handlers = [h for h in logger.handlers
-                           if h.get_name() != _HANDLER_NAME and h is not default_handler]
+        logger.handlers = [
+            h for h in logger.handlers if h.get_name() != _HANDLER_NAME and h is not default_handler
+        ]
         logger.addHandler(handler)
         logger.setLevel(level)
 

@@ -5,6 +5,7 @@ imports the names in ``app.config["PARTS"]`` (an explicit list), checks that nam
 and activity kinds are unique, registers blueprints and CLI groups and collects
 navigation. The result is kept in ``app.extensions["lianbing"]`` as a ``Registry``.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -90,7 +91,9 @@ class Registry:
     def add_kind(self, kind: ActivityKind, owner: str) -> None:
         """Add one activity kind owned by a part or by the host."""
         if kind.key in self.kinds:
-            raise PartError(f"duplicate activity kind: {kind.key} ({owner}, {self.kind_owner[kind.key]})")
+            raise PartError(
+                f"duplicate activity kind: {kind.key} ({owner}, {self.kind_owner[kind.key]})"
+            )
         self.kinds[kind.key] = kind
         self.kind_owner[kind.key] = owner
 

@@ -1,4 +1,5 @@
 """The helpers create_app() calls, one concern each."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -7,27 +8,26 @@ from flask_wtf import FlaskForm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lianbing.campaign.bulletins import services as bulletins
-from lianbing.campaign.evaluation import services as evaluation
-from lianbing.rankings.measures import register_bureau_measure
-from lianbing import cli, models  # noqa: F401  (models: the full metadata)
+from lianbing import cli, ledger, models  # noqa: F401  (models: the full metadata)
 from lianbing.accounts.views import bp as accounts_bp
+from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
-from lianbing.campaign.views import bp as campaign_bp
-from lianbing.campaign.views import calendar_bp
+from lianbing.campaign.bulletins import services as bulletins
 from lianbing.campaign.bulletins.views import bp as bulletins_bp
 from lianbing.campaign.column.views import bp as column_bp
 from lianbing.campaign.drills.views import bp as drills_bp
+from lianbing.campaign.evaluation import services as evaluation
 from lianbing.campaign.evaluation.views import bp as evaluation_bp
-from lianbing.main.views import bp as main_bp
-from lianbing.api.views import bp as api_bp
-from lianbing.ledger.views import bp as ledger_bp
-from lianbing.rankings.views import bp as rankings_bp
-from lianbing import ledger
+from lianbing.campaign.views import bp as campaign_bp
+from lianbing.campaign.views import calendar_bp
 from lianbing.dbtypes import to_local
 from lianbing.extensions import bootstrap, cache, csrf, db, login_manager, migrate
+from lianbing.ledger.views import bp as ledger_bp
+from lianbing.main.views import bp as main_bp
 from lianbing.markup import render_markdown
 from lianbing.parts import ROLE_LABELS, registry
+from lianbing.rankings.measures import register_bureau_measure
+from lianbing.rankings.views import bp as rankings_bp
 
 
 def register_extensions(app: Flask) -> None:
@@ -56,8 +56,11 @@ def _chinese_form_messages() -> None:
 def _cache_config(app: Flask) -> dict:
     """Redis when REDIS_URL is set (shared by every worker), else a per-process cache."""
     if app.config.get("REDIS_URL"):
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"],
-                "CACHE_KEY_PREFIX": "lianbing:"}
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": app.config["REDIS_URL"],
+            "CACHE_KEY_PREFIX": "lianbing:",
+        }
     return {"CACHE_TYPE": "SimpleCache"}
 
 
@@ -85,10 +88,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_bureau_measures(app: Flask) -> None:
     """Per-bureau measures the host contributes to the collective ranking."""
-    register_bureau_measure(app, "bulletin_timeliness", "简报按时报送率", 1.0,
-                            bulletins.bulletin_timeliness)
-    register_bureau_measure(app, "self_evaluation", "总结自评得分率（市局评定）", 1.0,
-                            evaluation.evaluation_scores)
+    register_bureau_measure(
+        app, "bulletin_timeliness", "简报按时报送率", 1.0, bulletins.bulletin_timeliness
+    )
+    register_bureau_measure(
+        app, "self_evaluation", "总结自评得分率（市局评定）", 1.0, evaluation.evaluation_scores
+    )
 
 
 def register_signal_receivers(app: Flask) -> None:
@@ -106,9 +111,13 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals every template may use."""
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["localtime"] = lambda v, fmt="%Y-%m-%d %H:%M": to_local(v).strftime(fmt) if v else ""
+    app.jinja_env.filters["localtime"] = lambda v, fmt="%Y-%m-%d %H:%M": (
+        to_local(v).strftime(fmt) if v else ""
+    )
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
-    app.jinja_env.filters["reject_page"] = lambda args: {k: v for k, v in args.items() if k != "page"}
+    app.jinja_env.filters["reject_page"] = lambda args: {
+        k: v for k, v in args.items() if k != "page"
+    }
 
     @app.context_processor
     def navigation():

@@ -7,6 +7,7 @@ explicitly, never as an import side effect: a part in its ``register(app)``, the
 ``lianbing.setup.register_signal_receivers``. Data crosses as ids and plain values, never
 model objects, so that no part depends on another part's models.
 """
+
 from blinker import Namespace
 
 _signals = Namespace()

@@ -1,4 +1,5 @@
 """Small helpers shared by views: safe redirects, downloads, form errors."""
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,9 @@ def is_safe_next(target: str | None) -> bool:
 
 def download(data: bytes, filename: str, mimetype: str):
     """Send bytes as an attachment with a UTF-8 file name."""
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=filename)
+    response = send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
+    )
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 

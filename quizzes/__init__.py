@@ -1,11 +1,12 @@
 """Part: question bank, imports, quizzes, competitions, item analysis."""
-from lianbing.host import BUREAU_ADMIN, CITY_ADMIN, OFFICER, TRAINER, ActivityKind, NavEntry, Part
 
+from lianbing.host import BUREAU_ADMIN, CITY_ADMIN, OFFICER, TRAINER, ActivityKind, NavEntry, Part
 from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
 from quizzes.demo import load_demo
 from quizzes.play import demo as play_demo
 from quizzes.play import views as play_views
-from quizzes.views import bp, dashboard as bank_dashboard
+from quizzes.views import bp
+from quizzes.views import dashboard as bank_dashboard
 
 AUTHORS = frozenset({TRAINER, CITY_ADMIN})
 OFFICERS = frozenset({OFFICER})
@@ -36,9 +37,16 @@ part = Part(
     name="quizzes",
     title="知识竞赛",
     blueprint=bp,
-    nav=(NavEntry("测验与竞赛", "quizzes.index"), NavEntry("题库", "quizzes.banks", AUTHORS),
-         NavEntry("导入题目", "quizzes.import_page", AUTHORS), *PLAY_NAV),
-    activity_kinds=(ActivityKind("quiz", "测验", 20.0), ActivityKind("competition", "知识竞赛", 20.0)),
+    nav=(
+        NavEntry("测验与竞赛", "quizzes.index"),
+        NavEntry("题库", "quizzes.banks", AUTHORS),
+        NavEntry("导入题目", "quizzes.import_page", AUTHORS),
+        *PLAY_NAV,
+    ),
+    activity_kinds=(
+        ActivityKind("quiz", "测验", 20.0),
+        ActivityKind("competition", "知识竞赛", 20.0),
+    ),
     demo=load_all_demo,
     dashboard=dashboard,
 )

@@ -1,4 +1,5 @@
 """Commands of the quizzes part: `flask --app wsgi quizzes import|export`."""
+
 from __future__ import annotations
 
 import sys
@@ -12,7 +13,10 @@ from quizzes.views import bp
 
 
 def counts_text(counts: dict[str, int]) -> str:
-    return "，".join(f"{label} {counts[k]}" for k, label in qtypes.LABELS.items() if k in counts) or "无"
+    return (
+        "，".join(f"{label} {counts[k]}" for k, label in qtypes.LABELS.items() if k in counts)
+        or "无"
+    )
 
 
 def fail(message: str) -> None:
@@ -23,25 +27,42 @@ def fail(message: str) -> None:
 @bp.cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--bank", required=True, help="题库名称（不存在则新建）")
-@click.option("--format", "fmt", type=click.Choice(importers.FORMAT_CHOICES), default="auto", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(importers.FORMAT_CHOICES),
+    default="auto",
+    show_default=True,
+)
 @click.option("--skip-invalid", is_flag=True, help="跳过无法识别的题目，导入其余题目")
 def import_command(file: Path, bank: str, fmt: str, skip_invalid: bool) -> None:
     """Import a question file into a bank: all or nothing unless --skip-invalid."""
     try:
-        report = importers.import_file(bank, file.name, file.read_bytes(), fmt, skip_invalid=skip_invalid)
+        report = importers.import_file(
+            bank, file.name, file.read_bytes(), fmt, skip_invalid=skip_invalid
+        )
     except (importers.ImportFileError, services.BankError) as exc:
         db.session.rollback()
         fail(f"导入失败：{exc}")
     if not report.ok:
         db.session.rollback()
         lines = [f"  {i.place}：{'；'.join(i.reasons)}" for i in report.failed]
-        fail("\n".join([f"导入失败：{len(report.failed)} 处无法识别，未导入任何题目（可加 --skip-invalid 跳过）：", *lines]))
+        fail(
+            "\n".join(
+                [
+                    f"导入失败：{len(report.failed)} 处无法识别，未导入任何题目（可加 --skip-invalid 跳过）：",
+                    *lines,
+                ]
+            )
+        )
     db.session.commit()
     echo_report(report)
 
 
 def echo_report(report: services.ImportReport) -> None:
-    click.echo(f"已导入 {len(report.imported)} 题到题库“{report.bank}”（{report.format}）：{counts_text(report.counts())}")
+    click.echo(
+        f"已导入 {len(report.imported)} 题到题库“{report.bank}”（{report.format}）：{counts_text(report.counts())}"
+    )
     for item in report.failed:
         click.echo(f"  已跳过 {item.place}：{'；'.join(item.reasons)}")
     for item in report.duplicates:

@@ -5,6 +5,7 @@ a file name suffix, a MIME type, and notes about questions a format cannot carry
 What each format loses is said in its docstring; everything else round-trips through the
 matching importer.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,7 +23,18 @@ from quizzes.models import Bank
 from quizzes.qtypes import LETTERS
 from quizzes.services import QuestionData, bank_questions, to_data
 
-TEMPLATE_COLUMNS = ["编号", "题型", "题干", *[f"选项{x}" for x in LETTERS], "答案", "解析", "法规依据", "难度", "分类", "标签"]
+TEMPLATE_COLUMNS = [
+    "编号",
+    "题型",
+    "题干",
+    *[f"选项{x}" for x in LETTERS],
+    "答案",
+    "解析",
+    "法规依据",
+    "难度",
+    "分类",
+    "标签",
+]
 
 
 @dataclass
@@ -57,19 +69,27 @@ def percent(weight: float) -> str:
 
 # --- Excel template ----------------------------------------------------------------
 
+
 def choice_answer(content: dict, multiple: bool) -> str:
     """Letters when the weights are the plain ones, else "A=0.5 B=0.5 C=-1"."""
     weights = [o["weight"] for o in content["options"]]
     positive = [w for w in weights if w > 0]
-    plain = bool(positive) and all(w in (0, positive[0]) for w in weights) and (multiple or positive == [1.0])
+    plain = (
+        bool(positive)
+        and all(w in (0, positive[0]) for w in weights)
+        and (multiple or positive == [1.0])
+    )
     if plain and abs(positive[0] * len(positive) - 1) < 1e-4:
         return "".join(LETTERS[i] for i, w in enumerate(weights) if w > 0)
     return " ".join(f"{LETTERS[i]}={num(w)}" for i, w in enumerate(weights) if w)
 
 
 def numeric_answer(a: dict) -> str:
-    text = f"{num(a['min'])}~{num(a['max'])}" if "min" in a else (
-        num(a["value"]) + (f"±{num(a['tolerance'])}" if a["tolerance"] else ""))
+    text = (
+        f"{num(a['min'])}~{num(a['max'])}"
+        if "min" in a
+        else (num(a["value"]) + (f"±{num(a['tolerance'])}" if a["tolerance"] else ""))
+    )
     return text + (f"（{percent(a['weight'])}%）" if a["weight"] != 1 else "")
 
 
@@ -85,22 +105,40 @@ def excel_cells(q: QuestionData) -> tuple[list[str], str]:
     if q.qtype == "numerical":
         return [], "；".join(numeric_answer(a) for a in c["answers"])
     if q.qtype == "matching":
-        return [f"{p['left']} -> {p['right']}" for p in c["pairs"]] + [f"-> {d}" for d in c["distractors"]], ""
+        return [f"{p['left']} -> {p['right']}" for p in c["pairs"]] + [
+            f"-> {d}" for d in c["distractors"]
+        ], ""
     return [], c.get("reference", "")
 
 
 def excel_row(q: QuestionData) -> list[str]:
     options, answer = excel_cells(q)
-    return [q.code, qtypes.get(q.qtype).label, q.stem, *(options + [""] * len(LETTERS))[:len(LETTERS)], answer,
-            q.explanation, q.legal_basis, q.difficulty, q.category, "，".join(q.tags)]
+    return [
+        q.code,
+        qtypes.get(q.qtype).label,
+        q.stem,
+        *(options + [""] * len(LETTERS))[: len(LETTERS)],
+        answer,
+        q.explanation,
+        q.legal_basis,
+        q.difficulty,
+        q.category,
+        "，".join(q.tags),
+    ]
 
 
 TEMPLATE_HELP = [
-    ("题型", "单选题、多选题、判断题、填空题、数值题、匹配题、简答题（也认：单项选择题、多项选择题、是非题、问答题等）"),
+    (
+        "题型",
+        "单选题、多选题、判断题、填空题、数值题、匹配题、简答题（也认：单项选择题、多项选择题、是非题、问答题等）",
+    ),
     ("题干", "开头的题号（如“12.”“（3）”）会自动去掉；填空题可用 {{1}}、{{2}} 标出空的位置"),
     ("选项A…选项H", "选择题的选项；也可把全部选项写在一列“选项”里：**A.…**B.…"),
-    ("答案", "选择题写字母（如 A 或 ABD），多选题部分得分写 A=0.5 B=0.5 C=-1；判断题写 正确/错误、对/错、√/×；"
-             "填空题各空用“；”分隔，同一空的多个答案用“|”分隔；数值题写 12.5、12.5±0.5 或 10~20；简答题写参考答案"),
+    (
+        "答案",
+        "选择题写字母（如 A 或 ABD），多选题部分得分写 A=0.5 B=0.5 C=-1；判断题写 正确/错误、对/错、√/×；"
+        "填空题各空用“；”分隔，同一空的多个答案用“|”分隔；数值题写 12.5、12.5±0.5 或 10~20；简答题写参考答案",
+    ),
     ("匹配题", "每个选项写“左项 -> 右项”，只写“-> 右项”为干扰项"),
     ("解析、法规依据", "法规依据写法律名称和条款，如《中华人民共和国环境保护法》第五十九条"),
     ("难度", "1（易）到 5（难），留空为 3"),
@@ -117,7 +155,11 @@ class ExcelExporter(Exporter):
     label = "Excel 模板"
 
     def export(self, questions):
-        notes = [f"{q.code}：选项超过 8 个，多出的未导出" for q in questions if len(excel_cells(q)[0]) > len(LETTERS)]
+        notes = [
+            f"{q.code}：选项超过 8 个，多出的未导出"
+            for q in questions
+            if len(excel_cells(q)[0]) > len(LETTERS)
+        ]
         book = Workbook()
         sheet = book.active
         sheet.title = "题目"
@@ -142,6 +184,7 @@ def write_rows(sheet, rows) -> None:
 
 # --- Moodle XML ----------------------------------------------------------------------
 
+
 def text_el(parent: Element, tag: str, text: str, fmt: str | None = None, **attrs) -> Element:
     el = SubElement(parent, tag, **({"format": fmt} if fmt else {}), **attrs)
     SubElement(el, "text").text = text or ""
@@ -164,8 +207,13 @@ def moodle_choice(el: Element, q: QuestionData) -> None:
 def moodle_truefalse(el: Element, q: QuestionData) -> None:
     for value in (True, False):
         key = "feedback_true" if value else "feedback_false"
-        answer = text_el(el, "answer", "true" if value else "false", "moodle_auto_format",
-                         fraction="100" if q.content["answer"] == value else "0")
+        answer = text_el(
+            el,
+            "answer",
+            "true" if value else "false",
+            "moodle_auto_format",
+            fraction="100" if q.content["answer"] == value else "0",
+        )
         text_el(answer, "feedback", q.content.get(key, ""), "markdown")
 
 
@@ -177,9 +225,14 @@ def moodle_fill(el: Element, q: QuestionData) -> None:
 
 def moodle_numerical(el: Element, q: QuestionData) -> None:
     for a in q.content["answers"]:
-        value, tolerance = (a["value"], a["tolerance"]) if "value" in a else (
-            (a["min"] + a["max"]) / 2, (a["max"] - a["min"]) / 2)
-        answer = text_el(el, "answer", num(value), "moodle_auto_format", fraction=percent(a["weight"]))
+        value, tolerance = (
+            (a["value"], a["tolerance"])
+            if "value" in a
+            else ((a["min"] + a["max"]) / 2, (a["max"] - a["min"]) / 2)
+        )
+        answer = text_el(
+            el, "answer", num(value), "moodle_auto_format", fraction=percent(a["weight"])
+        )
         SubElement(answer, "tolerance").text = num(tolerance)
     if q.content.get("unit"):
         unit = SubElement(SubElement(el, "units"), "unit")
@@ -199,12 +252,19 @@ def moodle_essay(el: Element, q: QuestionData) -> None:
     text_el(el, "graderinfo", q.content.get("reference", ""), "markdown")
 
 
-MOODLE_WRITERS: Mapping[str, tuple[str, Callable[[Element, QuestionData], None]]] = MappingProxyType({
-    "single": ("multichoice", moodle_choice), "multiple": ("multichoice", moodle_choice),
-    "truefalse": ("truefalse", moodle_truefalse), "fill": ("shortanswer", moodle_fill),
-    "numerical": ("numerical", moodle_numerical), "matching": ("matching", moodle_matching),
-    "essay": ("essay", moodle_essay),
-})
+MOODLE_WRITERS: Mapping[str, tuple[str, Callable[[Element, QuestionData], None]]] = (
+    MappingProxyType(
+        {
+            "single": ("multichoice", moodle_choice),
+            "multiple": ("multichoice", moodle_choice),
+            "truefalse": ("truefalse", moodle_truefalse),
+            "fill": ("shortanswer", moodle_fill),
+            "numerical": ("numerical", moodle_numerical),
+            "matching": ("matching", moodle_matching),
+            "essay": ("essay", moodle_essay),
+        }
+    )
+)
 
 
 def multi_blank(q: QuestionData) -> bool:
@@ -231,10 +291,16 @@ class MoodleXmlExporter(Exporter):
                 continue
             if q.category != category:
                 category = q.category
-                text_el(SubElement(root, "question", type="category"), "category", "$course$/top/" + category)
+                text_el(
+                    SubElement(root, "question", type="category"),
+                    "category",
+                    "$course$/top/" + category,
+                )
             self.question(root, q)
         indent(root)
-        return Export(tostring(root, encoding="utf-8", xml_declaration=True), ".xml", "application/xml", notes)
+        return Export(
+            tostring(root, encoding="utf-8", xml_declaration=True), ".xml", "application/xml", notes
+        )
 
     def question(self, root: Element, q: QuestionData) -> None:
         kind, writer = MOODLE_WRITERS[q.qtype]
@@ -271,15 +337,22 @@ def gift_choice(q: QuestionData) -> str:
     parts = []
     for o in q.content["options"]:
         w = o["weight"]
-        mark = "=" if q.qtype == "single" and w == 1 else ("~" if w == 0 and q.qtype == "single" else f"~%{percent(w)}%")
+        mark = (
+            "="
+            if q.qtype == "single" and w == 1
+            else ("~" if w == 0 and q.qtype == "single" else f"~%{percent(w)}%")
+        )
         parts.append(f"{mark}{gift_escape(o['text'])}{gift_fb(o.get('feedback', ''))}")
     return " ".join(parts)
 
 
 def gift_truefalse(q: QuestionData) -> str:
     c = q.content
-    right, wrong = (c.get("feedback_true", ""), c.get("feedback_false", "")) if c["answer"] else (
-        c.get("feedback_false", ""), c.get("feedback_true", ""))
+    right, wrong = (
+        (c.get("feedback_true", ""), c.get("feedback_false", ""))
+        if c["answer"]
+        else (c.get("feedback_false", ""), c.get("feedback_true", ""))
+    )
     feedback = f"#{gift_escape(wrong)}#{gift_escape(right)}" if (wrong or right) else ""
     return ("TRUE" if c["answer"] else "FALSE") + feedback
 
@@ -290,7 +363,11 @@ def gift_fill(q: QuestionData) -> str:
 
 def gift_number(a: dict) -> str:
     weight = "" if a["weight"] == 1 else f"%{percent(a['weight'])}%"
-    body = f"{num(a['min'])}..{num(a['max'])}" if "min" in a else f"{num(a['value'])}:{num(a['tolerance'])}"
+    body = (
+        f"{num(a['min'])}..{num(a['max'])}"
+        if "min" in a
+        else f"{num(a['value'])}:{num(a['tolerance'])}"
+    )
     return weight + body
 
 
@@ -310,10 +387,17 @@ def escape_tag(tag: str) -> str:
     return tag.replace("]", "\\]")
 
 
-GIFT_WRITERS: Mapping[str, Callable[[QuestionData], str]] = MappingProxyType({
-    "single": gift_choice, "multiple": gift_choice, "truefalse": gift_truefalse, "fill": gift_fill,
-    "numerical": gift_numerical, "matching": gift_matching, "essay": lambda q: "",
-})
+GIFT_WRITERS: Mapping[str, Callable[[QuestionData], str]] = MappingProxyType(
+    {
+        "single": gift_choice,
+        "multiple": gift_choice,
+        "truefalse": gift_truefalse,
+        "fill": gift_fill,
+        "numerical": gift_numerical,
+        "matching": gift_matching,
+        "essay": lambda q: "",
+    }
+)
 
 
 class GiftExporter(Exporter):
@@ -346,7 +430,11 @@ class GiftExporter(Exporter):
             block += f" ####{gift_escape(q.explanation)}"
         stem = gift_escape(q.stem)
         marker = gift_escape("{{1}}")
-        body = stem.replace(marker, "{" + block + "}", 1) if marker in stem else stem + "{" + block + "}"
+        body = (
+            stem.replace(marker, "{" + block + "}", 1)
+            if marker in stem
+            else stem + "{" + block + "}"
+        )
         return comments + [f"::{gift_escape(q.code)}::[markdown]{body}"]
 
 
@@ -375,12 +463,23 @@ def export_questions(questions: list[QuestionData], fmt: str) -> Export:
     return result
 
 
-def export_bank(bank: Bank, fmt: str, category_id: int | None = None, *, actor_id: int | None = None) -> Export:
+def export_bank(
+    bank: Bank, fmt: str, category_id: int | None = None, *, actor_id: int | None = None
+) -> Export:
     """A bank (or one category and those below it) in a named format; logged for the operator."""
     result = export_questions([to_data(q) for q in bank_questions(bank.id, category_id)], fmt)
-    log_event("quizzes", "bank %r exported as %s (category %s): %d questions, %d left out", bank.name, fmt,
-              category_id or "all", result.count, len(result.notes), actor_id=actor_id,
-              target=f"quiz_bank:{bank.id}", count=result.count)
+    log_event(
+        "quizzes",
+        "bank %r exported as %s (category %s): %d questions, %d left out",
+        bank.name,
+        fmt,
+        category_id or "all",
+        result.count,
+        len(result.notes),
+        actor_id=actor_id,
+        target=f"quiz_bank:{bank.id}",
+        count=result.count,
+    )
     return result
 
 
@@ -392,7 +491,18 @@ def template() -> bytes:
 def editor_fields(q: QuestionData) -> dict:
     """A question as the editor's fields (options one per line, answer in template syntax)."""
     options, answer = excel_cells(q)
-    return {"qtype": q.qtype, "code": q.code, "stem": q.stem, "options": "\n".join(options), "answer": answer,
-            "case_sensitive": q.content.get("case_sensitive", False), "unit": q.content.get("unit", ""),
-            "explanation": q.explanation, "legal_basis": q.legal_basis, "difficulty": str(q.difficulty),
-            "category": q.category, "tags": "，".join(q.tags), "is_active": q.is_active}
+    return {
+        "qtype": q.qtype,
+        "code": q.code,
+        "stem": q.stem,
+        "options": "\n".join(options),
+        "answer": answer,
+        "case_sensitive": q.content.get("case_sensitive", False),
+        "unit": q.content.get("unit", ""),
+        "explanation": q.explanation,
+        "legal_basis": q.legal_basis,
+        "difficulty": str(q.difficulty),
+        "category": q.category,
+        "tags": "，".join(q.tags),
+        "is_active": q.is_active,
+    }

@@ -5,6 +5,7 @@ Each importer turns the bytes of a file into ``ImportItem``s (a place in the fil
 ``services.import_items``, which stores all or nothing. File-level problems (unreadable
 file, missing columns, unsafe XML) raise ``ImportFileError`` with a Chinese message.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
+from xml.etree.ElementTree import Element, ParseError
 
 import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
-from xml.etree.ElementTree import Element, ParseError
 
 from lianbing.host import Invalid, log_event
 from quizzes import qtypes
@@ -51,7 +52,9 @@ class Importer:
 # --- shared text helpers ------------------------------------------------------
 
 CJK = r"\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
-NUMBER_PREFIX = re.compile(r"^\s*(?:第\s*\d{1,5}\s*题|[（(]\s*\d{1,5}\s*[)）]|\d{1,5}\s*[.．、:：)）](?!\d))\s*")
+NUMBER_PREFIX = re.compile(
+    r"^\s*(?:第\s*\d{1,5}\s*题|[（(]\s*\d{1,5}\s*[)）]|\d{1,5}\s*[.．、:：)）](?!\d))\s*"
+)
 
 
 def cell(value: Any) -> str:
@@ -92,17 +95,39 @@ def code_from(title: str) -> str:
 
 # --- spreadsheets (own template and the common Chinese layouts) ---------------------
 
-TYPE_SYNONYMS = {norm_key(k): v for k, v in {
-    "单选": "single", "单选题": "single", "单项选择": "single", "单项选择题": "single", "选择题": "single",
-    "多选": "multiple", "多选题": "multiple", "多项选择": "multiple", "多项选择题": "multiple",
-    "不定项选择题": "multiple",
-    "判断": "truefalse", "判断题": "truefalse", "是非题": "truefalse", "对错题": "truefalse",
-    "填空": "fill", "填空题": "fill",
-    "数值": "numerical", "数值题": "numerical", "计算题": "numerical",
-    "匹配": "matching", "匹配题": "matching", "连线题": "matching",
-    "简答": "essay", "简答题": "essay", "问答题": "essay", "论述题": "essay", "案例分析题": "essay",
-    **{name: name for name in qtypes.QUESTION_TYPES},
-}.items()}
+TYPE_SYNONYMS = {
+    norm_key(k): v
+    for k, v in {
+        "单选": "single",
+        "单选题": "single",
+        "单项选择": "single",
+        "单项选择题": "single",
+        "选择题": "single",
+        "多选": "multiple",
+        "多选题": "multiple",
+        "多项选择": "multiple",
+        "多项选择题": "multiple",
+        "不定项选择题": "multiple",
+        "判断": "truefalse",
+        "判断题": "truefalse",
+        "是非题": "truefalse",
+        "对错题": "truefalse",
+        "填空": "fill",
+        "填空题": "fill",
+        "数值": "numerical",
+        "数值题": "numerical",
+        "计算题": "numerical",
+        "匹配": "matching",
+        "匹配题": "matching",
+        "连线题": "matching",
+        "简答": "essay",
+        "简答题": "essay",
+        "问答题": "essay",
+        "论述题": "essay",
+        "案例分析题": "essay",
+        **{name: name for name in qtypes.QUESTION_TYPES},
+    }.items()
+}
 
 COLUMN_SYNONYMS = {
     "code": ("编号", "题号", "试题编号", "题目编号", "id", "code"),
@@ -117,12 +142,28 @@ COLUMN_SYNONYMS = {
     "tags": ("标签", "tags"),
 }
 OPTION_COLUMNS = {norm_key(f"{p}{x}"): x for x in LETTERS for p in ("选项", "", "选项 ")} | {
-    norm_key(f"{x}选项"): x for x in LETTERS}
+    norm_key(f"{x}选项"): x for x in LETTERS
+}
 REQUIRED = {"qtype": "题型", "stem": "题干", "answer": "答案"}
-PACKED_OPTION = re.compile(r"\*\*\s*([A-Ha-h])\s*[.．:：、]?\s*|(?:^|\n|(?<=\s))\s*([A-H])\s*[.．:：、]\s*")
-DIFFICULTY_WORDS = {"容易": 1, "易": 1, "较易": 2, "中": 3, "中等": 3, "一般": 3, "较难": 4, "难": 5, "困难": 5}
+PACKED_OPTION = re.compile(
+    r"\*\*\s*([A-Ha-h])\s*[.．:：、]?\s*|(?:^|\n|(?<=\s))\s*([A-H])\s*[.．:：、]\s*"
+)
+DIFFICULTY_WORDS = {
+    "容易": 1,
+    "易": 1,
+    "较易": 2,
+    "中": 3,
+    "中等": 3,
+    "一般": 3,
+    "较难": 4,
+    "难": 5,
+    "困难": 5,
+}
 TRUE_WORDS = {norm_key(w) for w in ("对", "正确", "是", "√", "✓", "✔", "T", "TRUE", "Y", "YES")}
-FALSE_WORDS = {norm_key(w) for w in ("错", "错误", "不正确", "否", "非", "×", "✗", "✘", "X", "F", "FALSE", "N", "NO")}
+FALSE_WORDS = {
+    norm_key(w)
+    for w in ("错", "错误", "不正确", "否", "非", "×", "✗", "✘", "X", "F", "FALSE", "N", "NO")
+}
 
 
 def map_columns(columns: list[Any]) -> dict[str, Any]:
@@ -136,8 +177,10 @@ def map_columns(columns: list[Any]) -> dict[str, Any]:
             found[target] = col
     missing = [label for f, label in REQUIRED.items() if f not in found]
     if missing:
-        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}。文件中的列：{'、'.join(map(str, columns)) or '（无）'}。"
-                              "请使用导入模板（题型、题干、选项A…选项H、答案、解析、法规依据、难度、分类、标签）。")
+        raise ImportFileError(
+            f"缺少必需的列：{'、'.join(missing)}。文件中的列：{'、'.join(map(str, columns)) or '（无）'}。"
+            "请使用导入模板（题型、题干、选项A…选项H、答案、解析、法规依据、难度、分类、标签）。"
+        )
     return found
 
 
@@ -160,7 +203,9 @@ def frame_items(df: pd.DataFrame) -> list[ImportItem]:
     header, columns = find_header(df)
     positions = {f: list(df.iloc[header]).index(col) for f, col in columns.items()}
     items = []
-    for n, values in enumerate(df.iloc[header + 1:].itertuples(index=False, name=None), header + 2):
+    for n, values in enumerate(
+        df.iloc[header + 1 :].itertuples(index=False, name=None), header + 2
+    ):
         row = {f: cell(values[i]) for f, i in positions.items()}
         if any(row.values()):
             items.append(row_item(row, f"第 {n} 行"))
@@ -173,14 +218,23 @@ def row_item(row: dict[str, str], place: str) -> ImportItem:
     if not qtype:
         known = "单选题、多选题、判断题、填空题、数值题、匹配题、简答题"
         given = row.get("qtype", "")
-        return ImportItem(place, reasons=[f"{f'未知题型“{given}”' if given else '缺少题型'}（可用：{known}）"])
+        return ImportItem(
+            place, reasons=[f"{f'未知题型“{given}”' if given else '缺少题型'}（可用：{known}）"]
+        )
     reasons: list[str] = []
     options = row_options(row)
     content = BUILDERS[qtype](options, row.get("answer", ""), reasons)
-    data = QuestionData(qtype=qtype, stem=clean_stem(row.get("stem", "")), content=content,
-                        code=row.get("code", ""), explanation=row.get("explanation", ""),
-                        legal_basis=join_lines(row.get("legal_basis", "")), tags=[row.get("tags", "")],
-                        category=row.get("category", ""), difficulty=difficulty(row.get("difficulty", ""), reasons))
+    data = QuestionData(
+        qtype=qtype,
+        stem=clean_stem(row.get("stem", "")),
+        content=content,
+        code=row.get("code", ""),
+        explanation=row.get("explanation", ""),
+        legal_basis=join_lines(row.get("legal_basis", "")),
+        tags=[row.get("tags", "")],
+        category=row.get("category", ""),
+        difficulty=difficulty(row.get("difficulty", ""), reasons),
+    )
     return ImportItem(place, data=data, reasons=reasons)
 
 
@@ -195,12 +249,14 @@ def row_options(row: dict[str, str]) -> list[str]:
 
 
 def unpack_options(text: str) -> list[str]:
-    """"**A.正确**B：错误" -> ["正确", "错误"]; also one option per line ("A、…")."""
+    """ "**A.正确**B：错误" -> ["正确", "错误"]; also one option per line ("A、…")."""
     marks = list(PACKED_OPTION.finditer(text or ""))
     if not marks:
         return [join_lines(text)] if (text or "").strip() else []
     ends = [m.start() for m in marks[1:]] + [len(text)]
-    return [join_lines(text[m.end():end].strip().rstrip("*").strip()) for m, end in zip(marks, ends)]
+    return [
+        join_lines(text[m.end() : end].strip().rstrip("*").strip()) for m, end in zip(marks, ends)
+    ]
 
 
 def difficulty(text: str, reasons: list[str]) -> int:
@@ -216,14 +272,16 @@ def difficulty(text: str, reasons: list[str]) -> int:
 
 
 def answer_letters(answer: str, count: int, reasons: list[str]) -> list[int]:
-    """"A、C" / "ac" / "ＡＣ" -> [0, 2]; letters beyond the options are reported."""
+    """ "A、C" / "ac" / "ＡＣ" -> [0, 2]; letters beyond the options are reported."""
     letters = re.sub(r"[\s,，、;；/|]", "", unicodedata.normalize("NFKC", answer)).upper()
     if not letters:
         reasons.append("答案为空")
         return []
     bad = [ch for ch in letters if ch not in LETTERS[:count]]
     if bad:
-        reasons.append(f"答案“{answer}”中的 {'、'.join(dict.fromkeys(bad))} 超出选项范围（共 {count} 个选项）")
+        reasons.append(
+            f"答案“{answer}”中的 {'、'.join(dict.fromkeys(bad))} 超出选项范围（共 {count} 个选项）"
+        )
         return []
     return sorted({LETTERS.index(ch) for ch in letters})
 
@@ -268,22 +326,32 @@ def truefalse_content(options: list[str], answer: str, reasons: list[str]) -> di
             return {"answer": None}
         value = truth(options[index]) if options else index == 0
     if value is None and not reasons:
-        reasons.append("答案为空" if not answer else f"判断题答案“{answer}”无法识别（应为 对/错、正确/错误、√/× 或选项字母）")
+        reasons.append(
+            "答案为空"
+            if not answer
+            else f"判断题答案“{answer}”无法识别（应为 对/错、正确/错误、√/× 或选项字母）"
+        )
     return {"answer": value}
 
 
 def fill_content(options: list[str], answer: str, reasons: list[str]) -> dict:
     """Blanks separated by "；" in 答案, alternatives by "|" (or one blank per option column)."""
     blanks = [b for b in re.split(r"[;；]", answer or "") if b.strip()] or options
-    return {"blanks": [{"answers": [a.strip() for a in re.split(r"[|｜]", b) if a.strip()]} for b in blanks]}
+    return {
+        "blanks": [
+            {"answers": [a.strip() for a in re.split(r"[|｜]", b) if a.strip()]} for b in blanks
+        ]
+    }
 
 
-NUMERIC_ANSWER = re.compile(r"^(?P<a>[^~～]+?)(?:\s*(?:~|～|\.\.)\s*(?P<b>[^(（]+?))?"
-                            r"(?:\s*[±]\s*(?P<tol>[^(（]+?))?\s*(?:[(（]\s*(?P<w>[\d.]+)\s*%\s*[)）])?$")
+NUMERIC_ANSWER = re.compile(
+    r"^(?P<a>[^~～]+?)(?:\s*(?:~|～|\.\.)\s*(?P<b>[^(（]+?))?"
+    r"(?:\s*[±]\s*(?P<tol>[^(（]+?))?\s*(?:[(（]\s*(?P<w>[\d.]+)\s*%\s*[)）])?$"
+)
 
 
 def numerical_content(options: list[str], answer: str, reasons: list[str]) -> dict:
-    """"12.5" / "12.5±0.5" / "10~20" / several separated by "；", a partial one as "30（50%）"."""
+    """ "12.5" / "12.5±0.5" / "10~20" / several separated by "；", a partial one as "30（50%）"."""
     answers = []
     for part in [p.strip() for p in re.split(r"[;；]", answer or "") if p.strip()]:
         m = NUMERIC_ANSWER.match(unicodedata.normalize("NFKC", part).replace("+-", "±"))
@@ -314,15 +382,17 @@ def matching_content(options: list[str], answer: str, reasons: list[str]) -> dic
     return {"pairs": pairs, "distractors": distractors}
 
 
-BUILDERS: Mapping[str, Callable[[list[str], str, list[str]], dict]] = MappingProxyType({
-    "single": lambda o, a, r: choice_content(o, a, r, multiple=False),
-    "multiple": lambda o, a, r: choice_content(o, a, r, multiple=True),
-    "truefalse": truefalse_content,
-    "fill": fill_content,
-    "numerical": numerical_content,
-    "matching": matching_content,
-    "essay": lambda o, a, r: {"reference": a},
-})
+BUILDERS: Mapping[str, Callable[[list[str], str, list[str]], dict]] = MappingProxyType(
+    {
+        "single": lambda o, a, r: choice_content(o, a, r, multiple=False),
+        "multiple": lambda o, a, r: choice_content(o, a, r, multiple=True),
+        "truefalse": truefalse_content,
+        "fill": fill_content,
+        "numerical": numerical_content,
+        "matching": matching_content,
+        "essay": lambda o, a, r: {"reference": a},
+    }
+)
 
 
 class ExcelImporter(Importer):
@@ -332,10 +402,16 @@ class ExcelImporter(Importer):
 
     def parse(self, data, filename):
         try:
-            df = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, header=None)
-        except Exception as exc:  # openpyxl/zipfile raise many kinds; all mean "not a readable xlsx"
-            raise ImportFileError(f"无法读取 Excel 文件 {filename}：文件已损坏或不是 .xlsx 格式"
-                                  f"（旧版 .xls 请另存为 .xlsx）。（{type(exc).__name__}）") from exc
+            df = pd.read_excel(
+                io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, header=None
+            )
+        except (
+            Exception
+        ) as exc:  # openpyxl/zipfile raise many kinds; all mean "not a readable xlsx"
+            raise ImportFileError(
+                f"无法读取 Excel 文件 {filename}：文件已损坏或不是 .xlsx 格式"
+                f"（旧版 .xls 请另存为 .xlsx）。（{type(exc).__name__}）"
+            ) from exc
         return Parsed(frame_items(df))
 
 
@@ -349,7 +425,9 @@ def decode_text(data: bytes, filename: str) -> tuple[str, str]:
             return data.decode(encoding), note
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(f"无法识别文件 {filename} 的编码（支持 UTF-8 和 GBK），请另存为 UTF-8 编码后重试。")
+    raise ImportFileError(
+        f"无法识别文件 {filename} 的编码（支持 UTF-8 和 GBK），请另存为 UTF-8 编码后重试。"
+    )
 
 
 def delimiter(text: str) -> str:
@@ -381,7 +459,9 @@ class CsvImporter(Importer):
 
 # --- Moodle XML ------------------------------------------------------------------------
 
-MOODLE_UNSUPPORTED_HINT = "（平台支持：multichoice、truefalse、shortanswer、numerical、matching、essay）"
+MOODLE_UNSUPPORTED_HINT = (
+    "（平台支持：multichoice、truefalse、shortanswer、numerical、matching、essay）"
+)
 
 
 def xml_root(data: bytes) -> Element:
@@ -389,10 +469,14 @@ def xml_root(data: bytes) -> Element:
     try:
         return SafeET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise ImportFileError("XML 文件含有 DTD 或实体声明（可能是外部实体或“实体膨胀”攻击），出于安全原因拒绝导入。") from exc
+        raise ImportFileError(
+            "XML 文件含有 DTD 或实体声明（可能是外部实体或“实体膨胀”攻击），出于安全原因拒绝导入。"
+        ) from exc
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
-        raise ImportFileError(f"XML 格式错误（第 {line} 行第 {column} 列）：文件不完整或已损坏。") from exc
+        raise ImportFileError(
+            f"XML 格式错误（第 {line} 行第 {column} 列）：文件不完整或已损坏。"
+        ) from exc
 
 
 def xtext(el: Element | None, path: str = "text") -> str:
@@ -405,7 +489,7 @@ def fraction(el: Element) -> float:
 
 
 def moodle_category(text: str) -> str:
-    """"$course$/top/Default for C1/法律" -> "Default for C1/法律"."""
+    """ "$course$/top/Default for C1/法律" -> "Default for C1/法律"."""
     parts = [p for p in text.split("/") if p and not re.fullmatch(r"\$\w+\$", p)]
     if parts and parts[0] == "top":
         parts = parts[1:]
@@ -413,7 +497,10 @@ def moodle_category(text: str) -> str:
 
 
 def moodle_choice(q: Element, notes: list[str]) -> tuple[str, dict]:
-    options = [{"text": xtext(a), "weight": fraction(a), "feedback": xtext(a.find("feedback"))} for a in q.findall("answer")]
+    options = [
+        {"text": xtext(a), "weight": fraction(a), "feedback": xtext(a.find("feedback"))}
+        for a in q.findall("answer")
+    ]
     single = xtext(q, "single").lower() not in ("false", "0")
     full = sum(o["weight"] >= 0.999 for o in options)
     if single and full > 1:
@@ -449,8 +536,10 @@ def moodle_shortanswer(q: Element, notes: list[str]) -> tuple[str, dict]:
 
 
 def moodle_numerical(q: Element, notes: list[str]) -> tuple[str, dict]:
-    answers = [{"value": xtext(a), "tolerance": xtext(a, "tolerance") or 0, "weight": fraction(a)}
-               for a in q.findall("answer")]
+    answers = [
+        {"value": xtext(a), "tolerance": xtext(a, "tolerance") or 0, "weight": fraction(a)}
+        for a in q.findall("answer")
+    ]
     return "numerical", {"answers": answers, "unit": xtext(q, "units/unit/unit_name")}
 
 
@@ -469,10 +558,16 @@ def moodle_essay(q: Element, notes: list[str]) -> tuple[str, dict]:
     return "essay", {"reference": xtext(q, "graderinfo/text")}
 
 
-MOODLE_TYPES = MappingProxyType({
-    "multichoice": moodle_choice, "truefalse": moodle_truefalse, "shortanswer": moodle_shortanswer,
-    "numerical": moodle_numerical, "matching": moodle_matching, "essay": moodle_essay,
-})
+MOODLE_TYPES = MappingProxyType(
+    {
+        "multichoice": moodle_choice,
+        "truefalse": moodle_truefalse,
+        "shortanswer": moodle_shortanswer,
+        "numerical": moodle_numerical,
+        "matching": moodle_matching,
+        "essay": moodle_essay,
+    }
+)
 #: Moodle tags carrying our own fields (written by the Moodle XML and GIFT exporters)
 FIELD_TAGS = (("法规依据:", "legal_basis"), ("难度:", "difficulty"))
 
@@ -483,7 +578,7 @@ def split_field_tags(tags: list[str]) -> tuple[list[str], dict[str, str]]:
     for tag in tags:
         for prefix, name in FIELD_TAGS:
             if tag.startswith(prefix):
-                fields[name] = tag[len(prefix):].strip()
+                fields[name] = tag[len(prefix) :].strip()
                 break
         else:
             plain.append(tag)
@@ -507,7 +602,9 @@ class MoodleXmlImporter(Importer):
     def parse(self, data, filename):
         root = xml_root(data)
         if root.tag != "quiz":
-            raise ImportFileError(f"不是 Moodle XML 题目文件：根元素应为 <quiz>，实际为 <{root.tag}>。")
+            raise ImportFileError(
+                f"不是 Moodle XML 题目文件：根元素应为 <quiz>，实际为 <{root.tag}>。"
+            )
         items, category = [], ""
         for n, q in enumerate(root.findall("question"), 1):
             if q.get("type") == "category":
@@ -522,7 +619,9 @@ class MoodleXmlImporter(Importer):
         if kind == "description":
             return ImportItem(place, note="说明文字（description），不是题目，已跳过")
         if kind not in MOODLE_TYPES:
-            return ImportItem(place, reasons=[f"不支持的 Moodle 题型“{kind}”{MOODLE_UNSUPPORTED_HINT}"])
+            return ImportItem(
+                place, reasons=[f"不支持的 Moodle 题型“{kind}”{MOODLE_UNSUPPORTED_HINT}"]
+            )
         try:
             return self.question(q, kind, name, place, category)
         except (TypeError, ValueError, AttributeError) as exc:
@@ -538,16 +637,32 @@ class MoodleXmlImporter(Importer):
         if files:
             notes.append(f"附件 {'、'.join(files)} 未导入（题库不保存题目附件）")
         reasons: list[str] = []
-        data = QuestionData(qtype=qtype, stem=stem, content=content, code=code_from(xtext(q, "idnumber") or name),
-                            explanation=xtext(q, "generalfeedback/text"), category=category)
-        data = with_fields(data, [t.text.strip() for t in q.findall("tags/tag/text") if t.text], reasons)
+        data = QuestionData(
+            qtype=qtype,
+            stem=stem,
+            content=content,
+            code=code_from(xtext(q, "idnumber") or name),
+            explanation=xtext(q, "generalfeedback/text"),
+            category=category,
+        )
+        data = with_fields(
+            data, [t.text.strip() for t in q.findall("tags/tag/text") if t.text], reasons
+        )
         return ImportItem(place, data=data, reasons=reasons, note="；".join(notes))
 
 
 # --- GIFT (as Moodle's qformat_gift reads it) ------------------------------------------------
 
-ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003", "\\{": "\ue004",
-           "\\}": "\ue005", "\\~": "\ue006", "\\n": "\n"}
+ESCAPES = {
+    "\\\\": "\ue000",
+    "\\:": "\ue001",
+    "\\#": "\ue002",
+    "\\=": "\ue003",
+    "\\{": "\ue004",
+    "\\}": "\ue005",
+    "\\~": "\ue006",
+    "\\n": "\n",
+}
 UNESCAPE = {v: k[1] for k, v in ESCAPES.items() if k != "\\n"}
 FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]")
 WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
@@ -588,7 +703,7 @@ def gift_blocks(text: str) -> list[tuple[int, list[str]]]:
 
 
 def split_feedback(text: str) -> tuple[str, str]:
-    """"answer#feedback" -> (answer, feedback)."""
+    """ "answer#feedback" -> (answer, feedback)."""
     answer, _, feedback = text.partition("#")
     return gift_out(answer), gift_out(feedback)
 
@@ -596,7 +711,7 @@ def split_feedback(text: str) -> tuple[str, str]:
 def weight_of(text: str, default: float) -> tuple[float, str]:
     m = WEIGHT.match(text.strip())
     if m:
-        return float(m.group(1)) / 100, text.strip()[m.end():]
+        return float(m.group(1)) / 100, text.strip()[m.end() :]
     return default, text
 
 
@@ -636,8 +751,11 @@ def gift_truefalse(answer: str, notes: list[str]) -> tuple[str, dict]:
     wrong, _, right = comment.partition("#")
     is_true = value.strip().upper() in ("T", "TRUE")
     wrong, right = gift_out(wrong), gift_out(right)
-    return "truefalse", {"answer": is_true, "feedback_true": right if is_true else wrong,
-                         "feedback_false": wrong if is_true else right}
+    return "truefalse", {
+        "answer": is_true,
+        "feedback_true": right if is_true else wrong,
+        "feedback_false": wrong if is_true else right,
+    }
 
 
 def gift_short(answer: str, notes: list[str]) -> tuple[str, dict]:
@@ -709,7 +827,7 @@ class GiftImporter(Importer):
         for n, (line, lines) in enumerate(gift_blocks(text), 1):
             block = self.block(n, line, lines)
             if block.text.startswith("$CATEGORY:"):
-                category = moodle_category(gift_out(block.text[len("$CATEGORY:"):]))
+                category = moodle_category(gift_out(block.text[len("$CATEGORY:") :]))
             elif block.text:
                 items.append(self.item(block, category))
         return Parsed(items, [note] if note else [])
@@ -729,7 +847,7 @@ class GiftImporter(Importer):
         text, title = block.text, ""
         m = TITLE.match(text)
         if m:
-            title, text = gift_out(m.group(1)), text[m.end():]
+            title, text = gift_out(m.group(1)), text[m.end() :]
         start = text.find("{")
         if start < 0:
             return ImportItem(block.place, note="说明文字（没有答案部分），不是题目，已跳过")
@@ -739,24 +857,35 @@ class GiftImporter(Importer):
         return self.with_answer(block, category, title, text, start, finish)
 
     def with_answer(self, block, category, title, text, start, finish) -> ImportItem:
-        answer, general = text[start + 1:finish].strip(), ""
+        answer, general = text[start + 1 : finish].strip(), ""
         if "####" in answer:
             answer, _, general = answer.rpartition("####")
             answer = answer.strip()
-        before, after = text[:start], text[finish + 1:]
+        before, after = text[:start], text[finish + 1 :]
         kind, notes = gift_kind(answer), []
         qtype, content = kind(answer, notes) if kind else ("essay", {"reference": ""})
         marker = "{{1}}" if qtype == "fill" else "_____"
-        stem = gift_restore(FORMAT.sub("", before)) + (marker + gift_restore(after) if after.strip() else "")
-        return self.finish(block, category, title, QuestionData(qtype=qtype, stem=stem.strip(), content=content,
-                                                                explanation=gift_out(general)), notes)
+        stem = gift_restore(FORMAT.sub("", before)) + (
+            marker + gift_restore(after) if after.strip() else ""
+        )
+        return self.finish(
+            block,
+            category,
+            title,
+            QuestionData(
+                qtype=qtype, stem=stem.strip(), content=content, explanation=gift_out(general)
+            ),
+            notes,
+        )
 
     def finish(self, block, category, title, data: QuestionData, notes: list[str]) -> ImportItem:
         reasons: list[str] = []
         ident = ID_TAG.search(block.comments)
         data.code = code_from(ident.group(1) if ident else title)
         data.category = category
-        data = with_fields(data, [t.replace("\\]", "]") for t in TAG.findall(block.comments)], reasons)
+        data = with_fields(
+            data, [t.replace("\\]", "]") for t in TAG.findall(block.comments)], reasons
+        )
         return ImportItem(block.place, data=data, reasons=reasons, note="；".join(notes))
 
 
@@ -781,7 +910,9 @@ class AikenImporter(Importer):
             answer, option = AIKEN_ANSWER.match(line), AIKEN_OPTION.match(line)
             if answer:
                 n += 1
-                items.append(self.item(f"第 {n} 题（第 {start} 行起）", stem, options, answer.group(1)))
+                items.append(
+                    self.item(f"第 {n} 题（第 {start} 行起）", stem, options, answer.group(1))
+                )
                 stem, options = [], []
             elif option and stem:
                 options.append(option.group(2))
@@ -789,7 +920,9 @@ class AikenImporter(Importer):
                 start = start if stem else number
                 stem.append(line)
         if stem or options:
-            items.append(ImportItem(f"第 {n + 1} 题（第 {start} 行起）", reasons=["缺少“ANSWER:”行"]))
+            items.append(
+                ImportItem(f"第 {n + 1} 题（第 {start} 行起）", reasons=["缺少“ANSWER:”行"])
+            )
         return Parsed(items, [note] if note else [])
 
     def item(self, place: str, stem: list[str], options: list[str], answer: str) -> ImportItem:
@@ -797,11 +930,15 @@ class AikenImporter(Importer):
         if not stem:
             reasons.append("缺少题干")
         content = choice_content(options, answer, reasons, multiple=False)
-        return ImportItem(place, data=QuestionData(qtype="single", stem="\n".join(stem), content=content),
-                          reasons=reasons)
+        return ImportItem(
+            place,
+            data=QuestionData(qtype="single", stem="\n".join(stem), content=content),
+            reasons=reasons,
+        )
 
 
 # --- registry and entry point ------------------------------------------------------------
+
 
 class RegistryError(RuntimeError):
     """Two importers claim the same name."""
@@ -816,7 +953,9 @@ def build_registry(importers: tuple[type[Importer], ...]) -> Mapping[str, Import
     return MappingProxyType(registry)
 
 
-IMPORTERS = build_registry((ExcelImporter, CsvImporter, MoodleXmlImporter, GiftImporter, AikenImporter))
+IMPORTERS = build_registry(
+    (ExcelImporter, CsvImporter, MoodleXmlImporter, GiftImporter, AikenImporter)
+)
 FORMAT_CHOICES = ("auto", *IMPORTERS)
 UPLOAD_SUFFIXES = {".xlsx", ".xls", ".csv", ".xml", ".gift", ".txt"}
 
@@ -825,24 +964,47 @@ def detect_format(filename: str, data: bytes) -> str:
     """The importer for a file, from its suffix (and, for .txt, whether it looks like Aiken)."""
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".xls":
-        raise ImportFileError("旧版 Excel（.xls）文件无法直接导入，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
+        raise ImportFileError(
+            "旧版 Excel（.xls）文件无法直接导入，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。"
+        )
     if suffix == ".txt":
         head = data[:20000].decode("utf-8", "ignore")
-        return "aiken" if re.search(r"^ANSWER\s*[:：]", head, re.M | re.I) and "{" not in head else "gift"
+        return (
+            "aiken"
+            if re.search(r"^ANSWER\s*[:：]", head, re.M | re.I) and "{" not in head
+            else "gift"
+        )
     for name, importer in IMPORTERS.items():
         if suffix in importer.suffixes:
             return name
-    raise ImportFileError(f"无法从扩展名“{suffix or '（无）'}”判断文件格式；支持 .xlsx、.csv、.xml（Moodle）、.gift、.txt（Aiken/GIFT）。")
+    raise ImportFileError(
+        f"无法从扩展名“{suffix or '（无）'}”判断文件格式；支持 .xlsx、.csv、.xml（Moodle）、.gift、.txt（Aiken/GIFT）。"
+    )
 
 
-def import_file(bank: str, filename: str, data: bytes, fmt: str = "auto", *, skip_invalid: bool = False,
-                user_id: int | None = None) -> ImportReport:
+def import_file(
+    bank: str,
+    filename: str,
+    data: bytes,
+    fmt: str = "auto",
+    *,
+    skip_invalid: bool = False,
+    user_id: int | None = None,
+) -> ImportReport:
     """Parse a file and import it into the named bank (created when needed): all or nothing."""
     try:
         fmt, parsed = parse_file(filename, data, fmt)
     except ImportFileError as exc:
-        log_event("quizzes", "bank import into %r refused, file %r unreadable: %s", bank, filename, exc,
-                  actor_id=user_id, target=f"quiz_bank:{bank}", count=0)
+        log_event(
+            "quizzes",
+            "bank import into %r refused, file %r unreadable: %s",
+            bank,
+            filename,
+            exc,
+            actor_id=user_id,
+            target=f"quiz_bank:{bank}",
+            count=0,
+        )
         raise
     report = import_items(bank, parsed.items, skip_invalid=skip_invalid, fmt=fmt, user_id=user_id)
     report.notes += parsed.notes
@@ -873,16 +1035,28 @@ def editor_question(fields: Mapping[str, Any]) -> tuple[QuestionData | None, lis
     if qtype not in BUILDERS:
         return None, [f"未知题型“{qtype}”"]
     reasons: list[str] = []
-    options = [OPTION_LETTER.sub("", line).strip() for line in cell(fields.get("options")).splitlines() if line.strip()]
+    options = [
+        OPTION_LETTER.sub("", line).strip()
+        for line in cell(fields.get("options")).splitlines()
+        if line.strip()
+    ]
     answer = cell(fields.get("answer"))
     if qtype in ("fill", "numerical"):
         answer = re.sub(r"\s*\n\s*", "；", answer)
     content = BUILDERS[qtype](options, answer, reasons)
     content.update(editor_extras(qtype, fields))
-    data = QuestionData(qtype=qtype, stem=cell(fields.get("stem")), content=content, code=cell(fields.get("code")),
-                        explanation=cell(fields.get("explanation")), legal_basis=cell(fields.get("legal_basis")),
-                        difficulty=difficulty(cell(fields.get("difficulty")), reasons), tags=[cell(fields.get("tags"))],
-                        category=cell(fields.get("category")), is_active=bool(fields.get("is_active")))
+    data = QuestionData(
+        qtype=qtype,
+        stem=cell(fields.get("stem")),
+        content=content,
+        code=cell(fields.get("code")),
+        explanation=cell(fields.get("explanation")),
+        legal_basis=cell(fields.get("legal_basis")),
+        difficulty=difficulty(cell(fields.get("difficulty")), reasons),
+        tags=[cell(fields.get("tags"))],
+        category=cell(fields.get("category")),
+        is_active=bool(fields.get("is_active")),
+    )
     return data, reasons
 
 

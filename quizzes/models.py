@@ -5,13 +5,23 @@ A question's type-specific data (options, key, blanks, pairs …) lives in one J
 must reference a ``QuestionVersion`` row, never the live ``Question``: editing a question whose
 current version is frozen (answered) creates a new version and leaves the old one intact.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lianbing.host import UTCDateTime, db, utcnow
@@ -29,7 +39,8 @@ class Bank(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     categories: Mapped[list["Category"]] = relationship(
-        back_populates="bank", order_by="Category.path", cascade="all, delete-orphan")
+        back_populates="bank", order_by="Category.path", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Bank {self.id} {self.name}>"
@@ -50,7 +61,9 @@ class Category(db.Model):
 
     bank: Mapped[Bank] = relationship(back_populates="categories")
     parent: Mapped["Category | None"] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list["Category"]] = relationship(back_populates="parent", order_by="Category.name")
+    children: Mapped[list["Category"]] = relationship(
+        back_populates="parent", order_by="Category.name"
+    )
 
     @property
     def depth(self) -> int:
@@ -102,7 +115,8 @@ class Question(db.Model):
     bank: Mapped[Bank] = relationship()
     category: Mapped[Category | None] = relationship()
     versions: Mapped[list["QuestionVersion"]] = relationship(
-        back_populates="question", order_by="QuestionVersion.version", cascade="all, delete-orphan")
+        back_populates="question", order_by="QuestionVersion.version", cascade="all, delete-orphan"
+    )
 
     @property
     def tag_list(self) -> list[str]:
@@ -117,7 +131,9 @@ class QuestionVersion(db.Model):
 
     __tablename__ = "quiz_question_versions"
     __table_args__ = (
-        UniqueConstraint("question_id", "version", name="uq_quiz_question_versions_question_version"),
+        UniqueConstraint(
+            "question_id", "version", name="uq_quiz_question_versions_question_version"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,6 +16,7 @@ Common API of a type ``t = get(name)``:
 
 The registry is built once from the explicit tuple ``TYPES`` and refuses duplicate names.
 """
+
 from __future__ import annotations
 
 import math
@@ -106,8 +107,14 @@ class SingleChoice(QuestionType):
     label = "单选题"
 
     def clean(self, data):
-        options = [{"text": _text(o.get("text")), "weight": round(float(o.get("weight") or 0), 6),
-                    "feedback": _text(o.get("feedback"))} for o in data.get("options") or []]
+        options = [
+            {
+                "text": _text(o.get("text")),
+                "weight": round(float(o.get("weight") or 0), 6),
+                "feedback": _text(o.get("feedback")),
+            }
+            for o in data.get("options") or []
+        ]
         return {"options": options}
 
     def validate(self, content):
@@ -129,7 +136,11 @@ class SingleChoice(QuestionType):
 
     def mark(self, content, response, partial=True):
         options = content["options"]
-        if not isinstance(response, int) or isinstance(response, bool) or not 0 <= response < len(options):
+        if (
+            not isinstance(response, int)
+            or isinstance(response, bool)
+            or not 0 <= response < len(options)
+        ):
             return 0.0
         weight = options[response]["weight"]
         return _clamp(weight) if partial else float(weight >= 1.0)
@@ -190,8 +201,11 @@ class TrueFalse(QuestionType):
     label = "判断题"
 
     def clean(self, data):
-        return {"answer": data.get("answer"), "feedback_true": _text(data.get("feedback_true")),
-                "feedback_false": _text(data.get("feedback_false"))}
+        return {
+            "answer": data.get("answer"),
+            "feedback_true": _text(data.get("feedback_true")),
+            "feedback_false": _text(data.get("feedback_false")),
+        }
 
     def validate(self, content):
         return [] if isinstance(content.get("answer"), bool) else ["缺少答案（应为“正确”或“错误”）"]
@@ -225,8 +239,10 @@ class Fill(QuestionType):
     label = "填空题"
 
     def clean(self, data):
-        blanks = [{"answers": [a for a in (_text(x) for x in b.get("answers") or []) if a]}
-                  for b in data.get("blanks") or []]
+        blanks = [
+            {"answers": [a for a in (_text(x) for x in b.get("answers") or []) if a]}
+            for b in data.get("blanks") or []
+        ]
         return {"blanks": blanks, "case_sensitive": bool(data.get("case_sensitive"))}
 
     def validate(self, content):
@@ -238,8 +254,10 @@ class Fill(QuestionType):
     def mark(self, content, response, partial=True):
         blanks = content["blanks"]
         given = list(response) if isinstance(response, (list, tuple)) else [response]
-        right = sum(self._blank_right(b, given[i] if i < len(given) else "", content)
-                    for i, b in enumerate(blanks))
+        right = sum(
+            self._blank_right(b, given[i] if i < len(given) else "", content)
+            for i, b in enumerate(blanks)
+        )
         return right / len(blanks) if partial else float(right == len(blanks))
 
     def _blank_right(self, blank, answer, content):
@@ -250,7 +268,9 @@ class Fill(QuestionType):
         return {"blanks": len(content["blanks"])}
 
     def key_text(self, content):
-        return "；".join(f"({i + 1}) " + " / ".join(b["answers"]) for i, b in enumerate(content["blanks"]))
+        return "；".join(
+            f"({i + 1}) " + " / ".join(b["answers"]) for i, b in enumerate(content["blanks"])
+        )
 
 
 class Numerical(QuestionType):
@@ -266,16 +286,26 @@ class Numerical(QuestionType):
     label = "数值题"
 
     def clean(self, data):
-        return {"answers": [self._answer(a) for a in data.get("answers") or []],
-                "unit": _text(data.get("unit"))}
+        return {
+            "answers": [self._answer(a) for a in data.get("answers") or []],
+            "unit": _text(data.get("unit")),
+        }
 
     def _answer(self, a):
         weight = parse_number(a.get("weight"))
         weight = 1.0 if weight is None else round(weight, 6)
         if a.get("min") is not None or a.get("max") is not None:
-            return {"min": parse_number(a.get("min")), "max": parse_number(a.get("max")), "weight": weight}
+            return {
+                "min": parse_number(a.get("min")),
+                "max": parse_number(a.get("max")),
+                "weight": weight,
+            }
         tolerance = parse_number(a.get("tolerance"))
-        return {"value": parse_number(a.get("value")), "tolerance": abs(tolerance or 0.0), "weight": weight}
+        return {
+            "value": parse_number(a.get("value")),
+            "tolerance": abs(tolerance or 0.0),
+            "weight": weight,
+        }
 
     def validate(self, content):
         answers = content.get("answers") or []
@@ -332,14 +362,21 @@ class Matching(QuestionType):
     label = "匹配题"
 
     def clean(self, data):
-        pairs = [{"left": _text(p.get("left")), "right": _text(p.get("right"))} for p in data.get("pairs") or []]
+        pairs = [
+            {"left": _text(p.get("left")), "right": _text(p.get("right"))}
+            for p in data.get("pairs") or []
+        ]
         distractors = [d for d in (_text(x) for x in data.get("distractors") or []) if d]
         return {"pairs": pairs, "distractors": distractors}
 
     def validate(self, content):
         pairs = content.get("pairs") or []
         reasons = [] if len(pairs) >= 2 else ["匹配题至少要有两组配对"]
-        reasons += [f"第 {i} 组配对不完整" for i, p in enumerate(pairs, 1) if not p["left"] or not p["right"]]
+        reasons += [
+            f"第 {i} 组配对不完整"
+            for i, p in enumerate(pairs, 1)
+            if not p["left"] or not p["right"]
+        ]
         lefts = [p["left"] for p in pairs]
         if len(set(lefts)) != len(lefts):
             reasons.append("左侧项目有重复")
@@ -352,7 +389,9 @@ class Matching(QuestionType):
         return right / len(pairs) if partial else float(right == len(pairs))
 
     def public_view(self, content):
-        choices = sorted({p["right"] for p in content["pairs"]} | set(content.get("distractors", [])))
+        choices = sorted(
+            {p["right"] for p in content["pairs"]} | set(content.get("distractors", []))
+        )
         return {"lefts": [p["left"] for p in content["pairs"]], "choices": choices}
 
     def key_text(self, content):

@@ -3,6 +3,7 @@
 Plain data in (``QuestionData``), domain errors out (``BankError`` with Chinese reasons);
 services flush and never commit.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,14 @@ class QuestionData:
     def cleaned(self) -> tuple["QuestionData", list[str]]:
         """Canonical copy and the reasons it cannot be stored."""
         content, reasons = qtypes.check(self.qtype, self.content)
-        data = replace(self, stem=(self.stem or "").strip(), content=content, code=(self.code or "").strip(),
-                       tags=clean_tags(self.tags), category=clean_path(self.category))
+        data = replace(
+            self,
+            stem=(self.stem or "").strip(),
+            content=content,
+            code=(self.code or "").strip(),
+            tags=clean_tags(self.tags),
+            category=clean_path(self.category),
+        )
         return data, basic_reasons(data) + reasons
 
 
@@ -92,6 +99,7 @@ def clean_path(path: str) -> str:
 
 # --- banks and categories ------------------------------------------------
 
+
 def create_bank(name: str, description: str = "", user_id: int | None = None) -> Bank:
     """A new, empty bank with a unique name."""
     name = (name or "").strip()
@@ -115,8 +123,12 @@ def get_or_create_bank(name: str, user_id: int | None = None) -> Bank:
 
 def list_banks() -> list[tuple[Bank, int]]:
     """Banks with their question counts."""
-    count = (select(func.count(Question.id)).where(Question.bank_id == Bank.id)
-             .correlate(Bank).scalar_subquery())
+    count = (
+        select(func.count(Question.id))
+        .where(Question.bank_id == Bank.id)
+        .correlate(Bank)
+        .scalar_subquery()
+    )
     return list(db.session.execute(select(Bank, count).order_by(Bank.name)).all())
 
 
@@ -126,7 +138,9 @@ def ensure_category(bank: Bank, path: str) -> Category | None:
     names = clean_path(path).split("/") if clean_path(path) else []
     for depth, name in enumerate(names, 1):
         sub = "/".join(names[:depth])
-        found = db.session.scalar(select(Category).where(Category.bank_id == bank.id, Category.path == sub))
+        found = db.session.scalar(
+            select(Category).where(Category.bank_id == bank.id, Category.path == sub)
+        )
         if found is None:
             found = Category(bank_id=bank.id, parent=parent, name=name, path=sub)
             db.session.add(found)
@@ -136,14 +150,21 @@ def ensure_category(bank: Bank, path: str) -> Category | None:
 
 
 def categories(bank_id: int) -> list[Category]:
-    return list(db.session.scalars(select(Category).where(Category.bank_id == bank_id).order_by(Category.path)))
+    return list(
+        db.session.scalars(
+            select(Category).where(Category.bank_id == bank_id).order_by(Category.path)
+        )
+    )
 
 
 # --- questions -------------------------------------------------------------
 
+
 def next_code(bank_id: int, taken: set[str] | None = None) -> str:
     """A free generated code "Q00001"… in the bank."""
-    count = db.session.scalar(select(func.count(Question.id)).where(Question.bank_id == bank_id)) or 0
+    count = (
+        db.session.scalar(select(func.count(Question.id)).where(Question.bank_id == bank_id)) or 0
+    )
     taken = taken if taken is not None else set()
     n = count + 1
     while True:
@@ -154,7 +175,9 @@ def next_code(bank_id: int, taken: set[str] | None = None) -> str:
 
 
 def question_by_code(bank_id: int, code: str) -> Question | None:
-    return db.session.scalar(select(Question).where(Question.bank_id == bank_id, Question.code == code))
+    return db.session.scalar(
+        select(Question).where(Question.bank_id == bank_id, Question.code == code)
+    )
 
 
 def create_question(bank: Bank, data: QuestionData, user_id: int | None = None) -> Question:
@@ -171,10 +194,21 @@ def create_question(bank: Bank, data: QuestionData, user_id: int | None = None) 
 def add_question(bank: Bank, data: QuestionData, user_id: int | None) -> Question:
     """Insert an already cleaned question (importers check first, then call this)."""
     category = ensure_category(bank, data.category)
-    q = Question(bank_id=bank.id, category_id=category.id if category else None, code=data.code,
-                 qtype=data.qtype, stem=data.stem, content=data.content, explanation=data.explanation or "",
-                 legal_basis=data.legal_basis or "", difficulty=data.difficulty, tags=join_tags(data.tags),
-                 is_active=data.is_active, version=1, created_by=user_id)
+    q = Question(
+        bank_id=bank.id,
+        category_id=category.id if category else None,
+        code=data.code,
+        qtype=data.qtype,
+        stem=data.stem,
+        content=data.content,
+        explanation=data.explanation or "",
+        legal_basis=data.legal_basis or "",
+        difficulty=data.difficulty,
+        tags=join_tags(data.tags),
+        is_active=data.is_active,
+        version=1,
+        created_by=user_id,
+    )
     q.versions.append(snapshot(q, 1))
     db.session.add(q)
     db.session.flush()
@@ -182,14 +216,23 @@ def add_question(bank: Bank, data: QuestionData, user_id: int | None) -> Questio
 
 
 def snapshot(q: Question, number: int) -> QuestionVersion:
-    return QuestionVersion(version=number, qtype=q.qtype, stem=q.stem, content=q.content,
-                           explanation=q.explanation, legal_basis=q.legal_basis)
+    return QuestionVersion(
+        version=number,
+        qtype=q.qtype,
+        stem=q.stem,
+        content=q.content,
+        explanation=q.explanation,
+        legal_basis=q.legal_basis,
+    )
 
 
 def current_version(q: Question) -> QuestionVersion:
     """The QuestionVersion row matching the question's current state."""
-    return db.session.scalar(select(QuestionVersion).where(
-        QuestionVersion.question_id == q.id, QuestionVersion.version == q.version))
+    return db.session.scalar(
+        select(QuestionVersion).where(
+            QuestionVersion.question_id == q.id, QuestionVersion.version == q.version
+        )
+    )
 
 
 def freeze_version(version_id: int) -> None:
@@ -214,8 +257,14 @@ def update_question(q: Question, data: QuestionData, user_id: int | None = None)
     apply_data(q, replace(data, code=code))
     if any(getattr(q, k) != old[k] for k in VERSIONED):
         record_version(q)
-    write_audit("quizzes.question_edit", "quiz_question", q.id, actor_id=user_id,
-                old={"version": old_version}, new={"version": q.version, "code": q.code})
+    write_audit(
+        "quizzes.question_edit",
+        "quiz_question",
+        q.id,
+        actor_id=user_id,
+        old={"version": old_version},
+        new={"version": q.version, "code": q.code},
+    )
     db.session.flush()
     return q
 
@@ -224,7 +273,11 @@ def apply_data(q: Question, data: QuestionData) -> None:
     category = ensure_category(q.bank, data.category)
     q.category_id = category.id if category else None
     q.code, q.qtype, q.stem, q.content = data.code, data.qtype, data.stem, data.content
-    q.explanation, q.legal_basis, q.difficulty = data.explanation or "", data.legal_basis or "", data.difficulty
+    q.explanation, q.legal_basis, q.difficulty = (
+        data.explanation or "",
+        data.legal_basis or "",
+        data.difficulty,
+    )
     q.tags, q.is_active, q.updated_at = join_tags(data.tags), data.is_active, utcnow()
 
 
@@ -241,10 +294,18 @@ def record_version(q: Question) -> None:
 
 def to_data(q: Question) -> QuestionData:
     """A stored question back to plain data (for exports and the editor)."""
-    return QuestionData(qtype=q.qtype, stem=q.stem, content=qtypes.get(q.qtype).to_dict(q.content),
-                        code=q.code, explanation=q.explanation, legal_basis=q.legal_basis,
-                        difficulty=q.difficulty, tags=q.tag_list,
-                        category=q.category.path if q.category else "", is_active=q.is_active)
+    return QuestionData(
+        qtype=q.qtype,
+        stem=q.stem,
+        content=qtypes.get(q.qtype).to_dict(q.content),
+        code=q.code,
+        explanation=q.explanation,
+        legal_basis=q.legal_basis,
+        difficulty=q.difficulty,
+        tags=q.tag_list,
+        category=q.category.path if q.category else "",
+        is_active=q.is_active,
+    )
 
 
 def version_by_id(version_id: int) -> QuestionVersion | None:
@@ -252,6 +313,7 @@ def version_by_id(version_id: int) -> QuestionVersion | None:
 
 
 # --- search and bulk actions ---------------------------------------------------
+
 
 @dataclass
 class SearchQuery:
@@ -273,12 +335,18 @@ def search_statement(bank_id: int, query: SearchQuery):
     stmt = select(Question).where(Question.bank_id == bank_id)
     if query.text:
         text = query.text.strip()
-        stmt = stmt.where(or_(Question.stem.icontains(text, autoescape=True),
-                              Question.code.icontains(text, autoescape=True)))
+        stmt = stmt.where(
+            or_(
+                Question.stem.icontains(text, autoescape=True),
+                Question.code.icontains(text, autoescape=True),
+            )
+        )
     if query.tag:
         stmt = stmt.where(Question.tags.contains(f",{query.tag.strip()},", autoescape=True))
     if query.legal_basis:
-        stmt = stmt.where(Question.legal_basis.icontains(query.legal_basis.strip(), autoescape=True))
+        stmt = stmt.where(
+            Question.legal_basis.icontains(query.legal_basis.strip(), autoescape=True)
+        )
     return _filter_more(stmt, query).order_by(Question.code)
 
 
@@ -290,7 +358,9 @@ def _filter_more(stmt, query: SearchQuery):
     if query.active is not None:
         stmt = stmt.where(Question.is_active == query.active)
     if query.category_id:
-        stmt = stmt.where(Question.category_id.in_(category_ids(query.category_id, query.with_children)))
+        stmt = stmt.where(
+            Question.category_id.in_(category_ids(query.category_id, query.with_children))
+        )
     return stmt
 
 
@@ -301,19 +371,26 @@ def category_ids(category_id: int, with_children: bool = True) -> list[int]:
         return []
     if not with_children:
         return [cat.id]
-    below = select(Category.id).where(Category.bank_id == cat.bank_id,
-                                      Category.path.startswith(f"{cat.path}/", autoescape=True))
+    below = select(Category.id).where(
+        Category.bank_id == cat.bank_id, Category.path.startswith(f"{cat.path}/", autoescape=True)
+    )
     return [cat.id, *db.session.scalars(below)]
 
 
 def search(bank_id: int, query: SearchQuery, page: int = 1, per_page: int = 30):
     """One page of matching questions (a Flask-SQLAlchemy Pagination)."""
-    return db.paginate(search_statement(bank_id, query), page=page, per_page=per_page, error_out=False)
+    return db.paginate(
+        search_statement(bank_id, query), page=page, per_page=per_page, error_out=False
+    )
 
 
 def questions_in(bank_id: int, ids: Iterable[int]) -> list[Question]:
     ids = [int(i) for i in ids]
-    return list(db.session.scalars(select(Question).where(Question.bank_id == bank_id, Question.id.in_(ids))))
+    return list(
+        db.session.scalars(
+            select(Question).where(Question.bank_id == bank_id, Question.id.in_(ids))
+        )
+    )
 
 
 def bulk_move(bank: Bank, ids: Iterable[int], path: str, actor_id: int | None = None) -> int:
@@ -325,14 +402,23 @@ def bulk_move(bank: Bank, ids: Iterable[int], path: str, actor_id: int | None = 
     return _bulk_done(bank, "move", questions, path, actor_id)
 
 
-def _bulk_done(bank: Bank, action: str, questions: list[Question], target: Any, actor_id: int | None) -> int:
-    write_audit(f"quizzes.bulk_{action}", "quiz_bank", bank.id, actor_id=actor_id,
-                new={"questions": [q.id for q in questions], "target": target})
+def _bulk_done(
+    bank: Bank, action: str, questions: list[Question], target: Any, actor_id: int | None
+) -> int:
+    write_audit(
+        f"quizzes.bulk_{action}",
+        "quiz_bank",
+        bank.id,
+        actor_id=actor_id,
+        new={"questions": [q.id for q in questions], "target": target},
+    )
     db.session.flush()
     return len(questions)
 
 
-def bulk_tag(bank: Bank, ids: Iterable[int], tags: Iterable[str] | str, actor_id: int | None = None) -> int:
+def bulk_tag(
+    bank: Bank, ids: Iterable[int], tags: Iterable[str] | str, actor_id: int | None = None
+) -> int:
     """Add tags to questions."""
     questions = questions_in(bank.id, ids)
     for q in questions:
@@ -340,7 +426,9 @@ def bulk_tag(bank: Bank, ids: Iterable[int], tags: Iterable[str] | str, actor_id
     return _bulk_done(bank, "tag", questions, clean_tags(tags), actor_id)
 
 
-def bulk_set_active(bank: Bank, ids: Iterable[int], active: bool, actor_id: int | None = None) -> int:
+def bulk_set_active(
+    bank: Bank, ids: Iterable[int], active: bool, actor_id: int | None = None
+) -> int:
     """Deactivate (or reactivate) questions; inactive ones are not drawn into quizzes."""
     questions = questions_in(bank.id, ids)
     for q in questions:
@@ -363,8 +451,13 @@ def count_by_type(questions: Iterable[Question | QuestionData]) -> dict[str, int
 
 # --- imports ---------------------------------------------------------------------
 
-STATUS_LABELS = {"imported": "已导入", "failed": "失败", "skipped": "已跳过", "duplicate": "重复，未导入",
-                 "note": "说明"}
+STATUS_LABELS = {
+    "imported": "已导入",
+    "failed": "失败",
+    "skipped": "已跳过",
+    "duplicate": "重复，未导入",
+    "note": "说明",
+}
 
 
 @dataclass
@@ -419,8 +512,14 @@ def stem_key(qtype: str, stem: str) -> str:
     return qtype + ":" + qtypes.normalize_answer(stem)
 
 
-def import_items(bank_name: str, items: list[ImportItem], *, skip_invalid: bool, fmt: str,
-                 user_id: int | None = None) -> ImportReport:
+def import_items(
+    bank_name: str,
+    items: list[ImportItem],
+    *,
+    skip_invalid: bool,
+    fmt: str,
+    user_id: int | None = None,
+) -> ImportReport:
     """Check every item, then store all valid ones, or none when any failed (unless skip_invalid)."""
     bank = bank_by_name(bank_name)
     report = ImportReport(bank=bank_name, format=fmt, items=items, skip_invalid=skip_invalid)
@@ -438,8 +537,13 @@ def _store_items(bank: Bank, report: ImportReport, user_id: int | None) -> None:
     """Insert the checked items in one go; the ones that failed become "skipped"."""
     added = add_many(bank, [i.data for i in report.items if i.status == "pending"], user_id)
     _settle(report.items, imported=True)
-    write_audit("quizzes.import", "quiz_bank", bank.id, actor_id=user_id,
-                new={"format": report.format, "imported": added, "by_type": report.counts()})
+    write_audit(
+        "quizzes.import",
+        "quiz_bank",
+        bank.id,
+        actor_id=user_id,
+        new={"format": report.format, "imported": added, "by_type": report.counts()},
+    )
     for item in report.failed:
         item.status = "skipped"
     report.committed = True
@@ -448,10 +552,19 @@ def _store_items(bank: Bank, report: ImportReport, user_id: int | None) -> None:
 def _log_import(report: ImportReport, bank_id: int | None, user_id: int | None) -> None:
     """One line per import for the operator: how many came in, or that nothing did and why."""
     outcome = "stored" if report.committed else "nothing stored"
-    log_event("quizzes", "bank import into %r (%s): %s; %d imported, %d failed or skipped, %d duplicates",
-              report.bank, report.format, outcome, len(report.imported), len(report.failed),
-              len(report.duplicates), actor_id=user_id, target=f"quiz_bank:{bank_id}",
-              count=len(report.imported))
+    log_event(
+        "quizzes",
+        "bank import into %r (%s): %s; %d imported, %d failed or skipped, %d duplicates",
+        report.bank,
+        report.format,
+        outcome,
+        len(report.imported),
+        len(report.failed),
+        len(report.duplicates),
+        actor_id=user_id,
+        target=f"quiz_bank:{bank_id}",
+        count=len(report.imported),
+    )
 
 
 def _settle(items: list[ImportItem], imported: bool) -> None:
@@ -480,7 +593,9 @@ def check_items(items: list[ImportItem], bank: Bank | None) -> None:
 def _existing_keys(bank: Bank | None) -> tuple[set[str], set[str]]:
     if bank is None:
         return set(), set()
-    rows = db.session.execute(select(Question.code, Question.qtype, Question.stem).where(Question.bank_id == bank.id))
+    rows = db.session.execute(
+        select(Question.code, Question.qtype, Question.stem).where(Question.bank_id == bank.id)
+    )
     codes, stems = set(), set()
     for code, qtype, stem in rows:
         codes.add(code)
@@ -507,8 +622,13 @@ def add_many(bank: Bank, questions: list[QuestionData], user_id: int | None) -> 
     taken = set(db.session.scalars(select(Question.code).where(Question.bank_id == bank.id)))
     taken |= {q.code for q in questions if q.code}
     rows = [_row(bank, q, cats, taken, user_id) for q in questions]
-    ids = db.session.scalars(insert(Question).returning(Question.id, sort_by_parameter_order=True), rows).all()
-    versions = [{"question_id": qid, "version": 1, **{k: r[k] for k in VERSIONED}} for qid, r in zip(ids, rows)]
+    ids = db.session.scalars(
+        insert(Question).returning(Question.id, sort_by_parameter_order=True), rows
+    ).all()
+    versions = [
+        {"question_id": qid, "version": 1, **{k: r[k] for k in VERSIONED}}
+        for qid, r in zip(ids, rows)
+    ]
     if versions:
         db.session.execute(insert(QuestionVersion), versions)
     return len(ids)
@@ -521,10 +641,23 @@ def _row(bank: Bank, q: QuestionData, cats: dict, taken: set[str], user_id: int 
     code = q.code or _free_code(taken)
     taken.add(code)
     now = utcnow()
-    return {"bank_id": bank.id, "category_id": cats[q.category], "code": code, "qtype": q.qtype, "stem": q.stem,
-            "content": q.content, "explanation": q.explanation or "", "legal_basis": q.legal_basis or "",
-            "difficulty": q.difficulty, "tags": join_tags(q.tags), "is_active": q.is_active, "version": 1,
-            "created_by": user_id, "created_at": now, "updated_at": now}
+    return {
+        "bank_id": bank.id,
+        "category_id": cats[q.category],
+        "code": code,
+        "qtype": q.qtype,
+        "stem": q.stem,
+        "content": q.content,
+        "explanation": q.explanation or "",
+        "legal_basis": q.legal_basis or "",
+        "difficulty": q.difficulty,
+        "tags": join_tags(q.tags),
+        "is_active": q.is_active,
+        "version": 1,
+        "created_by": user_id,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _free_code(taken: set[str]) -> str:
@@ -535,7 +668,9 @@ def _free_code(taken: set[str]) -> str:
 
 
 def category_by_path(bank_id: int, path: str) -> Category | None:
-    return db.session.scalar(select(Category).where(Category.bank_id == bank_id, Category.path == clean_path(path)))
+    return db.session.scalar(
+        select(Category).where(Category.bank_id == bank_id, Category.path == clean_path(path))
+    )
 
 
 def carry_feedback(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -3,15 +3,30 @@
 The host commits at the end of the request; a refused save or import re-renders its page
 (status 400 or the refusal's own), and the host rolls the request back.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from lianbing.host import (CITY_ADMIN, TRAINER, XLSX, Invalid, Refused, UploadError, any_user,
-                           check_upload, db, download, flash_errors, form_status, is_safe_next,
-                           require_role, rerender)
+from lianbing.host import (
+    CITY_ADMIN,
+    TRAINER,
+    XLSX,
+    Invalid,
+    Refused,
+    UploadError,
+    any_user,
+    check_upload,
+    db,
+    download,
+    flash_errors,
+    form_status,
+    is_safe_next,
+    require_role,
+    rerender,
+)
 from quizzes import exporters, importers, qtypes, services
 from quizzes.forms import BankForm, BulkForm, ImportForm, QuestionForm, SearchForm
 from quizzes.models import Bank, Question
@@ -43,9 +58,15 @@ def banks():
 
 def search_query(form: SearchForm) -> services.SearchQuery:
     active = {"1": True, "0": False}.get(form.active.data or "")
-    return services.SearchQuery(text=form.q.data or "", tag=form.tag.data or "", legal_basis=form.basis.data or "",
-                                qtype=form.qtype.data or "", difficulty=int(form.difficulty.data or 0) or None,
-                                category_id=int(form.category.data or 0) or None, active=active)
+    return services.SearchQuery(
+        text=form.q.data or "",
+        tag=form.tag.data or "",
+        legal_basis=form.basis.data or "",
+        qtype=form.qtype.data or "",
+        difficulty=int(form.difficulty.data or 0) or None,
+        category_id=int(form.category.data or 0) or None,
+        active=active,
+    )
 
 
 @bp.route("/banks/<int:bank_id>")
@@ -58,8 +79,16 @@ def bank(bank_id: int):
     if not form.validate():
         abort(400)
     page = services.search(bank.id, search_query(form), request.args.get("page", 1, type=int))
-    return render_template("quizzes/bank.html", bank=bank, cats=cats, form=form, page=page, bulk=BulkForm(),
-                           labels=qtypes.LABELS, exports=exporters.EXPORTERS)
+    return render_template(
+        "quizzes/bank.html",
+        bank=bank,
+        cats=cats,
+        form=form,
+        page=page,
+        bulk=BulkForm(),
+        labels=qtypes.LABELS,
+        exports=exporters.EXPORTERS,
+    )
 
 
 @bp.route("/banks/<int:bank_id>/bulk", methods=["POST"])
@@ -93,12 +122,16 @@ def new_question(bank_id: int):
     form = QuestionForm(data={"qtype": request.args.get("type", "single"), "is_active": True})
     if form.validate_on_submit():
         data, reasons = importers.editor_question(form.data)
-        question = save_question(lambda d: services.create_question(bank, d, current_user.id), data, reasons)
+        question = save_question(
+            lambda d: services.create_question(bank, d, current_user.id), data, reasons
+        )
         if question is not None:
             return redirect(url_for("quizzes.edit_question", question_id=question.id), 303)
     flash_errors(form)
     status = 400 if request.method == "POST" else 200
-    return render_template("quizzes/question_form.html", form=form, bank=bank, question=None), status
+    return render_template(
+        "quizzes/question_form.html", form=form, bank=bank, question=None
+    ), status
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -110,11 +143,15 @@ def edit_question(question_id: int):
         data, reasons = importers.editor_question(form.data)
         if data is not None:
             data.content = services.carry_feedback(question.content, data.content)
-        if save_question(lambda d: services.update_question(question, d, current_user.id), data, reasons):
+        if save_question(
+            lambda d: services.update_question(question, d, current_user.id), data, reasons
+        ):
             return redirect(url_for("quizzes.edit_question", question_id=question.id), 303)
     flash_errors(form)
     status = 400 if request.method == "POST" else 200
-    return render_template("quizzes/question_form.html", form=form, bank=question.bank, question=question), status
+    return render_template(
+        "quizzes/question_form.html", form=form, bank=question.bank, question=question
+    ), status
 
 
 def save_question(save, data, reasons) -> Question | None:
@@ -137,11 +174,22 @@ def preview():
     if data is not None:
         data, more = data.cleaned()
         reasons += more
-    view = qtypes.get(data.qtype).public_view(data.content) if data is not None and not reasons else None
+    view = (
+        qtypes.get(data.qtype).public_view(data.content)
+        if data is not None and not reasons
+        else None
+    )
     key = qtypes.get(data.qtype).key_text(data.content) if view is not None else ""
     stem = qtypes.stem_for_display(data.stem) if data is not None else ""
-    return render_template("quizzes/_preview.html", data=data, stem=stem, reasons=reasons, view=view, key=key,
-                           labels=qtypes.LABELS)
+    return render_template(
+        "quizzes/_preview.html",
+        data=data,
+        stem=stem,
+        reasons=reasons,
+        view=view,
+        key=key,
+        labels=qtypes.LABELS,
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -155,17 +203,34 @@ def import_page():
         report = run_import(form)
     except (UploadError, Refused) as err:
         return rerender(err, "quizzes/import.html", form=form, report=None)
-    return render_template("quizzes/import.html", form=form, report=report, bank=services.bank_by_name(report.bank),
-                           labels=qtypes.LABELS, status_labels=services.STATUS_LABELS), 200 if report.ok else 400
+    return render_template(
+        "quizzes/import.html",
+        form=form,
+        report=report,
+        bank=services.bank_by_name(report.bank),
+        labels=qtypes.LABELS,
+        status_labels=services.STATUS_LABELS,
+    ), 200 if report.ok else 400
 
 
 def run_import(form: ImportForm) -> services.ImportReport:
     """Check the uploaded file, then import it: all or nothing unless the form says skip."""
     upload = form.file.data
     data = upload.read()
-    check_upload(upload.filename or "", data, importers.UPLOAD_SUFFIXES, current_app.config["MAX_CONTENT_LENGTH"])
-    return importers.import_file(form.bank.data.strip(), upload.filename, data, form.fmt.data,
-                                 skip_invalid=form.skip_invalid.data, user_id=current_user.id)
+    check_upload(
+        upload.filename or "",
+        data,
+        importers.UPLOAD_SUFFIXES,
+        current_app.config["MAX_CONTENT_LENGTH"],
+    )
+    return importers.import_file(
+        form.bank.data.strip(),
+        upload.filename,
+        data,
+        form.fmt.data,
+        skip_invalid=form.skip_invalid.data,
+        user_id=current_user.id,
+    )
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -181,7 +246,9 @@ def export(bank_id: int, fmt: str):
     bank = db.get_or_404(Bank, bank_id)
     if fmt not in exporters.EXPORTERS:
         abort(404)
-    result = exporters.export_bank(bank, fmt, request.args.get("category", type=int), actor_id=current_user.id)
+    result = exporters.export_bank(
+        bank, fmt, request.args.get("category", type=int), actor_id=current_user.id
+    )
     return download(result.data, f"{bank.name}{result.suffix}", result.mimetype)
 
 
@@ -196,5 +263,9 @@ def dashboard(user) -> list[dict]:
     if user.role not in AUTHORS:
         return []
     rows = services.list_banks()
-    detail = f"{len(rows)} 个题库，共 {sum(n for _, n in rows)} 道题" if rows else "还没有题库，可导入 Excel、Moodle XML 或 GIFT"
+    detail = (
+        f"{len(rows)} 个题库，共 {sum(n for _, n in rows)} 道题"
+        if rows
+        else "还没有题库，可导入 Excel、Moodle XML 或 GIFT"
+    )
     return [{"title": "题库", "url": url_for("quizzes.banks"), "detail": detail}]

@@ -1,4 +1,5 @@
 """Shared fixtures: app, client, runner, a fresh database per test, auth and factories."""
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,9 @@ from lianbing.accounts.models import Bureau, User
 from lianbing.campaign import services as campaigns
 from lianbing.extensions import db
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = accounts_demo.DEMO_PASSWORD
 
@@ -62,7 +65,9 @@ def demo_people(app):
 
 @pytest.fixture
 def campaign(app):
-    c = campaigns.create_campaign("测试练兵活动", 2017, date(2017, 6, 1), date(2017, 10, 31), activate=True)
+    c = campaigns.create_campaign(
+        "测试练兵活动", 2017, date(2017, 6, 1), date(2017, 10, 31), activate=True
+    )
     db.session.commit()
     return c
 
@@ -76,9 +81,16 @@ def make_user(app):
         bureau = _bureau(bureau_code)
         counter["n"] += 1
         name = username or f"{role}_{bureau_code}_{counter['n']}"
-        user = accounts.create_user(accounts.UserData(
-            username=name, display_name=kw.pop("display_name", f"测试{counter['n']}"), role=role,
-            bureau_id=bureau.id, password=kw.pop("password", PASSWORD), **kw))
+        user = accounts.create_user(
+            accounts.UserData(
+                username=name,
+                display_name=kw.pop("display_name", f"测试{counter['n']}"),
+                role=role,
+                bureau_id=bureau.id,
+                password=kw.pop("password", PASSWORD),
+                **kw,
+            )
+        )
         db.session.commit()
         return user
 
@@ -112,6 +124,7 @@ def auth(client):
 
 
 # --- browser tests ---------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:

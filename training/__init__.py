@@ -9,6 +9,7 @@
 Layers: laws and lectures stand alone; modules cite laws and ask plans who is assigned a
 module; plans read modules' and lectures' records to follow up.
 """
+
 from flask import Flask, url_for
 
 from lianbing.host import ADMINS, CITY_ADMIN, TRAINER, ActivityKind, NavEntry, Part
@@ -38,13 +39,23 @@ def load_demo(campaign_id: int) -> None:
 
 def dashboard(user) -> list[dict]:
     """Home cards: the user's due and overdue plan items; admins also get the overdue count."""
-    cards = [{"title": f"{'【已逾期】' if late else '【待完成】'}{plan.module.title}",
-              "url": url_for("training.module", module_id=plan.module_id),
-              "detail": f"学习任务，截止 {plan.due_on}"} for plan, late in plans.due_items(user)[:6]]
+    cards = [
+        {
+            "title": f"{'【已逾期】' if late else '【待完成】'}{plan.module.title}",
+            "url": url_for("training.module", module_id=plan.module_id),
+            "detail": f"学习任务，截止 {plan.due_on}",
+        }
+        for plan, late in plans.due_items(user)[:6]
+    ]
     if user.role in ADMIN_ROLES:
         late = len(plans.overdue_list(user))
-        cards.append({"title": "学法用法：逾期未完成", "url": url_for("training.overdue"),
-                      "detail": f"{late} 人次逾期未完成学习任务" if late else "没有逾期的学习任务"})
+        cards.append(
+            {
+                "title": "学法用法：逾期未完成",
+                "url": url_for("training.overdue"),
+                "detail": f"{late} 人次逾期未完成学习任务" if late else "没有逾期的学习任务",
+            }
+        )
     return cards
 
 
@@ -64,12 +75,19 @@ part = Part(
     name="training",
     title="学法用法",
     blueprint=bp,
-    nav=(NavEntry("学习模块", "training.index"), NavEntry("讲座签到", "training.signin"),
-         NavEntry("法规库", "training.laws"), NavEntry("讲座培训", "training.lectures"),
-         NavEntry("管理模块", "training.manage", frozenset({TRAINER, CITY_ADMIN})),
-         NavEntry("学习任务", "training.plans", ADMIN_ROLES),
-         NavEntry("学习看板", "training.dashboard", ADMIN_ROLES)),
-    activity_kinds=(ActivityKind("study", "学习模块", 20.0), ActivityKind("lecture", "讲座培训", 10.0)),
+    nav=(
+        NavEntry("学习模块", "training.index"),
+        NavEntry("讲座签到", "training.signin"),
+        NavEntry("法规库", "training.laws"),
+        NavEntry("讲座培训", "training.lectures"),
+        NavEntry("管理模块", "training.manage", frozenset({TRAINER, CITY_ADMIN})),
+        NavEntry("学习任务", "training.plans", ADMIN_ROLES),
+        NavEntry("学习看板", "training.dashboard", ADMIN_ROLES),
+    ),
+    activity_kinds=(
+        ActivityKind("study", "学习模块", 20.0),
+        ActivityKind("lecture", "讲座培训", 10.0),
+    ),
     demo=load_demo,
     register=register,
     dashboard=dashboard,

@@ -1,4 +1,5 @@
 """The workbook writer shared by the sub-packages' exporters."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """The form base of the training part; each sub-package's ``forms.py`` builds on it."""
+
 from flask_wtf import FlaskForm
 from wtforms.meta import DefaultMeta
 

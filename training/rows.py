@@ -1,4 +1,5 @@
 """Row helpers shared by the sub-packages."""
+
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError

@@ -3,6 +3,7 @@
 Each sub-package keeps its templates beside its code (``training/<sub>/templates/training/<sub>/``);
 the blueprint looks in all four folders, so endpoint names and URLs stay those of one part.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

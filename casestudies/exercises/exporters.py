@@ -1,4 +1,5 @@
 """A record as Word (.docx), laid out like the paper form."""
+
 from __future__ import annotations
 
 import io
@@ -8,7 +9,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from casestudies.exercises.models import Submission
-from casestudies.exercises.records import BODY_LABEL, CONFIRM_LABEL, FIELDS, FOOT, TITLES, header_value
+from casestudies.exercises.records import (
+    BODY_LABEL,
+    CONFIRM_LABEL,
+    FIELDS,
+    FOOT,
+    TITLES,
+    header_value,
+)
 
 
 def record_docx(sub: Submission, agency: str) -> bytes:

@@ -1,16 +1,25 @@
 """Record-writing exercises and the officers' submissions (drafts, then one final record)."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lianbing.host import User, UTCDateTime, db, utcnow
-
 from casestudies.rubrics.models import Rubric
+from lianbing.host import User, UTCDateTime, db, utcnow
 
 RECORD_TYPES = {"inspection": "现场检查（勘察）笔录", "inquiry": "调查询问笔录"}
 STATUSES = {"draft": "草稿", "submitted": "待评分", "graded": "已评分", "released": "已发布"}
@@ -81,7 +90,10 @@ class Submission(db.Model):
 
     exercise: Mapped[Exercise] = relationship()
     user: Mapped[User] = relationship()
-    grades: Mapped[list["Grade"]] = relationship(back_populates="submission", order_by="Grade.marker_role")
+    # Grade lives in grading/models.py (which imports this module): resolved by name
+    grades: Mapped[list["Grade"]] = relationship(  # noqa: F821
+        back_populates="submission", order_by="Grade.marker_role"
+    )
 
     def __repr__(self) -> str:
         return f"<Submission {self.id} ex{self.exercise_id} u{self.user_id} {self.status}>"

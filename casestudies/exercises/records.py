@@ -5,6 +5,7 @@ paper form); a record typed from paper is plain text already. Both are parsed by
 ``parse_record`` into fields, body regions and 问/答 pairs with character offsets, so the
 automatic checks and the evidence highlighting work on the same text everywhere.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,13 +14,31 @@ from datetime import datetime
 
 MAX_RECORD_CHARS = 30_000
 
-COMMON_HEAD = [("start_time", "开始时间"), ("end_time", "结束时间"), ("place", "地点"),
-               ("unit", "被检查单位"), ("legal_rep", "法定代表人（负责人）"), ("contact", "联系电话")]
-INTERVIEWEE = [("interviewee", "被询问人"), ("sex", "性别"), ("age", "年龄"), ("id_no", "身份证号"),
-               ("employer", "工作单位"), ("post", "职务"), ("address", "住址"),
-               ("phone", "被询问人电话"), ("relation", "与本案关系")]
+COMMON_HEAD = [
+    ("start_time", "开始时间"),
+    ("end_time", "结束时间"),
+    ("place", "地点"),
+    ("unit", "被检查单位"),
+    ("legal_rep", "法定代表人（负责人）"),
+    ("contact", "联系电话"),
+]
+INTERVIEWEE = [
+    ("interviewee", "被询问人"),
+    ("sex", "性别"),
+    ("age", "年龄"),
+    ("id_no", "身份证号"),
+    ("employer", "工作单位"),
+    ("post", "职务"),
+    ("address", "住址"),
+    ("phone", "被询问人电话"),
+    ("relation", "与本案关系"),
+]
 STAFF = [("officers", "执法人员"), ("recorder", "记录人")]
-FOOT = [("party_signature", "当事人签名"), ("signed_on", "签名日期"), ("officer_signatures", "执法人员签名")]
+FOOT = [
+    ("party_signature", "当事人签名"),
+    ("signed_on", "签名日期"),
+    ("officer_signatures", "执法人员签名"),
+]
 
 FIELDS = {"inspection": COMMON_HEAD + STAFF, "inquiry": COMMON_HEAD + STAFF + INTERVIEWEE}
 TITLES = {"inspection": "现场检查（勘察）笔录", "inquiry": "调查询问笔录"}
@@ -28,18 +47,39 @@ CONFIRM_LABEL = "当事人意见"
 
 #: labels accepted when parsing typed text, mapped to field keys
 ALIASES = {label: key for key, label in COMMON_HEAD + INTERVIEWEE + STAFF + FOOT}
-ALIASES.update({"检查地点": "place", "询问地点": "place", "勘察地点": "place", "被检查人": "legal_rep",
-                "法定代表人": "legal_rep", "负责人": "legal_rep", "电话": "contact",
-                "检查人员": "officers", "询问人": "officers", "被检查人签名": "party_signature",
-                "被询问人签名": "party_signature", "日期": "signed_on", "涉案单位": "unit",
-                CONFIRM_LABEL: "confirmation", "被检查人意见": "confirmation", "被询问人意见": "confirmation"})
+ALIASES.update(
+    {
+        "检查地点": "place",
+        "询问地点": "place",
+        "勘察地点": "place",
+        "被检查人": "legal_rep",
+        "法定代表人": "legal_rep",
+        "负责人": "legal_rep",
+        "电话": "contact",
+        "检查人员": "officers",
+        "询问人": "officers",
+        "被检查人签名": "party_signature",
+        "被询问人签名": "party_signature",
+        "日期": "signed_on",
+        "涉案单位": "unit",
+        CONFIRM_LABEL: "confirmation",
+        "被检查人意见": "confirmation",
+        "被询问人意见": "confirmation",
+    }
+)
 RANGE_LABELS = ("检查时间", "询问时间", "勘察时间", "时间")
 SECTION_LABELS = ("现场检查情况", "询问情况", "检查情况", "勘察情况", "正文")
 
 _LABELS = sorted(set(ALIASES) | set(RANGE_LABELS) | set(SECTION_LABELS), key=len, reverse=True)
-LINE_RE = re.compile(r"^[ \t\u3000]*(" + "|".join(re.escape(x) for x in _LABELS) + r")[ \t\u3000]*[：:][ \t\u3000]*(.*)$")
+LINE_RE = re.compile(
+    r"^[ \t\u3000]*("
+    + "|".join(re.escape(x) for x in _LABELS)
+    + r")[ \t\u3000]*[：:][ \t\u3000]*(.*)$"
+)
 QA_RE = re.compile(r"^[ \t\u3000]*(问|答)[ \t\u3000]*[：:]")
-TIME_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*[T ]?\s*(\d{1,2})\s*[时:：]\s*(\d{1,2})\s*分?")
+TIME_RE = re.compile(
+    r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*[T ]?\s*(\d{1,2})\s*[时:：]\s*(\d{1,2})\s*分?"
+)
 CLOCK_RE = re.compile(r"^\s*(\d{1,2})\s*[时:：]\s*(\d{1,2})\s*分?\s*$")
 
 
@@ -75,7 +115,7 @@ class ParsedRecord:
 
     def value(self, key: str) -> str:
         span = self.fields.get(key)
-        return self.text[span[0]:span[1]].strip() if span else ""
+        return self.text[span[0] : span[1]].strip() if span else ""
 
     def in_body(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.body)
@@ -108,8 +148,12 @@ def officers_text(officers) -> str:
     """The officers list of the form as one header line."""
     if isinstance(officers, str):
         return officers
-    rows = [o for o in officers or [] if (o.get("name") or "").strip() or (o.get("cert") or "").strip()]
-    return "、".join(f"{o.get('name', '').strip()}（执法证号：{o.get('cert', '').strip()}）" for o in rows)
+    rows = [
+        o for o in officers or [] if (o.get("name") or "").strip() or (o.get("cert") or "").strip()
+    ]
+    return "、".join(
+        f"{o.get('name', '').strip()}（执法证号：{o.get('cert', '').strip()}）" for o in rows
+    )
 
 
 def render_text(record_type: str, draft: Draft) -> str:
@@ -180,7 +224,9 @@ def _split_range(record: ParsedRecord, line: str, pos: int, m: re.Match) -> None
 
 def segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[tuple[str, str, str]]:
     """Cut text into (piece, css class, criterion keys) for highlighting; 'bad' wins over 'good'."""
-    cuts = sorted({0, len(text), *(p for s, e, _, _ in marks for p in (s, e) if 0 <= p <= len(text))})
+    cuts = sorted(
+        {0, len(text), *(p for s, e, _, _ in marks for p in (s, e) if 0 <= p <= len(text))}
+    )
     out = []
     for start, end in zip(cuts, cuts[1:]):
         cover = [(cls, key) for s, e, cls, key in marks if s <= start and end <= e]
@@ -194,8 +240,13 @@ MISSING_PREFIXES = ("未记载", "缺少", "问答未涉及", "问答只有")
 
 def missing_of(pregrade: dict | None) -> list[tuple[str, str]]:
     """(criterion key, message) for every element the automatic checks found missing."""
-    return [(key, m) for key, crit in ((pregrade or {}).get("criteria") or {}).items()
-            for check in crit.get("checks", []) for m in check["messages"] if m.startswith(MISSING_PREFIXES)]
+    return [
+        (key, m)
+        for key, crit in ((pregrade or {}).get("criteria") or {}).items()
+        for check in crit.get("checks", [])
+        for m in check["messages"]
+        if m.startswith(MISSING_PREFIXES)
+    ]
 
 
 def marks_of(pregrade: dict | None) -> list[tuple[int, int, str, str]]:

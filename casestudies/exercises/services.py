@@ -1,4 +1,5 @@
 """Record-writing exercises and submissions: drafts, the one final submission and its pre-grade."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,14 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from lianbing.host import User, db, log_event, utcnow, write_audit
-
 from casestudies.errors import CaseError, Conflict, TooLarge
 from casestudies.exercises.models import Exercise, Submission
 from casestudies.exercises.records import MAX_RECORD_CHARS, Draft, parse_record, render_text
 from casestudies.rubrics import checks
 from casestudies.rubrics.models import Rubric
 from casestudies.rubrics.services import compiled, rubric_data
+from lianbing.host import User, db, log_event, utcnow, write_audit
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,25 @@ def save_exercise(exercise: Exercise | None, data: ExerciseData, *, actor_id: in
             setattr(exercise, name, getattr(data, name))
     db.session.add(exercise)
     db.session.flush()
-    write_audit("casestudies.exercise." + ("create" if created else "update"), "cs_exercise",
-                exercise.id, actor_id=actor_id, new={"title": exercise.title, "rubric_id": rubric.id})
+    write_audit(
+        "casestudies.exercise." + ("create" if created else "update"),
+        "cs_exercise",
+        exercise.id,
+        actor_id=actor_id,
+        new={"title": exercise.title, "rubric_id": rubric.id},
+    )
     return exercise
 
 
 def _has_submissions(exercise: Exercise) -> bool:
-    return db.session.scalar(select(Submission.id).where(
-        Submission.exercise_id == exercise.id, Submission.status != "draft").limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(Submission.id)
+            .where(Submission.exercise_id == exercise.id, Submission.status != "draft")
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def exercises(published_only: bool) -> list[Exercise]:
@@ -70,14 +81,21 @@ def exercises(published_only: bool) -> list[Exercise]:
 
 def submission_for(exercise: Exercise, user_id: int) -> Submission | None:
     """The officer's draft or submission for an exercise, if any."""
-    return db.session.scalar(select(Submission).where(
-        Submission.exercise_id == exercise.id, Submission.user_id == user_id))
+    return db.session.scalar(
+        select(Submission).where(
+            Submission.exercise_id == exercise.id, Submission.user_id == user_id
+        )
+    )
 
 
 def draft_of(sub: Submission) -> Draft:
     """The record's fields as a Draft (for the form, the print view and exports)."""
-    return Draft(header=dict(sub.header or {}), body=sub.body or "", qa=list(sub.qa or []),
-                 confirmation=sub.confirmation or "")
+    return Draft(
+        header=dict(sub.header or {}),
+        body=sub.body or "",
+        qa=list(sub.qa or []),
+        confirmation=sub.confirmation or "",
+    )
 
 
 def save_draft(exercise: Exercise, user: User, draft: Draft) -> Submission:
@@ -108,10 +126,23 @@ def submit(exercise: Exercise, user: User, draft: Draft, now: datetime | None = 
     sub.status, sub.submitted_at = "submitted", now
     _pregrade(sub, exercise)
     db.session.flush()
-    write_audit("casestudies.submission.submit", "cs_submission", sub.id, actor_id=user.id,
-                bureau_id=user.bureau_id, new={"pregrade_total": sub.pregrade["total"]})
-    log_event("casestudies", "submission %s for exercise %s submitted by user %s", sub.id, exercise.id,
-              user.id, actor_id=user.id, target=f"cs_submission:{sub.id}")
+    write_audit(
+        "casestudies.submission.submit",
+        "cs_submission",
+        sub.id,
+        actor_id=user.id,
+        bureau_id=user.bureau_id,
+        new={"pregrade_total": sub.pregrade["total"]},
+    )
+    log_event(
+        "casestudies",
+        "submission %s for exercise %s submitted by user %s",
+        sub.id,
+        exercise.id,
+        user.id,
+        actor_id=user.id,
+        target=f"cs_submission:{sub.id}",
+    )
     return sub
 
 
@@ -119,6 +150,12 @@ def _pregrade(sub: Submission, exercise: Exercise) -> None:
     """Apply the rubric's automatic checks to the fixed text; the rubric is locked from now on."""
     sub.pregrade = checks.pregrade(compiled(exercise.rubric), parse_record(sub.text))
     exercise.rubric.is_locked = True
-    log_event("casestudies", "submission %s pre-graded: %g/%g%s", sub.id, sub.pregrade["total"],
-              sub.pregrade["max"], " (vetoed)" if sub.pregrade["vetoed"] else "",
-              target=f"cs_submission:{sub.id}")
+    log_event(
+        "casestudies",
+        "submission %s pre-graded: %g/%g%s",
+        sub.id,
+        sub.pregrade["total"],
+        sub.pregrade["max"],
+        " (vetoed)" if sub.pregrade["vetoed"] else "",
+        target=f"cs_submission:{sub.id}",
+    )

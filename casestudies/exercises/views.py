@@ -1,13 +1,10 @@
 """Routes of record-writing exercises: the exercise page and editor, writing with autosave,
 the print view and the Word export."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-
-from lianbing.host import (DOCUMENTS, DOCX, IMAGES, Refused, StoredFile, UploadError, any_user, db, download,
-                           flash_errors, form_status, local_to_utc, log_event, require_role, rerender, store_file,
-                           to_local)
 
 from casestudies.errors import CaseError
 from casestudies.exercises import exporters, forms, services
@@ -15,6 +12,25 @@ from casestudies.exercises.models import RECORD_TYPES, Exercise, Submission
 from casestudies.exercises.records import FIELDS, FOOT, Draft
 from casestudies.rubrics.services import rubrics
 from casestudies.web import MANAGE, WRITERS, bp, get_or_404, is_manager
+from lianbing.host import (
+    DOCUMENTS,
+    DOCX,
+    IMAGES,
+    Refused,
+    StoredFile,
+    UploadError,
+    any_user,
+    db,
+    download,
+    flash_errors,
+    form_status,
+    local_to_utc,
+    log_event,
+    require_role,
+    rerender,
+    store_file,
+    to_local,
+)
 
 ATTACH_MAX = 5 * 1024 * 1024
 
@@ -41,8 +57,13 @@ def viewable_submission(sub_id: int) -> Submission:
 def exercise(exercise_id: int):
     exercise = _visible_exercise(exercise_id)
     stored = db.session.get(StoredFile, exercise.attachment_id) if exercise.attachment_id else None
-    return render_template("casestudies/exercises/exercise.html", exercise=exercise, RECORD_TYPES=RECORD_TYPES,
-                           sub=services.submission_for(exercise, current_user.id), attachment=stored)
+    return render_template(
+        "casestudies/exercises/exercise.html",
+        exercise=exercise,
+        RECORD_TYPES=RECORD_TYPES,
+        sub=services.submission_for(exercise, current_user.id),
+        attachment=stored,
+    )
 
 
 @bp.route("/exercises/<int:exercise_id>/attachment")
@@ -50,14 +71,18 @@ def exercise(exercise_id: int):
 def attachment(exercise_id: int):
     exercise = _visible_exercise(exercise_id)
     stored = get_or_404(StoredFile, exercise.attachment_id or 0)
-    return Response(stored.data, mimetype=stored.content_type,
-                    headers={"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        stored.data,
+        mimetype=stored.content_type,
+        headers={"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 def _exercise_form(exercise: Exercise | None) -> forms.ExerciseForm:
     form = forms.ExerciseForm(obj=exercise)
-    form.rubric_id.choices = [(r.id, f"{r.title}（第 {r.version} 版 · {RECORD_TYPES[r.record_type]}）")
-                              for r in rubrics()]
+    form.rubric_id.choices = [
+        (r.id, f"{r.title}（第 {r.version} 版 · {RECORD_TYPES[r.record_type]}）") for r in rubrics()
+    ]
     if request.method == "GET" and exercise:
         form.due_at.data = to_local(exercise.due_at).replace(tzinfo=None)
     return form
@@ -85,19 +110,38 @@ def _exercise_data(form: forms.ExerciseForm) -> services.ExerciseData:
     upload = form.attachment.data
     stored = None
     if upload and getattr(upload, "filename", ""):
-        stored = store_file(upload, owner_kind="casestudies.exercise", allowed=IMAGES | DOCUMENTS,
-                            max_bytes=ATTACH_MAX, user_id=current_user.id)
+        stored = store_file(
+            upload,
+            owner_kind="casestudies.exercise",
+            allowed=IMAGES | DOCUMENTS,
+            max_bytes=ATTACH_MAX,
+            user_id=current_user.id,
+        )
     return services.ExerciseData(
-        title=form.title.data, record_type=form.record_type.data, scenario=form.scenario.data or "",
-        people=form.people.data or "", known_facts=form.known_facts.data or "",
-        due_at=local_to_utc(form.due_at.data), rubric_id=form.rubric_id.data, is_published=form.is_published.data,
-        needs_second_marker=form.needs_second_marker.data, margin=form.margin.data or 0.0,
-        regrade_days=form.regrade_days.data or 0, attachment_id=stored.id if stored else None)
+        title=form.title.data,
+        record_type=form.record_type.data,
+        scenario=form.scenario.data or "",
+        people=form.people.data or "",
+        known_facts=form.known_facts.data or "",
+        due_at=local_to_utc(form.due_at.data),
+        rubric_id=form.rubric_id.data,
+        is_published=form.is_published.data,
+        needs_second_marker=form.needs_second_marker.data,
+        margin=form.margin.data or 0.0,
+        regrade_days=form.regrade_days.data or 0,
+        attachment_id=stored.id if stored else None,
+    )
 
 
 def _write_ctx(exercise: Exercise, draft: Draft) -> dict:
-    return {"exercise": exercise, "draft": draft, "FIELDS": FIELDS[exercise.record_type], "FOOT": FOOT,
-            "RECORD_TYPES": RECORD_TYPES, "to_local": to_local}
+    return {
+        "exercise": exercise,
+        "draft": draft,
+        "FIELDS": FIELDS[exercise.record_type],
+        "FOOT": FOOT,
+        "RECORD_TYPES": RECORD_TYPES,
+        "to_local": to_local,
+    }
 
 
 def _blank_draft() -> Draft:
@@ -121,8 +165,14 @@ def write(exercise_id: int):
         sub = (services.submit if final else services.save_draft)(exercise, current_user, draft)
     except CaseError as err:
         return rerender(err, "casestudies/exercises/write.html", **_write_ctx(exercise, draft))
-    flash("笔录已提交，自动预评分已完成，等待培训人员评分。" if final else "草稿已保存。", "success")
-    return redirect(url_for(".submission", sub_id=sub.id) if final else url_for(".write", exercise_id=exercise.id))
+    flash(
+        "笔录已提交，自动预评分已完成，等待培训人员评分。" if final else "草稿已保存。", "success"
+    )
+    return redirect(
+        url_for(".submission", sub_id=sub.id)
+        if final
+        else url_for(".write", exercise_id=exercise.id)
+    )
 
 
 @bp.route("/exercises/<int:exercise_id>/autosave", methods=["POST"])
@@ -139,8 +189,14 @@ def autosave(exercise_id: int):
 @any_user
 def print_view(sub_id: int):
     sub = viewable_submission(sub_id)
-    return render_template("casestudies/exercises/print.html", sub=sub, FIELDS=FIELDS[sub.exercise.record_type],
-                           FOOT=FOOT, draft=services.draft_of(sub), agency=sub.user.bureau.name)
+    return render_template(
+        "casestudies/exercises/print.html",
+        sub=sub,
+        FIELDS=FIELDS[sub.exercise.record_type],
+        FOOT=FOOT,
+        draft=services.draft_of(sub),
+        agency=sub.user.bureau.name,
+    )
 
 
 @bp.route("/submissions/<int:sub_id>/record.docx")
@@ -148,6 +204,12 @@ def print_view(sub_id: int):
 def export_docx(sub_id: int):
     sub = viewable_submission(sub_id)
     data = exporters.record_docx(sub, sub.user.bureau.name)
-    log_event("casestudies", "record %s exported as .docx by user %s", sub.id, current_user.id,
-              actor_id=current_user.id, target=f"cs_submission:{sub.id}")
+    log_event(
+        "casestudies",
+        "record %s exported as .docx by user %s",
+        sub.id,
+        current_user.id,
+        actor_id=current_user.id,
+        target=f"cs_submission:{sub.id}",
+    )
     return download(data, f"{sub.exercise.title}-{sub.user.display_name}.docx", DOCX)

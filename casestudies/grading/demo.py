@@ -1,15 +1,15 @@
 """Demo content: records from officers of two bureaus, graded by the trainer, most released."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
-
-from lianbing.host import User, db
 
 from casestudies.exercises.demo import inquiry_draft, inspection_draft
 from casestudies.exercises.models import Exercise
 from casestudies.exercises.services import submit
 from casestudies.grading.services import release, save_grade, starting_scores
 from casestudies.rubrics.services import criteria
+from lianbing.host import User, db
 
 BUREAUS = ("441402", "441403")
 

@@ -1,4 +1,5 @@
 """Forms of grading and regrades, and the parser of the dynamic grading form."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -10,12 +11,16 @@ from casestudies.rubrics.checks import STANDARDS
 
 class RegradeForm(FlaskForm):
     criterion = SelectField("申请复评的评分标准")
-    reason = TextAreaField("理由", validators=[DataRequired(message="请说明理由"), Length(max=2000)])
+    reason = TextAreaField(
+        "理由", validators=[DataRequired(message="请说明理由"), Length(max=2000)]
+    )
 
 
 class AnswerRegradeForm(FlaskForm):
     points = FloatField("复评后得分", validators=[InputRequired()])
-    answer = TextAreaField("答复意见", validators=[DataRequired(message="请填写答复意见"), Length(max=2000)])
+    answer = TextAreaField(
+        "答复意见", validators=[DataRequired(message="请填写答复意见"), Length(max=2000)]
+    )
 
 
 class CommentForm(FlaskForm):
@@ -32,6 +37,9 @@ def scores_from_form(formdata, criteria: list[dict]) -> dict:
             points = float(raw) if raw else None
         except ValueError:
             points = None
-        out[crit["key"]] = {"points": points, "comment": formdata.get(f"comment_{crit['key']}", ""),
-                            "vetoed": formdata.get(f"vetoed_{crit['key']}") == "1"}
+        out[crit["key"]] = {
+            "points": points,
+            "comment": formdata.get(f"comment_{crit['key']}", ""),
+            "vetoed": formdata.get(f"vetoed_{crit['key']}") == "1",
+        }
     return out

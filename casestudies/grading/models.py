@@ -1,4 +1,5 @@
 """Markers' grades, their change log, the comment bank and regrade requests."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,9 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lianbing.host import User, UTCDateTime, db, utcnow
-
 from casestudies.exercises.models import Submission
+from lianbing.host import User, UTCDateTime, db, utcnow
 
 
 class Grade(db.Model):
@@ -57,7 +57,9 @@ class GradeChange(db.Model):
     grader: Mapped[User] = relationship()
 
     def __repr__(self) -> str:
-        return f"<GradeChange g{self.grade_id} {self.criterion} {self.old_points}->{self.new_points}>"
+        return (
+            f"<GradeChange g{self.grade_id} {self.criterion} {self.old_points}->{self.new_points}>"
+        )
 
 
 class Comment(db.Model):
@@ -79,7 +81,9 @@ class RegradeRequest(db.Model):
 
     __tablename__ = "cs_regrade_requests"
     __table_args__ = (
-        UniqueConstraint("submission_id", "criterion", name="uq_cs_regrade_requests_submission_criterion"),
+        UniqueConstraint(
+            "submission_id", "criterion", name="uq_cs_regrade_requests_submission_criterion"
+        ),
         CheckConstraint("status IN ('open', 'answered')", name="status"),
     )
 

@@ -1,5 +1,6 @@
 """Grading: markers' grades from the pre-grade, the second marker and reconciliation, release,
 the comment bank and the grading queue."""
+
 from __future__ import annotations
 
 from copy import deepcopy
@@ -7,14 +8,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from lianbing.host import User, db, log_event, record_score, signals, utcnow, write_audit
-
 from casestudies.errors import CaseError, Conflict, NotAllowed
 from casestudies.exercises.models import Submission
 from casestudies.grading.models import Comment, Grade, GradeChange
 from casestudies.rubrics import checks
 from casestudies.rubrics.models import Rubric
 from casestudies.rubrics.services import criteria
+from lianbing.host import User, db, log_event, record_score, signals, utcnow, write_audit
 
 
 def grade_of(sub: Submission, role: str) -> Grade | None:
@@ -28,7 +28,9 @@ def starting_scores(sub: Submission, role: str) -> dict:
     if grade:
         return deepcopy(grade.scores)
     pre = (sub.pregrade or {}).get("criteria", {})
-    return {k: {"points": v["points"], "comment": "", "vetoed": v["vetoed"]} for k, v in pre.items()}
+    return {
+        k: {"points": v["points"], "comment": "", "vetoed": v["vetoed"]} for k, v in pre.items()
+    }
 
 
 def _check_marker(sub: Submission, marker: User, role: str, why: str) -> None:
@@ -49,11 +51,17 @@ def _clean_scores(rubric: Rubric, scores: dict) -> dict:
     for crit in criteria(rubric):
         given = scores.get(crit["key"]) or {}
         points = given.get("points")
-        if not crit.get("veto") and (points is None or not 0 <= float(points) <= crit["max_points"]):
-            raise CaseError(f"评分标准“{crit['title']}”的得分须在 0 到 {crit['max_points']:g} 之间。")
-        out[crit["key"]] = {"points": 0.0 if crit.get("veto") else float(points),
-                            "comment": str(given.get("comment") or "")[:2000],
-                            "vetoed": bool(given.get("vetoed")) and bool(crit.get("veto"))}
+        if not crit.get("veto") and (
+            points is None or not 0 <= float(points) <= crit["max_points"]
+        ):
+            raise CaseError(
+                f"评分标准“{crit['title']}”的得分须在 0 到 {crit['max_points']:g} 之间。"
+            )
+        out[crit["key"]] = {
+            "points": 0.0 if crit.get("veto") else float(points),
+            "comment": str(given.get("comment") or "")[:2000],
+            "vetoed": bool(given.get("vetoed")) and bool(crit.get("veto")),
+        }
     return out
 
 
@@ -64,7 +72,9 @@ def total_of(scores: dict) -> float:
     return round(sum(s.get("points") or 0.0 for s in scores.values()), 2)
 
 
-def save_grade(sub: Submission, marker: User, role: str, scores: dict, comment: str, *, why: str = "grade") -> Grade:
+def save_grade(
+    sub: Submission, marker: User, role: str, scores: dict, comment: str, *, why: str = "grade"
+) -> Grade:
     """Store a marker's grade, keeping every changed criterion with the grader's name."""
     _check_marker(sub, marker, role, why)
     clean = _clean_scores(sub.exercise.rubric, scores)
@@ -82,10 +92,25 @@ def save_grade(sub: Submission, marker: User, role: str, scores: dict, comment: 
     sub.status = "graded"
     db.session.flush()
     db.session.refresh(sub)
-    write_audit("casestudies.grade.save", "cs_submission", sub.id, actor_id=marker.id,
-                bureau_id=sub.user.bureau_id, new={"role": role, "total": grade.total})
-    log_event("casestudies", "submission %s graded (%s marker, %s) by user %s: %g", sub.id, role, why,
-              marker.id, grade.total, actor_id=marker.id, target=f"cs_submission:{sub.id}")
+    write_audit(
+        "casestudies.grade.save",
+        "cs_submission",
+        sub.id,
+        actor_id=marker.id,
+        bureau_id=sub.user.bureau_id,
+        new={"role": role, "total": grade.total},
+    )
+    log_event(
+        "casestudies",
+        "submission %s graded (%s marker, %s) by user %s: %g",
+        sub.id,
+        role,
+        why,
+        marker.id,
+        grade.total,
+        actor_id=marker.id,
+        target=f"cs_submission:{sub.id}",
+    )
     return grade
 
 
@@ -93,19 +118,40 @@ def log_changes(grade: Grade, before: dict, after: dict, grader_id: int, why: st
     """One GradeChange row per criterion whose points, veto or comment changed."""
     for key, new in after.items():
         old = before.get(key) or {}
-        if (old.get("points"), old.get("vetoed", False), old.get("comment") or "") == \
-                (new["points"], new["vetoed"], new["comment"]):
+        if (old.get("points"), old.get("vetoed", False), old.get("comment") or "") == (
+            new["points"],
+            new["vetoed"],
+            new["comment"],
+        ):
             continue
-        db.session.add(GradeChange(grade_id=grade.id, criterion=key, old_points=old.get("points"),
-                                   new_points=new["points"], comment=new["comment"],
-                                   grader_id=grader_id, reason=why, at=utcnow()))
+        db.session.add(
+            GradeChange(
+                grade_id=grade.id,
+                criterion=key,
+                old_points=old.get("points"),
+                new_points=new["points"],
+                comment=new["comment"],
+                grader_id=grader_id,
+                reason=why,
+                at=utcnow(),
+            )
+        )
 
 
 def history(sub: Submission) -> list[GradeChange]:
     """Every change of the submission's grades, oldest first."""
     ids = [g.id for g in sub.grades]
-    return list(db.session.scalars(select(GradeChange).where(GradeChange.grade_id.in_(ids))
-                                   .order_by(GradeChange.at, GradeChange.id))) if ids else []
+    return (
+        list(
+            db.session.scalars(
+                select(GradeChange)
+                .where(GradeChange.grade_id.in_(ids))
+                .order_by(GradeChange.at, GradeChange.id)
+            )
+        )
+        if ids
+        else []
+    )
 
 
 def differences(sub: Submission) -> list[dict]:
@@ -144,13 +190,32 @@ def release(sub: Submission, actor: User, campaign_id: int | None) -> Submission
     sub.final_points, sub.status, sub.released_at = first.total, "released", utcnow()
     db.session.flush()
     to_ledger(sub, actor, campaign_id, "发布笔录评分")
-    write_audit("casestudies.grade.release", "cs_submission", sub.id, actor_id=actor.id,
-                bureau_id=sub.user.bureau_id, new={"points": sub.final_points})
-    log_event("casestudies", "submission %s released by user %s: %g/%g", sub.id, actor.id, sub.final_points,
-              sub.exercise.rubric.total_points, actor_id=actor.id, target=f"cs_submission:{sub.id}")
-    signals.record_released.send("casestudies", user_id=sub.user_id, exercise_id=sub.exercise_id,
-                                 submission_id=sub.id, points=sub.final_points,
-                                 max_points=sub.exercise.rubric.total_points)
+    write_audit(
+        "casestudies.grade.release",
+        "cs_submission",
+        sub.id,
+        actor_id=actor.id,
+        bureau_id=sub.user.bureau_id,
+        new={"points": sub.final_points},
+    )
+    log_event(
+        "casestudies",
+        "submission %s released by user %s: %g/%g",
+        sub.id,
+        actor.id,
+        sub.final_points,
+        sub.exercise.rubric.total_points,
+        actor_id=actor.id,
+        target=f"cs_submission:{sub.id}",
+    )
+    signals.record_released.send(
+        "casestudies",
+        user_id=sub.user_id,
+        exercise_id=sub.exercise_id,
+        submission_id=sub.id,
+        points=sub.final_points,
+        max_points=sub.exercise.rubric.total_points,
+    )
     return sub
 
 
@@ -174,16 +239,30 @@ def need_campaign(campaign_id: int | None) -> None:
 
 def to_ledger(sub: Submission, actor: User, campaign_id: int, reason: str) -> None:
     """Write the released mark to the score ledger."""
-    record_score(sub.user_id, campaign_id, "record_exercise", f"exercise:{sub.exercise_id}",
-                 sub.final_points, sub.exercise.rubric.total_points, sub.submitted_at,
-                 {"submission_id": sub.id}, title=sub.exercise.title, actor_id=actor.id, reason=reason)
+    record_score(
+        sub.user_id,
+        campaign_id,
+        "record_exercise",
+        f"exercise:{sub.exercise_id}",
+        sub.final_points,
+        sub.exercise.rubric.total_points,
+        sub.submitted_at,
+        {"submission_id": sub.id},
+        title=sub.exercise.title,
+        actor_id=actor.id,
+        reason=reason,
+    )
 
 
 def add_comment(owner: User, text: str, standard: str = "") -> Comment:
     """Add a reusable comment to the bank."""
     if not text.strip() or len(text) > 500:
         raise CaseError("评语须为 1 到 500 字。")
-    row = Comment(owner_id=owner.id, text=text.strip(), standard=standard if standard in checks.STANDARDS else "")
+    row = Comment(
+        owner_id=owner.id,
+        text=text.strip(),
+        standard=standard if standard in checks.STANDARDS else "",
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -203,8 +282,12 @@ class QueueFilter:
 
 def queue(f: QueueFilter) -> list[Submission]:
     """Submitted records for the grading queue, oldest first."""
-    stmt = (select(Submission).join(User, User.id == Submission.user_id)
-            .where(Submission.status != "draft").order_by(Submission.submitted_at, Submission.id))
+    stmt = (
+        select(Submission)
+        .join(User, User.id == Submission.user_id)
+        .where(Submission.status != "draft")
+        .order_by(Submission.submitted_at, Submission.id)
+    )
     if f.exercise_id:
         stmt = stmt.where(Submission.exercise_id == f.exercise_id)
     if f.bureau_id:

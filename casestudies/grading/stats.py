@@ -1,4 +1,5 @@
 """Statistics of an exercise: average share of points per criterion, by bureau, and what was missed."""
+
 from __future__ import annotations
 
 from casestudies.exercises.models import Exercise, Submission
@@ -20,19 +21,26 @@ def criterion_stats(exercise: Exercise) -> dict:
                 share = 100.0 * points / c["max_points"]
                 overall[c["key"]].append(share)
                 bureau[c["key"]].append(share)
-    return {"criteria": crits, "count": len(subs), "bureau_totals": _bureau_totals(subs),
-            "missed": _missed(subs),
-            "overall": {k: _avg(v) for k, v in overall.items()},
-            "by_bureau": {b: {k: _avg(v) for k, v in d.items()} for b, d in sorted(by_bureau.items())}}
+    return {
+        "criteria": crits,
+        "count": len(subs),
+        "bureau_totals": _bureau_totals(subs),
+        "missed": _missed(subs),
+        "overall": {k: _avg(v) for k, v in overall.items()},
+        "by_bureau": {b: {k: _avg(v) for k, v in d.items()} for b, d in sorted(by_bureau.items())},
+    }
 
 
 def _missed(subs: list[Submission], top: int = 10) -> list[tuple[str, int]]:
     """The automatic checks' findings ("未记载：…", "出现不应使用的用语：…") by how many records had them."""
     counts: dict[str, int] = {}
     for sub in subs:
-        found = {f"{key} {m.split('：')[0] if '用语' in m else m}"
-                 for key, crit in ((sub.pregrade or {}).get("criteria") or {}).items()
-                 for check in crit["checks"] for m in check["messages"]}
+        found = {
+            f"{key} {m.split('：')[0] if '用语' in m else m}"
+            for key, crit in ((sub.pregrade or {}).get("criteria") or {}).items()
+            for check in crit["checks"]
+            for m in check["messages"]
+        }
         for item in found:
             counts[item] = counts.get(item, 0) + 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]

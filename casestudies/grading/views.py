@@ -1,39 +1,61 @@
 """Routes of grading: the officer's result and regrade request, the marker's grading page,
 reconciliation and release, the comment bank, the queue, statistics and the Excel export."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-
-from lianbing.host import (XLSX, all_bureaus, any_user, download, flash_errors, log_event, refused_redirect,
-                           require_role, rerender, to_local)
 
 from casestudies.errors import CaseError
 from casestudies.exercises.models import RECORD_TYPES, STATUSES, Exercise, Submission
 from casestudies.exercises.records import marks_of, missing_of, segments
 from casestudies.exercises.services import exercises
 from casestudies.exercises.views import viewable_submission
-from casestudies.grading import exporters, forms, regrades, services, stats as statistics
+from casestudies.grading import exporters, forms, regrades, services
+from casestudies.grading import stats as statistics
 from casestudies.grading.models import RegradeRequest
 from casestudies.rubrics.checks import STANDARDS
 from casestudies.rubrics.services import criteria
 from casestudies.web import MANAGE, bp, campaign_id, get_or_404, is_manager
+from lianbing.host import (
+    XLSX,
+    all_bureaus,
+    any_user,
+    download,
+    flash_errors,
+    log_event,
+    refused_redirect,
+    require_role,
+    rerender,
+    to_local,
+)
 
 
 def _record_ctx(sub: Submission, **extra) -> dict:
     show_grade = is_manager() or sub.status == "released"
-    return {"sub": sub, "exercise": sub.exercise, "criteria": criteria(sub.exercise.rubric),
-            "show_grade": show_grade,
-            "pieces": segments(sub.text, marks_of(sub.pregrade) if show_grade else []),
-            "missing": missing_of(sub.pregrade) if show_grade else [],
-            "first": services.grade_of(sub, "first"), "second": services.grade_of(sub, "second"),
-            "STATUSES": STATUSES, "RECORD_TYPES": RECORD_TYPES, "to_local": to_local,
-            "deadline": regrades.regrade_deadline(sub), "requests": regrades.regrade_requests(sub), **extra}
+    return {
+        "sub": sub,
+        "exercise": sub.exercise,
+        "criteria": criteria(sub.exercise.rubric),
+        "show_grade": show_grade,
+        "pieces": segments(sub.text, marks_of(sub.pregrade) if show_grade else []),
+        "missing": missing_of(sub.pregrade) if show_grade else [],
+        "first": services.grade_of(sub, "first"),
+        "second": services.grade_of(sub, "second"),
+        "STATUSES": STATUSES,
+        "RECORD_TYPES": RECORD_TYPES,
+        "to_local": to_local,
+        "deadline": regrades.regrade_deadline(sub),
+        "requests": regrades.regrade_requests(sub),
+        **extra,
+    }
 
 
 def _regrade_form(sub: Submission) -> forms.RegradeForm:
     form = forms.RegradeForm()
-    form.criterion.choices = [(c["key"], f"{c['key']} {c['title']}") for c in criteria(sub.exercise.rubric)]
+    form.criterion.choices = [
+        (c["key"], f"{c['key']} {c['title']}") for c in criteria(sub.exercise.rubric)
+    ]
     return form
 
 
@@ -43,7 +65,9 @@ def submission(sub_id: int):
     sub = viewable_submission(sub_id)
     if sub.status == "draft":
         return redirect(url_for(".write", exercise_id=sub.exercise_id))
-    return render_template("casestudies/grading/submission.html", **_record_ctx(sub, rform=_regrade_form(sub)))
+    return render_template(
+        "casestudies/grading/submission.html", **_record_ctx(sub, rform=_regrade_form(sub))
+    )
 
 
 @bp.route("/submissions/<int:sub_id>/regrade", methods=["POST"])
@@ -53,7 +77,9 @@ def regrade_request(sub_id: int):
     form = _regrade_form(sub)
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("casestudies/grading/submission.html", **_record_ctx(sub, rform=form)), 400
+        return render_template(
+            "casestudies/grading/submission.html", **_record_ctx(sub, rform=form)
+        ), 400
     try:
         regrades.request_regrade(sub, current_user, form.criterion.data, form.reason.data)
     except CaseError as err:
@@ -62,12 +88,21 @@ def regrade_request(sub_id: int):
     return redirect(url_for(".submission", sub_id=sub.id))
 
 
-def _grade_ctx(sub: Submission, role: str, scores: dict | None = None, comment: str | None = None) -> dict:
+def _grade_ctx(
+    sub: Submission, role: str, scores: dict | None = None, comment: str | None = None
+) -> dict:
     grade = services.grade_of(sub, role)
-    return _record_ctx(sub, role=role, scores=scores if scores is not None else services.starting_scores(sub, role),
-                       comment=comment if comment is not None else (grade.comment if grade else ""),
-                       bank=services.comment_bank(), cform=forms.CommentForm(), history=services.history(sub),
-                       diffs=services.differences(sub), STANDARDS=STANDARDS)
+    return _record_ctx(
+        sub,
+        role=role,
+        scores=scores if scores is not None else services.starting_scores(sub, role),
+        comment=comment if comment is not None else (grade.comment if grade else ""),
+        bank=services.comment_bank(),
+        cform=forms.CommentForm(),
+        history=services.history(sub),
+        diffs=services.differences(sub),
+        STANDARDS=STANDARDS,
+    )
 
 
 def _gradable(sub_id: int) -> Submission:
@@ -89,7 +124,9 @@ def grade(sub_id: int):
     try:
         services.save_grade(sub, current_user, role, scores, comment)
     except CaseError as err:
-        return rerender(err, "casestudies/grading/grade.html", **_grade_ctx(sub, role, scores, comment))
+        return rerender(
+            err, "casestudies/grading/grade.html", **_grade_ctx(sub, role, scores, comment)
+        )
     flash("评分已保存。", "success")
     return redirect(url_for(".grade", sub_id=sub.id, role=role))
 
@@ -98,8 +135,11 @@ def grade(sub_id: int):
 @require_role(*MANAGE)
 def reconcile(sub_id: int):
     sub = get_or_404(Submission, sub_id)
-    agreed = {d["criterion"]["key"]: v for d in services.differences(sub)
-              for v in [forms.scores_from_form(request.form, [d["criterion"]])[d["criterion"]["key"]]]}
+    agreed = {
+        d["criterion"]["key"]: v
+        for d in services.differences(sub)
+        for v in [forms.scores_from_form(request.form, [d["criterion"]])[d["criterion"]["key"]]]
+    }
     try:
         services.reconcile(sub, current_user, agreed)
     except CaseError as err:
@@ -145,11 +185,17 @@ def regrade_answer(req_id: int):
     sub = req.submission
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("casestudies/grading/submission.html", **_record_ctx(sub, rform=_regrade_form(sub))), 400
+        return render_template(
+            "casestudies/grading/submission.html", **_record_ctx(sub, rform=_regrade_form(sub))
+        ), 400
     try:
-        regrades.answer_regrade(req, current_user, form.points.data, form.answer.data, campaign_id())
+        regrades.answer_regrade(
+            req, current_user, form.points.data, form.answer.data, campaign_id()
+        )
     except CaseError as err:
-        return rerender(err, "casestudies/grading/submission.html", **_record_ctx(sub, rform=_regrade_form(sub)))
+        return rerender(
+            err, "casestudies/grading/submission.html", **_record_ctx(sub, rform=_regrade_form(sub))
+        )
     flash("复评已答复，成绩台账已更新。", "success")
     return redirect(url_for(".submission", sub_id=sub.id))
 
@@ -158,20 +204,32 @@ def regrade_answer(req_id: int):
 @require_role(*MANAGE)
 def queue():
     status = request.args.get("status", "")
-    f = services.QueueFilter(exercise_id=request.args.get("exercise", type=int),
-                             bureau_id=request.args.get("bureau", type=int),
-                             status=status if status in STATUSES else "")
-    return render_template("casestudies/grading/queue.html", subs=services.queue(f), f=f, STATUSES=STATUSES,
-                           exercises=exercises(False), bureaus=all_bureaus(),
-                           regrades=regrades.open_regrades(), to_local=to_local)
+    f = services.QueueFilter(
+        exercise_id=request.args.get("exercise", type=int),
+        bureau_id=request.args.get("bureau", type=int),
+        status=status if status in STATUSES else "",
+    )
+    return render_template(
+        "casestudies/grading/queue.html",
+        subs=services.queue(f),
+        f=f,
+        STATUSES=STATUSES,
+        exercises=exercises(False),
+        bureaus=all_bureaus(),
+        regrades=regrades.open_regrades(),
+        to_local=to_local,
+    )
 
 
 @bp.route("/exercises/<int:exercise_id>/stats")
 @require_role(*MANAGE)
 def stats(exercise_id: int):
     exercise = get_or_404(Exercise, exercise_id)
-    return render_template("casestudies/grading/stats.html", exercise=exercise,
-                           stats=statistics.criterion_stats(exercise))
+    return render_template(
+        "casestudies/grading/stats.html",
+        exercise=exercise,
+        stats=statistics.criterion_stats(exercise),
+    )
 
 
 @bp.route("/exercises/<int:exercise_id>/grades.xlsx")
@@ -180,6 +238,14 @@ def grades_export(exercise_id: int):
     exercise = get_or_404(Exercise, exercise_id)
     subs = services.queue(services.QueueFilter(exercise_id=exercise.id))
     data = exporters.grades_xlsx(subs, criteria(exercise.rubric))
-    log_event("casestudies", "grades of exercise %s exported by user %s (%d records)", exercise.id,
-              current_user.id, len(subs), actor_id=current_user.id, target=f"cs_exercise:{exercise.id}", count=len(subs))
+    log_event(
+        "casestudies",
+        "grades of exercise %s exported by user %s (%d records)",
+        exercise.id,
+        current_user.id,
+        len(subs),
+        actor_id=current_user.id,
+        target=f"cs_exercise:{exercise.id}",
+        count=len(subs),
+    )
     return download(data, f"{exercise.title}-评分.xlsx", XLSX)

@@ -1,4 +1,5 @@
 """Forms of the lesson editor."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -13,7 +14,9 @@ class LessonForm(FlaskForm):
     facts = TextAreaField("案情（Markdown）", validators=[Length(max=20000)])
     evidence = TextAreaField("证据", validators=[Length(max=20000)])
     decision = TextAreaField("处理决定", validators=[Length(max=20000)])
-    citations = TextAreaField("法律依据（法条引用键，每行一个，如 EPL2014:24）", validators=[Length(max=2000)])
+    citations = TextAreaField(
+        "法律依据（法条引用键，每行一个，如 EPL2014:24）", validators=[Length(max=2000)]
+    )
     interpretation = TextAreaField("以案释法：适用哪条法律、为什么", validators=[Length(max=20000)])
     mistakes = TextAreaField("常见错误", validators=[Length(max=20000)])
     is_published = BooleanField("发布给执法人员")
@@ -23,5 +26,7 @@ class QuestionForm(FlaskForm):
     kind = SelectField("题型", choices=[("choice", "选择题"), ("text", "简答题")])
     prompt = TextAreaField("题目", validators=[DataRequired(), Length(max=2000)])
     options = TextAreaField("选项（选择题，每行一个）", validators=[Length(max=4000)])
-    answer = TextAreaField("正确选项序号（选择题）或参考答案（简答题）", validators=[Length(max=4000)])
+    answer = TextAreaField(
+        "正确选项序号（选择题）或参考答案（简答题）", validators=[Length(max=4000)]
+    )
     explanation = TextAreaField("解析", validators=[Length(max=4000)])

@@ -1,11 +1,21 @@
 """Case lessons (以案释法), their questions and the officers' attempts."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lianbing.host import UTCDateTime, db, utcnow
@@ -32,7 +42,8 @@ class CaseLesson(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     questions: Mapped[list["CaseQuestion"]] = relationship(
-        back_populates="lesson", order_by="CaseQuestion.position", cascade="all, delete-orphan")
+        back_populates="lesson", order_by="CaseQuestion.position", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<CaseLesson {self.id} {self.title}>"
@@ -64,7 +75,9 @@ class CaseAttempt(db.Model):
     """An officer's answers to one lesson; one per officer and lesson."""
 
     __tablename__ = "cs_case_attempts"
-    __table_args__ = (UniqueConstraint("lesson_id", "user_id", name="uq_cs_case_attempts_lesson_user"),)
+    __table_args__ = (
+        UniqueConstraint("lesson_id", "user_id", name="uq_cs_case_attempts_lesson_user"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("cs_case_lessons.id"), index=True)

@@ -1,4 +1,5 @@
 """Case lessons: authoring, the officers' one attempt and its report to the score ledger."""
+
 from __future__ import annotations
 
 import re
@@ -6,10 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from lianbing.host import User, db, log_event, record_score, utcnow, write_audit
-
 from casestudies.errors import CaseError, Conflict
 from casestudies.lessons.models import CaseAttempt, CaseLesson, CaseQuestion
+from lianbing.host import User, db, log_event, record_score, utcnow, write_audit
 
 CITATION_RE = re.compile(r"^[A-Z][A-Z0-9]{1,19}:[0-9]+[A-Za-z0-9-]*$")
 
@@ -57,8 +57,13 @@ def save_lesson(lesson: CaseLesson | None, data: LessonData, *, actor_id: int) -
         setattr(lesson, name, list(value) if name == "citations" else value)
     db.session.add(lesson)
     db.session.flush()
-    write_audit("casestudies.lesson." + ("create" if created else "update"), "cs_case_lesson",
-                lesson.id, actor_id=actor_id, new={"title": lesson.title})
+    write_audit(
+        "casestudies.lesson." + ("create" if created else "update"),
+        "cs_case_lesson",
+        lesson.id,
+        actor_id=actor_id,
+        new={"title": lesson.title},
+    )
     return lesson
 
 
@@ -68,9 +73,15 @@ def add_question(lesson: CaseLesson, data: QuestionData) -> CaseQuestion:
         raise CaseError("请填写题目，并选择题型（选择题或简答题）。")
     if data.kind == "choice":
         _check_choice(data)
-    q = CaseQuestion(lesson_id=lesson.id, kind=data.kind, prompt=data.prompt, options=list(data.options),
-                     answer=data.answer.strip(), explanation=data.explanation,
-                     position=len(lesson.questions))
+    q = CaseQuestion(
+        lesson_id=lesson.id,
+        kind=data.kind,
+        prompt=data.prompt,
+        options=list(data.options),
+        answer=data.answer.strip(),
+        explanation=data.explanation,
+        position=len(lesson.questions),
+    )
     db.session.add(q)
     db.session.flush()
     db.session.refresh(lesson)
@@ -86,7 +97,9 @@ def _check_choice(data: QuestionData) -> None:
 
 def delete_question(question: CaseQuestion) -> None:
     """Remove a question, unless officers have already answered the lesson."""
-    if db.session.scalar(select(CaseAttempt.id).where(CaseAttempt.lesson_id == question.lesson_id).limit(1)):
+    if db.session.scalar(
+        select(CaseAttempt.id).where(CaseAttempt.lesson_id == question.lesson_id).limit(1)
+    ):
         raise Conflict("已有人员作答，不能删除题目。")
     db.session.delete(question)
     db.session.flush()
@@ -102,11 +115,16 @@ def lessons(published_only: bool) -> list[CaseLesson]:
 
 def attempt_for(lesson_id: int, user_id: int) -> CaseAttempt | None:
     """The officer's attempt at a lesson, if any."""
-    return db.session.scalar(select(CaseAttempt).where(
-        CaseAttempt.lesson_id == lesson_id, CaseAttempt.user_id == user_id))
+    return db.session.scalar(
+        select(CaseAttempt).where(
+            CaseAttempt.lesson_id == lesson_id, CaseAttempt.user_id == user_id
+        )
+    )
 
 
-def submit_lesson(lesson: CaseLesson, user: User, answers: dict[str, str], campaign_id: int | None) -> CaseAttempt:
+def submit_lesson(
+    lesson: CaseLesson, user: User, answers: dict[str, str], campaign_id: int | None
+) -> CaseAttempt:
     """Keep an officer's answers once, mark the choice questions, report to the ledger."""
     if attempt_for(lesson.id, user.id):
         raise Conflict("您已经完成本案例，不能重复作答。")
@@ -114,16 +132,39 @@ def submit_lesson(lesson: CaseLesson, user: User, answers: dict[str, str], campa
     if not any(clean.values()):
         raise CaseError("请至少回答一道题后再提交。")
     points = sum(1.0 for q in lesson.questions if question_credit(q, clean[str(q.id)]))
-    attempt = CaseAttempt(lesson_id=lesson.id, user_id=user.id, answers=clean, points=points,
-                          max_points=float(len(lesson.questions)), submitted_at=utcnow())
+    attempt = CaseAttempt(
+        lesson_id=lesson.id,
+        user_id=user.id,
+        answers=clean,
+        points=points,
+        max_points=float(len(lesson.questions)),
+        submitted_at=utcnow(),
+    )
     db.session.add(attempt)
     db.session.flush()
     if campaign_id and lesson.questions:
-        record_score(user.id, campaign_id, "case_lesson", f"case:{lesson.id}", points,
-                     float(len(lesson.questions)), attempt.submitted_at, {"attempt_id": attempt.id},
-                     title=lesson.title, actor_id=user.id)
-    log_event("casestudies", "lesson %s answered by user %s: %g/%g", lesson.id, user.id, points,
-              attempt.max_points, actor_id=user.id, target=f"cs_case_lesson:{lesson.id}")
+        record_score(
+            user.id,
+            campaign_id,
+            "case_lesson",
+            f"case:{lesson.id}",
+            points,
+            float(len(lesson.questions)),
+            attempt.submitted_at,
+            {"attempt_id": attempt.id},
+            title=lesson.title,
+            actor_id=user.id,
+        )
+    log_event(
+        "casestudies",
+        "lesson %s answered by user %s: %g/%g",
+        lesson.id,
+        user.id,
+        points,
+        attempt.max_points,
+        actor_id=user.id,
+        target=f"cs_case_lesson:{lesson.id}",
+    )
     return attempt
 
 

@@ -1,18 +1,34 @@
 """Routes of case lessons: read in stages, answer once, see the explanation; the lesson editor."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lianbing.host import any_user, flash_errors, form_status, link_for, refused_redirect, require_role, rerender
-
 from casestudies.errors import CaseError
 from casestudies.lessons import forms, services
 from casestudies.lessons.models import CaseLesson, CaseQuestion
 from casestudies.web import MANAGE, bp, campaign_id, get_or_404, is_manager
+from lianbing.host import (
+    any_user,
+    flash_errors,
+    form_status,
+    link_for,
+    refused_redirect,
+    require_role,
+    rerender,
+)
 
-TEXT_FIELDS = ("title", "industry", "violation_type", "facts", "evidence", "decision", "interpretation",
-               "mistakes")
+TEXT_FIELDS = (
+    "title",
+    "industry",
+    "violation_type",
+    "facts",
+    "evidence",
+    "decision",
+    "interpretation",
+    "mistakes",
+)
 
 
 def cite_url(key: str) -> str | None:
@@ -32,7 +48,9 @@ def _visible_lesson(lesson_id: int) -> CaseLesson:
 def lesson(lesson_id: int):
     lesson = _visible_lesson(lesson_id)
     attempt = services.attempt_for(lesson.id, current_user.id)
-    return render_template("casestudies/lessons/lesson.html", lesson=lesson, stage="facts", attempt=attempt)
+    return render_template(
+        "casestudies/lessons/lesson.html", lesson=lesson, stage="facts", attempt=attempt
+    )
 
 
 @bp.route("/lessons/<int:lesson_id>/questions", methods=["GET", "POST"])
@@ -59,14 +77,22 @@ def lesson_result(lesson_id: int):
     attempt = services.attempt_for(lesson.id, current_user.id)
     if attempt is None and not is_manager():
         return redirect(url_for(".lesson", lesson_id=lesson.id))
-    return render_template("casestudies/lessons/lesson.html", lesson=lesson, stage="result", attempt=attempt,
-                           credit=services.question_credit, cite_url=cite_url)
+    return render_template(
+        "casestudies/lessons/lesson.html",
+        lesson=lesson,
+        stage="result",
+        attempt=attempt,
+        credit=services.question_credit,
+        cite_url=cite_url,
+    )
 
 
 def _lesson_data(form: forms.LessonForm) -> services.LessonData:
-    return services.LessonData(**{k: form[k].data or "" for k in TEXT_FIELDS},
-                               citations=services.parse_citations(form.citations.data),
-                               is_published=form.is_published.data)
+    return services.LessonData(
+        **{k: form[k].data or "" for k in TEXT_FIELDS},
+        citations=services.parse_citations(form.citations.data),
+        is_published=form.is_published.data,
+    )
 
 
 @bp.route("/lessons/new", methods=["GET", "POST"])
@@ -99,8 +125,13 @@ def question_add(lesson_id: int):
         flash_errors(qform)
         return render_template("casestudies/lessons/lesson_form.html", **ctx), 400
     options = tuple(x.strip() for x in (qform.options.data or "").splitlines() if x.strip())
-    data = services.QuestionData(qform.kind.data, qform.prompt.data, options, qform.answer.data or "",
-                                 qform.explanation.data or "")
+    data = services.QuestionData(
+        qform.kind.data,
+        qform.prompt.data,
+        options,
+        qform.answer.data or "",
+        qform.explanation.data or "",
+    )
     try:
         services.add_question(lesson, data)
     except CaseError as err:

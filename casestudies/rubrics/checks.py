@@ -10,15 +10,15 @@ A rubric is plain data (the JSON export format)::
 ``compile_rubric`` validates it (raising ``RubricError`` that names the criterion) and
 builds the check objects once; ``pregrade`` runs them against a parsed record.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass, field
 
-from lianbing.host import Invalid
-
 from casestudies.exercises.records import FIELDS, FOOT, INTERVIEWEE, ParsedRecord, parse_time
+from lianbing.host import Invalid
 
 STANDARDS = ("程序合法", "内容完整", "重点突出", "逻辑严密", "表述准确客观")
 MODES = {"levels": "分级描述", "guide": "评分指引（满分+评语）"}
@@ -145,15 +145,26 @@ class Officers(Check):
         certs = {m.group(1) for m in found}
         spans = [(m.start(1), m.end(1)) for m in found]
         if len(certs) < self.min:
-            return Outcome(False, spans or [span], [f"注明执法证号的执法人员只有 {len(certs)} 名，少于 {self.min} 名"])
+            return Outcome(
+                False,
+                spans or [span],
+                [f"注明执法证号的执法人员只有 {len(certs)} 名，少于 {self.min} 名"],
+            )
         return Outcome(True, spans)
 
 
 class Mentions(Check):
     type, label = "mentions", "记载了规定事项（每个模式都须出现）"
-    example = {"type": "mentions", "patterns": [
-        {"label": "告知申请回避的权利", "regex": "回避"},
-        {"label": "记录当事人对回避的答复", "regex": "(不|无需|不需要)?申请.{0,4}回避|不需要回避"}]}
+    example = {
+        "type": "mentions",
+        "patterns": [
+            {"label": "告知申请回避的权利", "regex": "回避"},
+            {
+                "label": "记录当事人对回避的答复",
+                "regex": "(不|无需|不需要)?申请.{0,4}回避|不需要回避",
+            },
+        ],
+    }
 
     def __init__(self, params):
         super().__init__(params)
@@ -198,8 +209,14 @@ class Forbidden(Check):
 
 class QATopics(Check):
     type, label = "qa_topics", "问答覆盖规定要点"
-    example = {"type": "qa_topics", "min_pairs": 3, "topics": [
-        {"label": "时间", "regex": "时间|何时|几点|日期"}, {"label": "数量", "regex": "多少|数量|吨|立方米"}]}
+    example = {
+        "type": "qa_topics",
+        "min_pairs": 3,
+        "topics": [
+            {"label": "时间", "regex": "时间|何时|几点|日期"},
+            {"label": "数量", "regex": "多少|数量|吨|立方米"},
+        ],
+    }
 
     def __init__(self, params):
         super().__init__(params)
@@ -215,7 +232,9 @@ class QATopics(Check):
             out.passed = False
             out.messages.append(f"问答只有 {questions} 组，少于 {self.min_pairs} 组")
         for label, regex in self.topics:
-            hit = next((m for _, s, e in record.qa for m in [regex.search(record.text, s, e)] if m), None)
+            hit = next(
+                (m for _, s, e in record.qa for m in [regex.search(record.text, s, e)] if m), None
+            )
             if hit:
                 out.spans.append((hit.start(), hit.end()))
             else:
@@ -228,13 +247,108 @@ class Units(Check):
     type, label = "units", "数量带有计量单位"
     example = {"type": "units", "units": []}
     NUMBER_RE = re.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?(?![\d.])")
-    DEFAULT_UNITS = ("吨", "t", "千克", "公斤", "kg", "克", "g", "毫克", "mg", "立方米", "立方", "m³", "m3",
-                     "方", "升", "L", "毫升", "mL", "米", "m", "厘米", "cm", "毫米", "mm", "平方米", "㎡",
-                     "m2", "亩", "公里", "km", "小时", "h", "分钟", "天", "日", "周", "个", "台", "套", "处",
-                     "根", "家", "名", "人", "次", "件", "份", "张", "袋", "桶", "辆", "元", "万元", "万",
-                     "%", "％", "‰", "dB", "分贝", "℃", "度", "倍", "Pa", "MPa", "kPa", "年", "月", "时",
-                     "分", "秒", "号", "条", "款", "项", "页", "章", "层", "栋", "号", "排", "组", "批", "只", "瓶", "支", "块", "片", "头", "座", "口", "辆次", "车",
-                     "罐", "池", "箱", "包", "盒", "亿", "千", "百")
+    DEFAULT_UNITS = (
+        "吨",
+        "t",
+        "千克",
+        "公斤",
+        "kg",
+        "克",
+        "g",
+        "毫克",
+        "mg",
+        "立方米",
+        "立方",
+        "m³",
+        "m3",
+        "方",
+        "升",
+        "L",
+        "毫升",
+        "mL",
+        "米",
+        "m",
+        "厘米",
+        "cm",
+        "毫米",
+        "mm",
+        "平方米",
+        "㎡",
+        "m2",
+        "亩",
+        "公里",
+        "km",
+        "小时",
+        "h",
+        "分钟",
+        "天",
+        "日",
+        "周",
+        "个",
+        "台",
+        "套",
+        "处",
+        "根",
+        "家",
+        "名",
+        "人",
+        "次",
+        "件",
+        "份",
+        "张",
+        "袋",
+        "桶",
+        "辆",
+        "元",
+        "万元",
+        "万",
+        "%",
+        "％",
+        "‰",
+        "dB",
+        "分贝",
+        "℃",
+        "度",
+        "倍",
+        "Pa",
+        "MPa",
+        "kPa",
+        "年",
+        "月",
+        "时",
+        "分",
+        "秒",
+        "号",
+        "条",
+        "款",
+        "项",
+        "页",
+        "章",
+        "层",
+        "栋",
+        "号",
+        "排",
+        "组",
+        "批",
+        "只",
+        "瓶",
+        "支",
+        "块",
+        "片",
+        "头",
+        "座",
+        "口",
+        "辆次",
+        "车",
+        "罐",
+        "池",
+        "箱",
+        "包",
+        "盒",
+        "亿",
+        "千",
+        "百",
+    )
     SKIP_AFTER = "-/:：.年月日时分至到~"
 
     def __init__(self, params):
@@ -242,21 +356,35 @@ class Units(Check):
         extra = params.get("units") or []
         if not isinstance(extra, list):
             raise ValueError("units 须是列表")
-        self.units = tuple(sorted(set(self.DEFAULT_UNITS) | {str(u) for u in extra}, key=len, reverse=True))
+        self.units = tuple(
+            sorted(set(self.DEFAULT_UNITS) | {str(u) for u in extra}, key=len, reverse=True)
+        )
 
     def run(self, record):
         spans = []
         for m in self.NUMBER_RE.finditer(record.text):
-            if record.in_body(m.start()) and not self._has_unit(record.text, m) and len(spans) < MAX_SPANS:
+            if (
+                record.in_body(m.start())
+                and not self._has_unit(record.text, m)
+                and len(spans) < MAX_SPANS
+            ):
                 spans.append((m.start(), m.end()))
         if spans:
             return Outcome(False, spans, [f"{len(spans)} 处数量没有计量单位"])
         return Outcome(True)
 
     def _has_unit(self, text: str, m: re.Match) -> bool:
-        if len(m.group(0)) >= 6 or text[max(0, m.start() - 1):m.start()] in ("第", "-", "/", ":", "：", "年", "月"):
+        if len(m.group(0)) >= 6 or text[max(0, m.start() - 1) : m.start()] in (
+            "第",
+            "-",
+            "/",
+            ":",
+            "：",
+            "年",
+            "月",
+        ):
             return True
-        after = text[m.end():m.end() + 6].lstrip(" \u3000")
+        after = text[m.end() : m.end() + 6].lstrip(" \u3000")
         return not after or after[0] in self.SKIP_AFTER or after.startswith(self.units)
 
 
@@ -275,7 +403,10 @@ CHECK_TYPES = _registry(FieldPresent, Times, Officers, Mentions, Forbidden, QATo
 
 def examples() -> dict[str, tuple[str, str]]:
     """Each check type's label and example parameters (as JSON text), for the rubric builder."""
-    return {name: (cls.label, json.dumps(cls.example, ensure_ascii=False)) for name, cls in CHECK_TYPES.items()}
+    return {
+        name: (cls.label, json.dumps(cls.example, ensure_ascii=False))
+        for name, cls in CHECK_TYPES.items()
+    }
 
 
 @dataclass
@@ -303,10 +434,15 @@ def compile_rubric(data, *, complete: bool = True) -> CompiledRubric:
         compiled.append(_compile_criterion(crit, keys))
         running += 0 if crit.get("veto") else float(crit["max_points"])
         if running > float(data["total_points"]) + 1e-9:
-            raise RubricError(f"评分标准“{crit.get('title')}”({crit.get('key')}) 使各项分值合计 "
-                              f"{running:g} 分，超过总分 {float(data['total_points']):g} 分", crit.get("key"))
+            raise RubricError(
+                f"评分标准“{crit.get('title')}”({crit.get('key')}) 使各项分值合计 "
+                f"{running:g} 分，超过总分 {float(data['total_points']):g} 分",
+                crit.get("key"),
+            )
     if complete and abs(running - float(data["total_points"])) > 1e-9:
-        raise RubricError(f"各项分值合计 {running:g} 分，与总分 {float(data['total_points']):g} 分不符")
+        raise RubricError(
+            f"各项分值合计 {running:g} 分，与总分 {float(data['total_points']):g} 分不符"
+        )
     return CompiledRubric(data, compiled)
 
 
@@ -376,7 +512,12 @@ def _build_check(params) -> Check:
 
 def pregrade(rubric: CompiledRubric, record: ParsedRecord) -> dict:
     """Run every automatic check; points per criterion (None where a person must judge)."""
-    result = {"criteria": {}, "total": 0.0, "vetoed": False, "max": float(rubric.data["total_points"])}
+    result = {
+        "criteria": {},
+        "total": 0.0,
+        "vetoed": False,
+        "max": float(rubric.data["total_points"]),
+    }
     for crit in rubric.criteria:
         outcome = _grade_criterion(crit, record)
         result["criteria"][crit.data["key"]] = outcome
@@ -391,12 +532,24 @@ def _grade_criterion(crit: CompiledCriterion, record: ParsedRecord) -> dict:
     checks = []
     for check in crit.checks:
         o = check.run(record)
-        checks.append({"type": check.type, "label": check.label, "passed": o.passed,
-                       "spans": [list(s) for s in o.spans], "messages": o.messages})
+        checks.append(
+            {
+                "type": check.type,
+                "label": check.label,
+                "passed": o.passed,
+                "spans": [list(s) for s in o.spans],
+                "messages": o.messages,
+            }
+        )
     passed = sum(1 for c in checks if c["passed"])
     top, veto = float(crit.data["max_points"]), bool(crit.data.get("veto"))
     points = None
     if checks and not veto:
         points = round(top * passed / len(checks) * 2) / 2
-    return {"points": points, "max": top, "veto": veto, "checks": checks,
-            "vetoed": veto and passed < len(checks)}
+    return {
+        "points": points,
+        "max": top,
+        "veto": veto,
+        "checks": checks,
+        "vetoed": veto and passed < len(checks),
+    }

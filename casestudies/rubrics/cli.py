@@ -1,4 +1,5 @@
 """``flask casestudies autograde``: the pre-grading engine on a plain-text record."""
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,11 @@ def report(rubric: checks.CompiledRubric, text: str) -> dict:
 
 def _print_human(result: dict) -> None:
     for key, c in result["criteria"].items():
-        points = "否决项" if c["veto"] else ("人工评定" if c["points"] is None else f"{c['points']:g}/{c['max']:g}")
+        points = (
+            "否决项"
+            if c["veto"]
+            else ("人工评定" if c["points"] is None else f"{c['points']:g}/{c['max']:g}")
+        )
         flag = "✗" if c["vetoed"] or any(not ch["passed"] for ch in c["checks"]) else "✓"
         click.echo(f"{flag} [{c['standard']}] {key} {c['title']}：{points}")
         for ch in c["checks"]:

@@ -1,4 +1,5 @@
 """A rubric in its JSON export format (the format ``import_rubric`` reads back)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Forms of the rubric builder, and the parser of a criterion's levels and checks."""
+
 from __future__ import annotations
 
 import json
@@ -8,20 +9,24 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, FloatField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from lianbing.host import Invalid
-
 from casestudies.exercises.models import RECORD_TYPES
 from casestudies.rubrics.checks import MODES, STANDARDS
+from lianbing.host import Invalid
 
 
 class RubricHeadForm(FlaskForm):
     title = StringField("量表名称", validators=[DataRequired(), Length(max=200)])
     record_type = SelectField("笔录类型", choices=list(RECORD_TYPES.items()))
-    total_points = FloatField("总分", default=100, validators=[InputRequired(), NumberRange(min=1, max=1000)])
+    total_points = FloatField(
+        "总分", default=100, validators=[InputRequired(), NumberRange(min=1, max=1000)]
+    )
 
 
 class CriterionForm(FlaskForm):
-    key = StringField("编号", validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{1,40}$", message="1–40 位字母数字")])
+    key = StringField(
+        "编号",
+        validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{1,40}$", message="1–40 位字母数字")],
+    )
     standard = SelectField("所属标准", choices=[(s, s) for s in STANDARDS])
     title = StringField("评分标准", validators=[DataRequired(), Length(max=200)])
     max_points = FloatField("分值（否决项填 0）", validators=[InputRequired()])
@@ -42,10 +47,16 @@ class CriterionInputError(Invalid):
 
 def criterion_from_form(form: CriterionForm) -> dict:
     """The criterion dict the rubric stores, from the builder form."""
-    return {"key": form.key.data.strip(), "standard": form.standard.data, "title": form.title.data.strip(),
-            "max_points": form.max_points.data, "mode": form.mode.data, "veto": form.veto.data,
-            "levels": _levels(form.levels.data or "", form.title.data),
-            "checks": _checks(form.checks.data or "[]", form.title.data)}
+    return {
+        "key": form.key.data.strip(),
+        "standard": form.standard.data,
+        "title": form.title.data.strip(),
+        "max_points": form.max_points.data,
+        "mode": form.mode.data,
+        "veto": form.veto.data,
+        "levels": _levels(form.levels.data or "", form.title.data),
+        "checks": _checks(form.checks.data or "[]", form.title.data),
+    }
 
 
 def _levels(text: str, title: str) -> list[dict]:
@@ -55,7 +66,9 @@ def _levels(text: str, title: str) -> list[dict]:
         try:
             out.append({"points": float(points), "descriptor": descriptor.strip()})
         except ValueError as exc:
-            raise CriterionInputError(f"评分标准“{title}”：分级描述“{line}”应写成“分值|描述”") from exc
+            raise CriterionInputError(
+                f"评分标准“{title}”：分级描述“{line}”应写成“分值|描述”"
+            ) from exc
     return out
 
 
@@ -63,15 +76,27 @@ def _checks(text: str, title: str) -> list:
     try:
         value = json.loads(text or "[]")
     except json.JSONDecodeError as exc:
-        raise CriterionInputError(f"评分标准“{title}”：自动检查不是有效的 JSON（{exc.msg}）") from exc
+        raise CriterionInputError(
+            f"评分标准“{title}”：自动检查不是有效的 JSON（{exc.msg}）"
+        ) from exc
     if not isinstance(value, list):
         raise CriterionInputError(f"评分标准“{title}”：自动检查须是 JSON 数组")
     return value
 
 
 def fill_criterion_form(form: CriterionForm, crit: dict) -> None:
-    form.key.data, form.standard.data, form.title.data = crit["key"], crit["standard"], crit["title"]
-    form.max_points.data, form.mode.data, form.veto.data = crit["max_points"], crit.get("mode"), crit.get("veto")
-    form.levels.data = "\n".join(f"{lv['points']:g}|{lv['descriptor']}" for lv in crit.get("levels") or [])
+    form.key.data, form.standard.data, form.title.data = (
+        crit["key"],
+        crit["standard"],
+        crit["title"],
+    )
+    form.max_points.data, form.mode.data, form.veto.data = (
+        crit["max_points"],
+        crit.get("mode"),
+        crit.get("veto"),
+    )
+    form.levels.data = "\n".join(
+        f"{lv['points']:g}|{lv['descriptor']}" for lv in crit.get("levels") or []
+    )
     form.checks.data = json.dumps(crit.get("checks") or [], ensure_ascii=False, indent=1)
     form.replace_key.data = crit["key"]

@@ -1,11 +1,20 @@
 """Versioned rubrics for grading records."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lianbing.host import UTCDateTime, db, utcnow

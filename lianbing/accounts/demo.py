@@ -1,4 +1,5 @@
 """Demo bureaus and people: Meizhou and its eight county-level units."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -21,29 +22,60 @@ COUNTIES = [
     ("梅州市生态环境局兴宁分局", "兴宁市", "441481"),
 ]
 SURNAMES = "李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董"
-GIVEN = ["建华", "志强", "丽娟", "国平", "晓东", "海燕", "振宇", "文杰", "秀英", "伟明",
-         "春梅", "永红", "家辉", "美玲", "俊峰", "淑芬", "德胜", "雪琴", "子豪", "嘉欣"]
+GIVEN = [
+    "建华",
+    "志强",
+    "丽娟",
+    "国平",
+    "晓东",
+    "海燕",
+    "振宇",
+    "文杰",
+    "秀英",
+    "伟明",
+    "春梅",
+    "永红",
+    "家辉",
+    "美玲",
+    "俊峰",
+    "淑芬",
+    "德胜",
+    "雪琴",
+    "子豪",
+    "嘉欣",
+]
 
 
 def _name(i: int) -> str:
     return SURNAMES[(i * 7) % len(SURNAMES)] + GIVEN[(i * 3) % len(GIVEN)]
 
 
-def _ensure_user(username: str, display_name: str, role: str, bureau_id: int,
-                 cert_no: str | None = None) -> User:
+def _ensure_user(
+    username: str, display_name: str, role: str, bureau_id: int, cert_no: str | None = None
+) -> User:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        user = services.create_user(services.UserData(
-            username=username, display_name=display_name, role=role, bureau_id=bureau_id,
-            cert_no=cert_no, phone=None, password=DEMO_PASSWORD))
+        user = services.create_user(
+            services.UserData(
+                username=username,
+                display_name=display_name,
+                role=role,
+                bureau_id=bureau_id,
+                cert_no=cert_no,
+                phone=None,
+                password=DEMO_PASSWORD,
+            )
+        )
     return user
 
 
 def load_bureaus() -> list:
     """The city bureau and its eight county-level bureaus (no people): real data, not demo."""
     city = services.ensure_bureau(*CITY, LEVEL_CITY, None)
-    return [city] + [services.ensure_bureau(name, short, code, LEVEL_COUNTY, city.id)
-                     for name, short, code in COUNTIES]
+    return [city] + [
+        services.ensure_bureau(name, short, code, LEVEL_COUNTY, city.id)
+        for name, short, code in COUNTIES
+    ]
 
 
 def load() -> None:
@@ -57,5 +89,10 @@ def load() -> None:
         _ensure_user(f"admin_{code}", f"{short}管理员", "bureau_admin", county.id)
         for n in range(1, 6):
             counter += 1
-            _ensure_user(f"officer_{code}_{n}", _name(counter), "officer", county.id,
-                         cert_no=f"{code}{n:04d}")
+            _ensure_user(
+                f"officer_{code}_{n}",
+                _name(counter),
+                "officer",
+                county.id,
+                cert_no=f"{code}{n:04d}",
+            )

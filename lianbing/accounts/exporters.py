@@ -1,4 +1,5 @@
 """Roster exports and the import template, as Excel."""
+
 from __future__ import annotations
 
 import io
@@ -25,6 +26,16 @@ def template_xlsx() -> bytes:
 
 
 def roster_xlsx(users: list[User]) -> bytes:
-    rows = [[u.display_name, u.username, u.bureau.short_name, ROLE_LABELS[u.role], u.cert_no or "",
-             u.phone or "", "在用" if u.is_active else "停用"] for u in users]
+    rows = [
+        [
+            u.display_name,
+            u.username,
+            u.bureau.short_name,
+            ROLE_LABELS[u.role],
+            u.cert_no or "",
+            u.phone or "",
+            "在用" if u.is_active else "停用",
+        ]
+        for u in users
+    ]
     return to_xlsx(pd.DataFrame(rows, columns=[*COLUMNS, "状态"]), "人员名单")

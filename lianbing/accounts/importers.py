@@ -1,4 +1,5 @@
 """Roster import from Excel: whole file or nothing, with a reason for each bad row."""
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,15 @@ from lianbing.parts import ROLE_LABELS
 COLUMNS = ["姓名", "用户名", "所属单位", "角色", "执法证号", "手机"]
 REQUIRED = ["姓名", "用户名", "所属单位", "角色"]
 ROLE_BY_LABEL = {label: key for key, label in ROLE_LABELS.items()}
-ROLE_BY_LABEL.update({"执法人员": "officer", "培训员": "trainer", "法制人员": "trainer",
-                      "县级管理员": "bureau_admin", "市局管理员": "city_admin"})
+ROLE_BY_LABEL.update(
+    {
+        "执法人员": "officer",
+        "培训员": "trainer",
+        "法制人员": "trainer",
+        "县级管理员": "bureau_admin",
+        "市局管理员": "city_admin",
+    }
+)
 
 
 @dataclass
@@ -32,7 +40,9 @@ def read_rows(data: bytes) -> pd.DataFrame:
     try:
         frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for a bad file
-        raise services.AccountError(f"无法读取 Excel 文件：{exc.__class__.__name__}。请使用 .xlsx 模板。") from exc
+        raise services.AccountError(
+            f"无法读取 Excel 文件：{exc.__class__.__name__}。请使用 .xlsx 模板。"
+        ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -57,13 +67,20 @@ def row_to_data(row, password: str) -> tuple[services.UserData | None, list[str]
         reasons.append(f"角色“{role_text}”无效（可填：{'、'.join(ROLE_LABELS.values())}）")
     if reasons:
         return None, reasons
-    return services.UserData(username=_cell(row, "用户名"), display_name=_cell(row, "姓名"),
-                             role=role, bureau_id=bureau.id, cert_no=_cell(row, "执法证号") or None,
-                             phone=_cell(row, "手机") or None, password=password), []
+    return services.UserData(
+        username=_cell(row, "用户名"),
+        display_name=_cell(row, "姓名"),
+        role=role,
+        bureau_id=bureau.id,
+        cert_no=_cell(row, "执法证号") or None,
+        phone=_cell(row, "手机") or None,
+        password=password,
+    ), []
 
 
-def import_roster(data: bytes, password: str, *, allowed_bureau_id: int | None,
-                  actor_id: int | None) -> ImportReport:
+def import_roster(
+    data: bytes, password: str, *, allowed_bureau_id: int | None, actor_id: int | None
+) -> ImportReport:
     """Validate every row, then create all users or none. Row numbers are Excel's."""
     frame = read_rows(data)
     if frame.empty:
@@ -71,31 +88,47 @@ def import_roster(data: bytes, password: str, *, allowed_bureau_id: int | None,
     rows, report = _checked_rows(frame, password, allowed_bureau_id)
     if report.ok:
         report.created = [services.create_user(item, actor_id=actor_id).username for item in rows]
-        event("accounts", "roster import by user %s: %s users created", actor_id, len(report.created),
-              actor_id=actor_id, count=len(report.created))
+        event(
+            "accounts",
+            "roster import by user %s: %s users created",
+            actor_id,
+            len(report.created),
+            actor_id=actor_id,
+            count=len(report.created),
+        )
     else:
-        event("accounts", "roster import by user %s refused: %s problems in %s rows", actor_id,
-              len(report.errors), len(frame), actor_id=actor_id, count=len(report.errors))
+        event(
+            "accounts",
+            "roster import by user %s refused: %s problems in %s rows",
+            actor_id,
+            len(report.errors),
+            len(frame),
+            actor_id=actor_id,
+            count=len(report.errors),
+        )
     return report
 
 
-def _checked_rows(frame: pd.DataFrame, password: str,
-                  allowed_bureau_id: int | None) -> tuple[list[services.UserData | None], ImportReport]:
+def _checked_rows(
+    frame: pd.DataFrame, password: str, allowed_bureau_id: int | None
+) -> tuple[list[services.UserData | None], ImportReport]:
     """Every row as UserData, and a report of the reasons each bad row cannot be imported."""
     report, rows, seen = ImportReport(), [], {}
     for index, row in frame.iterrows():
         line = int(index) + 2
         item, reasons = row_to_data(row, password)
         if item:
-            reasons = (services.validate_user_data(item)
-                       + _scope_and_duplicates(item, line, allowed_bureau_id, seen))
+            reasons = services.validate_user_data(item) + _scope_and_duplicates(
+                item, line, allowed_bureau_id, seen
+            )
         report.errors.extend((line, r) for r in reasons)
         rows.append(item)
     return rows, report
 
 
-def _scope_and_duplicates(item: services.UserData, line: int, allowed_bureau_id: int | None,
-                          seen: dict) -> list[str]:
+def _scope_and_duplicates(
+    item: services.UserData, line: int, allowed_bureau_id: int | None, seen: dict
+) -> list[str]:
     """A bureau admin imports only their own people; a username or certificate appears once."""
     reasons = []
     if allowed_bureau_id is not None and item.bureau_id != allowed_bureau_id:

@@ -1,4 +1,5 @@
 """Bureaus, users and login failures."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -67,7 +68,8 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(
-            password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+            password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        )
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

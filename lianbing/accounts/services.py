@@ -1,9 +1,10 @@
 """People and bureaus: authentication, lockout, roster management."""
+
 from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -54,6 +55,7 @@ class UserData:
 
 # --- bureaus -------------------------------------------------------------
 
+
 def city_bureau() -> Bureau | None:
     return db.session.scalar(select(Bureau).where(Bureau.level == LEVEL_CITY))
 
@@ -70,21 +72,29 @@ def county_bureaus() -> list[Bureau]:
 def find_bureau(text: str) -> Bureau | None:
     """A bureau by name, short name or division code."""
     text = (text or "").strip()
-    return db.session.scalar(select(Bureau).where(
-        (Bureau.name == text) | (Bureau.short_name == text) | (Bureau.code == text)))
+    return db.session.scalar(
+        select(Bureau).where(
+            (Bureau.name == text) | (Bureau.short_name == text) | (Bureau.code == text)
+        )
+    )
 
 
-def ensure_bureau(name: str, short_name: str, code: str, level: str, parent_id: int | None) -> Bureau:
+def ensure_bureau(
+    name: str, short_name: str, code: str, level: str, parent_id: int | None
+) -> Bureau:
     """Create the bureau with this code unless it exists (demo data, setup)."""
     bureau = db.session.scalar(select(Bureau).where(Bureau.code == code))
     if bureau is None:
-        bureau = Bureau(name=name, short_name=short_name, code=code, level=level, parent_id=parent_id)
+        bureau = Bureau(
+            name=name, short_name=short_name, code=code, level=level, parent_id=parent_id
+        )
         db.session.add(bureau)
         db.session.flush()
     return bureau
 
 
 # --- authentication ------------------------------------------------------
+
 
 def _lock_window() -> timedelta:
     return timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
@@ -93,8 +103,11 @@ def _lock_window() -> timedelta:
 def is_locked(username: str) -> bool:
     """Five failures within the window lock the username for the window."""
     since = utcnow() - _lock_window()
-    count = db.session.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.username == username, LoginFailure.at >= since))
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.username == username, LoginFailure.at >= since)
+    )
     return count >= current_app.config["LOGIN_MAX_FAILURES"]
 
 
@@ -102,14 +115,23 @@ def authenticate(username: str, password: str) -> User:
     """The user with these credentials, or AccountError with one message for every failure."""
     username = (username or "").strip()
     if is_locked(username):
-        event("accounts", "login refused: username %r is locked", username[:50],
-              target=f"username:{username[:50]}")
+        event(
+            "accounts",
+            "login refused: username %r is locked",
+            username[:50],
+            target=f"username:{username[:50]}",
+        )
         raise LoginLocked("登录失败次数过多，该账号已被锁定 15 分钟，请稍后再试。")
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active or not user.check_password(password or ""):
         db.session.add(LoginFailure(username=username[:50], at=utcnow()))
         db.session.flush()
-        event("accounts", "login failed for username %r", username[:50], target=f"username:{username[:50]}")
+        event(
+            "accounts",
+            "login failed for username %r",
+            username[:50],
+            target=f"username:{username[:50]}",
+        )
         raise LoginFailed("用户名或密码错误。")
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
     return user
@@ -129,6 +151,7 @@ def _check_password(password: str) -> None:
 
 
 # --- roster --------------------------------------------------------------
+
 
 def validate_user_data(data: UserData, *, user_id: int | None = None) -> list[str]:
     """Reasons this data cannot make a user (empty when it can)."""
@@ -170,15 +193,35 @@ def create_user(data: UserData, *, actor_id: int | None = None) -> User:
             reasons.append(str(exc))
     if reasons:
         raise AccountError("；".join(reasons))
-    user = User(username=data.username, display_name=data.display_name.strip(), role=data.role,
-                bureau_id=data.bureau_id, cert_no=data.cert_no or None, phone=data.phone or None)
+    user = User(
+        username=data.username,
+        display_name=data.display_name.strip(),
+        role=data.role,
+        bureau_id=data.bureau_id,
+        cert_no=data.cert_no or None,
+        phone=data.phone or None,
+    )
     user.set_password(data.password or _random_password())
     db.session.add(user)
     db.session.flush()
-    audit.write("user.create", "user", user.id, actor_id=actor_id, bureau_id=user.bureau_id,
-                new=_user_snapshot(user))
-    event("accounts", "user %s (%s, %s) created by user %s", user.id, user.username, user.role, actor_id,
-          actor_id=actor_id, target=f"user:{user.id}")
+    audit.write(
+        "user.create",
+        "user",
+        user.id,
+        actor_id=actor_id,
+        bureau_id=user.bureau_id,
+        new=_user_snapshot(user),
+    )
+    event(
+        "accounts",
+        "user %s (%s, %s) created by user %s",
+        user.id,
+        user.username,
+        user.role,
+        actor_id,
+        actor_id=actor_id,
+        target=f"user:{user.id}",
+    )
     signals.roster_changed.send("accounts", user_ids=[user.id])
     return user
 
@@ -188,11 +231,26 @@ def update_user(user: User, data: UserData, *, actor_id: int | None = None) -> U
     if reasons:
         raise AccountError("；".join(reasons))
     old = _user_snapshot(user)
-    user.username, user.display_name, user.role = data.username, data.display_name.strip(), data.role
-    user.bureau_id, user.cert_no, user.phone = data.bureau_id, data.cert_no or None, data.phone or None
+    user.username, user.display_name, user.role = (
+        data.username,
+        data.display_name.strip(),
+        data.role,
+    )
+    user.bureau_id, user.cert_no, user.phone = (
+        data.bureau_id,
+        data.cert_no or None,
+        data.phone or None,
+    )
     db.session.flush()
-    audit.write("user.update", "user", user.id, actor_id=actor_id, bureau_id=user.bureau_id,
-                old=old, new=_user_snapshot(user))
+    audit.write(
+        "user.update",
+        "user",
+        user.id,
+        actor_id=actor_id,
+        bureau_id=user.bureau_id,
+        old=old,
+        new=_user_snapshot(user),
+    )
     signals.roster_changed.send("accounts", user_ids=[user.id])
     return user
 
@@ -204,10 +262,25 @@ def set_active(user: User, active: bool, *, actor_id: int | None = None) -> None
     old = _user_snapshot(user)
     user.is_active_ = active
     db.session.flush()
-    audit.write("user.activate" if active else "user.deactivate", "user", user.id,
-                actor_id=actor_id, bureau_id=user.bureau_id, old=old, new=_user_snapshot(user))
-    event("accounts", "user %s (%s) %s by user %s", user.id, user.username,
-          "activated" if active else "deactivated", actor_id, actor_id=actor_id, target=f"user:{user.id}")
+    audit.write(
+        "user.activate" if active else "user.deactivate",
+        "user",
+        user.id,
+        actor_id=actor_id,
+        bureau_id=user.bureau_id,
+        old=old,
+        new=_user_snapshot(user),
+    )
+    event(
+        "accounts",
+        "user %s (%s) %s by user %s",
+        user.id,
+        user.username,
+        "activated" if active else "deactivated",
+        actor_id,
+        actor_id=actor_id,
+        target=f"user:{user.id}",
+    )
     signals.roster_changed.send("accounts", user_ids=[user.id])
 
 
@@ -216,22 +289,40 @@ def reset_password(user: User, new_password: str, *, actor_id: int | None = None
     user.set_password(new_password)
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     audit.write("user.reset_password", "user", user.id, actor_id=actor_id, bureau_id=user.bureau_id)
-    event("accounts", "password of user %s (%s) reset by user %s", user.id, user.username, actor_id,
-          actor_id=actor_id, target=f"user:{user.id}")
+    event(
+        "accounts",
+        "password of user %s (%s) reset by user %s",
+        user.id,
+        user.username,
+        actor_id,
+        actor_id=actor_id,
+        target=f"user:{user.id}",
+    )
 
 
 def _user_snapshot(user: User) -> dict:
-    return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "bureau_id": user.bureau_id, "cert_no": user.cert_no, "phone": user.phone,
-            "is_active": user.is_active_}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "bureau_id": user.bureau_id,
+        "cert_no": user.cert_no,
+        "phone": user.phone,
+        "is_active": user.is_active_,
+    }
 
 
 def _random_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def users_of(bureau_id: int | None, *, role: str | None = None, include_inactive: bool = True,
-             search: str = "") -> list[User]:
+def users_of(
+    bureau_id: int | None,
+    *,
+    role: str | None = None,
+    include_inactive: bool = True,
+    search: str = "",
+) -> list[User]:
     """Users of one bureau (or all when None), ordered by bureau and username."""
     stmt = select(User).join(Bureau).order_by(Bureau.level, Bureau.code, User.role, User.username)
     if bureau_id is not None:
@@ -242,7 +333,9 @@ def users_of(bureau_id: int | None, *, role: str | None = None, include_inactive
         stmt = stmt.where(User.is_active_.is_(True))
     if search:
         like = f"%{search}%"
-        stmt = stmt.where(User.username.ilike(like) | User.display_name.ilike(like) | User.cert_no.ilike(like))
+        stmt = stmt.where(
+            User.username.ilike(like) | User.display_name.ilike(like) | User.cert_no.ilike(like)
+        )
     return list(db.session.scalars(stmt))
 
 

@@ -1,17 +1,33 @@
 """Login, password and roster pages."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from lianbing.accounts import exporters, importers, services
-from lianbing.accounts.forms import (ChangePasswordForm, LoginForm, ResetPasswordForm, RosterFilterForm,
-                                     RosterImportForm, ToggleActiveForm, UserForm)
+from lianbing.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    RosterFilterForm,
+    RosterImportForm,
+    ToggleActiveForm,
+    UserForm,
+)
 from lianbing.accounts.models import User
 from lianbing.auth import ADMINS, CITY_ADMIN, any_user, public, require_bureau, require_role
 from lianbing.extensions import db, login_manager
 from lianbing.logconfig import event
-from lianbing.web import XLSX, download, flash_errors, form_status, is_safe_next, refused_redirect, rerender
+from lianbing.web import (
+    XLSX,
+    download,
+    flash_errors,
+    form_status,
+    is_safe_next,
+    refused_redirect,
+    rerender,
+)
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -74,12 +90,17 @@ def roster():
     form = RosterFilterForm(request.args)
     form.bureau.choices = [(0, "全部单位")] + [(b.id, b.short_name) for b in services.all_bureaus()]
     bureau_id = _scoped_bureau_id(form.bureau.data)
-    users = services.users_of(bureau_id, role=form.role.data or None, search=form.q.data or "",
-                              include_inactive=bool(form.inactive.data))
+    users = services.users_of(
+        bureau_id,
+        role=form.role.data or None,
+        search=form.q.data or "",
+        include_inactive=bool(form.inactive.data),
+    )
     bureaus, counts = services.all_bureaus(), services.user_counts_by_bureau()
     chart = [(b.short_name, counts.get(b.id, 0)) for b in bureaus]
-    return render_template("accounts/roster.html", form=form, users=users, bureaus=bureaus,
-                           counts=counts, chart=chart)
+    return render_template(
+        "accounts/roster.html", form=form, users=users, bureaus=bureaus, counts=counts, chart=chart
+    )
 
 
 def _user_form(user: User | None = None, *, from_request: bool = True) -> UserForm:
@@ -92,11 +113,15 @@ def _user_form(user: User | None = None, *, from_request: bool = True) -> UserFo
 
 
 def _form_data(form: UserForm) -> services.UserData:
-    return services.UserData(username=form.username.data.strip(), display_name=form.display_name.data,
-                             role=form.role.data, bureau_id=form.bureau_id.data,
-                             cert_no=(form.cert_no.data or "").strip() or None,
-                             phone=(form.phone.data or "").strip() or None,
-                             password=form.password.data or None)
+    return services.UserData(
+        username=form.username.data.strip(),
+        display_name=form.display_name.data,
+        role=form.role.data,
+        bureau_id=form.bureau_id.data,
+        cert_no=(form.cert_no.data or "").strip() or None,
+        phone=(form.phone.data or "").strip() or None,
+        password=form.password.data or None,
+    )
 
 
 @bp.route("/roster/new", methods=["GET", "POST"])
@@ -123,8 +148,13 @@ def _managed_user(user_id: int) -> User:
 
 
 def _user_page(user: User, form: UserForm, reset_form=None) -> str:
-    return render_template("accounts/user_form.html", form=form, user=user,
-                           reset_form=reset_form or ResetPasswordForm(), toggle_form=ToggleActiveForm())
+    return render_template(
+        "accounts/user_form.html",
+        form=form,
+        user=user,
+        reset_form=reset_form or ResetPasswordForm(),
+        toggle_form=ToggleActiveForm(),
+    )
 
 
 @bp.route("/roster/<int:user_id>", methods=["GET", "POST"])
@@ -176,13 +206,19 @@ def import_roster():
         return render_template("accounts/import.html", form=form, report=None), form_status(form)
     allowed = None if current_user.role == CITY_ADMIN else current_user.bureau_id
     try:
-        report = importers.import_roster(form.file.data.read(), form.default_password.data,
-                                         allowed_bureau_id=allowed, actor_id=current_user.id)
+        report = importers.import_roster(
+            form.file.data.read(),
+            form.default_password.data,
+            allowed_bureau_id=allowed,
+            actor_id=current_user.id,
+        )
     except services.AccountError as err:
         return rerender(err, "accounts/import.html", form=form, report=None)
     if report.ok:
         flash(f"已导入 {len(report.created)} 名人员。", "success")
-    return render_template("accounts/import.html", form=form, report=report), 200 if report.ok else 400
+    return render_template(
+        "accounts/import.html", form=form, report=report
+    ), 200 if report.ok else 400
 
 
 @bp.route("/roster/template.xlsx")
@@ -195,6 +231,12 @@ def roster_template():
 @require_role(*ADMINS)
 def export_roster():
     users = services.users_of(_scoped_bureau_id(request.args.get("bureau", type=int)))
-    event("accounts", "roster export by user %s: %s users", current_user.id, len(users),
-          actor_id=current_user.id, count=len(users))
+    event(
+        "accounts",
+        "roster export by user %s: %s users",
+        current_user.id,
+        len(users),
+        actor_id=current_user.id,
+        count=len(users),
+    )
     return download(exporters.roster_xlsx(users), "人员名单.xlsx", XLSX)

@@ -9,6 +9,7 @@ for state-changing requests of cookie sessions) leaves alone.
 A refusal is an ``ApiError``: the host's JSON error (``ok``, ``error``, ``request_id``) plus the
 ``detail`` and, on 401, the ``WWW-Authenticate`` challenge that the OpenAPI document promises.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -50,6 +51,7 @@ def _api_error(err: ApiError):
 
 def token_required(view):
     """Let the request through only with a live token; keeps it in g.api_token."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization", "")
@@ -61,6 +63,7 @@ def token_required(view):
             event("api", "API call with an unknown or revoked token refused", route=request.path)
             raise ApiError(401, "令牌无效或已吊销")
         return view(*args, **kwargs)
+
     return wrapped
 
 
@@ -68,8 +71,13 @@ def _require_scope(bureau_id: int | None) -> None:
     """A bureau-limited token reads only its own bureau."""
     limited = g.api_token.bureau_id
     if limited is not None and bureau_id != limited:
-        event("api", "API token %s refused outside its bureau", g.api_token.id, token_id=g.api_token.id,
-              route=request.path)
+        event(
+            "api",
+            "API token %s refused outside its bureau",
+            g.api_token.id,
+            token_id=g.api_token.id,
+            route=request.path,
+        )
         raise ApiError(403, "令牌限定的单位不符", "该令牌只能读取其限定单位的数据。")
 
 
@@ -91,11 +99,20 @@ def _campaign(campaign_id: int) -> Campaign:
 
 
 def _row(row: Row, position: int) -> dict:
-    return {"position": position, "user_id": row.user_id, "name": row.name, "bureau_id": row.bureau_id,
-            "bureau": row.bureau, "role": row.role, "composite": round(row.composite, 2),
-            "city_rank": row.city_rank, "bureau_rank": row.bureau_rank,
-            "shares": {k: round(row.share(k), 4) for k in row.available}, "eligible": row.eligible,
-            "reasons": list(row.reasons)}
+    return {
+        "position": position,
+        "user_id": row.user_id,
+        "name": row.name,
+        "bureau_id": row.bureau_id,
+        "bureau": row.bureau,
+        "role": row.role,
+        "composite": round(row.composite, 2),
+        "city_rank": row.city_rank,
+        "bureau_rank": row.bureau_rank,
+        "shares": {k: round(row.share(k), 4) for k in row.available},
+        "eligible": row.eligible,
+        "reasons": list(row.reasons),
+    }
 
 
 def _page(campaign: Campaign, bureau_id: int | None) -> dict:
@@ -108,9 +125,15 @@ def _page(campaign: Campaign, bureau_id: int | None) -> dict:
     if page > pages:
         raise ApiError(404, "页码超出范围", f"共 {pages} 页。")
     start = (page - 1) * per_page
-    return {"campaign_id": campaign.id, "bureau_id": bureau_id, "page": page, "per_page": per_page,
-            "total": len(rows), "pages": pages,
-            "items": [_row(r, start + i + 1) for i, r in enumerate(rows[start:start + per_page])]}
+    return {
+        "campaign_id": campaign.id,
+        "bureau_id": bureau_id,
+        "page": page,
+        "per_page": per_page,
+        "total": len(rows),
+        "pages": pages,
+        "items": [_row(r, start + i + 1) for i, r in enumerate(rows[start : start + per_page])],
+    }
 
 
 @bp.route(f"{BASE}/openapi.json")
@@ -125,8 +148,19 @@ def openapi():
 @token_required
 def campaign_list():
     found = db.session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()))
-    return {"items": [{"id": c.id, "name": c.name, "year": c.year, "start_date": c.start_date.isoformat(),
-                       "end_date": c.end_date.isoformat(), "is_active": c.is_active} for c in found]}
+    return {
+        "items": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "year": c.year,
+                "start_date": c.start_date.isoformat(),
+                "end_date": c.end_date.isoformat(),
+                "is_active": c.is_active,
+            }
+            for c in found
+        ]
+    }
 
 
 @bp.route(f"{BASE}/campaigns/<int:campaign_id>/rankings")
@@ -162,12 +196,26 @@ def officer(campaign_id: int, user_id: int):
 
 def _breakdown(campaign: Campaign, ranking: Ranking, row: Row) -> dict:
     """An officer's ranking row, per-kind lines and every ledger line behind them."""
-    return {**{k: v for k, v in _row(row, row.city_rank).items() if k not in ("position", "shares", "bureau", "role")},
-            "campaign_id": campaign.id,
-            "kinds": [asdict(line) for line in breakdown.kind_lines(ranking, row.user_id)],
-            "entries": [{"kind": e.kind, "ref": e.ref, "title": e.title, "points": e.points,
-                         "max_points": e.max_points, "achieved_at": e.achieved_at.isoformat()}
-                        for e in ledger.entries_for(row.user_id, campaign.id)]}
+    return {
+        **{
+            k: v
+            for k, v in _row(row, row.city_rank).items()
+            if k not in ("position", "shares", "bureau", "role")
+        },
+        "campaign_id": campaign.id,
+        "kinds": [asdict(line) for line in breakdown.kind_lines(ranking, row.user_id)],
+        "entries": [
+            {
+                "kind": e.kind,
+                "ref": e.ref,
+                "title": e.title,
+                "points": e.points,
+                "max_points": e.max_points,
+                "achieved_at": e.achieved_at.isoformat(),
+            }
+            for e in ledger.entries_for(row.user_id, campaign.id)
+        ],
+    }
 
 
 @bp.route(f"{BASE}/campaigns/<int:campaign_id>/bureau-ranking")
@@ -177,8 +225,22 @@ def bureau_ranking(campaign_id: int):
     _require_scope(None)
     campaign = _campaign(campaign_id)
     weights = measures.weights(campaign.id)
-    return {"campaign_id": campaign.id,
-            "measures": [{"name": m.name, "label": m.label, "weight": weights[m.name]} for m in measures.all_measures()],
-            "items": [{"bureau_id": r.bureau_id, "name": r.name, "rank": r.rank, "score": r.score,
-                       "officers": r.officers, "active": r.active, "values": r.values}
-                      for r in measures.bureau_ranking(ranking_for(campaign))]}
+    return {
+        "campaign_id": campaign.id,
+        "measures": [
+            {"name": m.name, "label": m.label, "weight": weights[m.name]}
+            for m in measures.all_measures()
+        ],
+        "items": [
+            {
+                "bureau_id": r.bureau_id,
+                "name": r.name,
+                "rank": r.rank,
+                "score": r.score,
+                "officers": r.officers,
+                "active": r.active,
+                "values": r.values,
+            }
+            for r in measures.bureau_ranking(ranking_for(campaign))
+        ],
+    }

@@ -1,4 +1,5 @@
 """Forms of the API package, one per use case."""
+
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length

@@ -1,4 +1,5 @@
 """The API's tokens."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """API tokens: issued and revoked by the city admin, stored as SHA-256 digests only."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,9 +8,9 @@ import secrets
 from sqlalchemy import select
 
 from lianbing.accounts.models import Bureau, User
+from lianbing.api.models import ApiToken
 from lianbing.audit import services as audit
 from lianbing.auth import CITY_ADMIN
-from lianbing.api.models import ApiToken
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Invalid
 from lianbing.extensions import db
@@ -36,14 +37,33 @@ def issue(name: str, bureau_id: int | None, actor: User) -> tuple[ApiToken, str]
     if bureau_id is not None and db.session.get(Bureau, bureau_id) is None:
         raise TokenError("找不到该单位。")
     raw = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(name=name.strip(), token_hash=digest(raw), prefix=raw[:10], bureau_id=bureau_id,
-                     created_by=actor.id, created_at=utcnow())
+    token = ApiToken(
+        name=name.strip(),
+        token_hash=digest(raw),
+        prefix=raw[:10],
+        bureau_id=bureau_id,
+        created_by=actor.id,
+        created_at=utcnow(),
+    )
     db.session.add(token)
     db.session.flush()
-    audit.write("api_token.issue", "api_token", token.id, actor_id=actor.id, bureau_id=bureau_id,
-                new={"name": token.name, "prefix": token.prefix, "bureau_id": bureau_id})
-    event("api", "API token %s issued (%s)", token.id, token.prefix, token_id=token.id, bureau_id=bureau_id,
-          actor_id=actor.id)
+    audit.write(
+        "api_token.issue",
+        "api_token",
+        token.id,
+        actor_id=actor.id,
+        bureau_id=bureau_id,
+        new={"name": token.name, "prefix": token.prefix, "bureau_id": bureau_id},
+    )
+    event(
+        "api",
+        "API token %s issued (%s)",
+        token.id,
+        token.prefix,
+        token_id=token.id,
+        bureau_id=bureau_id,
+        actor_id=actor.id,
+    )
     return token, raw
 
 
@@ -54,7 +74,9 @@ def revoke(token: ApiToken, actor: User) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()
-        audit.write("api_token.revoke", "api_token", token.id, actor_id=actor.id, bureau_id=token.bureau_id)
+        audit.write(
+            "api_token.revoke", "api_token", token.id, actor_id=actor.id, bureau_id=token.bureau_id
+        )
         event("api", "API token %s revoked", token.id, token_id=token.id, actor_id=actor.id)
 
 

@@ -1,12 +1,15 @@
 """The city admin's pages for API tokens (the JSON API itself is in api.py, on the same blueprint)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from lianbing.accounts import services as accounts
-from lianbing.api import api  # noqa: F401  (registers the JSON routes on bp)
-from lianbing.api import tokens
+from lianbing.api import (
+    api,  # noqa: F401  (registers the JSON routes on bp)
+    tokens,
+)
 from lianbing.api.blueprint import bp
 from lianbing.api.forms import RevokeForm, TokenForm
 from lianbing.api.models import ApiToken
@@ -19,13 +22,16 @@ from lianbing.web import flash_errors, form_status
 @require_role(CITY_ADMIN)
 def token_list():
     form, raw = TokenForm(), None
-    form.bureau_id.choices = [(0, "不限（全市）")] + [(b.id, b.short_name) for b in accounts.county_bureaus()]
+    form.bureau_id.choices = [(0, "不限（全市）")] + [
+        (b.id, b.short_name) for b in accounts.county_bureaus()
+    ]
     if form.validate_on_submit():
         _token, raw = tokens.issue(form.name.data, form.bureau_id.data or None, current_user)
         flash("令牌已签发。令牌只显示这一次，请立即复制保存。", "success")
     flash_errors(form)
-    return render_template("api/tokens.html", form=form, raw=raw, tokens=tokens.all_tokens(),
-                           revoke_form=RevokeForm()), form_status(form)
+    return render_template(
+        "api/tokens.html", form=form, raw=raw, tokens=tokens.all_tokens(), revoke_form=RevokeForm()
+    ), form_status(form)
 
 
 @bp.route("/scores/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -1,4 +1,5 @@
 """Forms of the audit package."""
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional

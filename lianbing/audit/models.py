@@ -3,6 +3,7 @@
 Every host package writes here through :mod:`lianbing.audit.services`; the log itself names
 people and bureaus only by table ("users", "bureaus"), so it depends on no other package.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,8 +39,9 @@ class AuditLog(db.Model):
     new: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
 
-    actor: Mapped["User | None"] = relationship("User")
-    bureau: Mapped["Bureau | None"] = relationship("Bureau")
+    # resolved by name in SQLAlchemy's registry, so audit never imports accounts
+    actor: Mapped["User | None"] = relationship("User")  # noqa: F821
+    bureau: Mapped["Bureau | None"] = relationship("Bureau")  # noqa: F821
 
     def __repr__(self) -> str:
         return f"<AuditLog {self.action} {self.target_type}:{self.target_id}>"

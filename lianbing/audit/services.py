@@ -1,4 +1,5 @@
 """Writing and reading the audit log."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,13 +13,29 @@ from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 
 
-def write(action: str, target_type: str, target_id: Any, *, actor_id: int | None = None,
-          bureau_id: int | None = None, old: dict | None = None, new: dict | None = None,
-          reason: str = "") -> AuditLog:
+def write(
+    action: str,
+    target_type: str,
+    target_id: Any,
+    *,
+    actor_id: int | None = None,
+    bureau_id: int | None = None,
+    old: dict | None = None,
+    new: dict | None = None,
+    reason: str = "",
+) -> AuditLog:
     """Add one audit row to the session (flushed, not committed)."""
-    row = AuditLog(action=action, target_type=target_type, target_id=str(target_id),
-                   actor_id=actor_id, bureau_id=bureau_id, old=old, new=new,
-                   reason=reason or "", at=utcnow())
+    row = AuditLog(
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        actor_id=actor_id,
+        bureau_id=bureau_id,
+        old=old,
+        new=new,
+        reason=reason or "",
+        at=utcnow(),
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -71,5 +88,7 @@ def bureau_choices() -> list[tuple[int, str]]:
     needs no import of the accounts package (which writes audit rows itself).
     """
     bureau = AuditLog.bureau.property.mapper.class_
-    rows = db.session.execute(select(bureau.id, bureau.short_name).order_by(bureau.level, bureau.code))
+    rows = db.session.execute(
+        select(bureau.id, bureau.short_name).order_by(bureau.level, bureau.code)
+    )
     return [(bureau_id, name) for bureau_id, name in rows]

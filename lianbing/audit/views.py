@@ -1,4 +1,5 @@
 """The audit log page for city admins."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -20,10 +21,15 @@ def _day(d, end: bool = False) -> datetime | None:
 
 
 def _filter(form: AuditFilterForm) -> services.AuditFilter:
-    return services.AuditFilter(action=form.action.data or "", target_type=form.target_type.data or "",
-                                target_id=form.target_id.data or "", bureau_id=form.bureau.data or None,
-                                actor=(form.actor.data or "").strip(),
-                                since=_day(form.since.data), until=_day(form.until.data, True))
+    return services.AuditFilter(
+        action=form.action.data or "",
+        target_type=form.target_type.data or "",
+        target_id=form.target_id.data or "",
+        bureau_id=form.bureau.data or None,
+        actor=(form.actor.data or "").strip(),
+        since=_day(form.since.data),
+        until=_day(form.until.data, True),
+    )
 
 
 @bp.route("/")
@@ -33,6 +39,10 @@ def index():
     form.action.choices = [("", "全部操作")] + [(a, a) for a in services.actions()]
     form.bureau.choices = [(0, "全部单位")] + services.bureau_choices()
     form.validate()
-    page = db.paginate(services.query(_filter(form)), page=request.args.get("page", 1, type=int),
-                       per_page=50, error_out=False)
+    page = db.paginate(
+        services.query(_filter(form)),
+        page=request.args.get("page", 1, type=int),
+        per_page=50,
+        error_out=False,
+    )
     return render_template("audit/index.html", form=form, page=page)

@@ -1,4 +1,5 @@
 """The demo campaign: the 2017 plan with its calendar (the operations bring their own demos)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,8 +24,9 @@ def load() -> Campaign:
     """The 2017 campaign, active, with its default stages and its calendar (idempotent)."""
     campaign = db.session.scalar(select(Campaign).where(Campaign.name == DEMO_NAME))
     if campaign is None:
-        campaign = services.create_campaign(DEMO_NAME, 2017, date(2017, 6, 1), date(2017, 10, 31),
-                                            activate=True)
+        campaign = services.create_campaign(
+            DEMO_NAME, 2017, date(2017, 6, 1), date(2017, 10, 31), activate=True
+        )
     load_calendar(campaign)
     return campaign
 
@@ -33,7 +35,9 @@ def load_calendar(campaign: Campaign) -> None:
     """Bulletins June–September by the 20th (late accepted, marked), summary by 10-08, deadlines."""
     if schedule.stored_deadlines(campaign):
         return
-    schedule.save_settings(campaign, schedule.SettingsData(20, True, date(2017, 6, 1), date(2017, 9, 1),
-                                                           date(2017, 10, 8)))
+    schedule.save_settings(
+        campaign,
+        schedule.SettingsData(20, True, date(2017, 6, 1), date(2017, 9, 1), date(2017, 10, 8)),
+    )
     for name, due, kind in DEADLINES:
         schedule.add_deadline(campaign, name, due, kind)

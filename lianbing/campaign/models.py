@@ -1,4 +1,5 @@
 """Campaigns: their stages, the weight of each activity kind, deadlines and paperwork settings."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,8 +15,13 @@ class Campaign(db.Model):
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates"),
         # at most one active campaign, on SQLite and PostgreSQL alike
-        Index("uq_campaigns_one_active", "is_active", unique=True,
-              sqlite_where=text("is_active"), postgresql_where=text("is_active")),
+        Index(
+            "uq_campaigns_one_active",
+            "is_active",
+            unique=True,
+            sqlite_where=text("is_active"),
+            postgresql_where=text("is_active"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,10 +34,13 @@ class Campaign(db.Model):
     nomination_quota: Mapped[int] = mapped_column(default=1)
 
     stages: Mapped[list["Stage"]] = relationship(
-        back_populates="campaign", order_by="Stage.start_date, Stage.position",
-        cascade="all, delete-orphan")
+        back_populates="campaign",
+        order_by="Stage.start_date, Stage.position",
+        cascade="all, delete-orphan",
+    )
     weights: Mapped[list["ActivityWeight"]] = relationship(
-        back_populates="campaign", cascade="all, delete-orphan")
+        back_populates="campaign", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Campaign {self.name}>"
@@ -44,8 +53,12 @@ class Stage(db.Model):
     __table_args__ = (CheckConstraint("end_date >= start_date", name="dates"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_stages.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign_stages.id", ondelete="CASCADE")
+    )
     name: Mapped[str] = mapped_column(String(50))
     start_date: Mapped[date]
     end_date: Mapped[date]
@@ -77,8 +90,13 @@ class ActivityWeight(db.Model):
         return f"<ActivityWeight {self.kind}={self.weight}>"
 
 
-DEADLINE_KINDS = {"bulletin": "简报", "summary": "总结自评", "drill": "实战练兵",
-                  "nomination": "推荐评选", "other": "其他"}
+DEADLINE_KINDS = {
+    "bulletin": "简报",
+    "summary": "总结自评",
+    "drill": "实战练兵",
+    "nomination": "推荐评选",
+    "other": "其他",
+}
 
 
 class Deadline(db.Model):
@@ -86,11 +104,15 @@ class Deadline(db.Model):
 
     __tablename__ = "campaign_deadlines"
     __table_args__ = (
-        CheckConstraint("kind IN ('bulletin', 'summary', 'drill', 'nomination', 'other')", name="kind"),
+        CheckConstraint(
+            "kind IN ('bulletin', 'summary', 'drill', 'nomination', 'other')", name="kind"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     due_date: Mapped[date]
     kind: Mapped[str] = mapped_column(String(20), default="other")
@@ -109,7 +131,9 @@ class OpsSettings(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), unique=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), unique=True
+    )
     #: day of the month by which the month's bulletin is due (default the 20th)
     bulletin_due_day: Mapped[int] = mapped_column(default=20)
     #: True: late bulletins and summaries are accepted and marked late; False: refused

@@ -5,6 +5,7 @@ report) and whether late papers are accepted; the operations that file paperwork
 (``lianbing.campaign.bulletins``, ``lianbing.campaign.evaluation``) read them from here and
 judge lateness with :func:`judge_lateness`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -83,10 +84,14 @@ def months_between(start: date, end: date) -> list[date]:
 
 def default_settings(campaign: Campaign) -> OpsSettings:
     """The settings a campaign has before the city changes them (not added to the session)."""
-    return OpsSettings(campaign_id=campaign.id, bulletin_due_day=20, accept_late=True,
-                       bulletin_from=first_of_month(campaign.start_date),
-                       bulletin_to=first_of_month(campaign.end_date),
-                       summary_due=date(campaign.year, 10, 8))
+    return OpsSettings(
+        campaign_id=campaign.id,
+        bulletin_due_day=20,
+        accept_late=True,
+        bulletin_from=first_of_month(campaign.start_date),
+        bulletin_to=first_of_month(campaign.end_date),
+        summary_due=date(campaign.year, 10, 8),
+    )
 
 
 def settings_for(campaign: Campaign) -> OpsSettings:
@@ -104,7 +109,9 @@ class SettingsData:
     summary_due: date
 
 
-def save_settings(campaign: Campaign, data: SettingsData, *, actor_id: int | None = None) -> OpsSettings:
+def save_settings(
+    campaign: Campaign, data: SettingsData, *, actor_id: int | None = None
+) -> OpsSettings:
     """Store the operations settings of a campaign."""
     if not 1 <= data.bulletin_due_day <= 28:
         raise ScheduleError("简报截止日须在每月 1 日到 28 日之间。")
@@ -118,9 +125,19 @@ def save_settings(campaign: Campaign, data: SettingsData, *, actor_id: int | Non
     row.bulletin_due_day, row.accept_late = data.bulletin_due_day, data.accept_late
     row.bulletin_from, row.bulletin_to, row.summary_due = start, end, data.summary_due
     db.session.flush()
-    audit.write("campaign.ops_settings", "campaign", campaign.id, actor_id=actor_id,
-                new={"due_day": row.bulletin_due_day, "accept_late": row.accept_late,
-                     "from": str(start), "to": str(end), "summary_due": str(data.summary_due)})
+    audit.write(
+        "campaign.ops_settings",
+        "campaign",
+        campaign.id,
+        actor_id=actor_id,
+        new={
+            "due_day": row.bulletin_due_day,
+            "accept_late": row.accept_late,
+            "from": str(start),
+            "to": str(end),
+            "summary_due": str(data.summary_due),
+        },
+    )
     return row
 
 
@@ -133,7 +150,9 @@ def bulletin_due(settings: OpsSettings, period: date) -> date:
     return period.replace(day=settings.bulletin_due_day)
 
 
-def add_deadline(campaign: Campaign, name: str, due: date, kind: str, *, actor_id: int | None = None) -> Deadline:
+def add_deadline(
+    campaign: Campaign, name: str, due: date, kind: str, *, actor_id: int | None = None
+) -> Deadline:
     """Put a deadline on the calendar."""
     name = (name or "").strip()
     if not name:
@@ -143,29 +162,46 @@ def add_deadline(campaign: Campaign, name: str, due: date, kind: str, *, actor_i
     row = Deadline(campaign_id=campaign.id, name=name, due_date=due, kind=kind)
     db.session.add(row)
     db.session.flush()
-    audit.write("campaign.deadline_add", "campaign_deadline", row.id, actor_id=actor_id,
-                new={"name": name, "due": str(due), "kind": kind})
+    audit.write(
+        "campaign.deadline_add",
+        "campaign_deadline",
+        row.id,
+        actor_id=actor_id,
+        new={"name": name, "due": str(due), "kind": kind},
+    )
     return row
 
 
 def delete_deadline(row: Deadline, *, actor_id: int | None = None) -> None:
-    audit.write("campaign.deadline_delete", "campaign_deadline", row.id, actor_id=actor_id,
-                old={"name": row.name, "due": str(row.due_date), "kind": row.kind})
+    audit.write(
+        "campaign.deadline_delete",
+        "campaign_deadline",
+        row.id,
+        actor_id=actor_id,
+        old={"name": row.name, "due": str(row.due_date), "kind": row.kind},
+    )
     db.session.delete(row)
     db.session.flush()
 
 
 def stored_deadlines(campaign: Campaign) -> list[Deadline]:
-    return list(db.session.scalars(select(Deadline).where(Deadline.campaign_id == campaign.id)
-                                   .order_by(Deadline.due_date, Deadline.id)))
+    return list(
+        db.session.scalars(
+            select(Deadline)
+            .where(Deadline.campaign_id == campaign.id)
+            .order_by(Deadline.due_date, Deadline.id)
+        )
+    )
 
 
 def all_deadlines(campaign: Campaign) -> list[DeadlineView]:
     """Stored deadlines plus the bulletin and summary deadlines the settings imply, by date."""
     settings = settings_for(campaign)
     rows = [DeadlineView(d.name, d.due_date, d.kind, d.id) for d in stored_deadlines(campaign)]
-    rows += [DeadlineView(f"{m.month}月简报报送", bulletin_due(settings, m), "bulletin")
-             for m in bulletin_months(settings)]
+    rows += [
+        DeadlineView(f"{m.month}月简报报送", bulletin_due(settings, m), "bulletin")
+        for m in bulletin_months(settings)
+    ]
     rows.append(DeadlineView("总结报告和自评报送", settings.summary_due, "summary"))
     return sorted(rows, key=lambda d: (d.due_date, d.name))
 
@@ -190,7 +226,15 @@ def timeline_bars(campaign: Campaign, stages: list, deadlines: list[DeadlineView
     """Stages as bars and deadlines as marks positioned on the campaign's span."""
     span = max((campaign.end_date - campaign.start_date).days, 1)
     pos = lambda d: max(0.0, min(100.0, (d - campaign.start_date).days / span * 100))  # noqa: E731
-    bars = [Bar(s.name, pos(s.start_date), max(pos(s.end_date) - pos(s.start_date), 0.8), False,
-                s.parent_id is not None) for s in stages]
+    bars = [
+        Bar(
+            s.name,
+            pos(s.start_date),
+            max(pos(s.end_date) - pos(s.start_date), 0.8),
+            False,
+            s.parent_id is not None,
+        )
+        for s in stages
+    ]
     bars += [Bar(d.name, pos(d.due_date), 0, True, False) for d in deadlines]
     return bars

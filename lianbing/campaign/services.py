@@ -1,4 +1,5 @@
 """Campaigns: the calendar, the active campaign and activity weights."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,11 +31,16 @@ def default_stages(year: int) -> list[StageData]:
     d = lambda m, day: date(year, m, day)  # noqa: E731
     return [
         StageData("动员部署", d(6, 1), d(6, 14)),
-        StageData("活动实施", d(6, 15), d(9, 30), (
-            StageData("自查", d(6, 15), d(7, 15)),
-            StageData("交叉检查", d(7, 16), d(8, 15)),
-            StageData("后督察", d(8, 16), d(9, 30)),
-        )),
+        StageData(
+            "活动实施",
+            d(6, 15),
+            d(9, 30),
+            (
+                StageData("自查", d(6, 15), d(7, 15)),
+                StageData("交叉检查", d(7, 16), d(8, 15)),
+                StageData("后督察", d(8, 16), d(9, 30)),
+            ),
+        ),
         StageData("总结表扬", d(10, 1), d(10, 31)),
     ]
 
@@ -44,11 +50,21 @@ def active_campaign() -> Campaign | None:
 
 
 def all_campaigns() -> list[Campaign]:
-    return list(db.session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())))
+    return list(
+        db.session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()))
+    )
 
 
-def create_campaign(name: str, year: int, start: date, end: date, *, stages: list[StageData] | None = None,
-                    activate: bool = False, actor_id: int | None = None) -> Campaign:
+def create_campaign(
+    name: str,
+    year: int,
+    start: date,
+    end: date,
+    *,
+    stages: list[StageData] | None = None,
+    activate: bool = False,
+    actor_id: int | None = None,
+) -> Campaign:
     """Create a campaign with its stages (the 2017 plan by default)."""
     if end < start:
         raise CampaignError("结束日期不能早于开始日期。")
@@ -66,8 +82,14 @@ def create_campaign(name: str, year: int, start: date, end: date, *, stages: lis
 
 
 def _add_stage(campaign_id: int, data: StageData, position: int, parent_id: int | None) -> None:
-    stage = Stage(campaign_id=campaign_id, name=data.name, start_date=data.start,
-                  end_date=data.end, position=position, parent_id=parent_id)
+    stage = Stage(
+        campaign_id=campaign_id,
+        name=data.name,
+        start_date=data.start,
+        end_date=data.end,
+        position=position,
+        parent_id=parent_id,
+    )
     db.session.add(stage)
     db.session.flush()
     for pos, child in enumerate(data.children):
@@ -83,22 +105,43 @@ def activate_campaign(campaign: Campaign, *, actor_id: int | None = None) -> Non
     audit.write("campaign.activate", "campaign", campaign.id, actor_id=actor_id)
 
 
-def update_campaign(campaign: Campaign, *, name: str, start: date, end: date, quota: int,
-                    actor_id: int | None = None) -> None:
+def update_campaign(
+    campaign: Campaign,
+    *,
+    name: str,
+    start: date,
+    end: date,
+    quota: int,
+    actor_id: int | None = None,
+) -> None:
     if end < start:
         raise CampaignError("结束日期不能早于开始日期。")
     if quota < 0 or quota > 50:
         raise CampaignError("推荐名额须在 0 到 50 之间。")
-    outside = [s.name for s in campaign.stages if s.parent_id is None and (s.start_date < start or s.end_date > end)]
+    outside = [
+        s.name
+        for s in campaign.stages
+        if s.parent_id is None and (s.start_date < start or s.end_date > end)
+    ]
     if outside:
         raise CampaignError(f"阶段“{'、'.join(outside)}”超出新的活动期间，请先调整阶段日期。")
-    old = {"name": campaign.name, "start": str(campaign.start_date), "end": str(campaign.end_date),
-           "quota": campaign.nomination_quota}
+    old = {
+        "name": campaign.name,
+        "start": str(campaign.start_date),
+        "end": str(campaign.end_date),
+        "quota": campaign.nomination_quota,
+    }
     campaign.name, campaign.start_date, campaign.end_date = name, start, end
     campaign.nomination_quota = quota
     db.session.flush()
-    audit.write("campaign.update", "campaign", campaign.id, actor_id=actor_id, old=old,
-                new={"name": name, "start": str(start), "end": str(end), "quota": quota})
+    audit.write(
+        "campaign.update",
+        "campaign",
+        campaign.id,
+        actor_id=actor_id,
+        old=old,
+        new={"name": name, "start": str(start), "end": str(end), "quota": quota},
+    )
 
 
 def weights(campaign: Campaign) -> dict[str, float]:
@@ -123,12 +166,19 @@ def set_weights(campaign: Campaign, new: dict[str, float], *, actor_id: int | No
         else:
             campaign.weights.append(ActivityWeight(kind=key, weight=float(value)))
     db.session.flush()
-    audit.write("campaign.weights", "campaign", campaign.id, actor_id=actor_id, old=old,
-                new=weights(campaign))
+    audit.write(
+        "campaign.weights",
+        "campaign",
+        campaign.id,
+        actor_id=actor_id,
+        old=old,
+        new=weights(campaign),
+    )
 
 
-def set_stage_dates(campaign: Campaign, dates: dict[int, tuple[date, date]], *,
-                    actor_id: int | None = None) -> None:
+def set_stage_dates(
+    campaign: Campaign, dates: dict[int, tuple[date, date]], *, actor_id: int | None = None
+) -> None:
     """Move stages: each inside the campaign, sub-stages inside their parent; all or nothing."""
     stages = {s.id: s for s in campaign.stages}
     unknown = set(dates) - set(stages)
@@ -142,15 +192,24 @@ def set_stage_dates(campaign: Campaign, dates: dict[int, tuple[date, date]], *,
     for sid, (start, end) in proposed.items():
         stages[sid].start_date, stages[sid].end_date = start, end
     db.session.flush()
-    audit.write("campaign.stages", "campaign", campaign.id, actor_id=actor_id, old=old,
-                new=_stage_snapshot(campaign))
+    audit.write(
+        "campaign.stages",
+        "campaign",
+        campaign.id,
+        actor_id=actor_id,
+        old=old,
+        new=_stage_snapshot(campaign),
+    )
 
 
-def _stage_problems(campaign: Campaign, stage: Stage, proposed: dict[int, tuple[date, date]]) -> list[str]:
+def _stage_problems(
+    campaign: Campaign, stage: Stage, proposed: dict[int, tuple[date, date]]
+) -> list[str]:
     """Why the proposed dates of one stage cannot stand (empty when they can)."""
     start, end = proposed[stage.id]
-    outer_start, outer_end = (proposed[stage.parent_id] if stage.parent_id
-                              else (campaign.start_date, campaign.end_date))
+    outer_start, outer_end = (
+        proposed[stage.parent_id] if stage.parent_id else (campaign.start_date, campaign.end_date)
+    )
     where = "所属阶段" if stage.parent_id else "活动"
     if end < start:
         return [f"“{stage.name}”的结束日期早于开始日期"]

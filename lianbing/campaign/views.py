@@ -1,4 +1,5 @@
 """Campaign pages: the list, a campaign with its stages and weights, and its calendar."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -6,8 +7,15 @@ from flask_login import current_user
 
 from lianbing.auth import CITY_ADMIN, any_user, require_role
 from lianbing.campaign import schedule, services
-from lianbing.campaign.forms import (ActivateForm, CampaignForm, DeadlineForm, DeleteForm, SettingsForm,
-                                     stages_form, weights_form)
+from lianbing.campaign.forms import (
+    ActivateForm,
+    CampaignForm,
+    DeadlineForm,
+    DeleteForm,
+    SettingsForm,
+    stages_form,
+    weights_form,
+)
 from lianbing.campaign.models import Deadline
 from lianbing.campaign.web import get_campaign, no_active_campaign
 from lianbing.extensions import db
@@ -22,8 +30,9 @@ calendar_bp = Blueprint("schedule", __name__, url_prefix="/calendar", template_f
 @bp.route("/")
 @any_user
 def index():
-    return render_template("campaign/index.html", campaigns=services.all_campaigns(),
-                           activate_form=ActivateForm())
+    return render_template(
+        "campaign/index.html", campaigns=services.all_campaigns(), activate_form=ActivateForm()
+    )
 
 
 @bp.route("/<int:campaign_id>")
@@ -31,9 +40,15 @@ def index():
 def detail(campaign_id: int):
     campaign = get_campaign(campaign_id)
     today, kinds, weights = schedule.today_local(), registry().kinds, services.weights(campaign)
-    return render_template("campaign/detail.html", campaign=campaign, services=services,
-                           current=services.current_stage(campaign, today), weights=weights,
-                           kinds=kinds, weights_chart=[(kinds[k].label, w) for k, w in weights.items()])
+    return render_template(
+        "campaign/detail.html",
+        campaign=campaign,
+        services=services,
+        current=services.current_stage(campaign, today),
+        weights=weights,
+        kinds=kinds,
+        weights_chart=[(kinds[k].label, w) for k, w in weights.items()],
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -44,8 +59,13 @@ def create():
         flash_errors(form)
         return render_template("campaign/form.html", form=form, campaign=None), form_status(form)
     try:
-        campaign = services.create_campaign(form.name.data.strip(), form.year.data, form.start_date.data,
-                                            form.end_date.data, actor_id=current_user.id)
+        campaign = services.create_campaign(
+            form.name.data.strip(),
+            form.year.data,
+            form.start_date.data,
+            form.end_date.data,
+            actor_id=current_user.id,
+        )
     except services.CampaignError as err:
         return rerender(err, "campaign/form.html", form=form, campaign=None)
     flash("活动已创建，阶段按 2017 年方案预设。", "success")
@@ -59,11 +79,18 @@ def edit(campaign_id: int):
     form = CampaignForm(obj=campaign)
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("campaign/form.html", form=form, campaign=campaign), form_status(form)
+        return render_template("campaign/form.html", form=form, campaign=campaign), form_status(
+            form
+        )
     try:
-        services.update_campaign(campaign, name=form.name.data.strip(), start=form.start_date.data,
-                                 end=form.end_date.data, quota=form.nomination_quota.data,
-                                 actor_id=current_user.id)
+        services.update_campaign(
+            campaign,
+            name=form.name.data.strip(),
+            start=form.start_date.data,
+            end=form.end_date.data,
+            quota=form.nomination_quota.data,
+            actor_id=current_user.id,
+        )
     except services.CampaignError as err:
         return rerender(err, "campaign/form.html", form=form, campaign=campaign)
     flash("已保存。", "success")
@@ -90,8 +117,11 @@ def weights(campaign_id: int):
         flash_errors(form)
         return render_template("campaign/weights.html", **context), form_status(form)
     try:
-        services.set_weights(campaign, {key: getattr(form, f"w_{key}").data for key in kinds},
-                             actor_id=current_user.id)
+        services.set_weights(
+            campaign,
+            {key: getattr(form, f"w_{key}").data for key in kinds},
+            actor_id=current_user.id,
+        )
     except services.CampaignError as err:
         return rerender(err, "campaign/weights.html", **context)
     flash("权重已保存。", "success")
@@ -107,7 +137,9 @@ def stages(campaign_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("campaign/stages.html", **context), form_status(form)
-    dates = {s.id: (form[f"s{s.id}_start"].data, form[f"s{s.id}_end"].data) for s in campaign.stages}
+    dates = {
+        s.id: (form[f"s{s.id}_start"].data, form[f"s{s.id}_end"].data) for s in campaign.stages
+    }
     try:
         services.set_stage_dates(campaign, dates, actor_id=current_user.id)
     except services.CampaignError as err:
@@ -117,6 +149,7 @@ def stages(campaign_id: int):
 
 
 # --- the calendar -----------------------------------------------------------------
+
 
 @calendar_bp.route("/", endpoint="index")
 @any_user
@@ -130,10 +163,16 @@ def calendar():
 def _timeline_context(campaign) -> dict:
     today = schedule.today_local()
     deadlines = schedule.all_deadlines(campaign)
-    return {"campaign": campaign, "today": today, "deadlines": deadlines,
-            "current": services.current_stage(campaign, today),
-            "bars": schedule.timeline_bars(campaign, list(campaign.stages), deadlines),
-            "settings": schedule.settings_for(campaign), "form": DeadlineForm(), "delete_form": DeleteForm()}
+    return {
+        "campaign": campaign,
+        "today": today,
+        "deadlines": deadlines,
+        "current": services.current_stage(campaign, today),
+        "bars": schedule.timeline_bars(campaign, list(campaign.stages), deadlines),
+        "settings": schedule.settings_for(campaign),
+        "form": DeadlineForm(),
+        "delete_form": DeleteForm(),
+    }
 
 
 @calendar_bp.route("/<int:campaign_id>")
@@ -149,10 +188,13 @@ def add_deadline(campaign_id: int):
     campaign, form = get_campaign(campaign_id), DeadlineForm()
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("campaign/schedule/timeline.html", **_timeline_context(campaign)), 400
+        return render_template(
+            "campaign/schedule/timeline.html", **_timeline_context(campaign)
+        ), 400
     try:
-        schedule.add_deadline(campaign, form.name.data, form.due_date.data, form.kind.data,
-                              actor_id=current_user.id)
+        schedule.add_deadline(
+            campaign, form.name.data, form.due_date.data, form.kind.data, actor_id=current_user.id
+        )
     except schedule.ScheduleError as err:
         return rerender(err, "campaign/schedule/timeline.html", **_timeline_context(campaign))
     flash("截止事项已添加。", "success")
@@ -177,9 +219,16 @@ def settings(campaign_id: int):
     form = SettingsForm(obj=schedule.settings_for(campaign))
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("campaign/schedule/settings.html", form=form, campaign=campaign), form_status(form)
-    data = schedule.SettingsData(form.bulletin_due_day.data, form.accept_late.data, form.bulletin_from.data,
-                                 form.bulletin_to.data, form.summary_due.data)
+        return render_template(
+            "campaign/schedule/settings.html", form=form, campaign=campaign
+        ), form_status(form)
+    data = schedule.SettingsData(
+        form.bulletin_due_day.data,
+        form.accept_late.data,
+        form.bulletin_from.data,
+        form.bulletin_to.data,
+        form.summary_due.data,
+    )
     try:
         schedule.save_settings(campaign, data, actor_id=current_user.id)
     except schedule.ScheduleError as err:

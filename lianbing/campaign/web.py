@@ -1,4 +1,5 @@
 """Small helpers the campaign's pages and its operations' pages share."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, url_for

@@ -1,4 +1,5 @@
 """Uploaded files, stored in the database so every worker on every machine sees them."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Sending stored files back to the browser."""
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,9 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "applicati
 def serve_file(stored: StoredFile, *, inline: bool = False):
     """Send a stored file: images and PDFs inline when asked, everything else as a download."""
     if inline and stored.content_type in INLINE_TYPES:
-        response = send_file(io.BytesIO(stored.data), mimetype=stored.content_type,
-                             download_name=stored.filename)
+        response = send_file(
+            io.BytesIO(stored.data), mimetype=stored.content_type, download_name=stored.filename
+        )
     else:
         response = download(stored.data, stored.filename, stored.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -4,6 +4,7 @@
 keeps the per-kind sums rankings read, ``versions`` the counter that keys cached rankings, and
 ``expected`` the activities officers were assigned. The ledger knows nothing of rankings.
 """
+
 from __future__ import annotations
 
 from lianbing import signals

@@ -1,4 +1,5 @@
 """Ledger commands: ``flask ledger rebuild-totals``."""
+
 from __future__ import annotations
 
 import sys

@@ -1,5 +1,6 @@
 """The score ledger: its rows, their per-kind sums, the version that keys cached rankings, and
 the activities officers are expected to do."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -45,7 +46,9 @@ class ScoreEntry(db.Model):
     user: Mapped[User] = relationship()
 
     def __repr__(self) -> str:
-        return f"<ScoreEntry {self.kind}:{self.ref} u{self.user_id} {self.points}/{self.max_points}>"
+        return (
+            f"<ScoreEntry {self.kind}:{self.ref} u{self.user_id} {self.points}/{self.max_points}>"
+        )
 
 
 #: who an expected activity is assigned to
@@ -60,7 +63,9 @@ class LedgerVersion(db.Model):
 
     __tablename__ = "ledger_versions"
 
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
     version: Mapped[int] = mapped_column(default=0)
 
     def __repr__(self) -> str:
@@ -78,7 +83,9 @@ class ExpectedActivity(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(30))
     #: the same ref the part writes to the ledger, e.g. "quiz:12"
     ref: Mapped[str] = mapped_column(String(80))
@@ -103,7 +110,9 @@ class ExpectedAudience(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    expected_id: Mapped[int] = mapped_column(ForeignKey("expected_activities.id", ondelete="CASCADE"), index=True)
+    expected_id: Mapped[int] = mapped_column(
+        ForeignKey("expected_activities.id", ondelete="CASCADE"), index=True
+    )
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -120,7 +129,9 @@ class ScoreTotal(db.Model):
 
     __tablename__ = "score_totals"
 
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
     points: Mapped[float]

@@ -1,4 +1,5 @@
 """The score ledger: the only writer of scores."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -31,19 +32,43 @@ def _check(kind: str, points: float, max_points: float) -> None:
 
 
 def _snapshot(entry: ScoreEntry) -> dict[str, Any]:
-    return {"points": entry.points, "max_points": entry.max_points, "title": entry.title,
-            # in UTC, so the same instant given in another zone is not logged as a change
-            "achieved_at": entry.achieved_at.astimezone(timezone.utc).isoformat() if entry.achieved_at else None}
+    return {
+        "points": entry.points,
+        "max_points": entry.max_points,
+        "title": entry.title,
+        # in UTC, so the same instant given in another zone is not logged as a change
+        "achieved_at": entry.achieved_at.astimezone(timezone.utc).isoformat()
+        if entry.achieved_at
+        else None,
+    }
 
 
-def record(user_id: int, campaign_id: int, kind: str, ref: str, points: float,
-           max_points: float, at: datetime, detail: dict | None = None, *,
-           title: str = "", actor_id: int | None = None, reason: str = "") -> ScoreEntry:
+def record(
+    user_id: int,
+    campaign_id: int,
+    kind: str,
+    ref: str,
+    points: float,
+    max_points: float,
+    at: datetime,
+    detail: dict | None = None,
+    *,
+    title: str = "",
+    actor_id: int | None = None,
+    reason: str = "",
+) -> ScoreEntry:
     """Insert or update the one ledger row for (campaign, user, kind, ref), with an audit row."""
     _check(kind, points, max_points)
-    entry = db.session.scalar(select(ScoreEntry).where(
-        ScoreEntry.campaign_id == campaign_id, ScoreEntry.user_id == user_id,
-        ScoreEntry.kind == kind, ScoreEntry.ref == ref).with_for_update())
+    entry = db.session.scalar(
+        select(ScoreEntry)
+        .where(
+            ScoreEntry.campaign_id == campaign_id,
+            ScoreEntry.user_id == user_id,
+            ScoreEntry.kind == kind,
+            ScoreEntry.ref == ref,
+        )
+        .with_for_update()
+    )
     old = _snapshot(entry) if entry else None
     if entry is None:
         entry = ScoreEntry(campaign_id=campaign_id, user_id=user_id, kind=kind, ref=ref)
@@ -56,16 +81,33 @@ def record(user_id: int, campaign_id: int, kind: str, ref: str, points: float,
     new = _snapshot(entry)
     if old != new:
         user = db.session.get(User, user_id)
-        audit.write("score.update" if old else "score.insert", "score_entry", entry.id,
-                    actor_id=actor_id, bureau_id=user.bureau_id if user else None,
-                    old=old, new=new, reason=reason)
-        totals.changed(campaign_id, user_id, kind)  # sums for rankings; new version voids cached ones
-        signals.score_recorded.send(kind, campaign_id=campaign_id, user_id=user_id, ref=ref,
-                                    points=entry.points, max_points=entry.max_points)
+        audit.write(
+            "score.update" if old else "score.insert",
+            "score_entry",
+            entry.id,
+            actor_id=actor_id,
+            bureau_id=user.bureau_id if user else None,
+            old=old,
+            new=new,
+            reason=reason,
+        )
+        totals.changed(
+            campaign_id, user_id, kind
+        )  # sums for rankings; new version voids cached ones
+        signals.score_recorded.send(
+            kind,
+            campaign_id=campaign_id,
+            user_id=user_id,
+            ref=ref,
+            points=entry.points,
+            max_points=entry.max_points,
+        )
     return entry
 
 
-def entries_for(user_id: int, campaign_id: int | None = None, limit: int | None = None) -> list[ScoreEntry]:
+def entries_for(
+    user_id: int, campaign_id: int | None = None, limit: int | None = None
+) -> list[ScoreEntry]:
     """An officer's ledger rows, newest first (the first ``limit`` of them when given)."""
     stmt = select(ScoreEntry).where(ScoreEntry.user_id == user_id)
     if campaign_id is not None:

@@ -5,6 +5,7 @@ campaign's ledger version first (an UPDATE that holds the version row's lock unt
 so concurrent writers of one campaign queue up) and then recomputes the touched cell from
 the ledger rows, which by then include every earlier committed write.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import delete, func, insert, select
@@ -16,9 +17,17 @@ from lianbing.ledger.models import ScoreEntry, ScoreTotal
 
 def _cell_sums(campaign_id: int, user_id: int, kind: str):
     return db.session.execute(
-        select(func.sum(ScoreEntry.points), func.sum(ScoreEntry.max_points), func.count(),
-               func.max(ScoreEntry.achieved_at))
-        .where(ScoreEntry.campaign_id == campaign_id, ScoreEntry.user_id == user_id, ScoreEntry.kind == kind)).one()
+        select(
+            func.sum(ScoreEntry.points),
+            func.sum(ScoreEntry.max_points),
+            func.count(),
+            func.max(ScoreEntry.achieved_at),
+        ).where(
+            ScoreEntry.campaign_id == campaign_id,
+            ScoreEntry.user_id == user_id,
+            ScoreEntry.kind == kind,
+        )
+    ).one()
 
 
 def changed(campaign_id: int, user_id: int, kind: str) -> None:
@@ -41,10 +50,22 @@ def changed(campaign_id: int, user_id: int, kind: str) -> None:
 def rebuild(campaign_id: int) -> None:
     """Recompute every cell of a campaign from the ledger (after bulk loads that bypass record())."""
     db.session.execute(delete(ScoreTotal).where(ScoreTotal.campaign_id == campaign_id))
-    sums = (select(ScoreEntry.campaign_id, ScoreEntry.user_id, ScoreEntry.kind, func.sum(ScoreEntry.points),
-                   func.sum(ScoreEntry.max_points), func.count(), func.max(ScoreEntry.achieved_at))
-            .where(ScoreEntry.campaign_id == campaign_id)
-            .group_by(ScoreEntry.campaign_id, ScoreEntry.user_id, ScoreEntry.kind))
-    db.session.execute(insert(ScoreTotal).from_select(
-        ["campaign_id", "user_id", "kind", "points", "max_points", "entries", "last_at"], sums))
+    sums = (
+        select(
+            ScoreEntry.campaign_id,
+            ScoreEntry.user_id,
+            ScoreEntry.kind,
+            func.sum(ScoreEntry.points),
+            func.sum(ScoreEntry.max_points),
+            func.count(),
+            func.max(ScoreEntry.achieved_at),
+        )
+        .where(ScoreEntry.campaign_id == campaign_id)
+        .group_by(ScoreEntry.campaign_id, ScoreEntry.user_id, ScoreEntry.kind)
+    )
+    db.session.execute(
+        insert(ScoreTotal).from_select(
+            ["campaign_id", "user_id", "kind", "points", "max_points", "entries", "last_at"], sums
+        )
+    )
     versions.bump(campaign_id)

@@ -5,6 +5,7 @@ roster changes bump every campaign (``on_roster_changed``, subscribed by the pac
 ``register_receivers()``), so a worker never serves a ranking computed from an older ledger:
 the cache key changes the moment the change is committed.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select, update
@@ -15,14 +16,21 @@ from lianbing.ledger.models import LedgerVersion
 
 def current(campaign_id: int) -> int:
     """The campaign's ledger version (0 before any change)."""
-    return db.session.scalar(select(LedgerVersion.version).where(
-        LedgerVersion.campaign_id == campaign_id)) or 0
+    return (
+        db.session.scalar(
+            select(LedgerVersion.version).where(LedgerVersion.campaign_id == campaign_id)
+        )
+        or 0
+    )
 
 
 def bump(campaign_id: int) -> None:
     """Advance the campaign's version (inside the caller's transaction)."""
-    done = db.session.execute(update(LedgerVersion).where(LedgerVersion.campaign_id == campaign_id)
-                              .values(version=LedgerVersion.version + 1))
+    done = db.session.execute(
+        update(LedgerVersion)
+        .where(LedgerVersion.campaign_id == campaign_id)
+        .values(version=LedgerVersion.version + 1)
+    )
     if not done.rowcount:
         db.session.add(LedgerVersion(campaign_id=campaign_id, version=1))
         db.session.flush()

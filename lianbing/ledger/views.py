@@ -1,4 +1,5 @@
 """Ledger pages: the city declares the activities officers are expected to do."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -10,8 +11,10 @@ from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import local_to_utc
 from lianbing.errors import NotFound
-from lianbing.ledger import cli  # noqa: F401  (registers the commands on bp)
-from lianbing.ledger import expected
+from lianbing.ledger import (
+    cli,  # noqa: F401  (registers the commands on bp)
+    expected,
+)
 from lianbing.ledger.blueprint import bp
 from lianbing.ledger.forms import ExpectedForm
 from lianbing.parts import registry
@@ -34,20 +37,33 @@ def expected_list():
         flash("应参加活动已保存。", "success")
         return redirect(url_for("ledger.expected_list"))
     flash_errors(form)
-    return render_template("ledger/expected.html", campaign=campaign, form=form, kinds=registry().kinds,
-                           items=expected.listing(campaign.id)), form_status(form)
+    return render_template(
+        "ledger/expected.html",
+        campaign=campaign,
+        form=form,
+        kinds=registry().kinds,
+        items=expected.listing(campaign.id),
+    ), form_status(form)
 
 
 def _expected_form() -> ExpectedForm:
     form = ExpectedForm()
     form.kind.choices = [(k, v.label) for k, v in registry().kinds.items()]
-    form.bureau_id.choices = [(0, "全部执法人员")] + [(b.id, b.short_name) for b in accounts.county_bureaus()]
+    form.bureau_id.choices = [(0, "全部执法人员")] + [
+        (b.id, b.short_name) for b in accounts.county_bureaus()
+    ]
     return form
 
 
 def _expected_data(form: ExpectedForm) -> expected.ExpectedData:
     """One bureau, or every officer when no bureau is chosen."""
     bureau_id = form.bureau_id.data
-    return expected.ExpectedData(form.kind.data, form.ref.data.strip(), form.title.data or "", form.max_points.data,
-                                 local_to_utc(form.closes_at.data), "bureaus" if bureau_id else "all",
-                                 (bureau_id,) if bureau_id else ())
+    return expected.ExpectedData(
+        form.kind.data,
+        form.ref.data.strip(),
+        form.title.data or "",
+        form.max_points.data,
+        local_to_utc(form.closes_at.data),
+        "bureaus" if bureau_id else "all",
+        (bureau_id,) if bureau_id else (),
+    )

@@ -1,4 +1,5 @@
 """The campaign block of the home page: the current stage, the next deadlines, the role's to-dos."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,12 +23,19 @@ class Todo:
 def todos(user, campaign: Campaign) -> list[Todo]:
     """To-do lines for the user's role (only those with something to do)."""
     if user.role == BUREAU_ADMIN:
-        items = [Todo("份简报被市局退回，待修改后重新提交", "bulletins.index",
-                      bulletins.returned_count(campaign.id, user.bureau_id))]
+        items = [
+            Todo(
+                "份简报被市局退回，待修改后重新提交",
+                "bulletins.index",
+                bulletins.returned_count(campaign.id, user.bureau_id),
+            )
+        ]
     elif user.role == CITY_ADMIN:
         items = [Todo("篇专栏文章待审核", "column.manage", column.pending_count())]
     elif user.role == OFFICER:
-        items = [Todo("个实战练兵检查组", "drills.index", len(drills.visible_teams(user, campaign.id)))]
+        items = [
+            Todo("个实战练兵检查组", "drills.index", len(drills.visible_teams(user, campaign.id)))
+        ]
     else:
         items = []
     return [t for t in items if t.count]
@@ -38,5 +46,10 @@ def campaign_block(user, campaign: Campaign | None) -> dict | None:
     if campaign is None:
         return None
     today = schedule.today_local()
-    return {"campaign": campaign, "today": today, "stage": campaigns.current_stage(campaign, today),
-            "deadlines": schedule.upcoming_deadlines(campaign, today), "todos": todos(user, campaign)}
+    return {
+        "campaign": campaign,
+        "today": today,
+        "stage": campaigns.current_stage(campaign, today),
+        "deadlines": schedule.upcoming_deadlines(campaign, today),
+        "todos": todos(user, campaign),
+    }

@@ -1,4 +1,5 @@
 """Home dashboards and the health check."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
@@ -9,9 +10,9 @@ from lianbing.accounts import services as accounts
 from lianbing.auth import any_user, public, sees_all_bureaus
 from lianbing.campaign import services as campaigns
 from lianbing.extensions import db
+from lianbing.ledger import services as ledger
 from lianbing.main import dashboard
 from lianbing.parts import registry
-from lianbing.ledger import services as ledger
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -28,12 +29,20 @@ def index():
 @any_user
 def home():
     campaign = campaigns.active_campaign()
-    cards = [card for part in registry().parts.values() if part.dashboard
-             for card in part.dashboard(current_user)]
+    cards = [
+        card
+        for part in registry().parts.values()
+        if part.dashboard
+        for card in part.dashboard(current_user)
+    ]
     return render_template(
-        "main/home.html", campaign=campaign, cards=cards, ops=dashboard.campaign_block(current_user, campaign),
+        "main/home.html",
+        campaign=campaign,
+        cards=cards,
+        ops=dashboard.campaign_block(current_user, campaign),
         bureau_chart=_bureau_chart() if sees_all_bureaus(current_user) else [],
-        entries=ledger.entries_for(current_user.id, campaign.id if campaign else None, limit=5))
+        entries=ledger.entries_for(current_user.id, campaign.id if campaign else None, limit=5),
+    )
 
 
 def _bureau_chart() -> list[tuple[str, int]]:

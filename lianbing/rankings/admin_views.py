@@ -1,4 +1,5 @@
 """Admin pages of rankings: awards, nominations, recommendations to the province, ranking rules."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -15,8 +16,15 @@ from lianbing.logconfig import event
 from lianbing.parts import registry
 from lianbing.rankings import awards, exporters, measures, nominations, rules
 from lianbing.rankings.blueprint import bp, current_campaign
-from lianbing.rankings.forms import (AwardForm, DecisionForm, NominationForm, ReasonForm, RecommendForm,
-                                     ResubmitForm, settings_form)
+from lianbing.rankings.forms import (
+    AwardForm,
+    DecisionForm,
+    NominationForm,
+    ReasonForm,
+    RecommendForm,
+    ResubmitForm,
+    settings_form,
+)
 from lianbing.rankings.models import Award, Nomination, Recommendation
 from lianbing.rankings.ranking import ranking_for
 from lianbing.web import DOCX, XLSX, download, flash_errors, form_status, rerender
@@ -24,11 +32,14 @@ from lianbing.web import DOCX, XLSX, download, flash_errors, form_status, rerend
 
 def _officer_choices() -> list[tuple[int, str]]:
     bureau_id = None if current_user.role == CITY_ADMIN else current_user.bureau_id
-    return [(u.id, f"{u.display_name}（{u.bureau.short_name}）")
-            for u in accounts.users_of(bureau_id, role="officer", include_inactive=False)]
+    return [
+        (u.id, f"{u.display_name}（{u.bureau.short_name}）")
+        for u in accounts.users_of(bureau_id, role="officer", include_inactive=False)
+    ]
 
 
 # --- awards ------------------------------------------------------------------------------
+
 
 @bp.route("/awards", methods=["GET", "POST"])
 @require_role(*ADMINS)
@@ -36,8 +47,12 @@ def award_list():
     campaign, form = current_campaign(), _award_form()
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("rankings/awards.html", **_award_context(campaign, form)), form_status(form)
-    data = awards.AwardData(form.user_id.data, form.category.data, form.title.data, form.points.data, form.reason.data)
+        return render_template(
+            "rankings/awards.html", **_award_context(campaign, form)
+        ), form_status(form)
+    data = awards.AwardData(
+        form.user_id.data, form.category.data, form.title.data, form.points.data, form.reason.data
+    )
     try:
         awards.propose(campaign.id, data, request.files.get(form.evidence.name), current_user)
     except (awards.AwardError, UploadError) as err:
@@ -53,8 +68,12 @@ def _award_form() -> AwardForm:
 
 
 def _award_context(campaign: Campaign, form: AwardForm) -> dict:
-    return {"campaign": campaign, "form": form, "decision": DecisionForm(),
-            "awards": awards.visible_to(campaign.id, current_user)}
+    return {
+        "campaign": campaign,
+        "form": form,
+        "decision": DecisionForm(),
+        "awards": awards.visible_to(campaign.id, current_user),
+    }
 
 
 @bp.route("/awards/<int:award_id>/decide", methods=["POST"])
@@ -64,7 +83,9 @@ def award_decide(award_id: int):
     try:
         awards.decide(award, bool(form.approve.data), current_user, form.note.data or "")
     except awards.AwardError as err:
-        return rerender(err, "rankings/awards.html", **_award_context(current_campaign(), _award_form()))
+        return rerender(
+            err, "rankings/awards.html", **_award_context(current_campaign(), _award_form())
+        )
     flash("已通过，加分已计入成绩台账。" if award.status == "approved" else "已退回。", "success")
     return redirect(url_for("rankings.award_list"))
 
@@ -80,6 +101,7 @@ def award_evidence(award_id: int):
 
 # --- nominations -------------------------------------------------------------------------
 
+
 @bp.route("/nominations", methods=["GET", "POST"])
 @require_role(*ADMINS)
 def nomination_list():
@@ -88,9 +110,16 @@ def nomination_list():
         abort(403)
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("rankings/nominations.html", **_nomination_context(campaign, form)), form_status(form)
-    return _apply(lambda: nominations.nominate(campaign, form.user_id.data, form.justification.data, current_user),
-                  "提名已提交，等待市局审核。", form)
+        return render_template(
+            "rankings/nominations.html", **_nomination_context(campaign, form)
+        ), form_status(form)
+    return _apply(
+        lambda: nominations.nominate(
+            campaign, form.user_id.data, form.justification.data, current_user
+        ),
+        "提名已提交，等待市局审核。",
+        form,
+    )
 
 
 def _nomination_form() -> NominationForm:
@@ -101,10 +130,17 @@ def _nomination_form() -> NominationForm:
 
 def _nomination_context(campaign: Campaign, form: NominationForm) -> dict:
     settings = rules.settings_for(campaign.id)
-    return {"campaign": campaign, "form": form, "ranking": ranking_for(campaign),
-            "nominations": nominations.visible_to(campaign.id, current_user), "reason_form": ReasonForm(),
-            "resubmit_form": ResubmitForm(), "deadline": settings.nomination_deadline,
-            "deadline_passed": rules.deadline_passed(campaign.id), "kinds": registry().kinds}
+    return {
+        "campaign": campaign,
+        "form": form,
+        "ranking": ranking_for(campaign),
+        "nominations": nominations.visible_to(campaign.id, current_user),
+        "reason_form": ReasonForm(),
+        "resubmit_form": ResubmitForm(),
+        "deadline": settings.nomination_deadline,
+        "deadline_passed": rules.deadline_passed(campaign.id),
+        "kinds": registry().kinds,
+    }
 
 
 def _apply(step, success: str, form: NominationForm | None = None):
@@ -128,24 +164,32 @@ def _own_nomination(nomination_id: int) -> Nomination:
 @require_role(CITY_ADMIN)
 def nomination_decide(nomination_id: int, verdict: str):
     nomination, form, accept = _own_nomination(nomination_id), ReasonForm(), verdict == "accept"
-    return _apply(lambda: nominations.decide(nomination, accept, current_user, form.reason.data or ""),
-                  "已通过该提名。" if accept else "已退回该提名。")
+    return _apply(
+        lambda: nominations.decide(nomination, accept, current_user, form.reason.data or ""),
+        "已通过该提名。" if accept else "已退回该提名。",
+    )
 
 
 @bp.route("/nominations/<int:nomination_id>/reopen", methods=["POST"])
 @require_role(CITY_ADMIN)
 def nomination_reopen(nomination_id: int):
     nomination, form = _own_nomination(nomination_id), ReasonForm()
-    return _apply(lambda: nominations.reopen(nomination, current_user, form.reason.data or ""),
-                  "提名已重新打开，县级单位可以修改后再次提交。")
+    return _apply(
+        lambda: nominations.reopen(nomination, current_user, form.reason.data or ""),
+        "提名已重新打开，县级单位可以修改后再次提交。",
+    )
 
 
 @bp.route("/nominations/<int:nomination_id>/resubmit", methods=["POST"])
 @require_role(BUREAU_ADMIN)
 def nomination_resubmit(nomination_id: int):
     nomination, form = _own_nomination(nomination_id), ResubmitForm()
-    return _apply(lambda: nominations.resubmit(current_campaign(), nomination, form.justification.data or "",
-                                               current_user), "提名已重新提交。")
+    return _apply(
+        lambda: nominations.resubmit(
+            current_campaign(), nomination, form.justification.data or "", current_user
+        ),
+        "提名已重新提交。",
+    )
 
 
 @bp.route("/nominations/<int:nomination_id>/record.<any(xlsx, docx):fmt>")
@@ -154,28 +198,48 @@ def nomination_record(nomination_id: int, fmt: str):
     nomination = _own_nomination(nomination_id)
     campaign = db.session.get(Campaign, nomination.campaign_id)
     name = f"{nomination.user.display_name}-先进个人推荐表.{fmt}"
-    event("rankings", "candidate record of nomination %s exported (%s)", nomination.id, fmt,
-          nomination_id=nomination.id, actor_id=current_user.id)
+    event(
+        "rankings",
+        "candidate record of nomination %s exported (%s)",
+        nomination.id,
+        fmt,
+        nomination_id=nomination.id,
+        actor_id=current_user.id,
+    )
     if fmt == "xlsx":
         return download(exporters.candidate_xlsx(campaign, nomination.user), name, XLSX)
-    return download(exporters.candidate_docx(campaign, nomination.user, nomination.justification), name, DOCX)
+    return download(
+        exporters.candidate_docx(campaign, nomination.user, nomination.justification), name, DOCX
+    )
 
 
 # --- recommendations to the province ----------------------------------------------------
 
+
 def _recommend_form(campaign: Campaign) -> RecommendForm:
     form = RecommendForm()
     form.category.choices = list(rules.PROVINCE_CATEGORIES.items())
-    accepted = [n for n in nominations.visible_to(campaign.id, current_user) if n.status == "accepted"]
-    form.target.choices = ([(f"b{b.id}", f"集体：{b.short_name}") for b in accounts.county_bureaus()]
-                           + [(f"n{n.id}", f"个人：{n.user.display_name}（{n.user.bureau.short_name}）") for n in accepted])
+    accepted = [
+        n for n in nominations.visible_to(campaign.id, current_user) if n.status == "accepted"
+    ]
+    form.target.choices = [
+        (f"b{b.id}", f"集体：{b.short_name}") for b in accounts.county_bureaus()
+    ] + [
+        (f"n{n.id}", f"个人：{n.user.display_name}（{n.user.bureau.short_name}）") for n in accepted
+    ]
     return form
 
 
 def _recommendation_context(campaign: Campaign, form: RecommendForm) -> dict:
-    return {"campaign": campaign, "form": form, "recs": nominations.recommendations(campaign.id),
-            "quotas": rules.quotas(campaign.id), "categories": rules.PROVINCE_CATEGORIES,
-            "delete_form": ReasonForm(), "bureau_rows": measures.bureau_ranking(ranking_for(campaign))}
+    return {
+        "campaign": campaign,
+        "form": form,
+        "recs": nominations.recommendations(campaign.id),
+        "quotas": rules.quotas(campaign.id),
+        "categories": rules.PROVINCE_CATEGORIES,
+        "delete_form": ReasonForm(),
+        "bureau_rows": measures.bureau_ranking(ranking_for(campaign)),
+    }
 
 
 @bp.route("/recommendations", methods=["GET", "POST"])
@@ -185,14 +249,25 @@ def recommendation_list():
     form = _recommend_form(campaign)
     if not form.validate_on_submit():
         flash_errors(form)
-        return (render_template("rankings/recommendations.html", **_recommendation_context(campaign, form)),
-                form_status(form))
+        return (
+            render_template(
+                "rankings/recommendations.html", **_recommendation_context(campaign, form)
+            ),
+            form_status(form),
+        )
     kind, target = form.target.data[0], int(form.target.data[1:])
     try:
-        nominations.recommend(campaign.id, form.category.data, current_user, bureau_id=target if kind == "b" else None,
-                              nomination_id=target if kind == "n" else None)
+        nominations.recommend(
+            campaign.id,
+            form.category.data,
+            current_user,
+            bureau_id=target if kind == "b" else None,
+            nomination_id=target if kind == "n" else None,
+        )
     except nominations.NominationError as err:
-        return rerender(err, "rankings/recommendations.html", **_recommendation_context(campaign, form))
+        return rerender(
+            err, "rankings/recommendations.html", **_recommendation_context(campaign, form)
+        )
     flash("已加入推荐名单。", "success")
     return redirect(url_for("rankings.recommendation_list"))
 
@@ -205,8 +280,11 @@ def recommendation_delete(rec_id: int):
         nominations.withdraw(rec, current_user)
     except nominations.NominationError as err:
         campaign = current_campaign()
-        return rerender(err, "rankings/recommendations.html",
-                        **_recommendation_context(campaign, _recommend_form(campaign)))
+        return rerender(
+            err,
+            "rankings/recommendations.html",
+            **_recommendation_context(campaign, _recommend_form(campaign)),
+        )
     flash("已移出推荐名单。", "success")
     return redirect(url_for("rankings.recommendation_list"))
 
@@ -216,8 +294,14 @@ def recommendation_delete(rec_id: int):
 def recommendation_export(fmt: str):
     campaign = current_campaign()
     name = f"{campaign.name}-推荐名单.{fmt}"
-    event("rankings", "recommendations of campaign %s exported (%s)", campaign.id, fmt, campaign_id=campaign.id,
-          actor_id=current_user.id)
+    event(
+        "rankings",
+        "recommendations of campaign %s exported (%s)",
+        campaign.id,
+        fmt,
+        campaign_id=campaign.id,
+        actor_id=current_user.id,
+    )
     if fmt == "xlsx":
         return download(exporters.recommendations_xlsx(campaign), name, XLSX)
     return download(exporters.recommendations_docx(campaign), name, DOCX)
@@ -225,25 +309,37 @@ def recommendation_export(fmt: str):
 
 # --- ranking rules ----------------------------------------------------------------------
 
+
 def _settings_current(campaign: Campaign) -> dict:
     settings = rules.settings_for(campaign.id)
     deadline = to_local(settings.nomination_deadline)
-    return {"deadline": deadline.replace(tzinfo=None) if deadline else None, "quotas": rules.quotas(campaign.id),
-            "eligibility": rules.eligibility(campaign.id), "measure_weights": measures.weights(campaign.id),
-            "categories": rules.PROVINCE_CATEGORIES}
+    return {
+        "deadline": deadline.replace(tzinfo=None) if deadline else None,
+        "quotas": rules.quotas(campaign.id),
+        "eligibility": rules.eligibility(campaign.id),
+        "measure_weights": measures.weights(campaign.id),
+        "categories": rules.PROVINCE_CATEGORIES,
+    }
 
 
 def _settings_context(campaign: Campaign, form) -> dict:
-    return {"campaign": campaign, "form": form, "kinds": registry().kinds,
-            "categories": rules.PROVINCE_CATEGORIES, "measures": measures.all_measures()}
+    return {
+        "campaign": campaign,
+        "form": form,
+        "kinds": registry().kinds,
+        "categories": rules.PROVINCE_CATEGORIES,
+        "measures": measures.all_measures(),
+    }
 
 
 def _settings_data(form) -> dict:
     """The form's values as ``rules.update`` takes them (shares 0..1, UTC deadline)."""
-    return {"deadline": local_to_utc(form.deadline.data) if form.deadline.data else None,
-            "quotas": {k: form[f"q_{k}"].data for k in rules.PROVINCE_CATEGORIES},
-            "eligibility": {k: form[f"e_{k}"].data / 100 for k in registry().kinds},
-            "measure_weights": {m.name: form[f"m_{m.name}"].data for m in measures.all_measures()}}
+    return {
+        "deadline": local_to_utc(form.deadline.data) if form.deadline.data else None,
+        "quotas": {k: form[f"q_{k}"].data for k in rules.PROVINCE_CATEGORIES},
+        "eligibility": {k: form[f"e_{k}"].data / 100 for k in registry().kinds},
+        "measure_weights": {m.name: form[f"m_{m.name}"].data for m in measures.all_measures()},
+    }
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -253,7 +349,9 @@ def settings():
     form = settings_form(registry().kinds, measures.all_measures(), _settings_current(campaign))
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("rankings/settings.html", **_settings_context(campaign, form)), form_status(form)
+        return render_template(
+            "rankings/settings.html", **_settings_context(campaign, form)
+        ), form_status(form)
     try:
         rules.update(campaign.id, **_settings_data(form), actor_id=current_user.id)
     except rules.RulesError as err:

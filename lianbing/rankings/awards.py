@@ -1,4 +1,5 @@
 """Manual 实战练兵 awards: entered by bureau or city admins, approved by the city, then ledgered."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,18 +72,48 @@ def propose(campaign_id: int, data: AwardData, evidence: FileStorage | None, act
     if evidence is None or not evidence.filename:
         raise AwardError("请上传证明材料。")
     # the stored label predates the rankings package: kept, so every award's evidence has the same one
-    stored = files.store(evidence, owner_kind="scoring.award", allowed=EVIDENCE_TYPES,
-                         max_bytes=EVIDENCE_MAX_BYTES, user_id=actor.id)
-    award = Award(campaign_id=campaign_id, user_id=officer.id, bureau_id=officer.bureau_id,
-                  category=data.category, title=data.title.strip(), points=float(data.points),
-                  max_points=MAX_POINTS, reason=data.reason.strip(), evidence_id=stored.id,
-                  status="pending", created_by=actor.id, created_at=utcnow())
+    stored = files.store(
+        evidence,
+        owner_kind="scoring.award",
+        allowed=EVIDENCE_TYPES,
+        max_bytes=EVIDENCE_MAX_BYTES,
+        user_id=actor.id,
+    )
+    award = Award(
+        campaign_id=campaign_id,
+        user_id=officer.id,
+        bureau_id=officer.bureau_id,
+        category=data.category,
+        title=data.title.strip(),
+        points=float(data.points),
+        max_points=MAX_POINTS,
+        reason=data.reason.strip(),
+        evidence_id=stored.id,
+        status="pending",
+        created_by=actor.id,
+        created_at=utcnow(),
+    )
     db.session.add(award)
     db.session.flush()
-    audit.write("award.propose", "award", award.id, actor_id=actor.id, bureau_id=officer.bureau_id,
-                new={"user_id": officer.id, "points": award.points, "title": award.title}, reason=award.reason)
-    event("rankings", "award %s proposed for user %s", award.id, officer.id, award_id=award.id,
-          campaign_id=campaign_id, bureau_id=officer.bureau_id, actor_id=actor.id)
+    audit.write(
+        "award.propose",
+        "award",
+        award.id,
+        actor_id=actor.id,
+        bureau_id=officer.bureau_id,
+        new={"user_id": officer.id, "points": award.points, "title": award.title},
+        reason=award.reason,
+    )
+    event(
+        "rankings",
+        "award %s proposed for user %s",
+        award.id,
+        officer.id,
+        award_id=award.id,
+        campaign_id=campaign_id,
+        bureau_id=officer.bureau_id,
+        actor_id=actor.id,
+    )
     return award
 
 
@@ -94,17 +125,46 @@ def decide(award: Award, approve: bool, actor: User, note: str = "") -> None:
         raise AwardConflict("该加分已审批过。")
     if not approve and not note.strip():
         raise AwardError("退回加分须填写原因。")
-    award.status, award.decided_by, award.decided_at = ("approved" if approve else "rejected"), actor.id, utcnow()
+    award.status, award.decided_by, award.decided_at = (
+        ("approved" if approve else "rejected"),
+        actor.id,
+        utcnow(),
+    )
     award.decision_note = note.strip()
     db.session.flush()
-    audit.write(f"award.{award.status}", "award", award.id, actor_id=actor.id, bureau_id=award.bureau_id,
-                old={"status": "pending"}, new={"status": award.status}, reason=note)
-    event("rankings", "award %s %s", award.id, award.status, award_id=award.id, bureau_id=award.bureau_id,
-          actor_id=actor.id)
+    audit.write(
+        f"award.{award.status}",
+        "award",
+        award.id,
+        actor_id=actor.id,
+        bureau_id=award.bureau_id,
+        old={"status": "pending"},
+        new={"status": award.status},
+        reason=note,
+    )
+    event(
+        "rankings",
+        "award %s %s",
+        award.id,
+        award.status,
+        award_id=award.id,
+        bureau_id=award.bureau_id,
+        actor_id=actor.id,
+    )
     if approve:
-        ledger.record(award.user_id, award.campaign_id, "award", f"award:{award.id}", award.points,
-                      award.max_points, award.created_at, {"category": award.category, "award_id": award.id},
-                      title=f"{award.category}：{award.title}", actor_id=actor.id, reason=award.reason)
+        ledger.record(
+            award.user_id,
+            award.campaign_id,
+            "award",
+            f"award:{award.id}",
+            award.points,
+            award.max_points,
+            award.created_at,
+            {"category": award.category, "award_id": award.id},
+            title=f"{award.category}：{award.title}",
+            actor_id=actor.id,
+            reason=award.reason,
+        )
 
 
 def visible_to(campaign_id: int, user: User) -> list[Award]:
@@ -117,5 +177,10 @@ def visible_to(campaign_id: int, user: User) -> list[Award]:
 
 def for_user(campaign_id: int, user_id: int) -> list[Award]:
     """One officer's awards in the campaign, oldest first."""
-    return list(db.session.scalars(select(Award).where(
-        Award.campaign_id == campaign_id, Award.user_id == user_id).order_by(Award.created_at)))
+    return list(
+        db.session.scalars(
+            select(Award)
+            .where(Award.campaign_id == campaign_id, Award.user_id == user_id)
+            .order_by(Award.created_at)
+        )
+    )

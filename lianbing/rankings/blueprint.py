@@ -1,4 +1,5 @@
 """The rankings blueprint and what its view modules share: the campaign a page is about."""
+
 from __future__ import annotations
 
 from flask import Blueprint, request

@@ -1,4 +1,5 @@
 """One officer's score explained: by kind, line by line, missed activities and the trend."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,12 +33,26 @@ def missed(campaign_id: int, user: User, now: datetime | None = None) -> list[Ex
     e = ExpectedActivity
     in_audience = or_(
         and_(e.audience == AUDIENCE_ALL, user.role == "officer"),
-        exists().where(ExpectedAudience.expected_id == e.id,
-                       or_(ExpectedAudience.bureau_id == user.bureau_id, ExpectedAudience.user_id == user.id)))
-    done = exists().where(ScoreEntry.campaign_id == campaign_id, ScoreEntry.user_id == user.id,
-                          ScoreEntry.kind == e.kind, ScoreEntry.ref == e.ref)
-    return list(db.session.scalars(select(e).where(
-        e.campaign_id == campaign_id, e.closes_at <= (now or utcnow()), in_audience, ~done).order_by(e.closes_at)))
+        exists().where(
+            ExpectedAudience.expected_id == e.id,
+            or_(ExpectedAudience.bureau_id == user.bureau_id, ExpectedAudience.user_id == user.id),
+        ),
+    )
+    done = exists().where(
+        ScoreEntry.campaign_id == campaign_id,
+        ScoreEntry.user_id == user.id,
+        ScoreEntry.kind == e.kind,
+        ScoreEntry.ref == e.ref,
+    )
+    return list(
+        db.session.scalars(
+            select(e)
+            .where(
+                e.campaign_id == campaign_id, e.closes_at <= (now or utcnow()), in_audience, ~done
+            )
+            .order_by(e.closes_at)
+        )
+    )
 
 
 def kind_lines(ranking: Ranking, user_id: int) -> list[KindLine]:
@@ -47,13 +62,23 @@ def kind_lines(ranking: Ranking, user_id: int) -> list[KindLine]:
         return []
     total = sum(ranking.weights[k] for k in ranking.kinds) or 1
     labels = registry().kinds
-    return [KindLine(k, labels[k].label, ranking.weights[k], row.earned.get(k, 0.0), row.available.get(k, 0.0),
-                     row.share(k), 100 * ranking.weights[k] * row.share(k) / total)
-            for k in ranking.kinds]
+    return [
+        KindLine(
+            k,
+            labels[k].label,
+            ranking.weights[k],
+            row.earned.get(k, 0.0),
+            row.available.get(k, 0.0),
+            row.share(k),
+            100 * ranking.weights[k] * row.share(k) / total,
+        )
+        for k in ranking.kinds
+    ]
 
 
-def trend(ranking: Ranking, campaign: Campaign, entries: list[ScoreEntry],
-          missing: list[ExpectedActivity]) -> list[tuple[str, float]]:
+def trend(
+    ranking: Ranking, campaign: Campaign, entries: list[ScoreEntry], missing: list[ExpectedActivity]
+) -> list[tuple[str, float]]:
     """The officer's composite at the end of each campaign month (same kinds and weights)."""
     total = sum(ranking.weights[k] for k in ranking.kinds) or 1
     points = []
@@ -67,7 +92,11 @@ def trend(ranking: Ranking, campaign: Campaign, entries: list[ScoreEntry],
         for m in missing:
             if m.closes_at <= end:
                 available[m.kind] = available.get(m.kind, 0.0) + m.max_points
-        value = sum(ranking.weights[k] * earned.get(k, 0) / available[k] for k in ranking.kinds if available.get(k))
+        value = sum(
+            ranking.weights[k] * earned.get(k, 0) / available[k]
+            for k in ranking.kinds
+            if available.get(k)
+        )
         points.append((label, round(100 * value / total, 1)))
     return points
 

@@ -1,4 +1,5 @@
 """Figures for the SVG charts: score distribution, bureau comparison, progress by month."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -26,8 +27,10 @@ def bureau_comparison(ranking: Ranking) -> list[tuple[str, float]]:
         acc = sums.setdefault(row.bureau_id, [0.0, 0])
         acc[0] += row.composite
         acc[1] += 1
-    return [(b.short_name, round(sums[b.id][0] / sums[b.id][1], 1) if b.id in sums else 0.0)
-            for b in accounts.county_bureaus()]
+    return [
+        (b.short_name, round(sums[b.id][0] / sums[b.id][1], 1) if b.id in sums else 0.0)
+        for b in accounts.county_bureaus()
+    ]
 
 
 def _month(column):
@@ -36,7 +39,9 @@ def _month(column):
     return func.strftime("%Y-%m", column, "+8 hours")
 
 
-def progress(campaign: Campaign, version: int, bureau_id: int | None = None) -> list[tuple[str, float]]:
+def progress(
+    campaign: Campaign, version: int, bureau_id: int | None = None
+) -> list[tuple[str, float]]:
     """Share of available points earned in the ledger rows of each month (cached by ledger version)."""
     key = f"progress:{campaign.id}:{version}:{bureau_id}"
     found = cache.get(key)
@@ -48,8 +53,15 @@ def progress(campaign: Campaign, version: int, bureau_id: int | None = None) -> 
 
 def _progress(campaign_id: int, bureau_id: int | None) -> list[tuple[str, float]]:
     month = _month(ScoreEntry.achieved_at).label("month")
-    stmt = (select(month, func.sum(ScoreEntry.points), func.sum(ScoreEntry.max_points))
-            .where(ScoreEntry.campaign_id == campaign_id).group_by(month).order_by(month))
+    stmt = (
+        select(month, func.sum(ScoreEntry.points), func.sum(ScoreEntry.max_points))
+        .where(ScoreEntry.campaign_id == campaign_id)
+        .group_by(month)
+        .order_by(month)
+    )
     if bureau_id is not None:
         stmt = stmt.join(User, User.id == ScoreEntry.user_id).where(User.bureau_id == bureau_id)
-    return [(f"{int(m[5:])}月", round(100 * p / mx, 1) if mx else 0.0) for m, p, mx in db.session.execute(stmt)]
+    return [
+        (f"{int(m[5:])}月", round(100 * p / mx, 1) if mx else 0.0)
+        for m, p, mx in db.session.execute(stmt)
+    ]

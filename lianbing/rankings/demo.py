@@ -3,6 +3,7 @@
 Written through ``record()`` (refs like "demo:quiz:1"), only for the kinds registered in this
 application, with values derived from the user id so reloading changes nothing.
 """
+
 from __future__ import annotations
 
 import random
@@ -13,9 +14,9 @@ from sqlalchemy import select
 from lianbing.accounts.models import User
 from lianbing.dbtypes import LOCAL_TZ, utcnow
 from lianbing.extensions import db
-from lianbing.parts import registry
 from lianbing.ledger import expected
 from lianbing.ledger.services import record
+from lianbing.parts import registry
 from lianbing.rankings import rules
 
 #: kind -> (how many activities, max points each, Chinese title)
@@ -45,27 +46,56 @@ def _officer_rows(officer: User, campaign_id: int, year: int) -> None:
             if kind == "quiz" and rng.random() < 0.12:
                 continue  # missed: the declared expected activity counts it as 0
             share = min(1.0, max(0.2, rng.gauss(talent, 0.1)))
-            record(officer.id, campaign_id, kind, f"demo:{kind}:{n}", round(top * share, 1), top,
-                   _when(rng, year, n), {"demo": True}, title=f"{title}（{n}）")
+            record(
+                officer.id,
+                campaign_id,
+                kind,
+                f"demo:{kind}:{n}",
+                round(top * share, 1),
+                top,
+                _when(rng, year, n),
+                {"demo": True},
+                title=f"{title}（{n}）",
+            )
     if "award" in kinds and rng.random() < 0.3:
-        record(officer.id, campaign_id, "award", "demo:award:1", float(rng.choice([3, 5, 8])), 10.0,
-               _when(rng, year, 3), {"demo": True}, title="实战练兵：交叉检查发现问题", reason="演示数据")
+        record(
+            officer.id,
+            campaign_id,
+            "award",
+            "demo:award:1",
+            float(rng.choice([3, 5, 8])),
+            10.0,
+            _when(rng, year, 3),
+            {"demo": True},
+            title="实战练兵：交叉检查发现问题",
+            reason="演示数据",
+        )
 
 
 def _declare_quizzes(campaign_id: int, year: int) -> None:
     if "quiz" not in registry().kinds:
         return
     for n in range(1, PLAN["quiz"][0] + 1):
-        expected.declare(campaign_id, expected.ExpectedData(
-            "quiz", f"demo:quiz:{n}", f"环境法律法规测验（{n}）", PLAN["quiz"][1],
-            datetime(year, 9, 30, 23, 59, tzinfo=LOCAL_TZ)))
+        expected.declare(
+            campaign_id,
+            expected.ExpectedData(
+                "quiz",
+                f"demo:quiz:{n}",
+                f"环境法律法规测验（{n}）",
+                PLAN["quiz"][1],
+                datetime(year, 9, 30, 23, 59, tzinfo=LOCAL_TZ),
+            ),
+        )
 
 
 def load(campaign_id: int) -> None:
     """Ledger rows for every demo officer, the demo quizzes as expected activities, open nominations."""
     year = 2017
-    officers = db.session.scalars(select(User).where(User.role == "officer", User.username.like("officer_%"))
-                                  .order_by(User.id))
+    officers = db.session.scalars(
+        select(User)
+        .where(User.role == "officer", User.username.like("officer_%"))
+        .order_by(User.id)
+    )
     for officer in officers:
         _officer_rows(officer, campaign_id, year)
     _declare_quizzes(campaign_id, year)

@@ -1,4 +1,5 @@
 """Excel (openpyxl; pandas for the small sheets) and Word (python-docx) exports of rankings and recommendations."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,19 @@ from lianbing.dbtypes import to_local
 from lianbing.ledger import services as ledger
 from lianbing.parts import registry
 from lianbing.rankings import awards, breakdown, measures, nominations, rules
-from lianbing.rankings.ranking import (AVAILABLE, BUREAU, BUREAU_RANK, CITY_RANK, COMPOSITE, EARNED, ENTRIES, NAME,
-                                       REASONS, Ranking, ranking_for)
+from lianbing.rankings.ranking import (
+    AVAILABLE,
+    BUREAU,
+    BUREAU_RANK,
+    CITY_RANK,
+    COMPOSITE,
+    EARNED,
+    ENTRIES,
+    NAME,
+    REASONS,
+    Ranking,
+    ranking_for,
+)
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
@@ -48,12 +60,33 @@ def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
     Read straight from the ranking's compact tuples (no Row objects for ten thousand officers).
     """
     labels = registry().kinds
-    head = ["市排名", "单位排名", "姓名", "单位", "综合得分", *(f"{labels[k].label}得分率%" for k in ranking.kinds),
-            "成绩条数", "推荐资格"]
+    head = [
+        "市排名",
+        "单位排名",
+        "姓名",
+        "单位",
+        "综合得分",
+        *(f"{labels[k].label}得分率%" for k in ranking.kinds),
+        "成绩条数",
+        "推荐资格",
+    ]
     counted = [ranking.columns.index(k) for k in ranking.kinds]
-    return head, [[t[CITY_RANK], t[BUREAU_RANK], t[NAME], t[BUREAU], round(t[COMPOSITE], 2),
-                   *(round(100 * t[EARNED][i] / t[AVAILABLE][i], 1) if t[AVAILABLE][i] else 0.0 for i in counted),
-                   t[ENTRIES], "；".join(t[REASONS]) if t[REASONS] else "符合"] for t in ranking.data]
+    return head, [
+        [
+            t[CITY_RANK],
+            t[BUREAU_RANK],
+            t[NAME],
+            t[BUREAU],
+            round(t[COMPOSITE], 2),
+            *(
+                round(100 * t[EARNED][i] / t[AVAILABLE][i], 1) if t[AVAILABLE][i] else 0.0
+                for i in counted
+            ),
+            t[ENTRIES],
+            "；".join(t[REASONS]) if t[REASONS] else "符合",
+        ]
+        for t in ranking.data
+    ]
 
 
 def ranking_xlsx(campaign: Campaign) -> bytes:
@@ -76,15 +109,34 @@ def recommendation_frame(campaign: Campaign) -> pd.DataFrame:
     for rec in nominations.recommendations(campaign.id):
         if rec.bureau_id:
             b = bureau_rows.get(rec.bureau_id)
-            rows.append([rules.PROVINCE_CATEGORIES[rec.category], b.name if b else "", "", "",
-                         b.score if b else "", b.rank if b else "", ""])
+            rows.append(
+                [
+                    rules.PROVINCE_CATEGORIES[rec.category],
+                    b.name if b else "",
+                    "",
+                    "",
+                    b.score if b else "",
+                    b.rank if b else "",
+                    "",
+                ]
+            )
             continue
         nom = rec.nomination
         row = ranking.row_of(nom.user_id)
-        rows.append([rules.PROVINCE_CATEGORIES[rec.category], row.bureau if row else "", nom.user.display_name,
-                     nom.user.cert_no or "", row.composite if row else "", row.city_rank if row else "",
-                     nom.justification])
-    return pd.DataFrame(rows, columns=["推荐类别", "单位", "姓名", "执法证号", "综合得分", "排名", "主要事迹"])
+        rows.append(
+            [
+                rules.PROVINCE_CATEGORIES[rec.category],
+                row.bureau if row else "",
+                nom.user.display_name,
+                nom.user.cert_no or "",
+                row.composite if row else "",
+                row.city_rank if row else "",
+                nom.justification,
+            ]
+        )
+    return pd.DataFrame(
+        rows, columns=["推荐类别", "单位", "姓名", "执法证号", "综合得分", "排名", "主要事迹"]
+    )
 
 
 def recommendations_xlsx(campaign: Campaign) -> bytes:
@@ -102,25 +154,54 @@ def recommendations_docx(campaign: Campaign) -> bytes:
 def candidate_frames(campaign: Campaign, user: User) -> dict[str, pd.DataFrame]:
     """An officer's record: scores by kind, every ledger line, awards."""
     ranking = ranking_for(campaign)
-    kinds = pd.DataFrame([(k.label, k.weight, round(k.earned, 2), round(k.available, 2), round(100 * k.share, 1),
-                           round(k.contribution, 2)) for k in breakdown.kind_lines(ranking, user.id)],
-                         columns=["活动类型", "权重", "得分", "可得分", "得分率%", "综合得分贡献"])
+    kinds = pd.DataFrame(
+        [
+            (
+                k.label,
+                k.weight,
+                round(k.earned, 2),
+                round(k.available, 2),
+                round(100 * k.share, 1),
+                round(k.contribution, 2),
+            )
+            for k in breakdown.kind_lines(ranking, user.id)
+        ],
+        columns=["活动类型", "权重", "得分", "可得分", "得分率%", "综合得分贡献"],
+    )
     labels = registry().kinds
-    lines = pd.DataFrame([(to_local(e.achieved_at).strftime("%Y-%m-%d %H:%M"), labels[e.kind].label
-                           if e.kind in labels else e.kind, e.title, e.points, e.max_points)
-                          for e in ledger.entries_for(user.id, campaign.id)],
-                         columns=["时间", "活动类型", "项目", "得分", "满分"])
-    award_rows = pd.DataFrame([(a.category, a.title, a.points, a.reason, a.status)
-                               for a in awards.for_user(campaign.id, user.id)],
-                              columns=["类别", "事项", "加分", "理由", "状态"])
+    lines = pd.DataFrame(
+        [
+            (
+                to_local(e.achieved_at).strftime("%Y-%m-%d %H:%M"),
+                labels[e.kind].label if e.kind in labels else e.kind,
+                e.title,
+                e.points,
+                e.max_points,
+            )
+            for e in ledger.entries_for(user.id, campaign.id)
+        ],
+        columns=["时间", "活动类型", "项目", "得分", "满分"],
+    )
+    award_rows = pd.DataFrame(
+        [
+            (a.category, a.title, a.points, a.reason, a.status)
+            for a in awards.for_user(campaign.id, user.id)
+        ],
+        columns=["类别", "事项", "加分", "理由", "状态"],
+    )
     return {"分类得分": kinds, "活动明细": lines, "实战练兵加分": award_rows}
 
 
 def _summary(campaign: Campaign, user: User) -> list[tuple[str, str]]:
     row = ranking_for(campaign).row_of(user.id)
-    return [("姓名", user.display_name), ("单位", user.bureau.name), ("执法证号", user.cert_no or ""),
-            ("综合得分", f"{row.composite:.2f}" if row else "—"),
-            ("全市排名", str(row.city_rank) if row else "—"), ("本单位排名", str(row.bureau_rank) if row else "—")]
+    return [
+        ("姓名", user.display_name),
+        ("单位", user.bureau.name),
+        ("执法证号", user.cert_no or ""),
+        ("综合得分", f"{row.composite:.2f}" if row else "—"),
+        ("全市排名", str(row.city_rank) if row else "—"),
+        ("本单位排名", str(row.bureau_rank) if row else "—"),
+    ]
 
 
 def candidate_xlsx(campaign: Campaign, user: User) -> bytes:
@@ -139,4 +220,3 @@ def candidate_docx(campaign: Campaign, user: User, justification: str = "") -> b
         doc.add_heading(title, level=2)
         _table(doc, frame)
     return _docx(doc)
-

@@ -1,8 +1,16 @@
 """Forms of the rankings package, one per use case."""
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import (
+    DateTimeLocalField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lianbing.rankings.awards import CATEGORIES, MAX_POINTS
@@ -10,12 +18,21 @@ from lianbing.rankings.awards import CATEGORIES, MAX_POINTS
 
 class AwardForm(FlaskForm):
     #: choice not enforced here: the service refuses other bureaus' officers with a clear message
-    user_id = SelectField("执法人员", coerce=int, validate_choice=False, validators=[InputRequired("请选择执法人员")])
+    user_id = SelectField(
+        "执法人员", coerce=int, validate_choice=False, validators=[InputRequired("请选择执法人员")]
+    )
     category = SelectField("类别", choices=[(c, c) for c in CATEGORIES])
     title = StringField("加分事项", validators=[DataRequired("请填写加分事项"), Length(max=200)])
-    points = FloatField("加分", validators=[InputRequired("请填写加分"),
-                                           NumberRange(0.5, MAX_POINTS, f"加分须在 0.5 到 {MAX_POINTS:g} 之间")])
-    reason = TextAreaField("加分理由", validators=[DataRequired("请填写加分理由"), Length(max=2000)])
+    points = FloatField(
+        "加分",
+        validators=[
+            InputRequired("请填写加分"),
+            NumberRange(0.5, MAX_POINTS, f"加分须在 0.5 到 {MAX_POINTS:g} 之间"),
+        ],
+    )
+    reason = TextAreaField(
+        "加分理由", validators=[DataRequired("请填写加分理由"), Length(max=2000)]
+    )
     evidence = FileField("证明材料（PDF、Word、Excel 或图片，10 MB 以内）")
     submit = SubmitField("提交审批")
 
@@ -28,15 +45,19 @@ class DecisionForm(FlaskForm):
 
 class NominationForm(FlaskForm):
     #: choice not enforced here: the service refuses other bureaus' officers with a clear message
-    user_id = SelectField("被提名人", coerce=int, validate_choice=False, validators=[InputRequired("请选择被提名人")])
-    justification = TextAreaField("推荐理由（主要事迹）",
-                                  validators=[DataRequired("请填写推荐理由"), Length(max=4000)])
+    user_id = SelectField(
+        "被提名人", coerce=int, validate_choice=False, validators=[InputRequired("请选择被提名人")]
+    )
+    justification = TextAreaField(
+        "推荐理由（主要事迹）", validators=[DataRequired("请填写推荐理由"), Length(max=4000)]
+    )
     submit = SubmitField("提交提名")
 
 
 class ResubmitForm(FlaskForm):
-    justification = TextAreaField("推荐理由（主要事迹）",
-                                  validators=[DataRequired("请填写推荐理由"), Length(max=4000)])
+    justification = TextAreaField(
+        "推荐理由（主要事迹）", validators=[DataRequired("请填写推荐理由"), Length(max=4000)]
+    )
     submit = SubmitField("重新提交")
 
 
@@ -55,19 +76,51 @@ def settings_form(kinds: dict, measures: list, current: dict) -> FlaskForm:
     """Deadline, province quotas, a minimum share per kind and a weight per bureau measure."""
 
     class SettingsForm(FlaskForm):
-        deadline = DateTimeLocalField("提名截止时间（北京时间）", format="%Y-%m-%dT%H:%M", validators=[Optional()],
-                                      default=current.get("deadline"))
+        deadline = DateTimeLocalField(
+            "提名截止时间（北京时间）",
+            format="%Y-%m-%dT%H:%M",
+            validators=[Optional()],
+            default=current.get("deadline"),
+        )
         submit = SubmitField("保存")
 
     for key, label in current["categories"].items():
-        setattr(SettingsForm, f"q_{key}", IntegerField(f"{label}名额", default=current["quotas"][key],
-                validators=[InputRequired("请填写名额"), NumberRange(0, 20, "名额须在 0 到 20 之间")]))
+        setattr(
+            SettingsForm,
+            f"q_{key}",
+            IntegerField(
+                f"{label}名额",
+                default=current["quotas"][key],
+                validators=[
+                    InputRequired("请填写名额"),
+                    NumberRange(0, 20, "名额须在 0 到 20 之间"),
+                ],
+            ),
+        )
     for key, kind in kinds.items():
-        setattr(SettingsForm, f"e_{key}", FloatField(f"{kind.label}最低得分率（%）",
+        setattr(
+            SettingsForm,
+            f"e_{key}",
+            FloatField(
+                f"{kind.label}最低得分率（%）",
                 default=round(100 * current["eligibility"].get(key, 0), 1),
-                validators=[InputRequired("请填写，0 表示不要求"), NumberRange(0, 100, "须在 0 到 100 之间")]))
+                validators=[
+                    InputRequired("请填写，0 表示不要求"),
+                    NumberRange(0, 100, "须在 0 到 100 之间"),
+                ],
+            ),
+        )
     for measure in measures:
-        setattr(SettingsForm, f"m_{measure.name}", FloatField(f"集体排名权重：{measure.label}",
+        setattr(
+            SettingsForm,
+            f"m_{measure.name}",
+            FloatField(
+                f"集体排名权重：{measure.label}",
                 default=current["measure_weights"][measure.name],
-                validators=[InputRequired("请填写权重"), NumberRange(0, 1000, "权重须在 0 到 1000 之间")]))
+                validators=[
+                    InputRequired("请填写权重"),
+                    NumberRange(0, 1000, "权重须在 0 到 1000 之间"),
+                ],
+            ),
+        )
     return SettingsForm()

@@ -10,6 +10,7 @@ composite; parts or the campaign package add their own by calling, from their
 where ``timeliness(campaign_id) -> {bureau_id: value 0..1}``. The city sets the weights on the
 ranking-rules page; a bureau's collective score = 100 × Σ weight × value / Σ weight.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,15 +34,23 @@ class BureauMeasure:
     compute: Callable[[int], dict[int, float]] | None = None
 
 
-BUILTIN = (BureauMeasure("participation", "参与率", 1.0), BureauMeasure("average", "平均综合得分", 2.0))
+BUILTIN = (
+    BureauMeasure("participation", "参与率", 1.0),
+    BureauMeasure("average", "平均综合得分", 2.0),
+)
 
 
 class MeasureError(RuntimeError):
     """A measure declaration that cannot be registered: a programming error found at start-up."""
 
 
-def register_bureau_measure(app: Flask, name: str, label: str, default_weight: float,
-                            compute: Callable[[int], dict[int, float]]) -> None:
+def register_bureau_measure(
+    app: Flask,
+    name: str,
+    label: str,
+    default_weight: float,
+    compute: Callable[[int], dict[int, float]],
+) -> None:
     """Add a per-bureau measure to this application (call from a part's register(app))."""
     found = app.extensions.setdefault(EXTENSION_KEY, {})
     if name in found or name in {m.name for m in BUILTIN}:
@@ -78,8 +87,10 @@ def _builtin_values(ranking: Ranking) -> dict[int, dict[str, float]]:
             acc[0] += 1
             acc[1] += 1 if t[ENTRIES] else 0
             acc[2] += t[COMPOSITE]
-    return {b: {"participation": a[1] / a[0], "average": a[2] / a[0] / 100, "_n": a[0], "_active": a[1]}
-            for b, a in sums.items()}
+    return {
+        b: {"participation": a[1] / a[0], "average": a[2] / a[0] / 100, "_n": a[0], "_active": a[1]}
+        for b, a in sums.items()
+    }
 
 
 def bureau_ranking(ranking: Ranking) -> list[BureauRow]:
@@ -91,11 +102,21 @@ def bureau_ranking(ranking: Ranking) -> list[BureauRow]:
     rows = []
     for bureau in accounts.county_bureaus():
         own = base.get(bureau.id, {})
-        values = {m.name: _clamp(own.get(m.name) if m.compute is None else extra[m.name].get(bureau.id))
-                  for m in all_measures()}
+        values = {
+            m.name: _clamp(own.get(m.name) if m.compute is None else extra[m.name].get(bureau.id))
+            for m in all_measures()
+        }
         score = round(100 * sum(w[k] * v for k, v in values.items()) / total, 2)
-        rows.append(BureauRow(bureau.id, bureau.short_name, int(own.get("_n", 0)), int(own.get("_active", 0)),
-                              values, score))
+        rows.append(
+            BureauRow(
+                bureau.id,
+                bureau.short_name,
+                int(own.get("_n", 0)),
+                int(own.get("_active", 0)),
+                values,
+                score,
+            )
+        )
     rows.sort(key=lambda r: (-r.score, -r.values.get("average", 0), r.bureau_id))
     for pos, row in enumerate(rows, start=1):
         row.rank = pos

@@ -1,4 +1,5 @@
 """Rankings' own records: the city's rules per campaign, awards, nominations, recommendations."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,7 +18,9 @@ class RankingSettings(db.Model):
 
     __tablename__ = "ranking_settings"
 
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
     #: last moment bureau admins may nominate; None = no deadline set yet
     nomination_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: {"county_collective": 1, "city_individual": 1, "county_individual": 1}
@@ -41,7 +44,9 @@ class Award(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
     #: 现场检查 / 交叉检查 / 办理案件 / 其他
@@ -74,7 +79,9 @@ class Nomination(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     justification: Mapped[str] = mapped_column(Text)
@@ -100,15 +107,21 @@ class Recommendation(db.Model):
     __tablename__ = "recommendations"
     __table_args__ = (
         CheckConstraint("(bureau_id IS NULL) <> (nomination_id IS NULL)", name="one_target"),
-        UniqueConstraint("campaign_id", "category", "bureau_id", "nomination_id", name="uq_recommendations_pick"),
+        UniqueConstraint(
+            "campaign_id", "category", "bureau_id", "nomination_id", name="uq_recommendations_pick"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     #: county_collective | city_individual | county_individual
     category: Mapped[str] = mapped_column(String(30))
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
-    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"))
+    nomination_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE")
+    )
     selected_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     selected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,4 +1,5 @@
 """Nominations of advanced individuals and the city's recommendations to the province."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -35,15 +36,29 @@ class NominationConflict(NominationError):
 
 
 def _snapshot(row: Row, version: int) -> dict:
-    return {"composite": row.composite, "city_rank": row.city_rank, "bureau_rank": row.bureau_rank,
-            "shares": {k: round(row.share(k), 4) for k in row.available}, "eligible": row.eligible,
-            "reasons": list(row.reasons), "ledger_version": version, "entries": row.entries,
-            "taken_at": utcnow().isoformat()}
+    return {
+        "composite": row.composite,
+        "city_rank": row.city_rank,
+        "bureau_rank": row.bureau_rank,
+        "shares": {k: round(row.share(k), 4) for k in row.available},
+        "eligible": row.eligible,
+        "reasons": list(row.reasons),
+        "ledger_version": version,
+        "entries": row.entries,
+        "taken_at": utcnow().isoformat(),
+    }
 
 
 def _open_count(campaign_id: int, bureau_id: int, excluding: int | None = None) -> int:
-    stmt = select(func.count()).select_from(Nomination).where(
-        Nomination.campaign_id == campaign_id, Nomination.bureau_id == bureau_id, Nomination.status.in_(OPEN))
+    stmt = (
+        select(func.count())
+        .select_from(Nomination)
+        .where(
+            Nomination.campaign_id == campaign_id,
+            Nomination.bureau_id == bureau_id,
+            Nomination.status.in_(OPEN),
+        )
+    )
     if excluding:
         stmt = stmt.where(Nomination.id != excluding)
     return db.session.scalar(stmt)
@@ -72,18 +87,43 @@ def nominate(campaign: Campaign, officer_id: int, justification: str, actor: Use
         raise NominationError("请填写推荐理由（主要事迹）。")
     if _open_count(campaign.id, actor.bureau_id) >= campaign.nomination_quota:
         raise NominationConflict(f"本单位提名已达名额上限（{campaign.nomination_quota} 名）。")
-    if db.session.scalar(select(Nomination.id).where(Nomination.campaign_id == campaign.id,
-                                                     Nomination.user_id == officer.id)):
+    if db.session.scalar(
+        select(Nomination.id).where(
+            Nomination.campaign_id == campaign.id, Nomination.user_id == officer.id
+        )
+    ):
         raise NominationConflict("该人员已被提名。")
-    nomination = Nomination(campaign_id=campaign.id, bureau_id=officer.bureau_id, user_id=officer.id,
-                            justification=justification.strip(), status="submitted", nominated_by=actor.id,
-                            submitted_at=utcnow(), snapshot=_snapshot(row, ranking_for(campaign).version))
+    nomination = Nomination(
+        campaign_id=campaign.id,
+        bureau_id=officer.bureau_id,
+        user_id=officer.id,
+        justification=justification.strip(),
+        status="submitted",
+        nominated_by=actor.id,
+        submitted_at=utcnow(),
+        snapshot=_snapshot(row, ranking_for(campaign).version),
+    )
     db.session.add(nomination)
     db.session.flush()
-    audit.write("nomination.submit", "nomination", nomination.id, actor_id=actor.id, bureau_id=officer.bureau_id,
-                new={"user_id": officer.id, "snapshot": nomination.snapshot}, reason=nomination.justification)
-    event("rankings", "nomination %s submitted for user %s", nomination.id, officer.id, nomination_id=nomination.id,
-          campaign_id=campaign.id, bureau_id=officer.bureau_id, actor_id=actor.id)
+    audit.write(
+        "nomination.submit",
+        "nomination",
+        nomination.id,
+        actor_id=actor.id,
+        bureau_id=officer.bureau_id,
+        new={"user_id": officer.id, "snapshot": nomination.snapshot},
+        reason=nomination.justification,
+    )
+    event(
+        "rankings",
+        "nomination %s submitted for user %s",
+        nomination.id,
+        officer.id,
+        nomination_id=nomination.id,
+        campaign_id=campaign.id,
+        bureau_id=officer.bureau_id,
+        actor_id=actor.id,
+    )
     return nomination
 
 
@@ -95,13 +135,31 @@ def resubmit(campaign: Campaign, nomination: Nomination, justification: str, act
     if not justification.strip():
         raise NominationError("请填写推荐理由（主要事迹）。")
     old = {"justification": nomination.justification, "status": nomination.status}
-    nomination.justification, nomination.status, nomination.submitted_at = justification.strip(), "submitted", utcnow()
+    nomination.justification, nomination.status, nomination.submitted_at = (
+        justification.strip(),
+        "submitted",
+        utcnow(),
+    )
     nomination.snapshot = _snapshot(row, ranking_for(campaign).version)
     db.session.flush()
-    audit.write("nomination.submit", "nomination", nomination.id, actor_id=actor.id,
-                bureau_id=nomination.bureau_id, old=old, new={"status": "submitted"}, reason=nomination.justification)
-    event("rankings", "nomination %s resubmitted", nomination.id, nomination_id=nomination.id,
-          bureau_id=nomination.bureau_id, actor_id=actor.id)
+    audit.write(
+        "nomination.submit",
+        "nomination",
+        nomination.id,
+        actor_id=actor.id,
+        bureau_id=nomination.bureau_id,
+        old=old,
+        new={"status": "submitted"},
+        reason=nomination.justification,
+    )
+    event(
+        "rankings",
+        "nomination %s resubmitted",
+        nomination.id,
+        nomination_id=nomination.id,
+        bureau_id=nomination.bureau_id,
+        actor_id=actor.id,
+    )
 
 
 def decide(nomination: Nomination, accept: bool, actor: User, reason: str = "") -> None:
@@ -117,10 +175,25 @@ def decide(nomination: Nomination, accept: bool, actor: User, reason: str = "") 
     nomination.return_reason = "" if accept else reason.strip()
     nomination.decided_by, nomination.decided_at = actor.id, utcnow()
     db.session.flush()
-    audit.write(f"nomination.{nomination.status}", "nomination", nomination.id, actor_id=actor.id,
-                bureau_id=nomination.bureau_id, old=old, new={"status": nomination.status}, reason=reason)
-    event("rankings", "nomination %s %s", nomination.id, nomination.status, nomination_id=nomination.id,
-          bureau_id=nomination.bureau_id, actor_id=actor.id)
+    audit.write(
+        f"nomination.{nomination.status}",
+        "nomination",
+        nomination.id,
+        actor_id=actor.id,
+        bureau_id=nomination.bureau_id,
+        old=old,
+        new={"status": nomination.status},
+        reason=reason,
+    )
+    event(
+        "rankings",
+        "nomination %s %s",
+        nomination.id,
+        nomination.status,
+        nomination_id=nomination.id,
+        bureau_id=nomination.bureau_id,
+        actor_id=actor.id,
+    )
 
 
 def reopen(nomination: Nomination, actor: User, reason: str) -> None:
@@ -132,19 +205,39 @@ def reopen(nomination: Nomination, actor: User, reason: str) -> None:
     if nomination.status == "draft":
         raise NominationConflict("该提名已处于可修改状态。")
     old = {"status": nomination.status}
-    db.session.execute(Recommendation.__table__.delete().where(Recommendation.nomination_id == nomination.id))
+    db.session.execute(
+        Recommendation.__table__.delete().where(Recommendation.nomination_id == nomination.id)
+    )
     nomination.status, nomination.decided_by, nomination.decided_at = "draft", None, None
     db.session.flush()
-    audit.write("nomination.reopen", "nomination", nomination.id, actor_id=actor.id,
-                bureau_id=nomination.bureau_id, old=old, new={"status": "draft"}, reason=reason)
-    event("rankings", "nomination %s reopened", nomination.id, nomination_id=nomination.id,
-          bureau_id=nomination.bureau_id, actor_id=actor.id)
+    audit.write(
+        "nomination.reopen",
+        "nomination",
+        nomination.id,
+        actor_id=actor.id,
+        bureau_id=nomination.bureau_id,
+        old=old,
+        new={"status": "draft"},
+        reason=reason,
+    )
+    event(
+        "rankings",
+        "nomination %s reopened",
+        nomination.id,
+        nomination_id=nomination.id,
+        bureau_id=nomination.bureau_id,
+        actor_id=actor.id,
+    )
 
 
 def visible_to(campaign_id: int, user: User) -> list[Nomination]:
     """The campaign's nominations the user may see: all for the city, own bureau otherwise."""
-    stmt = (select(Nomination).join(Bureau, Bureau.id == Nomination.bureau_id)
-            .where(Nomination.campaign_id == campaign_id).order_by(Bureau.code, Nomination.id))
+    stmt = (
+        select(Nomination)
+        .join(Bureau, Bureau.id == Nomination.bureau_id)
+        .where(Nomination.campaign_id == campaign_id)
+        .order_by(Bureau.code, Nomination.id)
+    )
     if user.role != CITY_ADMIN:
         stmt = stmt.where(Nomination.bureau_id == user.bureau_id)
     return list(db.session.scalars(stmt))
@@ -152,14 +245,26 @@ def visible_to(campaign_id: int, user: User) -> list[Nomination]:
 
 # --- recommendations to the province ----------------------------------------------------
 
+
 def recommendations(campaign_id: int) -> list[Recommendation]:
     """The city's picks for the province, by category."""
-    return list(db.session.scalars(select(Recommendation).where(
-        Recommendation.campaign_id == campaign_id).order_by(Recommendation.category, Recommendation.id)))
+    return list(
+        db.session.scalars(
+            select(Recommendation)
+            .where(Recommendation.campaign_id == campaign_id)
+            .order_by(Recommendation.category, Recommendation.id)
+        )
+    )
 
 
-def recommend(campaign_id: int, category: str, actor: User, *, bureau_id: int | None = None,
-              nomination_id: int | None = None) -> Recommendation:
+def recommend(
+    campaign_id: int,
+    category: str,
+    actor: User,
+    *,
+    bureau_id: int | None = None,
+    nomination_id: int | None = None,
+) -> Recommendation:
     """The city picks a collective (a county bureau) or an accepted nomination, within quota."""
     if actor.role != CITY_ADMIN:
         raise NominationForbidden("只有市局管理员可以确定推荐名单。")
@@ -171,25 +276,54 @@ def recommend(campaign_id: int, category: str, actor: User, *, bureau_id: int | 
         raise NominationConflict(f"“{rules.PROVINCE_CATEGORIES[category]}”已达推荐名额。")
     if any(r.bureau_id == bureau_id and r.nomination_id == nomination_id for r in taken):
         raise NominationConflict("已在推荐名单中。")
-    rec = Recommendation(campaign_id=campaign_id, category=category, bureau_id=bureau_id,
-                         nomination_id=nomination_id, selected_by=actor.id, selected_at=utcnow())
+    rec = Recommendation(
+        campaign_id=campaign_id,
+        category=category,
+        bureau_id=bureau_id,
+        nomination_id=nomination_id,
+        selected_by=actor.id,
+        selected_at=utcnow(),
+    )
     db.session.add(rec)
     db.session.flush()
-    audit.write("recommendation.add", "recommendation", rec.id, actor_id=actor.id, bureau_id=bureau_id,
-                new={"category": category, "bureau_id": bureau_id, "nomination_id": nomination_id})
-    event("rankings", "recommendation %s added (%s)", rec.id, category, recommendation_id=rec.id,
-          campaign_id=campaign_id, bureau_id=bureau_id, nomination_id=nomination_id, actor_id=actor.id)
+    audit.write(
+        "recommendation.add",
+        "recommendation",
+        rec.id,
+        actor_id=actor.id,
+        bureau_id=bureau_id,
+        new={"category": category, "bureau_id": bureau_id, "nomination_id": nomination_id},
+    )
+    event(
+        "rankings",
+        "recommendation %s added (%s)",
+        rec.id,
+        category,
+        recommendation_id=rec.id,
+        campaign_id=campaign_id,
+        bureau_id=bureau_id,
+        nomination_id=nomination_id,
+        actor_id=actor.id,
+    )
     return rec
 
 
-def _check_target(campaign_id: int, category: str, bureau_id: int | None, nomination_id: int | None) -> None:
+def _check_target(
+    campaign_id: int, category: str, bureau_id: int | None, nomination_id: int | None
+) -> None:
     if category == "county_collective":
         bureau = db.session.get(Bureau, bureau_id) if bureau_id and not nomination_id else None
         if bureau is None or bureau.is_city:
             raise NominationError("请选择一个县级单位。")
         return
-    nomination = db.session.get(Nomination, nomination_id) if nomination_id and not bureau_id else None
-    if nomination is None or nomination.campaign_id != campaign_id or nomination.status != "accepted":
+    nomination = (
+        db.session.get(Nomination, nomination_id) if nomination_id and not bureau_id else None
+    )
+    if (
+        nomination is None
+        or nomination.campaign_id != campaign_id
+        or nomination.status != "accepted"
+    ):
         raise NominationError("只能推荐已通过审核的提名人选。")
 
 
@@ -197,8 +331,24 @@ def withdraw(rec: Recommendation, actor: User) -> None:
     """The city takes a pick off the list."""
     if actor.role != CITY_ADMIN:
         raise NominationForbidden("只有市局管理员可以修改推荐名单。")
-    audit.write("recommendation.remove", "recommendation", rec.id, actor_id=actor.id, bureau_id=rec.bureau_id,
-                old={"category": rec.category, "bureau_id": rec.bureau_id, "nomination_id": rec.nomination_id})
-    event("rankings", "recommendation %s withdrawn", rec.id, recommendation_id=rec.id, actor_id=actor.id)
+    audit.write(
+        "recommendation.remove",
+        "recommendation",
+        rec.id,
+        actor_id=actor.id,
+        bureau_id=rec.bureau_id,
+        old={
+            "category": rec.category,
+            "bureau_id": rec.bureau_id,
+            "nomination_id": rec.nomination_id,
+        },
+    )
+    event(
+        "rankings",
+        "recommendation %s withdrawn",
+        rec.id,
+        recommendation_id=rec.id,
+        actor_id=actor.id,
+    )
     db.session.delete(rec)
     db.session.flush()

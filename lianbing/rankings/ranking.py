@@ -16,6 +16,7 @@ set of closed expected activities. Only officer data is cached, never a rendered
 request picks the viewer's own row out of it. What is cached is compact: one plain tuple per
 officer in rank order; Row objects are made only for the rows a page shows.
 """
+
 from __future__ import annotations
 
 import gc
@@ -37,7 +38,13 @@ from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import cache, db
 from lianbing.ledger import versions
-from lianbing.ledger.models import AUDIENCE_ALL, ExpectedActivity, ExpectedAudience, ScoreEntry, ScoreTotal
+from lianbing.ledger.models import (
+    AUDIENCE_ALL,
+    ExpectedActivity,
+    ExpectedAudience,
+    ScoreEntry,
+    ScoreTotal,
+)
 from lianbing.parts import registry
 from lianbing.rankings import rules
 
@@ -73,8 +80,21 @@ class Row:
 
 
 # Positions in a compact ranking tuple: what is cached (plain tuples pickle and copy fast).
-USER, NAME, ROLE, BUREAU_ID, BUREAU, COMPOSITE, LAST, ENTRIES, REASONS, CITY_RANK, BUREAU_RANK, EARNED, AVAILABLE = \
-    range(13)
+(
+    USER,
+    NAME,
+    ROLE,
+    BUREAU_ID,
+    BUREAU,
+    COMPOSITE,
+    LAST,
+    ENTRIES,
+    REASONS,
+    CITY_RANK,
+    BUREAU_RANK,
+    EARNED,
+    AVAILABLE,
+) = range(13)
 SELECTIONS_KEPT = 32
 
 
@@ -86,16 +106,35 @@ class Ranking:
     object (never pickled), so a warm page touches only the rows it shows.
     """
 
-    def __init__(self, campaign_id: int, version: int, weights: dict[str, float], kinds: list[str],
-                 columns: list[str], data: tuple[tuple, ...]):
-        self.campaign_id, self.version, self.weights, self.kinds = campaign_id, version, weights, kinds
+    def __init__(
+        self,
+        campaign_id: int,
+        version: int,
+        weights: dict[str, float],
+        kinds: list[str],
+        columns: list[str],
+        data: tuple[tuple, ...],
+    ):
+        self.campaign_id, self.version, self.weights, self.kinds = (
+            campaign_id,
+            version,
+            weights,
+            kinds,
+        )
         self.columns, self.data = columns, data
         self.by_user = {t[USER]: pos for pos, t in enumerate(data)}
         self._made: dict[int, Row] = {}
         self._selections: OrderedDict = OrderedDict()
 
     def __reduce__(self):
-        return Ranking, (self.campaign_id, self.version, self.weights, self.kinds, self.columns, self.data)
+        return Ranking, (
+            self.campaign_id,
+            self.version,
+            self.weights,
+            self.kinds,
+            self.columns,
+            self.data,
+        )
 
     def __len__(self) -> int:
         return len(self.data)
@@ -118,8 +157,9 @@ class Ranking:
     def count(self, bureau_id: int | None = None) -> int:
         return sum(1 for t in self.data if bureau_id is None or t[BUREAU_ID] == bureau_id)
 
-    def select(self, *, bureau_id: int | None = None, role: str | None = None,
-               kind: str | None = None) -> "Selection":
+    def select(
+        self, *, bureau_id: int | None = None, role: str | None = None, kind: str | None = None
+    ) -> "Selection":
         """Rows filtered by bureau and role; ordered by one kind's share when given."""
         key = (bureau_id, role, kind)
         found = self._selections.get(key)
@@ -131,11 +171,21 @@ class Ranking:
 
     def _positions(self, bureau_id: int | None, role: str | None, kind: str | None) -> list[int]:
         data = self.data
-        found = [pos for pos, t in enumerate(data) if (bureau_id is None or t[BUREAU_ID] == bureau_id)
-                 and (role is None or t[ROLE] == role)]
+        found = [
+            pos
+            for pos, t in enumerate(data)
+            if (bureau_id is None or t[BUREAU_ID] == bureau_id)
+            and (role is None or t[ROLE] == role)
+        ]
         if kind:
             i, tie = _column(self.columns, kind), _column(self.columns, TIE_KIND)
-            found.sort(key=lambda pos: (-round(_share(data[pos], i), 6), _tie(data[pos], tie), data[pos][USER]))
+            found.sort(
+                key=lambda pos: (
+                    -round(_share(data[pos], i), 6),
+                    _tie(data[pos], tie),
+                    data[pos][USER],
+                )
+            )
         return found
 
 
@@ -157,8 +207,21 @@ class Selection(Sequence):
 def _make_row(columns: list[str], t: tuple) -> Row:
     earned = {k: e for k, e, a in zip(columns, t[EARNED], t[AVAILABLE]) if a}
     available = {k: a for k, a in zip(columns, t[AVAILABLE]) if a}
-    return Row(t[USER], t[NAME], t[ROLE], t[BUREAU_ID], t[BUREAU], earned, available, t[COMPOSITE], t[LAST],
-               t[ENTRIES], t[REASONS], t[CITY_RANK], t[BUREAU_RANK])
+    return Row(
+        t[USER],
+        t[NAME],
+        t[ROLE],
+        t[BUREAU_ID],
+        t[BUREAU],
+        earned,
+        available,
+        t[COMPOSITE],
+        t[LAST],
+        t[ENTRIES],
+        t[REASONS],
+        t[CITY_RANK],
+        t[BUREAU_RANK],
+    )
 
 
 def _share(t: tuple, i: int | None) -> float:
@@ -180,26 +243,48 @@ def _column(columns: list[str], kind: str) -> int | None:
 
 # --- SQL aggregation ---------------------------------------------------------------------
 
+
 def _pivot(campaign_id: int, columns: list[str]):
     """Per officer: rows, latest achieved_at, then (points, max) per kind, pivoted in SQL."""
     t = ScoreTotal
     sums = []
     for kind in columns:
-        sums += [func.sum(case((t.kind == kind, t.points), else_=0.0)),
-                 func.sum(case((t.kind == kind, t.max_points), else_=0.0))]
-    return (select(t.user_id, func.sum(t.entries).label("entries"), func.max(t.last_at).label("last_at"),
-                   *(s.label(f"s{i}") for i, s in enumerate(sums)))
-            .where(t.campaign_id == campaign_id).group_by(t.user_id).subquery())
+        sums += [
+            func.sum(case((t.kind == kind, t.points), else_=0.0)),
+            func.sum(case((t.kind == kind, t.max_points), else_=0.0)),
+        ]
+    return (
+        select(
+            t.user_id,
+            func.sum(t.entries).label("entries"),
+            func.max(t.last_at).label("last_at"),
+            *(s.label(f"s{i}") for i, s in enumerate(sums)),
+        )
+        .where(t.campaign_id == campaign_id)
+        .group_by(t.user_id)
+        .subquery()
+    )
 
 
 def _table(campaign_id: int, columns: list[str]) -> list:
     """One tuple per ranked person (active officers, and anyone else with ledger rows):
     id, name, role, bureau id, bureau, rows, latest achieved_at, then (points, max) per kind."""
     p = _pivot(campaign_id, columns)
-    stmt = (select(User.id, User.display_name, User.role, User.bureau_id, Bureau.short_name, p.c.entries,
-                   p.c.last_at, *(p.c[f"s{i}"] for i in range(2 * len(columns))))
-            .join(Bureau, Bureau.id == User.bureau_id).outerjoin(p, p.c.user_id == User.id)
-            .where(User.is_active_.is_(True), or_(User.role == "officer", p.c.user_id.is_not(None))))
+    stmt = (
+        select(
+            User.id,
+            User.display_name,
+            User.role,
+            User.bureau_id,
+            Bureau.short_name,
+            p.c.entries,
+            p.c.last_at,
+            *(p.c[f"s{i}"] for i in range(2 * len(columns))),
+        )
+        .join(Bureau, Bureau.id == User.bureau_id)
+        .outerjoin(p, p.c.user_id == User.id)
+        .where(User.is_active_.is_(True), or_(User.role == "officer", p.c.user_id.is_not(None)))
+    )
     return db.session.execute(stmt).all()
 
 
@@ -207,26 +292,42 @@ def _activities(campaign_id: int, closed: list[int]) -> list:
     """The closed expected activities: (id, kind, ref, max points, audience, bureau ids, user ids)."""
     listed: dict[int, tuple[set, set]] = {}
     for expected_id, bureau_id, user_id in db.session.execute(
-            select(ExpectedAudience.expected_id, ExpectedAudience.bureau_id, ExpectedAudience.user_id)
-            .where(ExpectedAudience.expected_id.in_(closed))):
+        select(
+            ExpectedAudience.expected_id, ExpectedAudience.bureau_id, ExpectedAudience.user_id
+        ).where(ExpectedAudience.expected_id.in_(closed))
+    ):
         bureaus, users = listed.setdefault(expected_id, (set(), set()))
         if bureau_id is not None:
             bureaus.add(bureau_id)
         else:
             users.add(user_id)
     e = ExpectedActivity
-    return [(*a, *listed.get(a[0], (set(), set()))) for a in db.session.execute(
-        select(e.id, e.kind, e.ref, e.max_points, e.audience).where(e.id.in_(closed)).order_by(e.id))]
+    return [
+        (*a, *listed.get(a[0], (set(), set())))
+        for a in db.session.execute(
+            select(e.id, e.kind, e.ref, e.max_points, e.audience)
+            .where(e.id.in_(closed))
+            .order_by(e.id)
+        )
+    ]
 
 
 def _done(campaign_id: int, activities: list) -> dict[int, set[int]]:
     """{expected id: user ids with a ledger row}: one index lookup (campaign, kind, ref) each."""
     s = ScoreEntry
-    return {a[0]: set(db.session.scalars(select(s.user_id).where(
-        s.campaign_id == campaign_id, s.kind == a[1], s.ref == a[2]))) for a in activities}
+    return {
+        a[0]: set(
+            db.session.scalars(
+                select(s.user_id).where(s.campaign_id == campaign_id, s.kind == a[1], s.ref == a[2])
+            )
+        )
+        for a in activities
+    }
 
 
-def _missed(campaign_id: int, columns: list[str], activities: list, table: list) -> tuple[tuple, dict]:
+def _missed(
+    campaign_id: int, columns: list[str], activities: list, table: list
+) -> tuple[tuple, dict]:
     """Points of closed expected activities a ranked person was assigned and has no ledger row
     for, per column: (what every officer missed of the "all" activities, {user_id: own totals}).
 
@@ -244,7 +345,10 @@ def _missed(campaign_id: int, columns: list[str], activities: list, table: list)
         for user_id in _listed(table, bureaus, users, done[eid], everyone):
             delta.setdefault(user_id, [0.0] * len(columns))[i] += points
     zero, base = (0.0,) * len(columns), tuple(base)
-    own = {uid: tuple(map(add, base if roles[uid] == "officer" else zero, d)) for uid, d in delta.items()}
+    own = {
+        uid: tuple(map(add, base if roles[uid] == "officer" else zero, d))
+        for uid, d in delta.items()
+    }
     return base, own
 
 
@@ -252,28 +356,49 @@ def _listed(table: list, bureaus: set, users: set, done: set, everyone: bool) ->
     """Ranked people an activity names by bureau or user, not done, not already counted as officers."""
     if not (bureaus or users):
         return []
-    return [raw[0] for raw in table if (raw[3] in bureaus or raw[0] in users) and raw[0] not in done
-            and not (everyone and raw[2] == "officer")]
+    return [
+        raw[0]
+        for raw in table
+        if (raw[3] in bureaus or raw[0] in users)
+        and raw[0] not in done
+        and not (everyone and raw[2] == "officer")
+    ]
 
 
 def _closed_expected(campaign_id: int, now: datetime) -> list[int]:
-    return list(db.session.scalars(select(ExpectedActivity.id).where(
-        ExpectedActivity.campaign_id == campaign_id, ExpectedActivity.closes_at <= now)
-        .order_by(ExpectedActivity.id)))
+    return list(
+        db.session.scalars(
+            select(ExpectedActivity.id)
+            .where(ExpectedActivity.campaign_id == campaign_id, ExpectedActivity.closes_at <= now)
+            .order_by(ExpectedActivity.id)
+        )
+    )
 
 
 # --- building ----------------------------------------------------------------------------
 
-def build(campaign: Campaign, version: int, weights: dict[str, float], minimums: dict[str, float],
-          now: datetime, closed: list[int] | None = None) -> Ranking:
+
+def build(
+    campaign: Campaign,
+    version: int,
+    weights: dict[str, float],
+    minimums: dict[str, float],
+    now: datetime,
+    closed: list[int] | None = None,
+) -> Ranking:
     """Compute the ranking from the database (no cache)."""
     closed = _closed_expected(campaign.id, now) if closed is None else closed
     activities = _activities(campaign.id, closed) if closed else []
     columns = [*weights, *sorted({a[1] for a in activities} - set(weights))]
     table = _table(campaign.id, columns)
     everyone, own = _missed(campaign.id, columns, activities, table) if activities else (None, {})
-    people = [_sums(columns, raw, own.get(raw[0], everyone if raw[2] == "officer" else None)) for raw in table]
-    kinds = [k for i, k in enumerate(columns) if weights.get(k, 0) > 0 and any(p[1][i] for p in people)]
+    people = [
+        _sums(columns, raw, own.get(raw[0], everyone if raw[2] == "officer" else None))
+        for raw in table
+    ]
+    kinds = [
+        k for i, k in enumerate(columns) if weights.get(k, 0) > 0 and any(p[1][i] for p in people)
+    ]
     scored = _scored(columns, kinds, weights, minimums, people)
     return Ranking(campaign.id, version, weights, kinds, columns, _ranked(columns, scored))
 
@@ -297,18 +422,46 @@ def _scored(columns, kinds, weights, minimums, people) -> list[tuple]:
     labels = {k: v.label for k, v in registry().kinds.items()} if minimums else {}
     out = []
     for raw, available, earned in people:
-        composite = (round(100 * sum(w * (earned[i] / available[i] if available[i] else 0.0) for i, w in counted)
-                           / total, 4) if total else 0.0)
+        composite = (
+            round(
+                100
+                * sum(w * (earned[i] / available[i] if available[i] else 0.0) for i, w in counted)
+                / total,
+                4,
+            )
+            if total
+            else 0.0
+        )
         reasons = _reasons(columns, earned, available, minimums, labels) if minimums else ()
-        out.append((raw[0], raw[1], raw[2], raw[3], raw[4], composite, raw[6], raw[5] or 0, reasons, 0, 0,
-                    tuple(earned), tuple(available)))
+        out.append(
+            (
+                raw[0],
+                raw[1],
+                raw[2],
+                raw[3],
+                raw[4],
+                composite,
+                raw[6],
+                raw[5] or 0,
+                reasons,
+                0,
+                0,
+                tuple(earned),
+                tuple(available),
+            )
+        )
     return out
 
 
-def _reasons(columns, earned, available, minimums: dict[str, float], labels: dict[str, str]) -> tuple[str, ...]:
+def _reasons(
+    columns, earned, available, minimums: dict[str, float], labels: dict[str, str]
+) -> tuple[str, ...]:
     shares = {k: e / a for k, e, a in zip(columns, earned, available) if a}
-    return tuple(f"{labels[k]}得分率 {shares.get(k, 0.0):.0%}，低于要求的 {m:.0%}"
-                 for k, m in minimums.items() if m > 0 and shares.get(k, 0.0) < m - 1e-9)
+    return tuple(
+        f"{labels[k]}得分率 {shares.get(k, 0.0):.0%}，低于要求的 {m:.0%}"
+        for k, m in minimums.items()
+        if m > 0 and shares.get(k, 0.0) < m - 1e-9
+    )
 
 
 def _ranked(columns: list[str], scored: list[tuple]) -> tuple[tuple, ...]:
@@ -324,6 +477,7 @@ def _ranked(columns: list[str], scored: list[tuple]) -> tuple[tuple, ...]:
 
 
 # --- caching -----------------------------------------------------------------------------
+
 
 class _Recent:
     """The last few rankings this process computed, keyed like the shared cache.
@@ -356,7 +510,9 @@ def cache_key(campaign: Campaign, now: datetime) -> tuple[str, int, dict, dict, 
     weights = campaigns.weights(campaign)
     minimums = rules.eligibility(campaign.id)
     closed = _closed_expected(campaign.id, now)
-    digest = hashlib.sha1(json.dumps([weights, minimums, closed], sort_keys=True).encode()).hexdigest()[:16]
+    digest = hashlib.sha1(
+        json.dumps([weights, minimums, closed], sort_keys=True).encode()
+    ).hexdigest()[:16]
     return f"ranking:{campaign.id}:{version}:{digest}", version, weights, minimums, closed
 
 

@@ -1,4 +1,5 @@
 """Per-campaign ranking rules: nomination deadline, province quotas, eligibility, bureau weights."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,8 +27,13 @@ def settings_for(campaign_id: int, *, create: bool = False) -> RankingSettings:
     """The campaign's settings row; defaults (not stored unless ``create``) when there is none."""
     row = db.session.get(RankingSettings, campaign_id)
     if row is None:
-        row = RankingSettings(campaign_id=campaign_id, nomination_deadline=None,
-                              province_quotas=dict(DEFAULT_QUOTAS), eligibility={}, measure_weights={})
+        row = RankingSettings(
+            campaign_id=campaign_id,
+            nomination_deadline=None,
+            province_quotas=dict(DEFAULT_QUOTAS),
+            eligibility={},
+            measure_weights={},
+        )
         if create:
             db.session.add(row)
             db.session.flush()
@@ -50,8 +56,15 @@ def deadline_passed(campaign_id: int, now: datetime | None = None) -> bool:
     return deadline is not None and (now or utcnow()) > deadline
 
 
-def update(campaign_id: int, *, deadline: datetime | None, quotas: dict[str, int],
-           eligibility: dict[str, float], measure_weights: dict[str, float], actor_id: int | None) -> None:
+def update(
+    campaign_id: int,
+    *,
+    deadline: datetime | None,
+    quotas: dict[str, int],
+    eligibility: dict[str, float],
+    measure_weights: dict[str, float],
+    actor_id: int | None,
+) -> None:
     """Store the city's rules, audited; refuses out-of-range values."""
     _check(quotas, eligibility, measure_weights)
     row = settings_for(campaign_id, create=True)
@@ -61,7 +74,9 @@ def update(campaign_id: int, *, deadline: datetime | None, quotas: dict[str, int
     row.eligibility = {k: float(v) for k, v in eligibility.items() if v}
     row.measure_weights = {k: float(v) for k, v in measure_weights.items()}
     db.session.flush()
-    audit.write("ranking.settings", "campaign", campaign_id, actor_id=actor_id, old=old, new=_snapshot(row))
+    audit.write(
+        "ranking.settings", "campaign", campaign_id, actor_id=actor_id, old=old, new=_snapshot(row)
+    )
 
 
 def _check(quotas: dict, eligibility: dict, weights: dict) -> None:
@@ -74,6 +89,9 @@ def _check(quotas: dict, eligibility: dict, weights: dict) -> None:
 
 
 def _snapshot(row: RankingSettings) -> dict:
-    return {"deadline": row.nomination_deadline.isoformat() if row.nomination_deadline else None,
-            "quotas": row.province_quotas, "eligibility": row.eligibility,
-            "measure_weights": row.measure_weights}
+    return {
+        "deadline": row.nomination_deadline.isoformat() if row.nomination_deadline else None,
+        "quotas": row.province_quotas,
+        "eligibility": row.eligibility,
+        "measure_weights": row.measure_weights,
+    }

@@ -1,4 +1,5 @@
 """Ranking pages: an officer's breakdown (my scores), rankings, the bureau ranking, charts, export."""
+
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
@@ -14,8 +15,13 @@ from lianbing.extensions import db
 from lianbing.ledger import services as ledger
 from lianbing.logconfig import event
 from lianbing.parts import registry
-from lianbing.rankings import admin_views  # noqa: F401  (registers the admin routes on bp)
-from lianbing.rankings import breakdown, charts, exporters, measures
+from lianbing.rankings import (
+    admin_views,  # noqa: F401  (registers the admin routes on bp)
+    breakdown,
+    charts,
+    exporters,
+    measures,
+)
 from lianbing.rankings.blueprint import bp, load_campaign
 from lianbing.rankings.ranking import Ranking, Row, ranking_for
 from lianbing.web import XLSX, download
@@ -34,12 +40,15 @@ def _int_arg(name: str, default: int | None = None) -> int | None:
 
 # --- an officer's scores -------------------------------------------------------------------
 
+
 @bp.route("/mine")
 @any_user
 def mine():
     campaign = campaigns.active_campaign()
     if campaign is None:
-        return render_template("rankings/mine.html", entries=[], campaign=None, kinds=registry().kinds)
+        return render_template(
+            "rankings/mine.html", entries=[], campaign=None, kinds=registry().kinds
+        )
     return _officer_page(campaign, current_user)
 
 
@@ -58,19 +67,31 @@ def _officer_page(campaign: Campaign, user: User):
     ranking = ranking_for(campaign)
     entries = ledger.entries_for(user.id, campaign.id)
     missing = breakdown.missed(campaign.id, user)
-    return render_template("rankings/officer.html", campaign=campaign, person=user, row=ranking.row_of(user.id),
-                           lines=breakdown.kind_lines(ranking, user.id), entries=entries, missing=missing,
-                           trend=breakdown.trend(ranking, campaign, entries, missing), kinds=registry().kinds,
-                           city_size=len(ranking), bureau_size=ranking.count(user.bureau_id))
+    return render_template(
+        "rankings/officer.html",
+        campaign=campaign,
+        person=user,
+        row=ranking.row_of(user.id),
+        lines=breakdown.kind_lines(ranking, user.id),
+        entries=entries,
+        missing=missing,
+        trend=breakdown.trend(ranking, campaign, entries, missing),
+        kinds=registry().kinds,
+        city_size=len(ranking),
+        bureau_size=ranking.count(user.bureau_id),
+    )
 
 
 # --- rankings ------------------------------------------------------------------------------
+
 
 @bp.route("/rankings")
 @require_role(*ADMINS)
 def rankings():
     if current_user.role != CITY_ADMIN:
-        return redirect(url_for("rankings.bureau_rankings", bureau_id=current_user.bureau_id, **request.args))
+        return redirect(
+            url_for("rankings.bureau_rankings", bureau_id=current_user.bureau_id, **request.args)
+        )
     return _ranking_page(load_campaign(), _int_arg("bureau"))
 
 
@@ -87,15 +108,27 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
     ranking = ranking_for(campaign)
     rows = ranking.select(bureau_id=bureau_id, role=role, kind=kind)
     page, pages = _page_of(len(rows))
-    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     mine = ranking.row_of(current_user.id)
     viewer = mine if mine and mine not in shown else None
-    return render_template("rankings/rankings.html", campaign=campaign, ranking=ranking, rows=_cells(ranking, shown),
-                           page=page, pages=pages, total=len(rows), viewer=_cells(ranking, [viewer])[0] if viewer else None,
-                           bureau=bureau, bureaus=accounts.county_bureaus(), role=role, kind=kind,
-                           kinds=registry().kinds, offset=(page - 1) * PAGE_SIZE,
-                           page_links=[(p, _page_url(p) if p else "") for p in _page_window(page, pages)],
-                           officer_base=url_for("rankings.officer", user_id=0)[:-1])
+    return render_template(
+        "rankings/rankings.html",
+        campaign=campaign,
+        ranking=ranking,
+        rows=_cells(ranking, shown),
+        page=page,
+        pages=pages,
+        total=len(rows),
+        viewer=_cells(ranking, [viewer])[0] if viewer else None,
+        bureau=bureau,
+        bureaus=accounts.county_bureaus(),
+        role=role,
+        kind=kind,
+        kinds=registry().kinds,
+        offset=(page - 1) * PAGE_SIZE,
+        page_links=[(p, _page_url(p) if p else "") for p in _page_window(page, pages)],
+        officer_base=url_for("rankings.officer", user_id=0)[:-1],
+    )
 
 
 def _filters() -> tuple[str | None, str | None]:
@@ -149,13 +182,20 @@ def _bureau(bureau_id: int | None) -> Bureau | None:
 
 # --- the bureau ranking, charts, the export ------------------------------------------------
 
+
 @bp.route("/bureaus")
 @require_role(*ADMINS)
 def bureau_ranking():
     campaign = load_campaign()
     rows = measures.bureau_ranking(ranking_for(campaign))
-    return render_template("rankings/bureaus.html", campaign=campaign, rows=rows, measures=measures.all_measures(),
-                           weights=measures.weights(campaign.id), chart=[(r.name, r.score) for r in rows])
+    return render_template(
+        "rankings/bureaus.html",
+        campaign=campaign,
+        rows=rows,
+        measures=measures.all_measures(),
+        weights=measures.weights(campaign.id),
+        chart=[(r.name, r.score) for r in rows],
+    )
 
 
 @bp.route("/charts")
@@ -164,10 +204,13 @@ def chart_page():
     campaign = load_campaign()
     bureau_id = None if current_user.role == CITY_ADMIN else current_user.bureau_id
     ranking = ranking_for(campaign)
-    return render_template("rankings/charts.html", campaign=campaign,
-                           distribution=charts.distribution(ranking, bureau_id),
-                           comparison=charts.bureau_comparison(ranking),
-                           progress=charts.progress(campaign, ranking.version, bureau_id))
+    return render_template(
+        "rankings/charts.html",
+        campaign=campaign,
+        distribution=charts.distribution(ranking, bureau_id),
+        comparison=charts.bureau_comparison(ranking),
+        progress=charts.progress(campaign, ranking.version, bureau_id),
+    )
 
 
 @bp.route("/rankings.xlsx")
@@ -175,6 +218,12 @@ def chart_page():
 def ranking_export():
     campaign = load_campaign()
     data = exporters.ranking_xlsx(campaign)
-    event("rankings", "ranking of campaign %s exported", campaign.id, campaign_id=campaign.id,
-          actor_id=current_user.id, size=len(data))
+    event(
+        "rankings",
+        "ranking of campaign %s exported",
+        campaign.id,
+        campaign_id=campaign.id,
+        actor_id=current_user.id,
+        size=len(data),
+    )
     return download(data, f"{campaign.name}-综合排名.xlsx", XLSX)

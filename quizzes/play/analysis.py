@@ -6,6 +6,7 @@ index (correlation of the item's score with the rest of the test), discriminativ
 frequencies. Per test: mean, median, SD and Cronbach's alpha (over paper slots, which every
 attempt has even when questions are drawn at random).
 """
+
 from __future__ import annotations
 
 import io
@@ -26,13 +27,16 @@ TOO_EASY, TOO_HARD, BINS = 90.0, 20.0, 10
 COLUMNS = ("a", "q", "slot", "score", "points", "response", "qtype")
 PACKED = ("a", "q", "slot", "score", "points", "mask")
 BIT_LABELS = [(i, qtypes.letter(i)) for i in range(qtypes.MAX_OPTIONS)] + [
-    (marking.TRUE_BIT, "正确"), (marking.FALSE_BIT, "错误")]
+    (marking.TRUE_BIT, "正确"),
+    (marking.FALSE_BIT, "错误"),
+]
 OPTION_TYPES = ("single", "multiple", "truefalse")
 
 
 def _submitted(stmt, quiz_id: int):
-    return (stmt.join(Attempt, Attempt.id == AttemptItem.attempt_id)
-            .where(Attempt.quiz_id == quiz_id, Attempt.status == "submitted"))
+    return stmt.join(Attempt, Attempt.id == AttemptItem.attempt_id).where(
+        Attempt.quiz_id == quiz_id, Attempt.status == "submitted"
+    )
 
 
 def _packed(*columns):
@@ -50,11 +54,27 @@ def load(quiz_id: int) -> pd.DataFrame:
     Half a million rows travel as one comma-separated string that numpy parses in C: building
     one Python tuple per row costs seconds; this costs a fraction of one.
     """
-    packed = db.session.scalar(_submitted(select(_packed(
-        AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.slot_no,
-        func.coalesce(AttemptItem.score, 0.0), AttemptItem.points, AttemptItem.option_mask)), quiz_id))
+    packed = db.session.scalar(
+        _submitted(
+            select(
+                _packed(
+                    AttemptItem.attempt_id,
+                    AttemptItem.question_id,
+                    AttemptItem.slot_no,
+                    func.coalesce(AttemptItem.score, 0.0),
+                    AttemptItem.points,
+                    AttemptItem.option_mask,
+                )
+            ),
+            quiz_id,
+        )
+    )
     width = len(PACKED)
-    matrix = np.fromstring(packed, dtype=float, sep=",").reshape(-1, width) if packed else np.empty((0, width))
+    matrix = (
+        np.fromstring(packed, dtype=float, sep=",").reshape(-1, width)
+        if packed
+        else np.empty((0, width))
+    )
     return pd.DataFrame(matrix, columns=list(PACKED))
 
 
@@ -63,13 +83,15 @@ def _count_labels(rows) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = {}
     for q, key, count in rows:
         value = json.loads(key)
-        for v in (value if isinstance(value, list) else [value]):
+        for v in value if isinstance(value, list) else [value]:
             counts = out.setdefault(int(q), {})
             counts[_option_label(v)] = counts.get(_option_label(v), 0) + int(count)
     return out
 
 
-def _mask_options(q_codes: np.ndarray, questions: np.ndarray, mask: np.ndarray) -> dict[int, dict[str, int]]:
+def _mask_options(
+    q_codes: np.ndarray, questions: np.ndarray, mask: np.ndarray
+) -> dict[int, dict[str, int]]:
     """Option counts from the option bits: one bincount per bit."""
     bits = mask.astype(np.int64)
     out: dict[int, dict[str, int]] = {}
@@ -83,8 +105,12 @@ def _mask_options(q_codes: np.ndarray, questions: np.ndarray, mask: np.ndarray) 
 def frame(rows: list[tuple]) -> pd.DataFrame:
     """Rows (attempt, question, slot, score, points, response, qtype) as columns (tests, small data)."""
     columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
-    df = pd.DataFrame({name: np.asarray(col, dtype=object if name in ("response", "qtype") else float)
-                       for name, col in zip(COLUMNS, columns)})
+    df = pd.DataFrame(
+        {
+            name: np.asarray(col, dtype=object if name in ("response", "qtype") else float)
+            for name, col in zip(COLUMNS, columns)
+        }
+    )
     df["score"] = df["score"].fillna(0.0)
     return df
 
@@ -104,20 +130,36 @@ def analyse(df: pd.DataFrame) -> dict[str, Any]:
     stats["slot"] = _first_slot(q_codes, df["slot"].to_numpy(float), len(questions))
     if "qtype" in df:
         stats["qtype"] = _first(q_codes, df["qtype"].to_numpy(object), len(questions))
-    options = (_mask_options(q_codes, questions.to_numpy(), df["mask"].to_numpy()) if "mask" in df
-               else _options(df))
-    return {"test": _test(totals, maxima, _alpha(a_codes, df["slot"].to_numpy(float), score, len(attempts))),
-            "items": _describe(stats, options), "histogram": _histogram(totals, maxima)}
+    options = (
+        _mask_options(q_codes, questions.to_numpy(), df["mask"].to_numpy())
+        if "mask" in df
+        else _options(df)
+    )
+    return {
+        "test": _test(
+            totals, maxima, _alpha(a_codes, df["slot"].to_numpy(float), score, len(attempts))
+        ),
+        "items": _describe(stats, options),
+        "histogram": _histogram(totals, maxima),
+    }
 
 
 def _test(totals: np.ndarray, maxima: np.ndarray, alpha: float | None) -> dict[str, Any]:
     pct = np.divide(totals, maxima, out=np.zeros_like(totals), where=maxima > 0) * 100
-    return {"attempts": int(len(totals)), "mean": float(totals.mean()), "median": float(np.median(totals)),
-            "sd": float(totals.std(ddof=1)) if len(totals) > 1 else 0.0, "mean_pct": float(pct.mean()),
-            "max": float(maxima.max()), "alpha": alpha}
+    return {
+        "attempts": int(len(totals)),
+        "mean": float(totals.mean()),
+        "median": float(np.median(totals)),
+        "sd": float(totals.std(ddof=1)) if len(totals) > 1 else 0.0,
+        "mean_pct": float(pct.mean()),
+        "max": float(maxima.max()),
+        "alpha": alpha,
+    }
 
 
-def _alpha(a_codes: np.ndarray, slots: np.ndarray, score: np.ndarray, n_attempts: int) -> float | None:
+def _alpha(
+    a_codes: np.ndarray, slots: np.ndarray, score: np.ndarray, n_attempts: int
+) -> float | None:
     """Cronbach's alpha over paper slots, on the attempts that have every slot."""
     s_codes, s_values = pd.factorize(slots, sort=True)
     k = len(s_values)
@@ -128,7 +170,11 @@ def _alpha(a_codes: np.ndarray, slots: np.ndarray, score: np.ndarray, n_attempts
     if k < 2 or len(matrix) < 2:
         return None
     total_var = matrix.sum(axis=1).var(ddof=1)
-    return float(k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / total_var)) if total_var > 0 else None
+    return (
+        float(k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / total_var))
+        if total_var > 0
+        else None
+    )
 
 
 def _item_stats(q: np.ndarray, nq: int, x: np.ndarray, rest: np.ndarray) -> dict[str, np.ndarray]:
@@ -136,14 +182,20 @@ def _item_stats(q: np.ndarray, nq: int, x: np.ndarray, rest: np.ndarray) -> dict
     n = np.bincount(q, minlength=nq).astype(float)
     sx, sy = np.bincount(q, x, nq), np.bincount(q, rest, nq)
     mx, my = sx / n, sy / n
-    var_x = np.clip(np.bincount(q, x * x, nq) / n - mx ** 2, 0, None)
-    var_y = np.clip(np.bincount(q, rest * rest, nq) / n - my ** 2, 0, None)
+    var_x = np.clip(np.bincount(q, x * x, nq) / n - mx**2, 0, None)
+    var_y = np.clip(np.bincount(q, rest * rest, nq) / n - my**2, 0, None)
     cov = np.bincount(q, x * rest, nq) / n - mx * my
     with np.errstate(divide="ignore", invalid="ignore"):
         disc = cov / np.sqrt(var_x * var_y)
         eff = cov / _max_cov(q, nq, x, rest, n, mx, my)
         sd = np.sqrt(var_x * n / (n - 1))
-    return {"n": n, "facility": mx * 100, "sd": sd * 100, "discrimination": disc * 100, "efficiency": eff * 100}
+    return {
+        "n": n,
+        "facility": mx * 100,
+        "sd": sd * 100,
+        "discrimination": disc * 100,
+        "efficiency": eff * 100,
+    }
 
 
 def _max_cov(q, nq, x, rest, n, mx, my) -> np.ndarray:
@@ -180,15 +232,26 @@ def _option_label(value: Any) -> str:
 
 
 def _describe(stats: dict[str, np.ndarray], options: dict[int, dict[str, int]]) -> list[dict]:
-    known = {q: (code, qtype) for q, code, qtype in db.session.execute(select(
-        Question.id, Question.code, Question.qtype).where(Question.id.in_([int(q) for q in stats["q"]])))}
+    known = {
+        q: (code, qtype)
+        for q, code, qtype in db.session.execute(
+            select(Question.id, Question.code, Question.qtype).where(
+                Question.id.in_([int(q) for q in stats["q"]])
+            )
+        )
+    }
     items = []
     for i in np.argsort(stats["slot"], kind="stable"):
         q = int(stats["q"][i])
         code, qtype = known.get(q, (str(q), None))
         qtype = stats["qtype"][i] if "qtype" in stats else qtype
-        item = {"question_id": q, "code": code, "qtype": qtype,
-                "label": qtypes.LABELS.get(qtype, qtype), "n": int(stats["n"][i])}
+        item = {
+            "question_id": q,
+            "code": code,
+            "qtype": qtype,
+            "label": qtypes.LABELS.get(qtype, qtype),
+            "n": int(stats["n"][i]),
+        }
         for key in ("facility", "sd", "discrimination", "efficiency"):
             value = float(stats[key][i])
             item[key] = None if not np.isfinite(value) else round(value, 2)
@@ -211,7 +274,9 @@ def flags(item: dict) -> list[str]:
 
 
 def _histogram(totals: np.ndarray, maxima: np.ndarray) -> list[tuple[str, int]]:
-    pct = np.clip(np.divide(totals, maxima, out=np.zeros_like(totals), where=maxima > 0) * 100, 0, 100)
+    pct = np.clip(
+        np.divide(totals, maxima, out=np.zeros_like(totals), where=maxima > 0) * 100, 0, 100
+    )
     counts, _ = np.histogram(pct, bins=BINS, range=(0, 100))
     return [(f"{i * 10}-{i * 10 + 10}", int(c)) for i, c in enumerate(counts)]
 
@@ -219,10 +284,22 @@ def _histogram(totals: np.ndarray, maxima: np.ndarray) -> list[tuple[str, int]]:
 def to_excel(result: dict[str, Any], title: str) -> bytes:
     """Two sheets: test statistics and item statistics."""
     test = pd.DataFrame([{"指标": k, "值": v} for k, v in result["test"].items()])
-    items = pd.DataFrame([{"题号": i["code"], "题型": i["label"], "作答数": i["n"], "难度系数(%)": i["facility"],
-                           "标准差(%)": i["sd"], "区分度(%)": i["discrimination"], "区分效率(%)": i["efficiency"],
-                           "选项分布": " ".join(f"{k}:{v}" for k, v in i["options"].items()),
-                           "提示": "、".join(i["flags"])} for i in result["items"]])
+    items = pd.DataFrame(
+        [
+            {
+                "题号": i["code"],
+                "题型": i["label"],
+                "作答数": i["n"],
+                "难度系数(%)": i["facility"],
+                "标准差(%)": i["sd"],
+                "区分度(%)": i["discrimination"],
+                "区分效率(%)": i["efficiency"],
+                "选项分布": " ".join(f"{k}:{v}" for k, v in i["options"].items()),
+                "提示": "、".join(i["flags"]),
+            }
+            for i in result["items"]
+        ]
+    )
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         test.to_excel(writer, sheet_name="整卷统计", index=False)
@@ -233,7 +310,15 @@ def to_excel(result: dict[str, Any], title: str) -> bytes:
 def export(quiz: Quiz, actor_id: int | None = None) -> bytes:
     """The quiz's item analysis as an Excel workbook; one line in the log for the operator."""
     result = analyse(load(quiz.id))
-    log_event("quizzes", "item analysis of quiz %d %r exported: %d attempts, %d questions", quiz.id,
-              quiz.title, result["test"]["attempts"], len(result["items"]), actor_id=actor_id,
-              target=f"quiz:{quiz.id}", count=len(result["items"]))
+    log_event(
+        "quizzes",
+        "item analysis of quiz %d %r exported: %d attempts, %d questions",
+        quiz.id,
+        quiz.title,
+        result["test"]["attempts"],
+        len(result["items"]),
+        actor_id=actor_id,
+        target=f"quiz:{quiz.id}",
+        count=len(result["items"]),
+    )
     return to_excel(result, quiz.title)

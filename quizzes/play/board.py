@@ -4,6 +4,7 @@ The cache key holds ``Quiz.board_version``, bumped in the same transaction as ev
 grade or regrade, so several workers (or a shared Redis) never serve a stale board. At close the
 board is computed once more and stored in ``Quiz.frozen_board``; from then on it never moves.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -24,14 +25,25 @@ def _sort_key(row: dict) -> tuple:
 
 
 def _counting_rows(quiz: Quiz) -> list[dict]:
-    stmt = (select(Attempt, User.display_name, Bureau.short_name).join(User, User.id == Attempt.user_id)
-            .join(Bureau, Bureau.id == Attempt.bureau_id)
-            .where(Attempt.quiz_id == quiz.id, Attempt.status == "submitted").order_by(Attempt.id))
+    stmt = (
+        select(Attempt, User.display_name, Bureau.short_name)
+        .join(User, User.id == Attempt.user_id)
+        .join(Bureau, Bureau.id == Attempt.bureau_id)
+        .where(Attempt.quiz_id == quiz.id, Attempt.status == "submitted")
+        .order_by(Attempt.id)
+    )
     best: dict[int, dict] = {}
     for attempt, name, bureau in db.session.execute(stmt):
-        row = {"user_id": attempt.user_id, "name": name, "bureau": bureau, "bureau_id": attempt.bureau_id,
-               "score": round(attempt.score, 2), "seconds": round(attempt.seconds_used or 0.0, 1),
-               "submitted_at": attempt.submitted_at.isoformat(), "pending": attempt.pending}
+        row = {
+            "user_id": attempt.user_id,
+            "name": name,
+            "bureau": bureau,
+            "bureau_id": attempt.bureau_id,
+            "score": round(attempt.score, 2),
+            "seconds": round(attempt.seconds_used or 0.0, 1),
+            "submitted_at": attempt.submitted_at.isoformat(),
+            "pending": attempt.pending,
+        }
         old = best.get(attempt.user_id)
         if old is None or quiz.grading == "last" or _sort_key(row) < _sort_key(old):
             best[attempt.user_id] = row
@@ -40,7 +52,9 @@ def _counting_rows(quiz: Quiz) -> list[dict]:
 
 def _expected(quiz: Quiz) -> dict[int, int]:
     """Officers expected per bureau (the audience)."""
-    stmt = select(User.bureau_id, func.count()).where(User.role == "officer", User.is_active_.is_(True))
+    stmt = select(User.bureau_id, func.count()).where(
+        User.role == "officer", User.is_active_.is_(True)
+    )
     if quiz.audience == "bureaus":
         stmt = stmt.where(User.bureau_id.in_(quiz.audience_ids or []))
     elif quiz.audience == "users":
@@ -55,9 +69,16 @@ def _bureaus(quiz: Quiz, rows: list[dict]) -> list[dict]:
     for bureau_id in set(expected) | {r["bureau_id"] for r in rows}:
         scores = [r["score"] for r in rows if r["bureau_id"] == bureau_id]
         total = max(expected.get(bureau_id, 0), len(scores))
-        out.append({"bureau_id": bureau_id, "bureau": names.get(bureau_id, ""), "participants": len(scores),
-                    "expected": total, "rate": round(len(scores) / total, 4) if total else 0.0,
-                    "average": round(sum(scores) / len(scores), 2) if scores else 0.0})
+        out.append(
+            {
+                "bureau_id": bureau_id,
+                "bureau": names.get(bureau_id, ""),
+                "participants": len(scores),
+                "expected": total,
+                "rate": round(len(scores) / total, 4) if total else 0.0,
+                "average": round(sum(scores) / len(scores), 2) if scores else 0.0,
+            }
+        )
     return sorted(out, key=lambda b: (-b["average"], -b["rate"], b["bureau"]))
 
 
@@ -66,15 +87,30 @@ def compute(quiz: Quiz, frozen: bool = False) -> dict:
     rows = _counting_rows(quiz)
     for rank, row in enumerate(rows, 1):
         row["rank"] = rank
-    in_progress = db.session.scalar(select(func.count()).where(Attempt.quiz_id == quiz.id, Attempt.status == "open"))
-    return {"quiz_id": quiz.id, "title": quiz.title, "max": quiz.max_points, "version": quiz.board_version,
-            "frozen": frozen, "in_progress": in_progress, "individuals": rows, "bureaus": _bureaus(quiz, rows)}
+    in_progress = db.session.scalar(
+        select(func.count()).where(Attempt.quiz_id == quiz.id, Attempt.status == "open")
+    )
+    return {
+        "quiz_id": quiz.id,
+        "title": quiz.title,
+        "max": quiz.max_points,
+        "version": quiz.board_version,
+        "frozen": frozen,
+        "in_progress": in_progress,
+        "individuals": rows,
+        "bureaus": _bureaus(quiz, rows),
+    }
 
 
 def _overdue(quiz: Quiz, now: datetime) -> bool:
     edge = now - timedelta(seconds=services.GRACE_SECONDS)
-    return bool(db.session.scalar(select(func.count()).where(
-        Attempt.quiz_id == quiz.id, Attempt.status == "open", Attempt.deadline_at < edge)))
+    return bool(
+        db.session.scalar(
+            select(func.count()).where(
+                Attempt.quiz_id == quiz.id, Attempt.status == "open", Attempt.deadline_at < edge
+            )
+        )
+    )
 
 
 def board(quiz: Quiz, now: datetime) -> dict:
@@ -98,12 +134,23 @@ def freeze(quiz: Quiz, now: datetime) -> dict:
     """Submit what is left, compute the final board and store it once (first writer wins)."""
     services.expire_quiz(quiz, now)
     data = compute(quiz, frozen=True)
-    stored = db.session.execute(update(Quiz).where(Quiz.id == quiz.id, Quiz.frozen_board.is_(None))
-                                .values(frozen_board=data).execution_options(synchronize_session=False))
+    stored = db.session.execute(
+        update(Quiz)
+        .where(Quiz.id == quiz.id, Quiz.frozen_board.is_(None))
+        .values(frozen_board=data)
+        .execution_options(synchronize_session=False)
+    )
     if stored.rowcount == 1:
-        log_event("quizzes", "%s %d %r closed: final board frozen with %d officers", quiz.mode, quiz.id,
-                  quiz.title, len(data["individuals"]), target=f"quiz:{quiz.id}",
-                  count=len(data["individuals"]))
+        log_event(
+            "quizzes",
+            "%s %d %r closed: final board frozen with %d officers",
+            quiz.mode,
+            quiz.id,
+            quiz.title,
+            len(data["individuals"]),
+            target=f"quiz:{quiz.id}",
+            count=len(data["individuals"]),
+        )
     db.session.refresh(quiz)
     return quiz.frozen_board or data
 

@@ -1,5 +1,6 @@
 """Demo content for quizzes: a practice quiz and a knowledge competition over the demo bank,
 with some demo officers' attempts. Idempotent (keyed by quiz titles)."""
+
 from __future__ import annotations
 
 import random
@@ -16,12 +17,14 @@ from quizzes.services import QuestionData
 PRACTICE_TITLE = "每日法规练习（演示）"
 COMPETITION_TITLE = "2017年环境执法知识竞赛（演示）"
 FALLBACK_BANK = "大练兵演示题库"
-LAWS = [("环境保护法", "按日连续处罚", "《中华人民共和国环境保护法》第五十九条"),
-        ("环境保护法", "查封、扣押", "《中华人民共和国环境保护法》第二十五条"),
-        ("大气污染防治法", "超标排放大气污染物", "《中华人民共和国大气污染防治法》第九十九条"),
-        ("水污染防治法", "私设暗管排放水污染物", "《中华人民共和国水污染防治法》第八十三条"),
-        ("行政处罚", "现场检查笔录须由两名以上执法人员", "《中华人民共和国行政处罚法》第五十五条"),
-        ("行政处罚", "听证告知", "《中华人民共和国行政处罚法》第六十三条")]
+LAWS = [
+    ("环境保护法", "按日连续处罚", "《中华人民共和国环境保护法》第五十九条"),
+    ("环境保护法", "查封、扣押", "《中华人民共和国环境保护法》第二十五条"),
+    ("大气污染防治法", "超标排放大气污染物", "《中华人民共和国大气污染防治法》第九十九条"),
+    ("水污染防治法", "私设暗管排放水污染物", "《中华人民共和国水污染防治法》第八十三条"),
+    ("行政处罚", "现场检查笔录须由两名以上执法人员", "《中华人民共和国行政处罚法》第五十五条"),
+    ("行政处罚", "听证告知", "《中华人民共和国行政处罚法》第六十三条"),
+]
 
 
 def load(campaign_id: int) -> None:
@@ -42,8 +45,12 @@ def _quiz(title: str):
 
 def _bank() -> Bank:
     """The demo bank (the bank with most questions), or a small one made here when none exists."""
-    row = db.session.execute(select(Question.bank_id, func.count()).where(Question.is_active.is_(True))
-                             .group_by(Question.bank_id).order_by(func.count().desc())).first()
+    row = db.session.execute(
+        select(Question.bank_id, func.count())
+        .where(Question.is_active.is_(True))
+        .group_by(Question.bank_id)
+        .order_by(func.count().desc())
+    ).first()
     if row is not None and row[1] >= 12:
         return db.session.get(Bank, row[0])
     return _fallback_bank()
@@ -61,19 +68,43 @@ def _fallback_bank() -> Bank:
 def _question(i: int, law: str, topic: str, basis: str) -> QuestionData:
     category = f"法律法规/{law}"
     if i % 3 == 2:
-        return QuestionData(qtype="truefalse", stem=f"关于“{topic}”，{basis}有明确规定。（第 {i + 1} 题）",
-                            content={"answer": True}, category=category, difficulty=2, legal_basis=basis)
-    options = [{"text": basis, "weight": 1.0}, {"text": "《中华人民共和国刑法》", "weight": 0},
-               {"text": "地方政府规章", "weight": 0}, {"text": "没有规定", "weight": 0}]
-    return QuestionData(qtype="single", stem=f"“{topic}”的法律依据是？（第 {i + 1} 题）", content={"options": options},
-                        category=category, difficulty=1 + i % 5, legal_basis=basis,
-                        explanation=f"见{basis}。")
+        return QuestionData(
+            qtype="truefalse",
+            stem=f"关于“{topic}”，{basis}有明确规定。（第 {i + 1} 题）",
+            content={"answer": True},
+            category=category,
+            difficulty=2,
+            legal_basis=basis,
+        )
+    options = [
+        {"text": basis, "weight": 1.0},
+        {"text": "《中华人民共和国刑法》", "weight": 0},
+        {"text": "地方政府规章", "weight": 0},
+        {"text": "没有规定", "weight": 0},
+    ]
+    return QuestionData(
+        qtype="single",
+        stem=f"“{topic}”的法律依据是？（第 {i + 1} 题）",
+        content={"options": options},
+        category=category,
+        difficulty=1 + i % 5,
+        legal_basis=basis,
+        explanation=f"见{basis}。",
+    )
 
 
 def _practice_quiz(bank: Bank, trainer: User | None) -> None:
-    quiz = services.create_quiz(services.QuizData(
-        title=PRACTICE_TITLE, mode="practice", attempts_allowed=0, counts=False, review="explanations",
-        shuffle_options=True), trainer.id if trainer else None)
+    quiz = services.create_quiz(
+        services.QuizData(
+            title=PRACTICE_TITLE,
+            mode="practice",
+            attempts_allowed=0,
+            counts=False,
+            review="explanations",
+            shuffle_options=True,
+        ),
+        trainer.id if trainer else None,
+    )
     for q in bank_services.bank_questions(bank.id)[:5]:
         services.add_slot(quiz, services.SlotData(points=2, bank_id=bank.id, question_code=q.code))
     services.publish(quiz)
@@ -81,15 +112,33 @@ def _practice_quiz(bank: Bank, trainer: User | None) -> None:
 
 def _competition(bank: Bank, trainer: User | None):
     now = utcnow()
-    quiz = services.create_quiz(services.QuizData(
-        title=COMPETITION_TITLE, mode="competition", time_limit_minutes=20, opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=30), staggered_start=True, shuffle_questions=True, shuffle_options=True,
-        review="answers", attempts_allowed=1), trainer.id if trainer else None)
+    quiz = services.create_quiz(
+        services.QuizData(
+            title=COMPETITION_TITLE,
+            mode="competition",
+            time_limit_minutes=20,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+            staggered_start=True,
+            shuffle_questions=True,
+            shuffle_options=True,
+            review="answers",
+            attempts_allowed=1,
+        ),
+        trainer.id if trainer else None,
+    )
     for category in _top_categories(bank):
-        available = len(services.candidates(services.QuizSlot(category_id=category.id, min_difficulty=1,
-                                                               max_difficulty=5, count=1)))
+        available = len(
+            services.candidates(
+                services.QuizSlot(
+                    category_id=category.id, min_difficulty=1, max_difficulty=5, count=1
+                )
+            )
+        )
         if available:
-            services.add_slot(quiz, services.SlotData(points=5, category_id=category.id, count=min(5, available)))
+            services.add_slot(
+                quiz, services.SlotData(points=5, category_id=category.id, count=min(5, available))
+            )
     services.publish(quiz)
     return quiz
 
@@ -101,7 +150,9 @@ def _top_categories(bank: Bank) -> list[Category]:
 def _attempts(quiz) -> None:
     """Ten demo officers take the competition, answering at random."""
     rng = random.Random(2017)
-    officers = db.session.scalars(select(User).where(User.role == "officer").order_by(User.username).limit(10))
+    officers = db.session.scalars(
+        select(User).where(User.role == "officer").order_by(User.username).limit(10)
+    )
     for i, officer in enumerate(officers):
         started = utcnow() - timedelta(hours=2, minutes=i * 7)
         attempt = services.start_attempt(quiz, officer, now=started)

@@ -8,6 +8,7 @@ database; the kernel wakes the next waiter as soon as the holder's transaction e
 commit or rollback at the end of the request releases it). Reads are not gated (WAL readers never wait). Other databases and
 in-memory SQLite are untouched.
 """
+
 from __future__ import annotations
 
 import fcntl

@@ -3,6 +3,7 @@
 Responses are stored with the question's stored (unshuffled) option indexes; the browser sends
 those indexes too, so a reshuffled page never changes what an answer means.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,7 +31,11 @@ def _index(value: Any, n: int) -> int:
 def _text(value: Any, limit: int = 500) -> str:
     if value is None:
         return ""
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool) or len(str(value)) > limit:
+    if (
+        not isinstance(value, (str, int, float))
+        or isinstance(value, bool)
+        or len(str(value)) > limit
+    ):
         raise ResponseError("答案格式不正确或过长")
     return str(value)
 
@@ -69,9 +74,15 @@ def _matching(content: dict, raw: Any) -> list[str | None]:
     return list(raw) + [None] * (len(view["lefts"]) - len(raw))
 
 
-CHECKERS = {"single": _choice, "multiple": _multiple, "truefalse": _truefalse, "fill": _fill,
-            "numerical": lambda c, r: _text(r, 50), "matching": _matching,
-            "essay": lambda c, r: _text(r, MAX_TEXT)}
+CHECKERS = {
+    "single": _choice,
+    "multiple": _multiple,
+    "truefalse": _truefalse,
+    "fill": _fill,
+    "numerical": lambda c, r: _text(r, 50),
+    "matching": _matching,
+    "essay": lambda c, r: _text(r, MAX_TEXT),
+}
 
 
 def check_response(qtype: str, content: dict, raw: Any) -> Any:
@@ -109,7 +120,9 @@ def is_right(item: AttemptItem) -> bool:
     return item.score is not None and item.score >= item.points - 1e-6
 
 
-def mark_items(items: list[AttemptItem], versions: dict[int, QuestionVersion], partial: bool) -> None:
+def mark_items(
+    items: list[AttemptItem], versions: dict[int, QuestionVersion], partial: bool
+) -> None:
     """Mark every item of a paper in place."""
     for item in items:
         version = versions[item.version_id]
@@ -120,7 +133,10 @@ def mark_items(items: list[AttemptItem], versions: dict[int, QuestionVersion], p
 
 def versions_for(items: list[AttemptItem]) -> dict[int, QuestionVersion]:
     ids = {i.version_id for i in items}
-    return {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(ids)))}
+    return {
+        v.id: v
+        for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(ids)))
+    }
 
 
 def total(attempt: Attempt) -> None:
@@ -137,14 +153,26 @@ def grade_item(item: AttemptItem, points: float, feedback: str, grader_id: int) 
     item.score, item.feedback = float(points), feedback.strip()
     item.graded_by, item.graded_at = grader_id, utcnow()
     total(item.attempt)
-    write_audit("quiz.grade", "quiz_attempt_item", item.id, actor_id=grader_id,
-                bureau_id=item.attempt.bureau_id, old=old, new={"score": item.score, "feedback": item.feedback})
+    write_audit(
+        "quiz.grade",
+        "quiz_attempt_item",
+        item.id,
+        actor_id=grader_id,
+        bureau_id=item.attempt.bureau_id,
+        old=old,
+        new={"score": item.score, "feedback": item.feedback},
+    )
 
 
-def regrade_items(question: Question, items: list[AttemptItem], actor_id: int, reason: str) -> list[Attempt]:
+def regrade_items(
+    question: Question, items: list[AttemptItem], actor_id: int, reason: str
+) -> list[Attempt]:
     """Mark every item of ``question`` again against its current version's key; changed attempts."""
-    current = db.session.scalar(select(QuestionVersion).where(
-        QuestionVersion.question_id == question.id, QuestionVersion.version == question.version))
+    current = db.session.scalar(
+        select(QuestionVersion).where(
+            QuestionVersion.question_id == question.id, QuestionVersion.version == question.version
+        )
+    )
     changed: dict[int, Attempt] = {}
     for item in items:
         if current.qtype != question.qtype or not qtypes.get(current.qtype).is_auto:
@@ -158,7 +186,16 @@ def regrade_items(question: Question, items: list[AttemptItem], actor_id: int, r
     return list(changed.values())
 
 
-def _audit_regrade(item: AttemptItem, new: float | None, version_id: int, actor_id: int, reason: str) -> None:
-    write_audit("quiz.regrade", "quiz_attempt_item", item.id, actor_id=actor_id,
-                bureau_id=item.attempt.bureau_id, old={"score": item.score, "version_id": item.version_id},
-                new={"score": new, "version_id": version_id}, reason=reason)
+def _audit_regrade(
+    item: AttemptItem, new: float | None, version_id: int, actor_id: int, reason: str
+) -> None:
+    write_audit(
+        "quiz.regrade",
+        "quiz_attempt_item",
+        item.id,
+        actor_id=actor_id,
+        bureau_id=item.attempt.bureau_id,
+        old={"score": item.score, "version_id": item.version_id},
+        new={"score": new, "version_id": version_id},
+        reason=reason,
+    )

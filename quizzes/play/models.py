@@ -1,18 +1,34 @@
 """Quizzes, their slots, attempts with their stored papers, practice records and the wrong-answer book."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lianbing.host import UTCDateTime, db, utcnow
 
 MODES = {"practice": "练习", "exam": "考试", "competition": "竞赛"}
-REVIEWS = {"nothing": "关闭前不显示任何内容", "score": "只显示得分", "answers": "得分和正确答案",
-           "explanations": "得分、正确答案和解析"}
+REVIEWS = {
+    "nothing": "关闭前不显示任何内容",
+    "score": "只显示得分",
+    "answers": "得分和正确答案",
+    "explanations": "得分、正确答案和解析",
+}
 AUDIENCES = {"all": "所有人", "bureaus": "指定单位", "users": "指定人员"}
 GRADINGS = {"best": "最高分", "last": "最后一次"}
 
@@ -64,7 +80,8 @@ class Quiz(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     slots: Mapped[list["QuizSlot"]] = relationship(
-        back_populates="quiz", order_by="QuizSlot.position", cascade="all, delete-orphan")
+        back_populates="quiz", order_by="QuizSlot.position", cascade="all, delete-orphan"
+    )
 
     @property
     def kind(self) -> str:
@@ -110,7 +127,9 @@ class QuizSlot(db.Model):
         return self.question_id is None
 
     def __repr__(self) -> str:
-        return f"<QuizSlot {self.quiz_id}#{self.position} {'random' if self.is_random else 'fixed'}>"
+        return (
+            f"<QuizSlot {self.quiz_id}#{self.position} {'random' if self.is_random else 'fixed'}>"
+        )
 
 
 class Attempt(db.Model):
@@ -122,8 +141,14 @@ class Attempt(db.Model):
         CheckConstraint("status IN ('open', 'submitted')", name="status"),
         CheckConstraint("score >= 0 AND score <= max_score + 0.000001", name="score_range"),
         #: at most one open attempt per officer and quiz, whatever two tabs or workers do
-        Index("uq_quiz_attempts_one_open", "quiz_id", "user_id", unique=True,
-              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index(
+            "uq_quiz_attempts_one_open",
+            "quiz_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
         Index("ix_quiz_attempts_quiz_status", "quiz_id", "status"),
     )
 
@@ -149,7 +174,8 @@ class Attempt(db.Model):
 
     quiz: Mapped[Quiz] = relationship()
     items: Mapped[list["AttemptItem"]] = relationship(
-        back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan")
+        back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Attempt {self.id} quiz={self.quiz_id} user={self.user_id} {self.status}>"
@@ -161,8 +187,12 @@ class AttemptItem(db.Model):
     __tablename__ = "quiz_attempt_items"
     __table_args__ = (
         UniqueConstraint("attempt_id", "position", name="uq_quiz_attempt_items_attempt_position"),
-        UniqueConstraint("attempt_id", "question_id", name="uq_quiz_attempt_items_attempt_question"),
-        CheckConstraint("score IS NULL OR (score >= 0 AND score <= points + 0.000001)", name="score_range"),
+        UniqueConstraint(
+            "attempt_id", "question_id", name="uq_quiz_attempt_items_attempt_question"
+        ),
+        CheckConstraint(
+            "score IS NULL OR (score >= 0 AND score <= points + 0.000001)", name="score_range"
+        ),
         Index("ix_quiz_attempt_items_question", "question_id"),
     )
 

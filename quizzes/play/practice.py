@@ -3,6 +3,7 @@
 An answer in practice is marked at once and its key shown; the wrong-answer book (错题本) keeps
 a question until the officer answers it right twice in a row.
 """
+
 from __future__ import annotations
 
 import random
@@ -18,7 +19,12 @@ from quizzes.models import Question, QuestionVersion
 from quizzes.play import marking
 from quizzes.play.models import Attempt, PracticeAnswer, Quiz, WrongBookEntry
 
-SOURCES = {"sequential": "顺序练习", "random": "随机练习", "daily": "每日一练", "wrongbook": "错题本"}
+SOURCES = {
+    "sequential": "顺序练习",
+    "random": "随机练习",
+    "daily": "每日一练",
+    "wrongbook": "错题本",
+}
 DAILY_SIZE = 10
 RIGHT_TO_CLEAR = 2
 
@@ -37,8 +43,11 @@ def practiced_questions(user_id: int) -> set[int]:
 
 def note(user_id: int, question_id: int, right: bool) -> None:
     """Update the wrong-answer book after one answer (in practice or in a quiz)."""
-    entry = db.session.scalar(select(WrongBookEntry).where(
-        WrongBookEntry.user_id == user_id, WrongBookEntry.question_id == question_id))
+    entry = db.session.scalar(
+        select(WrongBookEntry).where(
+            WrongBookEntry.user_id == user_id, WrongBookEntry.question_id == question_id
+        )
+    )
     if not right:
         if entry is None:
             entry = WrongBookEntry(user_id=user_id, question_id=question_id, wrong_count=0)
@@ -65,7 +74,9 @@ def pool(category_id: int | None) -> list[int]:
     return list(db.session.scalars(stmt.order_by(Question.id)))
 
 
-def next_question(user_id: int, category_id: int | None, order: str, rng: random.Random | None = None) -> int | None:
+def next_question(
+    user_id: int, category_id: int | None, order: str, rng: random.Random | None = None
+) -> int | None:
     """The next question to practise: the first not yet practised (sequential) or a random one."""
     ids = pool(category_id)
     done = practiced_questions(user_id)
@@ -77,15 +88,23 @@ def next_question(user_id: int, category_id: int | None, order: str, rng: random
 
 def wrong_book(user_id: int) -> list[WrongBookEntry]:
     """Questions still in the book, most recently missed first."""
-    return list(db.session.scalars(select(WrongBookEntry).where(
-        WrongBookEntry.user_id == user_id, WrongBookEntry.is_cleared.is_(False))
-        .order_by(WrongBookEntry.last_wrong_at.desc())))
+    return list(
+        db.session.scalars(
+            select(WrongBookEntry)
+            .where(WrongBookEntry.user_id == user_id, WrongBookEntry.is_cleared.is_(False))
+            .order_by(WrongBookEntry.last_wrong_at.desc())
+        )
+    )
 
 
 def book_with_questions(user_id: int) -> list[tuple[WrongBookEntry, Question]]:
     entries = wrong_book(user_id)
-    questions = {q.id: q for q in db.session.scalars(select(Question).where(
-        Question.id.in_([e.question_id for e in entries])))}
+    questions = {
+        q.id: q
+        for q in db.session.scalars(
+            select(Question).where(Question.id.in_([e.question_id for e in entries]))
+        )
+    }
     return [(e, questions[e.question_id]) for e in entries]
 
 
@@ -103,10 +122,20 @@ def daily_set(user_id: int, day: date) -> list[int]:
 def in_graded_attempt(user_id: int) -> bool:
     """Is the officer inside an exam or competition now? Practice would show them keys."""
     now = utcnow()
-    return db.session.scalar(
-        select(Attempt.id).join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.user_id == user_id, Attempt.status == "open", Quiz.mode != "practice",
-               or_(Attempt.deadline_at.is_(None), Attempt.deadline_at > now)).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(Attempt.id)
+            .join(Quiz, Quiz.id == Attempt.quiz_id)
+            .where(
+                Attempt.user_id == user_id,
+                Attempt.status == "open",
+                Quiz.mode != "practice",
+                or_(Attempt.deadline_at.is_(None), Attempt.deadline_at > now),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def refuse_during_attempt(user_id: int) -> None:
@@ -132,15 +161,35 @@ def answer(user_id: int, question_id: int, raw: Any, source: str) -> dict:
         response = marking.check_response(version.qtype, version.content, raw)
     except marking.ResponseError as exc:
         raise PracticeError(str(exc)) from None
-    fraction = qtypes.get(version.qtype).mark(version.content, response, partial=False) if response is not None else 0.0
+    fraction = (
+        qtypes.get(version.qtype).mark(version.content, response, partial=False)
+        if response is not None
+        else 0.0
+    )
     right = bool(fraction and fraction >= 1.0)
-    db.session.add(PracticeAnswer(user_id=user_id, question_id=question.id, version_id=version.id,
-                                  response=response, is_correct=right, source=source))
+    db.session.add(
+        PracticeAnswer(
+            user_id=user_id,
+            question_id=question.id,
+            version_id=version.id,
+            response=response,
+            is_correct=right,
+            source=source,
+        )
+    )
     note(user_id, question.id, right)
-    return {"right": right, "key": qtypes.get(version.qtype).key_text(version.content),
-            "explanation": version.explanation, "legal_basis": version.legal_basis}
+    return {
+        "right": right,
+        "key": qtypes.get(version.qtype).key_text(version.content),
+        "explanation": version.explanation,
+        "legal_basis": version.legal_basis,
+    }
 
 
 def stats(user_id: int) -> dict:
-    answers = list(db.session.scalars(select(PracticeAnswer.is_correct).where(PracticeAnswer.user_id == user_id)))
+    answers = list(
+        db.session.scalars(
+            select(PracticeAnswer.is_correct).where(PracticeAnswer.user_id == user_id)
+        )
+    )
     return {"answered": len(answers), "right": sum(answers), "book": len(wrong_book(user_id))}

@@ -1,4 +1,5 @@
 """What a submitted attempt looks like in review: the officer's answer and the key, in words."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,9 +32,22 @@ def review_items(attempt: Attempt) -> list[dict]:
     for item in attempt.items:
         v = versions[item.version_id]
         view = qtypes.get(v.qtype).public_view(v.content)
-        out.append({"position": item.position, "label": qtypes.LABELS[v.qtype], "stem": v.stem,
-                    "options": view.get("options", []), "points": item.points, "score": item.score,
-                    "answer": response_text(v, item.response), "key": qtypes.get(v.qtype).key_text(v.content),
-                    "explanation": v.explanation, "legal_basis": v.legal_basis, "feedback": item.feedback,
-                    "right": marking.is_right(item), "item_id": item.id, "question_id": item.question_id})
+        out.append(
+            {
+                "position": item.position,
+                "label": qtypes.LABELS[v.qtype],
+                "stem": v.stem,
+                "options": view.get("options", []),
+                "points": item.points,
+                "score": item.score,
+                "answer": response_text(v, item.response),
+                "key": qtypes.get(v.qtype).key_text(v.content),
+                "explanation": v.explanation,
+                "legal_basis": v.legal_basis,
+                "feedback": item.feedback,
+                "right": marking.is_right(item),
+                "item_id": item.id,
+                "question_id": item.question_id,
+            }
+        )
     return out

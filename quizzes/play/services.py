@@ -4,6 +4,7 @@ Plain data in, ``PlayError`` (Chinese reasons and an HTTP status) out; flush, ne
 Exactly-one submission is guarded in the database: a conditional UPDATE ... WHERE status='open'
 whose rowcount must be 1, and a partial unique index allowing one open attempt per officer.
 """
+
 from __future__ import annotations
 
 import random
@@ -21,7 +22,16 @@ from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Category, Question, QuestionVersion
 from quizzes.play import gate, marking
-from quizzes.play.models import AUDIENCES, GRADINGS, MODES, REVIEWS, Attempt, AttemptItem, Quiz, QuizSlot
+from quizzes.play.models import (
+    AUDIENCES,
+    GRADINGS,
+    MODES,
+    REVIEWS,
+    Attempt,
+    AttemptItem,
+    Quiz,
+    QuizSlot,
+)
 from quizzes.play.practice import note_quiz_results, practiced_statement
 
 #: seconds after the deadline during which a last save or submission is still accepted
@@ -86,15 +96,23 @@ class SlotData:
 
 # --- building ------------------------------------------------------------------------
 
+
 def quiz_reasons(data: QuizData) -> list[str]:
     """Why these settings cannot be saved."""
     reasons = [] if data.title.strip() else ["标题不能为空"]
-    checks = [(data.mode in MODES, "模式无效"), (data.grading in GRADINGS, "计分方式无效"),
-              (data.review in REVIEWS, "回顾设置无效"), (data.audience in AUDIENCES, "参加范围无效"),
-              (data.attempts_allowed >= 0, "答题次数不能为负"),
-              (data.time_limit_minutes is None or data.time_limit_minutes > 0, "限时须大于 0 分钟"),
-              (not (data.opens_at and data.closes_at) or data.opens_at < data.closes_at, "结束时间须晚于开始时间"),
-              (data.audience == "all" or data.audience_ids, "请选择参加的单位或人员")]
+    checks = [
+        (data.mode in MODES, "模式无效"),
+        (data.grading in GRADINGS, "计分方式无效"),
+        (data.review in REVIEWS, "回顾设置无效"),
+        (data.audience in AUDIENCES, "参加范围无效"),
+        (data.attempts_allowed >= 0, "答题次数不能为负"),
+        (data.time_limit_minutes is None or data.time_limit_minutes > 0, "限时须大于 0 分钟"),
+        (
+            not (data.opens_at and data.closes_at) or data.opens_at < data.closes_at,
+            "结束时间须晚于开始时间",
+        ),
+        (data.audience == "all" or data.audience_ids, "请选择参加的单位或人员"),
+    ]
     return reasons + [text for ok, text in checks if not ok]
 
 
@@ -151,17 +169,36 @@ def _random_slot(data: SlotData) -> QuizSlot:
         raise PlayError(f"未知题型“{data.qtype}”")
     if not 1 <= data.min_difficulty <= data.max_difficulty <= 5 or data.count < 1:
         raise PlayError("抽题数量须至少为 1，难度范围须在 1 到 5 之间")
-    return QuizSlot(category_id=data.category_id, qtype=data.qtype or None, count=data.count,
-                    min_difficulty=data.min_difficulty, max_difficulty=data.max_difficulty, points=data.points)
+    return QuizSlot(
+        category_id=data.category_id,
+        qtype=data.qtype or None,
+        count=data.count,
+        min_difficulty=data.min_difficulty,
+        max_difficulty=data.max_difficulty,
+        points=data.points,
+    )
 
 
 def slot_names(quiz: Quiz) -> dict[int, str]:
     """What each slot draws from, in words (question code or category path), by slot id."""
-    codes = dict(db.session.execute(select(Question.id, Question.code).where(
-        Question.id.in_([s.question_id for s in quiz.slots if s.question_id]))).all())
-    paths = dict(db.session.execute(select(Category.id, Category.path).where(
-        Category.id.in_([s.category_id for s in quiz.slots if s.category_id]))).all())
-    return {s.id: codes.get(s.question_id, "") if s.question_id else paths.get(s.category_id, "") for s in quiz.slots}
+    codes = dict(
+        db.session.execute(
+            select(Question.id, Question.code).where(
+                Question.id.in_([s.question_id for s in quiz.slots if s.question_id])
+            )
+        ).all()
+    )
+    paths = dict(
+        db.session.execute(
+            select(Category.id, Category.path).where(
+                Category.id.in_([s.category_id for s in quiz.slots if s.category_id])
+            )
+        ).all()
+    )
+    return {
+        s.id: codes.get(s.question_id, "") if s.question_id else paths.get(s.category_id, "")
+        for s in quiz.slots
+    }
 
 
 def remove_slot(quiz: Quiz, slot_id: int) -> None:
@@ -176,20 +213,35 @@ def _subtree():
     """A subquery of a category and every category below it (same bank, path prefix + '/')."""
     top = aliased(Category)
     below = (Category.bank_id == top.bank_id) & (
-        func.substr(Category.path, 1, func.length(top.path) + 1) == top.path + "/")
-    return select(Category.id).join(top, top.id == bindparam("category_id")).where(or_(Category.id == top.id, below))
+        func.substr(Category.path, 1, func.length(top.path) + 1) == top.path + "/"
+    )
+    return (
+        select(Category.id)
+        .join(top, top.id == bindparam("category_id"))
+        .where(or_(Category.id == top.id, below))
+    )
 
 
 #: a random slot's pool in one prebuilt query (the category subtree inline); with and without a type
-_POOL = select(Question.id).where(
-    Question.category_id.in_(_subtree()), Question.is_active.is_(True),
-    Question.difficulty.between(bindparam("low"), bindparam("high"))).order_by(Question.id)
+_POOL = (
+    select(Question.id)
+    .where(
+        Question.category_id.in_(_subtree()),
+        Question.is_active.is_(True),
+        Question.difficulty.between(bindparam("low"), bindparam("high")),
+    )
+    .order_by(Question.id)
+)
 _POOL_OF_TYPE = _POOL.where(Question.qtype == bindparam("qtype"))
 
 
 def candidates(slot: QuizSlot) -> list[int]:
     """Ids of the active questions a random slot may draw."""
-    params = {"category_id": slot.category_id, "low": slot.min_difficulty, "high": slot.max_difficulty}
+    params = {
+        "category_id": slot.category_id,
+        "low": slot.min_difficulty,
+        "high": slot.max_difficulty,
+    }
     if slot.qtype:
         return list(db.session.scalars(_POOL_OF_TYPE, {**params, "qtype": slot.qtype}))
     return list(db.session.scalars(_POOL, params))
@@ -202,7 +254,9 @@ def content_reasons(quiz: Quiz) -> list[str]:
     for s in (s for s in quiz.slots if s.is_random):
         found = set(candidates(s)) - fixed
         if len(found) < s.count:
-            reasons.append(f"第 {s.position} 行要求随机抽取 {s.count} 题，但该分类中符合条件的题目只有 {len(found)} 题")
+            reasons.append(
+                f"第 {s.position} 行要求随机抽取 {s.count} 题，但该分类中符合条件的题目只有 {len(found)} 题"
+            )
         pool |= found
         wanted += s.count
     if not reasons and len(pool) < wanted:
@@ -218,11 +272,19 @@ def publish(quiz: Quiz, published: bool = True) -> None:
             raise PlayError(reasons, 409)
     quiz.is_published = published
     db.session.flush()
-    log_event("quizzes", "%s %d %r %s", quiz.mode, quiz.id, quiz.title,
-              "published (open to its audience)" if published else "withdrawn", target=f"quiz:{quiz.id}")
+    log_event(
+        "quizzes",
+        "%s %d %r %s",
+        quiz.mode,
+        quiz.id,
+        quiz.title,
+        "published (open to its audience)" if published else "withdrawn",
+        target=f"quiz:{quiz.id}",
+    )
 
 
 # --- who may take what ----------------------------------------------------------------------
+
 
 def in_audience(quiz: Quiz, user: User) -> bool:
     if quiz.audience == "bureaus":
@@ -252,7 +314,9 @@ def is_closed(quiz: Quiz, now: datetime) -> bool:
 def available_quizzes(user: User, now: datetime) -> list[Quiz]:
     """Published quizzes meant for this user and not closed (plus closed ones they took)."""
     taken = set(db.session.scalars(select(Attempt.quiz_id).where(Attempt.user_id == user.id)))
-    quizzes = db.session.scalars(select(Quiz).where(Quiz.is_published.is_(True)).order_by(Quiz.id.desc()))
+    quizzes = db.session.scalars(
+        select(Quiz).where(Quiz.is_published.is_(True)).order_by(Quiz.id.desc())
+    )
     return [q for q in quizzes if in_audience(q, user) and (not is_closed(q, now) or q.id in taken)]
 
 
@@ -271,9 +335,13 @@ def start_reasons(quiz: Quiz | None, user: User, now: datetime) -> tuple[str, in
 
 # --- taking ---------------------------------------------------------------------------------
 
+
 def open_attempt(quiz_id: int, user_id: int) -> Attempt | None:
-    return db.session.scalar(select(Attempt).where(
-        Attempt.quiz_id == quiz_id, Attempt.user_id == user_id, Attempt.status == "open"))
+    return db.session.scalar(
+        select(Attempt).where(
+            Attempt.quiz_id == quiz_id, Attempt.user_id == user_id, Attempt.status == "open"
+        )
+    )
 
 
 def start_attempt(quiz: Quiz | None, user: User, now: datetime | None = None) -> Attempt:
@@ -287,8 +355,11 @@ def start_attempt_id(quiz: Quiz | None, user: User, now: datetime | None = None)
     refused = start_reasons(quiz, user, now)
     if refused:
         raise PlayError(*refused)
-    mine = db.session.execute(select(Attempt.id, Attempt.status).where(
-        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)).all()
+    mine = db.session.execute(
+        select(Attempt.id, Attempt.status).where(
+            Attempt.quiz_id == quiz.id, Attempt.user_id == user.id
+        )
+    ).all()
     current = next((db.session.get(Attempt, a.id) for a in mine if a.status == "open"), None)
     if current is not None and not expire_if_due(current, now):
         return current.id
@@ -305,16 +376,27 @@ def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> int:
     """Insert the attempt and its paper in one short write transaction; the attempt's id."""
     items = draw_paper(quiz, user.id)
     gate.enter(db.session())
-    attempt_id = _insert_once({"quiz_id": quiz.id, "user_id": user.id, "bureau_id": user.bureau_id,
-                               "number": number, "status": "open", "started_at": now,
-                               "deadline_at": deadline(quiz, now), "max_score": sum(i.points for i in items)})
+    attempt_id = _insert_once(
+        {
+            "quiz_id": quiz.id,
+            "user_id": user.id,
+            "bureau_id": user.bureau_id,
+            "number": number,
+            "status": "open",
+            "started_at": now,
+            "deadline_at": deadline(quiz, now),
+            "max_score": sum(i.points for i in items),
+        }
+    )
     if attempt_id is None:
         # another tab or worker started the same attempt a moment ago: use that one
         existing = open_attempt(quiz.id, user.id)
         if existing is None:
             raise PlayError("开始答题失败，请重试", 409)
         return existing.id
-    db.session.execute(insert(AttemptItem), [_item_row(attempt_id, i) for i in items])  # one executemany
+    db.session.execute(
+        insert(AttemptItem), [_item_row(attempt_id, i) for i in items]
+    )  # one executemany
     _freeze({i.version_id for i in items})
     return attempt_id
 
@@ -331,21 +413,34 @@ def _insert_once(values: dict) -> int | None:
 
 
 def _item_row(attempt_id: int, item: Drawn) -> dict:
-    return {"attempt_id": attempt_id, "position": item.position, "slot_no": item.slot_no,
-            "question_id": item.question_id, "version_id": item.version_id, "points": item.points,
-            "option_order": item.option_order}
+    return {
+        "attempt_id": attempt_id,
+        "position": item.position,
+        "slot_no": item.slot_no,
+        "question_id": item.question_id,
+        "version_id": item.version_id,
+        "points": item.points,
+        "option_order": item.option_order,
+    }
 
 
 def deadline(quiz: Quiz, start: datetime) -> datetime | None:
     """Server-side deadline: the time limit from the officer's start (or the common start), capped at close."""
     limit = timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-    base = quiz.opens_at if (quiz.mode == "competition" and not quiz.staggered_start and quiz.opens_at) else start
+    base = (
+        quiz.opens_at
+        if (quiz.mode == "competition" and not quiz.staggered_start and quiz.opens_at)
+        else start
+    )
     ends = [t for t in ((base + limit) if limit else None, quiz.closes_at) if t is not None]
     return min(ends) if ends else None
 
 
-_FREEZE = (update(_VERSIONS).where(_VERSIONS.c.id.in_(bindparam("ids", expanding=True)),
-                                   _VERSIONS.c.is_frozen.is_(False)).values(is_frozen=True))
+_FREEZE = (
+    update(_VERSIONS)
+    .where(_VERSIONS.c.id.in_(bindparam("ids", expanding=True)), _VERSIONS.c.is_frozen.is_(False))
+    .values(is_frozen=True)
+)
 
 
 def _freeze(version_ids: set[int]) -> None:
@@ -353,9 +448,12 @@ def _freeze(version_ids: set[int]) -> None:
     db.session.connection().execute(_FREEZE, {"ids": sorted(version_ids)})
 
 
-_SEEN = union(select(_ITEMS.c.question_id).join(_ATTEMPTS, _ATTEMPTS.c.id == _ITEMS.c.attempt_id)
-              .where(_ATTEMPTS.c.user_id == bindparam("user_id")),
-              practiced_statement(bindparam("user_id")))
+_SEEN = union(
+    select(_ITEMS.c.question_id)
+    .join(_ATTEMPTS, _ATTEMPTS.c.id == _ITEMS.c.attempt_id)
+    .where(_ATTEMPTS.c.user_id == bindparam("user_id")),
+    practiced_statement(bindparam("user_id")),
+)
 
 
 def seen_questions(user_id: int) -> set[int]:
@@ -366,7 +464,9 @@ def seen_questions(user_id: int) -> set[int]:
 def draw_paper(quiz: Quiz, user_id: int, rng: random.Random | None = None) -> list[Drawn]:
     """Pick the questions (fixed ones, then random draws preferring unseen ones) and order them."""
     rng = rng or random.SystemRandom()
-    picked: list[tuple[int, float]] = [(s.question_id, s.points) for s in quiz.slots if not s.is_random]
+    picked: list[tuple[int, float]] = [
+        (s.question_id, s.points) for s in quiz.slots if not s.is_random
+    ]
     random_slots = any(s.is_random for s in quiz.slots)
     taken, seen = {q for q, _ in picked}, (seen_questions(user_id) if random_slots else set())
     for slot in (s for s in quiz.slots if s.is_random):
@@ -407,18 +507,28 @@ def _items(quiz: Quiz, picked: list[tuple[int, float]], rng: random.Random) -> l
     for position, slot_no in enumerate(order, 1):
         qid, points = picked[slot_no]
         version = versions[qid]
-        items.append(Drawn(position, slot_no + 1, qid, version.id, points, _option_order(quiz, version, rng)))
+        items.append(
+            Drawn(position, slot_no + 1, qid, version.id, points, _option_order(quiz, version, rng))
+        )
     return items
 
 
-_CURRENT = (select(_VERSIONS.c.question_id, _VERSIONS.c.id, _VERSIONS.c.qtype, _VERSIONS.c.content)
-            .join(Question.__table__, (Question.id == _VERSIONS.c.question_id) & (Question.version == _VERSIONS.c.version))
-            .where(Question.id.in_(bindparam("ids", expanding=True))))
+_CURRENT = (
+    select(_VERSIONS.c.question_id, _VERSIONS.c.id, _VERSIONS.c.qtype, _VERSIONS.c.content)
+    .join(
+        Question.__table__,
+        (Question.id == _VERSIONS.c.question_id) & (Question.version == _VERSIONS.c.version),
+    )
+    .where(Question.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def _current_versions(question_ids: list[int]) -> dict:
     """The current version (id, qtype, content) of each question, by question id, as rows."""
-    return {row.question_id: row for row in db.session.connection().execute(_CURRENT, {"ids": question_ids})}
+    return {
+        row.question_id: row
+        for row in db.session.connection().execute(_CURRENT, {"ids": question_ids})
+    }
 
 
 def _option_order(quiz: Quiz, version, rng: random.Random) -> list[int] | None:
@@ -444,8 +554,14 @@ def get_attempt(attempt_id: int, user: User, *, lock: bool = False) -> Attempt:
 
 def _not_yours(attempt_id: int, user: User) -> PlayError:
     """Someone asked for another officer's attempt: refused (403), and a line for the operator."""
-    log_event("quizzes", "attempt %d refused to user %d: it is another officer's", attempt_id, user.id,
-              actor_id=user.id, target=f"quiz_attempt:{attempt_id}")
+    log_event(
+        "quizzes",
+        "attempt %d refused to user %d: it is another officer's",
+        attempt_id,
+        user.id,
+        actor_id=user.id,
+        target=f"quiz_attempt:{attempt_id}",
+    )
     return PlayError("这不是您的答题记录", 403)
 
 
@@ -465,22 +581,45 @@ def expire_if_due(attempt: Attempt, now: datetime) -> bool:
 def expire_quiz(quiz: Quiz, now: datetime) -> int:
     """Auto-submit every overdue open attempt of a quiz (before boards and analysis)."""
     grace = timedelta(seconds=GRACE_SECONDS)
-    due = db.session.scalars(select(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.status == "open", Attempt.deadline_at.is_not(None)))
+    due = db.session.scalars(
+        select(Attempt).where(
+            Attempt.quiz_id == quiz.id, Attempt.status == "open", Attempt.deadline_at.is_not(None)
+        )
+    )
     return sum(expire_if_due(a, now) for a in due if now > a.deadline_at + grace)
 
 
 #: the save's one locking read, built once (Core on the tables: no ORM entities to load)
-_SAVE_READ = (select(_ATTEMPTS.c.user_id, _ATTEMPTS.c.status, _ATTEMPTS.c.deadline_at, _ITEMS.c.id,
-                     _VERSIONS.c.qtype, _VERSIONS.c.content).select_from(_ATTEMPTS)
-              .outerjoin(_ITEMS, (_ITEMS.c.attempt_id == _ATTEMPTS.c.id) & (_ITEMS.c.position == bindparam("position")))
-              .outerjoin(_VERSIONS, _VERSIONS.c.id == _ITEMS.c.version_id)
-              .where(_ATTEMPTS.c.id == bindparam("attempt_id")).with_for_update(of=_ATTEMPTS))
-_SAVE_WRITE = (update(_ITEMS).where(_ITEMS.c.id == bindparam("item_id"))
-               .values(response=bindparam("response"), answered_at=bindparam("now"), option_mask=bindparam("mask")))
+_SAVE_READ = (
+    select(
+        _ATTEMPTS.c.user_id,
+        _ATTEMPTS.c.status,
+        _ATTEMPTS.c.deadline_at,
+        _ITEMS.c.id,
+        _VERSIONS.c.qtype,
+        _VERSIONS.c.content,
+    )
+    .select_from(_ATTEMPTS)
+    .outerjoin(
+        _ITEMS,
+        (_ITEMS.c.attempt_id == _ATTEMPTS.c.id) & (_ITEMS.c.position == bindparam("position")),
+    )
+    .outerjoin(_VERSIONS, _VERSIONS.c.id == _ITEMS.c.version_id)
+    .where(_ATTEMPTS.c.id == bindparam("attempt_id"))
+    .with_for_update(of=_ATTEMPTS)
+)
+_SAVE_WRITE = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == bindparam("item_id"))
+    .values(
+        response=bindparam("response"), answered_at=bindparam("now"), option_mask=bindparam("mask")
+    )
+)
 
 
-def save_answer(attempt_id: int, user: User, position: int, raw: Any, now: datetime | None = None) -> int:
+def save_answer(
+    attempt_id: int, user: User, position: int, raw: Any, now: datetime | None = None
+) -> int:
     """Store one answer of an open attempt (replacing the previous one); returns the position.
 
     One locking read (attempt, item and question together) and one UPDATE keyed by the item, both
@@ -496,8 +635,15 @@ def save_answer(attempt_id: int, user: User, position: int, raw: Any, now: datet
     except marking.ResponseError as exc:
         raise PlayError(str(exc), 400) from None
     gate.enter(db.session())
-    conn.execute(_SAVE_WRITE, {"item_id": row.id, "response": response, "now": now,
-                               "mask": marking.option_mask(row.qtype, response)})
+    conn.execute(
+        _SAVE_WRITE,
+        {
+            "item_id": row.id,
+            "response": response,
+            "now": now,
+            "mask": marking.option_mask(row.qtype, response),
+        },
+    )
     return position
 
 
@@ -521,9 +667,11 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
     used = max(0.0, (now - attempt.started_at).total_seconds())
     gate.enter(db.session())
     result = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open")
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == "open")
         .values(status="submitted", submitted_at=now, is_auto_submitted=auto, seconds_used=used)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         raise PlayError("本次答题已经交卷，不能重复提交", 409)
     db.session.expire_all()  # answers saved by bulk UPDATEs in this session are read afresh
@@ -531,8 +679,14 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
     versions = marking.versions_for(attempt.items)
     marking.mark_items(attempt.items, versions, quiz.partial_credit)
     marking.total(attempt)
-    note_quiz_results(attempt.user_id, [(i.question_id, marking.is_right(i)) for i in attempt.items
-                                        if qtypes.get(versions[i.version_id].qtype).is_auto])
+    note_quiz_results(
+        attempt.user_id,
+        [
+            (i.question_id, marking.is_right(i))
+            for i in attempt.items
+            if qtypes.get(versions[i.version_id].qtype).is_auto
+        ],
+    )
     bump_board(quiz.id)
     report(quiz, attempt.user_id)
     return attempt
@@ -540,16 +694,29 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
 
 def bump_board(quiz_id: int) -> None:
     """New results: the cached leaderboard of this quiz is stale in every worker."""
-    db.session.execute(update(Quiz).where(Quiz.id == quiz_id).values(board_version=Quiz.board_version + 1)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Quiz)
+        .where(Quiz.id == quiz_id)
+        .values(board_version=Quiz.board_version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 # --- which attempt counts, and the ledger --------------------------------------------------
 
+
 def submitted_attempts(quiz_id: int, user_id: int) -> list[Attempt]:
-    return list(db.session.scalars(select(Attempt).where(
-        Attempt.quiz_id == quiz_id, Attempt.user_id == user_id, Attempt.status == "submitted")
-        .order_by(Attempt.submitted_at, Attempt.id)))
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(
+                Attempt.quiz_id == quiz_id,
+                Attempt.user_id == user_id,
+                Attempt.status == "submitted",
+            )
+            .order_by(Attempt.submitted_at, Attempt.id)
+        )
+    )
 
 
 def counting_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
@@ -568,17 +735,32 @@ def report(quiz: Quiz, user_id: int, *, actor_id: int | None = None, reason: str
     if not quiz.counts or quiz.campaign_id is None or counting is None or counting.max_score <= 0:
         return
     points = min(counting.score, counting.max_score)
-    record_score(user_id, quiz.campaign_id, quiz.kind, f"quiz:{quiz.id}", points, counting.max_score,
-                 counting.submitted_at, {"attempt_id": counting.id, "pending_essays": counting.pending},
-                 title=quiz.title, actor_id=actor_id, reason=reason)
+    record_score(
+        user_id,
+        quiz.campaign_id,
+        quiz.kind,
+        f"quiz:{quiz.id}",
+        points,
+        counting.max_score,
+        counting.submitted_at,
+        {"attempt_id": counting.id, "pending_essays": counting.pending},
+        title=quiz.title,
+        actor_id=actor_id,
+        reason=reason,
+    )
 
 
 # --- essays and regrades -------------------------------------------------------------------
 
+
 def essay_queue(quiz_id: int | None = None) -> list[AttemptItem]:
     """Essay answers of submitted attempts still waiting for a mark, oldest first."""
-    stmt = (select(AttemptItem).join(Attempt).where(Attempt.status == "submitted", AttemptItem.score.is_(None))
-            .order_by(Attempt.submitted_at, AttemptItem.id))
+    stmt = (
+        select(AttemptItem)
+        .join(Attempt)
+        .where(Attempt.status == "submitted", AttemptItem.score.is_(None))
+        .order_by(Attempt.submitted_at, AttemptItem.id)
+    )
     if quiz_id:
         stmt = stmt.where(Attempt.quiz_id == quiz_id)
     return list(db.session.scalars(stmt))
@@ -596,8 +778,16 @@ def grade_essay(item_id: int, points: float, feedback: str, grader: User) -> Att
     bump_board(item.attempt.quiz_id)
     report(item.attempt.quiz, item.attempt.user_id, actor_id=grader.id, reason="简答题评分")
     db.session.flush()
-    log_event("quizzes", "essay answer %d of attempt %d graded %g / %g", item.id, item.attempt_id,
-              item.score, item.points, actor_id=grader.id, target=f"quiz_attempt_item:{item.id}")
+    log_event(
+        "quizzes",
+        "essay answer %d of attempt %d graded %g / %g",
+        item.id,
+        item.attempt_id,
+        item.score,
+        item.points,
+        actor_id=grader.id,
+        target=f"quiz_attempt_item:{item.id}",
+    )
     return item
 
 
@@ -606,21 +796,39 @@ def regrade_question(quiz: Quiz, question_id: int, actor: User, reason: str) -> 
     question = db.session.get(Question, question_id)
     if question is None:
         raise PlayError("题目不存在", 404)
-    items = list(db.session.scalars(select(AttemptItem).join(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.status == "submitted", AttemptItem.question_id == question_id)))
+    items = list(
+        db.session.scalars(
+            select(AttemptItem)
+            .join(Attempt)
+            .where(
+                Attempt.quiz_id == quiz.id,
+                Attempt.status == "submitted",
+                AttemptItem.question_id == question_id,
+            )
+        )
+    )
     changed = marking.regrade_items(question, items, actor.id, reason or "题目答案更正后重新评分")
     for user_id in {a.user_id for a in changed}:
         report(quiz, user_id, actor_id=actor.id, reason=reason or "重新评分")
     if changed:
         bump_board(quiz.id)
     db.session.flush()
-    log_event("quizzes", "question %d regraded in quiz %d: %d answers marked again, %d attempts changed",
-              question_id, quiz.id, len(items), len(changed), actor_id=actor.id,
-              target=f"quiz:{quiz.id}", count=len(changed))
+    log_event(
+        "quizzes",
+        "question %d regraded in quiz %d: %d answers marked again, %d attempts changed",
+        question_id,
+        quiz.id,
+        len(items),
+        len(changed),
+        actor_id=actor.id,
+        target=f"quiz:{quiz.id}",
+        count=len(changed),
+    )
     return len(changed)
 
 
 # --- reading -------------------------------------------------------------------------------
+
 
 def review_level(quiz: Quiz, now: datetime) -> str:
     """What the officer may see of a submitted attempt now: nothing, score, answers or explanations."""
@@ -634,8 +842,15 @@ def public_item(item: AttemptItem, version: QuestionVersion) -> dict:
     view = qtypes.get(version.qtype).public_view(version.content)
     if item.option_order is not None:
         view["options"] = [{"index": i, "text": view["options"][i]} for i in item.option_order]
-    return {"position": item.position, "qtype": version.qtype, "label": qtypes.LABELS[version.qtype],
-            "stem": version.stem, "points": item.points, "view": view, "response": item.response}
+    return {
+        "position": item.position,
+        "qtype": version.qtype,
+        "label": qtypes.LABELS[version.qtype],
+        "stem": version.stem,
+        "points": item.points,
+        "view": view,
+        "response": item.response,
+    }
 
 
 def paper(attempt: Attempt) -> list[dict]:
@@ -644,18 +859,33 @@ def paper(attempt: Attempt) -> list[dict]:
 
 
 def quiz_attempts(quiz_id: int) -> list[Attempt]:
-    return list(db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz_id)
-                                   .order_by(Attempt.started_at, Attempt.id)))
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.quiz_id == quiz_id)
+            .order_by(Attempt.started_at, Attempt.id)
+        )
+    )
 
 
 def history(user_id: int) -> list[Attempt]:
-    return list(db.session.scalars(select(Attempt).where(Attempt.user_id == user_id)
-                                   .order_by(Attempt.started_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.started_at.desc())
+        )
+    )
 
 
 def sample_paper(quiz: Quiz, user_id: int) -> list[dict]:
     """A paper drawn as an officer would get it, not stored (builder preview, with keys)."""
     items = draw_paper(quiz, user_id)
     versions = marking.versions_for(items)
-    return [{**public_item(i, versions[i.version_id]), "key": qtypes.get(versions[i.version_id].qtype)
-             .key_text(versions[i.version_id].content)} for i in items]
+    return [
+        {
+            **public_item(i, versions[i.version_id]),
+            "key": qtypes.get(versions[i.version_id].qtype).key_text(
+                versions[i.version_id].content
+            ),
+        }
+        for i in items
+    ]

@@ -5,15 +5,34 @@ commits at the end of the request. Refusals (PlayError, PracticeError) propagate
 handler: the Chinese message page, or ``{"ok": false, "error": …}`` for the fetch() calls. A save
 after the deadline (``TimeUp``) is refused, and the auto-submission it caused is still kept.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from lianbing.host import (CITY_ADMIN, STAFF, TRAINER, XLSX, Bureau, Invalid, User, any_user,
-                           can_manage_bureau, db, download, flash_errors, form_status, local_to_utc,
-                           require_role, rerender, scope_to_bureau, to_local, utcnow)
+from lianbing.host import (
+    CITY_ADMIN,
+    STAFF,
+    TRAINER,
+    XLSX,
+    Bureau,
+    Invalid,
+    User,
+    any_user,
+    can_manage_bureau,
+    db,
+    download,
+    flash_errors,
+    form_status,
+    local_to_utc,
+    require_role,
+    rerender,
+    scope_to_bureau,
+    to_local,
+    utcnow,
+)
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.play import analysis, board, practice, services
@@ -32,6 +51,7 @@ def _quiz_or_404(quiz_id: int) -> Quiz:
 
 # --- officers: quizzes and attempts ------------------------------------------------------------
 
+
 @bp.route("/play/")
 @any_user
 def available():
@@ -48,7 +68,9 @@ def quiz_detail(quiz_id):
     if refused and refused[1] != 409:
         raise PlayError(*refused)
     attempts = [a for a in services.history(current_user.id) if a.quiz_id == quiz.id]
-    return render_template("quizzes/play/detail.html", quiz=quiz, refused=refused, attempts=attempts)
+    return render_template(
+        "quizzes/play/detail.html", quiz=quiz, refused=refused, attempts=attempts
+    )
 
 
 @bp.route("/q/<int:quiz_id>/start", methods=["POST"])
@@ -65,8 +87,13 @@ def take(attempt_id):
     services.expire_if_due(attempt, utcnow())
     if attempt.status != "open":
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
-    return render_template("quizzes/play/take.html", attempt=attempt, quiz=attempt.quiz,
-                           paper=services.paper(attempt), remaining=_remaining(attempt))
+    return render_template(
+        "quizzes/play/take.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        paper=services.paper(attempt),
+        remaining=_remaining(attempt),
+    )
 
 
 def _remaining(attempt: Attempt) -> float | None:
@@ -86,7 +113,9 @@ def _json_body(key: str) -> dict:
 @require_role("officer")
 def answer(attempt_id):
     data = _json_body("position")
-    position = services.save_answer(attempt_id, current_user, data["position"], data.get("response"))
+    position = services.save_answer(
+        attempt_id, current_user, data["position"], data.get("response")
+    )
     return jsonify(ok=True, position=position)
 
 
@@ -111,13 +140,22 @@ def submit(attempt_id):
 def result(attempt_id):
     attempt = db.session.get(Attempt, attempt_id) or abort(404)
     own = attempt.user_id == current_user.id
-    if not own and current_user.role != "trainer" and not can_manage_bureau(current_user, attempt.bureau_id):
+    if (
+        not own
+        and current_user.role != "trainer"
+        and not can_manage_bureau(current_user, attempt.bureau_id)
+    ):
         abort(403)
     if attempt.status == "open":
         return redirect(url_for("quizzes.take", attempt_id=attempt.id)) if own else abort(409)
     level = services.review_level(attempt.quiz, utcnow()) if own else "explanations"
-    return render_template("quizzes/play/result.html", attempt=attempt, quiz=attempt.quiz, level=level,
-                           items=review_items(attempt) if level in ("answers", "explanations") else [])
+    return render_template(
+        "quizzes/play/result.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        level=level,
+        items=review_items(attempt) if level in ("answers", "explanations") else [],
+    )
 
 
 @bp.route("/history")
@@ -128,11 +166,14 @@ def history():
 
 # --- officers: practice ---------------------------------------------------------------------------
 
+
 @bp.route("/practice/")
 @any_user
 def practice_home():
     banks = [(b, bank.categories(b.id)) for b, _ in bank.list_banks()]
-    return render_template("quizzes/play/practice_home.html", banks=banks, stats=practice.stats(current_user.id))
+    return render_template(
+        "quizzes/play/practice_home.html", banks=banks, stats=practice.stats(current_user.id)
+    )
 
 
 def _practice_pick(source: str, category_id: int | None, index: int) -> int | None:
@@ -156,59 +197,97 @@ def practice_question(source):
     category_id, index = request.args.get("category", type=int), request.args.get("i", 0, type=int)
     question_id = _practice_pick(source, category_id, max(0, index))
     if question_id is None:
-        return render_template("quizzes/play/practice_done.html", source=source, label=practice.SOURCES[source])
+        return render_template(
+            "quizzes/play/practice_done.html", source=source, label=practice.SOURCES[source]
+        )
     question, version = practice.question_for_practice(question_id)
-    return render_template("quizzes/play/practice_question.html", source=source, label=practice.SOURCES[source],
-                           question=question, item=_practice_item(version), category_id=category_id, index=index)
+    return render_template(
+        "quizzes/play/practice_question.html",
+        source=source,
+        label=practice.SOURCES[source],
+        question=question,
+        item=_practice_item(version),
+        category_id=category_id,
+        index=index,
+    )
 
 
 def _practice_item(version) -> dict:
     view = qtypes.get(version.qtype).public_view(version.content)
     if "options" in view:
         view["options"] = [{"index": i, "text": t} for i, t in enumerate(view["options"])]
-    return {"position": 1, "qtype": version.qtype, "label": qtypes.LABELS[version.qtype], "stem": version.stem,
-            "points": None, "view": view, "response": None}
+    return {
+        "position": 1,
+        "qtype": version.qtype,
+        "label": qtypes.LABELS[version.qtype],
+        "stem": version.stem,
+        "points": None,
+        "view": view,
+        "response": None,
+    }
 
 
 @bp.route("/practice/answer", methods=["POST"])
 @any_user
 def practice_answer():
     data = _json_body("question_id")
-    outcome = practice.answer(current_user.id, data["question_id"], data.get("response"), str(data.get("source")))
+    outcome = practice.answer(
+        current_user.id, data["question_id"], data.get("response"), str(data.get("source"))
+    )
     return jsonify(ok=True, **outcome)
 
 
 @bp.route("/wrongbook")
 @any_user
 def wrongbook():
-    return render_template("quizzes/play/wrongbook.html", rows=practice.book_with_questions(current_user.id))
+    return render_template(
+        "quizzes/play/wrongbook.html", rows=practice.book_with_questions(current_user.id)
+    )
 
 
 # --- trainers: building quizzes -------------------------------------------------------------------
+
 
 def _quiz_data(form: QuizForm) -> services.QuizData:
     """Form → plain data; audience users are given by username."""
     ids = form.audience_bureaus.data if form.audience.data == "bureaus" else []
     if form.audience.data == "users":
-        names = [n.strip() for n in (form.audience_users.data or "").replace("，", ",").split(",") if n.strip()]
+        names = [
+            n.strip()
+            for n in (form.audience_users.data or "").replace("，", ",").split(",")
+            if n.strip()
+        ]
         ids = services.audience_user_ids(names)
     return services.QuizData(
-        title=form.title.data, mode=form.mode.data, description=form.description.data or "",
+        title=form.title.data,
+        mode=form.mode.data,
+        description=form.description.data or "",
         time_limit_minutes=form.time_limit_minutes.data,
         opens_at=local_to_utc(form.opens_at.data) if form.opens_at.data else None,
         closes_at=local_to_utc(form.closes_at.data) if form.closes_at.data else None,
-        attempts_allowed=form.attempts_allowed.data, grading=form.grading.data,
-        shuffle_questions=form.shuffle_questions.data, shuffle_options=form.shuffle_options.data,
-        partial_credit=form.partial_credit.data, review=form.review.data, audience=form.audience.data,
-        audience_ids=ids, counts=form.counts.data, staggered_start=form.staggered_start.data)
+        attempts_allowed=form.attempts_allowed.data,
+        grading=form.grading.data,
+        shuffle_questions=form.shuffle_questions.data,
+        shuffle_options=form.shuffle_options.data,
+        partial_credit=form.partial_credit.data,
+        review=form.review.data,
+        audience=form.audience.data,
+        audience_ids=ids,
+        counts=form.counts.data,
+        staggered_start=form.staggered_start.data,
+    )
 
 
 def _quiz_form(quiz: Quiz | None) -> QuizForm:
     form = QuizForm(obj=quiz)
-    form.audience_bureaus.choices = [(b.id, b.short_name) for b in db.session.scalars(select(Bureau).order_by(Bureau.code))]
+    form.audience_bureaus.choices = [
+        (b.id, b.short_name) for b in db.session.scalars(select(Bureau).order_by(Bureau.code))
+    ]
     if quiz is not None and request.method == "GET":
         form.opens_at.data = to_local(quiz.opens_at).replace(tzinfo=None) if quiz.opens_at else None
-        form.closes_at.data = to_local(quiz.closes_at).replace(tzinfo=None) if quiz.closes_at else None
+        form.closes_at.data = (
+            to_local(quiz.closes_at).replace(tzinfo=None) if quiz.closes_at else None
+        )
         form.audience_bureaus.data = quiz.audience_ids if quiz.audience == "bureaus" else []
         if quiz.audience == "users":
             form.audience_users.data = ",".join(services.usernames(quiz.audience_ids))
@@ -225,7 +304,9 @@ def manage():
 @bp.route("/overview")
 @require_role("bureau_admin", "city_admin")
 def overview():
-    quizzes = db.session.scalars(select(Quiz).where(Quiz.is_published.is_(True)).order_by(Quiz.id.desc())).all()
+    quizzes = db.session.scalars(
+        select(Quiz).where(Quiz.is_published.is_(True)).order_by(Quiz.id.desc())
+    ).all()
     return render_template("quizzes/play/overview.html", quizzes=quizzes)
 
 
@@ -237,10 +318,16 @@ def quiz_form(quiz_id=None):
     form = _quiz_form(quiz)
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("quizzes/play/quiz_form.html", form=form, quiz=quiz), form_status(form)
+        return render_template("quizzes/play/quiz_form.html", form=form, quiz=quiz), form_status(
+            form
+        )
     try:
         data = _quiz_data(form)
-        quiz = services.update_quiz(quiz, data) if quiz else services.create_quiz(data, current_user.id)
+        quiz = (
+            services.update_quiz(quiz, data)
+            if quiz
+            else services.create_quiz(data, current_user.id)
+        )
     except PlayError as err:
         return rerender(err, "quizzes/play/quiz_form.html", form=form, quiz=quiz)
     return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
@@ -250,8 +337,9 @@ def _slot_form() -> SlotForm:
     form = SlotForm()
     banks = [b for b, _ in bank.list_banks()]
     form.bank_id.choices = [(b.id, b.name) for b in banks]
-    form.category_id.choices = [(0, "（不随机抽题）")] + [(c.id, f"{b.name} / {c.path}") for b in banks
-                                                        for c in bank.categories(b.id)]
+    form.category_id.choices = [(0, "（不随机抽题）")] + [
+        (c.id, f"{b.name} / {c.path}") for b in banks for c in bank.categories(b.id)
+    ]
     form.qtype.choices = [("", "任意题型")] + list(qtypes.LABELS.items())
     return form
 
@@ -266,9 +354,16 @@ def builder(quiz_id):
             sample = services.sample_paper(quiz, current_user.id)
         except PlayError as exc:
             sample_error = "；".join(exc.reasons)
-    return render_template("quizzes/play/builder.html", quiz=quiz, form=_slot_form(), sample=sample,
-                           sample_error=sample_error, reasons=services.content_reasons(quiz),
-                           names=services.slot_names(quiz), qtype_labels=qtypes.LABELS)
+    return render_template(
+        "quizzes/play/builder.html",
+        quiz=quiz,
+        form=_slot_form(),
+        sample=sample,
+        sample_error=sample_error,
+        reasons=services.content_reasons(quiz),
+        names=services.slot_names(quiz),
+        qtype_labels=qtypes.LABELS,
+    )
 
 
 @bp.route("/manage/<int:quiz_id>/slots", methods=["POST"])
@@ -284,11 +379,16 @@ def slot_add(quiz_id):
 
 
 def _slot_data(form: SlotForm) -> services.SlotData:
-    return services.SlotData(points=form.points.data, bank_id=form.bank_id.data,
-                             question_code=form.question_code.data or "",
-                             category_id=form.category_id.data or None, qtype=form.qtype.data or "",
-                             count=form.count.data, min_difficulty=form.min_difficulty.data,
-                             max_difficulty=form.max_difficulty.data)
+    return services.SlotData(
+        points=form.points.data,
+        bank_id=form.bank_id.data,
+        question_code=form.question_code.data or "",
+        category_id=form.category_id.data or None,
+        qtype=form.qtype.data or "",
+        count=form.count.data,
+        min_difficulty=form.min_difficulty.data,
+        max_difficulty=form.max_difficulty.data,
+    )
 
 
 @bp.route("/manage/<int:quiz_id>/slots/<int:slot_id>/delete", methods=["POST"])
@@ -309,11 +409,16 @@ def publish(quiz_id):
 
 # --- staff: attempts, essays, statistics, regrades ------------------------------------------------
 
+
 @bp.route("/manage/<int:quiz_id>/attempts")
 @require_role(*STAFF)
 def attempts(quiz_id):
     quiz = _quiz_or_404(quiz_id)
-    stmt = select(Attempt, User).join(User, User.id == Attempt.user_id).where(Attempt.quiz_id == quiz.id)
+    stmt = (
+        select(Attempt, User)
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.quiz_id == quiz.id)
+    )
     if current_user.role == "bureau_admin":
         stmt = scope_to_bureau(stmt, current_user, Attempt.bureau_id)
     rows = db.session.execute(stmt.order_by(Attempt.score.desc(), Attempt.id)).all()
@@ -324,13 +429,23 @@ def attempts(quiz_id):
 @require_role(*TRAINERS)
 def essays():
     queue = services.essay_queue(request.args.get("quiz", type=int))
-    return render_template("quizzes/play/essays.html", queue=queue, items=_essay_views(queue), form=GradeForm())
+    return render_template(
+        "quizzes/play/essays.html", queue=queue, items=_essay_views(queue), form=GradeForm()
+    )
 
 
 def _essay_views(queue: list[AttemptItem]) -> dict[int, dict]:
     versions = {i.id: bank.version_by_id(i.version_id) for i in queue}
-    return {i.id: {"stem": versions[i.id].stem, "reference": qtypes.get("essay").key_text(versions[i.id].content)
-                   if versions[i.id].qtype == "essay" else "", "answer": i.response or ""} for i in queue}
+    return {
+        i.id: {
+            "stem": versions[i.id].stem,
+            "reference": qtypes.get("essay").key_text(versions[i.id].content)
+            if versions[i.id].qtype == "essay"
+            else "",
+            "answer": i.response or "",
+        }
+        for i in queue
+    }
 
 
 @bp.route("/essays/<int:item_id>", methods=["POST"])
@@ -375,6 +490,7 @@ def regrade(quiz_id, question_id):
 
 # --- competitions: leaderboard and projector ---------------------------------------------------------
 
+
 def _visible_quiz(quiz_id: int) -> Quiz:
     quiz = _quiz_or_404(quiz_id)
     if not quiz.is_published and current_user.role not in TRAINERS:
@@ -409,8 +525,24 @@ def projector(quiz_id):
 def dashboard(user) -> list[dict]:
     """Home cards: open quizzes for officers, the essay queue for trainers."""
     if user.role == "officer":
-        open_ = [q for q in services.available_quizzes(user, utcnow()) if not services.is_closed(q, utcnow())]
-        return [{"title": "测验与竞赛", "url": url_for("quizzes.available"), "detail": f"{len(open_)} 项可参加"}]
+        open_ = [
+            q
+            for q in services.available_quizzes(user, utcnow())
+            if not services.is_closed(q, utcnow())
+        ]
+        return [
+            {
+                "title": "测验与竞赛",
+                "url": url_for("quizzes.available"),
+                "detail": f"{len(open_)} 项可参加",
+            }
+        ]
     if user.role in TRAINERS:
-        return [{"title": "简答题待批改", "url": url_for("quizzes.essays"), "detail": f"{len(services.essay_queue())} 份"}]
+        return [
+            {
+                "title": "简答题待批改",
+                "url": url_for("quizzes.essays"),
+                "detail": f"{len(services.essay_queue())} 份",
+            }
+        ]
     return []

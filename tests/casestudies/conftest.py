@@ -1,4 +1,5 @@
 """Fixtures of the casestudies tests: the demo world, exercises and drafts."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,15 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from lianbing.accounts.models import User
-from lianbing.dbtypes import utcnow
-from lianbing.extensions import db
-
 from casestudies import demo
 from casestudies.exercises import services as exercises
 from casestudies.exercises.models import Exercise
 from casestudies.rubrics import demo as rubrics_demo
 from casestudies.rubrics import services as rubrics
+from lianbing.accounts.models import User
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import db
 
 
 def user(username: str) -> User:
@@ -38,13 +38,26 @@ def world(demo_people, campaign):
 @pytest.fixture
 def make_exercise(demo_people, campaign):
     """Factory: an inspection (or inquiry) exercise with a fresh copy of the demo rubric."""
+
     def make(kind: str = "inspection", **kw) -> Exercise:
         spec = rubrics_demo.INSPECTION if kind == "inspection" else rubrics_demo.INQUIRY
         trainer = user("trainer")
         rubric = rubrics.create_rubric(spec, actor_id=trainer.id, complete=True)
-        data = dict(title=f"练习 {kind}", record_type=kind, scenario="情景", people="", known_facts="",
-                    due_at=utcnow() + timedelta(days=3), rubric_id=rubric.id, is_published=True) | kw
+        data = (
+            dict(
+                title=f"练习 {kind}",
+                record_type=kind,
+                scenario="情景",
+                people="",
+                known_facts="",
+                due_at=utcnow() + timedelta(days=3),
+                rubric_id=rubric.id,
+                is_published=True,
+            )
+            | kw
+        )
         ex = exercises.save_exercise(None, exercises.ExerciseData(**data), actor_id=trainer.id)
         db.session.commit()
         return ex
+
     return make

@@ -1,12 +1,14 @@
 """The Done-when of issue 6 in a real browser (Chromium through Playwright)."""
+
 from sqlalchemy import select
 
+from casestudies.exercises.models import Exercise, Submission
 from lianbing.extensions import db
 
-from casestudies.exercises.models import Exercise, Submission
-
-BODY = ("执法人员出示执法证件。检查时电镀车间正在生产，污水处理设施正常运行。"
-        "厂区南侧排放口有废水排出，现场采样 2 瓶，拍照 5 张。废水颜色发黄，污染情况严重。")
+BODY = (
+    "执法人员出示执法证件。检查时电镀车间正在生产，污水处理设施正常运行。"
+    "厂区南侧排放口有废水排出，现场采样 2 瓶，拍照 5 张。废水颜色发黄，污染情况严重。"
+)
 
 
 def _set_exercise(page, base):
@@ -14,7 +16,12 @@ def _set_exercise(page, base):
     page.fill("#title", "浏览器测试：现场检查笔录")
     page.select_option("#record_type", "inspection")
     page.fill("#due_at", "2099-12-31T18:00")
-    page.select_option("#rubric_id", label=page.locator("#rubric_id option", has_text="现场检查（勘察）笔录评分量表（演示）").first.inner_text())
+    page.select_option(
+        "#rubric_id",
+        label=page.locator(
+            "#rubric_id option", has_text="现场检查（勘察）笔录评分量表（演示）"
+        ).first.inner_text(),
+    )
     page.fill("#scenario", "电镀企业双随机检查。")
     page.check("#is_published")
     page.click("button[type=submit]:has-text('保存练习')")
@@ -26,10 +33,18 @@ def _write_record(page, base, ex_id):
     page.on("dialog", lambda d: d.accept())
     page.goto(f"{base}/casestudies/exercises/{ex_id}")
     page.click("text=开始填写笔录")
-    for sel, value in (("#f_start_time", "2017-07-20T09:30"), ("#f_end_time", "2017-07-20T10:40"),
-                       ("#f_place", "工业园 3 号厂房电镀车间"), ("#f_unit", "某五金电镀有限公司"),
-                       ("#f_legal_rep", "王某"), ("#f_contact", "13800000001"), ("#f_recorder", "王志强"),
-                       ("#f_signed_on", "2017-07-20"), ("#body", BODY), ("#confirmation", "以上笔录属实。")):
+    for sel, value in (
+        ("#f_start_time", "2017-07-20T09:30"),
+        ("#f_end_time", "2017-07-20T10:40"),
+        ("#f_place", "工业园 3 号厂房电镀车间"),
+        ("#f_unit", "某五金电镀有限公司"),
+        ("#f_legal_rep", "王某"),
+        ("#f_contact", "13800000001"),
+        ("#f_recorder", "王志强"),
+        ("#f_signed_on", "2017-07-20"),
+        ("#body", BODY),
+        ("#confirmation", "以上笔录属实。"),
+    ):
         page.fill(sel, value)
     page.locator("input[name=officer_name]").nth(1).fill("王志强")
     page.locator("input[name=officer_cert]").nth(1).fill("44142400099")
@@ -105,13 +120,18 @@ def test_inquiry_qa_editor_adds_removes_and_reorders(browser, live_server, login
     page.locator(".qa-pair").nth(2).locator(".qa-up").click()
     page.locator(".qa-pair").nth(0).locator(".qa-remove").click()
     page.wait_for_selector("#autosave-status:has-text('草稿已自动保存')")
-    sub = db.session.scalar(select(Submission).where(Submission.exercise_id == ex_id,
-                                                     Submission.user.has(username="officer_441424_2")))
+    sub = db.session.scalar(
+        select(Submission).where(
+            Submission.exercise_id == ex_id, Submission.user.has(username="officer_441424_2")
+        )
+    )
     db.session.refresh(sub)
     assert [p["q"] for p in sub.qa] == ["问题3", "问题2"]
 
 
-def test_rubric_builder_adds_a_check_from_the_registry(browser, live_server, login_page, demo_people):
+def test_rubric_builder_adds_a_check_from_the_registry(
+    browser, live_server, login_page, demo_people
+):
     page = browser.new_context().new_page()
     login_page(page, live_server, "trainer")
     page.goto(f"{live_server}/casestudies/rubrics")

@@ -1,13 +1,13 @@
 """The part's demo content: idempotent, graded, released to the ledger."""
-from sqlalchemy import select
 
-from lianbing.accounts.models import User
-from lianbing.extensions import db
-from lianbing.ledger.models import ScoreEntry
+from sqlalchemy import select
 
 from casestudies import demo
 from casestudies.exercises import services as exercises
 from casestudies.lessons import services as lessons
+from lianbing.accounts.models import User
+from lianbing.extensions import db
+from lianbing.ledger.models import ScoreEntry
 
 
 def user(username):
@@ -15,8 +15,11 @@ def user(username):
 
 
 def ledger(user_id):
-    return db.session.scalars(select(ScoreEntry).where(ScoreEntry.user_id == user_id,
-                                                       ScoreEntry.kind == "record_exercise")).all()
+    return db.session.scalars(
+        select(ScoreEntry).where(
+            ScoreEntry.user_id == user_id, ScoreEntry.kind == "record_exercise"
+        )
+    ).all()
 
 
 def test_demo_is_idempotent_and_graded(world):

@@ -1,4 +1,5 @@
 """Pages of the casestudies part through the test client: every page, roles, access, CSRF, the operator log."""
+
 import io
 import logging
 import re
@@ -7,12 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from lianbing.extensions import db
-
 from casestudies.exercises import services as exercises
 from casestudies.exercises.models import Submission
 from casestudies.grading import services as grading
 from casestudies.lessons import services as lessons
+from lianbing.extensions import db
 
 
 def test_every_page_renders_for_trainer(client, auth, world):
@@ -20,21 +20,35 @@ def test_every_page_renders_for_trainer(client, auth, world):
     ex = exercises.exercises(False)[0]
     sub = grading.queue(grading.QueueFilter(exercise_id=ex.id))[0]
     lesson = lessons.lessons(False)[0]
-    pages = ["/casestudies/", "/casestudies/grading", "/casestudies/rubrics", f"/casestudies/rubrics/{ex.rubric_id}",
-             f"/casestudies/rubrics/{ex.rubric_id}?edit=P4", f"/casestudies/exercises/{ex.id}",
-             f"/casestudies/exercises/{ex.id}/edit", "/casestudies/exercises/new", "/casestudies/lessons/new",
-             f"/casestudies/lessons/{lesson.id}/edit", f"/casestudies/lessons/{lesson.id}/result",
-             f"/casestudies/exercises/{ex.id}/stats", f"/casestudies/submissions/{sub.id}",
-             f"/casestudies/submissions/{sub.id}/grade", f"/casestudies/submissions/{sub.id}/print",
-             f"/casestudies/grading?exercise={ex.id}&status=released", "/home"]
+    pages = [
+        "/casestudies/",
+        "/casestudies/grading",
+        "/casestudies/rubrics",
+        f"/casestudies/rubrics/{ex.rubric_id}",
+        f"/casestudies/rubrics/{ex.rubric_id}?edit=P4",
+        f"/casestudies/exercises/{ex.id}",
+        f"/casestudies/exercises/{ex.id}/edit",
+        "/casestudies/exercises/new",
+        "/casestudies/lessons/new",
+        f"/casestudies/lessons/{lesson.id}/edit",
+        f"/casestudies/lessons/{lesson.id}/result",
+        f"/casestudies/exercises/{ex.id}/stats",
+        f"/casestudies/submissions/{sub.id}",
+        f"/casestudies/submissions/{sub.id}/grade",
+        f"/casestudies/submissions/{sub.id}/print",
+        f"/casestudies/grading?exercise={ex.id}&status=released",
+        "/home",
+    ]
     for path in pages:
         r = client.get(path)
         assert r.status_code == 200, (path, r.get_data(as_text=True)[:300])
     assert "<svg" in client.get(f"/casestudies/exercises/{ex.id}/stats").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("username, status", [("officer_441402_1", 403), ("admin_441402", 403),
-                                              ("trainer", 200), ("city_admin", 200)])
+@pytest.mark.parametrize(
+    "username, status",
+    [("officer_441402_1", 403), ("admin_441402", 403), ("trainer", 200), ("city_admin", 200)],
+)
 def test_management_pages_by_role(client, auth, world, username, status):
     auth.login(username)
     assert client.get("/casestudies/grading").status_code == status
@@ -42,14 +56,21 @@ def test_management_pages_by_role(client, auth, world, username, status):
 
 
 def test_officer_cannot_open_another_officers_record(client, auth, world):
-    other = db.session.scalar(select(Submission).join(Submission.user).where(
-        Submission.user.has(username="officer_441403_1")))
+    other = db.session.scalar(
+        select(Submission)
+        .join(Submission.user)
+        .where(Submission.user.has(username="officer_441403_1"))
+    )
     auth.login("officer_441402_1")
     assert client.get(f"/casestudies/submissions/{other.id}").status_code == 403
     assert client.get(f"/casestudies/submissions/{other.id}/record.docx").status_code == 403
     assert client.get(f"/casestudies/submissions/{other.id}/print").status_code == 403
-    assert client.post(f"/casestudies/submissions/{other.id}/regrade",
-                       data={"criterion": "P4", "reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/casestudies/submissions/{other.id}/regrade", data={"criterion": "P4", "reason": "x"}
+        ).status_code
+        == 403
+    )
 
 
 def test_dashboard_cards(client, auth, world):
@@ -72,12 +93,18 @@ def test_imports_and_exports_are_logged(client, auth, world, caplog):
     auth.login("trainer")
     ex = exercises.exercises(False)[0]
     raw = client.get(f"/casestudies/rubrics/{ex.rubric_id}.json").data
-    r = client.post("/casestudies/rubrics/import", data={"file": (io.BytesIO(raw), "r.json")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/casestudies/rubrics/import",
+        data={"file": (io.BytesIO(raw), "r.json")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     sub = db.session.scalars(select(Submission).where(Submission.exercise_id == ex.id)).first()
     client.get(f"/casestudies/submissions/{sub.id}/record.docx")
     client.get(f"/casestudies/exercises/{ex.id}/grades.xlsx")
     lines = " | ".join(r.getMessage() for r in caplog.records if r.name == "lianbing.casestudies")
     assert f"rubric {ex.rubric_id} v1 exported by user" in lines and "imported by user" in lines
-    assert f"record {sub.id} exported as .docx" in lines and f"grades of exercise {ex.id} exported" in lines
+    assert (
+        f"record {sub.id} exported as .docx" in lines
+        and f"grades of exercise {ex.id} exported" in lines
+    )

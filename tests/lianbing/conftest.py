@@ -1,4 +1,5 @@
 """Fixtures of the host tests: extra apps, people by role, the demo campaign, spreadsheets, ledger rows."""
+
 from __future__ import annotations
 
 import io
@@ -49,19 +50,23 @@ def ops_demo(demo_people):
 @pytest.fixture
 def user_named(app):
     """Factory: user_named(username) -> User (fresh from the database)."""
+
     def get(username: str) -> User:
         db.session.expire_all()
         return db.session.scalar(select(User).where(User.username == username))
+
     return get
 
 
 @pytest.fixture
 def xlsx():
     """Factory: xlsx(rows, columns=None) -> bytes of a one-sheet workbook."""
+
     def make(rows, columns=("姓名", "用户名", "所属单位", "角色", "执法证号", "手机")) -> bytes:
         buffer = io.BytesIO()
         pd.DataFrame(rows, columns=list(columns)).to_excel(buffer, index=False, engine="openpyxl")
         return buffer.getvalue()
+
     return make
 
 
@@ -106,6 +111,7 @@ def rule_values():
 
 # --- the ledger, rankings and the API ---------------------------------------
 
+
 @pytest.fixture(autouse=True)
 def _empty_caches(app):
     """Rankings are cached by ledger version; a fresh database restarts versions, so start clean."""
@@ -124,19 +130,25 @@ def people(demo_people, campaign):
 @pytest.fixture
 def rec(campaign):
     """rec(user, kind, ref, points, max_points=100, minutes=0) writes one ledger row and commits."""
+
     def write(user, kind, ref, points, max_points=100.0, minutes=0):
-        row = record(user.id, campaign.id, kind, ref, points, max_points, T0 + timedelta(minutes=minutes))
+        row = record(
+            user.id, campaign.id, kind, ref, points, max_points, T0 + timedelta(minutes=minutes)
+        )
         db.session.commit()
         return row
+
     return write
 
 
 @pytest.fixture
 def audits():
     """audits(prefix="") -> number of audit rows whose action starts with prefix."""
+
     def count(action_prefix: str = "") -> int:
         stmt = select(func.count()).select_from(AuditLog)
         if action_prefix:
             stmt = stmt.where(AuditLog.action.startswith(action_prefix))
         return db.session.scalar(stmt)
+
     return count

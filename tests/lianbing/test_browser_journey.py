@@ -2,6 +2,7 @@
 
 The app under test has CSRF protection ON (as in production), unlike the other tests' app.
 """
+
 import socket
 import threading
 

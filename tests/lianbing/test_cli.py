@@ -1,4 +1,5 @@
 """Host commands: flask demo (idempotent) and flask create-admin; /healthz."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -32,7 +33,10 @@ def test_demo_people_have_the_documented_logins(runner):
     runner.invoke(args=["demo"])
     users = {u.username: u for u in db.session.scalars(select(User))}
     assert users["city_admin"].role == "city_admin" and users["trainer"].role == "trainer"
-    assert users["admin_441402"].role == "bureau_admin" and users["admin_441402"].bureau.short_name == "梅江区"
+    assert (
+        users["admin_441402"].role == "bureau_admin"
+        and users["admin_441402"].bureau.short_name == "梅江区"
+    )
     officer = users["officer_441481_5"]
     assert officer.bureau.code == "441481" and officer.cert_no == "4414810005"
     assert all(u.check_password("lianbing-demo") for u in (users["city_admin"], officer))
@@ -48,21 +52,38 @@ def test_demo_if_empty_skips_a_used_database(runner, make_user):
 
 
 def test_create_admin(runner, demo_people):
-    result = runner.invoke(args=["create-admin", "chief", "--password", "chief-pass-1", "--bureau-code", "441400"])
+    result = runner.invoke(
+        args=["create-admin", "chief", "--password", "chief-pass-1", "--bureau-code", "441400"]
+    )
     assert result.exit_code == 0, result.output
     chief = db.session.scalar(select(User).where(User.username == "chief"))
     assert chief.role == "city_admin" and chief.check_password("chief-pass-1")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["create-admin", "chief", "--password", "chief-pass-1", "--bureau-code", "999999"], "找不到单位"),
-    (["create-admin", "chief", "--password", "short", "--bureau-code", "441400"], "密码至少 8 位"),
-    (["create-admin", "city_admin", "--password", "chief-pass-1", "--bureau-code", "441400"], "已存在"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["create-admin", "chief", "--password", "chief-pass-1", "--bureau-code", "999999"],
+            "找不到单位",
+        ),
+        (
+            ["create-admin", "chief", "--password", "short", "--bureau-code", "441400"],
+            "密码至少 8 位",
+        ),
+        (
+            ["create-admin", "city_admin", "--password", "chief-pass-1", "--bureau-code", "441400"],
+            "已存在",
+        ),
+    ],
+)
 def test_create_admin_refusals(runner, demo_people, args, message):
     result = runner.invoke(args=args)
     assert result.exit_code == 1 and message in result.output
-    assert db.session.scalar(select(func.count()).select_from(User).where(User.username == "chief")) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(User).where(User.username == "chief"))
+        == 0
+    )
 
 
 def test_load_bureaus_then_create_admin_on_an_empty_database(runner):
@@ -72,10 +93,15 @@ def test_load_bureaus_then_create_admin_on_an_empty_database(runner):
         assert result.exit_code == 0 and "兴宁市（441481）" in result.output
     counts = _counts()
     assert counts["Bureau"] == 9 and counts["User"] == 0
-    result = runner.invoke(args=["create-admin", "chief", "--bureau-code", "441400"],
-                           input="chief-pass-1\nchief-pass-1\n")
+    result = runner.invoke(
+        args=["create-admin", "chief", "--bureau-code", "441400"],
+        input="chief-pass-1\nchief-pass-1\n",
+    )
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(User).where(User.username == "chief")).bureau.short_name == "梅州市"
+    assert (
+        db.session.scalar(select(User).where(User.username == "chief")).bureau.short_name
+        == "梅州市"
+    )
 
 
 class UnreachableDb(TestingConfig):

@@ -1,4 +1,5 @@
 """With CSRF on, every POST route the app registers (host and parts) refuses a missing token."""
+
 import pytest
 
 from lianbing import TestingConfig
@@ -19,11 +20,18 @@ def csrf_app(other_app):
 
 def test_there_are_post_routes_to_check(csrf_app):
     endpoints = {r.endpoint for r in _post_rules(csrf_app)}
-    assert {"accounts.login", "accounts.logout", "accounts.import_roster", "campaign.weights"} <= endpoints
+    assert {
+        "accounts.login",
+        "accounts.logout",
+        "accounts.import_roster",
+        "campaign.weights",
+    } <= endpoints
 
 
 @pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "city_admin"])
-def test_every_post_route_needs_a_token(csrf_app, demo_people, session_login, rule_values, logged_in):
+def test_every_post_route_needs_a_token(
+    csrf_app, demo_people, session_login, rule_values, logged_in
+):
     """Placeholder URL values are enough: CSRF is checked before the view runs."""
     client = csrf_app.test_client()
     if logged_in:
@@ -36,14 +44,18 @@ def test_every_post_route_needs_a_token(csrf_app, demo_people, session_login, ru
         r = client.post(url, data={"username": "city_admin", "password": "lianbing-demo"})
         if r.status_code != 400 or "缺少安全校验（CSRF 令牌）" not in r.get_data(as_text=True):
             failures.append(f"{endpoint} {url}: {r.status_code}")
-    assert not failures, "POST routes that accepted a request without a CSRF token:\n" + "\n".join(failures)
+    assert not failures, "POST routes that accepted a request without a CSRF token:\n" + "\n".join(
+        failures
+    )
 
 
 def test_login_with_a_token_works(csrf_app, demo_people):
     client = csrf_app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    r = client.post("/login", data={"username": "city_admin", "password": "lianbing-demo", "csrf_token": token})
+    r = client.post(
+        "/login", data={"username": "city_admin", "password": "lianbing-demo", "csrf_token": token}
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/home"
 
 

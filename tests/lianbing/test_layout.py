@@ -1,4 +1,5 @@
 """The layout: Chinese error pages (JSON when asked), local assets, navigation per role."""
+
 from flask import Blueprint
 
 from lianbing import TestingConfig

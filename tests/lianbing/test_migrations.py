@@ -1,4 +1,5 @@
 """`flask db upgrade` on an empty database gives exactly the models (`flask db check` is clean)."""
+
 import os
 import subprocess
 import sys
@@ -15,8 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def _flask(args: list[str], database_url: str, instance: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url, "LIANBING_INSTANCE": str(instance)}
     env.pop("TEST_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _upgrade_and_check(database_url: str, instance: Path) -> None:

@@ -1,4 +1,5 @@
 """The part registry: a part added and removed without touching the host."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -8,8 +9,8 @@ from lianbing import TestingConfig, create_app
 from lianbing.auth import any_user
 from lianbing.campaign import services as campaigns
 from lianbing.extensions import db
-from lianbing.parts import ActivityKind, NavEntry, Part, PartError, load_part
 from lianbing.ledger import services as scoring
+from lianbing.parts import ActivityKind, NavEntry, Part, PartError, load_part
 
 
 def make_sandbox_part(name="sandbox", kind="sandbox_drill") -> Part:
@@ -21,9 +22,13 @@ def make_sandbox_part(name="sandbox", kind="sandbox_drill") -> Part:
     def index():
         return "实战演练页面"
 
-    return Part(name=name, title="实战演练", blueprint=bp,
-                nav=(NavEntry("演练任务", f"{name}.index", frozenset({"officer"})),),
-                activity_kinds=(ActivityKind(kind, "现场演练", 15.0),))
+    return Part(
+        name=name,
+        title="实战演练",
+        blueprint=bp,
+        nav=(NavEntry("演练任务", f"{name}.index", frozenset({"officer"})),),
+        activity_kinds=(ActivityKind(kind, "现场演练", 15.0),),
+    )
 
 
 @pytest.fixture
@@ -44,19 +49,25 @@ def test_a_part_adds_a_blueprint_nav_entry_and_kind(other_app, make_user, campai
     assert 'href="/sandbox/"' not in client.get("/home").get_data(as_text=True)  # nav is per role
     with app.app_context():
         assert campaigns.weights(db.session.merge(campaign))["sandbox_drill"] == 15.0
-        scoring.record(officer.id, campaign.id, "sandbox_drill", "drill:1", 5, 10, datetime.now(timezone.utc))
+        scoring.record(
+            officer.id, campaign.id, "sandbox_drill", "drill:1", 5, 10, datetime.now(timezone.utc)
+        )
         db.session.commit()
 
 
 def test_part_kind_is_unknown_to_an_app_without_the_part(make_user, campaign):
     officer = make_user("officer")
     with pytest.raises(scoring.ScoreError):
-        scoring.record(officer.id, campaign.id, "sandbox_drill", "drill:1", 5, 10, datetime.now(timezone.utc))
+        scoring.record(
+            officer.id, campaign.id, "sandbox_drill", "drill:1", 5, 10, datetime.now(timezone.utc)
+        )
 
 
 def test_duplicate_part_name_is_refused():
     with pytest.raises(PartError, match="duplicate part name: sandbox"):
-        create_app(TestingConfig(), parts=[make_sandbox_part(), make_sandbox_part(kind="other_kind")])
+        create_app(
+            TestingConfig(), parts=[make_sandbox_part(), make_sandbox_part(kind="other_kind")]
+        )
 
 
 def test_duplicate_activity_kind_is_refused(defaults):
@@ -80,6 +91,7 @@ def test_parts_config_names_the_parts(other_app):
             super().init()
             self.PARTS = ["training"]
             return self
+
     app = other_app(OnlyTraining())
     assert list(app.extensions["lianbing"].parts) == ["training"]
 
@@ -91,7 +103,14 @@ def test_removing_a_part_leaves_the_rest_working(other_app, make_user, campaign)
     client.post("/login", data={"username": admin.username, "password": "lianbing-demo"})
     assert client.get("/quizzes/").status_code == 404
     assert client.get("/training/").status_code == 200
-    for path in ("/home", "/roster", "/campaigns/", f"/campaigns/{campaign.id}", "/scores/mine", "/audit/"):
+    for path in (
+        "/home",
+        "/roster",
+        "/campaigns/",
+        f"/campaigns/{campaign.id}",
+        "/scores/mine",
+        "/audit/",
+    ):
         assert client.get(path).status_code == 200, path
     weights = client.get(f"/campaigns/{campaign.id}/weights").get_data(as_text=True)
     assert "学习模块" in weights and "测验" not in weights and "笔录练习" not in weights

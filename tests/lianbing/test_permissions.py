@@ -3,6 +3,7 @@
 Generic on purpose: routes that parts add later are covered without editing this file.
 Each view states its roles in ``required_roles`` (set by @require_role, @any_user, @public).
 """
+
 import pytest
 from sqlalchemy import select
 
@@ -14,15 +15,24 @@ from lianbing.parts import ROLES
 
 ANONYMOUS = "anonymous"
 #: the demo user who plays each role
-ROLE_USERS = {"officer": "officer_441402_1", "trainer": "trainer",
-              "bureau_admin": "admin_441402", "city_admin": "city_admin"}
+ROLE_USERS = {
+    "officer": "officer_441402_1",
+    "trainer": "trainer",
+    "bureau_admin": "admin_441402",
+    "city_admin": "city_admin",
+}
 _APP = create_app(TestingConfig())
 
 
 def _checked_rules(method: str):
-    return sorted((r for r in _APP.url_map.iter_rules()
-                   if method in r.methods and not r.endpoint.endswith("static")
-                   and r.endpoint != "static"), key=lambda r: r.rule)
+    return sorted(
+        (
+            r
+            for r in _APP.url_map.iter_rules()
+            if method in r.methods and not r.endpoint.endswith("static") and r.endpoint != "static"
+        ),
+        key=lambda r: r.rule,
+    )
 
 
 GET_RULES = _checked_rules("GET")
@@ -33,8 +43,13 @@ def _known_ids() -> dict[str, int]:
     """Ids of existing rows for the URL parameters the host knows how to fill."""
     officer = db.session.scalar(select(User).where(User.username == "officer_441402_1"))
     campaign = db.session.scalar(select(Campaign))
-    return {"user_id": officer.id, "bureau_id": officer.bureau_id, "campaign_id": campaign.id,
-            "year": campaign.year, "month": campaign.start_date.month}
+    return {
+        "user_id": officer.id,
+        "bureau_id": officer.bureau_id,
+        "campaign_id": campaign.id,
+        "year": campaign.year,
+        "month": campaign.start_date.month,
+    }
 
 
 def _url(rule, known: dict[str, int], rule_values) -> tuple[str, list[str]]:
@@ -59,8 +74,13 @@ def _status(client, method: str, url: str, username: str | None) -> tuple[int, s
 #: object (a trainer opening an officer's score page: trainers see no rosters)
 OBJECT_SCOPED = {"rankings.officer"}
 #: the JSON API authenticates by bearer token, not by session: without one, everyone gets 401
-TOKEN_ONLY = {"api.campaign_list", "api.city_rankings", "api.bureau_rankings", "api.officer",
-              "api.bureau_ranking"}
+TOKEN_ONLY = {
+    "api.campaign_list",
+    "api.city_rankings",
+    "api.bureau_rankings",
+    "api.officer",
+    "api.bureau_ranking",
+}
 
 
 def _token_only_refuses_sessions(client, url: str) -> list[str]:
@@ -79,8 +99,11 @@ def _denied_ok(who: str, status: int, location: str) -> bool:
 
 
 def test_every_view_states_its_roles():
-    missing = [ep for ep, view in _APP.view_functions.items()
-               if not ep.endswith("static") and not getattr(view, "required_roles", None)]
+    missing = [
+        ep
+        for ep, view in _APP.view_functions.items()
+        if not ep.endswith("static") and not getattr(view, "required_roles", None)
+    ]
     assert not missing, f"views without @require_role/@any_user/@public: {missing}"
 
 
@@ -96,7 +119,9 @@ def test_get_route_matrix(app, client, demo_people, campaign, rule_values, rule)
         return
     wrong = []
     for who in (ANONYMOUS, *ROLES):
-        status, location = _status(client, "GET", url, None if who == ANONYMOUS else ROLE_USERS[who])
+        status, location = _status(
+            client, "GET", url, None if who == ANONYMOUS else ROLE_USERS[who]
+        )
         if who not in allowed and not _denied_ok(who, status, location):
             wrong.append(f"{who}: {status} (expected refusal)")
         scoped_refusal = rule.endpoint in OBJECT_SCOPED and status == 403
@@ -104,7 +129,9 @@ def test_get_route_matrix(app, client, demo_people, campaign, rule_values, rule)
             wrong.append(f"{who}: {status} (expected a page or redirect)")
     assert not wrong, f"GET {url} ({rule.endpoint}): " + "; ".join(wrong)
     if unknown and set(allowed) - {ANONYMOUS}:
-        pytest.skip(f"refusals checked; cannot fill URL parameter(s) {unknown} for the allowed roles")
+        pytest.skip(
+            f"refusals checked; cannot fill URL parameter(s) {unknown} for the allowed roles"
+        )
 
 
 @pytest.mark.parametrize("rule", POST_ONLY_RULES, ids=lambda r: r.rule)
@@ -116,7 +143,9 @@ def test_post_only_route_refuses_other_roles(app, client, demo_people, campaign,
     for who in (ANONYMOUS, *ROLES):
         if who in allowed:
             continue
-        status, location = _status(client, "POST", url, None if who == ANONYMOUS else ROLE_USERS[who])
+        status, location = _status(
+            client, "POST", url, None if who == ANONYMOUS else ROLE_USERS[who]
+        )
         if not _denied_ok(who, status, location):
             wrong.append(f"{who}: {status}")
     assert not wrong, f"POST {url} ({rule.endpoint}): " + "; ".join(wrong)

@@ -6,17 +6,47 @@ training module and lesson, a case lesson and a record exercise, a grading page,
 item analysis, a drill round). A page passes when the document is no wider than the window
 (wide tables scroll inside their own .table-responsive box instead).
 """
+
 import re
 
 import pytest
 
 PHONE = {"width": 390, "height": 844}
-EVERYONE = ["/home", "/campaigns/", "/scores/mine", "/calendar/", "/column/", "/column/cases/",
-            "/training/", "/training/laws", "/training/lectures", "/quizzes/", "/quizzes/play/",
-            "/quizzes/practice/", "/quizzes/history", "/quizzes/wrongbook", "/casestudies/"]
-ADMINS = ["/roster", "/scores/rankings", "/scores/bureaus", "/scores/charts", "/bulletins/", "/drills/",
-          "/evaluation/", "/training/dashboard", "/quizzes/overview"]
-AUTHORS = ["/quizzes/banks", "/quizzes/manage/", "/quizzes/essays", "/training/manage", "/casestudies/grading"]
+EVERYONE = [
+    "/home",
+    "/campaigns/",
+    "/scores/mine",
+    "/calendar/",
+    "/column/",
+    "/column/cases/",
+    "/training/",
+    "/training/laws",
+    "/training/lectures",
+    "/quizzes/",
+    "/quizzes/play/",
+    "/quizzes/practice/",
+    "/quizzes/history",
+    "/quizzes/wrongbook",
+    "/casestudies/",
+]
+ADMINS = [
+    "/roster",
+    "/scores/rankings",
+    "/scores/bureaus",
+    "/scores/charts",
+    "/bulletins/",
+    "/drills/",
+    "/evaluation/",
+    "/training/dashboard",
+    "/quizzes/overview",
+]
+AUTHORS = [
+    "/quizzes/banks",
+    "/quizzes/manage/",
+    "/quizzes/essays",
+    "/training/manage",
+    "/casestudies/grading",
+]
 PAGES = {
     "officer_441402_1": EVERYONE,
     "trainer": EVERYONE + AUTHORS,
@@ -25,12 +55,18 @@ PAGES = {
 }
 #: (page to look on, link pattern): the first matching link is visited too
 DETAILS = [
-    ("/quizzes/play/", r"^/quizzes/q/\d+$"), ("/quizzes/play/", r"^/quizzes/q/\d+/board$"),
-    ("/quizzes/play/", r"^/quizzes/q/\d+$"), ("/training/", r"^/training/modules/\d+$"),
-    ("/casestudies/", r"^/casestudies/lessons/\d+$"), ("/casestudies/", r"^/casestudies/exercises/\d+$"),
-    ("/quizzes/banks", r"^/quizzes/banks/\d+$"), ("/quizzes/manage/", r"^/quizzes/manage/\d+/stats$"),
-    ("/casestudies/grading", r"^/casestudies/submissions/\d+/grade$"), ("/drills/", r"^/drills/\d+$"),
-    ("/bulletins/", r"^/bulletins/\d+/board$"), ("/scores/rankings", r"^/scores/officer/\d+"),
+    ("/quizzes/play/", r"^/quizzes/q/\d+$"),
+    ("/quizzes/play/", r"^/quizzes/q/\d+/board$"),
+    ("/quizzes/play/", r"^/quizzes/q/\d+$"),
+    ("/training/", r"^/training/modules/\d+$"),
+    ("/casestudies/", r"^/casestudies/lessons/\d+$"),
+    ("/casestudies/", r"^/casestudies/exercises/\d+$"),
+    ("/quizzes/banks", r"^/quizzes/banks/\d+$"),
+    ("/quizzes/manage/", r"^/quizzes/manage/\d+/stats$"),
+    ("/casestudies/grading", r"^/casestudies/submissions/\d+/grade$"),
+    ("/drills/", r"^/drills/\d+$"),
+    ("/bulletins/", r"^/bulletins/\d+/board$"),
+    ("/scores/rankings", r"^/scores/officer/\d+"),
 ]
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 

@@ -4,6 +4,7 @@ Parsed from the source (no imports run): a part imports only ``lianbing.host`` f
 never another part; the host never imports a part; no two host packages import each other,
 directly or through a longer cycle; the campaign never imports its own operations.
 """
+
 from __future__ import annotations
 
 import ast
@@ -27,15 +28,19 @@ def _module_name(path: Path) -> str:
 def _imports(path: Path) -> list[tuple[int, str]]:
     """(line, imported module) for every import statement in a file, relative ones resolved."""
     found = []
-    package = _module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else _module_name(path)
+    package = (
+        _module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else _module_name(path)
+    )
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]
-                                + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1]
+                    + ([base] if base else [])
+                )
             found.append((node.lineno, base))
             found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
     return found
@@ -50,7 +55,11 @@ def _node(module: str) -> str:
     parts = module.split(".")
     if module in ROOTS or len(parts) < 2:
         return module
-    if parts[1] == "campaign" and len(parts) > 2 and (ROOT / "lianbing" / "campaign" / parts[2]).is_dir():
+    if (
+        parts[1] == "campaign"
+        and len(parts) > 2
+        and (ROOT / "lianbing" / "campaign" / parts[2]).is_dir()
+    ):
         return ".".join(parts[:3])
     return ".".join(parts[:2])
 
@@ -88,9 +97,12 @@ def test_parts_import_only_the_facade_and_never_each_other(part):
 
 
 def test_host_never_imports_a_part():
-    bad = [f"{path.relative_to(ROOT)}:{line} imports {target}"
-           for path in _files("lianbing") for line, target in _imports(path)
-           if target.split(".")[0] in PARTS]
+    bad = [
+        f"{path.relative_to(ROOT)}:{line} imports {target}"
+        for path in _files("lianbing")
+        for line, target in _imports(path)
+        if target.split(".")[0] in PARTS
+    ]
     assert not bad, "\n".join(bad)
 
 
@@ -101,7 +113,7 @@ def test_no_cycle_between_host_packages():
     def visit(node, trail):
         for nxt, where in graph.get(node, {}).items():
             if nxt in trail:
-                loop = trail[trail.index(nxt):] + [nxt]
+                loop = trail[trail.index(nxt) :] + [nxt]
                 cycles.append(" -> ".join(loop) + f" (closing import at {where})")
             elif len(trail) < 12:
                 visit(nxt, trail + [nxt])
@@ -113,7 +125,11 @@ def test_no_cycle_between_host_packages():
 
 def test_campaign_does_not_import_its_operations():
     graph = _host_graph()
-    ops = [dst for dst in graph.get(CAMPAIGN_OPS_PARENT, {}) if dst.startswith(CAMPAIGN_OPS_PARENT + ".")]
+    ops = [
+        dst
+        for dst in graph.get(CAMPAIGN_OPS_PARENT, {})
+        if dst.startswith(CAMPAIGN_OPS_PARENT + ".")
+    ]
     assert not ops, {dst: graph[CAMPAIGN_OPS_PARENT][dst] for dst in ops}
 
 

@@ -1,4 +1,5 @@
 """Fixtures of the quizzes tests: the corpora folder, a bank, a logged-in trainer."""
+
 from pathlib import Path
 
 import pytest

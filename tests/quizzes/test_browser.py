@@ -1,6 +1,7 @@
 """Done-when, in a browser: a trainer imports the sample Excel bank and a Moodle XML file, reads
 the reports, finds a question by its legal basis, edits it and exports the bank to GIFT; the
 same files give the same counts from the command line."""
+
 import re
 from pathlib import Path
 
@@ -18,13 +19,18 @@ def import_in_page(page, base_url, bank, path):
     return page.inner_text("#report-summary")
 
 
-def test_trainer_imports_finds_edits_and_exports(app, demo_people, live_server, browser, login_page, corpora, runner,
-                                                  tmp_path):
+def test_trainer_imports_finds_edits_and_exports(
+    app, demo_people, live_server, browser, login_page, corpora, runner, tmp_path
+):
     page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     login_page(page, live_server, "trainer")
     excel = corpora / "xlsx" / "safety_manager_bank_2020.xlsx"
     summary = import_in_page(page, live_server, "培训题库", excel)
-    assert "已导入 248 道题" in summary and "单选题 89，多选题 50，判断题 109" in summary and "1 道重复题未导入" in summary
+    assert (
+        "已导入 248 道题" in summary
+        and "单选题 89，多选题 50，判断题 109" in summary
+        and "1 道重复题未导入" in summary
+    )
     assert "题干相同的同类型题目已存在" in page.inner_text("#report-table")
 
     summary = import_in_page(page, live_server, "培训题库", FIXTURES / "epl_moodle.xml")
@@ -41,7 +47,9 @@ def test_trainer_imports_finds_edits_and_exports(app, demo_people, live_server, 
     page.wait_for_selector("#preview .preview-question")
     assert "责令改正之日的次日" in page.inner_text("#preview")
     page.fill("textarea[name=stem]", "违法排污被责令改正而拒不改正的，按日连续处罚自何时起算？")
-    page.wait_for_function("document.querySelector('#preview').innerText.includes('拒不改正的，按日连续处罚自何时起算')")
+    page.wait_for_function(
+        "document.querySelector('#preview').innerText.includes('拒不改正的，按日连续处罚自何时起算')"
+    )
     page.click("#question-form button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert "已保存题目 EPL-59" in page.inner_text(".alert-success")
@@ -51,14 +59,20 @@ def test_trainer_imports_finds_edits_and_exports(app, demo_people, live_server, 
         page.click("a.export-gift")
     gift = Path(info.value.path()).read_text(encoding="utf-8")
     assert "::EPL-59::" in gift and "按日连续处罚自何时起算？" in gift
-    assert len(re.findall(r"^::", gift, re.M)) == 248 + 3  # every question of the bank, one title line each
+    assert (
+        len(re.findall(r"^::", gift, re.M)) == 248 + 3
+    )  # every question of the bank, one title line each
     cli_counts(runner, excel, FIXTURES / "epl_moodle.xml")
 
 
 def cli_counts(runner, excel, moodle):
     """The command line reports the same counts for the same files (into a fresh bank)."""
     out = runner.invoke(args=["quizzes", "import", str(excel), "--bank", "命令行题库"]).output
-    assert "已导入 248 题" in out and "单选题 89，多选题 50，判断题 109" in out and "重复未导入 第 181 行" in out
+    assert (
+        "已导入 248 题" in out
+        and "单选题 89，多选题 50，判断题 109" in out
+        and "重复未导入 第 181 行" in out
+    )
     out = runner.invoke(args=["quizzes", "import", str(moodle), "--bank", "命令行题库"]).output
     assert "已导入 3 题" in out and "说明文字（description）" in out
     assert len(services.bank_questions(services.bank_by_name("命令行题库").id)) == 251

@@ -1,4 +1,5 @@
 """Importers against the real sample files and the project's own small fixtures."""
+
 import json
 import re
 from pathlib import Path
@@ -22,16 +23,25 @@ def question_count():
 
 # --- real files -----------------------------------------------------------------
 
+
 def test_safety_bank_xlsx_imports_with_one_duplicate_reported(app, corpora):
     report = run((corpora / "xlsx" / "safety_manager_bank_2020.xlsx").read_bytes(), "safety.xlsx")
     assert report.ok and report.committed
     assert report.counts() == {"truefalse": 109, "single": 89, "multiple": 50}
     assert [(i.place, i.status) for i in report.duplicates] == [("第 181 行", "duplicate")]
-    assert question_count() == 248 and db.session.scalar(select(func.count(QuestionVersion.id))) == 248
+    assert (
+        question_count() == 248 and db.session.scalar(select(func.count(QuestionVersion.id))) == 248
+    )
     q = db.session.scalar(select(Question).where(Question.stem.like("安全色中的监色表示%")))
-    assert q.content["options"][0]["text"] == "通行、安全和提供信息的意思" and q.category.path == "第二部分"
+    assert (
+        q.content["options"][0]["text"] == "通行、安全和提供信息的意思"
+        and q.category.path == "第二部分"
+    )
     tf = db.session.scalar(select(Question).where(Question.stem.like("当井下或池内的作业人员%")))
-    assert tf.stem.startswith("当井下或池内的作业人员感到身体不适时，应立即就地休息") and tf.content["answer"] is False
+    assert (
+        tf.stem.startswith("当井下或池内的作业人员感到身体不适时，应立即就地休息")
+        and tf.content["answer"] is False
+    )
 
 
 def test_safety_bank_reimport_is_all_duplicates(app, corpora):
@@ -59,31 +69,57 @@ def test_moodle_samples(app, corpora, name, counts):
 
 
 def test_moodle_multichoice_weights_and_attachment_note(app, corpora):
-    report = run((corpora / "moodle-xml" / "qtype_multichoice_testquestion.moodle.xml").read_bytes(), "m.xml")
+    report = run(
+        (corpora / "moodle-xml" / "qtype_multichoice_testquestion.moodle.xml").read_bytes(), "m.xml"
+    )
     content = report.imported[0].data.content
     assert [(o["text"], o["weight"]) for o in content["options"]] == [
-        ("Tokyo", 0), ("Spain", 0), ("London", 0.5), ("Barcelona", 0), ("Paris", 0.5)]
-    greeting = run((corpora / "moodle-xml" / "format_xml_fixture_multichoice.xml").read_bytes(), "g.xml")
-    assert "bonjour.mp3" in greeting.imported[0].note and greeting.imported[0].data.category == "Default for testhead/Multichoice"
+        ("Tokyo", 0),
+        ("Spain", 0),
+        ("London", 0.5),
+        ("Barcelona", 0),
+        ("Paris", 0.5),
+    ]
+    greeting = run(
+        (corpora / "moodle-xml" / "format_xml_fixture_multichoice.xml").read_bytes(), "g.xml"
+    )
+    assert (
+        "bonjour.mp3" in greeting.imported[0].note
+        and greeting.imported[0].data.category == "Default for testhead/Multichoice"
+    )
 
 
 def test_moodle_matching_pairs(app, corpora):
-    report = run((corpora / "moodle-xml" / "qtype_match_testquestion.moodle.xml").read_bytes(), "m.xml")
+    report = run(
+        (corpora / "moodle-xml" / "qtype_match_testquestion.moodle.xml").read_bytes(), "m.xml"
+    )
     content = report.imported[0].data.content
-    assert content["pairs"][0] == {"left": "frog", "right": "amphibian"} and len(content["pairs"]) == 3
+    assert (
+        content["pairs"][0] == {"left": "frog", "right": "amphibian"} and len(content["pairs"]) == 3
+    )
     assert content["distractors"] == ["insect"]
 
 
 def test_moodle_description_is_skipped_with_a_note(app, corpora):
     parsed = importers.IMPORTERS["moodle-xml"].parse(
-        (corpora / "moodle-xml" / "qtype_description_testquestion.moodle.xml").read_bytes(), "d.xml")
+        (corpora / "moodle-xml" / "qtype_description_testquestion.moodle.xml").read_bytes(), "d.xml"
+    )
     assert parsed.items[0].data is None and "description" in parsed.items[0].note
-    report = run((corpora / "moodle-xml" / "qtype_description_testquestion.moodle.xml").read_bytes(), "d.xml")
-    assert report.ok and not report.imported and report.items[0].status == "note" and question_count() == 0
+    report = run(
+        (corpora / "moodle-xml" / "qtype_description_testquestion.moodle.xml").read_bytes(), "d.xml"
+    )
+    assert (
+        report.ok
+        and not report.imported
+        and report.items[0].status == "note"
+        and question_count() == 0
+    )
 
 
 def test_moodle_cloze_is_reported_by_name_and_position(app, corpora):
-    report = run((corpora / "moodle-xml" / "format_xml_fixture_multianswer.xml").read_bytes(), "c.xml")
+    report = run(
+        (corpora / "moodle-xml" / "format_xml_fixture_multianswer.xml").read_bytes(), "c.xml"
+    )
     assert not report.ok and question_count() == 0
     item = report.failed[0]
     assert item.place == "第 2 个 <question>（cloze with images）" and "cloze" in item.reasons[0]
@@ -92,10 +128,15 @@ def test_moodle_cloze_is_reported_by_name_and_position(app, corpora):
 def test_aiken_sample(app, corpora):
     report = run((corpora / "aiken" / "questions.aiken.txt").read_bytes(), "questions.aiken.txt")
     assert report.format == "aiken" and report.counts() == {"single": 2}
-    assert report.imported[0].data.content["options"][1] == {"text": "Martin Dougiamas", "weight": 1.0, "feedback": ""}
+    assert report.imported[0].data.content["options"][1] == {
+        "text": "Martin Dougiamas",
+        "weight": 1.0,
+        "feedback": "",
+    }
 
 
 # --- GIFT against the expected JSON beside each sample ------------------------------------
+
 
 def flat(text):
     return re.sub(r"\s+", "", (text or "").replace("{{1}}", "_____"))
@@ -108,8 +149,9 @@ def ftext(obj):
 def check_mc(data, exp):
     options = data.content["options"]
     assert [o["text"] for o in options] == [c["text"]["text"] for c in exp["choices"]]
-    assert [o["weight"] > 0 for o in options] == [c["isCorrect"] or bool(c["weight"] and c["weight"] > 0)
-                                                  for c in exp["choices"]]
+    assert [o["weight"] > 0 for o in options] == [
+        c["isCorrect"] or bool(c["weight"] and c["weight"] > 0) for c in exp["choices"]
+    ]
     assert [o["feedback"] for o in options] == [ftext(c["feedback"]) for c in exp["choices"]]
 
 
@@ -118,24 +160,47 @@ def check_tf(data, exp):
     assert c["answer"] == exp["isTrue"]
     # Moodle reads "{TRUE#first#second}" as first = feedback for the wrong answer, second for the right one;
     # the PEG parser calls them trueFeedback and falseFeedback by position.
-    first, second = (c["feedback_false"], c["feedback_true"]) if c["answer"] else (c["feedback_true"], c["feedback_false"])
+    first, second = (
+        (c["feedback_false"], c["feedback_true"])
+        if c["answer"]
+        else (c["feedback_true"], c["feedback_false"])
+    )
     assert (first, second) == (ftext(exp["trueFeedback"]), ftext(exp["falseFeedback"]))
 
 
 def check_short(data, exp):
-    accepted = [c["text"]["text"] for c in exp["choices"] if c["isCorrect"] and c["weight"] in (None, 100)]
+    accepted = [
+        c["text"]["text"] for c in exp["choices"] if c["isCorrect"] and c["weight"] in (None, 100)
+    ]
     assert data.content["blanks"][0]["answers"] == accepted
 
 
 def check_matching(data, exp):
-    pairs = [{"left": p["subquestion"]["text"], "right": p["subanswer"]} for p in exp["matchPairs"] if p["subquestion"]["text"]]
+    pairs = [
+        {"left": p["subquestion"]["text"], "right": p["subanswer"]}
+        for p in exp["matchPairs"]
+        if p["subquestion"]["text"]
+    ]
     assert data.content["pairs"] == pairs
-    assert data.content["distractors"] == [p["subanswer"] for p in exp["matchPairs"] if not p["subquestion"]["text"]]
+    assert data.content["distractors"] == [
+        p["subanswer"] for p in exp["matchPairs"] if not p["subquestion"]["text"]
+    ]
 
 
-CHECKS = {"MC": ("single", "multiple"), "TF": ("truefalse",), "Short": ("fill",), "Matching": ("matching",),
-          "Essay": ("essay",)}
-CHECKERS = {"MC": check_mc, "TF": check_tf, "Short": check_short, "Matching": check_matching, "Essay": lambda d, e: None}
+CHECKS = {
+    "MC": ("single", "multiple"),
+    "TF": ("truefalse",),
+    "Short": ("fill",),
+    "Matching": ("matching",),
+    "Essay": ("essay",),
+}
+CHECKERS = {
+    "MC": check_mc,
+    "TF": check_tf,
+    "Short": check_short,
+    "Matching": check_matching,
+    "Essay": lambda d, e: None,
+}
 
 
 def gift_names():
@@ -146,7 +211,9 @@ def gift_names():
 @pytest.mark.parametrize("name", gift_names())
 def test_gift_sample_matches_expected_json(app, corpora, name):
     expected = json.loads((corpora / "gift" / f"{name}.json").read_text())
-    parsed = importers.IMPORTERS["gift"].parse((corpora / "gift" / f"{name}.gift").read_bytes(), f"{name}.gift")
+    parsed = importers.IMPORTERS["gift"].parse(
+        (corpora / "gift" / f"{name}.gift").read_bytes(), f"{name}.gift"
+    )
     exp_items = [e for e in expected if e["type"] != "Category"]
     assert len(parsed.items) == len(exp_items)
     for item, exp in zip(parsed.items, exp_items):
@@ -179,12 +246,20 @@ def test_gift_numerical_tolerance_range_and_weights(app):
 def test_gift_weighted_multiple_choice(app):
     text = "哪些属于？{~%50%甲 ~%50%乙 ~%-100%丙}"
     data = run(text.encode(), "w.gift").imported[0].data
-    assert data.qtype == "multiple" and [o["weight"] for o in data.content["options"]] == [0.5, 0.5, -1.0]
+    assert data.qtype == "multiple" and [o["weight"] for o in data.content["options"]] == [
+        0.5,
+        0.5,
+        -1.0,
+    ]
 
 
 def test_gift_missing_closing_brace_is_reported(app):
     report = run("题目{=甲 ~乙\n".encode(), "bad.gift")
-    assert not report.ok and "右花括号" in report.failed[0].reasons[0] and report.failed[0].place.startswith("第 1 题")
+    assert (
+        not report.ok
+        and "右花括号" in report.failed[0].reasons[0]
+        and report.failed[0].place.startswith("第 1 题")
+    )
 
 
 # --- the project's own template -----------------------------------------------------
@@ -210,9 +285,15 @@ GOOD_ROWS = (
 def test_own_template_all_types(app):
     report = run(csv_bytes(*GOOD_ROWS), "bank.csv")
     assert report.ok, [(i.place, i.reasons) for i in report.failed]
-    assert report.counts() == {t: 1 for t in ("single", "multiple", "truefalse", "fill", "essay", "numerical", "matching")}
+    assert report.counts() == {
+        t: 1 for t in ("single", "multiple", "truefalse", "fill", "essay", "numerical", "matching")
+    }
     first = report.imported[0].data
-    assert first.stem == "环境保护法自何时起施行？" and first.difficulty == 2 and first.tags == ["总则"]
+    assert (
+        first.stem == "环境保护法自何时起施行？"
+        and first.difficulty == 2
+        and first.tags == ["总则"]
+    )
     assert report.imported[6].data.content["distractors"] == ["2000"]
 
 
@@ -232,16 +313,19 @@ def test_wrong_columns_name_the_missing_ones(app):
     assert question_count() == 0
 
 
-@pytest.mark.parametrize("row,reason", [
-    ("X1,单选题,题目,甲,乙,,,,,,,,", "答案为空"),
-    ("X1,单选题,题目,甲,乙,,,E,,,,,", "E 超出选项范围（共 2 个选项）"),
-    ("X1,单选题,题目,甲,乙,,,AB,,,,,", "单选题只能有一个答案"),
-    ("X1,论文题,题目,甲,乙,,,A,,,,,", "未知题型“论文题”"),
-    ("X1,判断题,题目,,,,,也许,,,,,", "无法识别"),
-    ("X1,单选题,,甲,乙,,,A,,,,,", "题干为空"),
-    ("X1,单选题,题目,甲,乙,,,A,,,9,,", "难度“9”无效"),
-    ("X1,匹配题,题目,甲,乙,,,,,,,,", "应写成“左项 -> 右项”"),
-])
+@pytest.mark.parametrize(
+    "row,reason",
+    [
+        ("X1,单选题,题目,甲,乙,,,,,,,,", "答案为空"),
+        ("X1,单选题,题目,甲,乙,,,E,,,,,", "E 超出选项范围（共 2 个选项）"),
+        ("X1,单选题,题目,甲,乙,,,AB,,,,,", "单选题只能有一个答案"),
+        ("X1,论文题,题目,甲,乙,,,A,,,,,", "未知题型“论文题”"),
+        ("X1,判断题,题目,,,,,也许,,,,,", "无法识别"),
+        ("X1,单选题,,甲,乙,,,A,,,,,", "题干为空"),
+        ("X1,单选题,题目,甲,乙,,,A,,,9,,", "难度“9”无效"),
+        ("X1,匹配题,题目,甲,乙,,,,,,,,", "应写成“左项 -> 右项”"),
+    ],
+)
 def test_bad_row_fails_whole_file_and_names_the_row(app, row, reason):
     report = run(csv_bytes(GOOD_ROWS[0], row), "bad.csv")
     assert not report.ok and not report.committed and question_count() == 0
@@ -250,13 +334,22 @@ def test_bad_row_fails_whole_file_and_names_the_row(app, row, reason):
 
 
 def test_skip_invalid_imports_the_rest(app):
-    report = run(csv_bytes(GOOD_ROWS[0], "X1,单选题,题目,甲,乙,,,E,,,,,", GOOD_ROWS[1]), "bad.csv", skip=True)
-    assert report.ok and report.committed and len(report.imported) == 2 and report.failed[0].status == "skipped"
+    report = run(
+        csv_bytes(GOOD_ROWS[0], "X1,单选题,题目,甲,乙,,,E,,,,,", GOOD_ROWS[1]), "bad.csv", skip=True
+    )
+    assert (
+        report.ok
+        and report.committed
+        and len(report.imported) == 2
+        and report.failed[0].status == "skipped"
+    )
     assert question_count() == 2
 
 
 def test_duplicate_code_in_file_is_reported(app):
-    report = run(csv_bytes(GOOD_ROWS[0], GOOD_ROWS[0].replace("环境保护法自何时", "另一题干")), "dup.csv")
+    report = run(
+        csv_bytes(GOOD_ROWS[0], GOOD_ROWS[0].replace("环境保护法自何时", "另一题干")), "dup.csv"
+    )
     assert report.ok and [i.note for i in report.duplicates] == ["编号“E1”已存在"]
 
 
@@ -271,11 +364,18 @@ BOMB = b"""<?xml version="1.0"?>
 <quiz><question type="essay"><questiontext><text>&lol3;</text></questiontext></question></quiz>"""
 
 
-@pytest.mark.parametrize("data,message", [
-    (XXE, "外部实体"), (BOMB, "实体膨胀"),
-    (b"<?xml version='1.0'?><quiz><question type='essay'><questiontext><text>abc", "XML 格式错误（第 1 行"),
-    (b"<html><body/></html>", "根元素应为 <quiz>"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (XXE, "外部实体"),
+        (BOMB, "实体膨胀"),
+        (
+            b"<?xml version='1.0'?><quiz><question type='essay'><questiontext><text>abc",
+            "XML 格式错误（第 1 行",
+        ),
+        (b"<html><body/></html>", "根元素应为 <quiz>"),
+    ],
+)
 def test_unsafe_or_broken_xml_is_refused(app, data, message):
     with pytest.raises(ImportFileError, match=message):
         run(data, "x.xml")
@@ -285,7 +385,11 @@ def test_unsafe_or_broken_xml_is_refused(app, data, message):
 def test_unknown_moodle_type_fails_by_name(app):
     data = b"<quiz><question type='gapselect'><name><text>g1</text></name></question></quiz>"
     report = run(data, "g.xml")
-    assert not report.ok and "gapselect" in report.failed[0].reasons[0] and report.failed[0].place == "第 1 个 <question>（g1）"
+    assert (
+        not report.ok
+        and "gapselect" in report.failed[0].reasons[0]
+        and report.failed[0].place == "第 1 个 <question>（g1）"
+    )
 
 
 def test_broken_excel_is_refused(app):
@@ -301,8 +405,13 @@ def test_unknown_suffix_is_refused(app):
 def test_aiken_letter_beyond_options_and_missing_answer(app):
     text = "题一\nA. 甲\nB. 乙\nANSWER: C\n\n题二\nA. 甲\nB. 乙\n"
     report = run(text.encode(), "q.txt", fmt="aiken")
-    assert not report.ok and [i.place for i in report.failed] == ["第 1 题（第 1 行起）", "第 2 题（第 6 行起）"]
-    assert "C 超出选项范围" in report.failed[0].reasons[0] and report.failed[1].reasons == ["缺少“ANSWER:”行"]
+    assert not report.ok and [i.place for i in report.failed] == [
+        "第 1 题（第 1 行起）",
+        "第 2 题（第 6 行起）",
+    ]
+    assert "C 超出选项范围" in report.failed[0].reasons[0] and report.failed[1].reasons == [
+        "缺少“ANSWER:”行"
+    ]
 
 
 def test_txt_is_detected_as_aiken_or_gift(app):
@@ -311,11 +420,20 @@ def test_txt_is_detected_as_aiken_or_gift(app):
 
 
 def test_numerical_and_fill_template_answers(app):
-    rows = ("N1,数值题,罚款倍数？,,,,,12.5±0.5；20~30（50%）,,,,,", "F1,填空题,{{1}}与{{2}},,,,,《环境保护法》|环保法；ＰＭ２．５,,,,,")
+    rows = (
+        "N1,数值题,罚款倍数？,,,,,12.5±0.5；20~30（50%）,,,,,",
+        "F1,填空题,{{1}}与{{2}},,,,,《环境保护法》|环保法；ＰＭ２．５,,,,,",
+    )
     report = run(csv_bytes(*rows), "n.csv")
     numeric, fill = (i.data.content for i in report.imported)
-    assert numeric["answers"] == [{"value": 12.5, "tolerance": 0.5, "weight": 1.0}, {"min": 20.0, "max": 30.0, "weight": 0.5}]
-    assert fill["blanks"] == [{"answers": ["《环境保护法》", "环保法"]}, {"answers": ["ＰＭ２．５"]}]
+    assert numeric["answers"] == [
+        {"value": 12.5, "tolerance": 0.5, "weight": 1.0},
+        {"min": 20.0, "max": 30.0, "weight": 0.5},
+    ]
+    assert fill["blanks"] == [
+        {"answers": ["《环境保护法》", "环保法"]},
+        {"answers": ["ＰＭ２．５"]},
+    ]
     assert services.qtypes.get("fill").mark(fill, ["环境保护法", "pm2.5"]) == 1.0
 
 
@@ -323,14 +441,24 @@ def test_packed_options_with_mixed_separators(app):
     data = "试题类型,题目内容,题目选项,题目答案\n单选题,12.题干（）,**A.甲**B:乙**C：丙**D、丁,D\n判断题,（3）判断,**A:正确**B:不正确,B\n".encode()
     report = run(data, "p.csv")
     single, tf = (i.data for i in report.imported)
-    assert single.stem == "题干（）" and [o["text"] for o in single.content["options"]] == ["甲", "乙", "丙", "丁"]
+    assert single.stem == "题干（）" and [o["text"] for o in single.content["options"]] == [
+        "甲",
+        "乙",
+        "丙",
+        "丁",
+    ]
     assert tf.stem == "判断" and tf.content["answer"] is False
 
 
 def test_title_row_above_the_header_is_skipped(app):
-    data = ("2020年环境执法知识题库,,,\n,,,\n题型,题干,选项A,选项B,答案\n单选题,甲？,甲,乙,A\n单选题,乙？,甲,乙,C\n").encode("gbk")
+    data = (
+        "2020年环境执法知识题库,,,\n,,,\n题型,题干,选项A,选项B,答案\n单选题,甲？,甲,乙,A\n单选题,乙？,甲,乙,C\n"
+    ).encode("gbk")
     report = run(data, "titled.csv")
-    assert [i.place for i in report.items] == ["第 4 行", "第 5 行"] and "C 超出选项范围" in report.failed[0].reasons[0]
+    assert [i.place for i in report.items] == [
+        "第 4 行",
+        "第 5 行",
+    ] and "C 超出选项范围" in report.failed[0].reasons[0]
 
 
 def test_truefalse_letter_beyond_its_one_option_is_refused_not_crashed():

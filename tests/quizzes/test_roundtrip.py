@@ -1,5 +1,5 @@
 """Export → import gives back the same questions, per format (hypothesis), and parsers never crash."""
-import pytest
+
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -7,15 +7,23 @@ from quizzes import exporters, importers, services
 from quizzes.importers import ImportFileError
 from quizzes.services import QuestionData
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-                    phases=[Phase.explicit, Phase.reuse, Phase.generate])  # shrinking spreadsheets takes minutes
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)  # shrinking spreadsheets takes minutes
 # Text that every format can carry. Left out on purpose (documented limits): line breaks in
 # spreadsheet cells are treated as layout, "->" separates matching pairs, "|" and "；" separate
 # fill answers and blanks in the template, "[" may start a GIFT format mark, and a stem may not
 # begin with a question number (the importer strips "12.").
 ALPHABET = "环境保护法大气水污染防治罚款责令改正限期整改abcXYZ ，。《》:#=~"
 text = st.text(alphabet=ALPHABET, min_size=1, max_size=16).map(str.strip).filter(bool)
-line_text = st.builds(lambda head, rest: head + rest.rstrip(), st.sampled_from("环境大水某依"), st.text(alphabet=ALPHABET, max_size=20))
+line_text = st.builds(
+    lambda head, rest: head + rest.rstrip(),
+    st.sampled_from("环境大水某依"),
+    st.text(alphabet=ALPHABET, max_size=20),
+)
 # a Markdown stem may have paragraphs (a blank line survives every format; a single line break in a cell does not)
 stem_text = st.lists(line_text, min_size=1, max_size=3).map("\n\n".join)
 
@@ -30,11 +38,16 @@ def choice(draw, multiple, feedback):
     fb = [draw(text) if feedback and draw(st.booleans()) else "" for _ in texts]
     if multiple:
         right = draw(st.lists(st.integers(0, len(texts) - 1), min_size=1, unique=True))
-        weights = [round(1 / len(right), 6) if i in right else draw(st.sampled_from([0.0, -0.5])) for i in range(len(texts))]
+        weights = [
+            round(1 / len(right), 6) if i in right else draw(st.sampled_from([0.0, -0.5]))
+            for i in range(len(texts))
+        ]
     else:
         key = draw(st.integers(0, len(texts) - 1))
         weights = [1.0 if i == key else 0.0 for i in range(len(texts))]
-    return {"options": [{"text": t, "weight": w, "feedback": f} for t, w, f in zip(texts, weights, fb)]}
+    return {
+        "options": [{"text": t, "weight": w, "feedback": f} for t, w, f in zip(texts, weights, fb)]
+    }
 
 
 @st.composite
@@ -43,17 +56,31 @@ def content(draw, qtype, fmt):
     if qtype in ("single", "multiple"):
         return draw(choice(qtype == "multiple", rich))
     if qtype == "truefalse":
-        return {"answer": draw(st.booleans()), "feedback_true": draw(text) if rich else "",
-                "feedback_false": draw(text) if rich and draw(st.booleans()) else ""}
+        return {
+            "answer": draw(st.booleans()),
+            "feedback_true": draw(text) if rich else "",
+            "feedback_false": draw(text) if rich and draw(st.booleans()) else "",
+        }
     if qtype == "fill":
         n = draw(st.integers(1, 3)) if fmt == "xlsx" else 1
-        alts = st.lists(st.text(alphabet="环境保护法abcXYZ12", min_size=1, max_size=8), min_size=1, max_size=3, unique=True)
-        return {"blanks": [{"answers": draw(alts)} for _ in range(n)], "case_sensitive": fmt == "moodle-xml" and draw(st.booleans())}
+        alts = st.lists(
+            st.text(alphabet="环境保护法abcXYZ12", min_size=1, max_size=8),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+        return {
+            "blanks": [{"answers": draw(alts)} for _ in range(n)],
+            "case_sensitive": fmt == "moodle-xml" and draw(st.booleans()),
+        }
     if qtype == "numerical":
         return draw(numerical(fmt))
     if qtype == "matching":
         lefts = draw(unique(2, 4))
-        return {"pairs": [{"left": left, "right": draw(text)} for left in lefts], "distractors": draw(unique(0, 2))}
+        return {
+            "pairs": [{"left": left, "right": draw(text)} for left in lefts],
+            "distractors": draw(unique(0, 2)),
+        }
     return {"reference": "" if fmt == "gift" else draw(text)}
 
 
@@ -64,7 +91,9 @@ number = st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3))
 def numerical(draw, fmt):
     value = {"value": draw(number), "tolerance": abs(draw(number)) % 10, "weight": 1.0}
     answers = [value]
-    if fmt != "moodle-xml" and draw(st.booleans()):  # Moodle XML has no ranges: they become value ± tolerance
+    if fmt != "moodle-xml" and draw(
+        st.booleans()
+    ):  # Moodle XML has no ranges: they become value ± tolerance
         low = draw(number)
         answers.append({"min": low, "max": low + abs(draw(number)), "weight": 0.5})
     return {"answers": answers, "unit": "万元" if fmt == "moodle-xml" else ""}
@@ -76,17 +105,26 @@ def question(draw, fmt, code):
     stem = draw(stem_text)
     if qtype == "fill" and draw(st.booleans()):
         stem = f"{stem} {{{{1}}}} {draw(stem_text)}"
-    data = QuestionData(qtype=qtype, stem=stem, content=draw(content(qtype, fmt)), code=code,
-                        explanation=draw(st.one_of(st.just(""), text)), legal_basis=draw(st.one_of(st.just(""), text)),
-                        difficulty=draw(st.integers(1, 5)), tags=draw(unique(0, 3, st.text("大气水罚款abc", min_size=1, max_size=5))),
-                        category=draw(st.sampled_from(["", "法律", "法律/大气法", "证据规则"])))
+    data = QuestionData(
+        qtype=qtype,
+        stem=stem,
+        content=draw(content(qtype, fmt)),
+        code=code,
+        explanation=draw(st.one_of(st.just(""), text)),
+        legal_basis=draw(st.one_of(st.just(""), text)),
+        difficulty=draw(st.integers(1, 5)),
+        tags=draw(unique(0, 3, st.text("大气水罚款abc", min_size=1, max_size=5))),
+        category=draw(st.sampled_from(["", "法律", "法律/大气法", "证据规则"])),
+    )
     cleaned, reasons = data.cleaned()
     assert reasons == [], reasons
     return cleaned
 
 
 def bank_of(fmt):
-    return st.integers(1, 6).flatmap(lambda n: st.tuples(*[question(fmt, f"R{i}") for i in range(n)]))
+    return st.integers(1, 6).flatmap(
+        lambda n: st.tuples(*[question(fmt, f"R{i}") for i in range(n)])
+    )
 
 
 def roundtrip(questions, fmt, suffix):
@@ -125,13 +163,18 @@ def test_gift_roundtrip(app, questions):
 
 
 def test_multi_blank_fill_is_left_out_of_gift_with_a_note(app):
-    q = QuestionData(qtype="fill", stem="{{1}} 与 {{2}}", content={"blanks": [{"answers": ["a"]}, {"answers": ["b"]}]},
-                     code="F2")
+    q = QuestionData(
+        qtype="fill",
+        stem="{{1}} 与 {{2}}",
+        content={"blanks": [{"answers": ["a"]}, {"answers": ["b"]}]},
+        code="F2",
+    )
     result = exporters.export_questions([q.cleaned()[0]], "gift")
     assert result.notes == ["F2：多空填空题无法用 GIFT 表示，未导出"] and b"F2" not in result.data
 
 
 # --- parsers never crash ---------------------------------------------------------------
+
 
 def parse_or_refuse(fmt, data, name):
     try:
@@ -163,13 +206,27 @@ def test_moodle_parser_never_crashes(app, source):
 
 
 @SETTINGS
-@given(st.lists(st.tuples(st.sampled_from(["单选题", "多选题", "判断题", "填空题", "数值题", "匹配题", "简答题", "?"]),
-                          st.text(max_size=10), st.text(max_size=10), st.text(alphabet="ABCDEFGH对错√×=0.5;|~ ", max_size=6)),
-                max_size=5))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["单选题", "多选题", "判断题", "填空题", "数值题", "匹配题", "简答题", "?"]
+            ),
+            st.text(max_size=10),
+            st.text(max_size=10),
+            st.text(alphabet="ABCDEFGH对错√×=0.5;|~ ", max_size=6),
+        ),
+        max_size=5,
+    )
+)
 def test_spreadsheet_rows_never_crash(app, rows):
-    lines = ["题型,题干,选项A,答案"] + [",".join(f'"{c.replace(chr(34), "")}"' for c in row) for row in rows]
+    lines = ["题型,题干,选项A,答案"] + [
+        ",".join(f'"{c.replace(chr(34), "")}"' for c in row) for row in rows
+    ]
     parse_or_refuse("csv", "\n".join(lines).encode(), "x.csv")
     for i, row in enumerate(rows):
-        item = importers.row_item({"qtype": row[0], "stem": row[1], "A": row[2], "answer": row[3]}, f"第 {i} 行")
+        item = importers.row_item(
+            {"qtype": row[0], "stem": row[1], "A": row[2], "answer": row[3]}, f"第 {i} 行"
+        )
         if item.data is not None:
             item.data.cleaned()

@@ -1,4 +1,5 @@
 """Fixtures of the training part: a small library, module and lecture factories, logging in."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -30,11 +31,14 @@ def login(auth, make_user):
 @pytest.fixture
 def library(app):
     """One law with three articles: EPL2014:24, 25 and 59."""
-    law = laws.import_law(laws.LawData("EPL2014", "中华人民共和国环境保护法", "全国人大常委会"), [
-        (24, "负有监管职责的部门可以对排污单位进行现场检查。"),
-        (25, "违法排污造成或者可能造成严重污染的，可以查封、扣押排污设施、设备。"),
-        (59, "拒不改正的，可以按照原处罚数额按日连续处罚。"),
-    ])
+    law = laws.import_law(
+        laws.LawData("EPL2014", "中华人民共和国环境保护法", "全国人大常委会"),
+        [
+            (24, "负有监管职责的部门可以对排污单位进行现场检查。"),
+            (25, "违法排污造成或者可能造成严重污染的，可以查封、扣押排污设施、设备。"),
+            (59, "拒不改正的，可以按照原处罚数额按日连续处罚。"),
+        ],
+    )
     db.session.commit()
     return law
 
@@ -48,12 +52,18 @@ def make_module(app, library):
     """
 
     def make(questions=True, published=True, roles=("officer",), title="现场检查与查封扣押"):
-        module = modules.save_module(modules.ModuleData(title, "要点", "EPL2014", tuple(roles), True, published, 0, 60))
+        module = modules.save_module(
+            modules.ModuleData(title, "要点", "EPL2014", tuple(roles), True, published, 0, 60)
+        )
         modules.save_lesson(module, modules.LessonData("现场检查", "[[EPL2014:24]]", 5, True, 0))
         modules.save_lesson(module, modules.LessonData("查封扣押", "[[EPL2014:25]]", 5, True, 1))
         if questions:
-            modules.add_question(module, modules.QuestionData("single", "检查对象？", ("排污单位", "公民"), (0,)))
-            modules.add_question(module, modules.QuestionData("truefalse", "可以按日连续处罚。", (), (0,)))
+            modules.add_question(
+                module, modules.QuestionData("single", "检查对象？", ("排污单位", "公民"), (0,))
+            )
+            modules.add_question(
+                module, modules.QuestionData("truefalse", "可以按日连续处罚。", (), (0,))
+            )
         db.session.commit()
         db.session.refresh(module)
         return module
@@ -68,8 +78,19 @@ def make_lecture(app, make_user):
 
     def make(bureau_code="441400", start=T0, minutes=120, audience=("officer",), title="法治讲座"):
         bureau = db.session.scalar(select(Bureau).where(Bureau.code == bureau_code))
-        lecture = lectures.create_lecture(admin, lectures.LectureData(
-            title, "lecture", start, start + timedelta(minutes=minutes), "会议室", "主讲人", bureau.id, tuple(audience)))
+        lecture = lectures.create_lecture(
+            admin,
+            lectures.LectureData(
+                title,
+                "lecture",
+                start,
+                start + timedelta(minutes=minutes),
+                "会议室",
+                "主讲人",
+                bureau.id,
+                tuple(audience),
+            ),
+        )
         db.session.commit()
         return lecture
 

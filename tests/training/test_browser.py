@@ -1,4 +1,5 @@
 """Done-when, in a real browser: assign, study on a phone, pass the check, sign in, see it counted."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,18 +13,30 @@ from training.lectures import services as lectures
 
 
 def _setup(make_module):
-    module = make_module(roles=("trainer",), title="查封扣押专题")  # officers see it only once assigned
+    module = make_module(
+        roles=("trainer",), title="查封扣押专题"
+    )  # officers see it only once assigned
     city = db.session.scalar(select(Bureau).where(Bureau.code == "441400"))
     admin = db.session.scalar(select(User).where(User.username == "city_admin"))
-    lecture = lectures.create_lecture(admin, lectures.LectureData(
-        "以案释法：暗管偷排", "case", utcnow() - timedelta(minutes=5), utcnow() + timedelta(minutes=85),
-        "市局三楼", "执法支队", city.id))
+    lecture = lectures.create_lecture(
+        admin,
+        lectures.LectureData(
+            "以案释法：暗管偷排",
+            "case",
+            utcnow() - timedelta(minutes=5),
+            utcnow() + timedelta(minutes=85),
+            "市局三楼",
+            "执法支队",
+            city.id,
+        ),
+    )
     db.session.commit()
     return module, lecture
 
 
-def test_assign_study_check_signin_and_see_it_everywhere(browser, live_server, login_page, demo_people, campaign,
-                                                         make_module):
+def test_assign_study_check_signin_and_see_it_everywhere(
+    browser, live_server, login_page, demo_people, campaign, make_module
+):
     module, lecture = _setup(make_module)
     code = lecture.code
 
@@ -69,6 +82,8 @@ def test_assign_study_check_signin_and_see_it_everywhere(browser, live_server, l
     officer = db.session.scalar(select(User).where(User.username == "officer_441402_1"))
     row = board.inner_text(f"#officers tr:has-text('{officer.display_name}')")
     cells = row.split("\t")
-    assert cells[1].strip() == "1" and cells[4].strip() == "1" and "已开始" in row  # module done, lecture attended
+    assert (
+        cells[1].strip() == "1" and cells[4].strip() == "1" and "已开始" in row
+    )  # module done, lecture attended
     admin.goto(f"{live_server}/training/dashboard")
     assert "梅江区" in admin.inner_text("#bureaus") and "兴宁市" in admin.inner_text("#bureaus")

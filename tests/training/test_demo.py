@@ -1,4 +1,5 @@
 """The demo loader: idempotent, cites only library articles, one past lecture with attendance."""
+
 from sqlalchemy import func, select
 
 from lianbing.extensions import db
@@ -22,7 +23,12 @@ def test_demo_loads_twice_without_duplicates(app, demo_people, campaign):
     assert count(Module) == len(demo.MODULES) >= 4
     assert count(Lecture) == 2 and count(Attendance) == 12
     assert all(m.questions and m.is_published for m in modules.all_modules())
-    cited = {k for m in modules.all_modules() for lesson in m.lessons for k in laws.cited_keys(lesson.body)}
+    cited = {
+        k
+        for m in modules.all_modules()
+        for lesson in m.lessons
+        for k in laws.cited_keys(lesson.body)
+    }
     assert {"EPL2014:24", "EPL2014:25", "EPL2014:59", "EPL2014:63"} <= cited
     assert set(laws.articles_by_keys(cited)) == cited
     past = db.session.scalar(select(Lecture).order_by(Lecture.starts_at))

@@ -1,4 +1,5 @@
 """The training part's contract: its declared cross-part link and its one blueprint's templates."""
+
 from __future__ import annotations
 
 from lianbing.host import link_for

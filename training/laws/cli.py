@@ -1,4 +1,5 @@
 """`flask training import-law FILE --code EPL2014 --name ...`: load a law's articles from .txt or .xlsx."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,12 +18,16 @@ from training.web import bp
 @click.option("--name", required=True, help="full name of the law")
 @click.option("--issuer", default="", help="issuing body")
 @click.option("--effective", default=None, help="effective date, YYYY-MM-DD")
-def import_law_command(path: Path, code: str, name: str, issuer: str, effective: str | None) -> None:
+def import_law_command(
+    path: Path, code: str, name: str, issuer: str, effective: str | None
+) -> None:
     """Import (or update) a law from a 第X条 text file or an Excel sheet; all or nothing."""
     try:
         when = date.fromisoformat(effective) if effective else None
-        law = services.import_law(services.LawData(code, name, issuer, when),
-                                  importers.parse_upload(path.name, path.read_bytes()))
+        law = services.import_law(
+            services.LawData(code, name, issuer, when),
+            importers.parse_upload(path.name, path.read_bytes()),
+        )
     except ValueError as err:  # a refusal, or a malformed --effective date
         db.session.rollback()
         raise click.ClickException(str(err)) from None

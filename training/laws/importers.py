@@ -1,4 +1,5 @@
 """Article listings into (number, text) pairs: plain text with 第X条 headings, or Excel."""
+
 from __future__ import annotations
 
 import io
@@ -8,10 +9,24 @@ import pandas as pd
 
 from lianbing.host import Invalid
 
-DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-          "八": 8, "九": 9}
+DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 UNITS = {"十": 10, "百": 100, "千": 1000}
-HEADING = re.compile(r"^\s*第\s*([0-9０-９]+|[零〇一二两三四五六七八九十百千]+)\s*条(?:之[一二三四五六七八九十]+)?[\s　]*")
+HEADING = re.compile(
+    r"^\s*第\s*([0-9０-９]+|[零〇一二两三四五六七八九十百千]+)\s*条(?:之[一二三四五六七八九十]+)?[\s　]*"
+)
 #: chapter and section headings between articles (第一章 总则, 第二节 …) are skipped
 CHAPTER = re.compile(r"^\s*第\s*[零〇一二两三四五六七八九十百千0-9]+\s*[章节编]")
 EXCEL_NUMBER = ("条号", "条", "number")
@@ -41,7 +56,7 @@ def parse_text(text: str) -> list[tuple[int, str]]:
     for lineno, line in enumerate(text.splitlines(), start=1):
         match = HEADING.match(line)
         if match:
-            articles.append((_number(match.group(1), lineno), [line[match.end():].strip()]))
+            articles.append((_number(match.group(1), lineno), [line[match.end() :].strip()]))
         elif articles and line.strip() and not CHAPTER.match(line):
             articles[-1][1].append(line.strip())
     return [(n, "\n".join(p for p in parts if p)) for n, parts in articles]
@@ -62,8 +77,11 @@ def parse_excel(data: bytes) -> list[tuple[int, str]]:
         raise Invalid(f"无法读取 Excel 文件：{exc.__class__.__name__}") from None
     number_col = _column(frame, EXCEL_NUMBER)
     text_col = _column(frame, EXCEL_TEXT)
-    return [_excel_row(i + 2, row[number_col], row[text_col]) for i, row in frame.iterrows()
-            if str(row[number_col]).strip() or str(row[text_col]).strip()]
+    return [
+        _excel_row(i + 2, row[number_col], row[text_col])
+        for i, row in frame.iterrows()
+        if str(row[number_col]).strip() or str(row[text_col]).strip()
+    ]
 
 
 def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str:

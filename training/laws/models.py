@@ -1,4 +1,5 @@
 """Models of the law library: laws and their articles, and the SQLite full-text index."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,8 +11,10 @@ from lianbing.host import db
 
 #: the SQLite full-text index over article texts; trigram tokens, since Chinese has no spaces
 FTS_TABLE = "training_article_fts"
-FTS_CREATE = (f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-              "body, article_id UNINDEXED, tokenize='trigram')")
+FTS_CREATE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "body, article_id UNINDEXED, tokenize='trigram')"
+)
 FTS_DROP = f"DROP TABLE IF EXISTS {FTS_TABLE}"
 
 
@@ -28,7 +31,8 @@ class Law(db.Model):
     effective_on: Mapped[date | None]
 
     articles: Mapped[list["Article"]] = relationship(
-        back_populates="law", order_by="Article.number", cascade="all, delete-orphan")
+        back_populates="law", order_by="Article.number", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Law {self.code}>"
@@ -44,7 +48,9 @@ class Article(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    law_id: Mapped[int] = mapped_column(ForeignKey("training_laws.id", ondelete="CASCADE"), index=True)
+    law_id: Mapped[int] = mapped_column(
+        ForeignKey("training_laws.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int]
     #: "<law code>:<number>", stable, stored as a plain string by other parts
     key: Mapped[str] = mapped_column(String(40), unique=True)

@@ -2,6 +2,7 @@
 
 Services take plain data, raise the host's refusals (``Invalid`` …) and flush, never commit.
 """
+
 from __future__ import annotations
 
 import re
@@ -73,12 +74,18 @@ def _check_articles(articles: list[tuple[int, str]]) -> None:
         seen.add(number)
 
 
-def import_law(data: LawData, articles: list[tuple[int, str]], *, actor_id: int | None = None) -> Law:
+def import_law(
+    data: LawData, articles: list[tuple[int, str]], *, actor_id: int | None = None
+) -> Law:
     """Create or update a law and upsert its articles (all or nothing)."""
     _check_law(data)
     _check_articles(articles)
     law = law_by_code(data.code) or Law(code=data.code)
-    law.name, law.issuer, law.effective_on = data.name.strip(), data.issuer.strip(), data.effective_on
+    law.name, law.issuer, law.effective_on = (
+        data.name.strip(),
+        data.issuer.strip(),
+        data.effective_on,
+    )
     db.session.add(law)
     db.session.flush()
     existing = {a.number: a for a in law.articles}
@@ -90,10 +97,23 @@ def import_law(data: LawData, articles: list[tuple[int, str]], *, actor_id: int 
         article.body = body.strip()
     db.session.flush()
     reindex(law)
-    write_audit("training.law_import", "training_law", law.id, actor_id=actor_id,
-                new={"code": law.code, "articles": len(articles)})
-    log_event("training", "law %s imported by user %s: %d articles", law.code, actor_id,
-              len(articles), actor_id=actor_id, target=f"training_law:{law.id}", count=len(articles))
+    write_audit(
+        "training.law_import",
+        "training_law",
+        law.id,
+        actor_id=actor_id,
+        new={"code": law.code, "articles": len(articles)},
+    )
+    log_event(
+        "training",
+        "law %s imported by user %s: %d articles",
+        law.code,
+        actor_id,
+        len(articles),
+        actor_id=actor_id,
+        target=f"training_law:{law.id}",
+        count=len(articles),
+    )
     return law
 
 
@@ -107,11 +127,17 @@ def reindex(law: Law) -> None:
         return
     ids = [a.id for a in law.articles]
     params = [{"id": a.id, "body": f"{a.key} {law.name} {a.body}"} for a in law.articles]
-    db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE article_id IN "
-                            f"({','.join(str(int(i)) for i in ids) or 'NULL'}) "
-                            "OR article_id NOT IN (SELECT id FROM training_articles)"))
+    db.session.execute(
+        text(
+            f"DELETE FROM {FTS_TABLE} WHERE article_id IN "
+            f"({','.join(str(int(i)) for i in ids) or 'NULL'}) "
+            "OR article_id NOT IN (SELECT id FROM training_articles)"
+        )
+    )
     if params:
-        db.session.execute(text(f"INSERT INTO {FTS_TABLE}(article_id, body) VALUES (:id, :body)"), params)
+        db.session.execute(
+            text(f"INSERT INTO {FTS_TABLE}(article_id, body) VALUES (:id, :body)"), params
+        )
 
 
 def search(query: str, limit: int = 50) -> list[Article]:
@@ -128,18 +154,32 @@ def search(query: str, limit: int = 50) -> list[Article]:
     if _is_sqlite() and len(query) >= 3:
         return _fts_search(query, limit)
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    stmt = (select(Article).join(Law).where(or_(Article.body.ilike(pattern, escape="\\"),
-                                                Law.name.ilike(pattern, escape="\\"),
-                                                Article.key.ilike(pattern, escape="\\")))
-            .order_by(Law.code, Article.number).limit(limit))
+    stmt = (
+        select(Article)
+        .join(Law)
+        .where(
+            or_(
+                Article.body.ilike(pattern, escape="\\"),
+                Law.name.ilike(pattern, escape="\\"),
+                Article.key.ilike(pattern, escape="\\"),
+            )
+        )
+        .order_by(Law.code, Article.number)
+        .limit(limit)
+    )
     return list(db.session.scalars(stmt))
 
 
 def _fts_search(query: str, limit: int) -> list[Article]:
     phrase = '"' + query.replace('"', '""') + '"'
-    ids = list(db.session.scalars(text(
-        f"SELECT article_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}) LIMIT :n"),
-        {"q": phrase, "n": limit}))
+    ids = list(
+        db.session.scalars(
+            text(
+                f"SELECT article_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}) LIMIT :n"
+            ),
+            {"q": phrase, "n": limit},
+        )
+    )
     found = {a.id: a for a in db.session.scalars(select(Article).where(Article.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
 

@@ -1,11 +1,20 @@
 """Routes of the law library: browse, search, stable article links, import."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lianbing.host import (CITY_ADMIN, TRAINER, Refused, any_user, flash_errors, form_status,
-                           require_role, rerender)
+from lianbing.host import (
+    CITY_ADMIN,
+    TRAINER,
+    Refused,
+    any_user,
+    flash_errors,
+    form_status,
+    require_role,
+    rerender,
+)
 from training.laws import importers, services
 from training.laws.forms import LawImportForm
 from training.web import bp
@@ -17,8 +26,12 @@ AUTHORS = (TRAINER, CITY_ADMIN)
 @any_user
 def laws():
     query = request.args.get("q", "").strip()
-    return render_template("training/laws/laws.html", laws=services.all_laws(), query=query,
-                           results=services.search(query) if query else None)
+    return render_template(
+        "training/laws/laws.html",
+        laws=services.all_laws(),
+        query=query,
+        results=services.search(query) if query else None,
+    )
 
 
 @bp.route("/laws/<code>")
@@ -41,8 +54,9 @@ def article(key: str):
 def law_import():
     form = LawImportForm()
     if form.validate_on_submit():
-        data = services.LawData(form.code.data.strip(), form.name.data, form.issuer.data or "",
-                                form.effective_on.data)
+        data = services.LawData(
+            form.code.data.strip(), form.name.data, form.issuer.data or "", form.effective_on.data
+        )
         try:
             articles = importers.parse_upload(form.file.data.filename, form.file.data.read())
             law = services.import_law(data, articles, actor_id=current_user.id)

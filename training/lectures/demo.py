@@ -1,4 +1,5 @@
 """Demo lectures: one past session with a dozen officers signed in, one next week. Idempotent."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -21,12 +22,32 @@ def load() -> None:
     if admin is None or city is None or db.session.scalar(select(Lecture.id).limit(1)):
         return
     next_week = to_local(utcnow()).date() + timedelta(days=7)
-    past = services.create_lecture(admin, services.LectureData(
-        "新《环境保护法》配套办法解读", "lecture", _at(date(2017, 6, 20), 9), _at(date(2017, 6, 20), 11),
-        "市局三楼会议室", "市局法制科", city.id))
-    services.create_lecture(admin, services.LectureData(
-        "以案释法：暗管偷排案的证据固定", "case", _at(next_week, 14), _at(next_week, 16),
-        "市局三楼会议室", "市局执法支队", city.id))
-    officers = db.session.scalars(select(User).where(User.role == "officer").order_by(User.id).limit(12))
+    past = services.create_lecture(
+        admin,
+        services.LectureData(
+            "新《环境保护法》配套办法解读",
+            "lecture",
+            _at(date(2017, 6, 20), 9),
+            _at(date(2017, 6, 20), 11),
+            "市局三楼会议室",
+            "市局法制科",
+            city.id,
+        ),
+    )
+    services.create_lecture(
+        admin,
+        services.LectureData(
+            "以案释法：暗管偷排案的证据固定",
+            "case",
+            _at(next_week, 14),
+            _at(next_week, 16),
+            "市局三楼会议室",
+            "市局执法支队",
+            city.id,
+        ),
+    )
+    officers = db.session.scalars(
+        select(User).where(User.role == "officer").order_by(User.id).limit(12)
+    )
     for n, officer in enumerate(officers):
         services.record_attendance(officer, past, past.starts_at + timedelta(minutes=n % 4 * 5 - 5))

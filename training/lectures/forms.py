@@ -1,4 +1,5 @@
 """Forms of lectures: scheduling, signing in, entering attendance from the paper list."""
+
 from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -9,8 +10,12 @@ from training.lectures.services import LECTURE_KINDS
 class LectureForm(ChineseForm):
     title = StringField("名称", validators=[DataRequired("请填写名称"), Length(max=200)])
     kind = SelectField("类型", choices=list(LECTURE_KINDS.items()))
-    starts_at = DateTimeLocalField("开始时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写开始时间")])
-    ends_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写结束时间")])
+    starts_at = DateTimeLocalField(
+        "开始时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写开始时间")]
+    )
+    ends_at = DateTimeLocalField(
+        "结束时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写结束时间")]
+    )
     place = StringField("地点", validators=[Optional(), Length(max=200)])
     speaker = StringField("主讲人", validators=[Optional(), Length(max=100)])
     #: checked by the service, which explains a refusal in Chinese

@@ -1,4 +1,5 @@
 """Models of lectures: sessions held in a hall with a sign-in code, and attendances."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,7 +36,8 @@ class Lecture(db.Model):
 
     bureau = relationship("Bureau")
     attendances: Mapped[list["Attendance"]] = relationship(
-        back_populates="lecture", cascade="all, delete-orphan", order_by="Attendance.signed_at")
+        back_populates="lecture", cascade="all, delete-orphan", order_by="Attendance.signed_at"
+    )
 
     @property
     def roles(self) -> set[str]:
@@ -57,7 +59,9 @@ class Attendance(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lecture_id: Mapped[int] = mapped_column(ForeignKey("training_lectures.id", ondelete="CASCADE"), index=True)
+    lecture_id: Mapped[int] = mapped_column(
+        ForeignKey("training_lectures.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: minutes attended (sign-in to end of session), counted as study time

@@ -3,6 +3,7 @@
 Services take plain data, raise the host's refusals and flush, never commit. Every
 attendance reports its minutes to the score ledger as the ``lecture`` activity.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -11,8 +12,22 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from lianbing.host import (ROLES, Bureau, Conflict, Forbidden, Invalid, NotFound, Refused, User,
-                           active_campaign, db, log_event, record_score, utcnow, write_audit)
+from lianbing.host import (
+    ROLES,
+    Bureau,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Refused,
+    User,
+    active_campaign,
+    db,
+    log_event,
+    record_score,
+    utcnow,
+    write_audit,
+)
 from training.lectures.models import Attendance, Lecture
 from training.rows import insert_once
 
@@ -72,14 +87,28 @@ def _check_lecture(actor, data: LectureData) -> None:
 def create_lecture(actor, data: LectureData) -> Lecture:
     """Schedule a session with a fresh sign-in code."""
     _check_lecture(actor, data)
-    lecture = Lecture(title=data.title.strip(), kind=data.kind, starts_at=data.starts_at,
-                      ends_at=data.ends_at, place=data.place.strip(), speaker=data.speaker.strip(),
-                      bureau_id=data.bureau_id, audience=",".join(data.audience), code=_new_code(),
-                      created_by=actor.id)
+    lecture = Lecture(
+        title=data.title.strip(),
+        kind=data.kind,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        place=data.place.strip(),
+        speaker=data.speaker.strip(),
+        bureau_id=data.bureau_id,
+        audience=",".join(data.audience),
+        code=_new_code(),
+        created_by=actor.id,
+    )
     db.session.add(lecture)
     db.session.flush()
-    write_audit("training.lecture_create", "training_lecture", lecture.id, actor_id=actor.id,
-                bureau_id=data.bureau_id, new={"title": lecture.title})
+    write_audit(
+        "training.lecture_create",
+        "training_lecture",
+        lecture.id,
+        actor_id=actor.id,
+        bureau_id=data.bureau_id,
+        new={"title": lecture.title},
+    )
     return lecture
 
 
@@ -103,8 +132,15 @@ def sign_in(user, code: str, now: datetime | None = None) -> Attendance:
     try:
         return _sign_in(user, (code or "").strip().upper(), now)
     except Refused as err:
-        log_event("training", "lecture sign-in refused for user %s with code %r: %s", user.id,
-                  code, err, actor_id=user.id, status=err.status)
+        log_event(
+            "training",
+            "lecture sign-in refused for user %s with code %r: %s",
+            user.id,
+            code,
+            err,
+            actor_id=user.id,
+            status=err.status,
+        )
         raise
 
 
@@ -118,8 +154,9 @@ def _sign_in(user, code: str, now: datetime) -> Attendance:
         raise Conflict("签到尚未开始（开讲前 15 分钟开放）。")
     if now > lecture.ends_at:
         raise Conflict("讲座已经结束，签到码已失效。")
-    if db.session.scalar(select(Attendance).where(Attendance.lecture_id == lecture.id,
-                                                  Attendance.user_id == user.id)):
+    if db.session.scalar(
+        select(Attendance).where(Attendance.lecture_id == lecture.id, Attendance.user_id == user.id)
+    ):
         raise Conflict("你已经签到过了。")
     return _attend(user, lecture, now)
 
@@ -132,13 +169,24 @@ def _attend(user, lecture: Lecture, now: datetime, actor_id: int | None = None) 
         raise Conflict("你已经签到过了。")
     campaign = active_campaign()
     if campaign is not None:
-        record_score(user.id, campaign.id, "lecture", f"lecture:{lecture.id}", float(minutes),
-                     float(lecture.minutes), now, {"lecture_id": lecture.id, "minutes": minutes},
-                     title=f"{LECTURE_KINDS[lecture.kind]}：{lecture.title}", actor_id=actor_id or user.id)
+        record_score(
+            user.id,
+            campaign.id,
+            "lecture",
+            f"lecture:{lecture.id}",
+            float(minutes),
+            float(lecture.minutes),
+            now,
+            {"lecture_id": lecture.id, "minutes": minutes},
+            title=f"{LECTURE_KINDS[lecture.kind]}：{lecture.title}",
+            actor_id=actor_id or user.id,
+        )
     return attendance
 
 
-def record_attendance(user, lecture: Lecture, signed_at: datetime, actor_id: int | None = None) -> Attendance:
+def record_attendance(
+    user, lecture: Lecture, signed_at: datetime, actor_id: int | None = None
+) -> Attendance:
     """Attendance entered after the fact (demo data, paper lists); same audience rules as a sign-in."""
     if not _open_to(user, lecture):
         raise Forbidden(f"{user.display_name} 不在这场讲座的参加范围内。")
@@ -155,17 +203,30 @@ def add_attendance(actor, lecture: Lecture, username: str) -> Attendance:
         raise Forbidden("县级管理员只能补录本单位人员。")
     if lecture.starts_at > utcnow():
         raise Conflict("讲座尚未开始，不能补录签到。")
-    if db.session.scalar(select(Attendance.id).where(Attendance.lecture_id == lecture.id,
-                                                     Attendance.user_id == user.id)):
+    if db.session.scalar(
+        select(Attendance.id).where(
+            Attendance.lecture_id == lecture.id, Attendance.user_id == user.id
+        )
+    ):
         raise Conflict(f"{user.display_name} 已经签到过了。")
     attendance = record_attendance(user, lecture, lecture.starts_at, actor.id)
-    log_event("training", "attendance of user %s at lecture %s entered by user %s", user.id,
-              lecture.id, actor.id, actor_id=actor.id, target=f"training_lecture:{lecture.id}")
+    log_event(
+        "training",
+        "attendance of user %s at lecture %s entered by user %s",
+        user.id,
+        lecture.id,
+        actor.id,
+        actor_id=actor.id,
+        target=f"training_lecture:{lecture.id}",
+    )
     return attendance
 
 
 def lecture_minutes(user_id: int) -> tuple[int, int]:
     """Sessions attended and minutes counted for one person."""
-    count, minutes = db.session.execute(select(func.count(Attendance.id), func.sum(Attendance.minutes))
-                                        .where(Attendance.user_id == user_id)).one()
+    count, minutes = db.session.execute(
+        select(func.count(Attendance.id), func.sum(Attendance.minutes)).where(
+            Attendance.user_id == user_id
+        )
+    ).one()
     return count, int(minutes or 0)

@@ -1,11 +1,26 @@
 """Routes of lectures: the list, scheduling, the organizer's page and export, signing in."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lianbing.host import (STAFF, XLSX, Refused, all_bureaus, any_user, db, download, flash_errors,
-                           form_status, local_to_utc, log_event, require_role, rerender, utcnow)
+from lianbing.host import (
+    STAFF,
+    XLSX,
+    Refused,
+    all_bureaus,
+    any_user,
+    db,
+    download,
+    flash_errors,
+    form_status,
+    local_to_utc,
+    log_event,
+    require_role,
+    rerender,
+    utcnow,
+)
 from training.lectures import exporters, services
 from training.lectures.forms import AttendanceForm, LectureForm, SignInForm
 from training.lectures.models import Lecture
@@ -20,9 +35,12 @@ def _labels() -> dict:
 @bp.route("/lectures")
 @any_user
 def lectures():
-    return render_template("training/lectures/lectures.html",
-                           lectures=services.lectures_for(current_user),
-                           can_manage=services.can_manage_lecture, now=utcnow())
+    return render_template(
+        "training/lectures/lectures.html",
+        lectures=services.lectures_for(current_user),
+        can_manage=services.can_manage_lecture,
+        now=utcnow(),
+    )
 
 
 @bp.route("/lectures/new", methods=["GET", "POST"])
@@ -41,9 +59,16 @@ def lecture_new():
 
 
 def _lecture_data(form: LectureForm) -> services.LectureData:
-    return services.LectureData(form.title.data, form.kind.data, local_to_utc(form.starts_at.data),
-                                local_to_utc(form.ends_at.data), form.place.data or "",
-                                form.speaker.data or "", form.bureau_id.data, tuple(form.audience.data))
+    return services.LectureData(
+        form.title.data,
+        form.kind.data,
+        local_to_utc(form.starts_at.data),
+        local_to_utc(form.ends_at.data),
+        form.place.data or "",
+        form.speaker.data or "",
+        form.bureau_id.data,
+        tuple(form.audience.data),
+    )
 
 
 def _bureau_choices() -> list[tuple[int, str]]:
@@ -58,8 +83,9 @@ def _bureau_choices() -> list[tuple[int, str]]:
 def lecture(lecture_id: int):
     lecture = db.get_or_404(Lecture, lecture_id)
     services.require_manage(current_user, lecture)
-    return render_template("training/lectures/lecture.html", lecture=lecture, now=utcnow(),
-                           form=AttendanceForm())
+    return render_template(
+        "training/lectures/lecture.html", lecture=lecture, now=utcnow(), form=AttendanceForm()
+    )
 
 
 @bp.route("/lectures/<int:lecture_id>/attendance", methods=["POST"])
@@ -84,9 +110,16 @@ def attendance_add(lecture_id: int):
 def lecture_export(lecture_id: int):
     lecture = db.get_or_404(Lecture, lecture_id)
     services.require_manage(current_user, lecture)
-    log_event("training", "attendance of lecture %s exported by user %s (%d rows)", lecture.id,
-              current_user.id, len(lecture.attendances), actor_id=current_user.id,
-              target=f"training_lecture:{lecture.id}", count=len(lecture.attendances))
+    log_event(
+        "training",
+        "attendance of lecture %s exported by user %s (%d rows)",
+        lecture.id,
+        current_user.id,
+        len(lecture.attendances),
+        actor_id=current_user.id,
+        target=f"training_lecture:{lecture.id}",
+        count=len(lecture.attendances),
+    )
     return download(exporters.attendance_xlsx(lecture), f"签到表-{lecture.title}.xlsx", XLSX)
 
 
@@ -99,7 +132,10 @@ def signin():
             attendance = services.sign_in(current_user, form.code.data)
         except Refused as err:
             return rerender(err, "training/lectures/signin.html", form=form)
-        flash(f"签到成功：{attendance.lecture.title}（计 {attendance.minutes} 分钟学习时长）", "success")
+        flash(
+            f"签到成功：{attendance.lecture.title}（计 {attendance.minutes} 分钟学习时长）",
+            "success",
+        )
         return redirect(url_for("training.lectures"))
     flash_errors(form)
     return render_template("training/lectures/signin.html", form=form), form_status(form)

@@ -1,4 +1,5 @@
 """The end-of-module check: start or resume an attempt, submit it once, grade it."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,11 +18,18 @@ def start_check(user, module: Module) -> CheckAttempt:
         raise NotFound("这个模块没有结业测验。")
     if passed_attempt(user.id, module.id):
         raise Conflict("你已通过这个模块的测验。")
-    attempts = list(db.session.scalars(select(CheckAttempt).where(
-        CheckAttempt.user_id == user.id, CheckAttempt.module_id == module.id).order_by(CheckAttempt.number)))
+    attempts = list(
+        db.session.scalars(
+            select(CheckAttempt)
+            .where(CheckAttempt.user_id == user.id, CheckAttempt.module_id == module.id)
+            .order_by(CheckAttempt.number)
+        )
+    )
     if attempts and attempts[-1].submitted_at is None:
         return attempts[-1]
-    attempt = CheckAttempt(module_id=module.id, user_id=user.id, number=len(attempts) + 1, responses={})
+    attempt = CheckAttempt(
+        module_id=module.id, user_id=user.id, number=len(attempts) + 1, responses={}
+    )
     db.session.add(attempt)
     db.session.flush()
     return attempt
@@ -30,8 +38,11 @@ def start_check(user, module: Module) -> CheckAttempt:
 def _claim(attempt: CheckAttempt, now: datetime) -> bool:
     """Mark the attempt submitted unless a concurrent request already did (one UPDATE, no race)."""
     result = db.session.execute(
-        update(CheckAttempt).where(CheckAttempt.id == attempt.id, CheckAttempt.submitted_at.is_(None))
-        .values(submitted_at=now).execution_options(synchronize_session=False))
+        update(CheckAttempt)
+        .where(CheckAttempt.id == attempt.id, CheckAttempt.submitted_at.is_(None))
+        .values(submitted_at=now)
+        .execution_options(synchronize_session=False)
+    )
     db.session.refresh(attempt)
     return result.rowcount == 1
 
@@ -41,8 +52,9 @@ def grade(question: CheckQuestion, chosen: list[int]) -> int:
     return question.points if sorted(set(chosen)) == sorted(question.answer) else 0
 
 
-def submit_check(user, attempt_id: int, responses: dict[int, list[int]],
-                 now: datetime | None = None) -> CheckAttempt:
+def submit_check(
+    user, attempt_id: int, responses: dict[int, list[int]], now: datetime | None = None
+) -> CheckAttempt:
     """Mark an attempt once; a second submission is refused with nothing changed."""
     attempt = db.session.get(CheckAttempt, attempt_id)
     if attempt is None or attempt.user_id != user.id:
@@ -65,5 +77,12 @@ def submit_check(user, attempt_id: int, responses: dict[int, list[int]],
 
 
 def _refuse_submission(user, attempt_id: int, reason: str) -> None:
-    log_event("training", "check submission refused: attempt %s by user %s (%s)", attempt_id,
-              user.id, reason, actor_id=user.id, target=f"training_check_attempt:{attempt_id}")
+    log_event(
+        "training",
+        "check submission refused: attempt %s by user %s (%s)",
+        attempt_id,
+        user.id,
+        reason,
+        actor_id=user.id,
+        target=f"training_check_attempt:{attempt_id}",
+    )

@@ -1,5 +1,6 @@
 """Models of law-study modules: lessons and their attachments, the end-of-module check,
 study records and completions."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,10 +32,13 @@ class Module(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lessons: Mapped[list["Lesson"]] = relationship(
-        back_populates="module", order_by="Lesson.position, Lesson.id", cascade="all, delete-orphan")
+        back_populates="module", order_by="Lesson.position, Lesson.id", cascade="all, delete-orphan"
+    )
     questions: Mapped[list["CheckQuestion"]] = relationship(
-        back_populates="module", order_by="CheckQuestion.position, CheckQuestion.id",
-        cascade="all, delete-orphan")
+        back_populates="module",
+        order_by="CheckQuestion.position, CheckQuestion.id",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def roles(self) -> set[str]:
@@ -51,7 +55,9 @@ class Lesson(db.Model):
     __table_args__ = (CheckConstraint("minutes > 0 AND minutes <= 600", name="minutes"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    module_id: Mapped[int] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("training_modules.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     #: estimated reading minutes; study time counted on the lesson is capped from it
@@ -61,7 +67,8 @@ class Lesson(db.Model):
 
     module: Mapped[Module] = relationship(back_populates="lessons")
     attachments: Mapped[list["LessonAttachment"]] = relationship(
-        back_populates="lesson", cascade="all, delete-orphan", order_by="LessonAttachment.id")
+        back_populates="lesson", cascade="all, delete-orphan", order_by="LessonAttachment.id"
+    )
 
     def __repr__(self) -> str:
         return f"<Lesson {self.id} {self.title}>"
@@ -71,7 +78,9 @@ class LessonAttachment(db.Model):
     __tablename__ = "training_lesson_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("training_lessons.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("training_lessons.id", ondelete="CASCADE"), index=True
+    )
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
 
     lesson: Mapped[Lesson] = relationship(back_populates="attachments")
@@ -91,7 +100,9 @@ class CheckQuestion(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    module_id: Mapped[int] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("training_modules.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(10))
     prompt: Mapped[str] = mapped_column(Text)
     #: list of option texts
@@ -112,12 +123,16 @@ class CheckAttempt(db.Model):
 
     __tablename__ = "training_check_attempts"
     __table_args__ = (
-        UniqueConstraint("module_id", "user_id", "number", name="uq_training_check_attempts_number"),
+        UniqueConstraint(
+            "module_id", "user_id", "number", name="uq_training_check_attempts_number"
+        ),
         CheckConstraint("score IS NULL OR (score >= 0 AND score <= 1)", name="score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    module_id: Mapped[int] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("training_modules.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     number: Mapped[int] = mapped_column(default=1)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -142,7 +157,9 @@ class StudyRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("training_lessons.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("training_lessons.id", ondelete="CASCADE"), index=True
+    )
     seconds: Mapped[int] = mapped_column(default=0)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: previous visible heartbeat; None after the page was hidden (time then is not counted)
@@ -155,11 +172,15 @@ class StudyRecord(db.Model):
 
 class ModuleCompletion(db.Model):
     __tablename__ = "training_module_completions"
-    __table_args__ = (UniqueConstraint("user_id", "module_id", name="uq_training_module_completions_user_module"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id", name="uq_training_module_completions_user_module"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    module_id: Mapped[int] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("training_modules.id", ondelete="CASCADE"), index=True
+    )
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: the check score (0..1), None for a module without a check
     score: Mapped[float | None]

@@ -3,6 +3,7 @@
 Services take plain data, raise the host's refusals (``Invalid``, ``Forbidden`` …) and flush,
 never commit. Studying a lesson is in ``study.py``, the end-of-module check in ``checks.py``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,11 +11,28 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from lianbing.host import (Forbidden, Invalid, active_campaign, db, log_event, record_score,
-                           signals, store_file, utcnow, write_audit)
+from lianbing.host import (
+    Forbidden,
+    Invalid,
+    active_campaign,
+    db,
+    log_event,
+    record_score,
+    signals,
+    store_file,
+    utcnow,
+    write_audit,
+)
 from training.laws.services import articles_by_keys, cited_keys
-from training.modules.models import (CheckAttempt, CheckQuestion, Lesson, LessonAttachment, Module,
-                                     ModuleCompletion, StudyRecord)
+from training.modules.models import (
+    CheckAttempt,
+    CheckQuestion,
+    Lesson,
+    LessonAttachment,
+    Module,
+    ModuleCompletion,
+    StudyRecord,
+)
 from training.plans.services import plans_applying
 from training.rows import insert_once
 
@@ -24,6 +42,7 @@ QUESTION_KINDS = {"single": "单选题", "multiple": "多选题", "truefalse": "
 
 
 # --- authoring -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ModuleData:
@@ -64,7 +83,9 @@ def _check_module(data: ModuleData) -> None:
         raise Invalid("请至少选择一个面向的角色。")
 
 
-def save_module(data: ModuleData, module: Module | None = None, *, actor_id: int | None = None) -> Module:
+def save_module(
+    data: ModuleData, module: Module | None = None, *, actor_id: int | None = None
+) -> Module:
     """Create or update a module."""
     _check_module(data)
     module = module or Module()
@@ -75,8 +96,13 @@ def save_module(data: ModuleData, module: Module | None = None, *, actor_id: int
     module.position, module.pass_mark = data.position, data.pass_mark
     db.session.add(module)
     db.session.flush()
-    write_audit("training.module_save", "training_module", module.id, actor_id=actor_id,
-                new={"title": module.title, "published": module.is_published})
+    write_audit(
+        "training.module_save",
+        "training_module",
+        module.id,
+        actor_id=actor_id,
+        new={"title": module.title, "published": module.is_published},
+    )
     return module
 
 
@@ -99,8 +125,13 @@ def save_lesson(module: Module, data: LessonData, lesson: Lesson | None = None) 
 
 def add_attachment(lesson: Lesson, upload, *, user_id: int | None) -> LessonAttachment:
     """Keep an uploaded PDF, Word file or image with a lesson (raises the host's UploadError)."""
-    stored = store_file(upload, owner_kind="training.lesson", allowed=ATTACHMENT_TYPES,
-                        max_bytes=ATTACHMENT_MAX_BYTES, user_id=user_id)
+    stored = store_file(
+        upload,
+        owner_kind="training.lesson",
+        allowed=ATTACHMENT_TYPES,
+        max_bytes=ATTACHMENT_MAX_BYTES,
+        user_id=user_id,
+    )
     attachment = LessonAttachment(lesson_id=lesson.id, file_id=stored.id)
     db.session.add(attachment)
     db.session.flush()
@@ -126,17 +157,26 @@ def _check_question(data: QuestionData) -> None:
 def add_question(module: Module, data: QuestionData) -> CheckQuestion:
     """Add a question to a module's check."""
     options = ("正确", "错误") if data.kind == "truefalse" else data.options
-    data = QuestionData(data.kind, data.prompt, tuple(options), tuple(sorted(set(data.answer))), data.points)
+    data = QuestionData(
+        data.kind, data.prompt, tuple(options), tuple(sorted(set(data.answer))), data.points
+    )
     _check_question(data)
-    question = CheckQuestion(module_id=module.id, kind=data.kind, prompt=data.prompt.strip(),
-                             options=list(data.options), answer=list(data.answer), points=data.points,
-                             position=len(module.questions))
+    question = CheckQuestion(
+        module_id=module.id,
+        kind=data.kind,
+        prompt=data.prompt.strip(),
+        options=list(data.options),
+        answer=list(data.answer),
+        points=data.points,
+        position=len(module.questions),
+    )
     db.session.add(question)
     db.session.flush()
     return question
 
 
 # --- who may study what ------------------------------------------------------------
+
 
 def all_modules() -> list[Module]:
     """Every module, in the authors' order."""
@@ -146,13 +186,16 @@ def all_modules() -> list[Module]:
 def visible_modules(user) -> list[Module]:
     """Published modules meant for the user's role or assigned to them by a plan."""
     planned = {p.module_id for p in plans_applying(user)}
-    return [m for m in all_modules() if m.is_published and (user.role in m.roles or m.id in planned)]
+    return [
+        m for m in all_modules() if m.is_published and (user.role in m.roles or m.id in planned)
+    ]
 
 
 def can_study(user, module: Module) -> bool:
     """A published module meant for the user's role, or assigned to them by a study plan."""
-    return module.is_published and (user.role in module.roles
-                                    or any(p.module_id == module.id for p in plans_applying(user)))
+    return module.is_published and (
+        user.role in module.roles or any(p.module_id == module.id for p in plans_applying(user))
+    )
 
 
 def require_study(user, module: Module) -> None:
@@ -163,23 +206,36 @@ def require_study(user, module: Module) -> None:
 
 # --- completion ----------------------------------------------------------------------
 
+
 def completion(user_id: int, module_id: int) -> ModuleCompletion | None:
     """The user's completion of a module, or None."""
-    return db.session.scalar(select(ModuleCompletion).where(
-        ModuleCompletion.user_id == user_id, ModuleCompletion.module_id == module_id))
+    return db.session.scalar(
+        select(ModuleCompletion).where(
+            ModuleCompletion.user_id == user_id, ModuleCompletion.module_id == module_id
+        )
+    )
 
 
 def passed_attempt(user_id: int, module_id: int) -> CheckAttempt | None:
     """The user's passed attempt at a module's check, or None."""
-    return db.session.scalar(select(CheckAttempt).where(
-        CheckAttempt.user_id == user_id, CheckAttempt.module_id == module_id,
-        CheckAttempt.is_passed.is_(True)))
+    return db.session.scalar(
+        select(CheckAttempt).where(
+            CheckAttempt.user_id == user_id,
+            CheckAttempt.module_id == module_id,
+            CheckAttempt.is_passed.is_(True),
+        )
+    )
 
 
 def _required_done(user_id: int, module: Module) -> bool:
     required = {lesson.id for lesson in module.lessons if lesson.is_required}
-    done = set(db.session.scalars(select(StudyRecord.lesson_id).where(
-        StudyRecord.user_id == user_id, StudyRecord.done_at.is_not(None))))
+    done = set(
+        db.session.scalars(
+            select(StudyRecord.lesson_id).where(
+                StudyRecord.user_id == user_id, StudyRecord.done_at.is_not(None)
+            )
+        )
+    )
     return required <= done
 
 
@@ -191,12 +247,21 @@ def maybe_complete(user, module: Module, now: datetime | None = None) -> ModuleC
     if module.questions and attempt is None:
         return None
     score = attempt.score if attempt else None
-    done = ModuleCompletion(user_id=user.id, module_id=module.id, completed_at=now or utcnow(), score=score)
+    done = ModuleCompletion(
+        user_id=user.id, module_id=module.id, completed_at=now or utcnow(), score=score
+    )
     if not insert_once(done):
         return None
     _record_module_score(user, module, done)
-    log_event("training", "module %s completed by user %s (check score %s)", module.id, user.id,
-              score, actor_id=user.id, target=f"training_module:{module.id}")
+    log_event(
+        "training",
+        "module %s completed by user %s (check score %s)",
+        module.id,
+        user.id,
+        score,
+        actor_id=user.id,
+        target=f"training_module:{module.id}",
+    )
     return done
 
 
@@ -204,14 +269,29 @@ def _record_module_score(user, module: Module, done: ModuleCompletion) -> None:
     campaign = active_campaign()
     if campaign is not None:
         points = round(100 * done.score, 1) if done.score is not None else 100.0
-        record_score(user.id, campaign.id, "study", f"module:{module.id}", points, 100.0,
-                     done.completed_at, {"module_id": module.id, "check_score": done.score},
-                     title=f"学习模块：{module.title}", actor_id=user.id)
-    signals.module_completed.send("training", user_id=user.id, module_id=module.id,
-                                  campaign_id=campaign.id if campaign else None, score=done.score)
+        record_score(
+            user.id,
+            campaign.id,
+            "study",
+            f"module:{module.id}",
+            points,
+            100.0,
+            done.completed_at,
+            {"module_id": module.id, "check_score": done.score},
+            title=f"学习模块：{module.title}",
+            actor_id=user.id,
+        )
+    signals.module_completed.send(
+        "training",
+        user_id=user.id,
+        module_id=module.id,
+        campaign_id=campaign.id if campaign else None,
+        score=done.score,
+    )
 
 
 # --- progress --------------------------------------------------------------------------
+
 
 @dataclass
 class Progress:
@@ -227,12 +307,22 @@ class Progress:
 
 def progress(user, modules: list[Module]) -> list[Progress]:
     """Progress of the user on each module: lessons done, time, check, where to resume."""
-    records = {r.lesson_id: r for r in db.session.scalars(
-        select(StudyRecord).where(StudyRecord.user_id == user.id))}
-    completed = set(db.session.scalars(select(ModuleCompletion.module_id).where(
-        ModuleCompletion.user_id == user.id)))
-    passed = set(db.session.scalars(select(CheckAttempt.module_id).where(
-        CheckAttempt.user_id == user.id, CheckAttempt.is_passed.is_(True))))
+    records = {
+        r.lesson_id: r
+        for r in db.session.scalars(select(StudyRecord).where(StudyRecord.user_id == user.id))
+    }
+    completed = set(
+        db.session.scalars(
+            select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == user.id)
+        )
+    )
+    passed = set(
+        db.session.scalars(
+            select(CheckAttempt.module_id).where(
+                CheckAttempt.user_id == user.id, CheckAttempt.is_passed.is_(True)
+            )
+        )
+    )
     return [_module_progress(m, records, m.id in completed, m.id in passed) for m in modules]
 
 

@@ -3,6 +3,7 @@
 A visible page sends a heartbeat every BEAT_SECONDS; the server credits only the wall time
 since the previous visible beat, never more than MAX_GAP per beat, capped per lesson.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,7 +27,9 @@ def open_lesson(user, lesson: Lesson, now: datetime | None = None) -> StudyRecor
     require_study(user, lesson.module)
     record = record_for(user.id, lesson.id)
     if record is None:
-        fresh = StudyRecord(user_id=user.id, lesson_id=lesson.id, seconds=0, opened_at=now or utcnow())
+        fresh = StudyRecord(
+            user_id=user.id, lesson_id=lesson.id, seconds=0, opened_at=now or utcnow()
+        )
         record = fresh if insert_once(fresh) else record_for(user.id, lesson.id)
     record.last_beat_at = None  # a fresh page: time starts with its first heartbeat
     db.session.flush()
@@ -35,8 +38,11 @@ def open_lesson(user, lesson: Lesson, now: datetime | None = None) -> StudyRecor
 
 def record_for(user_id: int, lesson_id: int) -> StudyRecord | None:
     """The user's study record of a lesson, or None."""
-    return db.session.scalar(select(StudyRecord).where(
-        StudyRecord.user_id == user_id, StudyRecord.lesson_id == lesson_id))
+    return db.session.scalar(
+        select(StudyRecord).where(
+            StudyRecord.user_id == user_id, StudyRecord.lesson_id == lesson_id
+        )
+    )
 
 
 def lesson_cap(lesson: Lesson) -> int:
@@ -68,9 +74,11 @@ def _compare_and_set(record: StudyRecord, credit: int, beat_at: datetime | None)
     previous = StudyRecord.last_beat_at
     same = previous.is_(None) if record.last_beat_at is None else previous == record.last_beat_at
     result = db.session.execute(
-        update(StudyRecord).where(StudyRecord.id == record.id, same)
+        update(StudyRecord)
+        .where(StudyRecord.id == record.id, same)
         .values(seconds=StudyRecord.seconds + credit, last_beat_at=beat_at)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     db.session.refresh(record)
     return result.rowcount == 1
 

@@ -1,12 +1,26 @@
 """Routes of law-study modules: studying, the check, attachments and authoring."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lianbing.host import (CITY_ADMIN, TRAINER, Conflict, NotFound, Refused, UploadError, any_user,
-                           db, download, flash_errors, form_status, refused_redirect, require_role,
-                           rerender)
+from lianbing.host import (
+    CITY_ADMIN,
+    TRAINER,
+    Conflict,
+    NotFound,
+    Refused,
+    UploadError,
+    any_user,
+    db,
+    download,
+    flash_errors,
+    form_status,
+    refused_redirect,
+    require_role,
+    rerender,
+)
 from training.laws.services import expand_citations
 from training.lectures.services import lecture_minutes
 from training.modules import checks, services, study
@@ -30,13 +44,17 @@ def _may_open(module: Module) -> bool:
 
 # --- studying ------------------------------------------------------------------
 
+
 @bp.route("/")
 @any_user
 def index():
     modules = services.visible_modules(current_user)
-    return render_template("training/modules/index.html",
-                           progress=services.progress(current_user, modules),
-                           items=due_items(current_user), lectures=lecture_minutes(current_user.id))
+    return render_template(
+        "training/modules/index.html",
+        progress=services.progress(current_user, modules),
+        items=due_items(current_user),
+        lectures=lecture_minutes(current_user.id),
+    )
 
 
 @bp.route("/modules/<int:module_id>")
@@ -55,9 +73,14 @@ def lesson(lesson_id: int):
     lesson = db.get_or_404(Lesson, lesson_id)
     preview = current_user.role in AUTHORS and not services.can_study(current_user, lesson.module)
     record = None if preview else study.open_lesson(current_user, lesson)
-    return render_template("training/modules/lesson.html", lesson=lesson, record=record,
-                           body=expand_citations(lesson.body), beat_seconds=study.BEAT_SECONDS,
-                           cap=study.lesson_cap(lesson))
+    return render_template(
+        "training/modules/lesson.html",
+        lesson=lesson,
+        record=record,
+        body=expand_citations(lesson.body),
+        beat_seconds=study.BEAT_SECONDS,
+        cap=study.lesson_cap(lesson),
+    )
 
 
 @bp.route("/records/<int:record_id>/beat", methods=["POST"])
@@ -65,7 +88,9 @@ def lesson(lesson_id: int):
 def beat(record_id: int):
     """The lesson page's heartbeat (JSON in, JSON out; a refusal answers {"error": …})."""
     payload = request.get_json(silent=True) or {}
-    return {"credited": study.heartbeat(current_user, record_id, bool(payload.get("visible", True)))}
+    return {
+        "credited": study.heartbeat(current_user, record_id, bool(payload.get("visible", True)))
+    }
 
 
 @bp.route("/lessons/<int:lesson_id>/done", methods=["POST"])
@@ -111,8 +136,12 @@ def check_result(attempt_id: int):
     if attempt.user_id != current_user.id or attempt.submitted_at is None:
         abort(404)
     module = db.session.get(Module, attempt.module_id)
-    return render_template("training/modules/check_result.html", module=module, attempt=attempt,
-                           done=services.completion(current_user.id, module.id))
+    return render_template(
+        "training/modules/check_result.html",
+        module=module,
+        attempt=attempt,
+        done=services.completion(current_user.id, module.id),
+    )
 
 
 @bp.route("/attachments/<int:attachment_id>")
@@ -125,6 +154,7 @@ def attachment(attachment_id: int):
 
 
 # --- authoring -----------------------------------------------------------------
+
 
 @bp.route("/manage")
 @require_role(*AUTHORS)
@@ -153,9 +183,16 @@ def module_form(module_id: int | None = None):
 
 
 def _module_data(form: ModuleForm) -> services.ModuleData:
-    return services.ModuleData(form.title.data, form.summary.data or "", form.law_codes.data or "",
-                               tuple(form.target_roles.data), form.is_required.data,
-                               form.is_published.data, form.position.data or 0, form.pass_mark.data)
+    return services.ModuleData(
+        form.title.data,
+        form.summary.data or "",
+        form.law_codes.data or "",
+        tuple(form.target_roles.data),
+        form.is_required.data,
+        form.is_published.data,
+        form.position.data or 0,
+        form.pass_mark.data,
+    )
 
 
 @bp.route("/manage/modules/<int:module_id>/lessons/new", methods=["GET", "POST"])
@@ -167,8 +204,13 @@ def lesson_form(module_id: int | None = None, lesson_id: int | None = None):
     form = LessonForm(obj=lesson)
     context = {"form": form, "module": module, "lesson": lesson, "upload": AttachmentForm()}
     if form.validate_on_submit():
-        data = services.LessonData(form.title.data, form.body.data or "", form.minutes.data,
-                                   form.is_required.data, form.position.data or 0)
+        data = services.LessonData(
+            form.title.data,
+            form.body.data or "",
+            form.minutes.data,
+            form.is_required.data,
+            form.position.data or 0,
+        )
         try:
             lesson = services.save_lesson(module, data, lesson)
         except Refused as err:
@@ -184,7 +226,12 @@ def lesson_form(module_id: int | None = None, lesson_id: int | None = None):
 def attachment_upload(lesson_id: int):
     lesson = db.get_or_404(Lesson, lesson_id)
     form = AttachmentForm()
-    context = {"form": LessonForm(obj=lesson), "module": lesson.module, "lesson": lesson, "upload": form}
+    context = {
+        "form": LessonForm(obj=lesson),
+        "module": lesson.module,
+        "lesson": lesson,
+        "upload": form,
+    }
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("training/modules/lesson_form.html", **context), 400
@@ -217,4 +264,6 @@ def _question_data(form: QuestionForm) -> services.QuestionData:
     options = tuple(line.strip() for line in (form.options.data or "").splitlines() if line.strip())
     letters = form.answer.data.strip().upper()
     answer = tuple(ord(c) - ord("A") for c in letters if "A" <= c <= "Z")
-    return services.QuestionData(form.kind.data, form.prompt.data, options, answer, form.points.data)
+    return services.QuestionData(
+        form.kind.data, form.prompt.data, options, answer, form.points.data
+    )

@@ -1,5 +1,6 @@
 """The bureau study dashboard: per officer and per bureau, modules completed, hours, lectures,
 overdue plans and who has not started."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,18 +58,32 @@ def _officers_in(bureau_ids):
 
 
 def _add_study(rows: dict, bureau_ids: set) -> None:
-    stmt = (select(StudyRecord.user_id, func.sum(StudyRecord.seconds), func.count(StudyRecord.done_at),
-                   func.count(StudyRecord.id))
-            .where(StudyRecord.user_id.in_(_officers_in(bureau_ids))).group_by(StudyRecord.user_id))
+    stmt = (
+        select(
+            StudyRecord.user_id,
+            func.sum(StudyRecord.seconds),
+            func.count(StudyRecord.done_at),
+            func.count(StudyRecord.id),
+        )
+        .where(StudyRecord.user_id.in_(_officers_in(bureau_ids)))
+        .group_by(StudyRecord.user_id)
+    )
     for user_id, seconds, done, count in db.session.execute(stmt):
         if user_id in rows:
             row = rows[user_id]
-            row.seconds, row.lessons_done, row.started = int(seconds or 0), done, row.started or count > 0
+            row.seconds, row.lessons_done, row.started = (
+                int(seconds or 0),
+                done,
+                row.started or count > 0,
+            )
 
 
 def _add_lectures(rows: dict, bureau_ids: set) -> None:
-    stmt = (select(Attendance.user_id, func.count(Attendance.id), func.sum(Attendance.minutes))
-            .where(Attendance.user_id.in_(_officers_in(bureau_ids))).group_by(Attendance.user_id))
+    stmt = (
+        select(Attendance.user_id, func.count(Attendance.id), func.sum(Attendance.minutes))
+        .where(Attendance.user_id.in_(_officers_in(bureau_ids)))
+        .group_by(Attendance.user_id)
+    )
     for user_id, count, minutes in db.session.execute(stmt):
         if user_id in rows:
             row = rows[user_id]
@@ -77,15 +92,21 @@ def _add_lectures(rows: dict, bureau_ids: set) -> None:
 
 def _add_completions_and_overdue(rows: dict, bureau_ids: set, on: date) -> None:
     stmt = select(ModuleCompletion.user_id, ModuleCompletion.module_id).where(
-        ModuleCompletion.user_id.in_(_officers_in(bureau_ids)))
+        ModuleCompletion.user_id.in_(_officers_in(bureau_ids))
+    )
     done = {(u, m) for u, m in db.session.execute(stmt)}
     for user_id, _ in done:
         if user_id in rows:
             rows[user_id].completed += 1
     late = list(db.session.scalars(select(StudyPlan).where(StudyPlan.due_on < on)))
     for row in rows.values():
-        row.overdue = len({p.module_id for p in late if p.applies_to(row.user)
-                           and (row.user.id, p.module_id) not in done})
+        row.overdue = len(
+            {
+                p.module_id
+                for p in late
+                if p.applies_to(row.user) and (row.user.id, p.module_id) not in done
+            }
+        )
 
 
 def bureau_rows(actor, on: date | None = None) -> list[BureauRow]:

@@ -1,4 +1,5 @@
 """Demo study plan: the first module assigned to every officer, due mid-July 2017. Idempotent."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
 """Forms of study plans."""
+
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import InputRequired
 

@@ -1,4 +1,5 @@
 """Models of study plans: a module assigned to a role and/or bureau with a due date."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -17,7 +18,9 @@ class StudyPlan(db.Model):
     __table_args__ = (Index("ix_training_study_plans_due", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    module_id: Mapped[int] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("training_modules.id", ondelete="CASCADE"), index=True
+    )
     #: role assigned, None for every role
     role: Mapped[str | None] = mapped_column(String(20))
     #: bureau assigned, None for every bureau (city admins only)

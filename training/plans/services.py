@@ -2,6 +2,7 @@
 
 Services take plain data, raise the host's refusals and flush, never commit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,8 +10,18 @@ from datetime import date
 
 from sqlalchemy import delete, or_, select
 
-from lianbing.host import (ROLES, Bureau, Forbidden, Invalid, NotFound, User, db, to_local, utcnow,
-                           write_audit)
+from lianbing.host import (
+    ROLES,
+    Bureau,
+    Forbidden,
+    Invalid,
+    NotFound,
+    User,
+    db,
+    to_local,
+    utcnow,
+    write_audit,
+)
 from training.modules.models import Module, ModuleCompletion
 from training.plans.models import StudyPlan
 
@@ -41,13 +52,23 @@ def _check_plan(actor, data: PlanData) -> Module:
 def create_plan(actor, data: PlanData) -> StudyPlan:
     """Assign a module; a bureau admin may assign only within their own bureau."""
     module = _check_plan(actor, data)
-    plan = StudyPlan(module_id=module.id, role=data.role or None, bureau_id=data.bureau_id,
-                     due_on=data.due_on, created_by=actor.id)
+    plan = StudyPlan(
+        module_id=module.id,
+        role=data.role or None,
+        bureau_id=data.bureau_id,
+        due_on=data.due_on,
+        created_by=actor.id,
+    )
     db.session.add(plan)
     db.session.flush()
-    write_audit("training.plan_create", "training_study_plan", plan.id, actor_id=actor.id,
-                bureau_id=data.bureau_id, new={"module": module.title, "due": str(data.due_on),
-                                               "role": data.role})
+    write_audit(
+        "training.plan_create",
+        "training_study_plan",
+        plan.id,
+        actor_id=actor.id,
+        bureau_id=data.bureau_id,
+        new={"module": module.title, "due": str(data.due_on), "role": data.role},
+    )
     return plan
 
 
@@ -55,15 +76,23 @@ def delete_plan(actor, plan: StudyPlan) -> None:
     """Remove a plan; a bureau admin only their own bureau's."""
     if actor.role == "bureau_admin" and plan.bureau_id != actor.bureau_id:
         raise Forbidden("只能删除本单位的学习任务。")
-    write_audit("training.plan_delete", "training_study_plan", plan.id, actor_id=actor.id,
-                bureau_id=plan.bureau_id, old={"module_id": plan.module_id, "due": str(plan.due_on)})
+    write_audit(
+        "training.plan_delete",
+        "training_study_plan",
+        plan.id,
+        actor_id=actor.id,
+        bureau_id=plan.bureau_id,
+        old={"module_id": plan.module_id, "due": str(plan.due_on)},
+    )
     db.session.execute(delete(StudyPlan).where(StudyPlan.id == plan.id))
 
 
 def plans_applying(user) -> list[StudyPlan]:
     """Study plans that cover this user (by role and bureau)."""
-    stmt = select(StudyPlan).where(or_(StudyPlan.role.is_(None), StudyPlan.role == user.role),
-                                   or_(StudyPlan.bureau_id.is_(None), StudyPlan.bureau_id == user.bureau_id))
+    stmt = select(StudyPlan).where(
+        or_(StudyPlan.role.is_(None), StudyPlan.role == user.role),
+        or_(StudyPlan.bureau_id.is_(None), StudyPlan.bureau_id == user.bureau_id),
+    )
     return list(db.session.scalars(stmt.order_by(StudyPlan.due_on)))
 
 
@@ -83,8 +112,11 @@ def today() -> date:
 def due_items(user, on: date | None = None) -> list[tuple[StudyPlan, bool]]:
     """The user's unfinished planned modules as (plan, is_overdue), soonest first."""
     on = on or today()
-    done = set(db.session.scalars(select(ModuleCompletion.module_id).where(
-        ModuleCompletion.user_id == user.id)))
+    done = set(
+        db.session.scalars(
+            select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == user.id)
+        )
+    )
     items, seen = [], set()
     for plan in plans_applying(user):
         if plan.module_id in done or plan.module_id in seen or not plan.module.is_published:
@@ -102,12 +134,18 @@ def overdue_list(actor, on: date | None = None) -> list[tuple[User, StudyPlan]]:
         return []
     users = scoped_officers(actor, None)
     done = _completed_pairs([u.id for u in users])
-    return [(u, p) for p in plans for u in users if p.applies_to(u) and (u.id, p.module_id) not in done]
+    return [
+        (u, p) for p in plans for u in users if p.applies_to(u) and (u.id, p.module_id) not in done
+    ]
 
 
 def scoped_officers(actor, bureau_id: int | None) -> list[User]:
     """Active officers in the actor's scope (one bureau, or the city admin's choice)."""
-    stmt = select(User).where(User.is_active_.is_(True), User.role == "officer").order_by(User.bureau_id, User.id)
+    stmt = (
+        select(User)
+        .where(User.is_active_.is_(True), User.role == "officer")
+        .order_by(User.bureau_id, User.id)
+    )
     if actor.role != "city_admin":
         stmt = stmt.where(User.bureau_id == actor.bureau_id)
     elif bureau_id is not None:
@@ -116,6 +154,9 @@ def scoped_officers(actor, bureau_id: int | None) -> list[User]:
 
 
 def _completed_pairs(user_ids: list[int]) -> set[tuple[int, int]]:
-    rows = db.session.execute(select(ModuleCompletion.user_id, ModuleCompletion.module_id).where(
-        ModuleCompletion.user_id.in_(user_ids)))
+    rows = db.session.execute(
+        select(ModuleCompletion.user_id, ModuleCompletion.module_id).where(
+            ModuleCompletion.user_id.in_(user_ids)
+        )
+    )
     return {(u, m) for u, m in rows}

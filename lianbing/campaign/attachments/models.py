@@ -1,4 +1,5 @@
 """Links from campaign paperwork to stored files."""
+
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
@@ -15,9 +16,12 @@ class Attachment(db.Model):
 
     __tablename__ = "campaign_attachments"
     __table_args__ = (
-        UniqueConstraint("owner_type", "owner_id", "file_id", name="uq_campaign_attachments_owner_file"),
-        CheckConstraint("owner_type IN ('bulletin', 'summary', 'drill_report', 'article')",
-                        name="owner_type"),
+        UniqueConstraint(
+            "owner_type", "owner_id", "file_id", name="uq_campaign_attachments_owner_file"
+        ),
+        CheckConstraint(
+            "owner_type IN ('bulletin', 'summary', 'drill_report', 'article')", name="owner_type"
+        ),
         Index("ix_campaign_attachments_owner", "owner_type", "owner_id"),
     )
 

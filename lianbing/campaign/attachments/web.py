@@ -1,4 +1,5 @@
 """Serving the files attached to campaign paperwork, to those who may see their owner."""
+
 from __future__ import annotations
 
 from typing import Callable

@@ -1,4 +1,5 @@
 """Demo bulletins June–September 2017: most on time, some late, one returned, one missing."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -32,8 +33,13 @@ BODY = """## {month}月工作情况
 
 def _body(code: str, month: int) -> str:
     seed = int(code[-2:]) + month
-    return BODY.format(month=month, visits=12 + seed % 9, records=8 + seed % 7, inquiries=3 + seed % 4,
-                       cases=1 + seed % 3)
+    return BODY.format(
+        month=month,
+        visits=12 + seed % 9,
+        records=8 + seed % 7,
+        inquiries=3 + seed % 4,
+        cases=1 + seed % 3,
+    )
 
 
 def load(campaign: Campaign) -> None:
@@ -50,9 +56,17 @@ def _one(campaign: Campaign, bureau, admin, month: int) -> None:
     key = (bureau.code, month)
     day = LATE.get(key, 14 + (int(bureau.code[-2:]) + month) % 6)
     at = local_to_utc(datetime(2017, month, day, 16, 30))
-    bulletin = services.save_draft(campaign, bureau.id, date(2017, month, 1), services.BulletinData(
-        f"{bureau.short_name}环境执法大练兵简报（2017年{month}月）", _body(bureau.code, month)),
-        author_id=admin.id if admin else None)
+    bulletin = services.save_draft(
+        campaign,
+        bureau.id,
+        date(2017, month, 1),
+        services.BulletinData(
+            f"{bureau.short_name}环境执法大练兵简报（2017年{month}月）", _body(bureau.code, month)
+        ),
+        author_id=admin.id if admin else None,
+    )
     services.submit(bulletin, campaign, now=at, actor_id=admin.id if admin else None)
     if key in RETURNED:
-        services.return_bulletin(bulletin, RETURNED[key], now=local_to_utc(datetime(2017, month, 22, 9, 0)))
+        services.return_bulletin(
+            bulletin, RETURNED[key], now=local_to_utc(datetime(2017, month, 22, 9, 0))
+        )

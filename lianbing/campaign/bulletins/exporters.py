@@ -1,4 +1,5 @@
 """Word (.docx) export of bulletins with python-docx."""
+
 from __future__ import annotations
 
 import io
@@ -37,7 +38,9 @@ def add_markdown(doc, text: str) -> None:
 def _add_bulletin(doc, bulletin: Bulletin, attachments: list[str]) -> None:
     doc.add_heading(bulletin.title, level=1)
     status = "逾期报送" if bulletin.is_late else "按时报送"
-    doc.add_paragraph(f"{bulletin.bureau.name} · {bulletin.period.year}年{bulletin.period.month}月 · {status}")
+    doc.add_paragraph(
+        f"{bulletin.bureau.name} · {bulletin.period.year}年{bulletin.period.month}月 · {status}"
+    )
     add_markdown(doc, bulletin.body)
     if attachments:
         doc.add_paragraph("附件：" + "、".join(attachments))

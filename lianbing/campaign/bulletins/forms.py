@@ -1,4 +1,5 @@
 """Forms of the monthly bulletins."""
+
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -16,5 +17,7 @@ class SubmitForm(FlaskForm):
 
 
 class ReturnForm(FlaskForm):
-    comment = TextAreaField("修改意见", validators=[DataRequired("请填写修改意见")], render_kw={"rows": 3})
+    comment = TextAreaField(
+        "修改意见", validators=[DataRequired("请填写修改意见")], render_kw={"rows": 3}
+    )
     submit = SubmitField("退回修改")

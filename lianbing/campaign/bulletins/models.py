@@ -1,4 +1,5 @@
 """Monthly bulletins."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -23,7 +24,9 @@ class Bulletin(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
     #: the month reported on, as its first day
     period: Mapped[date]

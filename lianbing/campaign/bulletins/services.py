@@ -1,4 +1,5 @@
 """Monthly bulletins: drafting, submitting on time or late, returning, the board and timeliness."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,8 +18,14 @@ from lianbing.extensions import db
 from lianbing.logconfig import event
 
 ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
-CELL_LABELS = {ON_TIME: "按时", LATE: "逾期", MISSING: "未报", RETURNED: "退回", PENDING: "未到期",
-               DRAFT: "草稿"}
+CELL_LABELS = {
+    ON_TIME: "按时",
+    LATE: "逾期",
+    MISSING: "未报",
+    RETURNED: "退回",
+    PENDING: "未到期",
+    DRAFT: "草稿",
+}
 #: credit of each board state in the timeliness measure
 CREDIT = {ON_TIME: 1.0, LATE: 0.5, RETURNED: 0.0, MISSING: 0.0}
 #: the owner type of the files attached to bulletins
@@ -37,8 +44,13 @@ class BulletinData:
 
 
 def find(campaign_id: int, bureau_id: int, period: date) -> Bulletin | None:
-    return db.session.scalar(select(Bulletin).where(
-        Bulletin.campaign_id == campaign_id, Bulletin.bureau_id == bureau_id, Bulletin.period == period))
+    return db.session.scalar(
+        select(Bulletin).where(
+            Bulletin.campaign_id == campaign_id,
+            Bulletin.bureau_id == bureau_id,
+            Bulletin.period == period,
+        )
+    )
 
 
 def check_period(campaign: Campaign, period: date) -> None:
@@ -47,8 +59,9 @@ def check_period(campaign: Campaign, period: date) -> None:
         raise BulletinError(f"{period.year}年{period.month}月不在本活动的简报月份内。")
 
 
-def save_draft(campaign: Campaign, bureau_id: int, period: date, data: BulletinData, *,
-               author_id: int | None) -> Bulletin:
+def save_draft(
+    campaign: Campaign, bureau_id: int, period: date, data: BulletinData, *, author_id: int | None
+) -> Bulletin:
     """Create or change the bureau's bulletin for a month while it is a draft or returned."""
     check_period(campaign, period)
     title = (data.title or "").strip()
@@ -56,7 +69,9 @@ def save_draft(campaign: Campaign, bureau_id: int, period: date, data: BulletinD
         raise BulletinError("请填写简报标题。")
     bulletin = find(campaign.id, bureau_id, period)
     if bulletin is None:
-        bulletin = Bulletin(campaign_id=campaign.id, bureau_id=bureau_id, period=period, status=DRAFT)
+        bulletin = Bulletin(
+            campaign_id=campaign.id, bureau_id=bureau_id, period=period, status=DRAFT
+        )
         db.session.add(bulletin)
     elif bulletin.status == SUBMITTED:
         raise BulletinConflict("简报已提交，不能再修改；如需修改，请市局退回。")
@@ -70,8 +85,13 @@ def due_date(bulletin: Bulletin, campaign: Campaign) -> date:
     return schedule.bulletin_due(schedule.settings_for(campaign), bulletin.period)
 
 
-def submit(bulletin: Bulletin, campaign: Campaign, *, now: datetime | None = None,
-           actor_id: int | None = None) -> Bulletin:
+def submit(
+    bulletin: Bulletin,
+    campaign: Campaign,
+    *,
+    now: datetime | None = None,
+    actor_id: int | None = None,
+) -> Bulletin:
     """Submit a draft (judged on time or late) or resubmit a returned bulletin."""
     now = now or utcnow()
     if bulletin.status == SUBMITTED:
@@ -81,11 +101,25 @@ def submit(bulletin: Bulletin, campaign: Campaign, *, now: datetime | None = Non
     else:
         _first_submission(bulletin, campaign, now)
     db.session.flush()
-    audit.write("bulletin.submit", "bulletin", bulletin.id, actor_id=actor_id, bureau_id=bulletin.bureau_id,
-                new={"period": f"{bulletin.period:%Y-%m}", "late": bulletin.is_late})
-    event("bulletins", "bulletin %s of bureau %s for %s submitted by user %s%s", bulletin.id,
-          bulletin.bureau_id, f"{bulletin.period:%Y-%m}", actor_id, " (late)" if bulletin.is_late else "",
-          actor_id=actor_id, target=f"bulletin:{bulletin.id}")
+    audit.write(
+        "bulletin.submit",
+        "bulletin",
+        bulletin.id,
+        actor_id=actor_id,
+        bureau_id=bulletin.bureau_id,
+        new={"period": f"{bulletin.period:%Y-%m}", "late": bulletin.is_late},
+    )
+    event(
+        "bulletins",
+        "bulletin %s of bureau %s for %s submitted by user %s%s",
+        bulletin.id,
+        bulletin.bureau_id,
+        f"{bulletin.period:%Y-%m}",
+        actor_id,
+        " (late)" if bulletin.is_late else "",
+        actor_id=actor_id,
+        target=f"bulletin:{bulletin.id}",
+    )
     return bulletin
 
 
@@ -93,24 +127,46 @@ def _first_submission(bulletin: Bulletin, campaign: Campaign, now: datetime) -> 
     settings = schedule.settings_for(campaign)
     due = schedule.bulletin_due(settings, bulletin.period)
     late = schedule.judge_lateness(
-        settings, now, due, f"{bulletin.period.month}月简报已于 {due:%Y-%m-%d} 截止，本活动不接受逾期提交。")
+        settings,
+        now,
+        due,
+        f"{bulletin.period.month}月简报已于 {due:%Y-%m-%d} 截止，本活动不接受逾期提交。",
+    )
     bulletin.status, bulletin.submitted_at, bulletin.is_late = SUBMITTED, now, late
 
 
-def return_bulletin(bulletin: Bulletin, comment: str, *, now: datetime | None = None,
-                    actor_id: int | None = None) -> Bulletin:
+def return_bulletin(
+    bulletin: Bulletin, comment: str, *, now: datetime | None = None, actor_id: int | None = None
+) -> Bulletin:
     """The city sends a submitted bulletin back with comments."""
     comment = (comment or "").strip()
     if bulletin.status != SUBMITTED:
         raise BulletinConflict("只能退回已提交的简报。")
     if not comment:
         raise BulletinError("退回时请填写修改意见。")
-    bulletin.status, bulletin.return_comment, bulletin.returned_at = RETURNED, comment, now or utcnow()
+    bulletin.status, bulletin.return_comment, bulletin.returned_at = (
+        RETURNED,
+        comment,
+        now or utcnow(),
+    )
     db.session.flush()
-    audit.write("bulletin.return", "bulletin", bulletin.id, actor_id=actor_id, bureau_id=bulletin.bureau_id,
-                new={"comment": comment})
-    event("bulletins", "bulletin %s of bureau %s returned by user %s", bulletin.id, bulletin.bureau_id,
-          actor_id, actor_id=actor_id, target=f"bulletin:{bulletin.id}")
+    audit.write(
+        "bulletin.return",
+        "bulletin",
+        bulletin.id,
+        actor_id=actor_id,
+        bureau_id=bulletin.bureau_id,
+        new={"comment": comment},
+    )
+    event(
+        "bulletins",
+        "bulletin %s of bureau %s returned by user %s",
+        bulletin.id,
+        bulletin.bureau_id,
+        actor_id,
+        actor_id=actor_id,
+        target=f"bulletin:{bulletin.id}",
+    )
     return bulletin
 
 
@@ -143,16 +199,23 @@ class Cell:
         return CELL_LABELS[self.state]
 
 
-def board(campaign: Campaign, today: date, bureau_ids: list[int] | None = None) -> tuple[list[date], list]:
+def board(
+    campaign: Campaign, today: date, bureau_ids: list[int] | None = None
+) -> tuple[list[date], list]:
     """Months and rows (bureau, [Cell per month]) of the bureau × month grid."""
     settings = schedule.settings_for(campaign)
     months = schedule.bulletin_months(settings)
     bureaus = [b for b in accounts.county_bureaus() if bureau_ids is None or b.id in bureau_ids]
-    stored = {(b.bureau_id, b.period): b for b in db.session.scalars(
-        select(Bulletin).where(Bulletin.campaign_id == campaign.id))}
+    stored = {
+        (b.bureau_id, b.period): b
+        for b in db.session.scalars(select(Bulletin).where(Bulletin.campaign_id == campaign.id))
+    }
     rows = []
     for bureau in bureaus:
-        cells = [_cell(stored.get((bureau.id, m)), schedule.bulletin_due(settings, m), today) for m in months]
+        cells = [
+            _cell(stored.get((bureau.id, m)), schedule.bulletin_due(settings, m), today)
+            for m in months
+        ]
         rows.append((bureau, cells))
     return months, rows
 
@@ -180,11 +243,26 @@ def bulletin_timeliness(campaign_id: int, today: date | None = None) -> dict[int
 
 def month_bulletins(campaign: Campaign, period: date) -> list[Bulletin]:
     """The submitted (or returned) bulletins of one month, by bureau code."""
-    return [b for b in db.session.scalars(select(Bulletin).where(
-        Bulletin.campaign_id == campaign.id, Bulletin.period == period, Bulletin.status != DRAFT))]
+    return [
+        b
+        for b in db.session.scalars(
+            select(Bulletin).where(
+                Bulletin.campaign_id == campaign.id,
+                Bulletin.period == period,
+                Bulletin.status != DRAFT,
+            )
+        )
+    ]
 
 
 def returned_count(campaign_id: int, bureau_id: int) -> int:
     """How many of the bureau's bulletins the city has sent back and await resubmission."""
-    return db.session.scalar(select(func.count()).select_from(Bulletin).where(
-        Bulletin.campaign_id == campaign_id, Bulletin.bureau_id == bureau_id, Bulletin.status == RETURNED))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Bulletin)
+        .where(
+            Bulletin.campaign_id == campaign_id,
+            Bulletin.bureau_id == bureau_id,
+            Bulletin.status == RETURNED,
+        )
+    )

@@ -1,4 +1,5 @@
 """Monthly bulletins: the city's board, a county's months, writing, submitting, returning, Word."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -40,8 +41,14 @@ def board(campaign_id: int):
     campaign = get_campaign(campaign_id)
     scope = None if current_user.role == CITY_ADMIN else [current_user.bureau_id]
     months, rows = services.board(campaign, schedule.today_local(), scope)
-    return render_template("campaign/bulletins/board.html", campaign=campaign, months=months, rows=rows,
-                           settings=schedule.settings_for(campaign), labels=services.CELL_LABELS)
+    return render_template(
+        "campaign/bulletins/board.html",
+        campaign=campaign,
+        months=months,
+        rows=rows,
+        settings=schedule.settings_for(campaign),
+        labels=services.CELL_LABELS,
+    )
 
 
 def _period(year: int, month: int) -> date:
@@ -53,17 +60,34 @@ def _period(year: int, month: int) -> date:
 def _edit_context(campaign, bureau_id, period, form, bulletin) -> dict:
     files = attachments.files_of(OWNER, bulletin.id) if bulletin else []
     due = schedule.bulletin_due(schedule.settings_for(campaign), period)
-    return {"campaign": campaign, "bureau_id": bureau_id, "period": period, "form": form,
-            "bulletin": bulletin, "files": files, "due": due}
+    return {
+        "campaign": campaign,
+        "bureau_id": bureau_id,
+        "period": period,
+        "form": form,
+        "bulletin": bulletin,
+        "files": files,
+        "due": due,
+    }
 
 
 def _save(campaign, bureau_id: int, period: date, form: BulletinForm) -> Bulletin:
     """Save the draft and attach its uploads (all or nothing: the request rolls back on a refusal)."""
-    bulletin = services.save_draft(campaign, bureau_id, period,
-                                   services.BulletinData(form.title.data, form.body.data),
-                                   author_id=current_user.id)
-    attachments.attach(OWNER, bulletin.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
-                       max_bytes=MAX_BYTES, user_id=current_user.id)
+    bulletin = services.save_draft(
+        campaign,
+        bureau_id,
+        period,
+        services.BulletinData(form.title.data, form.body.data),
+        author_id=current_user.id,
+    )
+    attachments.attach(
+        OWNER,
+        bulletin.id,
+        form.attachments.data or [],
+        allowed=attachments.DOCUMENT_TYPES,
+        max_bytes=MAX_BYTES,
+        user_id=current_user.id,
+    )
     return bulletin
 
 
@@ -95,9 +119,14 @@ def _load(bulletin_id: int) -> Bulletin:
 
 def _detail_context(bulletin: Bulletin) -> dict:
     campaign = get_campaign(bulletin.campaign_id)
-    return {"bulletin": bulletin, "campaign": campaign, "files": attachments.files_of(OWNER, bulletin.id),
-            "due": services.due_date(bulletin, campaign), "submit_form": SubmitForm(),
-            "return_form": ReturnForm()}
+    return {
+        "bulletin": bulletin,
+        "campaign": campaign,
+        "files": attachments.files_of(OWNER, bulletin.id),
+        "due": services.due_date(bulletin, campaign),
+        "submit_form": SubmitForm(),
+        "return_form": ReturnForm(),
+    }
 
 
 @bp.route("/b/<int:bulletin_id>")
@@ -117,8 +146,10 @@ def submit(bulletin_id: int):
         services.submit(bulletin, get_campaign(bulletin.campaign_id), actor_id=current_user.id)
     except services.BulletinError as err:
         return rerender(err, "campaign/bulletins/detail.html", **_detail_context(bulletin))
-    flash("简报已逾期提交，已标记为逾期。" if bulletin.is_late else "简报已按时提交。",
-          "warning" if bulletin.is_late else "success")
+    flash(
+        "简报已逾期提交，已标记为逾期。" if bulletin.is_late else "简报已按时提交。",
+        "warning" if bulletin.is_late else "success",
+    )
     return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
 
 
@@ -154,8 +185,15 @@ def export_month(campaign_id: int, year: int, month: int):
     campaign, period = get_campaign(campaign_id), _period(year, month)
     bulletins = sorted(services.month_bulletins(campaign, period), key=lambda b: b.bureau.code)
     title = f"{campaign.name} {year}年{month}月简报汇编"
-    event("bulletins", "user %s exported %s bulletins of %s", current_user.id, len(bulletins),
-          f"{period:%Y-%m}", actor_id=current_user.id, count=len(bulletins))
+    event(
+        "bulletins",
+        "user %s exported %s bulletins of %s",
+        current_user.id,
+        len(bulletins),
+        f"{period:%Y-%m}",
+        actor_id=current_user.id,
+        count=len(bulletins),
+    )
     return download(exporters.bulletins_docx(_docx_items(bulletins), title), f"{title}.docx", DOCX)
 
 

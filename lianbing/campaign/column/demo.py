@@ -1,4 +1,5 @@
 """Demo column: published articles, one awaiting review, and penalty cases (two disclosed)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -13,26 +14,60 @@ from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
 
 ARTICLES = [
-    ("441402", "梅江区开展夜间突击检查 严查废气偷排", "7月12日晚，梅江分局组织执法人员对辖区重点涉气企业开展夜间突击检查，"
-     "现场制作检查笔录 6 份。\n\n检查发现 1 家企业废气处理设施未运行，已依法立案调查。", datetime(2017, 7, 14, 10)),
-    ("441403", "梅县区以案释法 提升笔录制作水平", "梅县分局结合典型案例，逐项讲解现场检查笔录的**程序合法**、**内容完整**要求。\n\n"
-     "- 检查人员不少于两人并出示执法证；\n- 如实记录现场情况，不作结论性描述。", datetime(2017, 8, 3, 9)),
-    ("441424", "五华县交叉检查发现问题全部整改到位", "在交叉检查中被指出的 5 个问题，五华县已全部完成整改并报送整改报告。",
-     datetime(2017, 9, 8, 15)),
+    (
+        "441402",
+        "梅江区开展夜间突击检查 严查废气偷排",
+        "7月12日晚，梅江分局组织执法人员对辖区重点涉气企业开展夜间突击检查，"
+        "现场制作检查笔录 6 份。\n\n检查发现 1 家企业废气处理设施未运行，已依法立案调查。",
+        datetime(2017, 7, 14, 10),
+    ),
+    (
+        "441403",
+        "梅县区以案释法 提升笔录制作水平",
+        "梅县分局结合典型案例，逐项讲解现场检查笔录的**程序合法**、**内容完整**要求。\n\n"
+        "- 检查人员不少于两人并出示执法证；\n- 如实记录现场情况，不作结论性描述。",
+        datetime(2017, 8, 3, 9),
+    ),
+    (
+        "441424",
+        "五华县交叉检查发现问题全部整改到位",
+        "在交叉检查中被指出的 5 个问题，五华县已全部完成整改并报送整改报告。",
+        datetime(2017, 9, 8, 15),
+    ),
 ]
 PENDING = ("441426", "平远县组织执法知识竞赛", "平远分局组织全体执法人员参加环境法律知识竞赛。")
 CASES = [
-    ("梅州市某陶瓷有限公司", "未正常运行大气污染防治设施，超标排放颗粒物。",
-     "《中华人民共和国大气污染防治法》第九十九条第（二）项", "罚款人民币十五万元，责令改正。", date(2017, 8, 2), True),
-    ("梅州市某电镀厂", "通过暗管排放含重金属废水。",
-     "《中华人民共和国水污染防治法》第八十三条第（三）项", "罚款人民币五十万元，移送公安机关。", date(2017, 8, 25), True),
-    ("梅州市某养殖场", "未建设畜禽粪污处理设施即投入生产。",
-     "《畜禽规模养殖污染防治条例》第三十九条", "责令停止生产，罚款人民币三万元。", date(2017, 9, 12), False),
+    (
+        "梅州市某陶瓷有限公司",
+        "未正常运行大气污染防治设施，超标排放颗粒物。",
+        "《中华人民共和国大气污染防治法》第九十九条第（二）项",
+        "罚款人民币十五万元，责令改正。",
+        date(2017, 8, 2),
+        True,
+    ),
+    (
+        "梅州市某电镀厂",
+        "通过暗管排放含重金属废水。",
+        "《中华人民共和国水污染防治法》第八十三条第（三）项",
+        "罚款人民币五十万元，移送公安机关。",
+        date(2017, 8, 25),
+        True,
+    ),
+    (
+        "梅州市某养殖场",
+        "未建设畜禽粪污处理设施即投入生产。",
+        "《畜禽规模养殖污染防治条例》第三十九条",
+        "责令停止生产，罚款人民币三万元。",
+        date(2017, 9, 12),
+        False,
+    ),
 ]
 
 
 def load(campaign: Campaign) -> None:
-    if db.session.scalar(select(ColumnArticle.id).where(ColumnArticle.campaign_id == campaign.id).limit(1)):
+    if db.session.scalar(
+        select(ColumnArticle.id).where(ColumnArticle.campaign_id == campaign.id).limit(1)
+    ):
         return
     for code, title, body, at in ARTICLES:
         article = _article(campaign, code, title, body)
@@ -41,10 +76,15 @@ def load(campaign: Campaign) -> None:
     code, title, body = PENDING
     services.submit_article(_article(campaign, code, title, body))
     for enterprise, violation, basis, decision, decided, disclose in CASES:
-        services.add_case(campaign.id, services.CaseData(enterprise, violation, basis, decision, decided),
-                          disclose=disclose)
+        services.add_case(
+            campaign.id,
+            services.CaseData(enterprise, violation, basis, decision, decided),
+            disclose=disclose,
+        )
 
 
 def _article(campaign: Campaign, code: str, title: str, body: str) -> ColumnArticle:
     bureau = accounts.find_bureau(code)
-    return services.save_article(None, campaign.id, bureau.id, services.ArticleData(title, body), author_id=None)
+    return services.save_article(
+        None, campaign.id, bureau.id, services.ArticleData(title, body), author_id=None
+    )

@@ -1,4 +1,5 @@
 """The column's Atom feed, written with xml.etree (text is escaped by the serializer)."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timezone
@@ -38,8 +39,14 @@ def case_time(case: PenaltyCase) -> datetime:
     return case.disclosed_at or datetime.combine(case.decided_on, time(), LOCAL_TZ)
 
 
-def atom_feed(title: str, self_url: str, home_url: str, articles: list[tuple[ColumnArticle, str]],
-              cases: list[tuple[PenaltyCase, str]], now: datetime) -> bytes:
+def atom_feed(
+    title: str,
+    self_url: str,
+    home_url: str,
+    articles: list[tuple[ColumnArticle, str]],
+    cases: list[tuple[PenaltyCase, str]],
+    now: datetime,
+) -> bytes:
     """An Atom 1.0 document of published articles and disclosed cases (each with its public URL)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -51,9 +58,21 @@ def atom_feed(title: str, self_url: str, home_url: str, articles: list[tuple[Col
     _sub(feed, "updated", _stamp(max(stamps, default=now)))
     _sub(_sub(feed, "author"), "name", title)
     for article, url in articles:
-        _entry(feed, article.title, url, article.published_at, str(render_markdown(article.body)),
-               article.bureau.short_name)
+        _entry(
+            feed,
+            article.title,
+            url,
+            article.published_at,
+            str(render_markdown(article.body)),
+            article.bureau.short_name,
+        )
     for case, url in cases:
-        _entry(feed, f"行政处罚：{case.enterprise}", url, case_time(case),
-               f"<p>{escape(case.violation)}</p><p>{escape(case.legal_basis)}</p>", case.decision)
+        _entry(
+            feed,
+            f"行政处罚：{case.enterprise}",
+            url,
+            case_time(case),
+            f"<p>{escape(case.violation)}</p><p>{escape(case.legal_basis)}</p>",
+            case.decision,
+        )
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

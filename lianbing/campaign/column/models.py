@@ -1,4 +1,5 @@
 """Column articles and penalty cases."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -23,7 +24,9 @@ class ColumnArticle(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))
@@ -47,7 +50,9 @@ class PenaltyCase(db.Model):
     __tablename__ = "campaign_penalty_cases"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
     enterprise: Mapped[str] = mapped_column(String(200))
     violation: Mapped[str] = mapped_column(Text)

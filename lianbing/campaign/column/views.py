@@ -1,4 +1,5 @@
 """The column: public pages and feed, article submission and review, penalty cases."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -26,20 +27,33 @@ PER_PAGE = 20
 
 # --- public -------------------------------------------------------------------
 
+
 @bp.route("/")
 @public
 def public_index():
-    page = db.paginate(services.published_query(), page=request.args.get("page", 1, type=int),
-                       per_page=PER_PAGE, error_out=False)
-    return render_template("campaign/column/public_index.html", page=page, articles=page.items,
-                           cases=services.disclosed_cases(limit=PER_PAGE))
+    page = db.paginate(
+        services.published_query(),
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "campaign/column/public_index.html",
+        page=page,
+        articles=page.items,
+        cases=services.disclosed_cases(limit=PER_PAGE),
+    )
 
 
 @bp.route("/cases/")
 @public
 def public_cases():
-    page = db.paginate(services.disclosed_query(), page=request.args.get("page", 1, type=int),
-                       per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        services.disclosed_query(),
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     return render_template("campaign/column/public_cases.html", page=page)
 
 
@@ -47,8 +61,11 @@ def public_cases():
 @public
 def public_article(article_id: int):
     article = services.published_article(article_id) or abort(404)
-    return render_template("campaign/column/public_article.html", article=article,
-                           images=attachments.files_of(OWNER, article.id))
+    return render_template(
+        "campaign/column/public_article.html",
+        article=article,
+        images=attachments.files_of(OWNER, article.id),
+    )
 
 
 @bp.route("/cases/<int:case_id>")
@@ -69,23 +86,35 @@ def public_image(file_id: int):
 @bp.route("/feed.atom")
 @public
 def feed():
-    articles = [(a, url_for("column.public_article", article_id=a.id, _external=True))
-                for a in services.published_articles(limit=50)]
-    cases = [(c, url_for("column.public_case", case_id=c.id, _external=True))
-             for c in services.disclosed_cases(limit=50)]
-    xml = exporters.atom_feed(FEED_TITLE, url_for("column.feed", _external=True),
-                              url_for("column.public_index", _external=True), articles, cases, utcnow())
+    articles = [
+        (a, url_for("column.public_article", article_id=a.id, _external=True))
+        for a in services.published_articles(limit=50)
+    ]
+    cases = [
+        (c, url_for("column.public_case", case_id=c.id, _external=True))
+        for c in services.disclosed_cases(limit=50)
+    ]
+    xml = exporters.atom_feed(
+        FEED_TITLE,
+        url_for("column.feed", _external=True),
+        url_for("column.public_index", _external=True),
+        articles,
+        cases,
+        utcnow(),
+    )
     return Response(xml, mimetype="application/atom+xml")
 
 
 # --- submission and review ------------------------------------------------------
 
+
 @bp.route("/manage")
 @require_role(*ADMINS)
 def manage():
     scope = None if current_user.role == CITY_ADMIN else current_user.bureau_id
-    return render_template("campaign/column/manage.html", articles=services.articles_for(scope),
-                           labels=ARTICLE_STATUS)
+    return render_template(
+        "campaign/column/manage.html", articles=services.articles_for(scope), labels=ARTICLE_STATUS
+    )
 
 
 def _load(article_id: int) -> ColumnArticle:
@@ -101,11 +130,21 @@ def _write(article: ColumnArticle | None, form: ArticleForm) -> ColumnArticle:
         campaign_id, bureau_id = (campaign.id if campaign else None), current_user.bureau_id
     else:
         campaign_id, bureau_id = article.campaign_id, article.bureau_id
-    article = services.save_article(article, campaign_id, bureau_id,
-                                    services.ArticleData(form.title.data, form.body.data),
-                                    author_id=current_user.id)
-    attachments.attach(OWNER, article.id, form.images.data or [], allowed=attachments.IMAGE_TYPES,
-                       max_bytes=MAX_BYTES, user_id=current_user.id)
+    article = services.save_article(
+        article,
+        campaign_id,
+        bureau_id,
+        services.ArticleData(form.title.data, form.body.data),
+        author_id=current_user.id,
+    )
+    attachments.attach(
+        OWNER,
+        article.id,
+        form.images.data or [],
+        allowed=attachments.IMAGE_TYPES,
+        max_bytes=MAX_BYTES,
+        user_id=current_user.id,
+    )
     return article
 
 
@@ -114,7 +153,9 @@ def _edit(article: ColumnArticle | None):
     form = ArticleForm(obj=article)
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("campaign/column/edit.html", form=form, article=article), form_status(form)
+        return render_template(
+            "campaign/column/edit.html", form=form, article=article
+        ), form_status(form)
     try:
         article = _write(article, form)
     except (services.ColumnError, UploadError) as err:
@@ -136,14 +177,21 @@ def edit_article(article_id: int):
 
 
 def _article_context(article: ColumnArticle) -> dict:
-    return {"article": article, "images": attachments.files_of(OWNER, article.id), "labels": ARTICLE_STATUS,
-            "action_form": ActionForm(), "reject_form": RejectForm()}
+    return {
+        "article": article,
+        "images": attachments.files_of(OWNER, article.id),
+        "labels": ARTICLE_STATUS,
+        "action_form": ActionForm(),
+        "reject_form": RejectForm(),
+    }
 
 
 @bp.route("/manage/<int:article_id>")
 @require_role(*ADMINS)
 def manage_article(article_id: int):
-    return render_template("campaign/column/manage_article.html", **_article_context(_load(article_id)))
+    return render_template(
+        "campaign/column/manage_article.html", **_article_context(_load(article_id))
+    )
 
 
 @bp.route("/manage/images/<int:file_id>")
@@ -167,23 +215,34 @@ def _act(article_id: int, action, message: str):
 @bp.route("/manage/<int:article_id>/submit", methods=["POST"])
 @require_role(*ADMINS)
 def submit_article(article_id: int):
-    return _act(article_id, lambda a: services.submit_article(a, actor_id=current_user.id), "已提交市局审核。")
+    return _act(
+        article_id,
+        lambda a: services.submit_article(a, actor_id=current_user.id),
+        "已提交市局审核。",
+    )
 
 
 @bp.route("/manage/<int:article_id>/publish", methods=["POST"])
 @require_role(CITY_ADMIN)
 def publish_article(article_id: int):
-    return _act(article_id, lambda a: services.publish(a, actor_id=current_user.id), "文章已发布到公开专栏。")
+    return _act(
+        article_id,
+        lambda a: services.publish(a, actor_id=current_user.id),
+        "文章已发布到公开专栏。",
+    )
 
 
 @bp.route("/manage/<int:article_id>/reject", methods=["POST"])
 @require_role(CITY_ADMIN)
 def reject_article(article_id: int):
     comment = RejectForm().comment.data
-    return _act(article_id, lambda a: services.reject(a, comment, actor_id=current_user.id), "文章已退回。")
+    return _act(
+        article_id, lambda a: services.reject(a, comment, actor_id=current_user.id), "文章已退回。"
+    )
 
 
 # --- penalty cases ---------------------------------------------------------------
+
 
 @bp.route("/manage/cases", methods=["GET", "POST"])
 @require_role(CITY_ADMIN)
@@ -194,11 +253,20 @@ def cases():
         flash_errors(form)
         return render_template("campaign/column/cases.html", **context), form_status(form)
     campaign = campaigns.active_campaign()
-    data = services.CaseData(form.enterprise.data, form.violation.data, form.legal_basis.data,
-                             form.decision.data, form.decided_on.data)
+    data = services.CaseData(
+        form.enterprise.data,
+        form.violation.data,
+        form.legal_basis.data,
+        form.decision.data,
+        form.decided_on.data,
+    )
     try:
-        services.add_case(campaign.id if campaign else None, data, disclose=form.disclose.data,
-                          actor_id=current_user.id)
+        services.add_case(
+            campaign.id if campaign else None,
+            data,
+            disclose=form.disclose.data,
+            actor_id=current_user.id,
+        )
     except services.ColumnError as err:
         return rerender(err, "campaign/column/cases.html", **context)
     flash("处罚案例已保存。", "success")

@@ -1,7 +1,17 @@
 """Forms of the drills."""
+
 from flask_wtf import FlaskForm
-from wtforms import (DateField, FloatField, IntegerField, MultipleFileField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    DateField,
+    FloatField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from lianbing.campaign.drills.models import ROUND_KINDS
@@ -29,17 +39,31 @@ class MemberForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    enterprise = StringField("被检查企业", validators=[DataRequired("请填写企业名称"), Length(max=200)])
+    enterprise = StringField(
+        "被检查企业", validators=[DataRequired("请填写企业名称"), Length(max=200)]
+    )
     inspected_on = DateField("检查日期", validators=[InputRequired("请填写检查日期")])
     problems = TextAreaField("发现的问题", render_kw={"rows": 5})
-    records_written = IntegerField("制作笔录（份）", default=0, validators=[
-        InputRequired("请填写笔录份数"), NumberRange(0, 1000, "笔录份数须在 0 到 1000 之间")])
+    records_written = IntegerField(
+        "制作笔录（份）",
+        default=0,
+        validators=[
+            InputRequired("请填写笔录份数"),
+            NumberRange(0, 1000, "笔录份数须在 0 到 1000 之间"),
+        ],
+    )
     attachments = MultipleFileField("附件（照片、笔录扫描件等，每个不超过 10 MB）")
     submit = SubmitField("提交报告")
 
 
 class AwardForm(FlaskForm):
-    points = FloatField("加分", validators=[InputRequired("请填写加分"), NumberRange(0, 100, "加分须在 0 到 100 之间")])
-    max_points = FloatField("满分", default=10, validators=[
-        InputRequired("请填写满分"), NumberRange(0.1, 100, "满分须在 0.1 到 100 之间")])
+    points = FloatField(
+        "加分",
+        validators=[InputRequired("请填写加分"), NumberRange(0, 100, "加分须在 0 到 100 之间")],
+    )
+    max_points = FloatField(
+        "满分",
+        default=10,
+        validators=[InputRequired("请填写满分"), NumberRange(0.1, 100, "满分须在 0.1 到 100 之间")],
+    )
     submit = SubmitField("加分")

@@ -1,4 +1,5 @@
 """Drill rounds, teams, team members and drill reports."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -19,19 +20,24 @@ class DrillRound(db.Model):
 
     __tablename__ = "campaign_drill_rounds"
     __table_args__ = (
-        CheckConstraint("kind IN ('self_inspection', 'cross_inspection', 'follow_up')", name="kind"),
+        CheckConstraint(
+            "kind IN ('self_inspection', 'cross_inspection', 'follow_up')", name="kind"
+        ),
         CheckConstraint("end_date >= start_date", name="dates"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(100))
     start_date: Mapped[date]
     end_date: Mapped[date]
 
-    teams: Mapped[list["DrillTeam"]] = relationship(back_populates="round", order_by="DrillTeam.id",
-                                                    cascade="all, delete-orphan")
+    teams: Mapped[list["DrillTeam"]] = relationship(
+        back_populates="round", order_by="DrillTeam.id", cascade="all, delete-orphan"
+    )
 
     @property
     def kind_label(self) -> str:
@@ -47,7 +53,9 @@ class DrillTeam(db.Model):
     __tablename__ = "campaign_drill_teams"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("campaign_drill_rounds.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_drill_rounds.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     #: the county the officers come from
     home_bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
@@ -57,10 +65,12 @@ class DrillTeam(db.Model):
     round: Mapped[DrillRound] = relationship(back_populates="teams")
     home_bureau: Mapped[Bureau] = relationship(foreign_keys=[home_bureau_id])
     target_bureau: Mapped[Bureau] = relationship(foreign_keys=[target_bureau_id])
-    members: Mapped[list["DrillTeamMember"]] = relationship(back_populates="team", order_by="DrillTeamMember.id",
-                                                            cascade="all, delete-orphan")
-    reports: Mapped[list["DrillReport"]] = relationship(back_populates="team", order_by="DrillReport.inspected_on",
-                                                        cascade="all, delete-orphan")
+    members: Mapped[list["DrillTeamMember"]] = relationship(
+        back_populates="team", order_by="DrillTeamMember.id", cascade="all, delete-orphan"
+    )
+    reports: Mapped[list["DrillReport"]] = relationship(
+        back_populates="team", order_by="DrillReport.inspected_on", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<DrillTeam {self.name} {self.home_bureau_id}->{self.target_bureau_id}>"
@@ -68,7 +78,9 @@ class DrillTeam(db.Model):
 
 class DrillTeamMember(db.Model):
     __tablename__ = "campaign_drill_team_members"
-    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_campaign_drill_team_members_team_user"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", name="uq_campaign_drill_team_members_team_user"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("campaign_drill_teams.id", ondelete="CASCADE"))
@@ -87,12 +99,16 @@ class DrillReport(db.Model):
     __tablename__ = "campaign_drill_reports"
     __table_args__ = (
         CheckConstraint("records_written >= 0", name="records_written"),
-        CheckConstraint("award_points IS NULL OR (award_points >= 0 AND award_points <= award_max)",
-                        name="award_in_range"),
+        CheckConstraint(
+            "award_points IS NULL OR (award_points >= 0 AND award_points <= award_max)",
+            name="award_in_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("campaign_drill_teams.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_drill_teams.id", ondelete="CASCADE"), index=True
+    )
     enterprise: Mapped[str] = mapped_column(String(200))
     inspected_on: Mapped[date]
     problems: Mapped[str] = mapped_column(Text, default="")

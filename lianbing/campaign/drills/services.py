@@ -1,4 +1,5 @@
 """Drill rounds, inspection teams, drill reports and the points the city awards for them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,8 +10,15 @@ from sqlalchemy import or_, select
 from lianbing.accounts.models import Bureau, User
 from lianbing.audit import services as audit
 from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN, OFFICER
-from lianbing.campaign.drills.models import (CROSS_INSPECTION, ROUND_KINDS, SELF_INSPECTION, DrillReport,
-                                             DrillRound, DrillTeam, DrillTeamMember)
+from lianbing.campaign.drills.models import (
+    CROSS_INSPECTION,
+    ROUND_KINDS,
+    SELF_INSPECTION,
+    DrillReport,
+    DrillRound,
+    DrillTeam,
+    DrillTeamMember,
+)
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Invalid
@@ -26,8 +34,9 @@ class DrillError(Invalid):
     """A drill action that cannot be carried out (400); the message is for people."""
 
 
-def create_round(campaign: Campaign, kind: str, name: str, start: date, end: date, *,
-                 actor_id: int | None = None) -> DrillRound:
+def create_round(
+    campaign: Campaign, kind: str, name: str, start: date, end: date, *, actor_id: int | None = None
+) -> DrillRound:
     """A round of drills inside the campaign's dates."""
     name = (name or "").strip()
     if kind not in ROUND_KINDS:
@@ -37,18 +46,30 @@ def create_round(campaign: Campaign, kind: str, name: str, start: date, end: dat
     if end < start:
         raise DrillError("结束日期不能早于开始日期。")
     if start < campaign.start_date or end > campaign.end_date:
-        raise DrillError(f"轮次日期须在活动期间（{campaign.start_date} 至 {campaign.end_date}）内。")
+        raise DrillError(
+            f"轮次日期须在活动期间（{campaign.start_date} 至 {campaign.end_date}）内。"
+        )
     row = DrillRound(campaign_id=campaign.id, kind=kind, name=name, start_date=start, end_date=end)
     db.session.add(row)
     db.session.flush()
-    audit.write("drill.round_create", "drill_round", row.id, actor_id=actor_id,
-                new={"kind": kind, "name": name, "start": str(start), "end": str(end)})
+    audit.write(
+        "drill.round_create",
+        "drill_round",
+        row.id,
+        actor_id=actor_id,
+        new={"kind": kind, "name": name, "start": str(start), "end": str(end)},
+    )
     return row
 
 
 def rounds(campaign_id: int) -> list[DrillRound]:
-    return list(db.session.scalars(select(DrillRound).where(DrillRound.campaign_id == campaign_id)
-                                   .order_by(DrillRound.start_date, DrillRound.id)))
+    return list(
+        db.session.scalars(
+            select(DrillRound)
+            .where(DrillRound.campaign_id == campaign_id)
+            .order_by(DrillRound.start_date, DrillRound.id)
+        )
+    )
 
 
 def _check_bureaus(round_: DrillRound, home: Bureau, target: Bureau) -> None:
@@ -60,8 +81,15 @@ def _check_bureaus(round_: DrillRound, home: Bureau, target: Bureau) -> None:
         raise DrillError("自查轮次的检查组只检查本单位的企业。")
 
 
-def create_team(round_: DrillRound, name: str, home_bureau_id: int, target_bureau_id: int,
-                member_ids: list[int], *, actor_id: int | None = None) -> DrillTeam:
+def create_team(
+    round_: DrillRound,
+    name: str,
+    home_bureau_id: int,
+    target_bureau_id: int,
+    member_ids: list[int],
+    *,
+    actor_id: int | None = None,
+) -> DrillTeam:
     """Form a team of officers from one county to inspect the enterprises of a county."""
     home, target = db.session.get(Bureau, home_bureau_id), db.session.get(Bureau, target_bureau_id)
     if home is None or target is None:
@@ -70,12 +98,19 @@ def create_team(round_: DrillRound, name: str, home_bureau_id: int, target_burea
         raise DrillError("请填写检查组名称。")
     _check_bureaus(round_, home, target)
     members = _members(round_, home, target, member_ids)
-    team = DrillTeam(round=round_, name=name.strip(), home_bureau_id=home.id, target_bureau_id=target.id)
+    team = DrillTeam(
+        round=round_, name=name.strip(), home_bureau_id=home.id, target_bureau_id=target.id
+    )
     db.session.add(team)
     team.members = [DrillTeamMember(user_id=user.id, user=user) for user in members]
     db.session.flush()
-    audit.write("drill.team_create", "drill_team", team.id, actor_id=actor_id,
-                new={"name": team.name, "home": home.code, "target": target.code, "members": member_ids})
+    audit.write(
+        "drill.team_create",
+        "drill_team",
+        team.id,
+        actor_id=actor_id,
+        new={"name": team.name, "home": home.code, "target": target.code, "members": member_ids},
+    )
     return team
 
 
@@ -89,12 +124,16 @@ def _members(round_: DrillRound, home: Bureau, target: Bureau, member_ids: list[
     return members
 
 
-def _check_member(kind: str, home: Bureau, target_id: int, user: User | None, current: list[int]) -> None:
+def _check_member(
+    kind: str, home: Bureau, target_id: int, user: User | None, current: list[int]
+) -> None:
     """Only an officer of the home county, never one of the county a cross inspection visits."""
     if user is None or user.role != OFFICER:
         raise DrillError("只能把执法人员编入检查组。")
     if kind == CROSS_INSPECTION and user.bureau_id == target_id:
-        raise DrillError(f"{user.display_name}属于{user.bureau.short_name}，不能参加检查本单位企业的交叉检查组。")
+        raise DrillError(
+            f"{user.display_name}属于{user.bureau.short_name}，不能参加检查本单位企业的交叉检查组。"
+        )
     if user.bureau_id != home.id:
         raise DrillError(f"{user.display_name}不属于检查组的派出单位{home.short_name}。")
     if user.id in current:
@@ -104,8 +143,13 @@ def _check_member(kind: str, home: Bureau, target_id: int, user: User | None, cu
 def add_member(team: DrillTeam, user_id: int) -> DrillTeamMember:
     """Put an officer of the team's county on the team; never one of the inspected county."""
     user = db.session.get(User, user_id)
-    _check_member(team.round.kind, team.home_bureau, team.target_bureau_id, user,
-                  [m.user_id for m in team.members])
+    _check_member(
+        team.round.kind,
+        team.home_bureau,
+        team.target_bureau_id,
+        user,
+        [m.user_id for m in team.members],
+    )
     member = DrillTeamMember(user_id=user.id, user=user)
     team.members.append(member)
     db.session.flush()
@@ -114,13 +158,21 @@ def add_member(team: DrillTeam, user_id: int) -> DrillTeamMember:
 
 def visible_teams(user, campaign_id: int) -> list[DrillTeam]:
     """Officers: their own teams; bureau admins: teams from or inspecting their bureau; city: all."""
-    stmt = (select(DrillTeam).join(DrillRound).where(DrillRound.campaign_id == campaign_id)
-            .order_by(DrillRound.start_date, DrillTeam.id))
+    stmt = (
+        select(DrillTeam)
+        .join(DrillRound)
+        .where(DrillRound.campaign_id == campaign_id)
+        .order_by(DrillRound.start_date, DrillTeam.id)
+    )
     if user.role == OFFICER:
         stmt = stmt.join(DrillTeamMember).where(DrillTeamMember.user_id == user.id)
     elif user.role == BUREAU_ADMIN:
-        stmt = stmt.where(or_(DrillTeam.home_bureau_id == user.bureau_id,
-                              DrillTeam.target_bureau_id == user.bureau_id))
+        stmt = stmt.where(
+            or_(
+                DrillTeam.home_bureau_id == user.bureau_id,
+                DrillTeam.target_bureau_id == user.bureau_id,
+            )
+        )
     elif user.role != CITY_ADMIN:
         return []
     return list(db.session.scalars(stmt))
@@ -146,8 +198,9 @@ class ReportData:
     records_written: int
 
 
-def file_report(team: DrillTeam, data: ReportData, *, user_id: int | None,
-                now: datetime | None = None) -> DrillReport:
+def file_report(
+    team: DrillTeam, data: ReportData, *, user_id: int | None, now: datetime | None = None
+) -> DrillReport:
     """A team's report of one inspection, dated inside its round."""
     enterprise = (data.enterprise or "").strip()
     if not enterprise:
@@ -157,18 +210,36 @@ def file_report(team: DrillTeam, data: ReportData, *, user_id: int | None,
         raise DrillError(f"检查日期须在本轮次期间（{round_.start_date} 至 {round_.end_date}）内。")
     if data.records_written is None or data.records_written < 0:
         raise DrillError("制作笔录份数不能为负数。")
-    report = DrillReport(team=team, enterprise=enterprise, inspected_on=data.inspected_on,
-                         problems=data.problems or "", records_written=data.records_written,
-                         filed_by=user_id, filed_at=now or utcnow())
+    report = DrillReport(
+        team=team,
+        enterprise=enterprise,
+        inspected_on=data.inspected_on,
+        problems=data.problems or "",
+        records_written=data.records_written,
+        filed_by=user_id,
+        filed_at=now or utcnow(),
+    )
     db.session.add(report)
     db.session.flush()
-    audit.write("drill.report", "drill_report", report.id, actor_id=user_id,
-                bureau_id=team.home_bureau_id, new={"enterprise": enterprise, "date": str(data.inspected_on)})
+    audit.write(
+        "drill.report",
+        "drill_report",
+        report.id,
+        actor_id=user_id,
+        bureau_id=team.home_bureau_id,
+        new={"enterprise": enterprise, "date": str(data.inspected_on)},
+    )
     return report
 
 
-def award(report: DrillReport, points: float, max_points: float = DEFAULT_AWARD_MAX, *,
-          actor_id: int | None = None, now: datetime | None = None) -> None:
+def award(
+    report: DrillReport,
+    points: float,
+    max_points: float = DEFAULT_AWARD_MAX,
+    *,
+    actor_id: int | None = None,
+    now: datetime | None = None,
+) -> None:
     """The city awards points for a report to every member of the team, through the ledger."""
     if max_points is None or max_points <= 0:
         raise DrillError("满分须大于 0。")
@@ -179,11 +250,35 @@ def award(report: DrillReport, points: float, max_points: float = DEFAULT_AWARD_
         raise DrillError("检查组没有成员，无法加分。")
     title = f"{team.round.name}·{report.enterprise}"
     for member in team.members:
-        ledger.record(member.user_id, team.round.campaign_id, AWARD_KIND, f"drill:{report.id}", points,
-                       max_points, report.filed_at, {"team_id": team.id, "report_id": report.id},
-                       title=title, actor_id=actor_id, reason="实战练兵报告加分")
-    report.award_points, report.award_max, report.awarded_at = float(points), float(max_points), now or utcnow()
+        ledger.record(
+            member.user_id,
+            team.round.campaign_id,
+            AWARD_KIND,
+            f"drill:{report.id}",
+            points,
+            max_points,
+            report.filed_at,
+            {"team_id": team.id, "report_id": report.id},
+            title=title,
+            actor_id=actor_id,
+            reason="实战练兵报告加分",
+        )
+    report.award_points, report.award_max, report.awarded_at = (
+        float(points),
+        float(max_points),
+        now or utcnow(),
+    )
     db.session.flush()
-    event("drills", "drill report %s awarded %s/%s to %s members of team %s by user %s", report.id,
-          points, max_points, len(team.members), team.id, actor_id, actor_id=actor_id,
-          target=f"drill_report:{report.id}", count=len(team.members))
+    event(
+        "drills",
+        "drill report %s awarded %s/%s to %s members of team %s by user %s",
+        report.id,
+        points,
+        max_points,
+        len(team.members),
+        team.id,
+        actor_id,
+        actor_id=actor_id,
+        target=f"drill_report:{report.id}",
+        count=len(team.members),
+    )

@@ -1,4 +1,5 @@
 """Drills: rounds, teams, reports and awards."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -34,7 +35,12 @@ def index():
 
 def _rounds_context(campaign, form) -> dict:
     teams = services.visible_teams(current_user, campaign.id)
-    return {"campaign": campaign, "rounds": services.rounds(campaign.id), "teams": teams, "form": form}
+    return {
+        "campaign": campaign,
+        "rounds": services.rounds(campaign.id),
+        "teams": teams,
+        "form": form,
+    }
 
 
 @bp.route("/<int:campaign_id>")
@@ -51,10 +57,18 @@ def create_round(campaign_id: int):
     form = RoundForm()
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("campaign/drills/rounds.html", **_rounds_context(campaign, form)), 400
+        return render_template(
+            "campaign/drills/rounds.html", **_rounds_context(campaign, form)
+        ), 400
     try:
-        row = services.create_round(campaign, form.kind.data, form.name.data, form.start_date.data,
-                                    form.end_date.data, actor_id=current_user.id)
+        row = services.create_round(
+            campaign,
+            form.kind.data,
+            form.name.data,
+            form.start_date.data,
+            form.end_date.data,
+            actor_id=current_user.id,
+        )
     except services.DrillError as err:
         return rerender(err, "campaign/drills/rounds.html", **_rounds_context(campaign, form))
     flash("练兵轮次已创建。", "success")
@@ -65,8 +79,10 @@ def _team_form() -> TeamForm:
     form = TeamForm()
     counties = [(b.id, b.short_name) for b in accounts.county_bureaus()]
     form.home_bureau_id.choices = form.target_bureau_id.choices = counties
-    form.member_ids.choices = [(u.id, f"{u.display_name}（{u.bureau.short_name}）")
-                               for u in accounts.users_of(None, role=OFFICER, include_inactive=False)]
+    form.member_ids.choices = [
+        (u.id, f"{u.display_name}（{u.bureau.short_name}）")
+        for u in accounts.users_of(None, role=OFFICER, include_inactive=False)
+    ]
     return form
 
 
@@ -91,8 +107,14 @@ def create_team(round_id: int):
         flash_errors(form)
         return render_template("campaign/drills/round.html", **_round_context(round_, form)), 400
     try:
-        team = services.create_team(round_, form.name.data, form.home_bureau_id.data, form.target_bureau_id.data,
-                                    form.member_ids.data, actor_id=current_user.id)
+        team = services.create_team(
+            round_,
+            form.name.data,
+            form.home_bureau_id.data,
+            form.target_bureau_id.data,
+            form.member_ids.data,
+            actor_id=current_user.id,
+        )
     except services.DrillError as err:
         return rerender(err, "campaign/drills/round.html", **_round_context(round_, form))
     flash("检查组已组建。", "success")
@@ -109,16 +131,25 @@ def _load_team(team_id: int) -> DrillTeam:
 def _member_form(team: DrillTeam) -> MemberForm:
     form = MemberForm()
     members = {m.user_id for m in team.members}
-    form.user_id.choices = [(u.id, u.display_name) for u in accounts.users_of(
-        team.home_bureau_id, role=OFFICER, include_inactive=False) if u.id not in members]
+    form.user_id.choices = [
+        (u.id, u.display_name)
+        for u in accounts.users_of(team.home_bureau_id, role=OFFICER, include_inactive=False)
+        if u.id not in members
+    ]
     return form
 
 
 def _team_context(team, report_form=None, member_form=None) -> dict:
     files = {r.id: attachments.files_of(OWNER, r.id) for r in team.reports}
-    return {"team": team, "round": team.round, "files": files, "report_form": report_form or ReportForm(),
-            "member_form": member_form or _member_form(team), "award_form": AwardForm(),
-            "can_file": current_user.role == CITY_ADMIN or services.is_member(current_user, team)}
+    return {
+        "team": team,
+        "round": team.round,
+        "files": files,
+        "report_form": report_form or ReportForm(),
+        "member_form": member_form or _member_form(team),
+        "award_form": AwardForm(),
+        "can_file": current_user.role == CITY_ADMIN or services.is_member(current_user, team),
+    }
 
 
 @bp.route("/teams/<int:team_id>")
@@ -142,11 +173,18 @@ def add_member(team_id: int):
 
 def _file(team: DrillTeam, form: ReportForm) -> None:
     """File the team's report and attach its photos and scans."""
-    data = services.ReportData(form.enterprise.data, form.inspected_on.data, form.problems.data,
-                               form.records_written.data)
+    data = services.ReportData(
+        form.enterprise.data, form.inspected_on.data, form.problems.data, form.records_written.data
+    )
     report = services.file_report(team, data, user_id=current_user.id)
-    attachments.attach(OWNER, report.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
-                       max_bytes=MAX_BYTES, user_id=current_user.id)
+    attachments.attach(
+        OWNER,
+        report.id,
+        form.attachments.data or [],
+        allowed=attachments.DOCUMENT_TYPES,
+        max_bytes=MAX_BYTES,
+        user_id=current_user.id,
+    )
 
 
 @bp.route("/teams/<int:team_id>/reports", methods=["POST"])
@@ -155,7 +193,9 @@ def file_report(team_id: int):
     team, form = _load_team(team_id), ReportForm()
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("campaign/drills/team.html", **_team_context(team, report_form=form)), 400
+        return render_template(
+            "campaign/drills/team.html", **_team_context(team, report_form=form)
+        ), 400
     try:
         _file(team, form)
     except (services.DrillError, UploadError) as err:

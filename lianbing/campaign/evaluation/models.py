@@ -1,4 +1,5 @@
 """Evaluation items, summary reports and the scores given against the items."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,7 +21,9 @@ class EvaluationItem(db.Model):
     __table_args__ = (CheckConstraint("max_points > 0", name="max_points_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text, default="")
     max_points: Mapped[float]
@@ -40,7 +43,9 @@ class SummaryReport(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
     #: Markdown
     body: Mapped[str] = mapped_column(Text, default="")
@@ -53,7 +58,9 @@ class SummaryReport(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     bureau: Mapped[Bureau] = relationship()
-    scores: Mapped[list["ItemScore"]] = relationship(back_populates="report", cascade="all, delete-orphan")
+    scores: Mapped[list["ItemScore"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<SummaryReport {self.bureau_id} {self.status}>"
@@ -70,8 +77,12 @@ class ItemScore(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("campaign_summary_reports.id", ondelete="CASCADE"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("campaign_evaluation_items.id", ondelete="CASCADE"))
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_summary_reports.id", ondelete="CASCADE")
+    )
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_evaluation_items.id", ondelete="CASCADE")
+    )
     self_points: Mapped[float | None]
     #: what the county offers as evidence for its self-score
     evidence: Mapped[str] = mapped_column(Text, default="")
@@ -82,4 +93,6 @@ class ItemScore(db.Model):
     item: Mapped[EvaluationItem] = relationship()
 
     def __repr__(self) -> str:
-        return f"<ItemScore r{self.report_id} i{self.item_id} {self.self_points}/{self.city_points}>"
+        return (
+            f"<ItemScore r{self.report_id} i{self.item_id} {self.self_points}/{self.city_points}>"
+        )

@@ -1,4 +1,5 @@
 """Evaluation items, county summary reports with self-scores, and the city's review."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,14 @@ from sqlalchemy import func, select
 
 from lianbing.audit import services as audit
 from lianbing.campaign import schedule
-from lianbing.campaign.evaluation.models import (DRAFT, REVIEWED, SUBMITTED, EvaluationItem, ItemScore,
-                                                 SummaryReport)
+from lianbing.campaign.evaluation.models import (
+    DRAFT,
+    REVIEWED,
+    SUBMITTED,
+    EvaluationItem,
+    ItemScore,
+    SummaryReport,
+)
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
@@ -31,35 +38,63 @@ class ScoreInput:
 
 
 def items(campaign_id: int) -> list[EvaluationItem]:
-    return list(db.session.scalars(select(EvaluationItem).where(EvaluationItem.campaign_id == campaign_id)
-                                   .order_by(EvaluationItem.position, EvaluationItem.id)))
+    return list(
+        db.session.scalars(
+            select(EvaluationItem)
+            .where(EvaluationItem.campaign_id == campaign_id)
+            .order_by(EvaluationItem.position, EvaluationItem.id)
+        )
+    )
 
 
-def add_item(campaign: Campaign, name: str, max_points: float, description: str = "", *,
-             actor_id: int | None = None) -> EvaluationItem:
+def add_item(
+    campaign: Campaign,
+    name: str,
+    max_points: float,
+    description: str = "",
+    *,
+    actor_id: int | None = None,
+) -> EvaluationItem:
     """The city adds an evaluation item with its maximum points."""
     name = (name or "").strip()
     if not name:
         raise EvaluationError("请填写考核项目名称。")
     if max_points is None or not 0 < max_points <= 1000:
         raise EvaluationError("满分须大于 0 且不超过 1000。")
-    position = db.session.scalar(select(func.count()).where(EvaluationItem.campaign_id == campaign.id))
-    item = EvaluationItem(campaign_id=campaign.id, name=name, max_points=float(max_points),
-                          description=description or "", position=position)
+    position = db.session.scalar(
+        select(func.count()).where(EvaluationItem.campaign_id == campaign.id)
+    )
+    item = EvaluationItem(
+        campaign_id=campaign.id,
+        name=name,
+        max_points=float(max_points),
+        description=description or "",
+        position=position,
+    )
     db.session.add(item)
     db.session.flush()
-    audit.write("evaluation.item_add", "evaluation_item", item.id, actor_id=actor_id,
-                new={"name": name, "max": item.max_points})
+    audit.write(
+        "evaluation.item_add",
+        "evaluation_item",
+        item.id,
+        actor_id=actor_id,
+        new={"name": name, "max": item.max_points},
+    )
     return item
 
 
 def report_for(campaign_id: int, bureau_id: int) -> SummaryReport | None:
-    return db.session.scalar(select(SummaryReport).where(
-        SummaryReport.campaign_id == campaign_id, SummaryReport.bureau_id == bureau_id))
+    return db.session.scalar(
+        select(SummaryReport).where(
+            SummaryReport.campaign_id == campaign_id, SummaryReport.bureau_id == bureau_id
+        )
+    )
 
 
 def reports(campaign_id: int) -> list[SummaryReport]:
-    return list(db.session.scalars(select(SummaryReport).where(SummaryReport.campaign_id == campaign_id)))
+    return list(
+        db.session.scalars(select(SummaryReport).where(SummaryReport.campaign_id == campaign_id))
+    )
 
 
 def _score_row(report: SummaryReport, item: EvaluationItem) -> ItemScore:
@@ -76,8 +111,14 @@ def _check_points(item: EvaluationItem, points: float | None) -> None:
         raise EvaluationError(f"“{item.name}”的分数须在 0 到 {item.max_points:g} 之间。")
 
 
-def save_report(campaign: Campaign, bureau_id: int, body: str, scores: list[ScoreInput], *,
-                actor_id: int | None = None) -> SummaryReport:
+def save_report(
+    campaign: Campaign,
+    bureau_id: int,
+    body: str,
+    scores: list[ScoreInput],
+    *,
+    actor_id: int | None = None,
+) -> SummaryReport:
     """The county writes its summary and self-scores each item with evidence (until submitted)."""
     report = report_for(campaign.id, bureau_id)
     if report is not None and report.status != DRAFT:
@@ -94,8 +135,9 @@ def save_report(campaign: Campaign, bureau_id: int, body: str, scores: list[Scor
     return report
 
 
-def _checked(campaign_id: int, scores: list[ScoreInput], *,
-             required: bool) -> list[tuple[EvaluationItem, ScoreInput]]:
+def _checked(
+    campaign_id: int, scores: list[ScoreInput], *, required: bool
+) -> list[tuple[EvaluationItem, ScoreInput]]:
     """Each score with its item, every one checked before anything changes."""
     by_id = {i.id: i for i in items(campaign_id)}
     checked = []
@@ -112,8 +154,13 @@ def _unknown(item_id: int):
     raise EvaluationError(f"考核项目 {item_id} 不属于本活动。")
 
 
-def submit_report(report: SummaryReport, campaign: Campaign, *, now: datetime | None = None,
-                  actor_id: int | None = None) -> SummaryReport:
+def submit_report(
+    report: SummaryReport,
+    campaign: Campaign,
+    *,
+    now: datetime | None = None,
+    actor_id: int | None = None,
+) -> SummaryReport:
     """Submit by the summary deadline; late ones are marked or refused as configured."""
     now = now or utcnow()
     if report.status != DRAFT:
@@ -122,12 +169,22 @@ def submit_report(report: SummaryReport, campaign: Campaign, *, now: datetime | 
     if missing:
         raise EvaluationError("请先为以下项目自评打分：" + "、".join(missing))
     settings = schedule.settings_for(campaign)
-    late = schedule.judge_lateness(settings, now, settings.summary_due,
-                                   f"总结报告已于 {settings.summary_due:%Y-%m-%d} 截止，本活动不接受逾期提交。")
+    late = schedule.judge_lateness(
+        settings,
+        now,
+        settings.summary_due,
+        f"总结报告已于 {settings.summary_due:%Y-%m-%d} 截止，本活动不接受逾期提交。",
+    )
     report.status, report.submitted_at, report.is_late = SUBMITTED, now, late
     db.session.flush()
-    audit.write("evaluation.submit", "summary_report", report.id, actor_id=actor_id,
-                bureau_id=report.bureau_id, new={"late": late})
+    audit.write(
+        "evaluation.submit",
+        "summary_report",
+        report.id,
+        actor_id=actor_id,
+        bureau_id=report.bureau_id,
+        new={"late": late},
+    )
     return report
 
 
@@ -135,8 +192,14 @@ def _self_points(report: SummaryReport, item_id: int) -> float | None:
     return next((s.self_points for s in report.scores if s.item_id == item_id), None)
 
 
-def review(report: SummaryReport, scores: list[ScoreInput], comment: str, *, now: datetime | None = None,
-           actor_id: int | None = None) -> SummaryReport:
+def review(
+    report: SummaryReport,
+    scores: list[ScoreInput],
+    comment: str,
+    *,
+    now: datetime | None = None,
+    actor_id: int | None = None,
+) -> SummaryReport:
     """The city scores each item of a submitted report."""
     if report.status == DRAFT:
         raise EvaluationConflict("该单位尚未提交总结报告。")
@@ -147,10 +210,24 @@ def review(report: SummaryReport, scores: list[ScoreInput], comment: str, *, now
     report.reviewed_at, report.reviewer_id = now or utcnow(), actor_id
     db.session.flush()
     total = totals(report)[1]
-    audit.write("evaluation.review", "summary_report", report.id, actor_id=actor_id,
-                bureau_id=report.bureau_id, new={"total": total})
-    event("evaluation", "summary report %s of bureau %s scored %s by user %s", report.id, report.bureau_id,
-          total, actor_id, actor_id=actor_id, target=f"summary_report:{report.id}")
+    audit.write(
+        "evaluation.review",
+        "summary_report",
+        report.id,
+        actor_id=actor_id,
+        bureau_id=report.bureau_id,
+        new={"total": total},
+    )
+    event(
+        "evaluation",
+        "summary report %s of bureau %s scored %s by user %s",
+        report.id,
+        report.bureau_id,
+        total,
+        actor_id,
+        actor_id=actor_id,
+        target=f"summary_report:{report.id}",
+    )
     return report
 
 
@@ -167,5 +244,8 @@ def evaluation_scores(campaign_id: int) -> dict[int, float]:
     maximum = sum(i.max_points for i in items(campaign_id))
     if not maximum:
         return {}
-    return {r.bureau_id: round(totals(r)[1] / maximum, 4) for r in reports(campaign_id)
-            if r.status == REVIEWED}
+    return {
+        r.bureau_id: round(totals(r)[1] / maximum, 4)
+        for r in reports(campaign_id)
+        if r.status == REVIEWED
+    }

@@ -1,4 +1,5 @@
 """Summary reports and self-evaluation: the city's items and review, a county's report."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -31,23 +32,32 @@ def index():
     if campaign is None:
         return no_active_campaign()
     if current_user.role == BUREAU_ADMIN:
-        return redirect(url_for("evaluation.report", campaign_id=campaign.id, bureau_id=current_user.bureau_id))
+        return redirect(
+            url_for("evaluation.report", campaign_id=campaign.id, bureau_id=current_user.bureau_id)
+        )
     return redirect(url_for("evaluation.overview", campaign_id=campaign.id))
 
 
 def _overview_context(campaign, form) -> dict:
     by_bureau = {r.bureau_id: r for r in services.reports(campaign.id)}
-    return {"campaign": campaign, "items": services.items(campaign.id), "form": form,
-            "rows": [(b, by_bureau.get(b.id)) for b in accounts.county_bureaus()],
-            "settings": schedule.settings_for(campaign), "totals": services.totals,
-            "labels": services.STATUS_LABELS}
+    return {
+        "campaign": campaign,
+        "items": services.items(campaign.id),
+        "form": form,
+        "rows": [(b, by_bureau.get(b.id)) for b in accounts.county_bureaus()],
+        "settings": schedule.settings_for(campaign),
+        "totals": services.totals,
+        "labels": services.STATUS_LABELS,
+    }
 
 
 @bp.route("/<int:campaign_id>")
 @require_role(CITY_ADMIN)
 def overview(campaign_id: int):
     campaign = get_campaign(campaign_id)
-    return render_template("campaign/evaluation/overview.html", **_overview_context(campaign, ItemForm()))
+    return render_template(
+        "campaign/evaluation/overview.html", **_overview_context(campaign, ItemForm())
+    )
 
 
 @bp.route("/<int:campaign_id>/items", methods=["POST"])
@@ -56,12 +66,21 @@ def add_item(campaign_id: int):
     campaign, form = get_campaign(campaign_id), ItemForm()
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("campaign/evaluation/overview.html", **_overview_context(campaign, form)), 400
+        return render_template(
+            "campaign/evaluation/overview.html", **_overview_context(campaign, form)
+        ), 400
     try:
-        services.add_item(campaign, form.name.data, form.max_points.data, form.description.data,
-                          actor_id=current_user.id)
+        services.add_item(
+            campaign,
+            form.name.data,
+            form.max_points.data,
+            form.description.data,
+            actor_id=current_user.id,
+        )
     except services.EvaluationError as err:
-        return rerender(err, "campaign/evaluation/overview.html", **_overview_context(campaign, form))
+        return rerender(
+            err, "campaign/evaluation/overview.html", **_overview_context(campaign, form)
+        )
     flash("考核项目已添加。", "success")
     return redirect(url_for("evaluation.overview", campaign_id=campaign.id))
 
@@ -75,18 +94,29 @@ def _inputs(points_prefix: str, text_prefix: str, items) -> list[services.ScoreI
             points = float(raw) if raw else None
         except ValueError:
             raise services.EvaluationError(f"“{item.name}”的分数“{raw}”不是数字。") from None
-        result.append(services.ScoreInput(item.id, points, request.form.get(f"{text_prefix}{item.id}", "")))
+        result.append(
+            services.ScoreInput(item.id, points, request.form.get(f"{text_prefix}{item.id}", ""))
+        )
     return result
 
 
 def _report_context(campaign, bureau, form) -> dict:
     report = services.report_for(campaign.id, bureau.id)
     scores = {s.item_id: s for s in report.scores} if report else {}
-    return {"campaign": campaign, "bureau": bureau, "report": report, "form": form, "scores": scores,
-            "items": services.items(campaign.id), "settings": schedule.settings_for(campaign),
-            "files": attachments.files_of(OWNER, report.id) if report else [], "submit_form": SubmitForm(),
-            "review_form": ReviewForm(), "totals": services.totals(report) if report else (0, None),
-            "labels": services.STATUS_LABELS}
+    return {
+        "campaign": campaign,
+        "bureau": bureau,
+        "report": report,
+        "form": form,
+        "scores": scores,
+        "items": services.items(campaign.id),
+        "settings": schedule.settings_for(campaign),
+        "files": attachments.files_of(OWNER, report.id) if report else [],
+        "submit_form": SubmitForm(),
+        "review_form": ReviewForm(),
+        "totals": services.totals(report) if report else (0, None),
+        "labels": services.STATUS_LABELS,
+    }
 
 
 def _load(campaign_id: int, bureau_id: int):
@@ -98,10 +128,21 @@ def _load(campaign_id: int, bureau_id: int):
 
 def _save(campaign, bureau, form: ReportForm, items) -> None:
     """Save the county's report and self-scores and attach its evidence files."""
-    saved = services.save_report(campaign, bureau.id, form.body.data, _inputs("self_", "evidence_", items),
-                                 actor_id=current_user.id)
-    attachments.attach(OWNER, saved.id, form.attachments.data or [], allowed=attachments.DOCUMENT_TYPES,
-                       max_bytes=MAX_BYTES, user_id=current_user.id)
+    saved = services.save_report(
+        campaign,
+        bureau.id,
+        form.body.data,
+        _inputs("self_", "evidence_", items),
+        actor_id=current_user.id,
+    )
+    attachments.attach(
+        OWNER,
+        saved.id,
+        form.attachments.data or [],
+        allowed=attachments.DOCUMENT_TYPES,
+        max_bytes=MAX_BYTES,
+        user_id=current_user.id,
+    )
 
 
 @bp.route("/<int:campaign_id>/report/<int:bureau_id>", methods=["GET", "POST"])
@@ -130,10 +171,15 @@ def submit(campaign_id: int, bureau_id: int):
     try:
         services.submit_report(report, campaign, actor_id=current_user.id)
     except services.EvaluationError as err:
-        return rerender(err, "campaign/evaluation/report.html",
-                        **_report_context(campaign, bureau, ReportForm(obj=report)))
-    flash("总结报告已逾期提交，已标记为逾期。" if report.is_late else "总结报告和自评已提交。",
-          "warning" if report.is_late else "success")
+        return rerender(
+            err,
+            "campaign/evaluation/report.html",
+            **_report_context(campaign, bureau, ReportForm(obj=report)),
+        )
+    flash(
+        "总结报告已逾期提交，已标记为逾期。" if report.is_late else "总结报告和自评已提交。",
+        "warning" if report.is_late else "success",
+    )
     return redirect(url_for("evaluation.report", campaign_id=campaign.id, bureau_id=bureau.id))
 
 
@@ -146,8 +192,11 @@ def review(campaign_id: int, bureau_id: int):
         scores = _inputs("city_", "comment_", services.items(campaign.id))
         services.review(report, scores, ReviewForm().comment.data, actor_id=current_user.id)
     except services.EvaluationError as err:
-        return rerender(err, "campaign/evaluation/report.html",
-                        **_report_context(campaign, bureau, ReportForm(obj=report)))
+        return rerender(
+            err,
+            "campaign/evaluation/report.html",
+            **_report_context(campaign, bureau, ReportForm(obj=report)),
+        )
     flash("评分已保存。", "success")
     return redirect(url_for("evaluation.overview", campaign_id=campaign.id))
 

@@ -1,4 +1,5 @@
 """The record format without a database: evidence segments."""
+
 from casestudies.exercises.records import segments
 
 

@@ -1,18 +1,18 @@
 """Exercises and submissions without HTTP: drafts, the one final submission, its pre-grade."""
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-
-from lianbing.accounts.models import User
-from lianbing.dbtypes import utcnow
-from lianbing.extensions import db
 
 from casestudies import errors
 from casestudies.exercises import services as exercises
 from casestudies.exercises.demo import inspection_draft
 from casestudies.exercises.records import Draft
 from casestudies.rubrics import services as rubrics
+from lianbing.accounts.models import User
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import db
 
 
 def user(username):
@@ -56,10 +56,13 @@ def test_one_final_submission_only(make_exercise):
         exercises.submit(ex, sub.user, good_draft(sub.user))
 
 
-@pytest.mark.parametrize("draft, error", [
-    (Draft(header={"place": "某地"}), errors.CaseError),
-    (Draft(body="字" * 30_001), errors.TooLarge),
-])
+@pytest.mark.parametrize(
+    "draft, error",
+    [
+        (Draft(header={"place": "某地"}), errors.CaseError),
+        (Draft(body="字" * 30_001), errors.TooLarge),
+    ],
+)
 def test_empty_and_oversized_records_are_refused(make_exercise, draft, error):
     ex = make_exercise()
     with pytest.raises(error):

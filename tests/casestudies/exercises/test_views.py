@@ -1,27 +1,37 @@
 """Writing records through the test client: autosave, one submission, bad input, exports."""
+
 import io
 
 import pytest
 from docx import Document
 from sqlalchemy import func, select
 
-from lianbing.extensions import db
-
 from casestudies.exercises import services as exercises
 from casestudies.exercises.models import Submission
 from casestudies.grading import services as grading
 from casestudies.rubrics import demo as rubrics_demo
 from casestudies.rubrics import services as rubrics
+from lianbing.extensions import db
 
 #: the headers the record editor's fetch() sends (static/casestudies/record.js)
 FETCH = {"Accept": "application/json", "X-Requested-With": "fetch"}
 
 
 def _form(exercise, **extra):
-    data = {"start_time": "2017-07-20T09:30", "end_time": "2017-07-20T10:30", "place": "电镀车间",
-            "unit": "某公司", "legal_rep": "王某", "contact": "138", "recorder": "王",
-            "officer_name": ["甲", "乙"], "officer_cert": ["44140200001", "44140200002"],
-            "body": "出示执法证件。检查时正在生产。", "confirmation": "属实", "signed_on": "2017-07-20"}
+    data = {
+        "start_time": "2017-07-20T09:30",
+        "end_time": "2017-07-20T10:30",
+        "place": "电镀车间",
+        "unit": "某公司",
+        "legal_rep": "王某",
+        "contact": "138",
+        "recorder": "王",
+        "officer_name": ["甲", "乙"],
+        "officer_cert": ["44140200001", "44140200002"],
+        "body": "出示执法证件。检查时正在生产。",
+        "confirmation": "属实",
+        "signed_on": "2017-07-20",
+    }
     return data | extra
 
 
@@ -37,37 +47,54 @@ def test_officer_writes_autosaves_and_submits_once(client, auth, make_exercise, 
     ex = make_exercise()
     auth.login("officer_441402_1")
     assert "开始填写笔录" in client.get(f"/casestudies/exercises/{ex.id}").get_data(as_text=True)
-    r = client.post(f"/casestudies/exercises/{ex.id}/autosave", data=_form(ex, body="草稿内容"), headers=FETCH)
+    r = client.post(
+        f"/casestudies/exercises/{ex.id}/autosave", data=_form(ex, body="草稿内容"), headers=FETCH
+    )
     assert r.status_code == 200 and r.get_json()["saved_at"]
     assert "草稿内容" in client.get(f"/casestudies/exercises/{ex.id}/write").get_data(as_text=True)
     r = client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, action="submit"))
     assert r.status_code == 302
     r = client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, action="save"))
     assert r.status_code == 302 and "/submissions/" in r.headers["Location"]
-    r = client.post(f"/casestudies/exercises/{ex.id}/autosave", data=_form(ex, body="改动"), headers=FETCH)
-    assert r.status_code == 409 and "已经提交" in r.get_json()["error"] and r.get_json()["ok"] is False
+    r = client.post(
+        f"/casestudies/exercises/{ex.id}/autosave", data=_form(ex, body="改动"), headers=FETCH
+    )
+    assert (
+        r.status_code == 409 and "已经提交" in r.get_json()["error"] and r.get_json()["ok"] is False
+    )
     sub = db.session.scalar(select(Submission))
     assert sub.body == "出示执法证件。检查时正在生产。" and sub.status == "submitted"
-    assert "等待培训人员评分" in client.get(f"/casestudies/submissions/{sub.id}").get_data(as_text=True)
+    assert "等待培训人员评分" in client.get(f"/casestudies/submissions/{sub.id}").get_data(
+        as_text=True
+    )
 
 
 def test_inquiry_qa_pairs_are_kept_in_order(client, auth, make_exercise, campaign):
     ex = make_exercise("inquiry")
     auth.login("officer_441402_1")
-    client.post(f"/casestudies/exercises/{ex.id}/write",
-                data=_form(ex, q=["第一问", "", "第二问"], a=["第一答", "", "第二答"], action="save"))
+    client.post(
+        f"/casestudies/exercises/{ex.id}/write",
+        data=_form(ex, q=["第一问", "", "第二问"], a=["第一答", "", "第二答"], action="save"),
+    )
     sub = db.session.scalar(select(Submission))
     assert sub.qa == [{"q": "第一问", "a": "第一答"}, {"q": "第二问", "a": "第二答"}]
 
 
-@pytest.mark.parametrize("body, status, message", [
-    ("", 400, "笔录正文为空"),
-    ("很长" * 16_000, 413, "笔录内容过长"),
-])
-def test_empty_and_oversized_records_are_refused(client, auth, make_exercise, campaign, body, status, message):
+@pytest.mark.parametrize(
+    "body, status, message",
+    [
+        ("", 400, "笔录正文为空"),
+        ("很长" * 16_000, 413, "笔录内容过长"),
+    ],
+)
+def test_empty_and_oversized_records_are_refused(
+    client, auth, make_exercise, campaign, body, status, message
+):
     ex = make_exercise()
     auth.login("officer_441402_1")
-    r = client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, body=body, action="submit"))
+    r = client.post(
+        f"/casestudies/exercises/{ex.id}/write", data=_form(ex, body=body, action="submit")
+    )
     assert r.status_code == status and message in r.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Submission.id))) == 0
 
@@ -88,10 +115,19 @@ def test_html_in_a_record_is_escaped(client, auth, make_exercise, campaign):
 
 def test_exercise_attachment_type_is_checked(client, auth, demo_people, campaign, find_user):
     auth.login("trainer")
-    rubric = rubrics.create_rubric(rubrics_demo.INSPECTION, actor_id=find_user("trainer").id, complete=True)
+    rubric = rubrics.create_rubric(
+        rubrics_demo.INSPECTION, actor_id=find_user("trainer").id, complete=True
+    )
     db.session.commit()
-    data = {"title": "带附件", "record_type": "inspection", "due_at": "2099-01-01T10:00", "rubric_id": str(rubric.id),
-            "margin": "2", "regrade_days": "7", "attachment": (io.BytesIO(b"#!/bin/sh"), "photo.sh")}
+    data = {
+        "title": "带附件",
+        "record_type": "inspection",
+        "due_at": "2099-01-01T10:00",
+        "rubric_id": str(rubric.id),
+        "margin": "2",
+        "regrade_days": "7",
+        "attachment": (io.BytesIO(b"#!/bin/sh"), "photo.sh"),
+    }
     r = client.post("/casestudies/exercises/new", data=data, content_type="multipart/form-data")
     assert r.status_code == 400 and "不支持的文件类型" in r.get_data(as_text=True)
     data["attachment"] = (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 20), "site.png")
@@ -99,13 +135,28 @@ def test_exercise_attachment_type_is_checked(client, auth, demo_people, campaign
     assert r.status_code == 302
     ex_id = r.headers["Location"].rstrip("/").split("/")[-1]
     assert client.get(f"/casestudies/exercises/{ex_id}/attachment").mimetype == "image/png"
-    assert '<img class="img-fluid' in client.get(f"/casestudies/exercises/{ex_id}").get_data(as_text=True)
+    assert '<img class="img-fluid' in client.get(f"/casestudies/exercises/{ex_id}").get_data(
+        as_text=True
+    )
 
 
-def test_exercise_refuses_rubric_of_other_record_type(client, auth, demo_people, campaign, find_user):
+def test_exercise_refuses_rubric_of_other_record_type(
+    client, auth, demo_people, campaign, find_user
+):
     auth.login("trainer")
-    rubric = rubrics.create_rubric(rubrics_demo.INQUIRY, actor_id=find_user("trainer").id, complete=True)
+    rubric = rubrics.create_rubric(
+        rubrics_demo.INQUIRY, actor_id=find_user("trainer").id, complete=True
+    )
     db.session.commit()
-    r = client.post("/casestudies/exercises/new", data={"title": "错配", "record_type": "inspection",
-                    "due_at": "2099-01-01T10:00", "rubric_id": str(rubric.id), "margin": "2", "regrade_days": "7"})
+    r = client.post(
+        "/casestudies/exercises/new",
+        data={
+            "title": "错配",
+            "record_type": "inspection",
+            "due_at": "2099-01-01T10:00",
+            "rubric_id": str(rubric.id),
+            "margin": "2",
+            "regrade_days": "7",
+        },
+    )
     assert r.status_code == 400 and "笔录类型相同" in r.get_data(as_text=True)

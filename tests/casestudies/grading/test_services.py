@@ -1,16 +1,10 @@
 """Grading without HTTP: markers, reconciliation, release to the ledger, regrades, statistics."""
+
 import logging
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-
-from lianbing import signals
-from lianbing.accounts.models import User
-from lianbing.audit.models import AuditLog
-from lianbing.dbtypes import utcnow
-from lianbing.extensions import db
-from lianbing.ledger.models import ScoreEntry
 
 from casestudies import errors
 from casestudies.exercises import services as exercises
@@ -19,6 +13,12 @@ from casestudies.grading import regrades
 from casestudies.grading import services as grading
 from casestudies.grading import stats as statistics
 from casestudies.grading.models import GradeChange
+from lianbing import signals
+from lianbing.accounts.models import User
+from lianbing.audit.models import AuditLog
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import db
+from lianbing.ledger.models import ScoreEntry
 
 
 def user(username):
@@ -35,8 +35,11 @@ def bad_draft(officer):
 
 
 def ledger(user_id):
-    return db.session.scalars(select(ScoreEntry).where(ScoreEntry.user_id == user_id,
-                                                       ScoreEntry.kind == "record_exercise")).all()
+    return db.session.scalars(
+        select(ScoreEntry).where(
+            ScoreEntry.user_id == user_id, ScoreEntry.kind == "record_exercise"
+        )
+    ).all()
 
 
 def submitted(make_exercise, draft_fn=bad_draft, username="officer_441424_1", **kw):
@@ -71,7 +74,9 @@ def test_grade_release_regrade_flow_keeps_history_ledger_and_audit(make_exercise
     grading.release(sub, trainer, world.id)
     db.session.commit()
     changes = db.session.scalars(select(GradeChange)).all()
-    assert {(c.criterion, c.old_points, c.new_points, c.grader_id) for c in changes} >= {("P4", 0.0, 2.0, trainer.id)}
+    assert {(c.criterion, c.old_points, c.new_points, c.grader_id) for c in changes} >= {
+        ("P4", 0.0, 2.0, trainer.id)
+    }
     [entry] = ledger(officer.id)
     assert entry.points == sub.final_points == 87.0 and entry.max_points == 100
     req = regrades.request_regrade(sub, officer, "P4", "我口头告知了回避")
@@ -80,7 +85,12 @@ def test_grade_release_regrade_flow_keeps_history_ledger_and_audit(make_exercise
     [entry] = ledger(officer.id)
     assert entry.points == 90.0
     actions = set(db.session.scalars(select(AuditLog.action)))
-    assert {"casestudies.grade.release", "casestudies.regrade.request", "casestudies.regrade.answer", "score.update"} <= actions
+    assert {
+        "casestudies.grade.release",
+        "casestudies.regrade.request",
+        "casestudies.regrade.answer",
+        "score.update",
+    } <= actions
 
 
 def test_regrade_refusals(make_exercise, world):
@@ -150,10 +160,13 @@ def test_operator_log_names_who_and_what(make_exercise, world, caplog):
     req = regrades.request_regrade(sub, sub.user, "P4", "我口头告知了回避")
     regrades.answer_regrade(req, trainer, 5.0, "酌情给分", world.id)
     lines = [r.getMessage() for r in caplog.records if r.name == "lianbing.casestudies"]
-    expected = [f"submission {sub.id} for exercise {ex.id} submitted by user {sub.user_id}",
-                f"submission {sub.id} pre-graded:", f"submission {sub.id} graded (first marker, grade) by user {trainer.id}",
-                f"submission {sub.id} released by user {trainer.id}",
-                f"regrade of submission {sub.id} criterion P4 requested by user {sub.user_id}",
-                f"regrade {req.id} of submission {sub.id} answered by user {trainer.id}"]
+    expected = [
+        f"submission {sub.id} for exercise {ex.id} submitted by user {sub.user_id}",
+        f"submission {sub.id} pre-graded:",
+        f"submission {sub.id} graded (first marker, grade) by user {trainer.id}",
+        f"submission {sub.id} released by user {trainer.id}",
+        f"regrade of submission {sub.id} criterion P4 requested by user {sub.user_id}",
+        f"regrade {req.id} of submission {sub.id} answered by user {trainer.id}",
+    ]
     for text in expected:
         assert any(text in line for line in lines), (text, lines)

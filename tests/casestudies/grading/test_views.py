@@ -1,19 +1,29 @@
 """Grading through the test client: own records refused, ranges, regrade window, second marker."""
-from sqlalchemy import select
 
-from lianbing.extensions import db
-from lianbing.ledger.models import ScoreEntry
+from sqlalchemy import select
 
 from casestudies.exercises import services as exercises
 from casestudies.exercises.models import Submission
 from casestudies.rubrics import demo as rubrics_demo
+from lianbing.extensions import db
+from lianbing.ledger.models import ScoreEntry
 
 
 def _form(exercise, **extra):
-    data = {"start_time": "2017-07-20T09:30", "end_time": "2017-07-20T10:30", "place": "电镀车间",
-            "unit": "某公司", "legal_rep": "王某", "contact": "138", "recorder": "王",
-            "officer_name": ["甲", "乙"], "officer_cert": ["44140200001", "44140200002"],
-            "body": "出示执法证件。检查时正在生产。", "confirmation": "属实", "signed_on": "2017-07-20"}
+    data = {
+        "start_time": "2017-07-20T09:30",
+        "end_time": "2017-07-20T10:30",
+        "place": "电镀车间",
+        "unit": "某公司",
+        "legal_rep": "王某",
+        "contact": "138",
+        "recorder": "王",
+        "officer_name": ["甲", "乙"],
+        "officer_cert": ["44140200001", "44140200002"],
+        "body": "出示执法证件。检查时正在生产。",
+        "confirmation": "属实",
+        "signed_on": "2017-07-20",
+    }
     return data | extra
 
 
@@ -29,7 +39,10 @@ def test_trainer_grading_own_submission_is_refused(client, auth, make_exercise, 
     auth.login("trainer")
     client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, action="submit"))
     sub = db.session.scalar(select(Submission))
-    r = client.post(f"/casestudies/submissions/{sub.id}/grade", data={f"points_{k}": "1" for k in "P1 P2".split()})
+    r = client.post(
+        f"/casestudies/submissions/{sub.id}/grade",
+        data={f"points_{k}": "1" for k in "P1 P2".split()},
+    )
     assert r.status_code == 403 and "不能评阅自己提交的笔录" in r.get_data(as_text=True)
     assert db.session.get(Submission, sub.id).status == "submitted"
 
@@ -47,13 +60,19 @@ def test_grade_form_names_criterion_out_of_range(client, auth, make_exercise, ca
 
 
 def test_regrade_after_window_is_refused(client, auth, world):
-    sub = db.session.scalar(select(Submission).where(Submission.status == "released",
-                                                     Submission.exercise.has(record_type="inspection"),
-                                                     Submission.user.has(username="officer_441402_1")))
+    sub = db.session.scalar(
+        select(Submission).where(
+            Submission.status == "released",
+            Submission.exercise.has(record_type="inspection"),
+            Submission.user.has(username="officer_441402_1"),
+        )
+    )
     sub.exercise.regrade_days = 0
     db.session.commit()
     auth.login("officer_441402_1")
-    r = client.post(f"/casestudies/submissions/{sub.id}/regrade", data={"criterion": "P4", "reason": "请复评"})
+    r = client.post(
+        f"/casestudies/submissions/{sub.id}/regrade", data={"criterion": "P4", "reason": "请复评"}
+    )
     assert r.status_code == 409 and "复评申请期限" in r.get_data(as_text=True)
 
 
@@ -67,12 +86,22 @@ def test_second_marker_reconciliation_view(client, auth, make_exercise, make_use
     auth.login("trainer")
     assert client.post(f"/casestudies/submissions/{sub.id}/grade", data=full).status_code == 302
     auth.login(second.username)
-    assert client.post(f"/casestudies/submissions/{sub.id}/grade?role=second", data=full | {"points_P2": "4"}).status_code == 302
+    assert (
+        client.post(
+            f"/casestudies/submissions/{sub.id}/grade?role=second", data=full | {"points_P2": "4"}
+        ).status_code
+        == 302
+    )
     page = client.get(f"/casestudies/submissions/{sub.id}/grade").get_data(as_text=True)
     assert "分差超过 1.0 分" in page and "两名以上执法人员并注明执法证号" in page
     r = client.post(f"/casestudies/submissions/{sub.id}/release")
     assert r.status_code == 409 and "请先核定分数" in r.get_data(as_text=True)
-    assert client.post(f"/casestudies/submissions/{sub.id}/reconcile", data={"points_P2": "7"}).status_code == 302
+    assert (
+        client.post(
+            f"/casestudies/submissions/{sub.id}/reconcile", data={"points_P2": "7"}
+        ).status_code
+        == 302
+    )
     assert client.post(f"/casestudies/submissions/{sub.id}/release").status_code == 302
     entry = db.session.scalar(select(ScoreEntry))
     assert entry.points == 97 and entry.detail["submission_id"] == sub.id

@@ -1,14 +1,14 @@
 """Case lessons without HTTP: one attempt, its score, citation keys."""
+
 import pytest
 from sqlalchemy import select
-
-from lianbing.accounts.models import User
-from lianbing.extensions import db
-from lianbing.ledger.models import ScoreEntry
 
 from casestudies import errors
 from casestudies.lessons import services as lessons
 from casestudies.lessons.models import CaseLesson
+from lianbing.accounts.models import User
+from lianbing.extensions import db
+from lianbing.ledger.models import ScoreEntry
 
 
 def user(username):
@@ -19,11 +19,15 @@ def test_case_lesson_attempt_scores_once(world):
     lesson = db.session.scalars(select(CaseLesson)).first()
     officer = user("officer_441403_1")
     choice, text = lesson.questions
-    attempt = lessons.submit_lesson(lesson, officer, {str(choice.id): choice.answer, str(text.id): "写明起止位置"}, world.id)
+    attempt = lessons.submit_lesson(
+        lesson, officer, {str(choice.id): choice.answer, str(text.id): "写明起止位置"}, world.id
+    )
     assert attempt.points == 2 and attempt.max_points == 2
     with pytest.raises(errors.Conflict):
         lessons.submit_lesson(lesson, officer, {str(choice.id): "1"}, world.id)
-    entry = db.session.scalar(select(ScoreEntry).where(ScoreEntry.kind == "case_lesson", ScoreEntry.user_id == officer.id))
+    entry = db.session.scalar(
+        select(ScoreEntry).where(ScoreEntry.kind == "case_lesson", ScoreEntry.user_id == officer.id)
+    )
     assert entry.ref == f"case:{lesson.id}" and entry.points == 2
 
 

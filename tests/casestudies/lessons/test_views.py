@@ -1,12 +1,12 @@
 """Case lessons through the test client: answers hidden until submitted, the editor's checks."""
+
 from sqlalchemy import func, select
 
+from casestudies.lessons.models import CaseLesson
 from lianbing import TestingConfig, create_app
 from lianbing.extensions import db
-from lianbing.parts import load_part
 from lianbing.ledger.models import ScoreEntry
-
-from casestudies.lessons.models import CaseLesson
+from lianbing.parts import load_part
 
 
 def test_case_lesson_stages_hide_answers_until_submitted(client, auth, world):
@@ -14,17 +14,27 @@ def test_case_lesson_stages_hide_answers_until_submitted(client, auth, world):
     choice = lesson.questions[0]
     auth.login("officer_441424_1")
     page = client.get(f"/casestudies/lessons/{lesson.id}/questions").get_data(as_text=True)
-    assert "EPL2014:63" not in page and "正确答案" not in page and lesson.interpretation[:10] not in page
-    r = client.post(f"/casestudies/lessons/{lesson.id}/questions", data={f"q{choice.id}": choice.answer})
+    assert (
+        "EPL2014:63" not in page
+        and "正确答案" not in page
+        and lesson.interpretation[:10] not in page
+    )
+    r = client.post(
+        f"/casestudies/lessons/{lesson.id}/questions", data={f"q{choice.id}": choice.answer}
+    )
     assert r.status_code == 302
     page = client.get(f"/casestudies/lessons/{lesson.id}/result").get_data(as_text=True)
     assert "EPL2014:63" in page and "正确答案" in page and "✓" in page
-    assert db.session.scalar(select(ScoreEntry.points).where(ScoreEntry.kind == "case_lesson")) == 1.0
+    assert (
+        db.session.scalar(select(ScoreEntry.points).where(ScoreEntry.kind == "case_lesson")) == 1.0
+    )
 
 
 def test_lesson_editor_refuses_bad_citation(client, auth, demo_people):
     auth.login("trainer")
-    r = client.post("/casestudies/lessons/new", data={"title": "案例", "citations": "EPL2014:24\n环保法"})
+    r = client.post(
+        "/casestudies/lessons/new", data={"title": "案例", "citations": "EPL2014:24\n环保法"}
+    )
     assert r.status_code == 400 and "环保法" in r.get_data(as_text=True)
     assert db.session.scalar(select(func.count(CaseLesson.id))) == 0
 

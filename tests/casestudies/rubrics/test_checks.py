@@ -1,8 +1,10 @@
 """The pre-grading engine without a database: parsing, check types, rubric validation."""
+
 from copy import deepcopy
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casestudies.exercises.records import Draft, parse_record, render_text
 from casestudies.rubrics import checks
@@ -31,12 +33,16 @@ def grade(text, spec=rubrics_demo.INSPECTION):
 def test_typed_record_scores_full_on_automatic_criteria():
     result = grade(TYPED)
     auto = {k: v for k, v in result["criteria"].items() if v["checks"] and not v["veto"]}
-    assert all(v["points"] == v["max"] for v in auto.values()), {k: v for k, v in auto.items() if v["points"] != v["max"]}
+    assert all(v["points"] == v["max"] for v in auto.values()), {
+        k: v for k, v in auto.items() if v["points"] != v["max"]
+    }
     assert result["vetoed"] is False and result["total"] == 95  # L2 is judged by a person
 
 
 def test_missing_recusal_and_subjective_word_are_flagged_with_evidence():
-    text = TYPED.replace("告知当事人有权申请回避，当事人表示不申请回避。", "").replace("正常运行", "正常运行，情况严重")
+    text = TYPED.replace("告知当事人有权申请回避，当事人表示不申请回避。", "").replace(
+        "正常运行", "正常运行，情况严重"
+    )
     result = grade(text)
     p4, a1 = result["criteria"]["P4"], result["criteria"]["A1"]
     assert p4["points"] == 0 and "未记载：告知申请回避的权利" in p4["checks"][0]["messages"]
@@ -45,7 +51,9 @@ def test_missing_recusal_and_subjective_word_are_flagged_with_evidence():
 
 
 def test_times_must_be_to_the_minute_and_in_order():
-    no_minutes = TYPED.replace("检查时间：2017年7月20日9时30分至10时45分", "检查时间：2017年7月20日")
+    no_minutes = TYPED.replace(
+        "检查时间：2017年7月20日9时30分至10时45分", "检查时间：2017年7月20日"
+    )
     backwards = TYPED.replace("9时30分至10时45分", "11时30分至10时45分")
     assert "未记载或未精确到分钟" in grade(no_minutes)["criteria"]["P1"]["checks"][0]["messages"][0]
     assert grade(backwards)["criteria"]["P1"]["checks"][0]["messages"] == ["结束时间不晚于开始时间"]
@@ -71,7 +79,10 @@ def test_header_words_are_not_counted_as_forbidden_in_body():
 
 
 def test_inquiry_topics_and_interviewee_fields():
-    draft = Draft(header={"interviewee": "张某", "id_no": "12345"}, qa=[{"q": "什么时间排放的？", "a": "5月。"}])
+    draft = Draft(
+        header={"interviewee": "张某", "id_no": "12345"},
+        qa=[{"q": "什么时间排放的？", "a": "5月。"}],
+    )
     text = render_text("inquiry", draft)
     result = grade(text, rubrics_demo.INQUIRY)
     q9, q6 = result["criteria"]["Q9"]["checks"][0], result["criteria"]["Q6"]["checks"]
@@ -80,15 +91,23 @@ def test_inquiry_topics_and_interviewee_fields():
     assert "性别：" in [text[s:e] for s, e in q6[0]["spans"]]  # the empty line points at the gap
 
 
-@pytest.mark.parametrize("change, words", [
-    (lambda r: r["criteria"][1].update(max_points=15, mode="guide"), "超过总分"),
-    (lambda r: r["criteria"][1].update(max_points=5, mode="guide"), "与总分 100 分不符"),
-    (lambda r: r["criteria"][13]["checks"].append({"type": "forbidden", "regex": ["(未闭合"]}), "不是有效的正则表达式"),
-    (lambda r: r["criteria"][0]["checks"].append({"type": "no_such"}), "未知的自动检查类型"),
-    (lambda r: r["criteria"][0]["levels"][0].update(points=4), "最高一级 4 分"),
-    (lambda r: r["criteria"][4].update(max_points=3), "否决项不计分"),
-    (lambda r: r["criteria"][2].update(key="P1"), "不重复"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda r: r["criteria"][1].update(max_points=15, mode="guide"), "超过总分"),
+        (lambda r: r["criteria"][1].update(max_points=5, mode="guide"), "与总分 100 分不符"),
+        (
+            lambda r: r["criteria"][13]["checks"].append(
+                {"type": "forbidden", "regex": ["(未闭合"]}
+            ),
+            "不是有效的正则表达式",
+        ),
+        (lambda r: r["criteria"][0]["checks"].append({"type": "no_such"}), "未知的自动检查类型"),
+        (lambda r: r["criteria"][0]["levels"][0].update(points=4), "最高一级 4 分"),
+        (lambda r: r["criteria"][4].update(max_points=3), "否决项不计分"),
+        (lambda r: r["criteria"][2].update(key="P1"), "不重复"),
+    ],
+)
 def test_bad_rubrics_are_refused_naming_the_criterion(change, words):
     spec = deepcopy(rubrics_demo.INSPECTION)
     change(spec)
@@ -105,7 +124,12 @@ def test_demo_rubrics_add_up():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("问答：:\n执法证号0123456789时分年月日至严重回避 abc")), max_size=300))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("问答：:\n执法证号0123456789时分年月日至严重回避 abc")),
+        max_size=300,
+    )
+)
 def test_any_text_grades_within_bounds(text):
     result = grade(text)
     for crit in result["criteria"].values():

@@ -1,4 +1,5 @@
 """`flask casestudies autograde` on plain-text records."""
+
 import json
 
 import pytest
@@ -28,15 +29,23 @@ def test_autograde_prints_points_and_evidence(runner, files):
     result = runner.invoke(args=["casestudies", "autograde", "--rubric", str(rubric), str(record)])
     assert result.exit_code == 0, result.output
     assert "未记载：告知申请回避的权利" in result.output
-    assert "第 6 行" in result.output and "严重" in result.output and "自动预评分合计" in result.output
+    assert (
+        "第 6 行" in result.output and "严重" in result.output and "自动预评分合计" in result.output
+    )
 
 
 def test_autograde_json(runner, files):
     _, rubric, record = files
-    result = runner.invoke(args=["casestudies", "autograde", "--rubric", str(rubric), str(record), "--json"])
+    result = runner.invoke(
+        args=["casestudies", "autograde", "--rubric", str(rubric), str(record), "--json"]
+    )
     data = json.loads(result.output)
     a1 = data["criteria"]["A1"]
-    assert a1["points"] == 0 and a1["checks"][0]["evidence"][0] == {"line": 6, "column": 32, "text": "严重"}
+    assert a1["points"] == 0 and a1["checks"][0]["evidence"][0] == {
+        "line": 6,
+        "column": 32,
+        "text": "严重",
+    }
     assert data["criteria"]["P2"]["points"] == 10
 
 

@@ -1,16 +1,16 @@
 """The rubric builder through the test client: bad criteria, totals, import, copies, trial, export."""
+
 import io
 import json
 
 import pytest
 from sqlalchemy import func, select
 
-from lianbing.extensions import db
-
 from casestudies.exercises import services as exercises
 from casestudies.exercises.models import Submission
 from casestudies.rubrics import demo as rubrics_demo
 from casestudies.rubrics.models import Rubric
+from lianbing.extensions import db
 
 
 def test_rubric_json_export(client, auth, world):
@@ -20,18 +20,35 @@ def test_rubric_json_export(client, auth, world):
     assert data["total_points"] == 100 and data["criteria"]
 
 
-@pytest.mark.parametrize("checks_text, levels, message", [
-    ('[{"type": "forbidden", "regex": ["(坏"]}]', "5|好", "不是有效的正则表达式"),
-    ("[]", "4|好", "最高一级 4 分"),
-    ("[{", "5|好", "不是有效的 JSON"),
-])
-def test_rubric_builder_refuses_bad_criteria_naming_them(client, auth, demo_people, checks_text, levels, message):
+@pytest.mark.parametrize(
+    "checks_text, levels, message",
+    [
+        ('[{"type": "forbidden", "regex": ["(坏"]}]', "5|好", "不是有效的正则表达式"),
+        ("[]", "4|好", "最高一级 4 分"),
+        ("[{", "5|好", "不是有效的 JSON"),
+    ],
+)
+def test_rubric_builder_refuses_bad_criteria_naming_them(
+    client, auth, demo_people, checks_text, levels, message
+):
     auth.login("trainer")
-    client.post("/casestudies/rubrics", data={"title": "新量表", "record_type": "inspection", "total_points": "10"})
+    client.post(
+        "/casestudies/rubrics",
+        data={"title": "新量表", "record_type": "inspection", "total_points": "10"},
+    )
     rubric = db.session.scalar(select(Rubric))
-    r = client.post(f"/casestudies/rubrics/{rubric.id}/criteria", data={
-        "key": "X1", "standard": "表述准确客观", "title": "客观用语", "max_points": "5", "mode": "levels",
-        "levels": levels, "checks": checks_text})
+    r = client.post(
+        f"/casestudies/rubrics/{rubric.id}/criteria",
+        data={
+            "key": "X1",
+            "standard": "表述准确客观",
+            "title": "客观用语",
+            "max_points": "5",
+            "mode": "levels",
+            "levels": levels,
+            "checks": checks_text,
+        },
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 400 and message in page and "客观用语" in page
     assert db.session.get(Rubric, rubric.id).data["criteria"] == []
@@ -39,21 +56,39 @@ def test_rubric_builder_refuses_bad_criteria_naming_them(client, auth, demo_peop
 
 def test_rubric_builder_refuses_points_over_total(client, auth, demo_people):
     auth.login("trainer")
-    client.post("/casestudies/rubrics", data={"title": "新量表", "record_type": "inspection", "total_points": "10"})
+    client.post(
+        "/casestudies/rubrics",
+        data={"title": "新量表", "record_type": "inspection", "total_points": "10"},
+    )
     rubric = db.session.scalar(select(Rubric))
     base = {"standard": "内容完整", "mode": "guide", "checks": "[]", "levels": ""}
-    assert client.post(f"/casestudies/rubrics/{rubric.id}/criteria",
-                       data=base | {"key": "A", "title": "地点", "max_points": "6"}).status_code == 302
-    r = client.post(f"/casestudies/rubrics/{rubric.id}/criteria", data=base | {"key": "B", "title": "单位", "max_points": "6"})
-    assert r.status_code == 400 and "单位" in r.get_data(as_text=True) and "超过总分" in r.get_data(as_text=True)
+    assert (
+        client.post(
+            f"/casestudies/rubrics/{rubric.id}/criteria",
+            data=base | {"key": "A", "title": "地点", "max_points": "6"},
+        ).status_code
+        == 302
+    )
+    r = client.post(
+        f"/casestudies/rubrics/{rubric.id}/criteria",
+        data=base | {"key": "B", "title": "单位", "max_points": "6"},
+    )
+    assert (
+        r.status_code == 400
+        and "单位" in r.get_data(as_text=True)
+        and "超过总分" in r.get_data(as_text=True)
+    )
 
 
 def test_rubric_import_refuses_invalid_file(client, auth, demo_people):
     auth.login("trainer")
     bad = json.loads(json.dumps(rubrics_demo.INSPECTION))
     bad["criteria"][0]["max_points"] = 7
-    r = client.post("/casestudies/rubrics/import", data={"file": (io.BytesIO(json.dumps(bad).encode()), "r.json")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/casestudies/rubrics/import",
+        data={"file": (io.BytesIO(json.dumps(bad).encode()), "r.json")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400 and "P1" in r.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Rubric.id))) == 0
 
@@ -62,14 +97,27 @@ def test_rubric_copy_and_new_version(client, auth, world):
     auth.login("trainer")
     rubric = exercises.exercises(False)[0].rubric
     assert rubric.is_locked
-    r = client.post(f"/casestudies/rubrics/{rubric.id}/criteria", data={
-        "key": "Z", "standard": "内容完整", "title": "新", "max_points": "1", "mode": "guide", "checks": "[]"})
+    r = client.post(
+        f"/casestudies/rubrics/{rubric.id}/criteria",
+        data={
+            "key": "Z",
+            "standard": "内容完整",
+            "title": "新",
+            "max_points": "1",
+            "mode": "guide",
+            "checks": "[]",
+        },
+    )
     assert r.status_code == 409 and "已锁定" in r.get_data(as_text=True)
     client.post(f"/casestudies/rubrics/{rubric.id}/copy", data={"as": "version"})
     client.post(f"/casestudies/rubrics/{rubric.id}/copy", data={"as": "copy"})
-    versions = db.session.scalars(select(Rubric).where(Rubric.title.startswith(rubric.title))
-                                  .order_by(Rubric.id)).all()
-    assert [(v.family == rubric.family, v.version) for v in versions[-2:]] == [(True, 2), (False, 1)]
+    versions = db.session.scalars(
+        select(Rubric).where(Rubric.title.startswith(rubric.title)).order_by(Rubric.id)
+    ).all()
+    assert [(v.family == rubric.family, v.version) for v in versions[-2:]] == [
+        (True, 2),
+        (False, 1),
+    ]
     assert versions[-1].title.endswith("（副本）")
 
 
@@ -77,9 +125,13 @@ def test_rubric_trial_shows_evidence_and_stores_nothing(client, auth, world):
     auth.login("trainer")
     rubric = exercises.exercises(False)[0].rubric
     before = db.session.scalar(select(func.count(Submission.id)))
-    r = client.post(f"/casestudies/rubrics/{rubric.id}/try", data={"text": "现场检查情况：\n情况<i>严重</i>。"})
+    r = client.post(
+        f"/casestudies/rubrics/{rubric.id}/try", data={"text": "现场检查情况：\n情况<i>严重</i>。"}
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and '<mark class="cs-bad"' in page and ">严重</mark>" in page
     assert "&lt;i&gt;" in page and "<i>" not in page
     assert db.session.scalar(select(func.count(Submission.id))) == before
-    assert client.post(f"/casestudies/rubrics/{rubric.id}/try", data={"text": " "}).status_code == 400
+    assert (
+        client.post(f"/casestudies/rubrics/{rubric.id}/try", data={"text": " "}).status_code == 400
+    )

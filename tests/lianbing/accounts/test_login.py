@@ -1,4 +1,5 @@
 """Login, logout, lockout, safe redirects and change of password."""
+
 from datetime import timedelta
 
 import pytest
@@ -58,8 +59,9 @@ def test_five_failures_lock_the_username(client, auth, make_user):
     page = auth.login(user.username).get_data(as_text=True)  # right password, still refused
     assert LOCKED in page
     assert client.get("/home").status_code == 302
-    count = db.session.scalar(select(func.count()).select_from(LoginFailure)
-                              .where(LoginFailure.username == user.username))
+    count = db.session.scalar(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.username == user.username)
+    )
     assert count == 5
 
 
@@ -118,17 +120,34 @@ def test_reset_password_unlocks(client, auth, make_user):
 @pytest.mark.parametrize("target", ["/campaigns/", "/scores/mine?x=1"])
 def test_safe_next_is_followed(client, auth, make_user, target):
     user = make_user("officer")
-    r = client.post(f"/login?next={target}", data={"username": user.username, "password": "lianbing-demo"})
+    r = client.post(
+        f"/login?next={target}", data={"username": user.username, "password": "lianbing-demo"}
+    )
     assert r.headers["Location"] == target
 
 
-@pytest.mark.parametrize("target", ["http://evil.example/", "https://evil.example/home", "//evil.example/x",
-                                    "/\\evil.example", "\\\\evil.example", "javascript:alert(1)", "evil",
-                                    "/\t/evil.example", "/ /evil.example", "/\x0b/evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://evil.example/",
+        "https://evil.example/home",
+        "//evil.example/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "evil",
+        "/\t/evil.example",
+        "/ /evil.example",
+        "/\x0b/evil.example",
+    ],
+)
 def test_unsafe_next_is_refused(client, auth, make_user, target):
     user = make_user("officer")
-    r = client.post("/login", query_string={"next": target},
-                    data={"username": user.username, "password": "lianbing-demo"})
+    r = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"username": user.username, "password": "lianbing-demo"},
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/home"
 
 
@@ -140,8 +159,14 @@ def test_anonymous_is_sent_to_login_with_next(client):
 def test_change_password(client, auth, make_user):
     user = make_user("officer")
     auth.login(user.username)
-    r = client.post("/account/password", data={"old_password": "lianbing-demo",
-                                               "new_password": "another-pass-1", "confirm": "another-pass-1"})
+    r = client.post(
+        "/account/password",
+        data={
+            "old_password": "lianbing-demo",
+            "new_password": "another-pass-1",
+            "confirm": "another-pass-1",
+        },
+    )
     assert r.status_code == 302
     auth.logout()
     assert WRONG in auth.login(user.username).get_data(as_text=True)
@@ -149,11 +174,31 @@ def test_change_password(client, auth, make_user):
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "user.password")) is not None
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"old_password": "wrong-old-pass", "new_password": "another-pass-1", "confirm": "another-pass-1"}, "原密码不正确"),
-    ({"old_password": "lianbing-demo", "new_password": "short", "confirm": "short"}, "密码至少 8 位"),
-    ({"old_password": "lianbing-demo", "new_password": "another-pass-1", "confirm": "different-1"}, "两次输入的密码不一致"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {
+                "old_password": "wrong-old-pass",
+                "new_password": "another-pass-1",
+                "confirm": "another-pass-1",
+            },
+            "原密码不正确",
+        ),
+        (
+            {"old_password": "lianbing-demo", "new_password": "short", "confirm": "short"},
+            "密码至少 8 位",
+        ),
+        (
+            {
+                "old_password": "lianbing-demo",
+                "new_password": "another-pass-1",
+                "confirm": "different-1",
+            },
+            "两次输入的密码不一致",
+        ),
+    ],
+)
 def test_change_password_refusals(client, auth, make_user, data, message):
     user = make_user("officer")
     auth.login(user.username)

@@ -1,4 +1,5 @@
 """API tokens, without HTTP."""
+
 from __future__ import annotations
 
 import pytest

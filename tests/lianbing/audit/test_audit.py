@@ -1,4 +1,5 @@
 """The audit log: the service and the city admin's filtered page."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -18,13 +19,37 @@ def _id(model, **kw) -> int:
 def log(demo_people):
     """Three audit rows by different people, bureaus and days (besides the demo's user.create rows)."""
     admin, meixian = _id(User, username="city_admin"), _id(Bureau, code="441403")
-    rows = [("campaign.weights", "campaign", 1, admin, None, datetime(2017, 6, 1, 1, 0)),
-            ("score.update", "score_entry", 7, _id(User, username="trainer"), meixian, datetime(2017, 7, 2, 3, 0)),
-            # 2017-07-02 23:30 in Shanghai is 15:30 UTC the same day
-            ("user.deactivate", "user", 9999, _id(User, username="admin_441403"), meixian, datetime(2017, 7, 2, 15, 30))]
+    rows = [
+        ("campaign.weights", "campaign", 1, admin, None, datetime(2017, 6, 1, 1, 0)),
+        (
+            "score.update",
+            "score_entry",
+            7,
+            _id(User, username="trainer"),
+            meixian,
+            datetime(2017, 7, 2, 3, 0),
+        ),
+        # 2017-07-02 23:30 in Shanghai is 15:30 UTC the same day
+        (
+            "user.deactivate",
+            "user",
+            9999,
+            _id(User, username="admin_441403"),
+            meixian,
+            datetime(2017, 7, 2, 15, 30),
+        ),
+    ]
     for action, target_type, target_id, actor, bureau, at in rows:
-        row = audit.write(action, target_type, target_id, actor_id=actor, bureau_id=bureau,
-                          old={"v": 1}, new={"v": 2}, reason="测试")
+        row = audit.write(
+            action,
+            target_type,
+            target_id,
+            actor_id=actor,
+            bureau_id=bureau,
+            old={"v": 1},
+            new={"v": 2},
+            reason="测试",
+        )
         row.at = at.replace(tzinfo=timezone.utc)
     db.session.commit()
 
@@ -43,7 +68,13 @@ def city(client, auth, demo_people):
 
 def test_write_keeps_who_what_old_new_and_why(log):
     row = db.session.scalar(select(AuditLog).where(AuditLog.action == "score.update"))
-    assert (row.target_type, row.target_id, row.old, row.new, row.reason) == ("score_entry", "7", {"v": 1}, {"v": 2}, "测试")
+    assert (row.target_type, row.target_id, row.old, row.new, row.reason) == (
+        "score_entry",
+        "7",
+        {"v": 1},
+        {"v": 2},
+        "测试",
+    )
     assert row.actor.username == "trainer"
 
 
@@ -68,7 +99,10 @@ def test_filter_by_target(city, log):
 
 
 def test_filter_by_local_days(city, log):
-    assert _actions(city, since="2017-07-02", until="2017-07-02") == ["user.deactivate", "score.update"]
+    assert _actions(city, since="2017-07-02", until="2017-07-02") == [
+        "user.deactivate",
+        "score.update",
+    ]
     assert _actions(city, since="2017-06-01", until="2017-06-30") == ["campaign.weights"]
 
 

@@ -1,4 +1,5 @@
 """Fixtures of the campaign tests (the campaign itself and its operations)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Done-when, in a browser: the city's bulletin board, a cross-inspection round, the public column."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -15,10 +16,22 @@ def test_board_round_and_public_column(browser, live_server, login_page, ops_dem
     page.goto(f"{live_server}/bulletins/{ops_demo.id}/board")
     board = page.locator("#bulletin-board")
     assert board.locator("tbody tr").count() == 8
-    assert board.locator('tr[data-bureau="441402"] td[data-month="2017-06"]').inner_text().strip() == "按时"
-    assert board.locator('tr[data-bureau="441403"] td[data-month="2017-07"]').inner_text().strip() == "逾期"
-    assert board.locator('tr[data-bureau="441481"] td[data-month="2017-08"]').inner_text().strip() == "未报"
-    assert board.locator('tr[data-bureau="441422"] td[data-month="2017-08"]').inner_text().strip() == "退回"
+    assert (
+        board.locator('tr[data-bureau="441402"] td[data-month="2017-06"]').inner_text().strip()
+        == "按时"
+    )
+    assert (
+        board.locator('tr[data-bureau="441403"] td[data-month="2017-07"]').inner_text().strip()
+        == "逾期"
+    )
+    assert (
+        board.locator('tr[data-bureau="441481"] td[data-month="2017-08"]').inner_text().strip()
+        == "未报"
+    )
+    assert (
+        board.locator('tr[data-bureau="441422"] td[data-month="2017-08"]').inner_text().strip()
+        == "退回"
+    )
 
     page.goto(f"{live_server}/drills/{ops_demo.id}")
     page.click(f"a[href='/drills/rounds/{round_id}']")
@@ -34,8 +47,13 @@ def test_board_round_and_public_column(browser, live_server, login_page, ops_dem
     public.goto(f"{live_server}/column/")
     assert public.url == f"{live_server}/column/"
     titles = public.locator("#public-articles .fw-bold").all_inner_texts()
-    assert sorted(titles) == sorted(["梅江区开展夜间突击检查 严查废气偷排", "梅县区以案释法 提升笔录制作水平",
-                                     "五华县交叉检查发现问题全部整改到位"])
+    assert sorted(titles) == sorted(
+        [
+            "梅江区开展夜间突击检查 严查废气偷排",
+            "梅县区以案释法 提升笔录制作水平",
+            "五华县交叉检查发现问题全部整改到位",
+        ]
+    )
     public.locator("#public-articles a").first.click()
     assert public.locator("article h1").inner_text() == titles[0]
     anonymous.close()

@@ -1,4 +1,5 @@
 """The campaign itself: stages, weights, the one active campaign (no HTTP)."""
+
 from datetime import date
 
 import pytest
@@ -28,7 +29,9 @@ def test_unknown_kind_weight_is_refused(campaign):
 
 
 def test_only_one_active_campaign(campaign):
-    other = services.create_campaign("2018年大练兵", 2018, date(2018, 6, 1), date(2018, 10, 31), activate=True)
+    other = services.create_campaign(
+        "2018年大练兵", 2018, date(2018, 6, 1), date(2018, 10, 31), activate=True
+    )
     db.session.commit()
     db.session.expire_all()
     assert services.active_campaign().id == other.id and not campaign.is_active

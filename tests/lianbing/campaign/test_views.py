@@ -1,4 +1,5 @@
 """Campaign pages: editing (details, stage dates, weights), the calendar, every operation's pages."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,7 +18,9 @@ from lianbing.extensions import db
 
 def _stage(campaign, name) -> Stage:
     db.session.expire_all()
-    return db.session.scalar(select(Stage).where(Stage.campaign_id == campaign.id, Stage.name == name))
+    return db.session.scalar(
+        select(Stage).where(Stage.campaign_id == campaign.id, Stage.name == name)
+    )
 
 
 def _stage_form(campaign, **changes) -> dict:
@@ -41,18 +44,26 @@ def test_city_admin_moves_stage_dates(city, campaign):
     data = _stage_form(campaign, 交叉检查=(date(2017, 7, 20), date(2017, 8, 20)))
     r = city.post(f"/campaigns/{campaign.id}/stages", data=data)
     assert r.status_code == 302
-    assert (_stage(campaign, "交叉检查").start_date, _stage(campaign, "交叉检查").end_date) == \
-        (date(2017, 7, 20), date(2017, 8, 20))
+    assert (_stage(campaign, "交叉检查").start_date, _stage(campaign, "交叉检查").end_date) == (
+        date(2017, 7, 20),
+        date(2017, 8, 20),
+    )
     row = db.session.scalar(select(AuditLog).where(AuditLog.action == "campaign.stages"))
-    assert row.old["交叉检查"] == ["2017-07-16", "2017-08-15"] and row.new["交叉检查"] == ["2017-07-20", "2017-08-20"]
+    assert row.old["交叉检查"] == ["2017-07-16", "2017-08-15"] and row.new["交叉检查"] == [
+        "2017-07-20",
+        "2017-08-20",
+    ]
     assert "2017-07-20" in city.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"自查": (date(2017, 7, 15), date(2017, 6, 15))}, "“自查”的结束日期早于开始日期"),
-    ({"自查": (date(2017, 6, 10), date(2017, 7, 15))}, "“自查”须在所属阶段的起止日期"),
-    ({"总结表扬": (date(2017, 10, 1), date(2017, 11, 30))}, "“总结表扬”须在活动的起止日期"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"自查": (date(2017, 7, 15), date(2017, 6, 15))}, "“自查”的结束日期早于开始日期"),
+        ({"自查": (date(2017, 6, 10), date(2017, 7, 15))}, "“自查”须在所属阶段的起止日期"),
+        ({"总结表扬": (date(2017, 10, 1), date(2017, 11, 30))}, "“总结表扬”须在活动的起止日期"),
+    ],
+)
 def test_bad_stage_dates_are_refused_whole(city, campaign, changes, message):
     data = _stage_form(campaign, 动员部署=(date(2017, 6, 2), date(2017, 6, 14)), **changes)
     r = city.post(f"/campaigns/{campaign.id}/stages", data=data)
@@ -68,33 +79,65 @@ def test_missing_stage_date_is_refused(city, campaign):
 
 
 def test_campaign_edit_cannot_leave_stages_outside(city, campaign):
-    r = city.post(f"/campaigns/{campaign.id}/edit", data={
-        "name": campaign.name, "year": 2017, "start_date": "2017-06-01", "end_date": "2017-09-30",
-        "nomination_quota": 1})
+    r = city.post(
+        f"/campaigns/{campaign.id}/edit",
+        data={
+            "name": campaign.name,
+            "year": 2017,
+            "start_date": "2017-06-01",
+            "end_date": "2017-09-30",
+            "nomination_quota": 1,
+        },
+    )
     assert r.status_code == 400 and "超出新的活动期间" in r.get_data(as_text=True)
 
 
 def test_campaign_edit(city, campaign):
-    r = city.post(f"/campaigns/{campaign.id}/edit", data={
-        "name": "2017年大练兵（修订）", "year": 2017, "start_date": "2017-05-20", "end_date": "2017-11-15",
-        "nomination_quota": 2})
+    r = city.post(
+        f"/campaigns/{campaign.id}/edit",
+        data={
+            "name": "2017年大练兵（修订）",
+            "year": 2017,
+            "start_date": "2017-05-20",
+            "end_date": "2017-11-15",
+            "nomination_quota": 2,
+        },
+    )
     assert r.status_code == 302
     db.session.expire_all()
-    assert (campaign.name, campaign.end_date, campaign.nomination_quota) == ("2017年大练兵（修订）", date(2017, 11, 15), 2)
+    assert (campaign.name, campaign.end_date, campaign.nomination_quota) == (
+        "2017年大练兵（修订）",
+        date(2017, 11, 15),
+        2,
+    )
 
 
 def test_city_admin_edits_weights(city, campaign):
-    r = city.post(f"/campaigns/{campaign.id}/weights", data={"w_quiz": "35", "w_award": "0", "w_study": "20",
-                                                             "w_lecture": "10", "w_competition": "20",
-                                                             "w_case_lesson": "10", "w_record_exercise": "30"})
+    r = city.post(
+        f"/campaigns/{campaign.id}/weights",
+        data={
+            "w_quiz": "35",
+            "w_award": "0",
+            "w_study": "20",
+            "w_lecture": "10",
+            "w_competition": "20",
+            "w_case_lesson": "10",
+            "w_record_exercise": "30",
+        },
+    )
     assert r.status_code == 302
     stored = {w.kind: w.weight for w in db.session.scalars(select(ActivityWeight))}
     assert stored["quiz"] == 35.0 and stored["award"] == 0.0
-    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "campaign.weights")).new["quiz"] == 35.0
+    assert (
+        db.session.scalar(select(AuditLog).where(AuditLog.action == "campaign.weights")).new["quiz"]
+        == 35.0
+    )
 
 
-@pytest.mark.parametrize("value, message", [("-1", "权重须在 0 到 1000 之间"), ("abc", "不是有效的浮点数"),
-                                            ("", "请填写权重")])
+@pytest.mark.parametrize(
+    "value, message",
+    [("-1", "权重须在 0 到 1000 之间"), ("abc", "不是有效的浮点数"), ("", "请填写权重")],
+)
 def test_bad_weights_are_refused(city, campaign, value, message):
     r = city.post(f"/campaigns/{campaign.id}/weights", data={"w_quiz": value})
     assert r.status_code == 400 and message in r.get_data(as_text=True)
@@ -121,26 +164,49 @@ def test_city_admin_pages_render(client, auth, ops_demo, bureau):
     team_id = db.session.scalar(select(DrillTeam.id).order_by(DrillTeam.id))
     article_id = db.session.scalar(select(ColumnArticle.id))
     cid, bid = ops_demo.id, bureau("441402").id
-    for path in (f"/calendar/{cid}", f"/calendar/{cid}/settings", f"/bulletins/{cid}/board",
-                 f"/bulletins/b/{_bulletin(ops_demo, bureau).id}", f"/evaluation/{cid}",
-                 f"/evaluation/{cid}/report/{bid}", f"/drills/{cid}", f"/drills/rounds/{round_id}",
-                 f"/drills/teams/{team_id}", "/column/manage", f"/column/manage/{article_id}",
-                 "/column/manage/cases", "/column/manage/new", "/home"):
+    for path in (
+        f"/calendar/{cid}",
+        f"/calendar/{cid}/settings",
+        f"/bulletins/{cid}/board",
+        f"/bulletins/b/{_bulletin(ops_demo, bureau).id}",
+        f"/evaluation/{cid}",
+        f"/evaluation/{cid}/report/{bid}",
+        f"/drills/{cid}",
+        f"/drills/rounds/{round_id}",
+        f"/drills/teams/{team_id}",
+        "/column/manage",
+        f"/column/manage/{article_id}",
+        "/column/manage/cases",
+        "/column/manage/new",
+        "/home",
+    ):
         assert client.get(path).status_code == 200, path
 
 
 def test_timeline_lists_stages_and_deadlines(client, auth, ops_demo):
     auth.login("officer_441402_1")
     page = client.get(f"/calendar/{ops_demo.id}").get_data(as_text=True)
-    assert "交叉检查" in page and "先进个人候选人名单报送" in page and "2017-07-20" in page and "<svg" in page
+    assert (
+        "交叉检查" in page
+        and "先进个人候选人名单报送" in page
+        and "2017-07-20" in page
+        and "<svg" in page
+    )
 
 
 def test_city_adds_a_deadline_and_others_cannot(client, auth, ops_demo):
     auth.login("admin_441402")
-    assert client.post(f"/calendar/{ops_demo.id}/deadlines", data={"name": "x", "due_date": "2017-07-01",
-                                                                 "kind": "other"}).status_code == 403
+    assert (
+        client.post(
+            f"/calendar/{ops_demo.id}/deadlines",
+            data={"name": "x", "due_date": "2017-07-01", "kind": "other"},
+        ).status_code
+        == 403
+    )
     auth.login("city_admin")
-    r = client.post(f"/calendar/{ops_demo.id}/deadlines", data={"name": "案卷评查", "due_date": "2017-09-10",
-                                                              "kind": "other"})
+    r = client.post(
+        f"/calendar/{ops_demo.id}/deadlines",
+        data={"name": "案卷评查", "due_date": "2017-09-10", "kind": "other"},
+    )
     assert r.status_code == 302
     assert "案卷评查" in client.get(f"/calendar/{ops_demo.id}").get_data(as_text=True)

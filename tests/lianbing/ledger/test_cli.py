@@ -1,4 +1,5 @@
 """Ledger commands through the CLI runner."""
+
 from __future__ import annotations
 
 from lianbing.extensions import db

@@ -1,4 +1,5 @@
 """The home page's campaign block: the current stage, the next deadlines, each role's to-dos."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,9 +25,14 @@ def test_home_shows_the_current_stage_once(client, auth, ops_demo):
     assert page.count("当前阶段") == 1 and ops_demo.name in page
 
 
-@pytest.mark.parametrize("username,text", [("admin_441422", "1</span> 份简报被市局退回"),
-                                           ("city_admin", "1</span> 篇专栏文章待审核"),
-                                           ("officer_441402_1", "1</span> 个实战练兵检查组")])
+@pytest.mark.parametrize(
+    "username,text",
+    [
+        ("admin_441422", "1</span> 份简报被市局退回"),
+        ("city_admin", "1</span> 篇专栏文章待审核"),
+        ("officer_441402_1", "1</span> 个实战练兵检查组"),
+    ],
+)
 def test_home_shows_each_roles_to_dos(client, auth, ops_demo, username, text):
     auth.login(username)
     assert text in client.get("/home").get_data(as_text=True)

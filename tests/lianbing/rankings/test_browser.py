@@ -1,5 +1,6 @@
 """Done-when, in a browser: with demo data the city traces every score to ledger lines, each county
 admin nominates, and the city selects the three recommendations and downloads the forms."""
+
 from __future__ import annotations
 
 import io
@@ -34,7 +35,10 @@ def _page(browser, base, login_page, username):
 
 def _numbers(html: str, table_id: str) -> list[list[str]]:
     body = re.search(rf'<table[^>]*id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
-    return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr.*?</tr>", body, re.S)]
+    return [
+        re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        for row in re.findall(r"<tr.*?</tr>", body, re.S)
+    ]
 
 
 def _check_trace(page, base, url: str) -> None:
@@ -46,7 +50,9 @@ def _check_trace(page, base, url: str) -> None:
         earned[cells[1]][0] += float(cells[4])
         earned[cells[1]][1] += float(cells[5])
     missed = {}
-    for label, top in re.findall(r'<li class="list-group-item[^"]*"><span>([^：<]+)：.*?</span><span>0 / ([\d.]+)', html):
+    for label, top in re.findall(
+        r'<li class="list-group-item[^"]*"><span>([^：<]+)：.*?</span><span>0 / ([\d.]+)', html
+    ):
         missed[label] = missed.get(label, 0.0) + float(top)
     for cells in _numbers(html, "kind-lines"):
         label, got, available = cells[0], float(cells[2]), float(cells[3])
@@ -55,10 +61,14 @@ def _check_trace(page, base, url: str) -> None:
         assert available == pytest.approx(lines[1] + missed.get(label, 0.0), abs=0.1), (url, label)
 
 
-def test_city_ranking_traced_nominations_and_recommendations(browser, live_server, login_page, demo):
+def test_city_ranking_traced_nominations_and_recommendations(
+    browser, live_server, login_page, demo
+):
     city = _page(browser, live_server, login_page, "city_admin")
     city.goto(f"{live_server}/scores/rankings")
-    links = city.locator("#ranking tbody a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    links = city.locator("#ranking tbody a").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))"
+    )
     assert len(links) == 40
     for url in links:
         _check_trace(city, live_server, url)
@@ -68,7 +78,9 @@ def test_city_ranking_traced_nominations_and_recommendations(browser, live_serve
     for _name, short, code in accounts_demo.COUNTIES:
         admin = _page(browser, live_server, login_page, f"admin_{code}")
         admin.goto(f"{live_server}/scores/rankings")
-        best = admin.locator("#ranking tbody tr", has=admin.locator(".badge.bg-success")).first.get_attribute("data-user")
+        best = admin.locator(
+            "#ranking tbody tr", has=admin.locator(".badge.bg-success")
+        ).first.get_attribute("data-user")
         admin.goto(f"{live_server}/scores/nominations")
         admin.select_option("#user_id", best)
         admin.fill("#justification", f"{short}推荐：多次参加交叉检查，笔录规范。")
@@ -79,14 +91,21 @@ def test_city_ranking_traced_nominations_and_recommendations(browser, live_serve
     city.goto(f"{live_server}/scores/nominations")
     assert city.locator("#nominations tbody tr").count() == 8
     for _ in range(8):
-        city.locator("#nominations tbody tr", has=city.locator("button", has_text="通过")).first \
-            .locator("button", has_text="通过").click()
+        city.locator(
+            "#nominations tbody tr", has=city.locator("button", has_text="通过")
+        ).first.locator("button", has_text="通过").click()
         assert "已通过该提名" in city.content()
 
     city.goto(f"{live_server}/scores/recommendations")
     nominees = city.locator("#target option[value^=n]").evaluate_all("els => els.map(e => e.value)")
-    for category, target in (("county_collective", city.locator("#target option[value^=b]").first.get_attribute("value")),
-                             ("city_individual", nominees[0]), ("county_individual", nominees[1])):
+    for category, target in (
+        (
+            "county_collective",
+            city.locator("#target option[value^=b]").first.get_attribute("value"),
+        ),
+        ("city_individual", nominees[0]),
+        ("county_individual", nominees[1]),
+    ):
         city.select_option("#category", category)
         city.select_option("#target", target)
         city.click("#recommend-form button[type=submit]")

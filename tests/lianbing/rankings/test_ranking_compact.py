@@ -1,4 +1,5 @@
 """The compact ranking: missed activities per audience, pickling, selections, export, pager."""
+
 from __future__ import annotations
 
 import io
@@ -24,22 +25,34 @@ def only(campaign, weights):
 
 def test_missed_activity_listed_by_bureau_and_user_and_done_by_some(people, campaign, rec):
     only(campaign, {"quiz": 1})
-    a, b, other, trainer = (people["officer_441402_1"], people["officer_441402_2"], people["officer_441403_1"],
-                            people["trainer"])
+    a, b, other, trainer = (
+        people["officer_441402_1"],
+        people["officer_441402_2"],
+        people["officer_441403_1"],
+        people["trainer"],
+    )
     rec(a, "quiz", "q1", 90)
     rec(b, "quiz", "q1", 90)
     rec(b, "quiz", "q9", 50)  # b did the bureau's activity: its own row counts, nothing added
     rec(trainer, "quiz", "q1", 80)
     closed = utcnow() - timedelta(hours=1)
-    expected.declare(campaign.id, expected.ExpectedData("quiz", "q9", "专项", 100, closed, "bureaus", (a.bureau_id,)))
-    expected.declare(campaign.id, expected.ExpectedData("quiz", "t1", "点名", 100, closed, "users", (trainer.id,)))
+    expected.declare(
+        campaign.id,
+        expected.ExpectedData("quiz", "q9", "专项", 100, closed, "bureaus", (a.bureau_id,)),
+    )
+    expected.declare(
+        campaign.id,
+        expected.ExpectedData("quiz", "t1", "点名", 100, closed, "users", (trainer.id,)),
+    )
     expected.declare(campaign.id, expected.ExpectedData("quiz", "all1", "全员", 100, closed))
     db.session.commit()
     ranking = ranking_for(campaign)
     assert ranking.row_of(a.id).available["quiz"] == 300  # q1 + missed q9 + missed all1
     assert ranking.row_of(b.id).available["quiz"] == 300  # q1 + q9 done + missed all1
     assert ranking.row_of(other.id).available["quiz"] == 100  # only all1, missed
-    assert ranking.row_of(trainer.id).available["quiz"] == 200  # q1 + missed t1; "all" means officers
+    assert (
+        ranking.row_of(trainer.id).available["quiz"] == 200
+    )  # q1 + missed t1; "all" means officers
     assert ranking.row_of(b.id).share("quiz") == pytest.approx(140 / 300)
 
 
@@ -47,7 +60,10 @@ def test_officer_who_did_an_all_activity_is_not_charged_for_it(people, campaign,
     only(campaign, {"quiz": 1})
     a, b = people["officer_441402_1"], people["officer_441402_2"]
     rec(a, "quiz", "all1", 60)
-    expected.declare(campaign.id, expected.ExpectedData("quiz", "all1", "全员", 100, utcnow() - timedelta(hours=1)))
+    expected.declare(
+        campaign.id,
+        expected.ExpectedData("quiz", "all1", "全员", 100, utcnow() - timedelta(hours=1)),
+    )
     db.session.commit()
     ranking = ranking_for(campaign)
     assert ranking.row_of(a.id).available["quiz"] == 100
@@ -59,7 +75,11 @@ def test_ranking_survives_pickling_for_a_shared_cache(people, campaign, rec):
     rec(people["officer_441403_1"], "record_exercise", "r1", 20, 30)
     ranking = ranking_for(campaign)
     copy = pickle.loads(pickle.dumps(ranking))
-    assert copy.rows == ranking.rows and copy.kinds == ranking.kinds and copy.version == ranking.version
+    assert (
+        copy.rows == ranking.rows
+        and copy.kinds == ranking.kinds
+        and copy.version == ranking.version
+    )
     assert copy.by_user == ranking.by_user
 
 
@@ -70,7 +90,9 @@ def test_selection_filters_and_orders_like_a_list(people, campaign, rec):
     rec(b, "study", "s1", 10, 10)
     ranking = ranking_for(campaign)
     mine = ranking.select(bureau_id=a.bureau_id)
-    assert [r.user_id for r in mine] == [r.user_id for r in ranking.rows if r.bureau_id == a.bureau_id]
+    assert [r.user_id for r in mine] == [
+        r.user_id for r in ranking.rows if r.bureau_id == a.bureau_id
+    ]
     assert mine[0:2] == list(mine)[0:2] and len(mine) == ranking.count(a.bureau_id)
     by_quiz = ranking.select(bureau_id=a.bureau_id, kind="quiz")
     assert [r.user_id for r in by_quiz[:2]] == [a.id, b.id]
@@ -84,14 +106,31 @@ def test_full_export_matches_the_ranking(people, campaign, rec):
     ranking = ranking_for(campaign)
     sheet = load_workbook(io.BytesIO(exporters.ranking_xlsx(campaign)))["综合排名"]
     values = list(sheet.values)
-    assert values[0][:5] == ("市排名", "单位排名", "姓名", "单位", "综合得分") and len(values) == len(ranking) + 1
+    assert (
+        values[0][:5] == ("市排名", "单位排名", "姓名", "单位", "综合得分")
+        and len(values) == len(ranking) + 1
+    )
     for row, line in zip(ranking.rows, values[1:]):
-        assert line[:5] == (row.city_rank, row.bureau_rank, row.name, row.bureau, round(row.composite, 2))
+        assert line[:5] == (
+            row.city_rank,
+            row.bureau_rank,
+            row.name,
+            row.bureau,
+            round(row.composite, 2),
+        )
         assert list(line[5:7]) == [round(100 * row.share(k), 1) for k in ranking.kinds]
 
 
-@pytest.mark.parametrize(("page", "pages", "expected_window"), [
-    (1, 1, [1]), (1, 5, [1, 2, 3, 4, 5]), (1, 100, [1, 2, 3, 4, 0, 100]), (50, 100, [1, 0, 47, 48, 49, 50, 51, 52, 53, 0, 100]),
-    (100, 100, [1, 0, 97, 98, 99, 100]), (5, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9])])
+@pytest.mark.parametrize(
+    ("page", "pages", "expected_window"),
+    [
+        (1, 1, [1]),
+        (1, 5, [1, 2, 3, 4, 5]),
+        (1, 100, [1, 2, 3, 4, 0, 100]),
+        (50, 100, [1, 0, 47, 48, 49, 50, 51, 52, 53, 0, 100]),
+        (100, 100, [1, 0, 97, 98, 99, 100]),
+        (5, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    ],
+)
 def test_page_window(page, pages, expected_window):
     assert _page_window(page, pages) == expected_window

@@ -1,4 +1,5 @@
 """Ranking, awards, nominations, recommendations, bureau measures and the demo data, without HTTP."""
+
 from __future__ import annotations
 
 import io
@@ -42,7 +43,10 @@ def test_officer_without_rows_scores_zero_and_ranks_last(people, campaign, rec):
     rec(people["officer_441402_1"], "quiz", "q1", 10)
     ranking = ranking_for(campaign)
     idle = ranking.row_of(people["officer_441403_1"].id)
-    assert idle.composite == 0 and idle.city_rank > ranking.row_of(people["officer_441402_1"].id).city_rank
+    assert (
+        idle.composite == 0
+        and idle.city_rank > ranking.row_of(people["officer_441402_1"].id).city_rank
+    )
 
 
 def test_missed_closed_expected_activity_counts_zero(people, campaign, rec):
@@ -51,7 +55,10 @@ def test_missed_closed_expected_activity_counts_zero(people, campaign, rec):
     rec(a, "quiz", "q1", 90)
     rec(b, "quiz", "q1", 90)
     rec(b, "quiz", "q2", 90)
-    expected.declare(campaign.id, expected.ExpectedData("quiz", "q2", "第二次测验", 100, utcnow() - timedelta(hours=1)))
+    expected.declare(
+        campaign.id,
+        expected.ExpectedData("quiz", "q2", "第二次测验", 100, utcnow() - timedelta(hours=1)),
+    )
     db.session.commit()
     ranking = ranking_for(campaign)
     assert ranking.row_of(a.id).share("quiz") == pytest.approx(0.45)  # 90 of 200
@@ -63,9 +70,16 @@ def test_expected_activity_not_closed_or_other_audience_does_not_count(people, c
     a, other = people["officer_441402_1"], people["officer_441403_1"]
     rec(a, "quiz", "q1", 90)
     rec(other, "quiz", "q1", 90)
-    expected.declare(campaign.id, expected.ExpectedData("quiz", "open", "未截止", 100, utcnow() + timedelta(days=1)))
-    expected.declare(campaign.id, expected.ExpectedData("quiz", "q9", "梅江区专项", 100, utcnow() - timedelta(days=1),
-                                                        "bureaus", (a.bureau_id,)))
+    expected.declare(
+        campaign.id,
+        expected.ExpectedData("quiz", "open", "未截止", 100, utcnow() + timedelta(days=1)),
+    )
+    expected.declare(
+        campaign.id,
+        expected.ExpectedData(
+            "quiz", "q9", "梅江区专项", 100, utcnow() - timedelta(days=1), "bureaus", (a.bureau_id,)
+        ),
+    )
     db.session.commit()
     ranking = ranking_for(campaign)
     assert ranking.row_of(a.id).share("quiz") == pytest.approx(0.45)
@@ -113,8 +127,14 @@ def test_eligibility_rule_gives_the_reason(people, campaign, rec):
     a = people["officer_441402_1"]
     rec(a, "quiz", "q", 100)
     rec(a, "record_exercise", "r", 10, 30)
-    rules.update(campaign.id, deadline=None, quotas=rules.DEFAULT_QUOTAS, eligibility={"record_exercise": 0.6},
-                 measure_weights={}, actor_id=None)
+    rules.update(
+        campaign.id,
+        deadline=None,
+        quotas=rules.DEFAULT_QUOTAS,
+        eligibility={"record_exercise": 0.6},
+        measure_weights={},
+        actor_id=None,
+    )
     db.session.commit()
     row = ranking_for(campaign).row_of(a.id)
     assert not row.eligible
@@ -123,11 +143,18 @@ def test_eligibility_rule_gives_the_reason(people, campaign, rec):
 
 def test_rules_refuse_out_of_range(people, campaign):
     with pytest.raises(rules.RulesError):
-        rules.update(campaign.id, deadline=None, quotas={"city_individual": 99}, eligibility={},
-                     measure_weights={}, actor_id=None)
+        rules.update(
+            campaign.id,
+            deadline=None,
+            quotas={"city_individual": 99},
+            eligibility={},
+            measure_weights={},
+            actor_id=None,
+        )
 
 
 # --- awards ------------------------------------------------------------------------------
+
 
 def evidence(data=PDF, name="evidence.pdf"):
     return FileStorage(stream=io.BytesIO(data), filename=name)
@@ -152,8 +179,12 @@ def test_award_for_another_bureau_or_without_evidence_is_refused(people, campaig
 
 def test_award_reaches_the_ledger_only_when_the_city_approves(people, campaign, audits):
     officer = people["officer_441402_1"]
-    award = awards.propose(campaign.id, awards.AwardData(officer.id, "交叉检查", "交叉检查发现问题", 6, "发现两处违法"),
-                           evidence(), people["admin_441402"])
+    award = awards.propose(
+        campaign.id,
+        awards.AwardData(officer.id, "交叉检查", "交叉检查发现问题", 6, "发现两处违法"),
+        evidence(),
+        people["admin_441402"],
+    )
     db.session.commit()
     assert db.session.scalar(select(ScoreEntry.id).where(ScoreEntry.kind == "award")) is None
     with pytest.raises(awards.AwardForbidden):
@@ -162,19 +193,28 @@ def test_award_reaches_the_ledger_only_when_the_city_approves(people, campaign, 
     db.session.commit()
     entry = db.session.scalar(select(ScoreEntry).where(ScoreEntry.kind == "award"))
     assert (entry.user_id, entry.points, entry.ref) == (officer.id, 6, f"award:{award.id}")
-    assert audits("award.propose") == 1 and audits("award.approved") == 1 and audits("score.insert") == 1
+    assert (
+        audits("award.propose") == 1
+        and audits("award.approved") == 1
+        and audits("score.insert") == 1
+    )
     with pytest.raises(awards.AwardError):
         awards.decide(award, False, people["city_admin"], "再审")
 
 
 def test_award_rejection_needs_a_note(people, campaign):
-    award = awards.propose(campaign.id, awards.AwardData(people["officer_441402_1"].id, "其他", "事项", 2, "理由"),
-                           evidence(), people["city_admin"])
+    award = awards.propose(
+        campaign.id,
+        awards.AwardData(people["officer_441402_1"].id, "其他", "事项", 2, "理由"),
+        evidence(),
+        people["city_admin"],
+    )
     with pytest.raises(awards.AwardError, match="原因"):
         awards.decide(award, False, people["city_admin"], "")
 
 
 # --- nominations -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def scored(people, campaign, rec):
@@ -186,7 +226,9 @@ def scored(people, campaign, rec):
 
 
 def test_nominate_attaches_the_ranking_snapshot(scored, campaign, audits):
-    n = nominations.nominate(campaign, scored["officer_441402_1"].id, "多次发现违法问题", scored["admin_441402"])
+    n = nominations.nominate(
+        campaign, scored["officer_441402_1"].id, "多次发现违法问题", scored["admin_441402"]
+    )
     db.session.commit()
     assert n.status == "submitted"
     assert n.snapshot["city_rank"] == 1 and n.snapshot["bureau_rank"] == 1
@@ -196,7 +238,9 @@ def test_nominate_attaches_the_ranking_snapshot(scored, campaign, audits):
 
 def test_nominating_from_another_bureau_is_refused(scored, campaign, audits):
     with pytest.raises(nominations.NominationForbidden, match="本单位"):
-        nominations.nominate(campaign, scored["officer_441403_1"].id, "理由", scored["admin_441402"])
+        nominations.nominate(
+            campaign, scored["officer_441403_1"].id, "理由", scored["admin_441402"]
+        )
     assert db.session.scalar(select(Nomination.id)) is None and audits("nomination") == 0
 
 
@@ -204,26 +248,44 @@ def test_nominating_above_quota_is_refused(scored, campaign, audits):
     nominations.nominate(campaign, scored["officer_441402_1"].id, "理由", scored["admin_441402"])
     db.session.commit()
     with pytest.raises(nominations.NominationConflict, match="名额"):
-        nominations.nominate(campaign, scored["officer_441402_2"].id, "理由", scored["admin_441402"])
+        nominations.nominate(
+            campaign, scored["officer_441402_2"].id, "理由", scored["admin_441402"]
+        )
     assert audits("nomination") == 1
 
 
 def test_nominating_after_the_deadline_is_refused(scored, campaign, audits):
-    rules.update(campaign.id, deadline=utcnow() - timedelta(minutes=1), quotas=rules.DEFAULT_QUOTAS,
-                 eligibility={}, measure_weights={}, actor_id=None)
+    rules.update(
+        campaign.id,
+        deadline=utcnow() - timedelta(minutes=1),
+        quotas=rules.DEFAULT_QUOTAS,
+        eligibility={},
+        measure_weights={},
+        actor_id=None,
+    )
     db.session.commit()
     with pytest.raises(nominations.NominationConflict, match="截止"):
-        nominations.nominate(campaign, scored["officer_441402_1"].id, "理由", scored["admin_441402"])
+        nominations.nominate(
+            campaign, scored["officer_441402_1"].id, "理由", scored["admin_441402"]
+        )
     assert audits("nomination") == 0
 
 
 def test_nominating_someone_not_eligible_gives_the_reason(scored, campaign, rec):
     rec(scored["officer_441402_2"], "record_exercise", "r", 3, 30)
-    rules.update(campaign.id, deadline=None, quotas=rules.DEFAULT_QUOTAS, eligibility={"record_exercise": 0.5},
-                 measure_weights={}, actor_id=None)
+    rules.update(
+        campaign.id,
+        deadline=None,
+        quotas=rules.DEFAULT_QUOTAS,
+        eligibility={"record_exercise": 0.5},
+        measure_weights={},
+        actor_id=None,
+    )
     db.session.commit()
     with pytest.raises(nominations.NominationError, match="笔录练习得分率 10%"):
-        nominations.nominate(campaign, scored["officer_441402_2"].id, "理由", scored["admin_441402"])
+        nominations.nominate(
+            campaign, scored["officer_441402_2"].id, "理由", scored["admin_441402"]
+        )
 
 
 def test_nomination_needs_a_justification(scored, campaign):
@@ -232,7 +294,9 @@ def test_nomination_needs_a_justification(scored, campaign):
 
 
 def test_submitted_nomination_is_frozen_until_reopened(scored, campaign, audits):
-    n = nominations.nominate(campaign, scored["officer_441402_1"].id, "理由一", scored["admin_441402"])
+    n = nominations.nominate(
+        campaign, scored["officer_441402_1"].id, "理由一", scored["admin_441402"]
+    )
     with pytest.raises(nominations.NominationConflict):
         nominations.resubmit(campaign, n, "改过的理由", scored["admin_441402"])
     with pytest.raises(nominations.NominationError, match="原因"):
@@ -247,20 +311,30 @@ def test_submitted_nomination_is_frozen_until_reopened(scored, campaign, audits)
 
 
 def test_city_returns_with_reason_and_accepts(scored, campaign, audits):
-    n = nominations.nominate(campaign, scored["officer_441402_1"].id, "理由", scored["admin_441402"])
+    n = nominations.nominate(
+        campaign, scored["officer_441402_1"].id, "理由", scored["admin_441402"]
+    )
     with pytest.raises(nominations.NominationError, match="原因"):
         nominations.decide(n, False, scored["city_admin"], "")
     nominations.decide(n, False, scored["city_admin"], "事迹不具体")
     assert n.status == "returned" and n.return_reason == "事迹不具体"
     # a returned nomination frees the quota
-    other = nominations.nominate(campaign, scored["officer_441402_2"].id, "理由", scored["admin_441402"])
+    other = nominations.nominate(
+        campaign, scored["officer_441402_2"].id, "理由", scored["admin_441402"]
+    )
     nominations.decide(other, True, scored["city_admin"])
-    assert other.status == "accepted" and audits("nomination.returned") == 1 and audits("nomination.accepted") == 1
+    assert (
+        other.status == "accepted"
+        and audits("nomination.returned") == 1
+        and audits("nomination.accepted") == 1
+    )
 
 
 def test_recommendations_respect_quotas_and_need_accepted_nominations(scored, campaign, audits):
     city = scored["city_admin"]
-    n = nominations.nominate(campaign, scored["officer_441402_1"].id, "理由", scored["admin_441402"])
+    n = nominations.nominate(
+        campaign, scored["officer_441402_1"].id, "理由", scored["admin_441402"]
+    )
     with pytest.raises(nominations.NominationError, match="已通过审核"):
         nominations.recommend(campaign.id, "city_individual", city, nomination_id=n.id)
     nominations.decide(n, True, city)
@@ -270,21 +344,39 @@ def test_recommendations_respect_quotas_and_need_accepted_nominations(scored, ca
     bureau = scored["officer_441402_1"].bureau
     nominations.recommend(campaign.id, "county_collective", city, bureau_id=bureau.id)
     with pytest.raises(nominations.NominationError, match="县级单位"):
-        nominations.recommend(campaign.id, "county_collective", city, bureau_id=scored["city_admin"].bureau_id)
+        nominations.recommend(
+            campaign.id, "county_collective", city, bureau_id=scored["city_admin"].bureau_id
+        )
     with pytest.raises(nominations.NominationForbidden):
-        nominations.recommend(campaign.id, "county_individual", scored["admin_441402"], nomination_id=n.id)
+        nominations.recommend(
+            campaign.id, "county_individual", scored["admin_441402"], nomination_id=n.id
+        )
     assert len(nominations.recommendations(campaign.id)) == 2 and audits("recommendation.add") == 2
 
 
 # --- bureau measures ---------------------------------------------------------------------
 
+
 def test_bureau_ranking_combines_builtin_and_registered_measures(app, scored, campaign):
     target = scored["officer_441403_1"].bureau_id
-    measures.register_bureau_measure(app, "test_measure", "简报按时率", 1.0, lambda cid: {target: 1.0})
+    measures.register_bureau_measure(
+        app, "test_measure", "简报按时率", 1.0, lambda cid: {target: 1.0}
+    )
     try:
-        rules.update(campaign.id, deadline=None, quotas=rules.DEFAULT_QUOTAS, eligibility={},
-                     measure_weights={"participation": 0, "average": 0, "bulletin_timeliness": 0,
-                                      "self_evaluation": 0, "test_measure": 1}, actor_id=None)
+        rules.update(
+            campaign.id,
+            deadline=None,
+            quotas=rules.DEFAULT_QUOTAS,
+            eligibility={},
+            measure_weights={
+                "participation": 0,
+                "average": 0,
+                "bulletin_timeliness": 0,
+                "self_evaluation": 0,
+                "test_measure": 1,
+            },
+            actor_id=None,
+        )
         rows = measures.bureau_ranking(ranking_for(campaign))
         assert rows[0].bureau_id == target and rows[0].score == 100
         assert {r.rank for r in rows} == set(range(1, len(rows) + 1))
@@ -303,12 +395,20 @@ def test_participation_and_average_per_bureau(scored, campaign):
 
 # --- demo data ---------------------------------------------------------------------------
 
+
 def test_demo_loader_is_idempotent(people, campaign, audits):
     demo.load(campaign.id)
     db.session.commit()
-    rows, logged, version = db.session.query(ScoreEntry).count(), audits(), versions.current(campaign.id)
+    rows, logged, version = (
+        db.session.query(ScoreEntry).count(),
+        audits(),
+        versions.current(campaign.id),
+    )
     demo.load(campaign.id)
     db.session.commit()
-    assert rows > 200 and (db.session.query(ScoreEntry).count(), audits(), versions.current(campaign.id)) == (
-        rows, logged, version)
+    assert rows > 200 and (
+        db.session.query(ScoreEntry).count(),
+        audits(),
+        versions.current(campaign.id),
+    ) == (rows, logged, version)
     assert ranking_for(campaign).rows[0].composite > 50

@@ -1,4 +1,5 @@
 """Fixtures of the quiz-taking tests: a small bank, a quiz factory, officers."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,20 +15,61 @@ from quizzes.models import Category
 from quizzes.play import services
 from quizzes.services import QuestionData
 
-OPTIONS = [{"text": "正确项", "weight": 1.0}, {"text": "错误项一", "weight": 0}, {"text": "错误项二", "weight": 0}]
-MULTI = [{"text": "甲", "weight": 0.5}, {"text": "乙", "weight": 0.5}, {"text": "丙", "weight": 0}, {"text": "丁", "weight": 0}]
+OPTIONS = [
+    {"text": "正确项", "weight": 1.0},
+    {"text": "错误项一", "weight": 0},
+    {"text": "错误项二", "weight": 0},
+]
+MULTI = [
+    {"text": "甲", "weight": 0.5},
+    {"text": "乙", "weight": 0.5},
+    {"text": "丙", "weight": 0},
+    {"text": "丁", "weight": 0},
+]
 
 
 def _questions():
-    out = [QuestionData(qtype="single", stem=f"单选题 {i}", content={"options": OPTIONS}, code=f"S{i:02d}",
-                        category="法律/大气", difficulty=1 + i % 5) for i in range(12)]
-    out += [QuestionData(qtype="truefalse", stem=f"判断题 {i}", content={"answer": i % 2 == 0}, code=f"T{i:02d}",
-                         category="法律/水", difficulty=3) for i in range(6)]
-    out += [QuestionData(qtype="multiple", stem="多选题", content={"options": MULTI}, code="M01", category="法律"),
-            QuestionData(qtype="fill", stem="填空 {{1}}", content={"blanks": [{"answers": ["十日"]}]}, code="F01",
-                         category="法律"),
-            QuestionData(qtype="essay", stem="简述现场检查笔录的要点", content={"reference": "要点"}, code="E01",
-                         category="法律")]
+    out = [
+        QuestionData(
+            qtype="single",
+            stem=f"单选题 {i}",
+            content={"options": OPTIONS},
+            code=f"S{i:02d}",
+            category="法律/大气",
+            difficulty=1 + i % 5,
+        )
+        for i in range(12)
+    ]
+    out += [
+        QuestionData(
+            qtype="truefalse",
+            stem=f"判断题 {i}",
+            content={"answer": i % 2 == 0},
+            code=f"T{i:02d}",
+            category="法律/水",
+            difficulty=3,
+        )
+        for i in range(6)
+    ]
+    out += [
+        QuestionData(
+            qtype="multiple", stem="多选题", content={"options": MULTI}, code="M01", category="法律"
+        ),
+        QuestionData(
+            qtype="fill",
+            stem="填空 {{1}}",
+            content={"blanks": [{"answers": ["十日"]}]},
+            code="F01",
+            category="法律",
+        ),
+        QuestionData(
+            qtype="essay",
+            stem="简述现场检查笔录的要点",
+            content={"reference": "要点"},
+            code="E01",
+            category="法律",
+        ),
+    ]
     return out
 
 
@@ -44,7 +86,10 @@ def qbank(app, demo_people, campaign):
 @pytest.fixture
 def category(qbank):
     def get(path: str) -> Category:
-        return db.session.scalar(select(Category).where(Category.bank_id == qbank.id, Category.path == path))
+        return db.session.scalar(
+            select(Category).where(Category.bank_id == qbank.id, Category.path == path)
+        )
+
     return get
 
 
@@ -52,24 +97,35 @@ def category(qbank):
 def user(app, demo_people):
     def get(username: str) -> User:
         return db.session.scalar(select(User).where(User.username == username))
+
     return get
 
 
 @pytest.fixture
 def make_quiz(qbank, category, user):
     """Factory: make_quiz(fixed=("S00",), draws=(("法律/大气", "single", 3),), **settings) -> Quiz, published."""
+
     def make(fixed=("S00", "M01"), draws=(), publish=True, **kw):
         now = utcnow()
         kw.setdefault("opens_at", now - timedelta(hours=1))
         kw.setdefault("closes_at", now + timedelta(hours=1))
-        quiz = services.create_quiz(services.QuizData(title=kw.pop("title", "测验"), **kw), user("trainer").id)
+        quiz = services.create_quiz(
+            services.QuizData(title=kw.pop("title", "测验"), **kw), user("trainer").id
+        )
         for code in fixed:
-            services.add_slot(quiz, services.SlotData(points=2.0, bank_id=qbank.id, question_code=code))
+            services.add_slot(
+                quiz, services.SlotData(points=2.0, bank_id=qbank.id, question_code=code)
+            )
         for path, qtype, count in draws:
-            services.add_slot(quiz, services.SlotData(points=1.0, category_id=category(path).id, qtype=qtype,
-                                                      count=count))
+            services.add_slot(
+                quiz,
+                services.SlotData(
+                    points=1.0, category_id=category(path).id, qtype=qtype, count=count
+                ),
+            )
         if publish:
             services.publish(quiz)
         db.session.commit()
         return quiz
+
     return make

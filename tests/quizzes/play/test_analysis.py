@@ -1,4 +1,5 @@
 """Item analysis against hand-computed statistics (numpy, one item at a time)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,7 +36,9 @@ def test_statistics_match_hand_computation(app):
         x, rest = SCORES[:, j], totals - SCORES[:, j]
         assert items[q]["facility"] == pytest.approx(x.mean() * 100, abs=0.01)
         assert items[q]["sd"] == pytest.approx(x.std(ddof=1) * 100, abs=0.01)
-        assert items[q]["discrimination"] == pytest.approx(np.corrcoef(x, rest)[0, 1] * 100, abs=0.01)
+        assert items[q]["discrimination"] == pytest.approx(
+            np.corrcoef(x, rest)[0, 1] * 100, abs=0.01
+        )
         cov = np.cov(x, rest, bias=True)[0, 1]
         best = np.mean(np.sort(x) * np.sort(rest)) - x.mean() * rest.mean()
         assert items[q]["efficiency"] == pytest.approx(cov / best * 100, abs=0.01)
@@ -58,8 +61,12 @@ def test_empty_quiz_and_excel(app):
 
 def test_analysis_from_stored_answers(make_quiz, user):
     from quizzes.play import services
+
     quiz = make_quiz(fixed=("S00", "M01", "T00"))
-    for name, answers in (("officer_441402_1", (0, [0, 1], True)), ("officer_441402_2", (1, [1, 2], False))):
+    for name, answers in (
+        ("officer_441402_1", (0, [0, 1], True)),
+        ("officer_441402_2", (1, [1, 2], False)),
+    ):
         attempt = services.start_attempt(quiz, user(name))
         for position, answer in enumerate(answers, 1):
             services.save_answer(attempt.id, user(name), position, answer)

@@ -1,6 +1,7 @@
 """Done-when, in a real browser: a trainer builds a random-draw competition from the demo bank;
 twenty officers take it at once (one reloads mid-way, one submits from two tabs, one double-clicks);
 the leaderboard shows all twenty in tie-break order; item analysis shows; the ledger has each once."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -52,7 +53,9 @@ def _answer(page, position: int, pick: int) -> None:
     q.locator(".save-state", has_text="已保存").wait_for()
 
 
-def test_twenty_officers_take_a_competition(app, browser, live_server, login_page, demo_people, campaign):
+def test_twenty_officers_take_a_competition(
+    app, browser, live_server, login_page, demo_people, campaign
+):
     part_demo(campaign.id)
     db.session.commit()
     bank = _bank()
@@ -62,7 +65,11 @@ def test_twenty_officers_take_a_competition(app, browser, live_server, login_pag
     login_page(tpage, live_server, "trainer")
     quiz_id = _build_competition(tpage, live_server, category.id)
 
-    officers = list(db.session.scalars(select(User.username).where(User.role == "officer").order_by(User.username).limit(20)))
+    officers = list(
+        db.session.scalars(
+            select(User.username).where(User.role == "officer").order_by(User.username).limit(20)
+        )
+    )
     pages = []
     for name in officers:
         ctx = browser.new_context(viewport={"width": 390, "height": 844})
@@ -72,7 +79,12 @@ def test_twenty_officers_take_a_competition(app, browser, live_server, login_pag
         page.click("button:has-text('开始答题')")
         page.wait_for_url("**/quizzes/attempt/*")
         pages.append(page)
-    assert db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.quiz_id == quiz_id)) == 20
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Attempt).where(Attempt.quiz_id == quiz_id)
+        )
+        == 20
+    )
 
     for position in range(1, DRAW + 1):  # everyone answers question by question: attempts overlap
         for i, page in enumerate(pages):
@@ -98,7 +110,9 @@ def test_twenty_officers_take_a_competition(app, browser, live_server, login_pag
     assert rows.count() == 20
     quiz = db.session.get(Quiz, quiz_id)
     expected = board.compute(quiz)["individuals"]
-    assert [r["name"] for r in expected] == [rows.nth(k).locator("td").nth(1).inner_text() for k in range(20)]
+    assert [r["name"] for r in expected] == [
+        rows.nth(k).locator("td").nth(1).inner_text() for k in range(20)
+    ]
     keys = [(-r["score"], r["seconds"], r["submitted_at"]) for r in expected]
     assert keys == sorted(keys)
     attempts = db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz_id)).all()
@@ -109,6 +123,9 @@ def test_twenty_officers_take_a_competition(app, browser, live_server, login_pag
     assert tpage.locator("#item-stats tbody tr").count() >= DRAW
     assert tpage.locator("figure.chart svg").count() == 1
 
-    entries = db.session.execute(select(ScoreEntry.user_id, func.count()).where(
-        ScoreEntry.ref == f"quiz:{quiz_id}", ScoreEntry.kind == "competition").group_by(ScoreEntry.user_id)).all()
+    entries = db.session.execute(
+        select(ScoreEntry.user_id, func.count())
+        .where(ScoreEntry.ref == f"quiz:{quiz_id}", ScoreEntry.kind == "competition")
+        .group_by(ScoreEntry.user_id)
+    ).all()
     assert len(entries) == 20 and all(n == 1 for _, n in entries)

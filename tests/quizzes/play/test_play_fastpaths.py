@@ -1,5 +1,6 @@
 """The lean start and save paths: one-statement insert of an attempt, the inline category subtree,
 seen questions from papers and practice in one query, freezing in one UPDATE, prebuilt save."""
+
 from __future__ import annotations
 
 import fcntl
@@ -32,7 +33,9 @@ def test_a_start_racing_an_open_attempt_returns_that_attempt(make_quiz, user):
     first = services.start_attempt(quiz, officer)
     db.session.commit()
     items = _count(AttemptItem)
-    again = services._insert_attempt(quiz, officer, 1, utcnow())  # as if the first start came too late
+    again = services._insert_attempt(
+        quiz, officer, 1, utcnow()
+    )  # as if the first start came too late
     assert again == first.id
     assert _count(Attempt) == 1 and _count(AttemptItem) == items
 
@@ -53,17 +56,29 @@ def test_a_start_refused_by_another_unique_index_changes_nothing(make_quiz, user
 def test_pool_takes_the_subtree_by_path_not_by_like_pattern(qbank):
     """'水_a' holds its own and '水_a/子' questions; '水Ba/子' (matched by a LIKE '水_a/%') is not below it."""
     for path in ("水_a", "水_a/子", "水Ba/子", "水_ab"):
-        bank_services.create_question(qbank, QuestionData(qtype="single", stem=f"题 {path}", category=path,
-                                                          content={"options": OPTIONS}))
+        bank_services.create_question(
+            qbank,
+            QuestionData(
+                qtype="single", stem=f"题 {path}", category=path, content={"options": OPTIONS}
+            ),
+        )
     db.session.commit()
     top = bank_services.category_by_path(qbank.id, "水_a")
-    found = services.candidates(services.QuizSlot(category_id=top.id, min_difficulty=1, max_difficulty=5))
-    stems = set(db.session.scalars(select(QuestionVersion.stem).where(QuestionVersion.question_id.in_(found))))
+    found = services.candidates(
+        services.QuizSlot(category_id=top.id, min_difficulty=1, max_difficulty=5)
+    )
+    stems = set(
+        db.session.scalars(
+            select(QuestionVersion.stem).where(QuestionVersion.question_id.in_(found))
+        )
+    )
     assert stems == {"题 水_a", "题 水_a/子"}
 
 
 def test_pool_filters_type_difficulty_and_inactive(qbank, category):
-    slot = services.QuizSlot(category_id=category("法律").id, qtype="single", min_difficulty=2, max_difficulty=3)
+    slot = services.QuizSlot(
+        category_id=category("法律").id, qtype="single", min_difficulty=2, max_difficulty=3
+    )
     found = services.candidates(slot)
     codes = {q.code for q in bank_services.questions_in(qbank.id, found)}
     assert codes == {f"S{i:02d}" for i in range(12) if 2 <= 1 + i % 5 <= 3}
@@ -74,15 +89,25 @@ def test_pool_filters_type_difficulty_and_inactive(qbank, category):
 def test_practised_questions_count_as_seen(make_quiz, user, qbank):
     officer = user("officer_441402_1")
     question = bank_services.question_by_code(qbank.id, "S03")
-    db.session.add(PracticeAnswer(user_id=officer.id, question_id=question.id, version_id=_version_id(question.id),
-                                  response=0, is_correct=True, source="sequential"))
+    db.session.add(
+        PracticeAnswer(
+            user_id=officer.id,
+            question_id=question.id,
+            version_id=_version_id(question.id),
+            response=0,
+            is_correct=True,
+            source="sequential",
+        )
+    )
     db.session.flush()
     assert question.id in services.seen_questions(officer.id)
     assert practice.practiced_questions(officer.id) == {question.id}
 
 
 def _version_id(question_id: int) -> int:
-    return db.session.scalar(select(QuestionVersion.id).where(QuestionVersion.question_id == question_id))
+    return db.session.scalar(
+        select(QuestionVersion.id).where(QuestionVersion.question_id == question_id)
+    )
 
 
 def test_start_freezes_only_what_is_not_frozen_yet(make_quiz, user):
@@ -91,8 +116,11 @@ def test_start_freezes_only_what_is_not_frozen_yet(make_quiz, user):
     second = services.start_attempt(quiz, user("officer_441402_2"))
     ids = {i.version_id for i in first.items} | {i.version_id for i in second.items}
     assert all(db.session.get(QuestionVersion, v).is_frozen for v in ids)
-    unfrozen = db.session.scalar(select(func.count()).select_from(QuestionVersion)
-                                 .where(QuestionVersion.is_frozen.is_(False)))
+    unfrozen = db.session.scalar(
+        select(func.count())
+        .select_from(QuestionVersion)
+        .where(QuestionVersion.is_frozen.is_(False))
+    )
     assert unfrozen == _count(QuestionVersion) - len(ids)
 
 
@@ -104,7 +132,11 @@ def test_saved_answer_replaces_the_previous_one_and_sets_the_mask(make_quiz, use
     services.save_answer(attempt.id, officer, 1, [1, 2])
     db.session.commit()
     item = db.session.scalar(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id))
-    assert sorted(item.response) == [1, 2] and item.option_mask == 0b110 and item.answered_at is not None
+    assert (
+        sorted(item.response) == [1, 2]
+        and item.option_mask == 0b110
+        and item.answered_at is not None
+    )
 
 
 def test_drawn_paper_is_plain_data_and_not_stored(make_quiz, user):
@@ -112,7 +144,9 @@ def test_drawn_paper_is_plain_data_and_not_stored(make_quiz, user):
     items = services.draw_paper(quiz, user("officer_441402_1").id)
     assert [i.position for i in items] == [1, 2, 3, 4, 5]
     assert all(isinstance(i, services.Drawn) for i in items) and _count(AttemptItem) == 0
-    assert all(sorted(i.option_order) == list(range(len(i.option_order))) for i in items if i.option_order)
+    assert all(
+        sorted(i.option_order) == list(range(len(i.option_order))) for i in items if i.option_order
+    )
 
 
 def _other_holder_blocked(path: str) -> bool:
@@ -153,9 +187,13 @@ def test_write_gate_is_released_when_the_host_ends_each_request(client, auth, ma
     started = client.post(f"/quizzes/q/{quiz.id}/start")
     assert started.status_code == 302 and not _other_holder_blocked(path)
     attempt_id = int(started.headers["Location"].rstrip("/").split("/")[-1])
-    saved = client.post(f"/quizzes/attempt/{attempt_id}/answer", json={"position": 1, "response": 0})
+    saved = client.post(
+        f"/quizzes/attempt/{attempt_id}/answer", json={"position": 1, "response": 0}
+    )
     assert saved.status_code == 200 and not _other_holder_blocked(path)
-    db.session.execute(Attempt.__table__.update().values(deadline_at=utcnow() - timedelta(minutes=1)))
+    db.session.execute(
+        Attempt.__table__.update().values(deadline_at=utcnow() - timedelta(minutes=1))
+    )
     db.session.commit()
     late = client.post(f"/quizzes/attempt/{attempt_id}/answer", json={"position": 1, "response": 1})
     assert late.status_code == 409 and late.json["ok"] is False and not _other_holder_blocked(path)

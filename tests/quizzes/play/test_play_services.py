@@ -1,4 +1,5 @@
 """Quiz services without HTTP: drawing, saving, submitting once, marking, essays, regrades, ledger."""
+
 from __future__ import annotations
 
 import logging
@@ -22,13 +23,20 @@ from quizzes.play.services import PlayError
 def _answer_all_right(attempt, officer):
     for item in attempt.items:
         version = db.session.get(QuestionVersion, item.version_id)
-        right = {"single": 0, "multiple": [0, 1], "truefalse": version.content.get("answer"),
-                 "fill": ["十日"], "essay": "我的回答"}[version.qtype]
+        right = {
+            "single": 0,
+            "multiple": [0, 1],
+            "truefalse": version.content.get("answer"),
+            "fill": ["十日"],
+            "essay": "我的回答",
+        }[version.qtype]
         services.save_answer(attempt.id, officer, item.position, right)
 
 
 def test_paper_drawn_once_and_stored_with_versions(make_quiz, user):
-    quiz = make_quiz(draws=(("法律/大气", "single", 5),), shuffle_questions=True, shuffle_options=True)
+    quiz = make_quiz(
+        draws=(("法律/大气", "single", 5),), shuffle_questions=True, shuffle_options=True
+    )
     officer = user("officer_441402_1")
     attempt = services.start_attempt(quiz, officer)
     db.session.commit()
@@ -52,7 +60,9 @@ def test_random_draw_prefers_unseen_questions(make_quiz, user):
 def test_draw_asking_for_more_than_category_holds_is_refused(make_quiz, category, qbank):
     quiz = make_quiz(fixed=(), publish=False)
     with pytest.raises(PlayError) as err:
-        services.add_slot(quiz, services.SlotData(category_id=category("法律/水").id, qtype="truefalse", count=7))
+        services.add_slot(
+            quiz, services.SlotData(category_id=category("法律/水").id, qtype="truefalse", count=7)
+        )
     assert err.value.status == 409 and "只有 6 题" in err.value.reasons[0]
     assert quiz.slots == []
 
@@ -118,15 +128,25 @@ def test_regrade_after_key_fix_updates_attempts_ledger_and_audit(make_quiz, user
     assert attempt.score == 0
     question = bank_services.question_by_code(qbank.id, "S00")
     data = bank_services.to_data(question)
-    data.content = {"options": [{"text": "正确项", "weight": 0}, {"text": "错误项一", "weight": 1.0},
-                                {"text": "错误项二", "weight": 0}]}
+    data.content = {
+        "options": [
+            {"text": "正确项", "weight": 0},
+            {"text": "错误项一", "weight": 1.0},
+            {"text": "错误项二", "weight": 0},
+        ]
+    }
     bank_services.update_question(question, data)
     assert services.regrade_question(quiz, question.id, trainer, "答案更正") == 1
     db.session.commit()
     assert attempt.score == 2
     entry = db.session.scalar(select(ScoreEntry).where(ScoreEntry.user_id == officer.id))
     assert entry.points == 2
-    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "quiz.regrade")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == "quiz.regrade")
+        )
+        == 1
+    )
 
 
 def test_best_or_last_attempt_counts(make_quiz, user):
@@ -142,11 +162,20 @@ def test_best_or_last_attempt_counts(make_quiz, user):
     assert err.value.status == 409
 
 
-@pytest.mark.parametrize("settings, status", [
-    ({"opens_at": utcnow() + timedelta(hours=1), "closes_at": utcnow() + timedelta(hours=2)}, 409),
-    ({"opens_at": utcnow() - timedelta(hours=2), "closes_at": utcnow() - timedelta(hours=1)}, 409),
-    ({"audience": "bureaus", "audience_ids": [999999]}, 403),
-])
+@pytest.mark.parametrize(
+    "settings, status",
+    [
+        (
+            {"opens_at": utcnow() + timedelta(hours=1), "closes_at": utcnow() + timedelta(hours=2)},
+            409,
+        ),
+        (
+            {"opens_at": utcnow() - timedelta(hours=2), "closes_at": utcnow() - timedelta(hours=1)},
+            409,
+        ),
+        ({"audience": "bureaus", "audience_ids": [999999]}, 403),
+    ],
+)
 def test_starting_refused_outside_window_or_audience(make_quiz, user, settings, status):
     quiz = make_quiz(**settings)
     with pytest.raises(PlayError) as err:
@@ -171,7 +200,11 @@ def test_answers_after_deadline_are_refused_and_attempt_auto_submitted(make_quiz
     with pytest.raises(PlayError) as err:
         services.save_answer(attempt.id, officer, 2, [0, 1], now=late)
     assert err.value.status == 409
-    assert attempt.status == "submitted" and attempt.is_auto_submitted and attempt.submitted_at == attempt.deadline_at
+    assert (
+        attempt.status == "submitted"
+        and attempt.is_auto_submitted
+        and attempt.submitted_at == attempt.deadline_at
+    )
     assert attempt.score == 2  # the first answer counted, the late one did not
 
 
@@ -203,7 +236,10 @@ def test_publishing_grading_regrading_and_closing_are_logged(make_quiz, user, qb
     lines = [r.getMessage() for r in caplog.records if r.name == "lianbing.quizzes"]
     assert f"competition {quiz.id} '测验' published (open to its audience)" in lines
     assert f"essay answer {item.id} of attempt {attempt.id} graded 1.5 / 2" in lines
-    assert any(f"regraded in quiz {quiz.id}: 1 answers marked again, 0 attempts changed" in line for line in lines)
+    assert any(
+        f"regraded in quiz {quiz.id}: 1 answers marked again, 0 attempts changed" in line
+        for line in lines
+    )
     assert f"competition {quiz.id} '测验' closed: final board frozen with 1 officers" in lines
 
 
@@ -216,12 +252,15 @@ def test_save_within_grace_is_accepted(make_quiz, user):
     assert attempt.items[0].response == 0
 
 
-@pytest.mark.parametrize("position, raw, status", [
-    (99, 0, 404),            # not on one's paper
-    (1, 7, 400),             # tampered option id
-    (1, "0", 400),           # wrong shape
-    (2, [0, 9], 400),        # tampered option in a multiple choice
-])
+@pytest.mark.parametrize(
+    "position, raw, status",
+    [
+        (99, 0, 404),  # not on one's paper
+        (1, 7, 400),  # tampered option id
+        (1, "0", 400),  # wrong shape
+        (2, [0, 9], 400),  # tampered option in a multiple choice
+    ],
+)
 def test_bad_answers_are_refused_and_nothing_changes(make_quiz, user, position, raw, status):
     quiz = make_quiz()
     officer = user("officer_441402_1")
@@ -244,7 +283,9 @@ def test_answer_to_another_officers_attempt_is_refused(make_quiz, user):
 def test_common_start_deadline_and_staggered_start(make_quiz, user):
     opens = utcnow() - timedelta(minutes=5)
     common = make_quiz(mode="competition", time_limit_minutes=20, opens_at=opens)
-    staggered = make_quiz(mode="competition", time_limit_minutes=20, opens_at=opens, staggered_start=True)
+    staggered = make_quiz(
+        mode="competition", time_limit_minutes=20, opens_at=opens, staggered_start=True
+    )
     officer = user("officer_441402_1")
     a = services.start_attempt(common, officer)
     b = services.start_attempt(staggered, officer)

@@ -1,4 +1,5 @@
 """Quiz pages over HTTP: roles, taking, saving by JSON, one submission, boards, statistics, bad input."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,23 +25,39 @@ def _start(client, quiz):
 
 
 def _right(version):
-    return {"single": 0, "multiple": [0, 1], "truefalse": version.content.get("answer"), "fill": ["十日"]}[version.qtype]
+    return {
+        "single": 0,
+        "multiple": [0, 1],
+        "truefalse": version.content.get("answer"),
+        "fill": ["十日"],
+    }[version.qtype]
 
 
 def test_officer_takes_a_quiz_reloads_and_submits_once(client, auth, make_quiz):
-    quiz = make_quiz(fixed=("S00", "M01", "T00"), draws=(("法律/大气", "single", 2),), mode="competition",
-                     time_limit_minutes=90, shuffle_options=True, shuffle_questions=True)
+    quiz = make_quiz(
+        fixed=("S00", "M01", "T00"),
+        draws=(("法律/大气", "single", 2),),
+        mode="competition",
+        time_limit_minutes=90,
+        shuffle_options=True,
+        shuffle_questions=True,
+    )
     auth.login(OFFICER)
     attempt_id = _start(client, quiz)
     page = client.get(f"/quizzes/attempt/{attempt_id}").get_data(as_text=True)
     assert "weight" not in page and "countdown" in page
-    items = db.session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)).all()
+    items = db.session.scalars(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)
+    ).all()
     for item in items:
         version = db.session.get(QuestionVersion, item.version_id)
-        r = client.post(f"/quizzes/attempt/{attempt_id}/answer", json={"position": item.position, "response": _right(version)})
+        r = client.post(
+            f"/quizzes/attempt/{attempt_id}/answer",
+            json={"position": item.position, "response": _right(version)},
+        )
         assert r.status_code == 200 and r.json["ok"]
     assert _start(client, quiz) == attempt_id  # reload / another device: the same paper
-    assert 'checked' in client.get(f"/quizzes/attempt/{attempt_id}").get_data(as_text=True)
+    assert "checked" in client.get(f"/quizzes/attempt/{attempt_id}").get_data(as_text=True)
     assert client.post(f"/quizzes/attempt/{attempt_id}/submit").status_code == 302
     second = client.post(f"/quizzes/attempt/{attempt_id}/submit")
     assert second.status_code == 409 and "已经交卷" in second.get_data(as_text=True)
@@ -71,7 +88,9 @@ def test_answer_after_deadline_is_refused(client, auth, make_quiz):
     quiz = make_quiz(time_limit_minutes=5)
     auth.login(OFFICER)
     attempt_id = _start(client, quiz)
-    db.session.execute(Attempt.__table__.update().values(deadline_at=utcnow() - timedelta(minutes=1)))
+    db.session.execute(
+        Attempt.__table__.update().values(deadline_at=utcnow() - timedelta(minutes=1))
+    )
     db.session.commit()
     r = client.post(f"/quizzes/attempt/{attempt_id}/answer", json={"position": 1, "response": 0})
     assert r.status_code == 409 and "时间已到" in r.json["error"]
@@ -84,19 +103,41 @@ def test_other_officers_attempt_is_forbidden(client, auth, make_quiz):
     attempt_id = _start(client, quiz)
     auth.logout()
     auth.login("officer_441402_2")
-    assert client.post(f"/quizzes/attempt/{attempt_id}/answer", json={"position": 1, "response": 0}).status_code == 403
+    assert (
+        client.post(
+            f"/quizzes/attempt/{attempt_id}/answer", json={"position": 1, "response": 0}
+        ).status_code
+        == 403
+    )
     assert client.get(f"/quizzes/attempt/{attempt_id}").status_code == 403
     assert client.post(f"/quizzes/attempt/{attempt_id}/submit").status_code == 403
-    polled = client.get(f"/quizzes/attempt/{attempt_id}/state", headers={"X-Requested-With": "fetch"})
-    assert polled.status_code == 403 and polled.json == {**polled.json, "ok": False, "error": "这不是您的答题记录"}
+    polled = client.get(
+        f"/quizzes/attempt/{attempt_id}/state", headers={"X-Requested-With": "fetch"}
+    )
+    assert polled.status_code == 403 and polled.json == {
+        **polled.json,
+        "ok": False,
+        "error": "这不是您的答题记录",
+    }
     assert db.session.get(Attempt, attempt_id).status == "open"
 
 
-@pytest.mark.parametrize("settings, status, text", [
-    ({"opens_at": utcnow() + timedelta(days=1), "closes_at": utcnow() + timedelta(days=2)}, 409, "尚未开始"),
-    ({"opens_at": utcnow() - timedelta(days=2), "closes_at": utcnow() - timedelta(days=1)}, 409, "已经结束"),
-    ({"audience": "bureaus", "audience_ids": [-1]}, 403, "不面向"),
-])
+@pytest.mark.parametrize(
+    "settings, status, text",
+    [
+        (
+            {"opens_at": utcnow() + timedelta(days=1), "closes_at": utcnow() + timedelta(days=2)},
+            409,
+            "尚未开始",
+        ),
+        (
+            {"opens_at": utcnow() - timedelta(days=2), "closes_at": utcnow() - timedelta(days=1)},
+            409,
+            "已经结束",
+        ),
+        ({"audience": "bureaus", "audience_ids": [-1]}, 403, "不面向"),
+    ],
+)
 def test_start_refused(client, auth, make_quiz, settings, status, text):
     quiz = make_quiz(**settings)
     auth.login(OFFICER)
@@ -107,48 +148,95 @@ def test_start_refused(client, auth, make_quiz, settings, status, text):
 
 def test_trainer_builds_a_quiz_and_too_large_draw_is_refused(client, auth, qbank, category):
     auth.login("trainer")
-    r = client.post("/quizzes/manage/new", data={"title": "新竞赛", "mode": "competition", "attempts_allowed": 1,
-                                                  "grading": "best", "review": "score", "audience": "all", "counts": "y"})
+    r = client.post(
+        "/quizzes/manage/new",
+        data={
+            "title": "新竞赛",
+            "mode": "competition",
+            "attempts_allowed": 1,
+            "grading": "best",
+            "review": "score",
+            "audience": "all",
+            "counts": "y",
+        },
+    )
     assert r.status_code == 302
     quiz = db.session.scalar(select(Quiz))
-    bad = client.post(f"/quizzes/manage/{quiz.id}/slots", data={"points": 1, "bank_id": qbank.id, "count": 13,
-                      "category_id": category("法律/大气").id, "qtype": "single", "min_difficulty": 1, "max_difficulty": 5})
+    bad = client.post(
+        f"/quizzes/manage/{quiz.id}/slots",
+        data={
+            "points": 1,
+            "bank_id": qbank.id,
+            "count": 13,
+            "category_id": category("法律/大气").id,
+            "qtype": "single",
+            "min_difficulty": 1,
+            "max_difficulty": 5,
+        },
+    )
     assert bad.status_code == 409 and "只有 12 题" in bad.get_data(as_text=True)
-    ok = client.post(f"/quizzes/manage/{quiz.id}/slots", data={"points": 1, "bank_id": qbank.id, "count": 5,
-                     "category_id": category("法律/大气").id, "qtype": "single", "min_difficulty": 1, "max_difficulty": 5})
+    ok = client.post(
+        f"/quizzes/manage/{quiz.id}/slots",
+        data={
+            "points": 1,
+            "bank_id": qbank.id,
+            "count": 5,
+            "category_id": category("法律/大气").id,
+            "qtype": "single",
+            "min_difficulty": 1,
+            "max_difficulty": 5,
+        },
+    )
     assert ok.status_code == 302
     builder = client.get(f"/quizzes/manage/{quiz.id}?preview=1").get_data(as_text=True)
     assert "样卷预览" in builder and "从“法律/大气”随机抽取 5 道单选题" in builder
-    assert client.post(f"/quizzes/manage/{quiz.id}/publish", data={"published": "1"}).status_code == 302
+    assert (
+        client.post(f"/quizzes/manage/{quiz.id}/publish", data={"published": "1"}).status_code
+        == 302
+    )
     db.session.refresh(quiz)
     assert quiz.is_published and len(quiz.slots) == 1
 
 
 def test_quiz_form_rejects_close_before_open(client, auth, qbank):
     auth.login("trainer")
-    r = client.post("/quizzes/manage/new", data={"title": "x", "mode": "exam", "attempts_allowed": 1, "grading": "best",
-                    "review": "score", "audience": "all", "opens_at": "2026-05-02T10:00", "closes_at": "2026-05-01T10:00"})
+    r = client.post(
+        "/quizzes/manage/new",
+        data={
+            "title": "x",
+            "mode": "exam",
+            "attempts_allowed": 1,
+            "grading": "best",
+            "review": "score",
+            "audience": "all",
+            "opens_at": "2026-05-02T10:00",
+            "closes_at": "2026-05-01T10:00",
+        },
+    )
     assert r.status_code == 400 and "结束时间须晚于开始时间" in r.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Quiz)) == 0
 
 
-@pytest.mark.parametrize("username, path, status", [
-    ("officer_441402_1", "/quizzes/manage/", 403),
-    ("officer_441402_1", "/quizzes/essays", 403),
-    ("admin_441402", "/quizzes/manage/", 403),
-    ("trainer", "/quizzes/manage/", 200),
-    ("city_admin", "/quizzes/essays", 200),
-    ("trainer", "/quizzes/play/", 200),
-    ("officer_441402_1", "/quizzes/play/", 200),
-    ("officer_441402_1", "/quizzes/practice/", 200),
-    ("officer_441402_1", "/quizzes/wrongbook", 200),
-    ("officer_441402_1", "/quizzes/history", 200),
-    ("officer_441402_1", "/quizzes/practice/daily", 200),
-    ("officer_441402_1", "/quizzes/practice/random", 200),
-    ("admin_441402", "/quizzes/overview", 200),
-    ("officer_441402_1", "/quizzes/overview", 403),
-    ("trainer", "/quizzes/overview", 403),
-])
+@pytest.mark.parametrize(
+    "username, path, status",
+    [
+        ("officer_441402_1", "/quizzes/manage/", 403),
+        ("officer_441402_1", "/quizzes/essays", 403),
+        ("admin_441402", "/quizzes/manage/", 403),
+        ("trainer", "/quizzes/manage/", 200),
+        ("city_admin", "/quizzes/essays", 200),
+        ("trainer", "/quizzes/play/", 200),
+        ("officer_441402_1", "/quizzes/play/", 200),
+        ("officer_441402_1", "/quizzes/practice/", 200),
+        ("officer_441402_1", "/quizzes/wrongbook", 200),
+        ("officer_441402_1", "/quizzes/history", 200),
+        ("officer_441402_1", "/quizzes/practice/daily", 200),
+        ("officer_441402_1", "/quizzes/practice/random", 200),
+        ("admin_441402", "/quizzes/overview", 200),
+        ("officer_441402_1", "/quizzes/overview", 403),
+        ("trainer", "/quizzes/overview", 403),
+    ],
+)
 def test_role_matrix(client, auth, qbank, username, path, status):
     auth.login(username)
     assert client.get(path).status_code == status
@@ -164,26 +252,42 @@ def test_staff_pages_and_bureau_scoping(client, auth, make_quiz, user):
     db.session.commit()
     auth.login("admin_441402")
     page = client.get(f"/quizzes/manage/{quiz.id}/attempts").get_data(as_text=True)
-    assert user("officer_441402_1").display_name in page and user("officer_441403_1").display_name not in page
+    assert (
+        user("officer_441402_1").display_name in page
+        and user("officer_441403_1").display_name not in page
+    )
     assert client.get(f"/quizzes/manage/{quiz.id}/stats").status_code == 403
     auth.logout()
     auth.login("trainer")
-    for path in (f"/quizzes/manage/{quiz.id}", f"/quizzes/manage/{quiz.id}/edit", f"/quizzes/manage/{quiz.id}/stats",
-                 f"/quizzes/q/{quiz.id}/board", f"/quizzes/q/{quiz.id}/projector", "/quizzes/essays"):
+    for path in (
+        f"/quizzes/manage/{quiz.id}",
+        f"/quizzes/manage/{quiz.id}/edit",
+        f"/quizzes/manage/{quiz.id}/stats",
+        f"/quizzes/q/{quiz.id}/board",
+        f"/quizzes/q/{quiz.id}/projector",
+        "/quizzes/essays",
+    ):
         assert client.get(path).status_code == 200, path
     xlsx = client.get(f"/quizzes/manage/{quiz.id}/stats.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     item = services.essay_queue(quiz.id)[0]
     assert client.post(f"/quizzes/essays/{item.id}", data={"points": 99}).status_code == 400
-    assert client.post(f"/quizzes/essays/{item.id}", data={"points": 1, "feedback": "好"}).status_code == 302
+    assert (
+        client.post(f"/quizzes/essays/{item.id}", data={"points": 1, "feedback": "好"}).status_code
+        == 302
+    )
     assert db.session.get(AttemptItem, item.id).score == 1
 
 
 def test_board_json_orders_ties_by_time_then_submission(client, auth, make_quiz, user):
     quiz = make_quiz(fixed=("S00",), mode="competition")
     start = utcnow() - timedelta(minutes=30)
-    plan = [("officer_441402_1", 0, 300), ("officer_441402_2", 0, 200), ("officer_441403_1", 1, 100),
-            ("officer_441403_2", 0, 200)]
+    plan = [
+        ("officer_441402_1", 0, 300),
+        ("officer_441402_2", 0, 200),
+        ("officer_441403_1", 1, 100),
+        ("officer_441403_2", 0, 200),
+    ]
     for i, (name, answer, seconds) in enumerate(plan):
         attempt = services.start_attempt(quiz, user(name), now=start)
         services.save_answer(attempt.id, user(name), 1, answer, now=start)
@@ -191,8 +295,10 @@ def test_board_json_orders_ties_by_time_then_submission(client, auth, make_quiz,
     db.session.commit()
     auth.login("officer_441422_1")
     data = client.get(f"/quizzes/q/{quiz.id}/board.json").json
-    assert [r["name"] for r in data["individuals"]] == [user(n).display_name for n in
-                                                        ("officer_441402_2", "officer_441403_2", "officer_441402_1", "officer_441403_1")]
+    assert [r["name"] for r in data["individuals"]] == [
+        user(n).display_name
+        for n in ("officer_441402_2", "officer_441403_2", "officer_441402_1", "officer_441403_1")
+    ]
     bureaus = {b["bureau"]: b for b in data["bureaus"]}
     assert bureaus["梅江区"]["participants"] == 2 and bureaus["梅江区"]["rate"] == 0.4
     assert bureaus["梅县区"]["average"] == 1.0
@@ -213,11 +319,16 @@ def test_board_is_frozen_at_close(client, auth, make_quiz, user):
 
 def test_practice_answer_json_and_tampering(client, auth, qbank):
     from quizzes import services as bank_services
+
     auth.login(OFFICER)
     qid = bank_services.question_by_code(qbank.id, "S03").id
-    r = client.post("/quizzes/practice/answer", json={"question_id": qid, "response": 2, "source": "random"})
+    r = client.post(
+        "/quizzes/practice/answer", json={"question_id": qid, "response": 2, "source": "random"}
+    )
     assert r.status_code == 200 and r.json["right"] is False and r.json["key"] == "A"
-    r = client.post("/quizzes/practice/answer", json={"question_id": qid, "response": 9, "source": "random"})
+    r = client.post(
+        "/quizzes/practice/answer", json={"question_id": qid, "response": 9, "source": "random"}
+    )
     assert r.status_code == 400
     assert "错题本" in client.get("/quizzes/wrongbook").get_data(as_text=True)
     assert "单选题 3" in client.get("/quizzes/wrongbook").get_data(as_text=True)
@@ -234,25 +345,39 @@ def test_demo_loads_twice(app, demo_people, campaign):
 
 def test_practice_page_carries_the_question_id_and_no_key(client, auth, qbank, category):
     import re
+
     auth.login(OFFICER)
-    page = client.get(f"/quizzes/practice/sequential?category={category('法律/大气').id}").get_data(as_text=True)
+    page = client.get(f"/quizzes/practice/sequential?category={category('法律/大气').id}").get_data(
+        as_text=True
+    )
     assert re.search(r'data-question="\d+"', page)
     assert "weight" not in page and "单选题 0" in page
 
 
-def test_practice_is_closed_while_a_competition_attempt_is_open(client, auth, qbank, make_quiz, user):
+def test_practice_is_closed_while_a_competition_attempt_is_open(
+    client, auth, qbank, make_quiz, user
+):
     """Practice shows keys at once: during an open competition it would leak the paper's answers."""
     from quizzes import services as bank_services
-    quiz = make_quiz(fixed=("S03",), mode="competition", time_limit_minutes=30,
-                     opens_at=utcnow() - timedelta(minutes=1))
+
+    quiz = make_quiz(
+        fixed=("S03",),
+        mode="competition",
+        time_limit_minutes=30,
+        opens_at=utcnow() - timedelta(minutes=1),
+    )
     attempt = services.start_attempt(quiz, user(OFFICER))
     db.session.commit()
     auth.login(OFFICER)
     qid = bank_services.question_by_code(qbank.id, "S03").id
-    r = client.post("/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"})
+    r = client.post(
+        "/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"}
+    )
     assert r.status_code == 409 and "key" not in r.json and "交卷后才能练习" in r.json["error"]
     assert client.get("/quizzes/practice/random").status_code == 303
     services.submit(attempt)
     db.session.commit()
-    r = client.post("/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"})
+    r = client.post(
+        "/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"}
+    )
     assert r.status_code == 200 and r.json["key"] == "A"

@@ -1,4 +1,5 @@
 """Law imports: 第X条 text and Excel sheets into (number, text) pairs."""
+
 from __future__ import annotations
 
 import io
@@ -10,16 +11,32 @@ from hypothesis import strategies as st
 from lianbing.host import Refused
 from training.laws import importers
 
-@pytest.mark.parametrize("text,number", [("二十四", 24), ("二十五", 25), ("五十九", 59), ("一百零五", 105),
-                                         ("十", 10), ("十二", 12), ("一千零一", 1001), ("24", 24), ("２４", 24)])
+
+@pytest.mark.parametrize(
+    "text,number",
+    [
+        ("二十四", 24),
+        ("二十五", 25),
+        ("五十九", 59),
+        ("一百零五", 105),
+        ("十", 10),
+        ("十二", 12),
+        ("一千零一", 1001),
+        ("24", 24),
+        ("２４", 24),
+    ],
+)
 def test_chinese_numbers(text, number):
     assert importers.chinese_number(text) == number
 
 
 def test_parse_text_splits_articles_and_skips_chapters():
     text = "第一章 总则\n第一条 为了保护环境，制定本法。\n第二条　本法所称环境，是指……\n包括大气、水。\n第二章 监督管理\n第二十四条 现场检查。"
-    assert importers.parse_text(text) == [(1, "为了保护环境，制定本法。"), (2, "本法所称环境，是指……\n包括大气、水。"),
-                                          (24, "现场检查。")]
+    assert importers.parse_text(text) == [
+        (1, "为了保护环境，制定本法。"),
+        (2, "本法所称环境，是指……\n包括大气、水。"),
+        (24, "现场检查。"),
+    ]
 
 
 @settings(max_examples=60, deadline=None)
@@ -33,9 +50,9 @@ def test_parse_text_never_crashes(text):
 
 
 def test_excel_import_and_bad_rows(app):
-    import io
 
     import pandas as pd
+
     buf = io.BytesIO()
     pd.DataFrame({"条号": ["第24条", "25"], "条文": ["检查", "查封"]}).to_excel(buf, index=False)
     assert importers.parse_excel(buf.getvalue()) == [(24, "检查"), (25, "查封")]

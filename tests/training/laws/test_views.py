@@ -1,4 +1,5 @@
 """Law library pages: permissions, import through the form, stable article links."""
+
 from __future__ import annotations
 
 import io
@@ -25,14 +26,23 @@ def test_law_import_from_text_and_bad_files(login, client):
     login("city_admin", "441400")
     text = "第一章 总则\n第一条 为防治大气污染，制定本法。\n第二条 防治大气污染应当以改善大气环境质量为目标。".encode()
     form = {"code": "APPL2018", "name": "大气污染防治法", "issuer": "全国人大常委会"}
-    r = client.post("/training/laws/import", data={**form, "file": (io.BytesIO(text), "a.txt")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/training/laws/import",
+        data={**form, "file": (io.BytesIO(text), "a.txt")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     assert "改善大气环境质量" in client.get("/training/laws/APPL2018").get_data(as_text=True)
-    for name, data, message in [("a.pdf", b"%PDF", "只支持"), ("b.txt", "没有条文".encode(), "没有找到任何条文"),
-                                ("c.txt", "第一条 甲\n第一条 乙".encode(), "重复")]:
-        r = client.post("/training/laws/import", data={**form, "file": (io.BytesIO(data), name)},
-                        content_type="multipart/form-data")
+    for name, data, message in [
+        ("a.pdf", b"%PDF", "只支持"),
+        ("b.txt", "没有条文".encode(), "没有找到任何条文"),
+        ("c.txt", "第一条 甲\n第一条 乙".encode(), "重复"),
+    ]:
+        r = client.post(
+            "/training/laws/import",
+            data={**form, "file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
         assert r.status_code == 400 and message in r.get_data(as_text=True), name
     assert "为防治大气污染" in client.get("/training/laws/APPL2018").get_data(as_text=True)
 

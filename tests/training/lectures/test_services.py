@@ -1,4 +1,5 @@
 """Lectures without HTTP: sign-in during the session for its audience, minutes to the ledger."""
+
 from __future__ import annotations
 
 import logging
@@ -27,7 +28,9 @@ def test_sign_in_during_session_counts_minutes_and_ledger(app, campaign, make_le
         lectures.sign_in(officer, lecture.code, T0 + timedelta(minutes=31))
 
 
-@pytest.mark.parametrize("offset,message", [(-16, "尚未开始"), (121, "已经结束"), (60 * 24, "已经结束")])
+@pytest.mark.parametrize(
+    "offset,message", [(-16, "尚未开始"), (121, "已经结束"), (60 * 24, "已经结束")]
+)
 def test_sign_in_outside_the_session_is_refused(app, make_lecture, make_user, offset, message):
     lecture = make_lecture(start=T0, minutes=120)
     with pytest.raises(Conflict, match=message):
@@ -41,7 +44,12 @@ def test_sign_in_for_another_bureaus_session_or_role_is_refused(app, make_lectur
         lectures.sign_in(make_user("officer", "441403"), county.code, T0)
     with pytest.raises(Forbidden):
         lectures.sign_in(make_user("trainer", "441402"), county.code, T0)
-    assert lectures.sign_in(make_user("officer", "441402"), county.code, T0 - timedelta(minutes=10)).minutes == 120
+    assert (
+        lectures.sign_in(
+            make_user("officer", "441402"), county.code, T0 - timedelta(minutes=10)
+        ).minutes
+        == 120
+    )
     with pytest.raises(NotFound):
         lectures.sign_in(make_user("officer", "441402"), "ZZZZZZ", T0)
 
@@ -51,9 +59,14 @@ def test_bureau_admin_schedules_only_for_own_bureau(app, make_user, make_lecture
     admin = make_user("bureau_admin", "441402")
     other = db.session.scalar(select(Bureau).where(Bureau.code == "441403"))
     with pytest.raises(Forbidden):
-        lectures.create_lecture(admin, lectures.LectureData("x", "lecture", T0, T0 + timedelta(hours=1), "", "", other.id))
+        lectures.create_lecture(
+            admin,
+            lectures.LectureData("x", "lecture", T0, T0 + timedelta(hours=1), "", "", other.id),
+        )
     with pytest.raises(Refused, match="结束时间"):
-        lectures.create_lecture(admin, lectures.LectureData("x", "lecture", T0, T0, "", "", admin.bureau_id))
+        lectures.create_lecture(
+            admin, lectures.LectureData("x", "lecture", T0, T0, "", "", admin.bureau_id)
+        )
 
 
 def test_refused_sign_in_and_entered_attendance_are_logged(app, make_lecture, make_user, caplog):
@@ -65,6 +78,12 @@ def test_refused_sign_in_and_entered_attendance_are_logged(app, make_lecture, ma
             lectures.sign_in(officer, "ZZZZZZ", T0)
         lectures.add_attendance(admin, lecture, officer.username)
     lines = [r.getMessage() for r in caplog.records if r.name == "lianbing.training"]
-    assert any("sign-in refused" in line and f"user {officer.id}" in line and "签到码无效" in line for line in lines)
-    assert any(f"attendance of user {officer.id} at lecture {lecture.id} entered by user {admin.id}" in line
-               for line in lines)
+    assert any(
+        "sign-in refused" in line and f"user {officer.id}" in line and "签到码无效" in line
+        for line in lines
+    )
+    assert any(
+        f"attendance of user {officer.id} at lecture {lecture.id} entered by user {admin.id}"
+        in line
+        for line in lines
+    )

@@ -1,4 +1,5 @@
 """Lecture pages: permissions, sign-in codes, the organizer's page and export."""
+
 from __future__ import annotations
 
 import io
@@ -34,12 +35,17 @@ def test_sign_in_with_code_and_attendance_export(login, client, make_lecture, ca
     officer = login("officer", "441403")
     r = client.post("/training/signin", data={"code": lecture.code.lower()})
     assert r.status_code == 302
-    assert db.session.scalar(select(ScoreEntry.kind).where(ScoreEntry.user_id == officer.id)) == "lecture"
+    assert (
+        db.session.scalar(select(ScoreEntry.kind).where(ScoreEntry.user_id == officer.id))
+        == "lecture"
+    )
     again = client.post("/training/signin", data={"code": lecture.code})
     assert again.status_code == 409 and "已经签到" in again.get_data(as_text=True)
     login("city_admin", "441400")
     assert lecture.code in client.get(f"/training/lectures/{lecture.id}").get_data(as_text=True)
-    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/training/lectures/{lecture.id}/attendance.xlsx").data))
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/training/lectures/{lecture.id}/attendance.xlsx").data)
+    )
     rows = list(book.active.values)
     assert rows[0][1] == "姓名" and rows[1][1] == officer.display_name
 
@@ -67,27 +73,52 @@ def test_bureau_admin_cannot_open_other_bureaus_lecture(login, client, make_lect
 
 def test_lecture_form_creates_session_with_code(login, client):
     admin = login("bureau_admin", "441402")
-    r = client.post("/training/lectures/new", data={
-        "title": "专题培训", "kind": "special", "starts_at": "2026-12-01T09:00", "ends_at": "2026-12-01T11:00",
-        "place": "会议室", "speaker": "张", "bureau_id": admin.bureau_id, "audience": ["officer"]})
+    r = client.post(
+        "/training/lectures/new",
+        data={
+            "title": "专题培训",
+            "kind": "special",
+            "starts_at": "2026-12-01T09:00",
+            "ends_at": "2026-12-01T11:00",
+            "place": "会议室",
+            "speaker": "张",
+            "bureau_id": admin.bureau_id,
+            "audience": ["officer"],
+        },
+    )
     assert r.status_code == 302
-    bad = client.post("/training/lectures/new", data={
-        "title": "反了", "kind": "special", "starts_at": "2026-12-01T11:00", "ends_at": "2026-12-01T09:00",
-        "bureau_id": admin.bureau_id, "audience": ["officer"]})
+    bad = client.post(
+        "/training/lectures/new",
+        data={
+            "title": "反了",
+            "kind": "special",
+            "starts_at": "2026-12-01T11:00",
+            "ends_at": "2026-12-01T09:00",
+            "bureau_id": admin.bureau_id,
+            "audience": ["officer"],
+        },
+    )
     assert bad.status_code == 400 and "结束时间必须晚于开始时间" in bad.get_data(as_text=True)
 
 
-def test_organizer_adds_attendance_from_paper_list(login, client, make_user, make_lecture, campaign):
+def test_organizer_adds_attendance_from_paper_list(
+    login, client, make_user, make_lecture, campaign
+):
     lecture = make_lecture(bureau_code="441402", start=utcnow() - timedelta(hours=3), minutes=60)
     officer = make_user("officer", "441402")
     stranger = make_user("officer", "441403")
     admin = login("bureau_admin", "441402")
-    r = client.post(f"/training/lectures/{lecture.id}/attendance", data={"username": officer.username})
+    r = client.post(
+        f"/training/lectures/{lecture.id}/attendance", data={"username": officer.username}
+    )
     assert r.status_code == 302
     entry = db.session.scalar(select(ScoreEntry).where(ScoreEntry.user_id == officer.id))
     assert (entry.kind, entry.points) == ("lecture", 60.0)
-    for username, status, message in [(officer.username, 409, "已经签到"), ("nobody", 404, "找不到用户"),
-                                      (stranger.username, 403, "只能补录本单位")]:
+    for username, status, message in [
+        (officer.username, 409, "已经签到"),
+        ("nobody", 404, "找不到用户"),
+        (stranger.username, 403, "只能补录本单位"),
+    ]:
         r = client.post(f"/training/lectures/{lecture.id}/attendance", data={"username": username})
         assert r.status_code == status and message in r.get_data(as_text=True), username
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1

@@ -1,4 +1,5 @@
 """The end-of-module check: submitted once, retaken until passed, graded all or nothing."""
+
 from __future__ import annotations
 
 import logging
@@ -70,10 +71,13 @@ def test_someone_elses_attempt_is_not_found(app, make_module, make_user):
 
 def test_a_submission_racing_another_is_refused(app, make_module, make_user):
     from sqlalchemy import update
+
     module = make_module()
     officer = make_user("officer")
     attempt = checks.start_check(officer, module)
-    db.session.execute(update(CheckAttempt).values(submitted_at=at(1)).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(CheckAttempt).values(submitted_at=at(1)).execution_options(synchronize_session=False)
+    )
     with pytest.raises(Conflict):
         checks.submit_check(officer, attempt.id, right(module), at(2))
 
@@ -90,4 +94,7 @@ def test_refused_submissions_and_completions_are_logged(app, make_module, make_u
             checks.submit_check(officer, attempt.id, right(module), at(2))
     lines = [r.getMessage() for r in caplog.records if r.name == "lianbing.training"]
     assert f"module {module.id} completed by user {officer.id} (check score 1.0)" in lines
-    assert f"check submission refused: attempt {attempt.id} by user {officer.id} (already submitted)" in lines
+    assert (
+        f"check submission refused: attempt {attempt.id} by user {officer.id} (already submitted)"
+        in lines
+    )

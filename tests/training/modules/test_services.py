@@ -1,4 +1,5 @@
 """Modules without HTTP: authoring checks, completion and the ledger, progress."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -9,8 +10,8 @@ from sqlalchemy import select
 from lianbing import signals
 from lianbing.extensions import db
 from lianbing.host import Refused
-from lianbing.markup import render_markdown
 from lianbing.ledger.models import ScoreEntry
+from lianbing.markup import render_markdown
 from training.laws import services as laws
 from training.modules import checks, study
 from training.modules import services as modules
@@ -36,16 +37,20 @@ def test_citations_expand_inline_and_missing_keys_are_refused(app, make_module):
 
 def test_question_validation(app, make_module):
     module = make_module(questions=False)
-    for bad in [modules.QuestionData("single", "x", ("a", "b"), (0, 1)),
-                modules.QuestionData("single", "x", ("a",), (0,)),
-                modules.QuestionData("multiple", "x", ("a", "b"), (5,)),
-                modules.QuestionData("essay", "x", ("a", "b"), (0,)),
-                modules.QuestionData("single", " ", ("a", "b"), (0,))]:
+    for bad in [
+        modules.QuestionData("single", "x", ("a", "b"), (0, 1)),
+        modules.QuestionData("single", "x", ("a",), (0,)),
+        modules.QuestionData("multiple", "x", ("a", "b"), (5,)),
+        modules.QuestionData("essay", "x", ("a", "b"), (0,)),
+        modules.QuestionData("single", " ", ("a", "b"), (0,)),
+    ]:
         with pytest.raises(Refused):
             modules.add_question(module, bad)
 
 
-def test_completion_needs_lessons_and_passed_check_and_reaches_the_ledger(app, campaign, make_module, make_user):
+def test_completion_needs_lessons_and_passed_check_and_reaches_the_ledger(
+    app, campaign, make_module, make_user
+):
     module = make_module()
     officer = make_user("officer")
     sent = []
@@ -61,8 +66,15 @@ def test_completion_needs_lessons_and_passed_check_and_reaches_the_ledger(app, c
         signals.module_completed.disconnect(receiver)
     assert modules.completion(officer.id, module.id).score == 1.0
     entry = db.session.scalar(select(ScoreEntry).where(ScoreEntry.user_id == officer.id))
-    assert (entry.kind, entry.ref, entry.points, entry.max_points) == ("study", f"module:{module.id}", 100.0, 100.0)
-    assert sent == [{"user_id": officer.id, "module_id": module.id, "campaign_id": campaign.id, "score": 1.0}]
+    assert (entry.kind, entry.ref, entry.points, entry.max_points) == (
+        "study",
+        f"module:{module.id}",
+        100.0,
+        100.0,
+    )
+    assert sent == [
+        {"user_id": officer.id, "module_id": module.id, "campaign_id": campaign.id, "score": 1.0}
+    ]
 
 
 def test_module_without_check_completes_on_lessons(app, campaign, make_module, make_user):

@@ -1,4 +1,5 @@
 """Study time from server-side heartbeats: only elapsed visible time, capped, one's own record."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -40,7 +41,9 @@ def test_heartbeats_faster_than_real_time_gain_nothing_extra(studying):
     for i in range(1, 50):
         study.heartbeat(officer, record.id, True, at(0) + timedelta(seconds=i * 0.2))
     assert record.seconds <= 10
-    assert study.heartbeat(officer, record.id, True, at(0) + timedelta(seconds=5)) == 0  # clock going back
+    assert (
+        study.heartbeat(officer, record.id, True, at(0) + timedelta(seconds=5)) == 0
+    )  # clock going back
 
 
 def test_a_long_gap_credits_at_most_one_beat(studying):
@@ -93,10 +96,17 @@ def test_heartbeat_refused_once_module_is_unpublished(studying):
 
 def test_a_beat_racing_another_tab_credits_nothing(studying):
     from sqlalchemy import update
+
     module, officer, record = studying
     study.heartbeat(officer, record.id, True, at(0))
     # another request moved the clock after this session read the record
-    db.session.execute(update(StudyRecord).values(last_beat_at=at(0.25)).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(StudyRecord)
+        .values(last_beat_at=at(0.25))
+        .execution_options(synchronize_session=False)
+    )
     assert study.heartbeat(officer, record.id, True, at(0.5)) == 0
-    assert study.heartbeat(officer, record.id, True, at(1)) == 45  # counted from the other tab's beat
+    assert (
+        study.heartbeat(officer, record.id, True, at(1)) == 45
+    )  # counted from the other tab's beat
     assert record.seconds == 45

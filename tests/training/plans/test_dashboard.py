@@ -1,4 +1,5 @@
 """The bureau study dashboard's rows: study time, lectures, overdue plans, scope."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -19,7 +20,9 @@ def at(minutes: float):
     return T0 + timedelta(minutes=minutes)
 
 
-def test_dashboard_rows_count_study_lectures_overdue_and_scope(app, campaign, make_module, make_lecture, make_user):
+def test_dashboard_rows_count_study_lectures_overdue_and_scope(
+    app, campaign, make_module, make_lecture, make_user
+):
     module = make_module(questions=False)
     lecture = make_lecture()
     a = make_user("officer", "441402")
@@ -34,13 +37,31 @@ def test_dashboard_rows_count_study_lectures_overdue_and_scope(app, campaign, ma
         study.mark_done(a, lesson)
     lectures.sign_in(far, lecture.code, T0)
     rows = {r.user.id: r for r in dashboard.officer_rows(city, on=date(2017, 8, 1))}
-    assert (rows[a.id].completed, rows[a.id].seconds, rows[a.id].overdue, rows[a.id].started) == (1, 60, 0, True)
+    assert (rows[a.id].completed, rows[a.id].seconds, rows[a.id].overdue, rows[a.id].started) == (
+        1,
+        60,
+        0,
+        True,
+    )
     assert (rows[idle.id].started, rows[idle.id].overdue) == (False, 1)
     assert (rows[far.id].lectures, rows[far.id].hours, rows[far.id].overdue) == (1, 2.0, 1)
     bureaus = {b.bureau.code: b for b in dashboard.bureau_rows(city, on=date(2017, 8, 1))}
-    assert (bureaus["441402"].officers, bureaus["441402"].not_started, bureaus["441402"].completed) == (2, 1, 1)
+    assert (
+        bureaus["441402"].officers,
+        bureaus["441402"].not_started,
+        bureaus["441402"].completed,
+    ) == (2, 1, 1)
     admin = make_user("bureau_admin", "441402")
-    assert {r.user.id for r in dashboard.officer_rows(admin, on=date(2017, 8, 1))} == {a.id, idle.id}
+    assert {r.user.id for r in dashboard.officer_rows(admin, on=date(2017, 8, 1))} == {
+        a.id,
+        idle.id,
+    }
     assert db.session.scalar(select(func.count()).select_from(ModuleCompletion)) == 1
-    assert db.session.scalar(select(StudyRecord.seconds).where(StudyRecord.user_id == a.id,
-                                                                StudyRecord.lesson_id == module.lessons[0].id)) == 60
+    assert (
+        db.session.scalar(
+            select(StudyRecord.seconds).where(
+                StudyRecord.user_id == a.id, StudyRecord.lesson_id == module.lessons[0].id
+            )
+        )
+        == 60
+    )

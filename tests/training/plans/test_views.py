@@ -1,4 +1,5 @@
 """Plan and dashboard pages: permissions, scoping, exports, home cards."""
+
 from __future__ import annotations
 
 import io
@@ -27,11 +28,15 @@ def test_permission_matrix(client, login, library, role, path):
     assert client.get(path).status_code == expected
 
 
-def test_plan_shows_on_officer_dashboard_and_overdue_list(login, client, auth, make_user, make_module):
+def test_plan_shows_on_officer_dashboard_and_overdue_list(
+    login, client, auth, make_user, make_module
+):
     module = make_module(roles=("trainer",))
     login("city_admin", "441400")
-    r = client.post("/training/plans", data={"module_id": module.id, "role": "officer", "bureau_id": 0,
-                                             "due_on": "2017-07-01"})
+    r = client.post(
+        "/training/plans",
+        data={"module_id": module.id, "role": "officer", "bureau_id": 0, "due_on": "2017-07-01"},
+    )
     assert r.status_code == 302
     officer = make_user("officer", "441402")
     assert officer.display_name in client.get("/training/plans/overdue").get_data(as_text=True)
@@ -43,14 +48,35 @@ def test_plan_shows_on_officer_dashboard_and_overdue_list(login, client, auth, m
 def test_bureau_admin_plan_for_other_bureau_is_403(login, client, make_module):
     module = make_module()
     admin = login("bureau_admin", "441402")
-    r = client.post("/training/plans", data={"module_id": module.id, "role": "officer",
-                                             "bureau_id": admin.bureau_id + 1, "due_on": "2017-07-01"})
+    r = client.post(
+        "/training/plans",
+        data={
+            "module_id": module.id,
+            "role": "officer",
+            "bureau_id": admin.bureau_id + 1,
+            "due_on": "2017-07-01",
+        },
+    )
     assert r.status_code == 403 and "只能给本单位分配" in r.get_data(as_text=True)
-    r = client.post("/training/plans", data={"module_id": 9999, "role": "officer",
-                                             "bureau_id": admin.bureau_id, "due_on": "2017-07-01"})
+    r = client.post(
+        "/training/plans",
+        data={
+            "module_id": 9999,
+            "role": "officer",
+            "bureau_id": admin.bureau_id,
+            "due_on": "2017-07-01",
+        },
+    )
     assert r.status_code == 404 and "学习模块不存在" in r.get_data(as_text=True)
-    r = client.post("/training/plans", data={"module_id": module.id, "role": "officer",
-                                             "bureau_id": admin.bureau_id, "due_on": "七月一日"})
+    r = client.post(
+        "/training/plans",
+        data={
+            "module_id": module.id,
+            "role": "officer",
+            "bureau_id": admin.bureau_id,
+            "due_on": "七月一日",
+        },
+    )
     assert r.status_code == 400 and "不是有效的日期" in r.get_data(as_text=True)
     assert plans.plans_visible_to(admin) == []
 
@@ -69,7 +95,9 @@ def test_dashboard_scoping_and_export(login, client, make_user, make_module):
     login("city_admin", "441400")
     page = client.get("/training/dashboard").get_data(as_text=True)
     assert "梅江区" in page and "梅县区" in page and "<svg" in page
-    assert b.display_name in client.get(f"/training/dashboard?bureau={b.bureau_id}").get_data(as_text=True)
+    assert b.display_name in client.get(f"/training/dashboard?bureau={b.bureau_id}").get_data(
+        as_text=True
+    )
     assert admin.bureau_id != b.bureau_id
 
 
@@ -89,7 +117,9 @@ def test_admin_home_card_counts_overdue(login, client, auth, make_user, make_mod
     module = make_module()
     city = make_user("city_admin", "441400")
     make_user("officer", "441402")
-    plans.create_plan(city, plans.PlanData(module.id, "officer", None, utcnow().date() - timedelta(days=3)))
+    plans.create_plan(
+        city, plans.PlanData(module.id, "officer", None, utcnow().date() - timedelta(days=3))
+    )
     db.session.commit()
     auth.login(city.username)
     assert "1 人次逾期未完成学习任务" in client.get("/home").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Monthly bulletins: timeliness, returns, the board (no HTTP)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -19,13 +20,19 @@ JULY = date(2017, 7, 1)
 
 
 def _draft(campaign, bureau_id, period=JULY, title="七月简报"):
-    return bulletins.save_draft(campaign, bureau_id, period, bulletins.BulletinData(title, "正文"), author_id=None)
+    return bulletins.save_draft(
+        campaign, bureau_id, period, bulletins.BulletinData(title, "正文"), author_id=None
+    )
 
 
 def _refuse_late(campaign):
     s = schedule.settings_for(campaign)
-    schedule.save_settings(campaign, schedule.SettingsData(s.bulletin_due_day, False, s.bulletin_from,
-                                                           s.bulletin_to, s.summary_due))
+    schedule.save_settings(
+        campaign,
+        schedule.SettingsData(
+            s.bulletin_due_day, False, s.bulletin_from, s.bulletin_to, s.summary_due
+        ),
+    )
 
 
 def test_submission_by_the_20th_is_on_time(demo_people, campaign, bureau):
@@ -55,7 +62,13 @@ def test_return_and_resubmission_keep_the_first_timeliness(demo_people, campaign
     with pytest.raises(bulletins.BulletinError, match="修改意见"):
         bulletins.return_bulletin(b, "  ")
     bulletins.return_bulletin(b, "请补充数据")
-    bulletins.save_draft(campaign, b.bureau_id, JULY, bulletins.BulletinData("七月简报（修改）", "补充"), author_id=None)
+    bulletins.save_draft(
+        campaign,
+        b.bureau_id,
+        JULY,
+        bulletins.BulletinData("七月简报（修改）", "补充"),
+        author_id=None,
+    )
     bulletins.submit(b, campaign, now=local(2017, 7, 28, 9))
     assert b.status == "submitted" and not b.is_late and b.title == "七月简报（修改）"
 
@@ -74,8 +87,9 @@ def test_month_outside_the_bulletin_months_is_refused(demo_people, campaign, bur
 
 def test_board_states_and_timeliness(demo_people, campaign, bureau):
     s = schedule.settings_for(campaign)
-    schedule.save_settings(campaign, schedule.SettingsData(20, True, date(2017, 6, 1), date(2017, 7, 1),
-                                                           s.summary_due))
+    schedule.save_settings(
+        campaign, schedule.SettingsData(20, True, date(2017, 6, 1), date(2017, 7, 1), s.summary_due)
+    )
     meijiang, meixian, dabu = bureau("441402").id, bureau("441403").id, bureau("441422").id
     for month, when in ((6, local(2017, 6, 10, 9)), (7, local(2017, 7, 25, 9))):
         bulletins.submit(_draft(campaign, meijiang, date(2017, month, 1)), campaign, now=when)

@@ -1,11 +1,12 @@
 """Bulletins over HTTP: the board, permissions, submitting, returning, uploads, Word."""
+
 from __future__ import annotations
 
-from datetime import date
 import io
+from datetime import date
 
-from docx import Document
 import pytest
+from docx import Document
 from sqlalchemy import func, select
 
 from lianbing.campaign import schedule
@@ -24,8 +25,10 @@ def _bulletin(ops_demo, bureau, code="441402", month=7) -> Bulletin:
     return bulletins.find(ops_demo.id, bureau(code).id, date(2017, month, 1))
 
 
-@pytest.mark.parametrize("username,status", [("officer_441402_1", 403), ("trainer", 403),
-                                             ("admin_441402", 200), ("city_admin", 200)])
+@pytest.mark.parametrize(
+    "username,status",
+    [("officer_441402_1", 403), ("trainer", 403), ("admin_441402", 200), ("city_admin", 200)],
+)
 def test_board_permissions(client, auth, ops_demo, username, status):
     auth.login(username)
     assert client.get(f"/bulletins/{ops_demo.id}/board").status_code == status
@@ -72,7 +75,10 @@ def test_city_admin_cannot_write_a_countys_bulletin(client, auth, ops_demo, bure
 
 def test_late_submission_accepted_and_marked(client, auth, ops_demo, bureau):
     auth.login("admin_441481")
-    r = client.post(f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8", data={"title": "八月简报", "body": "补报"})
+    r = client.post(
+        f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
+        data={"title": "八月简报", "body": "补报"},
+    )
     assert r.status_code == 302
     b = bulletins.find(ops_demo.id, bureau("441481").id, date(2017, 8, 1))
     r = client.post(f"/bulletins/b/{b.id}/submit", follow_redirects=True)
@@ -83,10 +89,15 @@ def test_late_submission_accepted_and_marked(client, auth, ops_demo, bureau):
 
 def test_late_submission_refused_when_configured(client, auth, ops_demo, bureau):
     s = schedule.settings_for(ops_demo)
-    schedule.save_settings(ops_demo, schedule.SettingsData(20, False, s.bulletin_from, s.bulletin_to, s.summary_due))
+    schedule.save_settings(
+        ops_demo, schedule.SettingsData(20, False, s.bulletin_from, s.bulletin_to, s.summary_due)
+    )
     db.session.commit()
     auth.login("admin_441481")
-    client.post(f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8", data={"title": "八月简报", "body": "补报"})
+    client.post(
+        f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
+        data={"title": "八月简报", "body": "补报"},
+    )
     b = bulletins.find(ops_demo.id, bureau("441481").id, date(2017, 8, 1))
     r = client.post(f"/bulletins/b/{b.id}/submit")
     assert r.status_code == 409 and "不接受逾期提交" in r.get_data(as_text=True)
@@ -99,7 +110,10 @@ def test_city_returns_and_county_resubmits(client, auth, ops_demo, bureau):
     auth.login("city_admin")
     r = client.post(f"/bulletins/b/{b.id}/return", data={"comment": ""})
     assert r.status_code == 400 and "修改意见" in r.get_data(as_text=True)
-    assert client.post(f"/bulletins/b/{b.id}/return", data={"comment": "请补充照片"}).status_code == 302
+    assert (
+        client.post(f"/bulletins/b/{b.id}/return", data={"comment": "请补充照片"}).status_code
+        == 302
+    )
     auth.login("admin_441402")
     assert "请补充照片" in client.get(f"/bulletins/b/{b.id}").get_data(as_text=True)
     assert client.post(f"/bulletins/b/{b.id}/submit").status_code == 302
@@ -109,16 +123,24 @@ def test_city_returns_and_county_resubmits(client, auth, ops_demo, bureau):
 
 def test_submitted_bulletin_edit_is_a_conflict(client, auth, ops_demo, bureau):
     auth.login("admin_441402")
-    r = client.post(f"/bulletins/{ops_demo.id}/{bureau('441402').id}/2017/7", data={"title": "改", "body": "x"})
+    r = client.post(
+        f"/bulletins/{ops_demo.id}/{bureau('441402').id}/2017/7", data={"title": "改", "body": "x"}
+    )
     assert r.status_code == 409 and "不能再修改" in r.get_data(as_text=True)
 
 
 def test_wrong_upload_type_is_refused_and_nothing_stored(client, auth, ops_demo, bureau):
     before = _count(StoredFile), _count(Bulletin)
     auth.login("admin_441481")
-    r = client.post(f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
-                    data={"title": "八月简报", "body": "x", "attachments": (io.BytesIO(b"MZ\x90"), "virus.exe")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
+        data={
+            "title": "八月简报",
+            "body": "x",
+            "attachments": (io.BytesIO(b"MZ\x90"), "virus.exe"),
+        },
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400 and "不支持的文件类型 .exe" in r.get_data(as_text=True)
     assert (_count(StoredFile), _count(Bulletin)) == before
 
@@ -127,18 +149,26 @@ def test_oversized_upload_is_refused_and_nothing_stored(client, auth, ops_demo, 
     before = _count(StoredFile), _count(Bulletin)
     big = b"%PDF" + b"0" * (10 * attachments.MB)
     auth.login("admin_441481")
-    r = client.post(f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
-                    data={"title": "八月简报", "body": "x", "attachments": (io.BytesIO(big), "大文件.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
+        data={"title": "八月简报", "body": "x", "attachments": (io.BytesIO(big), "大文件.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 413 and "超过大小限制 10 MB" in r.get_data(as_text=True)
     assert (_count(StoredFile), _count(Bulletin)) == before
 
 
 def test_attachment_upload_and_download_are_scoped(client, auth, ops_demo, bureau):
     auth.login("admin_441481")
-    client.post(f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
-                data={"title": "八月简报", "body": "x", "attachments": (io.BytesIO(b"%PDF-1.4 demo"), "统计表.pdf")},
-                content_type="multipart/form-data")
+    client.post(
+        f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
+        data={
+            "title": "八月简报",
+            "body": "x",
+            "attachments": (io.BytesIO(b"%PDF-1.4 demo"), "统计表.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     b = bulletins.find(ops_demo.id, bureau("441481").id, date(2017, 8, 1))
     file_id = attachments.files_of("bulletin", b.id)[0].id
     assert client.get(f"/bulletins/files/{file_id}").data == b"%PDF-1.4 demo"
@@ -167,18 +197,27 @@ def test_board_counts_on_time_bulletins_per_month(client, auth, ops_demo):
 
 def test_bulletin_markdown_is_sanitized(client, auth, ops_demo, bureau):
     auth.login("admin_441481")
-    client.post(f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
-                data={"title": "八月", "body": "**要点**<script>alert(1)</script><img src=x onerror=alert(2)>"})
+    client.post(
+        f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
+        data={
+            "title": "八月",
+            "body": "**要点**<script>alert(1)</script><img src=x onerror=alert(2)>",
+        },
+    )
     b = bulletins.find(ops_demo.id, bureau("441481").id, date(2017, 8, 1))
     page = client.get(f"/bulletins/b/{b.id}").get_data(as_text=True)
-    assert "<strong>要点</strong>" in page and "<script>alert(1)" not in page and "onerror" not in page
+    assert (
+        "<strong>要点</strong>" in page and "<script>alert(1)" not in page and "onerror" not in page
+    )
 
 
 def test_attachment_removed_only_before_submission(client, auth, ops_demo, bureau):
     auth.login("admin_441481")
-    client.post(f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
-                data={"title": "八月", "body": "x", "attachments": (io.BytesIO(b"%PDF-1.4"), "a.pdf")},
-                content_type="multipart/form-data")
+    client.post(
+        f"/bulletins/{ops_demo.id}/{bureau('441481').id}/2017/8",
+        data={"title": "八月", "body": "x", "attachments": (io.BytesIO(b"%PDF-1.4"), "a.pdf")},
+        content_type="multipart/form-data",
+    )
     b = bulletins.find(ops_demo.id, bureau("441481").id, date(2017, 8, 1))
     file_id = attachments.files_of("bulletin", b.id)[0].id
     auth.login("admin_441402")

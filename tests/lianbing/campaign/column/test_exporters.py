@@ -1,4 +1,5 @@
 """The column's Atom feed."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -16,13 +17,27 @@ def local(*args) -> datetime:
 
 
 def test_atom_feed_is_well_formed_and_escaped(demo_people, campaign, bureau):
-    article = column.save_article(None, campaign.id, bureau("441402").id,
-                                  column.ArticleData("<script>alert(1)</script> & 标题", "正文 <b>粗</b>"), author_id=None)
+    article = column.save_article(
+        None,
+        campaign.id,
+        bureau("441402").id,
+        column.ArticleData("<script>alert(1)</script> & 标题", "正文 <b>粗</b>"),
+        author_id=None,
+    )
     column.publish(article)
-    case = column.add_case(campaign.id, column.CaseData("某厂<img>", "超标<script>", "依据", "罚款", date(2017, 8, 1)),
-                           disclose=True)
-    xml = feed.atom_feed("专栏", "http://x/feed", "http://x/", [(article, "http://x/a/1")],
-                         [(case, "http://x/c/1")], local(2017, 9, 1, 9))
+    case = column.add_case(
+        campaign.id,
+        column.CaseData("某厂<img>", "超标<script>", "依据", "罚款", date(2017, 8, 1)),
+        disclose=True,
+    )
+    xml = feed.atom_feed(
+        "专栏",
+        "http://x/feed",
+        "http://x/",
+        [(article, "http://x/a/1")],
+        [(case, "http://x/c/1")],
+        local(2017, 9, 1, 9),
+    )
     root = SafeET.fromstring(xml)
     ns = {"a": feed.ATOM}
     titles = [e.text for e in root.findall("a:entry/a:title", ns)]

@@ -1,4 +1,5 @@
 """The column over HTTP: public pages and feed, submission, review, penalty cases."""
+
 from __future__ import annotations
 
 import io
@@ -29,9 +30,15 @@ def test_public_requests_for_unpublished_items_are_404(client, ops_demo):
 
 def test_images_of_unpublished_articles_are_404_for_the_public(client, auth, ops_demo):
     auth.login("admin_441402")
-    r = client.post("/column/manage/new", data={"title": "图片新闻", "body": "正文",
-                                                "images": (io.BytesIO(b"\x89PNG demo"), "现场.png")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/column/manage/new",
+        data={
+            "title": "图片新闻",
+            "body": "正文",
+            "images": (io.BytesIO(b"\x89PNG demo"), "现场.png"),
+        },
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     article = db.session.scalar(select(ColumnArticle).where(ColumnArticle.title == "图片新闻"))
     image_id = attachments.files_of("article", article.id)[0].id
@@ -45,9 +52,11 @@ def test_images_of_unpublished_articles_are_404_for_the_public(client, auth, ops
 
 def test_article_image_must_be_an_image(client, auth, ops_demo):
     auth.login("admin_441402")
-    r = client.post("/column/manage/new", data={"title": "t", "body": "b",
-                                                "images": (io.BytesIO(b"%PDF-1.4"), "文件.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/column/manage/new",
+        data={"title": "t", "body": "b", "images": (io.BytesIO(b"%PDF-1.4"), "文件.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400 and "不支持的文件类型 .pdf" in r.get_data(as_text=True)
     assert db.session.scalar(select(ColumnArticle).where(ColumnArticle.title == "t")) is None
 
@@ -56,7 +65,11 @@ def test_feed_lists_published_items(client, ops_demo):
     r = client.get("/column/feed.atom")
     assert r.status_code == 200 and r.mimetype == "application/atom+xml"
     body = r.get_data(as_text=True)
-    assert "梅县区以案释法" in body and "平远县组织执法知识竞赛" not in body and "梅州市某养殖场" not in body
+    assert (
+        "梅县区以案释法" in body
+        and "平远县组织执法知识竞赛" not in body
+        and "梅州市某养殖场" not in body
+    )
 
 
 def test_submit_review_publish_flow(client, auth, ops_demo):
@@ -84,8 +97,15 @@ def test_city_discloses_a_case(client, auth, ops_demo):
 
 def test_public_lists_are_paged(client, ops_demo, bureau):
     for n in range(25):
-        column.publish(column.save_article(None, ops_demo.id, bureau("441402").id,
-                                           column.ArticleData(f"批量文章{n:02d}", "正文"), author_id=None))
+        column.publish(
+            column.save_article(
+                None,
+                ops_demo.id,
+                bureau("441402").id,
+                column.ArticleData(f"批量文章{n:02d}", "正文"),
+                author_id=None,
+            )
+        )
     db.session.commit()
     first = client.get("/column/").get_data(as_text=True)
     second = client.get("/column/?page=2").get_data(as_text=True)

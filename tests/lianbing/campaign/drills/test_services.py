@@ -1,4 +1,5 @@
 """Drills: teams, members, reports and awards through the ledger (no HTTP)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,7 +14,9 @@ from lianbing.ledger.models import ScoreEntry
 
 
 def _cross(campaign):
-    return drills.create_round(campaign, CROSS_INSPECTION, "交叉检查", date(2017, 7, 16), date(2017, 8, 15))
+    return drills.create_round(
+        campaign, CROSS_INSPECTION, "交叉检查", date(2017, 7, 16), date(2017, 8, 15)
+    )
 
 
 def test_cross_team_cannot_inspect_its_own_county(demo_people, campaign, bureau):
@@ -24,8 +27,9 @@ def test_cross_team_cannot_inspect_its_own_county(demo_people, campaign, bureau)
 
 def test_officer_of_the_inspected_county_is_refused(demo_people, campaign, bureau, user):
     round_ = _cross(campaign)
-    team = drills.create_team(round_, "一组", bureau("441402").id, bureau("441403").id,
-                              [user("officer_441402_1").id])
+    team = drills.create_team(
+        round_, "一组", bureau("441402").id, bureau("441403").id, [user("officer_441402_1").id]
+    )
     with pytest.raises(drills.DrillError, match="不能参加检查本单位企业"):
         drills.add_member(team, user("officer_441403_1").id)
     with pytest.raises(drills.DrillError, match="不属于检查组的派出单位"):
@@ -36,28 +40,44 @@ def test_officer_of_the_inspected_county_is_refused(demo_people, campaign, burea
 
 
 def test_report_dates_must_fall_in_the_round(demo_people, campaign, bureau, user):
-    team = drills.create_team(_cross(campaign), "一组", bureau("441402").id, bureau("441403").id,
-                              [user("officer_441402_1").id])
+    team = drills.create_team(
+        _cross(campaign),
+        "一组",
+        bureau("441402").id,
+        bureau("441403").id,
+        [user("officer_441402_1").id],
+    )
     with pytest.raises(drills.DrillError, match="检查日期须在本轮次期间"):
         drills.file_report(team, drills.ReportData("某企业", date(2017, 9, 1), "", 1), user_id=None)
 
 
 def test_award_goes_to_every_member_through_the_ledger(demo_people, campaign, bureau, user):
     members = [user("officer_441402_1").id, user("officer_441402_2").id]
-    team = drills.create_team(_cross(campaign), "一组", bureau("441402").id, bureau("441403").id, members)
-    report = drills.file_report(team, drills.ReportData("某陶瓷厂", date(2017, 7, 20), "未运行", 2), user_id=None)
+    team = drills.create_team(
+        _cross(campaign), "一组", bureau("441402").id, bureau("441403").id, members
+    )
+    report = drills.file_report(
+        team, drills.ReportData("某陶瓷厂", date(2017, 7, 20), "未运行", 2), user_id=None
+    )
     with pytest.raises(drills.DrillError, match="加分须在"):
         drills.award(report, 12, 10)
     drills.award(report, 8, 10)
     drills.award(report, 9, 10)
-    rows = db.session.scalars(select(ScoreEntry).where(ScoreEntry.ref == f"drill:{report.id}")).all()
+    rows = db.session.scalars(
+        select(ScoreEntry).where(ScoreEntry.ref == f"drill:{report.id}")
+    ).all()
     assert sorted(r.user_id for r in rows) == sorted(members)
     assert {(r.kind, r.points, r.max_points) for r in rows} == {("award", 9.0, 10.0)}
 
 
 def test_visible_teams_follow_roles(demo_people, campaign, bureau, user):
-    team = drills.create_team(_cross(campaign), "一组", bureau("441402").id, bureau("441403").id,
-                              [user("officer_441402_1").id])
+    team = drills.create_team(
+        _cross(campaign),
+        "一组",
+        bureau("441402").id,
+        bureau("441403").id,
+        [user("officer_441402_1").id],
+    )
     assert drills.visible_teams(user("officer_441402_1"), campaign.id) == [team]
     assert drills.visible_teams(user("officer_441402_3"), campaign.id) == []
     assert drills.visible_teams(user("admin_441403"), campaign.id) == [team]
@@ -66,9 +86,18 @@ def test_visible_teams_follow_roles(demo_people, campaign, bureau, user):
 
 
 def test_award_is_logged_with_the_report_and_the_team(demo_people, campaign, bureau, user, caplog):
-    team = drills.create_team(_cross(campaign), "一组", bureau("441402").id, bureau("441403").id,
-                              [user("officer_441402_1").id])
-    report = drills.file_report(team, drills.ReportData("某陶瓷厂", date(2017, 7, 20), "未运行", 2), user_id=None)
+    team = drills.create_team(
+        _cross(campaign),
+        "一组",
+        bureau("441402").id,
+        bureau("441403").id,
+        [user("officer_441402_1").id],
+    )
+    report = drills.file_report(
+        team, drills.ReportData("某陶瓷厂", date(2017, 7, 20), "未运行", 2), user_id=None
+    )
     drills.award(report, 8, 10, actor_id=user("city_admin").id)
     line = next(r for r in caplog.records if r.name == "lianbing.drills")
-    assert f"drill report {report.id} awarded 8/10 to 1 members of team {team.id}" in line.getMessage()
+    assert (
+        f"drill report {report.id} awarded 8/10 to 1 members of team {team.id}" in line.getMessage()
+    )

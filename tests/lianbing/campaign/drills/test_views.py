@@ -1,4 +1,5 @@
 """Drills over HTTP: teams, who sees them, reports, awards."""
+
 from __future__ import annotations
 
 import io
@@ -21,12 +22,22 @@ def _cross_round_id() -> int:
 def test_officer_on_a_team_inspecting_own_county_is_refused(client, auth, ops_demo, bureau, user):
     auth.login("city_admin")
     teams = _count(DrillTeam)
-    r = client.post(f"/drills/rounds/{_cross_round_id()}/teams", data={
-        "name": "错误组", "home_bureau_id": bureau("441402").id, "target_bureau_id": bureau("441402").id,
-        "member_ids": [user("officer_441402_3").id]})
+    r = client.post(
+        f"/drills/rounds/{_cross_round_id()}/teams",
+        data={
+            "name": "错误组",
+            "home_bureau_id": bureau("441402").id,
+            "target_bureau_id": bureau("441402").id,
+            "member_ids": [user("officer_441402_3").id],
+        },
+    )
     assert r.status_code == 400 and "交叉检查不能检查本单位" in r.get_data(as_text=True)
-    team = db.session.scalar(select(DrillTeam).where(DrillTeam.target_bureau_id == bureau("441403").id))
-    r = client.post(f"/drills/teams/{team.id}/members", data={"user_id": user("officer_441403_3").id})
+    team = db.session.scalar(
+        select(DrillTeam).where(DrillTeam.target_bureau_id == bureau("441403").id)
+    )
+    r = client.post(
+        f"/drills/teams/{team.id}/members", data={"user_id": user("officer_441403_3").id}
+    )
     assert r.status_code == 400 and "不能参加检查本单位企业的交叉检查组" in r.get_data(as_text=True)
     assert _count(DrillTeam) == teams
     db.session.expire_all()
@@ -34,18 +45,35 @@ def test_officer_on_a_team_inspecting_own_county_is_refused(client, auth, ops_de
 
 
 def test_officers_see_only_their_teams_and_file_reports(client, auth, ops_demo, bureau):
-    team = db.session.scalar(select(DrillTeam).where(DrillTeam.home_bureau_id == bureau("441402").id))
-    other = db.session.scalar(select(DrillTeam).where(DrillTeam.home_bureau_id == bureau("441403").id))
+    team = db.session.scalar(
+        select(DrillTeam).where(DrillTeam.home_bureau_id == bureau("441402").id)
+    )
+    other = db.session.scalar(
+        select(DrillTeam).where(DrillTeam.home_bureau_id == bureau("441403").id)
+    )
     auth.login("officer_441402_1")
     assert client.get(f"/drills/teams/{team.id}").status_code == 200
     assert client.get(f"/drills/teams/{other.id}").status_code == 403
     reports = _count(DrillReport)
-    r = client.post(f"/drills/teams/{team.id}/reports", data={
-        "enterprise": "梅县区某纸业公司", "inspected_on": "2017-08-01", "problems": "雨污未分流", "records_written": "2",
-        "attachments": (io.BytesIO(b"\x89PNG demo"), "现场.png")}, content_type="multipart/form-data")
+    r = client.post(
+        f"/drills/teams/{team.id}/reports",
+        data={
+            "enterprise": "梅县区某纸业公司",
+            "inspected_on": "2017-08-01",
+            "problems": "雨污未分流",
+            "records_written": "2",
+            "attachments": (io.BytesIO(b"\x89PNG demo"), "现场.png"),
+        },
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302 and _count(DrillReport) == reports + 1
-    assert client.post(f"/drills/teams/{other.id}/reports", data={
-        "enterprise": "x", "inspected_on": "2017-08-01", "records_written": "1"}).status_code == 403
+    assert (
+        client.post(
+            f"/drills/teams/{other.id}/reports",
+            data={"enterprise": "x", "inspected_on": "2017-08-01", "records_written": "1"},
+        ).status_code
+        == 403
+    )
     auth.login("officer_441402_3")
     assert client.get(f"/drills/teams/{team.id}").status_code == 403
     auth.login("trainer")
@@ -53,8 +81,12 @@ def test_officers_see_only_their_teams_and_file_reports(client, auth, ops_demo, 
 
 
 def test_county_admin_sees_teams_inspecting_it(client, auth, ops_demo, bureau):
-    inspecting = db.session.scalar(select(DrillTeam).where(DrillTeam.target_bureau_id == bureau("441402").id))
-    unrelated = db.session.scalar(select(DrillTeam).where(DrillTeam.home_bureau_id == bureau("441422").id))
+    inspecting = db.session.scalar(
+        select(DrillTeam).where(DrillTeam.target_bureau_id == bureau("441402").id)
+    )
+    unrelated = db.session.scalar(
+        select(DrillTeam).where(DrillTeam.home_bureau_id == bureau("441422").id)
+    )
     auth.login("admin_441402")
     assert client.get(f"/drills/teams/{inspecting.id}").status_code == 200
     assert client.get(f"/drills/teams/{unrelated.id}").status_code == 403
@@ -63,9 +95,26 @@ def test_county_admin_sees_teams_inspecting_it(client, auth, ops_demo, bureau):
 def test_city_awards_points_to_the_ledger(client, auth, ops_demo, bureau):
     report = db.session.scalar(select(DrillReport).where(DrillReport.award_points.is_(None)))
     auth.login("admin_441402")
-    assert client.post(f"/drills/reports/{report.id}/award", data={"points": "5", "max_points": "10"}).status_code == 403
+    assert (
+        client.post(
+            f"/drills/reports/{report.id}/award", data={"points": "5", "max_points": "10"}
+        ).status_code
+        == 403
+    )
     auth.login("city_admin")
-    assert client.post(f"/drills/reports/{report.id}/award", data={"points": "50", "max_points": "10"}).status_code == 400
-    assert client.post(f"/drills/reports/{report.id}/award", data={"points": "6", "max_points": "10"}).status_code == 302
-    rows = db.session.scalars(select(ScoreEntry).where(ScoreEntry.ref == f"drill:{report.id}")).all()
+    assert (
+        client.post(
+            f"/drills/reports/{report.id}/award", data={"points": "50", "max_points": "10"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            f"/drills/reports/{report.id}/award", data={"points": "6", "max_points": "10"}
+        ).status_code
+        == 302
+    )
+    rows = db.session.scalars(
+        select(ScoreEntry).where(ScoreEntry.ref == f"drill:{report.id}")
+    ).all()
     assert len(rows) == len(report.team.members) and {r.points for r in rows} == {6.0}

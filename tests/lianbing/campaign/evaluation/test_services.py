@@ -1,4 +1,5 @@
 """Summary reports and self-evaluation: scores, deadlines, the city's review (no HTTP)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,8 +18,12 @@ def local(*args) -> datetime:
 
 def _refuse_late(campaign):
     s = schedule.settings_for(campaign)
-    schedule.save_settings(campaign, schedule.SettingsData(s.bulletin_due_day, False, s.bulletin_from,
-                                                           s.bulletin_to, s.summary_due))
+    schedule.save_settings(
+        campaign,
+        schedule.SettingsData(
+            s.bulletin_due_day, False, s.bulletin_from, s.bulletin_to, s.summary_due
+        ),
+    )
 
 
 def test_self_evaluation_review_and_measure(demo_people, campaign, bureau):
@@ -26,7 +31,9 @@ def test_self_evaluation_review_and_measure(demo_people, campaign, bureau):
     bid = bureau("441402").id
     with pytest.raises(evaluation.EvaluationError, match="0 到 20"):
         evaluation.save_report(campaign, bid, "总结", [evaluation.ScoreInput(item.id, 25, "")])
-    report = evaluation.save_report(campaign, bid, "总结", [evaluation.ScoreInput(item.id, 18, "方案")])
+    report = evaluation.save_report(
+        campaign, bid, "总结", [evaluation.ScoreInput(item.id, 18, "方案")]
+    )
     evaluation.submit_report(report, campaign, now=local(2017, 10, 9, 9))
     assert report.is_late
     evaluation.review(report, [evaluation.ScoreInput(item.id, 15, "")], "较好")
@@ -37,7 +44,9 @@ def test_self_evaluation_review_and_measure(demo_people, campaign, bureau):
 def test_late_summary_refused_when_configured(demo_people, campaign, bureau):
     _refuse_late(campaign)
     item = evaluation.add_item(campaign, "组织领导", 20)
-    report = evaluation.save_report(campaign, bureau("441402").id, "总结", [evaluation.ScoreInput(item.id, 18, "")])
+    report = evaluation.save_report(
+        campaign, bureau("441402").id, "总结", [evaluation.ScoreInput(item.id, 18, "")]
+    )
     with pytest.raises(evaluation.DeadlinePassed, match="不接受逾期提交"):
         evaluation.submit_report(report, campaign, now=local(2017, 10, 9, 9))
     evaluation.submit_report(report, campaign, now=local(2017, 10, 8, 20))
