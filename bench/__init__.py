@@ -1,1 +1,4 @@
-"""Benchmarks: each module prints lines `bench <part>.<figure>: <v> <unit>; baseline <v> <unit>; ratio <r>`."""
+"""Benchmarks.
+
+Each module prints lines `bench <part>.<figure>: <v> <unit>; baseline <v> <unit>; ratio <r>`.
+"""

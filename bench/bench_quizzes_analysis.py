@@ -140,7 +140,8 @@ def main() -> None:
         started = time.perf_counter()
         quiz_id, matrix = _seed()
         print(
-            f"# {backend}: seeded {ATTEMPTS} attempts x {QUESTIONS} questions in {time.perf_counter() - started:.1f} s"
+            f"# {backend}: seeded {ATTEMPTS} attempts x {QUESTIONS} questions"
+            f" in {time.perf_counter() - started:.1f} s"
         )
         frame = analysis.load(quiz_id)
         result = analysis.analyse(frame)

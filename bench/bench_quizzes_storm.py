@@ -56,7 +56,8 @@ BARE = Table(
 
 def storm_app():
     """The real application for gunicorn (DATABASE_URL and SECRET_KEY from the environment),
-    plus one bench-only route: a logged-in, CSRF-checked POST inserting one row (the app's floor)."""
+    plus one bench-only route: a logged-in, CSRF-checked POST inserting one row
+    (the app's floor)."""
     app = create_app(Config())
     app.add_url_rule("/bench/floor", "bench_floor", _floor, methods=["POST"])
     return app
@@ -247,7 +248,7 @@ def _latencies(results) -> list[float]:
     return [r[1] * 1000 for r in results]
 
 
-# --- the two figures --------------------------------------------------------------------------------
+# --- the two figures ------------------------------------------------------------------------------
 
 
 def _start_storm(port, bare_port, quiz_id, cookies, backend) -> None:
@@ -351,7 +352,8 @@ def main() -> None:
             _stop(bare)
         count = db.session.scalar(select(func.count()).select_from(Attempt))
         print(
-            f"# {backend}: {count} attempts, {WORKERS} gunicorn sync workers, {CLIENT_THREADS} client threads"
+            f"# {backend}: {count} attempts, {WORKERS} gunicorn sync workers,"
+            f" {CLIENT_THREADS} client threads"
         )
         BARE.drop(db.engine)
 

@@ -104,7 +104,7 @@ def _achieved(minutes):
 
 
 def _ledger(campaign_id: int) -> None:
-    """ROWS ledger rows in one INSERT ... SELECT (officers × a numbers CTE; record() would take hours).
+    """ROWS ledger rows in one INSERT ... SELECT (officers × a numbers CTE; record() takes hours).
 
     Points are a deterministic hash of (user, n): 0..100 % of the kind's maximum.
     """
@@ -167,7 +167,8 @@ def _setup():
         )
     db.session.commit()
     print(
-        f"   generated {OFFICERS} officers, {ROWS} ledger rows in {time.perf_counter() - started:.1f} s",
+        f"   generated {OFFICERS} officers, {ROWS} ledger rows"
+        f" in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
     return campaign, bureau_ids

@@ -58,7 +58,8 @@ def _echo_logins() -> None:
     """The demo logins (they exist only where demo data was loaded)."""
     click.echo(f"演示账号（密码均为 {accounts_demo.DEMO_PASSWORD}）：")
     click.echo(
-        "  市局管理员 city_admin · 培训员 trainer · 县级管理员 admin_441402 … · 执法人员 officer_441402_1 …"
+        "  市局管理员 city_admin · 培训员 trainer · 县级管理员 admin_441402 … · "
+        "执法人员 officer_441402_1 …"
     )
 
 

@@ -97,7 +97,7 @@ def register_bureau_measures(app: Flask) -> None:
 
 
 def register_signal_receivers(app: Flask) -> None:
-    """The host's own subscriptions to the signals in lianbing/signals.py (parts subscribe in register)."""
+    """The host's own subscriptions to lianbing/signals.py (parts subscribe in register)."""
     ledger.register_receivers()
 
 

@@ -19,7 +19,7 @@ score_recorded = _signals.signal("score-recorded")
 
 #: sent by ``training`` when an officer completes a module.
 #: sender: "training"; kwargs: user_id, module_id, campaign_id, score (0..1 or None)
-#: extension point: e.g. a certificate or a follow-up case lesson (test subscriber: training's tests)
+#: extension point: e.g. a certificate or follow-up case lesson (test subscriber: training's tests)
 module_completed = _signals.signal("module-completed")
 
 #: sent by ``casestudies`` when a graded record is released to its officer.

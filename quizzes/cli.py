@@ -50,7 +50,8 @@ def import_command(file: Path, bank: str, fmt: str, skip_invalid: bool) -> None:
         fail(
             "\n".join(
                 [
-                    f"导入失败：{len(report.failed)} 处无法识别，未导入任何题目（可加 --skip-invalid 跳过）：",
+                    f"导入失败：{len(report.failed)} 处无法识别，未导入任何题目"
+                    "（可加 --skip-invalid 跳过）：",
                     *lines,
                 ]
             )
@@ -61,7 +62,8 @@ def import_command(file: Path, bank: str, fmt: str, skip_invalid: bool) -> None:
 
 def echo_report(report: services.ImportReport) -> None:
     click.echo(
-        f"已导入 {len(report.imported)} 题到题库“{report.bank}”（{report.format}）：{counts_text(report.counts())}"
+        f"已导入 {len(report.imported)} 题到题库“{report.bank}”（{report.format}）："
+        f"{counts_text(report.counts())}"
     )
     for item in report.failed:
         click.echo(f"  已跳过 {item.place}：{'；'.join(item.reasons)}")

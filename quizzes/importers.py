@@ -178,7 +178,8 @@ def map_columns(columns: list[Any]) -> dict[str, Any]:
     missing = [label for f, label in REQUIRED.items() if f not in found]
     if missing:
         raise ImportFileError(
-            f"缺少必需的列：{'、'.join(missing)}。文件中的列：{'、'.join(map(str, columns)) or '（无）'}。"
+            f"缺少必需的列：{'、'.join(missing)}。"
+            f"文件中的列：{'、'.join(map(str, columns)) or '（无）'}。"
             "请使用导入模板（题型、题干、选项A…选项H、答案、解析、法规依据、难度、分类、标签）。"
         )
     return found
@@ -978,7 +979,8 @@ def detect_format(filename: str, data: bytes) -> str:
         if suffix in importer.suffixes:
             return name
     raise ImportFileError(
-        f"无法从扩展名“{suffix or '（无）'}”判断文件格式；支持 .xlsx、.csv、.xml（Moodle）、.gift、.txt（Aiken/GIFT）。"
+        f"无法从扩展名“{suffix or '（无）'}”判断文件格式；"
+        "支持 .xlsx、.csv、.xml（Moodle）、.gift、.txt（Aiken/GIFT）。"
     )
 
 

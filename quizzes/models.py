@@ -152,4 +152,7 @@ class QuestionVersion(db.Model):
     question: Mapped[Question] = relationship(back_populates="versions")
 
     def __repr__(self) -> str:
-        return f"<QuestionVersion q{self.question_id} v{self.version}{' frozen' if self.is_frozen else ''}>"
+        return (
+            f"<QuestionVersion q{self.question_id} v{self.version}"
+            f"{' frozen' if self.is_frozen else ''}>"
+        )

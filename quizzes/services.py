@@ -520,7 +520,7 @@ def import_items(
     fmt: str,
     user_id: int | None = None,
 ) -> ImportReport:
-    """Check every item, then store all valid ones, or none when any failed (unless skip_invalid)."""
+    """Check every item, then store all valid ones, or none if any failed (unless skip_invalid)."""
     bank = bank_by_name(bank_name)
     report = ImportReport(bank=bank_name, format=fmt, items=items, skip_invalid=skip_invalid)
     check_items(items, bank)
@@ -674,7 +674,10 @@ def category_by_path(bank_id: int, path: str) -> Category | None:
 
 
 def carry_feedback(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Keep per-option and true/false feedback the editor does not show, where the option text is unchanged."""
+    """Keep per-option and true/false feedback the editor does not show.
+
+    Only where the option text is unchanged.
+    """
     feedback = {o["text"]: o.get("feedback", "") for o in old.get("options", [])}
     for option in new.get("options", []):
         option["feedback"] = option.get("feedback") or feedback.get(option["text"], "")

@@ -1,1 +1,4 @@
-"""Grading of records: markers, second marker and reconciliation, release, regrades, queue, statistics."""
+"""Grading of records.
+
+Markers, second marker and reconciliation, release, regrades, queue, statistics.
+"""

@@ -1,4 +1,4 @@
-"""Regrade requests: the officer asks for one criterion to be looked at again, the trainer answers."""
+"""Regrade requests: the officer asks for one criterion to be reviewed, the trainer answers."""
 
 from __future__ import annotations
 

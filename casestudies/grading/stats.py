@@ -1,4 +1,4 @@
-"""Statistics of an exercise: average share of points per criterion, by bureau, and what was missed."""
+"""Exercise statistics: average share of points per criterion, by bureau, and what was missed."""
 
 from __future__ import annotations
 
@@ -32,7 +32,10 @@ def criterion_stats(exercise: Exercise) -> dict:
 
 
 def _missed(subs: list[Submission], top: int = 10) -> list[tuple[str, int]]:
-    """The automatic checks' findings ("未记载：…", "出现不应使用的用语：…") by how many records had them."""
+    """The automatic checks' findings by how many records had them.
+
+    Findings read like "未记载：…" or "出现不应使用的用语：…".
+    """
     counts: dict[str, int] = {}
     for sub in subs:
         found = {

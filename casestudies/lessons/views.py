@@ -32,7 +32,7 @@ TEXT_FIELDS = (
 
 
 def cite_url(key: str) -> str | None:
-    """The law library's link for a reference key, when a part declaring ``law_article`` is enabled."""
+    """Law library link for a reference key, if a part declaring ``law_article`` is enabled."""
     return link_for("law_article", key=key)
 
 

@@ -1,1 +1,1 @@
-"""Rubrics for records: criteria under the five standards, automatic checks, JSON import and export."""
+"""Rubrics for records: criteria under the five standards, automatic checks, JSON import/export."""

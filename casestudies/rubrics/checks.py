@@ -1,4 +1,4 @@
-"""Automatic checks: a base class, a registry keyed by type name, rubric validation and the pre-grade.
+"""Automatic checks: a base class, a registry by type name, rubric validation and the pre-grade.
 
 A rubric is plain data (the JSON export format)::
 
@@ -28,7 +28,7 @@ MAX_SPANS = 40
 
 
 class RubricError(Invalid):
-    """A rubric that cannot be saved (400); ``criterion`` names the failing criterion when there is one."""
+    """A rubric that cannot be saved (400); ``criterion`` names the failing criterion, if any."""
 
     def __init__(self, message: str, criterion: str | None = None):
         super().__init__(message)

@@ -82,7 +82,8 @@ def _replace(rubric: Rubric, new: dict, actor_id: int, action: str) -> None:
     """Validate a changed rubric and store it, unless grading has started."""
     if rubric.is_locked:
         raise Conflict(
-            f"量表“{rubric.title}”第 {rubric.version} 版已开始使用，已锁定；请另存为新版本后再修改。"
+            f"量表“{rubric.title}”第 {rubric.version} 版已开始使用，已锁定；"
+            "请另存为新版本后再修改。"
         )
     checks.compile_rubric(new, complete=False)
     old = rubric_data(rubric)
@@ -115,7 +116,7 @@ def update_rubric_head(
 def save_criterion(
     rubric: Rubric, criterion: dict, *, actor_id: int, replace_key: str | None = None
 ) -> None:
-    """Add a criterion, or replace the one keyed ``replace_key``; the whole rubric is re-validated."""
+    """Add a criterion, or replace the one keyed ``replace_key``; the rubric is re-validated."""
     new = rubric_data(rubric)
     items = new["criteria"]
     index = next((i for i, c in enumerate(items) if c.get("key") == replace_key), None)

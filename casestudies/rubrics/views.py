@@ -1,4 +1,4 @@
-"""Routes of the rubric builder: list, create, import, edit criteria, try on a record, copy, export."""
+"""Rubric builder routes: list, create, import, edit criteria, try on a record, copy, export."""
 
 from __future__ import annotations
 

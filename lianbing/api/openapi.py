@@ -227,7 +227,8 @@ def document() -> dict:
         "info": {
             "title": "练兵 排名接口",
             "version": "1.0.0",
-            "description": "只读接口。请求头 Authorization: Bearer <令牌>；令牌由市局管理员签发和吊销，"
+            "description": "只读接口。请求头 Authorization: Bearer <令牌>；"
+            "令牌由市局管理员签发和吊销，"
             "可限定一个单位，限定单位的令牌只能读取该单位的数据。",
         },
         "servers": [{"url": BASE}],

@@ -1,4 +1,4 @@
-"""The city admin's pages for API tokens (the JSON API itself is in api.py, on the same blueprint)."""
+"""The city admin's pages for API tokens (the JSON API is in api.py, on the same blueprint)."""
 
 from __future__ import annotations
 

@@ -62,7 +62,10 @@ def local_date(value: datetime) -> date:
 
 
 def judge_lateness(settings: OpsSettings, now: datetime, due: date, refusal: str) -> bool:
-    """Whether a submission at ``now`` is late; raises DeadlinePassed(refusal) when late ones are refused."""
+    """Whether a submission at ``now`` is late.
+
+    Raises DeadlinePassed(refusal) when late submissions are refused.
+    """
     late = local_date(now) > due
     if late and not settings.accept_late:
         raise DeadlinePassed(refusal)

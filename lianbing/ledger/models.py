@@ -22,7 +22,8 @@ class ScoreEntry(db.Model):
         UniqueConstraint("campaign_id", "user_id", "kind", "ref", name="uq_score_entries_key"),
         CheckConstraint("max_points > 0", name="max_points_positive"),
         CheckConstraint("points >= 0 AND points <= max_points", name="points_in_range"),
-        # (campaign, kind, ref) -> user: who has done one activity (rankings' missed-activity check; covering)
+        # (campaign, kind, ref) -> user: who has done one activity
+        # (rankings' missed-activity check; covering)
         Index("ix_score_entries_campaign_kind_ref", "campaign_id", "kind", "ref", "user_id"),
         Index("ix_score_entries_campaign_user", "campaign_id", "user_id"),
     )
@@ -73,7 +74,10 @@ class LedgerVersion(db.Model):
 
 
 class ExpectedActivity(db.Model):
-    """An activity assigned to officers: once closed, a missing ledger row counts as 0 of max_points."""
+    """An activity assigned to officers.
+
+    Once it is closed, a missing ledger row counts as 0 of max_points.
+    """
 
     __tablename__ = "expected_activities"
     __table_args__ = (
@@ -141,4 +145,7 @@ class ScoreTotal(db.Model):
     last_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
-        return f"<ScoreTotal c{self.campaign_id} u{self.user_id} {self.kind} {self.points}/{self.max_points}>"
+        return (
+            f"<ScoreTotal c{self.campaign_id} u{self.user_id} {self.kind} "
+            f"{self.points}/{self.max_points}>"
+        )

@@ -48,7 +48,7 @@ def changed(campaign_id: int, user_id: int, kind: str) -> None:
 
 
 def rebuild(campaign_id: int) -> None:
-    """Recompute every cell of a campaign from the ledger (after bulk loads that bypass record())."""
+    """Recompute every cell of a campaign from the ledger (after bulk loads bypassing record())."""
     db.session.execute(delete(ScoreTotal).where(ScoreTotal.campaign_id == campaign_id))
     sums = (
         select(

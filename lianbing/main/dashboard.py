@@ -42,7 +42,10 @@ def todos(user, campaign: Campaign) -> list[Todo]:
 
 
 def campaign_block(user, campaign: Campaign | None) -> dict | None:
-    """The active campaign's current stage and next deadlines, and the user's to-dos (None without one)."""
+    """The active campaign's current stage and next deadlines, and the user's to-dos.
+
+    None without an active campaign.
+    """
     if campaign is None:
         return None
     today = schedule.today_local()

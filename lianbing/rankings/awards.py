@@ -71,7 +71,8 @@ def propose(campaign_id: int, data: AwardData, evidence: FileStorage | None, act
     officer = _check(data, actor)
     if evidence is None or not evidence.filename:
         raise AwardError("请上传证明材料。")
-    # the stored label predates the rankings package: kept, so every award's evidence has the same one
+    # the stored label predates the rankings package: kept, so every award's evidence
+    # has the same one
     stored = files.store(
         evidence,
         owner_kind="scoring.award",

@@ -42,7 +42,7 @@ def _month(column):
 def progress(
     campaign: Campaign, version: int, bureau_id: int | None = None
 ) -> list[tuple[str, float]]:
-    """Share of available points earned in the ledger rows of each month (cached by ledger version)."""
+    """Share of available points earned in each month's ledger rows (cached by ledger version)."""
     key = f"progress:{campaign.id}:{version}:{bureau_id}"
     found = cache.get(key)
     if found is None:

@@ -1,4 +1,7 @@
-"""Excel (openpyxl; pandas for the small sheets) and Word (python-docx) exports of rankings and recommendations."""
+"""Exports of rankings and recommendations.
+
+Excel (openpyxl; pandas for the small sheets) and Word (python-docx).
+"""
 
 from __future__ import annotations
 

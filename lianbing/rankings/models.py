@@ -35,7 +35,7 @@ class RankingSettings(db.Model):
 
 
 class Award(db.Model):
-    """A manual 实战练兵 award, written to the ledger as kind ``award`` once the city approves it."""
+    """A manual 实战练兵 award, written to the ledger as kind ``award`` when the city approves."""
 
     __tablename__ = "awards"
     __table_args__ = (

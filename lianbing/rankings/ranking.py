@@ -289,7 +289,7 @@ def _table(campaign_id: int, columns: list[str]) -> list:
 
 
 def _activities(campaign_id: int, closed: list[int]) -> list:
-    """The closed expected activities: (id, kind, ref, max points, audience, bureau ids, user ids)."""
+    """Closed expected activities: (id, kind, ref, max points, audience, bureau ids, user ids)."""
     listed: dict[int, tuple[set, set]] = {}
     for expected_id, bureau_id, user_id in db.session.execute(
         select(
@@ -353,7 +353,10 @@ def _missed(
 
 
 def _listed(table: list, bureaus: set, users: set, done: set, everyone: bool) -> list[int]:
-    """Ranked people an activity names by bureau or user, not done, not already counted as officers."""
+    """Ranked people an activity names by bureau or user.
+
+    Only those who have not done it and are not already counted as officers.
+    """
     if not (bureaus or users):
         return []
     return [

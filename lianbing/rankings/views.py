@@ -1,4 +1,4 @@
-"""Ranking pages: an officer's breakdown (my scores), rankings, the bureau ranking, charts, export."""
+"""Ranking pages: an officer's breakdown (my scores), rankings, bureau ranking, charts, export."""
 
 from __future__ import annotations
 

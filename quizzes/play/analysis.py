@@ -103,7 +103,10 @@ def _mask_options(
 
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
-    """Rows (attempt, question, slot, score, points, response, qtype) as columns (tests, small data)."""
+    """Rows (attempt, question, slot, score, points, response, qtype) as columns.
+
+    For tests and small data.
+    """
     columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
     df = pd.DataFrame(
         {
@@ -199,7 +202,7 @@ def _item_stats(q: np.ndarray, nq: int, x: np.ndarray, rest: np.ndarray) -> dict
 
 
 def _max_cov(q, nq, x, rest, n, mx, my) -> np.ndarray:
-    """Largest covariance the two score lists allow: both sorted the same way inside each question."""
+    """Largest covariance the two score lists allow: both sorted alike inside each question."""
     xs, ys = x[np.lexsort((x, q))], rest[np.lexsort((rest, q))]
     best = np.bincount(np.sort(q), xs * ys, nq) / n - mx * my
     return np.where(best > 1e-12, best, np.nan)

@@ -114,7 +114,7 @@ def _overdue(quiz: Quiz, now: datetime) -> bool:
 
 
 def board(quiz: Quiz, now: datetime) -> dict:
-    """The current board (cached), or the frozen one after close. May auto-submit overdue attempts."""
+    """Current board (cached), or the frozen one after close. May auto-submit overdue attempts."""
     if quiz.frozen_board is not None:
         return quiz.frozen_board
     if services.is_closed(quiz, now):

@@ -5,8 +5,8 @@ sleeps and retries (1, 2, 5 … 100 ms), so under a storm of starts or saves the
 idle while waiters sleep, and unlucky requests lose many rounds (seconds of tail latency).
 Before its first write, a quiz request takes an exclusive ``flock`` on a file beside the
 database; the kernel wakes the next waiter as soon as the holder's transaction ends (the host's
-commit or rollback at the end of the request releases it). Reads are not gated (WAL readers never wait). Other databases and
-in-memory SQLite are untouched.
+commit or rollback at the end of the request releases it). Reads are not gated (WAL readers
+never wait). Other databases and in-memory SQLite are untouched.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 _KEY = "quizzes_write_gate"
-#: one open file per (process, lock file): flock excludes other open files, so a forked worker opens its own
+#: one open file per (process, lock file): flock excludes other open files,
+#: so a forked worker opens its own
 _files: dict[tuple[int, str], int] = {}
 
 

@@ -86,7 +86,7 @@ CHECKERS = {
 
 
 def check_response(qtype: str, content: dict, raw: Any) -> Any:
-    """The canonical response for a raw JSON value, or None for 'no answer'; ResponseError if bad."""
+    """Canonical response for a raw JSON value, or None for 'no answer'; ResponseError if bad."""
     if raw is None or raw == "" or raw == []:
         return None
     return CHECKERS[qtype](content, raw)

@@ -1,4 +1,4 @@
-"""Quizzes, their slots, attempts with their stored papers, practice records and the wrong-answer book."""
+"""Quizzes, their slots, attempts with stored papers, practice records and the wrong-answer book."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ class Quiz(db.Model):
 
 
 class QuizSlot(db.Model):
-    """One line of a quiz's content: a fixed question, or N random questions drawn from a category."""
+    """One line of a quiz's content: a fixed question, or N random questions from a category."""
 
     __tablename__ = "quiz_slots"
     __table_args__ = (
@@ -133,7 +133,7 @@ class QuizSlot(db.Model):
 
 
 class Attempt(db.Model):
-    """One officer's sitting of a quiz; the paper is drawn at start and stored in AttemptItem rows."""
+    """One officer's sitting of a quiz; the paper is drawn at start, stored in AttemptItem rows."""
 
     __tablename__ = "quiz_attempts"
     __table_args__ = (
@@ -210,8 +210,9 @@ class AttemptItem(db.Model):
     #: the answer in the type's response shape, using stored (unshuffled) option indexes
     response: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: the chosen options as bits (bit i = option i; true/false: bit 8 = 正确, bit 9 = 错误), so that
-    #: item analysis counts option frequencies with numpy without reading JSON (marking.option_mask)
+    #: the chosen options as bits (bit i = option i; true/false: bit 8 = 正确, bit 9 = 错误),
+    #: so that item analysis counts option frequencies with numpy without reading JSON
+    #: (marking.option_mask)
     option_mask: Mapped[int] = mapped_column(Integer, default=0)
     #: None until marked (essays until a trainer grades them)
     score: Mapped[float | None] = mapped_column(Float)

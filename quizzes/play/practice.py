@@ -109,7 +109,7 @@ def book_with_questions(user_id: int) -> list[tuple[WrongBookEntry, Question]]:
 
 
 def daily_set(user_id: int, day: date) -> list[int]:
-    """Today's set: up to half from the wrong-answer book, the rest new questions; stable for the day."""
+    """Today's set: up to half from the wrong-answer book, the rest new questions; same all day."""
     rng = random.Random(f"{user_id}:{day.isoformat()}")
     due = sorted(e.question_id for e in wrong_book(user_id))
     chosen = rng.sample(due, min(len(due), DAILY_SIZE // 2))

@@ -42,7 +42,7 @@ _UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 class PlayError(Refused):
-    """A refused action; ``reasons`` are for people (Chinese, joined by "；"), ``status`` for HTTP."""
+    """A refused action; ``reasons`` for people (Chinese, joined by "；"), ``status`` for HTTP."""
 
     def __init__(self, reasons: str | list[str], status: int = 400):
         reasons = [reasons] if isinstance(reasons, str) else list(reasons)
@@ -255,7 +255,8 @@ def content_reasons(quiz: Quiz) -> list[str]:
         found = set(candidates(s)) - fixed
         if len(found) < s.count:
             reasons.append(
-                f"第 {s.position} 行要求随机抽取 {s.count} 题，但该分类中符合条件的题目只有 {len(found)} 题"
+                f"第 {s.position} 行要求随机抽取 {s.count} 题，"
+                f"但该分类中符合条件的题目只有 {len(found)} 题"
             )
         pool |= found
         wanted += s.count
@@ -402,7 +403,7 @@ def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> int:
 
 
 def _insert_once(values: dict) -> int | None:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new id, or None when a unique index refused it.
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new id, or None on a unique conflict.
 
     One statement, no savepoint (a SAVEPOINT opening a pysqlite transaction would commit on RELEASE,
     splitting the start into two write transactions).
@@ -425,7 +426,10 @@ def _item_row(attempt_id: int, item: Drawn) -> dict:
 
 
 def deadline(quiz: Quiz, start: datetime) -> datetime | None:
-    """Server-side deadline: the time limit from the officer's start (or the common start), capped at close."""
+    """Server-side deadline, capped at close.
+
+    The time limit from the officer's start (or the common start).
+    """
     limit = timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     base = (
         quiz.opens_at
@@ -662,7 +666,7 @@ def _check_save(row, attempt_id: int, user: User, now: datetime) -> None:
 
 
 def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False) -> Attempt:
-    """The one final submission: marks the paper, reports to the ledger; 409 if already submitted."""
+    """One final submission: marks the paper, reports to the ledger; 409 if already submitted."""
     now = now or utcnow()
     used = max(0.0, (now - attempt.started_at).total_seconds())
     gate.enter(db.session())
@@ -792,7 +796,10 @@ def grade_essay(item_id: int, points: float, feedback: str, grader: User) -> Att
 
 
 def regrade_question(quiz: Quiz, question_id: int, actor: User, reason: str) -> int:
-    """Mark one question again in every submitted attempt of the quiz (after a key fix); count changed."""
+    """Mark one question again in every submitted attempt of the quiz (after a key fix).
+
+    Returns how many attempts changed.
+    """
     question = db.session.get(Question, question_id)
     if question is None:
         raise PlayError("题目不存在", 404)
@@ -831,7 +838,7 @@ def regrade_question(quiz: Quiz, question_id: int, actor: User, reason: str) -> 
 
 
 def review_level(quiz: Quiz, now: datetime) -> str:
-    """What the officer may see of a submitted attempt now: nothing, score, answers or explanations."""
+    """What an officer may see of a submitted attempt now: nothing, score, answers, explanations."""
     if is_closed(quiz, now):
         return "explanations"
     return quiz.review

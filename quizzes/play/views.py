@@ -488,7 +488,7 @@ def regrade(quiz_id, question_id):
     return redirect(url_for("quizzes.stats", quiz_id=quiz.id))
 
 
-# --- competitions: leaderboard and projector ---------------------------------------------------------
+# --- competitions: leaderboard and projector ------------------------------------------------------
 
 
 def _visible_quiz(quiz_id: int) -> Quiz:

@@ -1,4 +1,7 @@
-"""Pages of the casestudies part through the test client: every page, roles, access, CSRF, the operator log."""
+"""Pages of the casestudies part through the test client.
+
+Every page, roles, access, CSRF, the operator log.
+"""
 
 import io
 import logging

@@ -1,4 +1,4 @@
-"""Fixtures of the host tests: extra apps, people by role, the demo campaign, spreadsheets, ledger rows."""
+"""Host test fixtures: extra apps, people by role, the demo campaign, spreadsheets, ledger rows."""
 
 from __future__ import annotations
 

@@ -158,8 +158,9 @@ def check_mc(data, exp):
 def check_tf(data, exp):
     c = data.content
     assert c["answer"] == exp["isTrue"]
-    # Moodle reads "{TRUE#first#second}" as first = feedback for the wrong answer, second for the right one;
-    # the PEG parser calls them trueFeedback and falseFeedback by position.
+    # Moodle reads "{TRUE#first#second}" as first = feedback for the wrong answer,
+    # second for the right one; the PEG parser calls them trueFeedback and falseFeedback
+    # by position.
     first, second = (
         (c["feedback_false"], c["feedback_true"])
         if c["answer"]
@@ -272,7 +273,10 @@ def csv_bytes(*rows, encoding="utf-8"):
 
 
 GOOD_ROWS = (
-    "E1,单项选择题,1. 环境保护法自何时起施行？,2014年1月1日,2015年1月1日,,,B,,《环境保护法》第七十条,2,法律/环保法,总则",
+    (
+        "E1,单项选择题,1. 环境保护法自何时起施行？,2014年1月1日,2015年1月1日,,,B,,"
+        "《环境保护法》第七十条,2,法律/环保法,总则"
+    ),
     "E2,多选题,以下属于按日连续处罚情形的有（）,超标排污,拒不改正,,,AB,,《环境保护法》第五十九条,,,",
     "E3,是非题,排污许可是一项行政许可。,,,,,√,,,,,",
     "E4,填空题,环境保护坚持{{1}}、预防为主的原则。,,,,,保护优先|保护优先原则,,《环境保护法》第五条,,,",
@@ -355,13 +359,20 @@ def test_duplicate_code_in_file_is_reported(app):
 
 # --- unsafe or broken files ------------------------------------------------------------
 
-XXE = b"""<?xml version="1.0"?>
-<!DOCTYPE quiz [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-<quiz><question type="essay"><name><text>&xxe;</text></name><questiontext><text>x</text></questiontext></question></quiz>"""
-BOMB = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-<quiz><question type="essay"><questiontext><text>&lol3;</text></questiontext></question></quiz>"""
+XXE = (
+    b'<?xml version="1.0"?>\n'
+    b'<!DOCTYPE quiz [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    b'<quiz><question type="essay"><name><text>&xxe;</text></name>'
+    b"<questiontext><text>x</text></questiontext></question></quiz>"
+)
+BOMB = (
+    b'<?xml version="1.0"?>\n'
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+    b'<quiz><question type="essay"><questiontext><text>&lol3;</text></questiontext>'
+    b"</question></quiz>"
+)
 
 
 @pytest.mark.parametrize(
@@ -438,7 +449,11 @@ def test_numerical_and_fill_template_answers(app):
 
 
 def test_packed_options_with_mixed_separators(app):
-    data = "试题类型,题目内容,题目选项,题目答案\n单选题,12.题干（）,**A.甲**B:乙**C：丙**D、丁,D\n判断题,（3）判断,**A:正确**B:不正确,B\n".encode()
+    data = (
+        "试题类型,题目内容,题目选项,题目答案\n"
+        "单选题,12.题干（）,**A.甲**B:乙**C：丙**D、丁,D\n"
+        "判断题,（3）判断,**A:正确**B:不正确,B\n"
+    ).encode()
     report = run(data, "p.csv")
     single, tf = (i.data for i in report.imported)
     assert single.stem == "题干（）" and [o["text"] for o in single.content["options"]] == [

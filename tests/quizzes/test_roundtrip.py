@@ -1,4 +1,4 @@
-"""Export → import gives back the same questions, per format (hypothesis), and parsers never crash."""
+"""Export → import returns the same questions, per format (hypothesis), and parsers never crash."""
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -24,7 +24,8 @@ line_text = st.builds(
     st.sampled_from("环境大水某依"),
     st.text(alphabet=ALPHABET, max_size=20),
 )
-# a Markdown stem may have paragraphs (a blank line survives every format; a single line break in a cell does not)
+# a Markdown stem may have paragraphs (a blank line survives every format;
+# a single line break in a cell does not)
 stem_text = st.lists(line_text, min_size=1, max_size=3).map("\n\n".join)
 
 

@@ -1,4 +1,4 @@
-"""Bank pages through the test client: roles, search, editor, preview, import, export, bulk actions."""
+"""Bank pages via the test client: roles, search, editor, preview, import, export, bulk actions."""
 
 import io
 import logging

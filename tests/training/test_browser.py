@@ -1,4 +1,4 @@
-"""Done-when, in a real browser: assign, study on a phone, pass the check, sign in, see it counted."""
+"""Done-when, in a browser: assign, study on a phone, pass the check, sign in, see it counted."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""`flask training import-law FILE --code EPL2014 --name ...`: load a law's articles from .txt or .xlsx."""
+"""Load a law's articles from .txt or .xlsx.
+
+`flask training import-law FILE --code EPL2014 --name ...`
+"""
 
 from __future__ import annotations
 

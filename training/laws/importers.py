@@ -25,7 +25,8 @@ DIGITS = {
 }
 UNITS = {"十": 10, "百": 100, "千": 1000}
 HEADING = re.compile(
-    r"^\s*第\s*([0-9０-９]+|[零〇一二两三四五六七八九十百千]+)\s*条(?:之[一二三四五六七八九十]+)?[\s　]*"
+    r"^\s*第\s*([0-9０-９]+|[零〇一二两三四五六七八九十百千]+)\s*条"
+    r"(?:之[一二三四五六七八九十]+)?[\s　]*"
 )
 #: chapter and section headings between articles (第一章 总则, 第二节 …) are skipped
 CHAPTER = re.compile(r"^\s*第\s*[零〇一二两三四五六七八九十百千0-9]+\s*[章节编]")

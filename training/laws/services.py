@@ -175,7 +175,8 @@ def _fts_search(query: str, limit: int) -> list[Article]:
     ids = list(
         db.session.scalars(
             text(
-                f"SELECT article_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}) LIMIT :n"
+                f"SELECT article_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"
+                f" ORDER BY bm25({FTS_TABLE}) LIMIT :n"
             ),
             {"q": phrase, "n": limit},
         )

@@ -187,7 +187,7 @@ def _attend(user, lecture: Lecture, now: datetime, actor_id: int | None = None) 
 def record_attendance(
     user, lecture: Lecture, signed_at: datetime, actor_id: int | None = None
 ) -> Attendance:
-    """Attendance entered after the fact (demo data, paper lists); same audience rules as a sign-in."""
+    """Attendance entered afterwards (demo data, paper lists); same audience rules as sign-in."""
     if not _open_to(user, lecture):
         raise Forbidden(f"{user.display_name} 不在这场讲座的参加范围内。")
     return _attend(user, lecture, signed_at, actor_id)

@@ -72,7 +72,7 @@ def _edit_context(campaign, bureau_id, period, form, bulletin) -> dict:
 
 
 def _save(campaign, bureau_id: int, period: date, form: BulletinForm) -> Bulletin:
-    """Save the draft and attach its uploads (all or nothing: the request rolls back on a refusal)."""
+    """Save the draft and its uploads (all or nothing: the request rolls back on a refusal)."""
     bulletin = services.save_draft(
         campaign,
         bureau_id,

@@ -49,7 +49,7 @@ def save_article(
     *,
     author_id: int | None,
 ) -> ColumnArticle:
-    """Create (in the campaign ``campaign_id``) or edit an article while it is a draft or sent back."""
+    """Create (in the campaign ``campaign_id``) or edit an article while a draft or sent back."""
     if article is None and campaign_id is None:
         raise ColumnConflict(f"{NO_CAMPAIGN}，不能投稿。")
     title = (data.title or "").strip()

@@ -124,7 +124,7 @@ def _load(article_id: int) -> ColumnArticle:
 
 
 def _write(article: ColumnArticle | None, form: ArticleForm) -> ColumnArticle:
-    """Save the article with its images; a new one goes to the active campaign and the user's bureau."""
+    """Save the article and images; a new one goes to the active campaign and the user's bureau."""
     if article is None:
         campaign = campaigns.active_campaign()
         campaign_id, bureau_id = (campaign.id if campaign else None), current_user.bureau_id

@@ -157,7 +157,7 @@ def add_member(team: DrillTeam, user_id: int) -> DrillTeamMember:
 
 
 def visible_teams(user, campaign_id: int) -> list[DrillTeam]:
-    """Officers: their own teams; bureau admins: teams from or inspecting their bureau; city: all."""
+    """Officers: own teams; bureau admins: teams from or inspecting their bureau; city: all."""
     stmt = (
         select(DrillTeam)
         .join(DrillRound)

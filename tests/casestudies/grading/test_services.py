@@ -59,7 +59,7 @@ def test_trainer_cannot_grade_own_submission(make_exercise, make_user):
 
 def _full(sub, **changes):
     scores = grading.starting_scores(sub, "first")
-    for key, value in scores.items():
+    for _key, value in scores.items():
         if value["points"] is None:
             value["points"] = 5.0
     for key, points in changes.items():

@@ -1,4 +1,4 @@
-"""The rubric builder through the test client: bad criteria, totals, import, copies, trial, export."""
+"""The rubric builder via the test client: bad criteria, totals, import, copies, trial, export."""
 
 import io
 import json

@@ -1,4 +1,7 @@
-"""The read-only JSON API: token checks, scoping, paging, and responses valid against the OpenAPI document."""
+"""The read-only JSON API: token checks, scoping, paging.
+
+Responses are checked against the OpenAPI document.
+"""
 
 from __future__ import annotations
 
@@ -75,7 +78,8 @@ def test_city_ranking_is_paged_and_valid(client, scored, campaign, token):
         "RankingPage",
     )
     assert body["total"] == 40 and body["pages"] == 20
-    # record-exercise weight 30 beats quiz weight 20: 441403_1 (88, 22/30) before 441402_2 (89, 21/30)
+    # record-exercise weight 30 beats quiz weight 20:
+    # 441403_1 (88, 22/30) before 441402_2 (89, 21/30)
     assert [i["user_id"] for i in body["items"]] == [
         scored["officer_441403_1"].id,
         scored["officer_441402_2"].id,

@@ -17,7 +17,7 @@ def _id(model, **kw) -> int:
 
 @pytest.fixture
 def log(demo_people):
-    """Three audit rows by different people, bureaus and days (besides the demo's user.create rows)."""
+    """Three audit rows by different people, bureaus, days (besides the demo's user.create rows)."""
     admin, meixian = _id(User, username="city_admin"), _id(Bureau, code="441403")
     rows = [
         ("campaign.weights", "campaign", 1, admin, None, datetime(2017, 6, 1, 1, 0)),

@@ -1,4 +1,4 @@
-"""Done-when, in a browser: the city's bulletin board, a cross-inspection round, the public column."""
+"""Done-when, in a browser: the city bulletin board, a cross-inspection round, the public column."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Campaign pages: editing (details, stage dates, weights), the calendar, every operation's pages."""
+"""Campaign pages: editing (details, stage dates, weights), calendar, every operation's pages."""
 
 from __future__ import annotations
 

@@ -11,7 +11,10 @@ from lianbing.ledger.models import ScoreEntry, ScoreTotal
 
 @pytest.fixture
 def ledger_sums():
-    """ledger_sums(campaign_id) -> {(user, kind): (points, max_points, rows)} summed from the ledger."""
+    """Sums of the ledger rows per user and kind.
+
+    ledger_sums(campaign_id) -> {(user, kind): (points, max_points, rows)}
+    """
 
     def sums(campaign_id):
         rows = db.session.execute(

@@ -1,4 +1,4 @@
-"""Ranking, awards, nominations, recommendations, bureau measures and the demo data, without HTTP."""
+"""Ranking, awards, nominations, recommendations, bureau measures and demo data, without HTTP."""
 
 from __future__ import annotations
 

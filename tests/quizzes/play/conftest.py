@@ -103,7 +103,10 @@ def user(app, demo_people):
 
 @pytest.fixture
 def make_quiz(qbank, category, user):
-    """Factory: make_quiz(fixed=("S00",), draws=(("法律/大气", "single", 3),), **settings) -> Quiz, published."""
+    """Factory of published quizzes.
+
+    make_quiz(fixed=("S00",), draws=(("法律/大气", "single", 3),), **settings) -> Quiz
+    """
 
     def make(fixed=("S00", "M01"), draws=(), publish=True, **kw):
         now = utcnow()

@@ -1,6 +1,7 @@
 """Done-when, in a real browser: a trainer builds a random-draw competition from the demo bank;
 twenty officers take it at once (one reloads mid-way, one submits from two tabs, one double-clicks);
-the leaderboard shows all twenty in tie-break order; item analysis shows; the ledger has each once."""
+the leaderboard shows all twenty in tie-break order; item analysis shows;
+the ledger has each once."""
 
 from __future__ import annotations
 

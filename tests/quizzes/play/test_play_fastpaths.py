@@ -27,7 +27,10 @@ def _count(model) -> int:
 
 
 def test_a_start_racing_an_open_attempt_returns_that_attempt(make_quiz, user):
-    """Another tab or worker inserted the open attempt first: ON CONFLICT DO NOTHING, and its id back."""
+    """Another tab or worker inserted the open attempt first.
+
+    ON CONFLICT DO NOTHING, and its id comes back.
+    """
     quiz = make_quiz()
     officer = user("officer_441402_1")
     first = services.start_attempt(quiz, officer)
@@ -54,7 +57,10 @@ def test_a_start_refused_by_another_unique_index_changes_nothing(make_quiz, user
 
 
 def test_pool_takes_the_subtree_by_path_not_by_like_pattern(qbank):
-    """'水_a' holds its own and '水_a/子' questions; '水Ba/子' (matched by a LIKE '水_a/%') is not below it."""
+    """'水_a' holds its own and '水_a/子' questions.
+
+    '水Ba/子' (matched by a LIKE '水_a/%') is not below it.
+    """
     for path in ("水_a", "水_a/子", "水Ba/子", "水_ab"):
         bank_services.create_question(
             qbank,
@@ -178,7 +184,10 @@ def test_write_gate_is_held_from_the_first_write_until_commit_or_rollback(make_q
 
 
 def test_write_gate_is_released_when_the_host_ends_each_request(client, auth, make_quiz):
-    """Views do not commit: the host's commit, rollback or kept refusal at the request's end frees the gate."""
+    """Views do not commit.
+
+    The host's commit, rollback or kept refusal at the request's end frees the gate.
+    """
     path = gate._lock_path(db.session())
     if path is None:
         pytest.skip("the write gate exists only for a SQLite file database")

@@ -1,4 +1,4 @@
-"""Quiz services without HTTP: drawing, saving, submitting once, marking, essays, regrades, ledger."""
+"""Quiz services, no HTTP: drawing, saving, submitting once, marking, essays, regrades, ledger."""
 
 from __future__ import annotations
 
@@ -209,7 +209,7 @@ def test_answers_after_deadline_are_refused_and_attempt_auto_submitted(make_quiz
 
 
 def test_refusals_are_the_hosts_and_only_a_late_save_keeps_its_changes(make_quiz, user):
-    """A save after the deadline is refused, but the auto-submission it caused is committed (keep)."""
+    """A late save is refused, but the auto-submission it caused is committed (keep)."""
     quiz = make_quiz(time_limit_minutes=10)
     officer = user("officer_441402_1")
     attempt = services.start_attempt(quiz, officer)

@@ -1,4 +1,4 @@
-"""Quiz pages over HTTP: roles, taking, saving by JSON, one submission, boards, statistics, bad input."""
+"""Quiz pages over HTTP: roles, taking, saving by JSON, one submission, boards, stats, bad input."""
 
 from __future__ import annotations
 

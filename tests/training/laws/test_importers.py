@@ -31,7 +31,14 @@ def test_chinese_numbers(text, number):
 
 
 def test_parse_text_splits_articles_and_skips_chapters():
-    text = "第一章 总则\n第一条 为了保护环境，制定本法。\n第二条　本法所称环境，是指……\n包括大气、水。\n第二章 监督管理\n第二十四条 现场检查。"
+    text = (
+        "第一章 总则\n"
+        "第一条 为了保护环境，制定本法。\n"
+        "第二条　本法所称环境，是指……\n"
+        "包括大气、水。\n"
+        "第二章 监督管理\n"
+        "第二十四条 现场检查。"
+    )
     assert importers.parse_text(text) == [
         (1, "为了保护环境，制定本法。"),
         (2, "本法所称环境，是指……\n包括大气、水。"),

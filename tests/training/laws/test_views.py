@@ -24,7 +24,11 @@ def test_permission_matrix(client, login, library, role, path):
 
 def test_law_import_from_text_and_bad_files(login, client):
     login("city_admin", "441400")
-    text = "第一章 总则\n第一条 为防治大气污染，制定本法。\n第二条 防治大气污染应当以改善大气环境质量为目标。".encode()
+    text = (
+        "第一章 总则\n"
+        "第一条 为防治大气污染，制定本法。\n"
+        "第二条 防治大气污染应当以改善大气环境质量为目标。"
+    ).encode()
     form = {"code": "APPL2018", "name": "大气污染防治法", "issuer": "全国人大常委会"}
     r = client.post(
         "/training/laws/import",
