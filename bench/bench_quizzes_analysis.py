@@ -74,6 +74,14 @@ def _insert_attempts(
     user_ids = list(
         db.session.scalars(db.select(User.id).where(User.username.like("b%")).order_by(User.id))
     )
+    attempt_ids = _insert_attempt_rows(quiz_id, bureau_id, user_ids, matrix)
+    _insert_in_chunks(_item_rows(attempt_ids, questions, matrix))
+
+
+def _insert_attempt_rows(
+    quiz_id: int, bureau_id: int, user_ids: list[int], matrix: np.ndarray
+) -> list[int]:
+    """One submitted Attempt per user, scored from its matrix row; returns their ids in order."""
     now = utcnow()
     db.session.execute(
         insert(Attempt),
@@ -93,12 +101,16 @@ def _insert_attempts(
             for i, u in enumerate(user_ids)
         ],
     )
-    attempt_ids = list(
+    return list(
         db.session.scalars(
             db.select(Attempt.id).where(Attempt.quiz_id == quiz_id).order_by(Attempt.id)
         )
     )
-    rows = (
+
+
+def _item_rows(attempt_ids: list[int], questions: list[tuple[int, int]], matrix: np.ndarray):
+    """AttemptItem rows: a right answer picks option 0, a wrong one of the other three."""
+    return (
         {
             "attempt_id": a,
             "position": j + 1,
@@ -113,6 +125,9 @@ def _insert_attempts(
         for i, a in enumerate(attempt_ids)
         for j, (q, v) in enumerate(questions)
     )
+
+
+def _insert_in_chunks(rows) -> None:
     batch = []
     for row in rows:
         batch.append(row)

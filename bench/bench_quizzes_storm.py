@@ -91,6 +91,15 @@ def _seed() -> int:
     bureau = Bureau(name="基准单位", short_name="基准", code="999999", level="county")
     db.session.add(bureau)
     db.session.flush()
+    _seed_officers(bureau.id)
+    _seed_bank()
+    quiz = _seed_competition()
+    db.session.commit()
+    BARE.create(db.engine)
+    return quiz.id
+
+
+def _seed_officers(bureau_id: int) -> None:
     db.session.execute(
         insert(User),
         [
@@ -99,11 +108,14 @@ def _seed() -> int:
                 "display_name": f"s{i}",
                 "password_hash": "x",
                 "role": "officer",
-                "bureau_id": bureau.id,
+                "bureau_id": bureau_id,
             }
             for i in range(OFFICERS)
         ],
     )
+
+
+def _seed_bank() -> None:
     bank = bank_services.create_bank("基准题库")
     for j in range(QUESTIONS):
         bank_services.create_question(
@@ -112,6 +124,10 @@ def _seed() -> int:
                 qtype="single", stem=f"题 {j}", content={"options": OPTIONS}, category="竞赛"
             ),
         )
+
+
+def _seed_competition():
+    """A published, open competition drawing PAPER questions from the bank's one category."""
     category = db.session.scalar(select(Category))
     quiz = services.create_quiz(
         services.QuizData(
@@ -129,9 +145,7 @@ def _seed() -> int:
         quiz, services.SlotData(points=1, category_id=category.id, qtype="single", count=PAPER)
     )
     services.publish(quiz)
-    db.session.commit()
-    BARE.create(db.engine)
-    return quiz.id
+    return quiz
 
 
 def _cookies(app) -> dict[int, tuple[str, str]]:

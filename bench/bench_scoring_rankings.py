@@ -103,18 +103,39 @@ def _achieved(minutes):
     )
 
 
+LEDGER_COLUMNS = [
+    "campaign_id",
+    "user_id",
+    "kind",
+    "ref",
+    "title",
+    "points",
+    "max_points",
+    "achieved_at",
+    "updated_at",
+    "detail",
+]
+
+
 def _ledger(campaign_id: int) -> None:
     """ROWS ledger rows in one INSERT ... SELECT (officers × a numbers CTE; record() takes hours).
 
     Points are a deterministic hash of (user, n): 0..100 % of the kind's maximum.
     """
+    db.session.execute(insert(ScoreEntry).from_select(LEDGER_COLUMNS, _ledger_select(campaign_id)))
+    totals.rebuild(campaign_id)  # bulk loads bypass record(), so the per-kind sums are rebuilt
+    db.session.commit()
+
+
+def _ledger_select(campaign_id: int):
+    """The SELECT feeding LEDGER_COLUMNS: every officer × ROWS // OFFICERS numbered entries."""
     n = _numbers(ROWS // OFFICERS)
     u = User.__table__.c
     slot = n.c.i % len(KINDS)
     kind = case(*((slot == pos, name) for pos, name in enumerate(KINDS)))
     top = case(*((slot == pos, int(value)) for pos, value in enumerate(KINDS.values())))
     hashed = (u.id * 7919 + n.c.i * 104_729 + u.id * n.c.i * 31) % 101
-    rows = (
+    return (
         select(
             literal(campaign_id),
             u.id,
@@ -132,25 +153,6 @@ def _ledger(campaign_id: int) -> None:
         .where(u.role == "officer")
         .order_by(u.id, n.c.i)
     )  # officer by officer, like the earlier generator: comparable baselines
-    db.session.execute(
-        insert(ScoreEntry).from_select(
-            [
-                "campaign_id",
-                "user_id",
-                "kind",
-                "ref",
-                "title",
-                "points",
-                "max_points",
-                "achieved_at",
-                "updated_at",
-                "detail",
-            ],
-            rows,
-        )
-    )
-    totals.rebuild(campaign_id)  # bulk loads bypass record(), so the per-kind sums are rebuilt
-    db.session.commit()
 
 
 def _setup():

@@ -92,6 +92,13 @@ def _city_admin() -> User:
 def _progress(lesson_ids: list[int], rng: random.Random) -> None:
     officers = list(db.session.scalars(select(User.id).where(User.role == "officer")))
     now = utcnow()
+    _study_records(officers, lesson_ids, rng, now)
+    _module_completions(officers, now)
+    _lecture_attendance(officers, now)
+
+
+def _study_records(officers: list[int], lesson_ids: list[int], rng: random.Random, now) -> None:
+    """90 % of the officers opened every lesson; about 60 % of those records are done."""
     rows = [
         {
             "user_id": u,
@@ -104,6 +111,10 @@ def _progress(lesson_ids: list[int], rng: random.Random) -> None:
         for lid in lesson_ids
     ]
     db.session.execute(insert(StudyRecord), rows)
+
+
+def _module_completions(officers: list[int], now) -> None:
+    """Half of the officers completed the first two modules."""
     module_ids = sorted({m for (m,) in db.session.execute(select(Lesson.module_id))})
     db.session.execute(
         insert(ModuleCompletion),
@@ -113,6 +124,10 @@ def _progress(lesson_ids: list[int], rng: random.Random) -> None:
             for m in module_ids[:2]
         ],
     )
+
+
+def _lecture_attendance(officers: list[int], now) -> None:
+    """One finished city lecture, signed in by every third officer."""
     lecture = lectures.create_lecture(
         _city_admin(),
         lectures.LectureData(

@@ -19,12 +19,7 @@ def import_in_page(page, base_url, bank, path):
     return page.inner_text("#report-summary")
 
 
-def test_trainer_imports_finds_edits_and_exports(
-    app, demo_people, live_server, browser, login_page, corpora, runner, tmp_path
-):
-    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    login_page(page, live_server, "trainer")
-    excel = corpora / "xlsx" / "safety_manager_bank_2020.xlsx"
+def _imports_excel_and_moodle(page, live_server, excel) -> None:
     summary = import_in_page(page, live_server, "培训题库", excel)
     assert (
         "已导入 248 道题" in summary
@@ -37,12 +32,17 @@ def test_trainer_imports_finds_edits_and_exports(
     assert "已导入 3 道题" in summary
     assert "说明文字（description）" in page.inner_text("#report-table")
 
+
+def _finds_by_legal_basis(page):
     page.click("#report-summary a")
     page.fill("input[name=basis]", "第五十九条")
     page.click("#search button[type=submit]")
     rows = page.locator("#questions tbody tr")
     assert rows.count() == 1 and "按日连续处罚" in rows.first.inner_text()
+    return rows
 
+
+def _edits_with_live_preview(page, rows) -> None:
     rows.first.locator("a", has_text="编辑").click()
     page.wait_for_selector("#preview .preview-question")
     assert "责令改正之日的次日" in page.inner_text("#preview")
@@ -54,6 +54,8 @@ def test_trainer_imports_finds_edits_and_exports(
     page.wait_for_selector(".alert-success")
     assert "已保存题目 EPL-59" in page.inner_text(".alert-success")
 
+
+def _exports_gift(page) -> None:
     page.click(".breadcrumb a >> nth=1")
     with page.expect_download() as info:
         page.click("a.export-gift")
@@ -62,6 +64,18 @@ def test_trainer_imports_finds_edits_and_exports(
     assert (
         len(re.findall(r"^::", gift, re.M)) == 248 + 3
     )  # every question of the bank, one title line each
+
+
+def test_trainer_imports_finds_edits_and_exports(
+    app, demo_people, live_server, browser, login_page, corpora, runner, tmp_path
+):
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    login_page(page, live_server, "trainer")
+    excel = corpora / "xlsx" / "safety_manager_bank_2020.xlsx"
+    _imports_excel_and_moodle(page, live_server, excel)
+    rows = _finds_by_legal_basis(page)
+    _edits_with_live_preview(page, rows)
+    _exports_gift(page)
     cli_counts(runner, excel, FIXTURES / "epl_moodle.xml")
 
 

@@ -34,14 +34,7 @@ def _setup(make_module):
     return module, lecture
 
 
-def test_assign_study_check_signin_and_see_it_everywhere(
-    browser, live_server, login_page, demo_people, campaign, make_module
-):
-    module, lecture = _setup(make_module)
-    code = lecture.code
-
-    admin = browser.new_context().new_page()
-    login_page(admin, live_server, "city_admin")
+def _city_assigns(admin, live_server, module) -> None:
     admin.goto(f"{live_server}/training/plans")
     admin.select_option("select[name=module_id]", label=module.title)
     admin.select_option("select[name=role]", "officer")
@@ -51,9 +44,8 @@ def test_assign_study_check_signin_and_see_it_everywhere(
     admin.wait_for_selector("text=学习任务已分配")
     assert module.title in admin.inner_text("#plans")
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844})
-    page = phone.new_page()
-    login_page(page, live_server, "officer_441402_1")
+
+def _officer_studies_and_passes(page, module) -> None:
     page.click(f"text=【待完成】{module.title}")
     page.wait_for_selector("text=参加测验")
     for lesson in module.lessons:
@@ -66,16 +58,23 @@ def test_assign_study_check_signin_and_see_it_everywhere(
         page.check(f"#q{q.id}_{q.answer[0]}")
     page.click("text=提交答卷")
     assert "已通过" in page.inner_text("#check-result")
+
+
+def _officer_signs_in(page, live_server, code: str) -> None:
     page.goto(f"{live_server}/training/signin")
     page.fill("input[name=code]", code.lower())
     page.get_by_role("button", name="签到", exact=True).click()
     page.wait_for_selector("text=签到成功")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
 
+
+def _assert_in_own_ledger(page, live_server, module, lecture) -> None:
     page.goto(f"{live_server}/scores/mine")
     ledger = page.inner_text("#ledger")
     assert f"学习模块：{module.title}" in ledger and lecture.title in ledger
 
+
+def _assert_on_bureau_dashboard(browser, live_server, login_page) -> None:
     board = browser.new_context().new_page()
     login_page(board, live_server, "admin_441402")
     board.goto(f"{live_server}/training/dashboard")
@@ -85,5 +84,25 @@ def test_assign_study_check_signin_and_see_it_everywhere(
     assert (
         cells[1].strip() == "1" and cells[4].strip() == "1" and "已开始" in row
     )  # module done, lecture attended
+
+
+def test_assign_study_check_signin_and_see_it_everywhere(
+    browser, live_server, login_page, demo_people, campaign, make_module
+):
+    module, lecture = _setup(make_module)
+    code = lecture.code
+
+    admin = browser.new_context().new_page()
+    login_page(admin, live_server, "city_admin")
+    _city_assigns(admin, live_server, module)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    login_page(page, live_server, "officer_441402_1")
+    _officer_studies_and_passes(page, module)
+    _officer_signs_in(page, live_server, code)
+
+    _assert_in_own_ledger(page, live_server, module, lecture)
+    _assert_on_bureau_dashboard(browser, live_server, login_page)
     admin.goto(f"{live_server}/training/dashboard")
     assert "梅江区" in admin.inner_text("#bureaus") and "兴宁市" in admin.inner_text("#bureaus")

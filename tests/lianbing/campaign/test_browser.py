@@ -8,12 +8,8 @@ from lianbing.campaign.drills.models import DrillRound
 from lianbing.extensions import db
 
 
-def test_board_round_and_public_column(browser, live_server, login_page, ops_demo):
-    round_id = db.session.scalar(select(DrillRound.id).where(DrillRound.kind == "cross_inspection"))
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    login_page(page, live_server, "city_admin")
-    page.goto(f"{live_server}/bulletins/{ops_demo.id}/board")
+def _assert_bulletin_board(page, live_server, campaign_id) -> None:
+    page.goto(f"{live_server}/bulletins/{campaign_id}/board")
     board = page.locator("#bulletin-board")
     assert board.locator("tbody tr").count() == 8
     assert (
@@ -33,15 +29,19 @@ def test_board_round_and_public_column(browser, live_server, login_page, ops_dem
         == "退回"
     )
 
-    page.goto(f"{live_server}/drills/{ops_demo.id}")
+
+def _assert_cross_inspection_round(page, live_server, campaign_id, round_id) -> None:
+    page.goto(f"{live_server}/drills/{campaign_id}")
     page.click(f"a[href='/drills/rounds/{round_id}']")
     assert page.locator("#team-table tbody tr").count() == 8
     page.locator("#team-table a", has_text="第1检查组").click()
     reports = page.locator("#report-list .card")
     assert reports.count() == 2
     assert "梅县区华达陶瓷有限公司" in reports.first.inner_text()
-    context.close()
 
+
+def _assert_public_column(browser, live_server) -> None:
+    """Anyone, not logged in, reads the published articles."""
     anonymous = browser.new_context(viewport={"width": 390, "height": 844})
     public = anonymous.new_page()
     public.goto(f"{live_server}/column/")
@@ -57,3 +57,14 @@ def test_board_round_and_public_column(browser, live_server, login_page, ops_dem
     public.locator("#public-articles a").first.click()
     assert public.locator("article h1").inner_text() == titles[0]
     anonymous.close()
+
+
+def test_board_round_and_public_column(browser, live_server, login_page, ops_demo):
+    round_id = db.session.scalar(select(DrillRound.id).where(DrillRound.kind == "cross_inspection"))
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login_page(page, live_server, "city_admin")
+    _assert_bulletin_board(page, live_server, ops_demo.id)
+    _assert_cross_inspection_round(page, live_server, ops_demo.id, round_id)
+    context.close()
+    _assert_public_column(browser, live_server)

@@ -61,10 +61,7 @@ def _check_trace(page, base, url: str) -> None:
         assert available == pytest.approx(lines[1] + missed.get(label, 0.0), abs=0.1), (url, label)
 
 
-def test_city_ranking_traced_nominations_and_recommendations(
-    browser, live_server, login_page, demo
-):
-    city = _page(browser, live_server, login_page, "city_admin")
+def _city_traces_every_score(city, live_server) -> None:
     city.goto(f"{live_server}/scores/rankings")
     links = city.locator("#ranking tbody a").evaluate_all(
         "els => els.map(e => e.getAttribute('href'))"
@@ -75,6 +72,9 @@ def test_city_ranking_traced_nominations_and_recommendations(
     city.locator("#ranking tbody a").first.click()
     assert city.locator("#ledger tbody tr").count() > 5
 
+
+def _county_admins_nominate(browser, live_server, login_page) -> None:
+    """Each county admin nominates the best-ranked officer of the county."""
     for _name, short, code in accounts_demo.COUNTIES:
         admin = _page(browser, live_server, login_page, f"admin_{code}")
         admin.goto(f"{live_server}/scores/rankings")
@@ -88,6 +88,8 @@ def test_city_ranking_traced_nominations_and_recommendations(
         assert "提名已提交" in admin.content()
         admin.context.close()
 
+
+def _city_approves_nominations(city, live_server) -> None:
     city.goto(f"{live_server}/scores/nominations")
     assert city.locator("#nominations tbody tr").count() == 8
     for _ in range(8):
@@ -96,6 +98,8 @@ def test_city_ranking_traced_nominations_and_recommendations(
         ).first.locator("button", has_text="通过").click()
         assert "已通过该提名" in city.content()
 
+
+def _city_recommends_three(city, live_server) -> None:
     city.goto(f"{live_server}/scores/recommendations")
     nominees = city.locator("#target option[value^=n]").evaluate_all("els => els.map(e => e.value)")
     for category, target in (
@@ -112,6 +116,8 @@ def test_city_ranking_traced_nominations_and_recommendations(
         assert "已加入推荐名单" in city.content()
     assert city.locator("#recommendations tbody tr").count() == 3
 
+
+def _city_downloads_forms(city) -> None:
     with city.expect_download() as got:
         city.click("#export-xlsx")
     sheet = load_workbook(io.BytesIO(open(got.value.path(), "rb").read())).active
@@ -123,3 +129,14 @@ def test_city_ranking_traced_nominations_and_recommendations(
     with city.expect_download() as got:
         city.locator("#recommendations a", has_text="Word").first.click()
     assert "先进个人推荐表" in Document(got.value.path()).paragraphs[0].text
+
+
+def test_city_ranking_traced_nominations_and_recommendations(
+    browser, live_server, login_page, demo
+):
+    city = _page(browser, live_server, login_page, "city_admin")
+    _city_traces_every_score(city, live_server)
+    _county_admins_nominate(browser, live_server, login_page)
+    _city_approves_nominations(city, live_server)
+    _city_recommends_three(city, live_server)
+    _city_downloads_forms(city)

@@ -29,7 +29,11 @@ MULTI = [
 
 
 def _questions():
-    out = [
+    return _single_questions() + _truefalse_questions() + _other_questions()
+
+
+def _single_questions():
+    return [
         QuestionData(
             qtype="single",
             stem=f"单选题 {i}",
@@ -40,7 +44,10 @@ def _questions():
         )
         for i in range(12)
     ]
-    out += [
+
+
+def _truefalse_questions():
+    return [
         QuestionData(
             qtype="truefalse",
             stem=f"判断题 {i}",
@@ -51,7 +58,11 @@ def _questions():
         )
         for i in range(6)
     ]
-    out += [
+
+
+def _other_questions():
+    """One multiple-choice, one fill-in and one essay question."""
+    return [
         QuestionData(
             qtype="multiple", stem="多选题", content={"options": MULTI}, code="M01", category="法律"
         ),
@@ -70,7 +81,6 @@ def _questions():
             category="法律",
         ),
     ]
-    return out
 
 
 @pytest.fixture

@@ -54,18 +54,8 @@ def _answer(page, position: int, pick: int) -> None:
     q.locator(".save-state", has_text="已保存").wait_for()
 
 
-def test_twenty_officers_take_a_competition(
-    app, browser, live_server, login_page, demo_people, campaign
-):
-    part_demo(campaign.id)
-    db.session.commit()
-    bank = _bank()
-    category = next(c for c in _top_categories(bank))
-    trainer = browser.new_context()
-    tpage = trainer.new_page()
-    login_page(tpage, live_server, "trainer")
-    quiz_id = _build_competition(tpage, live_server, category.id)
-
+def _officers_start(browser, live_server, login_page, quiz_id) -> list:
+    """Twenty officers, each in a phone-sized context, start the competition."""
     officers = list(
         db.session.scalars(
             select(User.username).where(User.role == "officer").order_by(User.username).limit(20)
@@ -86,7 +76,10 @@ def test_twenty_officers_take_a_competition(
         )
         == 20
     )
+    return pages
 
+
+def _officers_answer(pages) -> None:
     for position in range(1, DRAW + 1):  # everyone answers question by question: attempts overlap
         for i, page in enumerate(pages):
             _answer(page, position, i + position if i % 3 else 0)
@@ -95,6 +88,9 @@ def test_twenty_officers_take_a_competition(
                 assert page.locator("#q1 input:checked").count() == 1
                 assert page.locator("#answered").inner_text() == "2"
 
+
+def _officers_submit(pages) -> None:
+    """Everyone submits; officer 7 double-clicks; officer 6 also submits from a second tab."""
     second_tab = pages[6].context.new_page()
     second_tab.goto(pages[6].url)
     for i, page in enumerate(pages):
@@ -106,6 +102,8 @@ def test_twenty_officers_take_a_competition(
     second_tab.click("#submit-btn")
     second_tab.wait_for_selector("text=已经交卷")
 
+
+def _assert_leaderboard(tpage, live_server, quiz_id) -> None:
     tpage.goto(f"{live_server}/quizzes/q/{quiz_id}/board")
     rows = tpage.locator("#individuals tr")
     assert rows.count() == 20
@@ -119,14 +117,39 @@ def test_twenty_officers_take_a_competition(
     attempts = db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz_id)).all()
     assert len(attempts) == 20 and all(a.status == "submitted" for a in attempts)
 
+
+def _assert_item_analysis(tpage, live_server, quiz_id) -> None:
     tpage.goto(f"{live_server}/quizzes/manage/{quiz_id}/stats")
     assert "20" in tpage.locator("#test-stats").inner_text()
     assert tpage.locator("#item-stats tbody tr").count() >= DRAW
     assert tpage.locator("figure.chart svg").count() == 1
 
+
+def _assert_ledger_once_each(quiz_id) -> None:
     entries = db.session.execute(
         select(ScoreEntry.user_id, func.count())
         .where(ScoreEntry.ref == f"quiz:{quiz_id}", ScoreEntry.kind == "competition")
         .group_by(ScoreEntry.user_id)
     ).all()
     assert len(entries) == 20 and all(n == 1 for _, n in entries)
+
+
+def test_twenty_officers_take_a_competition(
+    app, browser, live_server, login_page, demo_people, campaign
+):
+    part_demo(campaign.id)
+    db.session.commit()
+    bank = _bank()
+    category = next(c for c in _top_categories(bank))
+    trainer = browser.new_context()
+    tpage = trainer.new_page()
+    login_page(tpage, live_server, "trainer")
+    quiz_id = _build_competition(tpage, live_server, category.id)
+
+    pages = _officers_start(browser, live_server, login_page, quiz_id)
+    _officers_answer(pages)
+    _officers_submit(pages)
+
+    _assert_leaderboard(tpage, live_server, quiz_id)
+    _assert_item_analysis(tpage, live_server, quiz_id)
+    _assert_ledger_once_each(quiz_id)

@@ -146,8 +146,7 @@ def test_start_refused(client, auth, make_quiz, settings, status, text):
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 0
 
 
-def test_trainer_builds_a_quiz_and_too_large_draw_is_refused(client, auth, qbank, category):
-    auth.login("trainer")
+def _new_competition(client) -> Quiz:
     r = client.post(
         "/quizzes/manage/new",
         data={
@@ -161,32 +160,31 @@ def test_trainer_builds_a_quiz_and_too_large_draw_is_refused(client, auth, qbank
         },
     )
     assert r.status_code == 302
-    quiz = db.session.scalar(select(Quiz))
-    bad = client.post(
+    return db.session.scalar(select(Quiz))
+
+
+def _add_draw(client, quiz, qbank, category, count: int):
+    """POST a random-draw slot of `count` single-choice questions from 法律/大气."""
+    return client.post(
         f"/quizzes/manage/{quiz.id}/slots",
         data={
             "points": 1,
             "bank_id": qbank.id,
-            "count": 13,
+            "count": count,
             "category_id": category("法律/大气").id,
             "qtype": "single",
             "min_difficulty": 1,
             "max_difficulty": 5,
         },
     )
+
+
+def test_trainer_builds_a_quiz_and_too_large_draw_is_refused(client, auth, qbank, category):
+    auth.login("trainer")
+    quiz = _new_competition(client)
+    bad = _add_draw(client, quiz, qbank, category, 13)
     assert bad.status_code == 409 and "只有 12 题" in bad.get_data(as_text=True)
-    ok = client.post(
-        f"/quizzes/manage/{quiz.id}/slots",
-        data={
-            "points": 1,
-            "bank_id": qbank.id,
-            "count": 5,
-            "category_id": category("法律/大气").id,
-            "qtype": "single",
-            "min_difficulty": 1,
-            "max_difficulty": 5,
-        },
-    )
+    ok = _add_draw(client, quiz, qbank, category, 5)
     assert ok.status_code == 302
     builder = client.get(f"/quizzes/manage/{quiz.id}?preview=1").get_data(as_text=True)
     assert "样卷预览" in builder and "从“法律/大气”随机抽取 5 道单选题" in builder
