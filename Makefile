@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 2
+#: pytest-xdist processes (each gets its own test database)
+TEST_WORKERS ?= 2
 export FLASK_APP := wsgi
 
 .PHONY: run test test-sqlite test-postgres lint bench install install-dev clean
@@ -30,10 +32,10 @@ run: install
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: install-dev
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider tests
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on $$TEST_DATABASE_URL"; \
-		$(BIN)/pytest -q -p no:cacheprovider tests; \
+		$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests; \
 	fi
 
 lint: install-dev
@@ -43,4 +45,4 @@ bench: install-dev
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) instance/test.db
+	rm -rf $(VENV) instance/test*.db*

@@ -9,7 +9,8 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from lianbing import TestingConfig, create_app
@@ -17,7 +18,31 @@ from lianbing.accounts import demo as accounts_demo
 from lianbing.accounts import services as accounts
 from lianbing.accounts.models import Bureau, User
 from lianbing.campaign import services as campaigns
+from lianbing.config import INSTANCE_DIR
 from lianbing.extensions import db
+
+
+def _database_per_worker() -> None:
+    """Under pytest-xdist each worker gets its own database (a SQLite file, or a PostgreSQL
+    database created beside TEST_DATABASE_URL's), so workers never empty each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        os.environ["TEST_DATABASE_URL"] = f"sqlite:///{INSTANCE_DIR / f'test_{worker}.db'}"
+        return
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = base.set(database=name).render_as_string(hide_password=False)
+
+
+_database_per_worker()
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
