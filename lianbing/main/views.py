@@ -59,3 +59,10 @@ def healthz():
     except Exception as exc:  # any driver error means the database is unreachable
         return {"status": "error", "database": f"unreachable: {exc.__class__.__name__}"}, 503
     return {"status": "ok", "database": "ok"}
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for /favicon.ico on every page; the icon is the project's own SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)

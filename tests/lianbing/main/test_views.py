@@ -36,3 +36,17 @@ def test_home_shows_the_current_stage_once(client, auth, ops_demo):
 def test_home_shows_each_roles_to_dos(client, auth, ops_demo, username, text):
     auth.login(username)
     assert text in client.get("/home").get_data(as_text=True)
+
+
+def test_favicon_is_served_without_login(client):
+    response = client.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert b"<svg" in response.data
+
+
+def test_every_page_has_a_skip_link_to_the_main_content(client, auth, make_user):
+    make_user("officer", username="skip_officer")
+    auth.login("skip_officer")
+    page = client.get("/home").get_data(as_text=True)
+    assert 'href="#main"' in page and 'id="main"' in page
