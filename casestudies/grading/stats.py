@@ -32,7 +32,7 @@ def criterion_stats(exercise: Exercise) -> dict:
 
 
 def _missed(subs: list[Submission], top: int = 10) -> list[tuple[str, int]]:
-    """The automatic checks' findings ("未记载：…", "出现不应使用的用语：…") by how many records had them."""
+    """The automatic checks' findings ("未发现：…", "出现不应使用的用语：…") by how many records had them."""
     counts: dict[str, int] = {}
     for sub in subs:
         found = {

@@ -35,7 +35,7 @@ def criteria(rubric: Rubric) -> list[dict]:
 
 def compiled(rubric: Rubric) -> checks.CompiledRubric:
     """The rubric with its automatic checks built, ready to pre-grade records."""
-    return checks.compile_rubric(rubric_data(rubric), complete=False)
+    return checks.compile_rubric(rubric_data(rubric), complete=False, probe=False)
 
 
 def problem_of(rubric: Rubric) -> str:

@@ -28,7 +28,7 @@ def test_autograde_prints_points_and_evidence(runner, files):
     _, rubric, record = files
     result = runner.invoke(args=["casestudies", "autograde", "--rubric", str(rubric), str(record)])
     assert result.exit_code == 0, result.output
-    assert "未记载：告知申请回避的权利" in result.output
+    assert "未发现：告知申请回避的权利，请核对" in result.output
     assert (
         "第 6 行" in result.output and "严重" in result.output and "自动预评分合计" in result.output
     )
