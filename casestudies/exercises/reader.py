@@ -56,6 +56,33 @@ LABELS: dict[str, tuple[str, ...]] = {
     "section": ("现场检查情况", "现场检查(勘察)情况", "询问情况", "检查情况", "勘察情况", "正文"),
 }
 ALIASES = {label: key for key, labels in LABELS.items() for label in labels}
+#: how the panel of what was understood names each field
+FIELD_NAMES = {
+    "start_time": "开始时间",
+    "end_time": "结束时间",
+    "place": "地点",
+    "unit": "被检查（涉案）单位",
+    "legal_rep": "法定代表人（负责人）",
+    "contact": "联系电话",
+    "officers": "执法人员",
+    "officer_certs": "执法证号",
+    "recorder": "记录人",
+    "interviewee": "被询问人",
+    "sex": "性别",
+    "age": "年龄",
+    "id_no": "身份证号",
+    "employer": "工作单位",
+    "post": "职务",
+    "address": "住址",
+    "phone": "被询问人电话",
+    "relation": "与本案关系",
+    "party_signature": "当事人签名",
+    "signed_on": "签名日期",
+    "officer_signatures": "执法人员签名",
+    "recorder_signature": "记录人签名",
+    "witness": "见证人",
+    "confirmation": "当事人意见",
+}
 _ALT = "|".join(
     " *".join(re.escape(ch) for ch in label) for label in sorted(ALIASES, key=len, reverse=True)
 )
@@ -106,6 +133,11 @@ class ParsedRecord:
         span = self.fields.get(key)
         return self.norm[span[0] : span[1]].strip() if span else ""
 
+    def shown(self, key: str) -> str:
+        """A field's value as written (not normalized), for people."""
+        span = self.fields.get(key)
+        return self.text[span[0] : span[1]].strip() if span else ""
+
     def in_body(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.body)
 
@@ -133,7 +165,7 @@ class ParsedRecord:
         """What the reader found, for people: fields, officers, 问/答 pairs, numbered findings."""
         pairs, question = [], None
         for kind, start, end in self.qa:
-            said = self.norm[start:end].strip()
+            said = self.text[start:end].strip()
             if kind == "问":
                 question = {"q": said, "a": ""}
                 pairs.append(question)
@@ -142,7 +174,7 @@ class ParsedRecord:
             else:
                 pairs.append({"q": "", "a": said})
         return {
-            "fields": {k: self.value(k) for k in self.fields if k not in ("section",)},
+            "fields": {k: self.shown(k) for k in self.fields},
             "officers": self.officers(),
             "qa": pairs,
             "findings": len(self.list_marks),

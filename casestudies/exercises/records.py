@@ -15,6 +15,20 @@ from datetime import datetime
 from casestudies.exercises.reader import ParsedRecord, parse_record  # noqa: F401 (the parser)
 
 MAX_RECORD_CHARS = 30_000
+#: control characters other than tab and line ends, and the replacement character of bad decoding
+_BINARY_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+def record_problem(text: str) -> str:
+    """Why a record's text cannot be pre-graded ('' when it can): empty, binary or too long."""
+    if not text or not text.strip():
+        return "笔录为空"
+    if len(text) > MAX_RECORD_CHARS:
+        return f"笔录过长（{len(text)} 字，上限 {MAX_RECORD_CHARS} 字）"
+    if _BINARY_RE.search(text):
+        return "笔录含有二进制或控制字符，不是纯文本（请粘贴或保存为 UTF-8 文字）"
+    return ""
+
 
 COMMON_HEAD = [
     ("start_time", "开始时间"),
@@ -66,6 +80,12 @@ class Draft:
         parts = [str(v) for v in self.header.values()] + [self.body, self.confirmation]
         parts += [p.get("q", "") + p.get("a", "") for p in self.qa]
         return sum(len(p) for p in parts)
+
+    def binary(self) -> bool:
+        """Whether any part holds control characters (a pasted binary file, say)."""
+        parts = [str(v) for v in self.header.values()] + [self.body, self.confirmation]
+        parts += [str(p.get("q", "")) + str(p.get("a", "")) for p in self.qa]
+        return any(_BINARY_RE.search(p) for p in parts)
 
     def is_empty(self) -> bool:
         has_qa = any(p.get("q", "").strip() or p.get("a", "").strip() for p in self.qa)
@@ -157,11 +177,18 @@ def missing_of(pregrade: dict | None) -> list[tuple[str, str]]:
     ]
 
 
-def marks_of(pregrade: dict | None) -> list[tuple[int, int, str, str]]:
-    """Evidence spans of a pre-grade: failed checks 'bad', passed checks 'good'."""
+def marks_of(
+    pregrade: dict | None, verdicts: dict[str, bool] | None = None
+) -> list[tuple[int, int, str, str]]:
+    """Evidence spans of a pre-grade: failed checks 'bad', passed checks 'good'.
+
+    Once a person has graded, ``verdicts`` (criterion key: fully met) colour the evidence of
+    each criterion by the person's verdict, so the page shows one verdict.
+    """
     out = []
     for key, crit in ((pregrade or {}).get("criteria") or {}).items():
         for check in crit.get("checks", []):
-            cls = "good" if check["passed"] else "bad"
+            passed = check["passed"] if verdicts is None else verdicts.get(key, check["passed"])
+            cls = "good" if passed else "bad"
             out += [(s, e, cls, key) for s, e in check["spans"]]
     return out
