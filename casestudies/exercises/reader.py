@@ -14,6 +14,7 @@ understood: header fields, officers with certificate numbers, 问/答 pairs and 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 #: full-width ASCII (and the ideographic space) to half-width, one character for one
@@ -128,6 +129,7 @@ class ParsedRecord:
     officer_spans: list[tuple[int, int]] = field(default_factory=list)
     #: list numbers of findings (1． （一） ① 一、), not quantities
     list_marks: list[tuple[int, int]] = field(default_factory=list)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def value(self, key: str) -> str:
         span = self.fields.get(key)
@@ -139,13 +141,28 @@ class ParsedRecord:
         return self.text[span[0] : span[1]].strip() if span else ""
 
     def in_body(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.body)
+        return _inside(self._index("body", self.body), pos)
 
     def in_answer(self, pos: int) -> bool:
-        return any(kind == "答" and s <= pos < e for kind, s, e in self.qa)
+        answers = [(s, e) for kind, s, e in self.qa if kind == "答"]
+        return _inside(self._index("answers", answers), pos)
+
+    def _index(self, name: str, spans: list[tuple[int, int]]) -> tuple[list, list]:
+        """Spans sorted by start, built once after parsing (the checks ask many times)."""
+        key = (name, len(spans))
+        if key not in self._cache:
+            ordered = sorted(spans)
+            self._cache[key] = ([s for s, _ in ordered], [e for _, e in ordered])
+        return self._cache[key]
 
     def officers(self) -> list[dict]:
         """Officers in the officers' regions: name and certificate number (either may be blank)."""
+        key = ("officers", len(self.officer_spans))
+        if key not in self._cache:
+            self._cache[key] = self._read_officers()
+        return [dict(o) for o in self._cache[key]]
+
+    def _read_officers(self) -> list[dict]:
         names, certs = [], []
         for start, end in self.officer_spans:
             chunk = self.norm[start:end]
@@ -179,6 +196,13 @@ class ParsedRecord:
             "qa": pairs,
             "findings": len(self.list_marks),
         }
+
+
+def _inside(index: tuple[list, list], pos: int) -> bool:
+    starts, ends = index
+    i = bisect_right(starts, pos)
+    # spans do not overlap much; look back a few in case of nesting
+    return any(ends[j] > pos for j in range(max(0, i - 3), i))
 
 
 def _pair(names: list[str], certs: list[str]) -> list[dict]:

@@ -23,7 +23,8 @@ def _read(path: str, what: str) -> str:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         _fail(
-            f"{what} {path} 不是 UTF-8 文本（可能是二进制文件或 Word 文档），请另存为 UTF-8 纯文本。"
+            f"{what} {path} 不是 UTF-8 文本（可能是二进制文件或 Word 文档），"
+            "请另存为 UTF-8 纯文本。"
         )
     except OSError as exc:
         _fail(f"无法读取{what} {path}：{exc}")
