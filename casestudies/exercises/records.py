@@ -2,8 +2,8 @@
 
 A record written in the web form is turned into one canonical plain text (shaped like the
 paper form); a record typed from paper is plain text already. Both are parsed by
-``parse_record`` into fields, body regions and 问/答 pairs with character offsets, so the
-automatic checks and the evidence highlighting work on the same text everywhere.
+``parse_record`` (reader.py) into fields, officers, body regions and 问/答 pairs with character
+offsets, so the automatic checks and the evidence highlighting work on the same text everywhere.
 """
 
 from __future__ import annotations
@@ -12,7 +12,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from casestudies.exercises.reader import ParsedRecord, parse_record  # noqa: F401 (the parser)
+
 MAX_RECORD_CHARS = 30_000
+#: control characters other than tab and line ends, and the replacement character of bad decoding
+_BINARY_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+def record_problem(text: str) -> str:
+    """Why a record's text cannot be pre-graded ('' when it can): empty, binary or too long."""
+    if not text or not text.strip():
+        return "笔录为空"
+    if len(text) > MAX_RECORD_CHARS:
+        return f"笔录过长（{len(text)} 字，上限 {MAX_RECORD_CHARS} 字）"
+    if _BINARY_RE.search(text):
+        return "笔录含有二进制或控制字符，不是纯文本（请粘贴或保存为 UTF-8 文字）"
+    return ""
+
 
 COMMON_HEAD = [
     ("start_time", "开始时间"),
@@ -45,38 +61,6 @@ TITLES = {"inspection": "现场检查（勘察）笔录", "inquiry": "调查询�
 BODY_LABEL = {"inspection": "现场检查情况", "inquiry": "询问情况"}
 CONFIRM_LABEL = "当事人意见"
 
-#: labels accepted when parsing typed text, mapped to field keys
-ALIASES = {label: key for key, label in COMMON_HEAD + INTERVIEWEE + STAFF + FOOT}
-ALIASES.update(
-    {
-        "检查地点": "place",
-        "询问地点": "place",
-        "勘察地点": "place",
-        "被检查人": "legal_rep",
-        "法定代表人": "legal_rep",
-        "负责人": "legal_rep",
-        "电话": "contact",
-        "检查人员": "officers",
-        "询问人": "officers",
-        "被检查人签名": "party_signature",
-        "被询问人签名": "party_signature",
-        "日期": "signed_on",
-        "涉案单位": "unit",
-        CONFIRM_LABEL: "confirmation",
-        "被检查人意见": "confirmation",
-        "被询问人意见": "confirmation",
-    }
-)
-RANGE_LABELS = ("检查时间", "询问时间", "勘察时间", "时间")
-SECTION_LABELS = ("现场检查情况", "询问情况", "检查情况", "勘察情况", "正文")
-
-_LABELS = sorted(set(ALIASES) | set(RANGE_LABELS) | set(SECTION_LABELS), key=len, reverse=True)
-LINE_RE = re.compile(
-    r"^[ \t\u3000]*("
-    + "|".join(re.escape(x) for x in _LABELS)
-    + r")[ \t\u3000]*[：:][ \t\u3000]*(.*)$"
-)
-QA_RE = re.compile(r"^[ \t\u3000]*(问|答)[ \t\u3000]*[：:]")
 TIME_RE = re.compile(
     r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?"
     r"\s*[T ]?\s*(\d{1,2})\s*[时:：]\s*(\d{1,2})\s*分?"
@@ -98,28 +82,15 @@ class Draft:
         parts += [p.get("q", "") + p.get("a", "") for p in self.qa]
         return sum(len(p) for p in parts)
 
+    def binary(self) -> bool:
+        """Whether any part holds control characters (a pasted binary file, say)."""
+        parts = [str(v) for v in self.header.values()] + [self.body, self.confirmation]
+        parts += [str(p.get("q", "")) + str(p.get("a", "")) for p in self.qa]
+        return any(_BINARY_RE.search(p) for p in parts)
+
     def is_empty(self) -> bool:
         has_qa = any(p.get("q", "").strip() or p.get("a", "").strip() for p in self.qa)
         return not self.body.strip() and not has_qa
-
-
-@dataclass
-class ParsedRecord:
-    """A record's text with where each part lies (offsets into ``text``)."""
-
-    text: str
-    fields: dict[str, tuple[int, int]] = field(default_factory=dict)
-    body: list[tuple[int, int]] = field(default_factory=list)
-    qa: list[tuple[str, int, int]] = field(default_factory=list)
-    #: the whole line of each header field, to point at a field left empty
-    lines: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-    def value(self, key: str) -> str:
-        span = self.fields.get(key)
-        return self.text[span[0] : span[1]].strip() if span else ""
-
-    def in_body(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.body)
 
 
 def format_time(value: str) -> str:
@@ -180,49 +151,6 @@ def header_value(key: str, value) -> str:
     return " ".join(str(value or "").split())
 
 
-def parse_record(text: str) -> ParsedRecord:
-    """Find header fields, body regions and 问/答 lines in a record's text."""
-    record = ParsedRecord(text=text)
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        _parse_line(record, line.rstrip("\r\n"), pos)
-        pos += len(line)
-    return record
-
-
-def _parse_line(record: ParsedRecord, line: str, pos: int) -> None:
-    m = LINE_RE.match(line)
-    if m is None:
-        qa = QA_RE.match(line)
-        if qa:
-            record.qa.append((qa.group(1), pos + qa.end(), pos + len(line)))
-        record.body.append((pos, pos + len(line)))
-        return
-    label, start, end = m.group(1), pos + m.start(2), pos + m.end(2)
-    if label in SECTION_LABELS:
-        if m.group(2).strip():
-            record.body.append((start, end))
-    elif label in RANGE_LABELS:
-        _split_range(record, line, pos, m)
-    else:
-        record.fields.setdefault(ALIASES[label], (start, end))
-        record.lines.setdefault(ALIASES[label], (pos, pos + len(line)))
-        if ALIASES[label] == "confirmation":
-            record.body.append((start, end))
-
-
-def _split_range(record: ParsedRecord, line: str, pos: int, m: re.Match) -> None:
-    """'检查时间：…至…' gives both the start and the end time."""
-    start = pos + m.start(2)
-    value = m.group(2)
-    cut = re.search(r"至|到|—|--|~", value)
-    if cut is None:
-        record.fields.setdefault("start_time", (start, pos + m.end(2)))
-        return
-    record.fields.setdefault("start_time", (start, start + cut.start()))
-    record.fields.setdefault("end_time", (start + cut.end(), pos + m.end(2)))
-
-
 def segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[tuple[str, str, str]]:
     """Cut text into (piece, css class, criterion keys) for highlighting; 'bad' wins over 'good'."""
     cuts = sorted(
@@ -236,7 +164,7 @@ def segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[tuple[st
     return out
 
 
-MISSING_PREFIXES = ("未记载", "缺少", "问答未涉及", "问答只有")
+MISSING_PREFIXES = ("未发现", "问答中未发现", "只发现")
 
 
 def missing_of(pregrade: dict | None) -> list[tuple[str, str]]:
@@ -250,11 +178,18 @@ def missing_of(pregrade: dict | None) -> list[tuple[str, str]]:
     ]
 
 
-def marks_of(pregrade: dict | None) -> list[tuple[int, int, str, str]]:
-    """Evidence spans of a pre-grade: failed checks 'bad', passed checks 'good'."""
+def marks_of(
+    pregrade: dict | None, verdicts: dict[str, bool] | None = None
+) -> list[tuple[int, int, str, str]]:
+    """Evidence spans of a pre-grade: failed checks 'bad', passed checks 'good'.
+
+    Once a person has graded, ``verdicts`` (criterion key: fully met) colour the evidence of
+    each criterion by the person's verdict, so the page shows one verdict.
+    """
     out = []
     for key, crit in ((pregrade or {}).get("criteria") or {}).items():
         for check in crit.get("checks", []):
-            cls = "good" if check["passed"] else "bad"
+            passed = check["passed"] if verdicts is None else verdicts.get(key, check["passed"])
+            cls = "good" if passed else "bad"
             out += [(s, e, cls, key) for s, e in check["spans"]]
     return out

@@ -102,6 +102,8 @@ def save_draft(exercise: Exercise, user: User, draft: Draft) -> Submission:
     """Keep the officer's draft (created on first save); refused once submitted."""
     if draft.char_count() > MAX_RECORD_CHARS:
         raise TooLarge(f"笔录内容过长（{draft.char_count()} 字），上限 {MAX_RECORD_CHARS} 字。")
+    if draft.binary():
+        raise CaseError("笔录含有二进制或控制字符，不是纯文本，请删除后再保存。")
     sub = submission_for(exercise, user.id)
     if sub is None:
         sub = Submission(exercise_id=exercise.id, user_id=user.id, status="draft")

@@ -22,6 +22,26 @@ def grade_of(sub: Submission, role: str) -> Grade | None:
     return next((g for g in sub.grades if g.marker_role == role), None)
 
 
+def verdicts(sub: Submission, grade: Grade | None) -> dict[str, dict]:
+    """The person's verdict per criterion: points, a mark that follows them, the comment.
+
+    ✓ full points (or a veto item not triggered), △ part, ✗ none (or the veto triggered).
+    """
+    if grade is None:
+        return {}
+    out = {}
+    for crit in criteria(sub.exercise.rubric):
+        s = grade.scores.get(crit["key"]) or {}
+        if crit.get("veto"):
+            full, mark = not s.get("vetoed"), "✗" if s.get("vetoed") else "✓"
+        else:
+            points = float(s.get("points") or 0.0)
+            full = points >= float(crit["max_points"])
+            mark = "✓" if full else ("✗" if points <= 0 else "△")
+        out[crit["key"]] = {"mark": mark, "full": full, "comment": s.get("comment") or ""}
+    return out
+
+
 def starting_scores(sub: Submission, role: str) -> dict:
     """What the grading form starts from: the marker's grade, else the pre-grade."""
     grade = grade_of(sub, role)

@@ -34,7 +34,7 @@ def criterion_stats(exercise: Exercise) -> dict:
 def _missed(subs: list[Submission], top: int = 10) -> list[tuple[str, int]]:
     """The automatic checks' findings by how many records had them.
 
-    Findings read like "未记载：…" or "出现不应使用的用语：…".
+    Findings read like "未发现：…" or "出现不应使用的用语：…".
     """
     counts: dict[str, int] = {}
     for sub in subs:

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from casestudies.errors import CaseError
 from casestudies.exercises.models import RECORD_TYPES, STATUSES, Exercise, Submission
+from casestudies.exercises.reader import FIELD_NAMES
 from casestudies.exercises.records import marks_of, missing_of, segments
 from casestudies.exercises.services import exercises
 from casestudies.exercises.views import viewable_submission
@@ -32,15 +33,21 @@ from lianbing.host import (
 
 
 def _record_ctx(sub: Submission, **extra) -> dict:
+    """Before a person grades, the pre-grade's suggestions; after, the person's verdict only."""
     show_grade = is_manager() or sub.status == "released"
+    first = services.grade_of(sub, "first")
+    verdicts = services.verdicts(sub, first)
+    full = {k: v["full"] for k, v in verdicts.items()} if first else None
     return {
         "sub": sub,
         "exercise": sub.exercise,
         "criteria": criteria(sub.exercise.rubric),
         "show_grade": show_grade,
-        "pieces": segments(sub.text, marks_of(sub.pregrade) if show_grade else []),
-        "missing": missing_of(sub.pregrade) if show_grade else [],
-        "first": services.grade_of(sub, "first"),
+        "pieces": segments(sub.text, marks_of(sub.pregrade, full) if show_grade else []),
+        "missing": missing_of(sub.pregrade) if show_grade and not first else [],
+        "verdicts": verdicts,
+        "FIELD_NAMES": FIELD_NAMES,
+        "first": first,
         "second": services.grade_of(sub, "second"),
         "STATUSES": STATUSES,
         "RECORD_TYPES": RECORD_TYPES,

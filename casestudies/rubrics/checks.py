@@ -15,9 +15,14 @@ from __future__ import annotations
 
 import json
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+import regex as regex_mod
+
+from casestudies.exercises.reader import CERT_RE, normalize
 from casestudies.exercises.records import FIELDS, FOOT, INTERVIEWEE, ParsedRecord, parse_time
+from casestudies.rubrics import language, patterns
 from lianbing.host import Invalid
 
 STANDARDS = ("程序合法", "内容完整", "重点突出", "逻辑严密", "表述准确客观")
@@ -25,6 +30,7 @@ MODES = {"levels": "分级描述", "guide": "评分指引（满分+评语）"}
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 FIELD_LABELS = dict(FIELDS["inspection"] + INTERVIEWEE + FOOT)
 MAX_SPANS = 40
+REMARK_RE = re.compile(r"\([^()]*\)")
 
 
 class RubricError(Invalid):
@@ -44,16 +50,15 @@ class Outcome:
     messages: list[str] = field(default_factory=list)
 
 
-def _regex(pattern, what: str) -> re.Pattern:
-    if not isinstance(pattern, str) or not pattern:
-        raise ValueError(f"{what}不能为空")
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"{what}“{pattern}”不是有效的正则表达式（{exc}）") from exc
+#: whether patterns are probed for run time while a rubric is compiled (off while grading)
+_PROBE: ContextVar[bool] = ContextVar("probe_patterns", default=True)
 
 
-def _labelled(items, what: str) -> list[tuple[str, re.Pattern]]:
+def _regex(pattern, what: str):
+    return patterns.compile_pattern(pattern, what, probe=_PROBE.get())
+
+
+def _labelled(items, what: str) -> list:
     if not isinstance(items, list) or not items:
         raise ValueError(f"至少需要一个{what}")
     out = []
@@ -98,12 +103,12 @@ class FieldPresent(Check):
             value, span = record.value(key), record.fields.get(key)
             if not value:
                 out.passed = False
-                out.messages.append(f"缺少：{FIELD_LABELS[key]}")
+                out.messages.append(f"未发现：{FIELD_LABELS[key]}，请核对")
                 if key in record.lines:  # the empty line shows where it is missing
                     out.spans.append(record.lines[key])
-            elif self.pattern and not self.pattern.search(value):
+            elif self.pattern and not patterns.search(self.pattern, value):
                 out.passed = False
-                out.messages.append(f"{FIELD_LABELS[key]}格式不符")
+                out.messages.append(f"{FIELD_LABELS[key]}格式似乎不符，请核对")
                 out.spans.append(span)
             else:
                 out.spans.append(span)
@@ -120,16 +125,15 @@ class Times(Check):
         spans = [record.fields[k] for k in ("start_time", "end_time") if k in record.fields]
         if start is None or end is None:
             missing = [n for n, v in (("开始时间", start), ("结束时间", end)) if v is None]
-            return Outcome(False, spans, [f"{'、'.join(missing)}未记载或未精确到分钟"])
+            return Outcome(False, spans, [f"未发现精确到分钟的{'、'.join(missing)}，请核对"])
         if end <= start:
-            return Outcome(False, spans, ["结束时间不晚于开始时间"])
+            return Outcome(False, spans, ["结束时间似乎不晚于开始时间，请核对"])
         return Outcome(True, spans)
 
 
 class Officers(Check):
     type, label = "officers", "执法人员不少于规定人数且注明执法证号"
     example = {"type": "officers", "min": 2}
-    CERT_RE = re.compile(r"(?:执法证|证件|证)(?:号|编号)?[：:\s]*([A-Za-z0-9]{5,})")
 
     def __init__(self, params):
         super().__init__(params)
@@ -138,17 +142,23 @@ class Officers(Check):
             raise ValueError("min 须是 1 到 10 的整数")
 
     def run(self, record):
-        span = record.fields.get("officers")
-        if span is None:
-            return Outcome(False, [], ["缺少：执法人员"])
-        found = list(self.CERT_RE.finditer(record.text, span[0], span[1]))
-        certs = {m.group(1) for m in found}
-        spans = [(m.start(1), m.end(1)) for m in found]
+        if not record.officer_spans:
+            return Outcome(False, [], ["未发现：执法人员，请核对"])
+        certs = {o["cert"] for o in record.officers() if o["cert"]}
+        spans = [
+            (m.start(), m.end())
+            for s, e in record.officer_spans
+            for m in CERT_RE.finditer(record.norm, s, e)
+        ]
         if len(certs) < self.min:
+            named = "、".join(o["name"] or "（未写姓名）" for o in record.officers())
             return Outcome(
                 False,
-                spans or [span],
-                [f"注明执法证号的执法人员只有 {len(certs)} 名，少于 {self.min} 名"],
+                spans or list(record.officer_spans),
+                [
+                    f"只发现 {len(certs)} 名注明执法证号的执法人员（读到：{named or '无'}），"
+                    f"少于 {self.min} 名，请核对"
+                ],
             )
         return Outcome(True, spans)
 
@@ -172,17 +182,22 @@ class Mentions(Check):
 
     def run(self, record):
         out = Outcome(True)
-        for label, regex in self.patterns:
-            m = regex.search(record.text)
+        for label, rx in self.patterns:
+            m = patterns.search(rx, record.norm)
             if m:
                 out.spans.append((m.start(), m.end()))
             else:
                 out.passed = False
-                out.messages.append(f"未记载：{label}")
+                out.messages.append(f"未发现：{label}，请核对")
         return out
 
 
 class Forbidden(Check):
+    """Words that judge rather than describe; the interviewee's own answers are quoted, not judged.
+
+    A remark in brackets inside an answer is the recorder's, and is checked.
+    """
+
     type, label = "forbidden", "不得出现的用语（主观、结论或处罚）"
     example = {"type": "forbidden", "terms": ["严重", "恶劣", "肯定", "大概", "好像"], "regex": []}
 
@@ -192,19 +207,37 @@ class Forbidden(Check):
         regexes = params.get("regex") or []
         if not isinstance(terms, list) or not isinstance(regexes, list) or not (terms or regexes):
             raise ValueError("terms 或 regex 至少列出一项")
-        parts = [re.escape(str(t)) for t in terms if str(t)]
+        parts = [regex_mod.escape(normalize(str(t))) for t in terms if str(t)]
         parts += [_regex(r, "regex ").pattern for r in regexes]
-        self.regex = re.compile("|".join(f"(?:{p})" for p in parts))
+        self.regex = patterns.compile_pattern(
+            "|".join(f"(?:{p})" for p in parts), "用语组合", probe=False
+        )
+        self.in_answers = bool(params.get("answers", False))
 
     def run(self, record):
         spans, words = [], []
-        for m in self.regex.finditer(record.text):
-            if record.in_body(m.start()) and len(spans) < MAX_SPANS:
-                spans.append((m.start(), m.end()))
-                words.append(m.group(0))
+        remarks = _remarks(record)
+        for m in patterns.finditer(self.regex, record.norm):
+            if not record.in_body(m.start()) or len(spans) >= MAX_SPANS:
+                continue
+            quoted = record.in_answer(m.start()) and not any(s <= m.start() < e for s, e in remarks)
+            if quoted and not self.in_answers:
+                continue
+            spans.append((m.start(), m.end()))
+            words.append(m.group(0))
         if spans:
-            return Outcome(False, spans, [f"出现不应使用的用语：{'、'.join(dict.fromkeys(words))}"])
+            found = "、".join(dict.fromkeys(words))
+            return Outcome(False, spans, [f"出现不应使用的用语：{found}，请核对是否为客观记录"])
         return Outcome(True)
+
+
+def _remarks(record: ParsedRecord) -> list[tuple[int, int]]:
+    """Bracketed remarks inside answers: the recorder's words, not the interviewee's."""
+    out = []
+    for kind, start, end in record.qa:
+        if kind == "答":
+            out += [m.span() for m in REMARK_RE.finditer(record.norm, start, end)]
+    return out
 
 
 class QATopics(Check):
@@ -230,162 +263,102 @@ class QATopics(Check):
         questions = sum(1 for kind, _, _ in record.qa if kind == "问")
         if questions < self.min_pairs:
             out.passed = False
-            out.messages.append(f"问答只有 {questions} 组，少于 {self.min_pairs} 组")
-        for label, regex in self.topics:
+            out.messages.append(f"只发现 {questions} 组问答，少于 {self.min_pairs} 组，请核对")
+        for label, rx in self.topics:
             hit = next(
-                (m for _, s, e in record.qa for m in [regex.search(record.text, s, e)] if m), None
+                (m for _, s, e in record.qa for m in [patterns.search(rx, record.norm, s, e)] if m),
+                None,
             )
             if hit:
                 out.spans.append((hit.start(), hit.end()))
             else:
                 out.passed = False
-                out.messages.append(f"问答未涉及：{label}")
+                out.messages.append(f"问答中未发现：{label}，请核对")
         return out
 
 
 class Units(Check):
+    """Quantities carry units; list numbers, dates, times and long codes are not quantities."""
+
     type, label = "units", "数量带有计量单位"
     example = {"type": "units", "units": []}
-    NUMBER_RE = re.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?(?![\d.])")
-    DEFAULT_UNITS = (
-        "吨",
-        "t",
-        "千克",
-        "公斤",
-        "kg",
-        "克",
-        "g",
-        "毫克",
-        "mg",
-        "立方米",
-        "立方",
-        "m³",
-        "m3",
-        "方",
-        "升",
-        "L",
-        "毫升",
-        "mL",
-        "米",
-        "m",
-        "厘米",
-        "cm",
-        "毫米",
-        "mm",
-        "平方米",
-        "㎡",
-        "m2",
-        "亩",
-        "公里",
-        "km",
-        "小时",
-        "h",
-        "分钟",
-        "天",
-        "日",
-        "周",
-        "个",
-        "台",
-        "套",
-        "处",
-        "根",
-        "家",
-        "名",
-        "人",
-        "次",
-        "件",
-        "份",
-        "张",
-        "袋",
-        "桶",
-        "辆",
-        "元",
-        "万元",
-        "万",
-        "%",
-        "％",
-        "‰",
-        "dB",
-        "分贝",
-        "℃",
-        "度",
-        "倍",
-        "Pa",
-        "MPa",
-        "kPa",
-        "年",
-        "月",
-        "时",
-        "分",
-        "秒",
-        "号",
-        "条",
-        "款",
-        "项",
-        "页",
-        "章",
-        "层",
-        "栋",
-        "号",
-        "排",
-        "组",
-        "批",
-        "只",
-        "瓶",
-        "支",
-        "块",
-        "片",
-        "头",
-        "座",
-        "口",
-        "辆次",
-        "车",
-        "罐",
-        "池",
-        "箱",
-        "包",
-        "盒",
-        "亿",
-        "千",
-        "百",
-    )
-    SKIP_AFTER = "-/:：.年月日时分至到~"
 
     def __init__(self, params):
         super().__init__(params)
         extra = params.get("units") or []
         if not isinstance(extra, list):
             raise ValueError("units 须是列表")
-        self.units = tuple(
-            sorted(set(self.DEFAULT_UNITS) | {str(u) for u in extra}, key=len, reverse=True)
-        )
+        self.extra = tuple(str(u) for u in extra if str(u))
 
     def run(self, record):
         spans = []
-        for m in self.NUMBER_RE.finditer(record.text):
-            if (
-                record.in_body(m.start())
-                and not self._has_unit(record.text, m)
-                and len(spans) < MAX_SPANS
-            ):
-                spans.append((m.start(), m.end()))
+        text = record.norm
+        marks = {s for s, _ in record.list_marks}
+        for m in language.NUMBER_RE.finditer(text):
+            if not record.in_body(m.start()) or len(spans) >= MAX_SPANS:
+                continue
+            if _is_list_mark(text, m.start(), marks) or language.has_unit(text, m.start(), m.end()):
+                continue
+            if text[m.end() : m.end() + 8].lstrip(" ").startswith(self.extra or ("\x00",)):
+                continue
+            spans.append((m.start(), m.end()))
         if spans:
-            return Outcome(False, spans, [f"{len(spans)} 处数量没有计量单位"])
+            return Outcome(False, spans, [f"{len(spans)} 处数量似乎没有计量单位，请核对"])
         return Outcome(True)
 
-    def _has_unit(self, text: str, m: re.Match) -> bool:
-        if len(m.group(0)) >= 6 or text[max(0, m.start() - 1) : m.start()] in (
-            "第",
-            "-",
-            "/",
-            ":",
-            "：",
-            "年",
-            "月",
-        ):
-            return True
-        after = text[m.end() : m.end() + 6].lstrip(" \u3000")
-        return not after or after[0] in self.SKIP_AFTER or after.startswith(self.units)
+
+def _is_list_mark(text: str, pos: int, marks: set[int]) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return line_start in marks and not text[line_start:pos].strip(" \t(")
+
+
+class Status(Check):
+    """Production status and the state of pollution-control facilities, negations included."""
+
+    type, label = "status", "记载生产状况与污染防治设施运行状态（含停产、未开启等否定状态）"
+    example = {"type": "status", "subjects": ["production", "facilities"]}
+    SUBJECTS = {
+        "production": ("生产状况", language.PRODUCTION_RE),
+        "facilities": ("污染防治设施运行状态", language.FACILITY_RE),
+    }
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.subjects = params.get("subjects") or list(self.SUBJECTS)
+        if not isinstance(self.subjects, list) or not set(self.subjects) <= set(self.SUBJECTS):
+            raise ValueError(f"subjects 只能取 {'、'.join(self.SUBJECTS)}")
+
+    def run(self, record):
+        out = Outcome(True)
+        for subject in self.subjects:
+            label, rx = self.SUBJECTS[subject]
+            hit = next((m for m in rx.finditer(record.norm) if record.in_body(m.start())), None)
+            if hit:
+                out.spans.append(hit.span())
+            else:
+                out.passed = False
+                out.messages.append(f"未发现：{label}，请核对")
+        return out
+
+
+class IdNumber(Check):
+    type, label = "id_number", "身份证号码有效（GB 11643 校验位）"
+    example = {"type": "id_number", "field": "id_no"}
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.field = params.get("field", "id_no")
+        if self.field not in FIELD_LABELS:
+            raise ValueError(f"未知字段 {self.field}")
+
+    def run(self, record):
+        value, span = record.value(self.field), record.fields.get(self.field)
+        if not value:
+            return Outcome(False, [], [f"未发现：{FIELD_LABELS[self.field]}，请核对"])
+        problem = language.id_problem(value)
+        if problem:
+            return Outcome(False, [span], [f"{problem}，请核对"])
+        return Outcome(True, [span])
 
 
 def _registry(*classes: type[Check]) -> dict[str, type[Check]]:
@@ -398,7 +371,9 @@ def _registry(*classes: type[Check]) -> dict[str, type[Check]]:
     return out
 
 
-CHECK_TYPES = _registry(FieldPresent, Times, Officers, Mentions, Forbidden, QATopics, Units)
+CHECK_TYPES = _registry(
+    FieldPresent, Times, Officers, Mentions, Forbidden, QATopics, Units, Status, IdNumber
+)
 
 
 def examples() -> dict[str, tuple[str, str]]:
@@ -421,8 +396,20 @@ class CompiledRubric:
     criteria: list[CompiledCriterion]
 
 
-def compile_rubric(data, *, complete: bool = True) -> CompiledRubric:
-    """Validate a rubric and build its checks; ``complete`` also requires points to add up."""
+def compile_rubric(data, *, complete: bool = True, probe: bool = True) -> CompiledRubric:
+    """Validate a rubric and build its checks; ``complete`` also requires points to add up.
+
+    ``probe`` runs each pattern on hostile texts to refuse one that runs too long (on for
+    saving and importing; off when a stored rubric is only compiled to grade).
+    """
+    token = _PROBE.set(probe)
+    try:
+        return _compile(data, complete)
+    finally:
+        _PROBE.reset(token)
+
+
+def _compile(data, complete: bool) -> CompiledRubric:
     if not isinstance(data, dict):
         raise RubricError("量表必须是一个 JSON 对象")
     _check_head(data)
@@ -525,13 +512,17 @@ def pregrade(rubric: CompiledRubric, record: ParsedRecord) -> dict:
         result["vetoed"] = result["vetoed"] or outcome["vetoed"]
     if result["vetoed"]:
         result["total"] = 0.0
+    result["understood"] = record.understood()
     return result
 
 
 def _grade_criterion(crit: CompiledCriterion, record: ParsedRecord) -> dict:
     checks = []
     for check in crit.checks:
-        o = check.run(record)
+        try:
+            o = check.run(record)
+        except patterns.PatternTimeout as exc:
+            o = Outcome(False, [], [exc.message])
         checks.append(
             {
                 "type": check.type,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from casestudies.exercises.records import MAX_RECORD_CHARS, parse_record
+from casestudies.exercises.reader import FIELD_NAMES
+from casestudies.exercises.records import parse_record, record_problem
 from casestudies.rubrics import checks
 
 
@@ -20,7 +21,12 @@ def _fail(message: str) -> None:
 def _read(path: str, what: str) -> str:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        _fail(
+            f"{what} {path} 不是 UTF-8 文本（可能是二进制文件或 Word 文档），"
+            "请另存为 UTF-8 纯文本。"
+        )
+    except OSError as exc:
         _fail(f"无法读取{what} {path}：{exc}")
     return text
 
@@ -55,7 +61,18 @@ def report(rubric: checks.CompiledRubric, text: str) -> dict:
     return result
 
 
+def _print_understood(u: dict) -> None:
+    officers = "、".join(
+        f"{o['name'] or '？'}（{o['cert'] or '无执法证号'}）" for o in u["officers"]
+    )
+    click.echo(f"读到执法人员 {len(u['officers'])} 名：{officers or '无'}")
+    fields = "；".join(f"{FIELD_NAMES.get(k, k)}：{v or '（空）'}" for k, v in u["fields"].items())
+    click.echo(f"读到字段 {len(u['fields'])} 项：{fields}")
+    click.echo(f"读到问答 {len(u['qa'])} 组，编号条目 {u['findings']} 条")
+
+
 def _print_human(result: dict) -> None:
+    _print_understood(result["understood"])
     for key, c in result["criteria"].items():
         points = (
             "否决项"
@@ -84,10 +101,9 @@ def register(group: click.Group) -> None:
         """Apply a rubric's automatic checks to a plain-text record."""
         rubric = _load_rubric(rubric_path)
         text = _read(record, "笔录")
-        if not text.strip():
-            _fail(f"笔录 {record} 为空。")
-        if len(text) > MAX_RECORD_CHARS:
-            _fail(f"笔录 {record} 过长（{len(text)} 字，上限 {MAX_RECORD_CHARS} 字）。")
+        problem = record_problem(text)
+        if problem:
+            _fail(f"{record}：{problem}，不能预评分。")
         result = report(rubric, text)
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -5,19 +5,50 @@ Plain data in the rubric JSON format, used by the demo loader, the tests and the
 
 from __future__ import annotations
 
-CERT_SHOWN = {"label": "出示执法证件", "regex": "出示.{0,12}(执法证|证件)"}
+CERT_SHOWN = {
+    "label": "出示执法证件",
+    "regex": "出示.{0,12}(执法证|证件)|(执法证|证件).{0,6}(请你?过目|请你?查看|请你?看)"
+    "|这是我们?的.{0,4}(执法证|证件)",
+}
 RECUSAL_TOLD = {"label": "告知申请回避的权利", "regex": "回避"}
 RECUSAL_ANSWER = {
     "label": "记录当事人对回避的答复",
-    "regex": "(不|无需|不需要|没有)(申请|要求)?.{0,4}回避",
+    "regex": "(不|无需|不需要|没有|不用)(申请|要求)?.{0,4}回避"
+    "|回避[\\s\\S]{0,40}?(不申请|不需要|不用|无需|没有申请)",
 }
+#: guesses, judgments and intent: the recorder describes, the case file concludes later
 SUBJECTIVE = {
     "type": "forbidden",
-    "terms": ["严重", "恶劣", "肯定", "大概", "好像", "可能", "估计", "似乎"],
+    "terms": [
+        "严重",
+        "恶劣",
+        "肯定",
+        "大概",
+        "好像",
+        "可能",
+        "估计",
+        "似乎",
+        "故意",
+        "恶意",
+        "蓄意",
+        "偷排",
+        "偷偷",
+        "明知",
+        "拒不",
+    ],
 }
+#: legal qualification and penalties (a prior penalty asked about as a fact is not one)
 PENALTY = {
     "type": "forbidden",
-    "regex": ["罚款", "处以", "(给予|予以).{0,6}处罚", "违法行为成立", "拘留"],
+    "regex": [
+        "处以.{0,20}罚款",
+        "并处.{0,10}罚款",
+        "(给予|予以|作出).{0,6}(行政)?处罚",
+        "违法行为成立",
+        "违反了?《",
+        "构成.{0,8}违法",
+        "拘留",
+    ],
 }
 
 
@@ -104,7 +135,7 @@ INSPECTION = {
                     "patterns": [
                         {
                             "label": "确认笔录属实或拒签注明见证人",
-                            "regex": "属实|无误|相符|拒(绝)?签.{0,20}见证",
+                            "regex": "属实|无误|相符|拒(绝)?签[\\s\\S]{0,20}见证",
                         }
                     ],
                 },
@@ -116,18 +147,7 @@ INSPECTION = {
             "重点突出",
             "记载生产状况和污染防治设施运行情况",
             10,
-            [
-                {
-                    "type": "mentions",
-                    "patterns": [
-                        {"label": "生产状况", "regex": "生产|停产|在产"},
-                        {
-                            "label": "污染防治设施运行情况",
-                            "regex": "(设施|设备).{0,12}(运行|运转|停运|开启|关闭)",
-                        },
-                    ],
-                }
-            ],
+            [{"type": "status", "subjects": ["production", "facilities"]}],
         ),
         _c(
             "K2",
@@ -138,8 +158,15 @@ INSPECTION = {
                 {
                     "type": "mentions",
                     "patterns": [
-                        {"label": "排放口", "regex": "排放口|排污口|排口"},
-                        {"label": "采样、拍照或监测取证", "regex": "采样|拍照|照片|录像|监测"},
+                        {
+                            "label": "排放口",
+                            "regex": "排放口|排污口|排口|排气筒|烟囱|溢流口|排水口|排水孔|出水口"
+                            "|排入|排至|排到|外排",
+                        },
+                        {
+                            "label": "采样、拍照或监测取证",
+                            "regex": "采样|拍照|照片|录像|监测|调取",
+                        },
                     ],
                 }
             ],
@@ -152,10 +179,14 @@ INSPECTION = {
 }
 
 TOPICS_A = [
-    {"label": "时间", "regex": "时间|何时|什么时候|几点|日期|\\d+月"},
-    {"label": "地点", "regex": "地点|哪里|位置|车间|厂区"},
+    {"label": "时间", "regex": "时间|何时|什么时候|几点|日期|\\d{1,2}月"},
+    {"label": "地点", "regex": "地点|哪里|位置|车间|厂区|仓库|通到|排到|排放口|村|镇"},
     {"label": "人员", "regex": "谁|负责人|人员|员工|指使|安排"},
-    {"label": "行为", "regex": "排放|倾倒|生产|操作|怎么|如何"},
+    {
+        "label": "行为",
+        "regex": "排放|排到|排入|排出|倾倒|堆放|存放|抽|生产|操作|安装|铺设|开挖|停用|停运|交给|处置"
+        "|处理|怎么|如何|为什么|做什么",
+    },
 ]
 TOPICS_B = [
     {"label": "数量", "regex": "多少|数量|吨|立方米|千克"},
@@ -217,7 +248,7 @@ INQUIRY = {
                         "relation",
                     ],
                 },
-                {"type": "field_present", "fields": ["id_no"], "pattern": "^\\d{17}[\\dXx]$"},
+                {"type": "id_number", "field": "id_no"},
             ],
         ),
         _c(

@@ -9,7 +9,7 @@ from copy import deepcopy
 from sqlalchemy import func, select
 
 from casestudies.errors import CaseError, Conflict, TooLarge
-from casestudies.exercises.records import MAX_RECORD_CHARS, parse_record
+from casestudies.exercises.records import MAX_RECORD_CHARS, parse_record, record_problem
 from casestudies.rubrics import checks
 from casestudies.rubrics.models import Rubric
 from lianbing.host import db, log_event, write_audit
@@ -35,7 +35,7 @@ def criteria(rubric: Rubric) -> list[dict]:
 
 def compiled(rubric: Rubric) -> checks.CompiledRubric:
     """The rubric with its automatic checks built, ready to pre-grade records."""
-    return checks.compile_rubric(rubric_data(rubric), complete=False)
+    return checks.compile_rubric(rubric_data(rubric), complete=False, probe=False)
 
 
 def problem_of(rubric: Rubric) -> str:
@@ -181,10 +181,10 @@ def import_rubric(raw: bytes | None, *, actor_id: int) -> Rubric:
 
 def trial(rubric: Rubric, text: str) -> dict:
     """Pre-grade a pasted plain-text record against a rubric, storing nothing."""
-    if not text.strip():
-        raise CaseError("请粘贴一份笔录文本再试评。")
-    if len(text) > MAX_RECORD_CHARS:
-        raise TooLarge(f"笔录内容过长（{len(text)} 字），上限 {MAX_RECORD_CHARS} 字。")
+    problem = record_problem(text)
+    if problem:
+        err = TooLarge if len(text) > MAX_RECORD_CHARS else CaseError
+        raise err(f"{problem}，无法试评。请粘贴一份笔录文本。")
     return checks.pregrade(compiled(rubric), parse_record(text))
 
 

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from casestudies.exercises.models import RECORD_TYPES
+from casestudies.exercises.reader import FIELD_NAMES
 from casestudies.exercises.records import marks_of, missing_of, segments
 from casestudies.rubrics import checks, exporters, forms, services
 from casestudies.rubrics.models import Rubric
@@ -36,6 +37,7 @@ def _rubric_ctx(
         "cform": cform or forms.CriterionForm(formdata=None),
         "head": head or forms.RubricHeadForm(formdata=None, obj=rubric),
         "RECORD_TYPES": RECORD_TYPES,
+        "FIELD_NAMES": FIELD_NAMES,
     }
 
 
@@ -165,7 +167,9 @@ def rubric_try(rubric_id: int):
     try:
         result = services.trial(rubric, text)
     except Refused as err:
-        return rerender(err, "casestudies/rubrics/rubric.html", **_rubric_ctx(rubric))
+        return rerender(
+            err, "casestudies/rubrics/rubric.html", **_rubric_ctx(rubric), trial_text=text
+        )
     return render_template(
         "casestudies/rubrics/rubric.html",
         **_rubric_ctx(rubric),

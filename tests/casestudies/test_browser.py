@@ -58,15 +58,17 @@ def _grade_and_release(page, base, sub_id):
     page.goto(f"{base}/casestudies/submissions/{sub_id}/grade")
     bad = page.locator("mark.cs-bad", has_text="严重")
     assert bad.count() == 1 and "A1" in bad.get_attribute("data-criteria")
-    assert "未记载：告知申请回避的权利" in page.locator("[data-key=P4]").inner_text()
-    assert "P4 未记载：告知申请回避的权利" in page.locator(".cs-missing-box").inner_text()
+    assert "未发现：告知申请回避的权利，请核对" in page.locator("[data-key=P4]").inner_text()
+    assert "P4 未发现：告知申请回避的权利，请核对" in page.locator(".cs-missing-box").inner_text()
     page.fill("input[name=points_P4]", "2")
+    page.fill("input[name=points_C1]", "0")  # the checks passed it; the trainer does not
+    page.fill("textarea[name=comment_C1]", "检查地点未写明具体车间位置。")
     page.fill("input[name=points_L2]", "4")
     page.fill("textarea[name=comment_P4]", "未告知申请回避的权利。")
     page.click("text=保存评分")
     page.wait_for_selector("text=评分已保存")
     page.click("#release")
-    page.wait_for_selector("text=成绩已发布：86 分")
+    page.wait_for_selector("text=成绩已发布：81 分")
 
 
 def test_done_when(browser, live_server, login_page, world):
@@ -84,9 +86,17 @@ def test_done_when(browser, live_server, login_page, world):
     _grade_and_release(tpage, base, sub_id)
 
     opage.goto(f"{base}/casestudies/submissions/{sub_id}")
-    assert "86" in opage.locator("#final-mark").inner_text()
+    assert "81" in opage.locator("#final-mark").inner_text()
     assert opage.locator("mark.cs-bad", has_text="严重").count() == 1
-    assert "未告知申请回避的权利" in opage.inner_text("body")
+    # one verdict: the trainer's, with its comments in place of the automatic suggestions
+    assert opage.locator(".cs-missing-box").count() == 0
+    comments = opage.locator(".cs-comments-box").inner_text()
+    assert "P4 未告知申请回避的权利。" in comments and "C1 检查地点未写明具体车间位置。" in comments
+    c1 = opage.locator("[data-key=C1]")
+    assert c1.locator(".cs-verdict").inner_text() == "✗" and "0.0/5" in c1.inner_text()
+    assert "✓" not in c1.inner_text()
+    assert opage.locator("[data-key=P4] .cs-verdict").inner_text() == "△"
+    assert opage.locator("[data-key=P1] .cs-verdict").inner_text() == "✓"
     opage.select_option("select[name=criterion]", "P4")
     opage.fill("textarea[name=reason]", "我在现场口头告知过回避。")
     opage.click("text=提交复评申请")
@@ -100,7 +110,7 @@ def test_done_when(browser, live_server, login_page, world):
 
     opage.goto(f"{base}/scores/mine")
     row = opage.locator("#ledger tr", has_text="浏览器测试：现场检查笔录")
-    assert "88" in row.inner_text()
+    assert "83" in row.inner_text()
     opage.goto(f"{base}/casestudies/submissions/{sub_id}")
     assert "口头告知未记入笔录" in opage.inner_text("body")
     officer.close()

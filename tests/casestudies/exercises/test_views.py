@@ -85,6 +85,7 @@ def test_inquiry_qa_pairs_are_kept_in_order(client, auth, make_exercise, campaig
     [
         ("", 400, "笔录正文为空"),
         ("很长" * 16_000, 413, "笔录内容过长"),
+        ("检查时正在生产\x00\x01\x02", 400, "二进制或控制字符"),
     ],
 )
 def test_empty_and_oversized_records_are_refused(
@@ -95,8 +96,10 @@ def test_empty_and_oversized_records_are_refused(
     r = client.post(
         f"/casestudies/exercises/{ex.id}/write", data=_form(ex, body=body, action="submit")
     )
-    assert r.status_code == status and message in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert r.status_code == status and message in page
     assert db.session.scalar(select(func.count(Submission.id))) == 0
+    assert "电镀车间" in page  # the draft is kept on the page
 
 
 def test_html_in_a_record_is_escaped(client, auth, make_exercise, campaign):

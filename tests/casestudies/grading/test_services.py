@@ -132,7 +132,10 @@ def test_statistics_show_missed_criteria(world):
     assert stats["count"] == 6 and stats["overall"]["P4"] < 100 and stats["overall"]["P1"] == 100
     assert set(stats["by_bureau"]) == {"梅江区", "梅县区"}
     missed = dict(stats["missed"])
-    assert missed["P4 未记载：告知申请回避的权利"] == 2 and missed["A1 出现不应使用的用语"] == 2
+    assert (
+        missed["P4 未发现：告知申请回避的权利，请核对"] == 2
+        and missed["A1 出现不应使用的用语"] == 2
+    )
 
 
 def test_release_sends_record_released(make_exercise, world):

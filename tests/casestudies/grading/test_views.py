@@ -105,3 +105,34 @@ def test_second_marker_reconciliation_view(client, auth, make_exercise, make_use
     assert client.post(f"/casestudies/submissions/{sub.id}/release").status_code == 302
     entry = db.session.scalar(select(ScoreEntry))
     assert entry.points == 97 and entry.detail["submission_id"] == sub.id
+
+
+def test_the_officer_sees_the_persons_verdict_once_graded(client, auth, make_exercise, campaign):
+    ex = make_exercise()
+    auth.login("officer_441402_1")
+    body = "出示执法证件。检查时正在生产，污水处理设施正常运行，排放口已拍照。该公司故意偷排。"
+    client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, body=body, action="submit"))
+    sub = db.session.scalar(select(Submission))
+    auth.login("trainer")
+    before = client.get(f"/casestudies/submissions/{sub.id}").get_data(as_text=True)
+    assert "cs-missing-box" in before and "未发现：告知申请回避的权利，请核对" in before
+    full = {f"points_{c['key']}": str(c["max_points"]) for c in rubrics_demo.INSPECTION["criteria"]}
+    grade = full | {
+        "points_C1": "0",
+        "comment_C1": "地点未具体到车间。",
+        "points_P4": "5",
+        "points_A1": "5",
+    }
+    assert client.post(f"/casestudies/submissions/{sub.id}/grade", data=grade).status_code == 302
+    assert client.post(f"/casestudies/submissions/{sub.id}/release").status_code == 302
+    auth.login("officer_441402_1")
+    page = client.get(f"/casestudies/submissions/{sub.id}").get_data(as_text=True)
+    c1 = page[page.index('data-key="C1"') :][:600]
+    a1 = page[page.index('data-key="A1"') :][:600]
+    assert 'cs-verdict me-1 text-danger">✗' in c1 and "0.0/5" in c1 and "✓" not in c1
+    assert 'cs-verdict me-1 text-success">✓' in a1 and "出现不应使用的用语" not in a1
+    assert "cs-missing-box" not in page and "未发现" not in page
+    assert "cs-comments-box" in page and "C1 地点未具体到车间。" in page
+    # the evidence follows the person's verdict: the place is marked, the accepted words are not
+    assert '<mark class="cs-bad" data-criteria="C1" title="C1">电镀车间</mark>' in page
+    assert '<mark class="cs-good" data-criteria="A1" title="A1">故意</mark>' in page

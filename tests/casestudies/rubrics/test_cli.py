@@ -28,7 +28,7 @@ def test_autograde_prints_points_and_evidence(runner, files):
     _, rubric, record = files
     result = runner.invoke(args=["casestudies", "autograde", "--rubric", str(rubric), str(record)])
     assert result.exit_code == 0, result.output
-    assert "未记载：告知申请回避的权利" in result.output
+    assert "未发现：告知申请回避的权利，请核对" in result.output
     assert (
         "第 6 行" in result.output and "严重" in result.output and "自动预评分合计" in result.output
     )
@@ -68,3 +68,44 @@ def test_autograde_refuses_bad_rubric(runner, files):
     bad.write_text("{", encoding="utf-8")
     result = runner.invoke(args=["casestudies", "autograde", "--rubric", str(bad), str(record)])
     assert result.exit_code == 1 and "不是有效的 JSON" in result.output
+
+
+def test_autograde_json_reports_what_the_reader_understood(runner, files):
+    _, rubric, record = files
+    result = runner.invoke(
+        args=["casestudies", "autograde", "--rubric", str(rubric), str(record), "--json"]
+    )
+    understood = json.loads(result.output)["understood"]
+    assert understood["officers"] == [
+        {"name": "李建华", "cert": "44140200011"},
+        {"name": "王志强", "cert": "44140200012"},
+    ]
+    assert understood["fields"]["place"] == "电镀车间"
+    assert understood["fields"]["start_time"] == "2017年7月20日9时30分"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "不是 UTF-8 文本"),
+        ("检查情况：\x00\x01\x02".encode(), "二进制或控制字符"),
+        (b"   \n\n", "笔录为空"),
+    ],
+)
+def test_autograde_refuses_binary_or_empty_record_on_stderr(runner, files, content, message):
+    _, rubric, record = files
+    record.write_bytes(content)
+    result = runner.invoke(args=["casestudies", "autograde", "--rubric", str(rubric), str(record)])
+    assert result.exit_code == 1 and message in result.stderr and "自动预评分" not in result.stdout
+
+
+def test_autograde_refuses_a_rubric_whose_pattern_runs_too_long(runner, files):
+    tmp, _, record = files
+    slow = tmp / "slow.json"
+    spec = json.loads(json.dumps(rubrics_demo.INSPECTION))
+    spec["criteria"][2]["checks"] = [
+        {"type": "mentions", "patterns": [{"label": "出示证件", "regex": "(a|aa)+$"}]}
+    ]
+    slow.write_text(json.dumps(spec), encoding="utf-8")
+    result = runner.invoke(args=["casestudies", "autograde", "--rubric", str(slow), str(record)])
+    assert result.exit_code == 1 and "P3" in result.stderr and "运行超过" in result.stderr

@@ -135,3 +135,40 @@ def test_rubric_trial_shows_evidence_and_stores_nothing(client, auth, world):
     assert (
         client.post(f"/casestudies/rubrics/{rubric.id}/try", data={"text": " "}).status_code == 400
     )
+
+
+def test_rubric_trial_shows_what_was_understood(client, auth, world):
+    auth.login("trainer")
+    rubric = exercises.exercises(False)[0].rubric
+    text = (
+        "检查时间：2017年8月2日9时20分至10时35分\n"
+        "检查人：刘某（执法证号 44142217003）、黄某（执法证号 44142217009）\n"
+        "现场检查情况：\n1．该厂正在生产，除尘器风机未开启。\n"
+    )
+    page = client.post(f"/casestudies/rubrics/{rubric.id}/try", data={"text": text})
+    html = page.get_data(as_text=True)
+    assert "自动检查读到的内容" in html and "执法人员 2 名" in html and "编号条目 1 条" in html
+    assert "刘某 · 44142217003" in html and "黄某 · 44142217009" in html
+
+
+def test_rubric_trial_refuses_binary_text_and_keeps_it(client, auth, world):
+    auth.login("trainer")
+    rubric = exercises.exercises(False)[0].rubric
+    r = client.post(f"/casestudies/rubrics/{rubric.id}/try", data={"text": "现场检查情况\x01\x02"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "二进制或控制字符" in html and "现场检查情况" in html
+
+
+def test_rubric_import_refuses_a_pattern_that_runs_too_long(client, auth, demo_people):
+    spec = json.loads(json.dumps(rubrics_demo.INSPECTION))
+    spec["criteria"][2]["checks"] = [
+        {"type": "mentions", "patterns": [{"label": "出示证件", "regex": "^(a+)+$"}]}
+    ]
+    auth.login("trainer")
+    r = client.post(
+        "/casestudies/rubrics/import",
+        data={"file": (io.BytesIO(json.dumps(spec).encode()), "r.json")},
+        content_type="multipart/form-data",
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "(P3)" in html and "运行超过" in html

@@ -1,0 +1,1 @@
+"""A frozen copy of the pre-grading engine before the layout-aware reader (the bench baseline)."""
