@@ -7,13 +7,14 @@ one blueprint (``casestudies.web.bp``), so every endpoint is ``casestudies.<view
 """
 
 from casestudies import demo, views
+from casestudies.casefiles import views as casefile_views  # noqa: F401  (routes on the blueprint)
 from casestudies.exercises import views as exercise_views  # noqa: F401  (routes on the blueprint)
 from casestudies.grading import views as grading_views  # noqa: F401  (routes on the blueprint)
 from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on the blueprint)
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.web import MANAGE, bp
-from lianbing.host import ActivityKind, NavEntry, Part
+from lianbing.host import ADMINS, ActivityKind, NavEntry, Part
 
 cli.register(bp.cli)
 
@@ -27,10 +28,12 @@ part = Part(
         NavEntry("以案释法与笔录练习", "casestudies.index"),
         NavEntry("评分队列", "casestudies.queue", MANAGERS),
         NavEntry("评分量表", "casestudies.rubrics", MANAGERS),
+        NavEntry("案卷评查", "casestudies.casefiles", frozenset(ADMINS)),
     ),
     activity_kinds=(
         ActivityKind("case_lesson", "以案释法", 10.0),
         ActivityKind("record_exercise", "笔录练习", 30.0),
+        ActivityKind("case_file", "案卷评查", 20.0),
     ),
     demo=demo.load,
     dashboard=views.dashboard,
