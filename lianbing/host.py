@@ -8,8 +8,8 @@ host free to reorganise itself behind it.
 from __future__ import annotations
 
 from lianbing import signals
-from lianbing.accounts.models import Bureau, User
-from lianbing.accounts.services import all_bureaus
+from lianbing.accounts.models import BACKBONE_SPECIALTIES, Bureau, User
+from lianbing.accounts.services import all_bureaus, set_backbone
 from lianbing.audit.services import write as write_audit
 from lianbing.auth import (
     ADMINS,
@@ -70,6 +70,8 @@ __all__ = [
     "User",
     "Bureau",
     "all_bureaus",
+    "BACKBONE_SPECIALTIES",
+    "set_backbone",
     "ROLES",
     "ROLE_LABELS",
     "OFFICER",

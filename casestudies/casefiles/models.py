@@ -175,3 +175,157 @@ class CaseRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case_file: Mapped[CaseFile] = relationship(back_populates="records")
+
+
+#: the stages paper items are grouped by, in order
+STAGES = ["立案", "调查取证", "审查", "告知", "决定", "送达", "执行", "归档"]
+#: the eight aspects of the review guide
+ASPECTS = [
+    "主体合法",
+    "事实清楚",
+    "证据充分",
+    "适用法律正确",
+    "程序合法",
+    "文书规范",
+    "执行到位",
+    "归档规范",
+]
+#: how a file came into the review: proposed by its county, drawn by the city, sent on to the
+#: province
+SELECTION_KINDS = {"proposed": "县级自选", "drawn": "市局抽取", "province": "报送省厅"}
+
+
+class ReviewTable(db.Model):
+    """A versioned review table (评查表) for case files; its items live in ``data``."""
+
+    __tablename__ = "cs_review_tables"
+    __table_args__ = (
+        UniqueConstraint("family", "version", name="uq_cs_review_tables_family_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family: Mapped[str] = mapped_column(String(40), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str] = mapped_column(String(200))
+    total_points: Mapped[float] = mapped_column(Float)
+    #: {"veto": [...], "items": [...], "bonus": [...], "bonus_cap": n} (tables.validate)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: set when the first file is assigned against it; edits then need a new version
+    is_locked: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseSelection(db.Model):
+    """A case file proposed by its county, drawn by the city or sent on to the province."""
+
+    __tablename__ = "cs_case_selections"
+    __table_args__ = (
+        UniqueConstraint("case_file_id", "kind", name="uq_cs_case_selections_case_kind"),
+        CheckConstraint("kind IN ('proposed', 'drawn', 'province')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_file_id: Mapped[int] = mapped_column(
+        ForeignKey("cs_case_files.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    draw_id: Mapped[int | None] = mapped_column(ForeignKey("cs_case_draws.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case_file: Mapped[CaseFile] = relationship()
+
+
+class CaseDraw(db.Model):
+    """A random draw from one county's closed cases: the seed and pool make it reproducible."""
+
+    __tablename__ = "cs_case_draws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    seed: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    #: the candidate case ids in the order drawn from, and the ids drawn
+    pool: Mapped[list[int]] = mapped_column(JSON)
+    drawn: Mapped[list[int]] = mapped_column(JSON)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReviewGroup(db.Model):
+    """A cross-review group: its leader, members, review table and score tolerance."""
+
+    __tablename__ = "cs_review_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    leader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    table_id: Mapped[int] = mapped_column(ForeignKey("cs_review_tables.id"))
+    tolerance: Mapped[float] = mapped_column(Float, default=5.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    leader: Mapped[User] = relationship(foreign_keys=[leader_id])
+    table: Mapped[ReviewTable] = relationship()
+    members: Mapped[list[User]] = relationship(
+        secondary="cs_review_group_members", order_by="User.username"
+    )
+
+
+class ReviewGroupMember(db.Model):
+    __tablename__ = "cs_review_group_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("cs_review_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class CaseReview(db.Model):
+    """One reviewer's scoring of one file, item by item; blind to the other reviewer."""
+
+    __tablename__ = "cs_case_reviews"
+    __table_args__ = (
+        UniqueConstraint("case_file_id", "reviewer_id", name="uq_cs_case_reviews_case_reviewer"),
+        CheckConstraint("status IN ('assigned', 'submitted')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_file_id: Mapped[int] = mapped_column(
+        ForeignKey("cs_case_files.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int] = mapped_column(ForeignKey("cs_review_groups.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="assigned")
+    #: {item key: {"points" | "failed", "comment", "page"}}
+    scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    total: Mapped[float | None] = mapped_column(Float)
+    vetoed: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case_file: Mapped[CaseFile] = relationship()
+    group: Mapped[ReviewGroup] = relationship()
+    reviewer: Mapped[User] = relationship()
+
+
+class CaseResult(db.Model):
+    """A file's review outcome: waiting, to reconcile, or final with its score and reason."""
+
+    __tablename__ = "cs_case_results"
+    __table_args__ = (CheckConstraint("status IN ('open', 'reconcile', 'final')", name="status"),)
+
+    case_file_id: Mapped[int] = mapped_column(
+        ForeignKey("cs_case_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(ForeignKey("cs_review_groups.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    total: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column()
+    fail_reason: Mapped[str] = mapped_column(Text, default="")
+    #: the final item-by-item scores (the reconciled or agreed sheet)
+    scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reconciled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case_file: Mapped[CaseFile] = relationship()
+    group: Mapped[ReviewGroup] = relationship()
