@@ -7,6 +7,7 @@ one blueprint (``casestudies.web.bp``), so every endpoint is ``casestudies.<view
 """
 
 from casestudies import demo, views
+from casestudies.casefiles import review_views as casefile_review_views  # noqa: F401
 from casestudies.casefiles import views as casefile_views  # noqa: F401  (routes on the blueprint)
 from casestudies.exercises import views as exercise_views  # noqa: F401  (routes on the blueprint)
 from casestudies.grading import views as grading_views  # noqa: F401  (routes on the blueprint)
@@ -14,7 +15,7 @@ from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on 
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.web import MANAGE, bp
-from lianbing.host import ADMINS, ActivityKind, NavEntry, Part
+from lianbing.host import ADMINS, OFFICER, TRAINER, ActivityKind, NavEntry, Part
 
 cli.register(bp.cli)
 
@@ -29,6 +30,7 @@ part = Part(
         NavEntry("评分队列", "casestudies.queue", MANAGERS),
         NavEntry("评分量表", "casestudies.rubrics", MANAGERS),
         NavEntry("案卷评查", "casestudies.casefiles", frozenset(ADMINS)),
+        NavEntry("评查任务", "casestudies.casefile_reviews", frozenset({OFFICER, TRAINER})),
     ),
     activity_kinds=(
         ActivityKind("case_lesson", "以案释法", 10.0),

@@ -62,3 +62,37 @@ class RecordForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField("案卷目录（.xlsx）", validators=[FileRequired("请选择文件。")])
+
+
+class DrawForm(FlaskForm):
+    bureau_id = SelectField("单位", coerce=int)
+    size = IntegerField("抽取份数", default=1, validators=[NumberRange(min=1, max=100)])
+    seed = StringField("随机种子（留空自动生成）", validators=[Optional(), Length(max=64)])
+
+
+class GroupForm(FlaskForm):
+    name = StringField("评查组名称", validators=[DataRequired(), Length(max=100)])
+    table_id = SelectField("评查表", coerce=int)
+    leader_id = SelectField("组长", coerce=int)
+    member_ids = SelectMultipleField("评查人员", coerce=int)
+    tolerance = FloatField("允许分差（分）", default=5.0, validators=[NumberRange(min=0, max=100)])
+
+
+class TableImportForm(FlaskForm):
+    file = FileField("评查表 JSON", validators=[FileRequired("请选择文件。")])
+
+
+def sheet_from_form(formdata, items: dict[str, dict]) -> dict[str, dict]:
+    """The review sheet posted as ``<key>-points``, ``<key>-failed``, ``-comment``, ``-page``."""
+    out = {}
+    for key, item in items.items():
+        entry = {
+            "comment": formdata.get(f"{key}-comment", "")[:1000],
+            "page": formdata.get(f"{key}-page", "")[:40],
+        }
+        if item["part"] == "veto":
+            entry["failed"] = formdata.get(f"{key}-failed") == "1"
+        else:
+            entry["points"] = formdata.get(f"{key}-points", "").strip()
+        out[key] = entry
+    return out

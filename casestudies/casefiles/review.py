@@ -324,3 +324,31 @@ def to_reconcile(leader_id: int) -> list[CaseResult]:
             .where(ReviewGroup.leader_id == leader_id, CaseResult.status == "reconcile")
         )
     )
+
+
+def may_read(case: CaseFile, user_id: int) -> bool:
+    """Is the user a reviewer of the file, or the leader of its group?"""
+    if db.session.scalar(
+        select(CaseReview.id).where(
+            CaseReview.case_file_id == case.id, CaseReview.reviewer_id == user_id
+        )
+    ):
+        return True
+    result = db.session.get(CaseResult, case.id)
+    return result is not None and result.group.leader_id == user_id
+
+
+def groups() -> list[ReviewGroup]:
+    return list(db.session.scalars(select(ReviewGroup).order_by(ReviewGroup.id)))
+
+
+def unassigned(case_ids: list[int]) -> list[CaseFile]:
+    """Files among these that no group reviews yet."""
+    done = select(CaseResult.case_file_id)
+    return list(
+        db.session.scalars(
+            select(CaseFile)
+            .where(CaseFile.id.in_(case_ids), CaseFile.id.not_in(done))
+            .order_by(CaseFile.id)
+        )
+    )

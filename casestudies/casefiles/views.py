@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from casestudies.casefiles import forms, importers, services
+from casestudies.casefiles import forms, importers, review, selection, services
 from casestudies.casefiles.models import CATEGORIES, STAGE_DATES, CaseDocument, CaseFile, CaseRecord
 from casestudies.web import bp, get_or_404
 from lianbing.host import (
@@ -15,6 +15,7 @@ from lianbing.host import (
     Blob,
     Refused,
     all_bureaus,
+    any_user,
     can_manage_bureau,
     document_limit,
     download,
@@ -111,6 +112,7 @@ def casefile(case_id: int):
         doc_form=forms.DocumentForm(),
         record_form=forms.RecordForm(),
         limit_mb=document_limit() // (1024 * 1024),
+        proposed="proposed" in selection.kinds_of([case.id]).get(case.id, set()),
     )
 
 
@@ -135,11 +137,21 @@ def casefile_upload(case_id: int):
     return redirect(back)
 
 
+def readable_case(case_id: int) -> CaseFile:
+    """A case file the user manages, reviews or reconciles as group leader, else 403."""
+    case = get_or_404(CaseFile, case_id)
+    if not (
+        can_manage_bureau(current_user, case.bureau_id) or review.may_read(case, current_user.id)
+    ):
+        abort(403)
+    return case
+
+
 @bp.route("/casefiles/documents/<int:doc_id>")
-@require_role(*ADMINS)
+@any_user
 def casefile_document(doc_id: int):
     doc = get_or_404(CaseDocument, doc_id)
-    managed_case(doc.case_file_id)
+    readable_case(doc.case_file_id)
     blob = Blob(doc.sha256, doc.size, doc.filename, doc.content_type)
     return send_blob(blob, inline=request.args.get("inline") == "1")
 
