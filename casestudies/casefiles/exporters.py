@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from casestudies.casefiles import results as results_mod
 from casestudies.casefiles import tables
-from casestudies.casefiles.models import STAGE_DATES, CaseFile, CaseResult
+from casestudies.casefiles.models import CATEGORIES, STAGE_DATES, CaseFile, CaseResult
 from lianbing.host import open_blob
 
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -126,13 +126,12 @@ def summary_xlsx(report: results_mod.Report) -> bytes:
     files = book.create_sheet("案卷明细")
     files.append(["文号", "单位", "类别", "当事人", "得分", "结论", "不合格原因"])
     for r in report.results:
-        c = r.case_file
         files.append(
             [
-                c.case_no,
-                c.bureau.short_name,
-                c.category_label,
-                c.party,
+                r.case_no,
+                r.short_name,
+                CATEGORIES[r.category],
+                r.party,
                 r.total,
                 "合格" if r.passed else "不合格",
                 r.fail_reason,

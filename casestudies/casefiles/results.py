@@ -10,11 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from casestudies.casefiles import tables
 from casestudies.casefiles.models import CATEGORIES, STAGES, CaseFile, CaseResult, ReviewGroup
-from lianbing.host import db
+from lianbing.host import Bureau, db
 
 EXCELLENT = 90.0
 
@@ -42,38 +41,51 @@ class Summary:
     def pass_rate(self) -> float:
         return round(100 * self.passed / self.count, 1) if self.count else 0.0
 
-    def add(self, result: CaseResult, items: dict[str, dict]) -> None:
+    def add(self, result, lost_by_stage: dict[str, float]) -> None:
         self.count += 1
         self.total += result.total or 0.0
         self.excellent += int(bool(result.passed) and (result.total or 0) >= EXCELLENT)
         self.passed += int(bool(result.passed))
-        for key, lost in lost_points(result, items).items():
-            self.lost_by_stage[items[key]["stage"]] += lost
+        for stage, lost in lost_by_stage.items():
+            self.lost_by_stage[stage] += lost
 
 
-def lost_points(result: CaseResult, items: dict[str, dict]) -> dict[str, float]:
+def lost_points(result, items: dict[str, dict]) -> dict[str, float]:
     """Points lost per paper item of a final result."""
     out = {}
     for key, entry in (result.scores or {}).items():
         item = items.get(key)
         if item and item["part"] == "items":
-            lost = float(item["points"]) - float(entry.get("points") or 0)
+            lost = item["points"] - (entry.get("points") or 0)
             if lost > 0:
                 out[key] = lost
     return out
 
 
-def final_results(bureau_id: int | None = None) -> list[CaseResult]:
+def final_results(bureau_id: int | None = None) -> list:
+    """Final results as plain rows (no ORM objects): the result's figures and the file's head."""
     stmt = (
-        select(CaseResult)
+        select(
+            CaseResult.case_file_id,
+            CaseResult.group_id,
+            CaseResult.total,
+            CaseResult.passed,
+            CaseResult.fail_reason,
+            CaseResult.scores,
+            CaseFile.case_no,
+            CaseFile.category,
+            CaseFile.party,
+            CaseFile.bureau_id,
+            Bureau.short_name,
+        )
         .join(CaseFile, CaseFile.id == CaseResult.case_file_id)
+        .join(Bureau, Bureau.id == CaseFile.bureau_id)
         .where(CaseResult.status == "final")
-        .options(joinedload(CaseResult.case_file).joinedload(CaseFile.bureau))
         .order_by(CaseFile.bureau_id, CaseFile.id)
     )
     if bureau_id is not None:
         stmt = stmt.where(CaseFile.bureau_id == bureau_id)
-    return list(db.session.scalars(stmt).unique())
+    return list(db.session.execute(stmt))
 
 
 def _indexes(results: list[CaseResult]) -> dict[int, dict[str, dict]]:
@@ -88,7 +100,7 @@ class Report:
     counties: list[Summary]
     categories: list[Summary]
     problems: list[tuple[str, float]]
-    results: list[CaseResult]
+    results: list  # rows of final_results
 
 
 def report(bureau_id: int | None = None, top: int = 10) -> Report:
@@ -98,14 +110,17 @@ def report(bureau_id: int | None = None, top: int = 10) -> Report:
     city = Summary("全市")
     counties: dict[int, Summary] = {}
     categories: dict[str, Summary] = {}
-    problems: dict[str, float] = defaultdict(float)
+    problems: dict = defaultdict(float)
     for r in results:
         items = indexes[r.group_id]
-        case = r.case_file
-        city.add(r, items)
-        counties.setdefault(case.bureau_id, Summary(case.bureau.short_name)).add(r, items)
-        categories.setdefault(case.category, Summary(CATEGORIES[case.category])).add(r, items)
-        for key, lost in lost_points(r, items).items():
-            problems[f"{key} {items[key]['title']}"] += lost
+        lost = lost_points(r, items)
+        by_stage: dict[str, float] = defaultdict(float)
+        for key, points in lost.items():
+            by_stage[items[key]["stage"]] += points
+            problems[key, r.group_id] += points
+        city.add(r, by_stage)
+        counties.setdefault(r.bureau_id, Summary(r.short_name)).add(r, by_stage)
+        categories.setdefault(r.category, Summary(CATEGORIES[r.category])).add(r, by_stage)
+    problems = {f"{k} {indexes[g][k]['title']}": v for (k, g), v in problems.items()}
     common = sorted(((k, v) for k, v in problems.items() if v > 0), key=lambda kv: (-kv[1], kv[0]))
     return Report(city, list(counties.values()), list(categories.values()), common[:top], results)

@@ -41,6 +41,8 @@ from lianbing.host import (
 )
 
 JSON_TYPE = "application/json"
+#: files per page of the results list
+PAGE = 100
 
 
 @bp.route("/casefiles/tables", methods=["GET", "POST"])
@@ -288,8 +290,19 @@ def casefile_reconcile(case_id: int):
 def casefile_results():
     bureau = None if sees_all_bureaus(current_user) else current_user.bureau_id
     rep = results.report(bureau)
-    kinds = selection.kinds_of([r.case_file_id for r in rep.results])
-    return render_template("casestudies/casefiles/results.html", rep=rep, kinds=kinds)
+    page = max(1, request.args.get("page", 1, type=int))
+    rows = rep.results[(page - 1) * PAGE : page * PAGE]
+    kinds = selection.kinds_of([r.case_file_id for r in rows])
+    pages = max(1, -(-len(rep.results) // PAGE))
+    return render_template(
+        "casestudies/casefiles/results.html",
+        rep=rep,
+        rows=rows,
+        kinds=kinds,
+        page=page,
+        pages=pages,
+        CATEGORIES=CATEGORIES,
+    )
 
 
 @bp.route("/casefiles/<int:case_id>/province", methods=["POST"])
