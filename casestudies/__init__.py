@@ -1,8 +1,10 @@
 """Part: case-interpretation lessons, record-writing exercises, rubrics and grading.
 
 Sub-packages: ``lessons`` (以案释法), ``rubrics`` (rubrics, their automatic checks, import and
-export), ``exercises`` (record-writing exercises, drafts and submissions, the record form) and
-``grading`` (markers, reconciliation, release, regrades, the queue and statistics). They share
+export), ``exercises`` (record-writing exercises, drafts and submissions, the record form),
+``grading`` (markers, reconciliation, release, regrades, the queue and statistics) and
+``casefiles`` (案卷评查: real case files, their documents, review tables, draws, the backbone
+pool, cross-review, results and the province exports). They share
 one blueprint (``casestudies.web.bp``), so every endpoint is ``casestudies.<view>``.
 """
 
