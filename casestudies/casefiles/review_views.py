@@ -19,7 +19,7 @@ from casestudies.casefiles.models import (
     ReviewGroup,
     ReviewTable,
 )
-from casestudies.casefiles.views import managed_case
+from casestudies.casefiles.views import managed_case, refused_audited
 from casestudies.web import bp, get_or_404
 from lianbing.host import (
     ADMINS,
@@ -152,7 +152,10 @@ def casefile_selection():
                 seed=form.seed.data or None,
             )
         except Refused as err:
-            return refused_redirect(err, url_for("casestudies.casefile_selection"))
+            back = url_for("casestudies.casefile_selection")
+            return refused_audited(
+                err, back, "casestudies.casefile.draw", "bureau", form.bureau_id.data
+            )
         flash(f"已抽取 {len(row.drawn)} 份（种子 {row.seed}）。", "success")
         return redirect(url_for("casestudies.casefile_selection"))
     flash_errors(form)
@@ -211,7 +214,10 @@ def review_assign(group_id: int):
     try:
         plan = review.assign_files(group, cases, actor_id=current_user.id, seed=group.id)
     except Refused as err:
-        return refused_redirect(err, url_for("casestudies.casefile_selection"))
+        back = url_for("casestudies.casefile_selection")
+        return refused_audited(
+            err, back, "casestudies.casefile.assign", "cs_review_group", group.id
+        )
     flash(f"已为 {len(plan)} 份案卷分配评查人员。", "success")
     return redirect(url_for("casestudies.casefile_selection"))
 
@@ -243,7 +249,10 @@ def casefile_review(review_id: int):
         try:
             review.submit_review(row, sheet, actor_id=current_user.id)
         except Refused as err:
-            return refused_redirect(err, url_for("casestudies.casefile_review", review_id=row.id))
+            back = url_for("casestudies.casefile_review", review_id=row.id)
+            return refused_audited(
+                err, back, "casestudies.casefile.review", "cs_case_file", row.case_file_id
+            )
         flash(f"评查表已提交：{row.total:g} 分。", "success")
         return redirect(url_for("casestudies.casefile_reviews"))
     return render_template(
@@ -272,7 +281,10 @@ def casefile_reconcile(case_id: int):
         try:
             review.reconcile(result, sheet, actor_id=current_user.id)
         except Refused as err:
-            return refused_redirect(err, url_for("casestudies.casefile_reconcile", case_id=case_id))
+            back = url_for("casestudies.casefile_reconcile", case_id=case_id)
+            return refused_audited(
+                err, back, "casestudies.casefile.result", "cs_case_file", case_id
+            )
         flash(f"已裁定：{result.total:g} 分。", "success")
         return redirect(url_for("casestudies.casefile_reviews"))
     reviews = review.reviews_of(case_id)
@@ -315,7 +327,8 @@ def casefile_province(case_id: int):
         else:
             selection.select_file(case, "province", actor_id=current_user.id)
     except Refused as err:
-        return refused_redirect(err, url_for("casestudies.casefile_results"))
+        back = url_for("casestudies.casefile_results")
+        return refused_audited(err, back, "casestudies.casefile.province", "cs_case_file", case.id)
     return redirect(url_for("casestudies.casefile_results"))
 
 

@@ -222,3 +222,9 @@ def counts_by_bureau() -> dict[int, int]:
     """How many case files each bureau has entered."""
     rows = db.session.execute(select(CaseFile.bureau_id, func.count()).group_by(CaseFile.bureau_id))
     return {bureau_id: n for bureau_id, n in rows}
+
+
+def audit_refusal(action: str, target_type: str, target_id, *, actor_id: int, reason: str) -> None:
+    """Note a refused action in the audit log. The services check before they write, so a
+    refusal leaves nothing half-written and this row is the only change kept."""
+    write_audit(f"{action}.refused", target_type, target_id, actor_id=actor_id, reason=reason)

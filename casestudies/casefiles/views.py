@@ -40,6 +40,15 @@ def managed_case(case_id: int) -> CaseFile:
     return case
 
 
+def refused_audited(err: Refused, target: str, action: str, target_type: str, target_id):
+    """Flash a refusal, note it in the audit log and go to ``target``."""
+    services.audit_refusal(
+        action, target_type, target_id, actor_id=current_user.id, reason=str(err)
+    )
+    flash(str(err), "danger")
+    return redirect(target)
+
+
 def _case_form(case: CaseFile | None, bureau_id: int) -> forms.CaseForm:
     form = forms.CaseForm(obj=case)
     form.officer_ids.choices = [
@@ -132,7 +141,7 @@ def casefile_upload(case_id: int):
     try:
         doc = services.add_document(case, upload, actor_id=current_user.id)
     except Refused as err:
-        return refused_redirect(err, back)
+        return refused_audited(err, back, "casestudies.casefile.document", "cs_case_file", case.id)
     flash(f"已上传 {doc.type_label}：{doc.filename}（{doc.pages} 页）。", "success")
     return redirect(back)
 

@@ -25,6 +25,7 @@ from casestudies.casefiles import (
 from casestudies.casefiles.demo import DEMO_TABLE
 from casestudies.casefiles.models import CaseResult, CaseReview
 from casestudies.errors import CaseError, Conflict
+from lianbing.audit.models import AuditLog
 from lianbing.extensions import db
 from lianbing.ledger.models import ScoreEntry
 
@@ -221,3 +222,25 @@ def test_pool_export_lists_specialties(demo_people):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][-3:] == ("案卷评查", "现场检查", "法制审核")
     assert rows[1][1] == "officer_441403_1" and rows[1][-3:] == ("✓", None, "✓")
+
+
+def test_review_form_refuses_with_reason_keeps_nothing_and_audits(client, auth, reviewed_world):
+    a, b, group = reviewed_world
+    first = review.reviews_of(a.id)[0]
+    auth.login(first.reviewer.username)
+    url = f"/casestudies/casefiles/reviews/{first.id}"
+    response = client.post(url, data={"P1-points": "9"})
+    assert "超出 0 到 8 分" in client.get(response.location).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(CaseReview, first.id).status == "assigned"
+    note = db.session.scalar(
+        select(AuditLog).where(AuditLog.action == "casestudies.casefile.review.refused")
+    )
+    assert note is not None and "超出" in note.reason
+    assert client.post(url, data={"P1-points": "7"}).status_code == 302
+    response = client.post(url, data={"P1-points": "6"})
+    assert "已经提交过" in client.get(response.location).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(CaseReview, first.id).total == 99  # the first submission stands
+    theirs = review.reviews_of(a.id)[1]  # the other reviewer's sheet is not shown
+    assert client.get(f"/casestudies/casefiles/reviews/{theirs.id}").status_code == 403
