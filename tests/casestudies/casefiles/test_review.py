@@ -197,7 +197,9 @@ def test_results_exports_and_package(reviewed_world, store_dir):
         for r in review.reviews_of(case.id):
             review.submit_review(r, _sheet(P7=10), actor_id=r.reviewer_id)
     services.add_document(
-        a, services.Upload(io.BytesIO(PDF), "决定书.pdf", "decision", 2), actor_id=1
+        a,
+        services.Upload(io.BytesIO(PDF), "决定书.pdf", "decision", 2),
+        actor_id=user("admin_441402").id,
     )
     rep = results.report()
     assert rep.city.count == 2 and rep.city.average == 96.0 and rep.city.pass_rate == 100
