@@ -1,19 +1,23 @@
 """Part: case-interpretation lessons, record-writing exercises, rubrics and grading.
 
 Sub-packages: ``lessons`` (以案释法), ``rubrics`` (rubrics, their automatic checks, import and
-export), ``exercises`` (record-writing exercises, drafts and submissions, the record form) and
-``grading`` (markers, reconciliation, release, regrades, the queue and statistics). They share
+export), ``exercises`` (record-writing exercises, drafts and submissions, the record form),
+``grading`` (markers, reconciliation, release, regrades, the queue and statistics) and
+``casefiles`` (案卷评查: real case files, their documents, review tables, draws, the backbone
+pool, cross-review, results and the province exports). They share
 one blueprint (``casestudies.web.bp``), so every endpoint is ``casestudies.<view>``.
 """
 
 from casestudies import demo, views
+from casestudies.casefiles import review_views as casefile_review_views  # noqa: F401
+from casestudies.casefiles import views as casefile_views  # noqa: F401  (routes on the blueprint)
 from casestudies.exercises import views as exercise_views  # noqa: F401  (routes on the blueprint)
 from casestudies.grading import views as grading_views  # noqa: F401  (routes on the blueprint)
 from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on the blueprint)
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.web import MANAGE, bp
-from lianbing.host import ActivityKind, NavEntry, Part
+from lianbing.host import ADMINS, OFFICER, TRAINER, ActivityKind, NavEntry, Part
 
 cli.register(bp.cli)
 
@@ -27,10 +31,13 @@ part = Part(
         NavEntry("以案释法与笔录练习", "casestudies.index"),
         NavEntry("评分队列", "casestudies.queue", MANAGERS),
         NavEntry("评分量表", "casestudies.rubrics", MANAGERS),
+        NavEntry("案卷评查", "casestudies.casefiles", frozenset(ADMINS)),
+        NavEntry("评查任务", "casestudies.casefile_reviews", frozenset({OFFICER, TRAINER})),
     ),
     activity_kinds=(
         ActivityKind("case_lesson", "以案释法", 10.0),
         ActivityKind("record_exercise", "笔录练习", 30.0),
+        ActivityKind("case_file", "案卷评查", 20.0),
     ),
     demo=demo.load,
     dashboard=views.dashboard,

@@ -44,6 +44,10 @@ class Config:
     PARTS: list[str] = []
     TIMEZONE = "Asia/Shanghai"
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    #: large documents (case files) on disk, content-addressed; a shared volume for several
+    #: machines; empty = instance/files
+    FILE_STORAGE_DIR = os.environ.get("FILE_STORAGE_DIR", "")
+    MAX_DOCUMENT_MB = int(os.environ.get("MAX_DOCUMENT_MB", "50"))
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_SIZE = "md"
     REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -8,8 +8,8 @@ host free to reorganise itself behind it.
 from __future__ import annotations
 
 from lianbing import signals
-from lianbing.accounts.models import Bureau, User
-from lianbing.accounts.services import all_bureaus
+from lianbing.accounts.models import BACKBONE_SPECIALTIES, Bureau, User
+from lianbing.accounts.services import all_bureaus, set_backbone
 from lianbing.audit.services import write as write_audit
 from lianbing.auth import (
     ADMINS,
@@ -33,6 +33,14 @@ from lianbing.extensions import cache, db
 from lianbing.files.models import StoredFile
 from lianbing.files.services import DOCUMENTS, IMAGES, UploadError, check_upload
 from lianbing.files.services import store as store_file
+from lianbing.files.storage import (
+    Blob,
+    document_limit,
+    open_blob,
+    save_bytes,
+    save_stream,
+    send_blob,
+)
 from lianbing.ledger.services import record as record_score
 from lianbing.logconfig import event as log_event
 from lianbing.markup import render_markdown, sanitize_html
@@ -62,6 +70,8 @@ __all__ = [
     "User",
     "Bureau",
     "all_bureaus",
+    "BACKBONE_SPECIALTIES",
+    "set_backbone",
     "ROLES",
     "ROLE_LABELS",
     "OFFICER",
@@ -97,6 +107,12 @@ __all__ = [
     "UploadError",
     "DOCUMENTS",
     "IMAGES",
+    "Blob",
+    "save_stream",
+    "save_bytes",
+    "open_blob",
+    "send_blob",
+    "document_limit",
     "render_markdown",
     "sanitize_html",
     # web helpers

@@ -40,6 +40,10 @@ class Bureau(db.Model):
         return f"<Bureau {self.code} {self.short_name}>"
 
 
+#: specialties of the backbone pool (执法骨干), key → label
+BACKBONE_SPECIALTIES = {"review": "案卷评查", "inspection": "现场检查", "legal": "法制审核"}
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -58,9 +62,17 @@ class User(UserMixin, db.Model):
     cert_no: Mapped[str | None] = mapped_column(String(30), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20))
     is_active_: Mapped[bool] = mapped_column("is_active", default=True)
+    #: 执法骨干: the specialties (BACKBONE_SPECIALTIES keys, comma-separated); None when the
+    #: officer is not in the backbone pool
+    backbone: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     bureau: Mapped[Bureau] = relationship()
+
+    @property
+    def backbone_specialties(self) -> list[str]:
+        """The officer's backbone specialties (empty when not in the pool)."""
+        return [k for k in (self.backbone or "").split(",") if k]
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from lianbing import signals
-from lianbing.accounts.models import LEVEL_CITY, Bureau, LoginFailure, User
+from lianbing.accounts.models import BACKBONE_SPECIALTIES, LEVEL_CITY, Bureau, LoginFailure, User
 from lianbing.audit import services as audit
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Invalid
@@ -282,6 +282,27 @@ def set_active(user: User, active: bool, *, actor_id: int | None = None) -> None
         target=f"user:{user.id}",
     )
     signals.roster_changed.send("accounts", user_ids=[user.id])
+
+
+def set_backbone(user: User, specialties: list[str], *, actor_id: int | None = None) -> None:
+    """Put an officer in the backbone pool (执法骨干) with specialties, or take them out ([])."""
+    unknown = [s for s in specialties if s not in BACKBONE_SPECIALTIES]
+    if unknown:
+        raise AccountError(f"未知的骨干专长：{'、'.join(unknown)}。")
+    old = user.backbone
+    user.backbone = ",".join(k for k in BACKBONE_SPECIALTIES if k in specialties) or None
+    if user.backbone == old:
+        return
+    db.session.flush()
+    audit.write(
+        "user.backbone",
+        "user",
+        user.id,
+        actor_id=actor_id,
+        bureau_id=user.bureau_id,
+        old={"backbone": old},
+        new={"backbone": user.backbone},
+    )
 
 
 def reset_password(user: User, new_password: str, *, actor_id: int | None = None) -> None:

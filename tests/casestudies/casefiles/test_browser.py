@@ -1,0 +1,195 @@
+"""The Done-when of the case-file review, in a real browser (Chromium through Playwright)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from docx import Document
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from casestudies.casefiles.models import CaseFile, CaseResult, CaseReview
+from lianbing.extensions import db
+
+from .conftest import PDF, user
+
+RECORD = """现场检查笔录
+检查时间：2017年7月20日9时30分至10时45分
+检查地点：工业园3号厂房电镀车间
+被检查单位：某电镀公司
+执法人员：李建华（执法证号：44140200011）、王志强（执法证号：44140200012）
+现场检查情况：
+执法人员出示执法证件，告知当事人有权申请回避，当事人表示不申请回避。
+被检查人意见：以上笔录属实。
+"""
+COUNTIES = ("441402", "441403")
+REVIEWERS = ("officer_441422_1", "officer_441423_1", "officer_441424_1")
+LEADER = "officer_441426_1"
+
+
+def _enter_cases(page, base, county, tmp_path):
+    pdf = tmp_path / f"决定书{county}.pdf"
+    pdf.write_bytes(PDF + county.encode())
+    for n in range(1, 4):
+        page.goto(f"{base}/casestudies/casefiles/new")
+        page.fill("#case_no", f"环罚〔2017〕{county}-{n}号")
+        page.select_option("#category", "general" if n < 3 else "seizure")
+        page.fill("#party", f"某电镀公司{county}-{n}")
+        page.fill("#filed_on", "2017-03-01")
+        page.fill("#closed_on", "2017-06-30")
+        page.select_option("#officer_ids", [str(user(f"officer_{county}_{n}").id)])
+        page.click("button:has-text('保存')")
+        page.wait_for_selector("text=已保存")
+        page.select_option("#doc_type", "decision")
+        page.fill("#pages", "4")
+        page.set_input_files("#file", str(pdf))
+        page.click("button:has-text('上传')")
+        page.wait_for_selector("#documents >> text=决定书")
+        page.fill("#text", RECORD)
+        page.click("button:has-text('保存并预评')")
+        page.wait_for_selector("#pregrade-total")
+        assert page.locator("mark.cs-good").count() > 0
+
+
+def _set_up_city(page, base):
+    page.goto(f"{base}/casestudies/casefiles/tables")
+    page.click("button:has-text('创建演示评查表')")
+    page.goto(f"{base}/casestudies/casefiles/pool")
+    for name in (*REVIEWERS, LEADER):
+        row = page.locator(f"tr[data-user={name}]")
+        row.locator("input[value=review]").check()
+        with page.expect_navigation():
+            row.locator("button:has-text('保存')").click()
+        assert page.locator(f"tr[data-user={name}] input[value=review]").is_checked()
+    page.goto(f"{base}/casestudies/casefiles/groups")
+    page.fill("#name", "第一评查组")
+    page.select_option("#leader_id", str(user(LEADER).id))
+    page.select_option("#member_ids", [str(user(n).id) for n in REVIEWERS])
+    page.fill("#tolerance", "5")
+    page.click("button:has-text('建立')")
+    page.wait_for_selector("#groups >> text=第一评查组")
+
+
+def _draw_and_assign(page, base):
+    for county in COUNTIES:
+        page.goto(f"{base}/casestudies/casefiles/selection")
+        page.select_option("#bureau_id", str(user(f"admin_{county}").bureau_id))
+        page.fill("#size", "1")
+        page.fill("#seed", f"seed-{county}")
+        page.click("button:has-text('抽取')")
+        page.wait_for_selector("text=种子 seed-")
+    page.click("#assign")
+    page.wait_for_selector("text=已为 2 份案卷分配评查人员")
+
+
+def _score(browser, base, login_page, review_id, reviewer_id, fill):
+    context = browser.new_context()
+    page = context.new_page()
+    username = db.session.get(type(user(LEADER)), reviewer_id).username
+    login_page(page, base, username)
+    page.goto(f"{base}/casestudies/casefiles/reviews/{review_id}")
+    fill(page)
+    page.click("button:has-text('提交评查表')")
+    page.wait_for_selector("text=评查表已提交")
+    context.close()
+
+
+def test_done_when(browser, live_server, login_page, world, tmp_path):
+    base = live_server
+    for county in COUNTIES:
+        context = browser.new_context()
+        page = context.new_page()
+        login_page(page, base, f"admin_{county}")
+        _enter_cases(page, base, county, tmp_path)
+        context.close()
+    city = browser.new_context(accept_downloads=True)
+    cpage = city.new_page()
+    login_page(cpage, base, "city_admin")
+    _set_up_city(cpage, base)
+    _draw_and_assign(cpage, base)
+
+    db.session.expire_all()
+    reviews = db.session.scalars(select(CaseReview).order_by(CaseReview.id)).all()
+    assert len(reviews) == 4
+    files = sorted({r.case_file_id for r in reviews})
+    for r in reviews:  # none from the file's county
+        assert r.reviewer.bureau_id != r.case_file.bureau_id
+    first, second = files
+    one, two = [r for r in reviews if r.case_file_id == first]
+    three, four = [r for r in reviews if r.case_file_id == second]
+    _score(
+        browser,
+        base,
+        login_page,
+        one.id,
+        one.reviewer_id,
+        lambda p: p.fill("input[name=P7-points]", "12"),
+    )
+    _score(
+        browser,
+        base,
+        login_page,
+        two.id,
+        two.reviewer_id,
+        lambda p: (
+            p.fill("input[name=P2-points]", "4"),
+            p.fill("input[name=P2-comment]", "笔录缺少现场示意图"),
+            p.fill("input[name=P2-page]", "12"),
+        ),
+    )
+
+    def veto(p):
+        p.check("input[name=S3-failed]")
+        p.fill("input[name=S3-comment]", "无监测报告，超标事实无证据")
+
+    _score(browser, base, login_page, three.id, three.reviewer_id, veto)
+    _score(browser, base, login_page, four.id, four.reviewer_id, veto)
+
+    # the pair that disagreed by more than 5 points goes to the leader
+    leader = browser.new_context()
+    lpage = leader.new_page()
+    login_page(lpage, base, LEADER)
+    lpage.goto(f"{base}/casestudies/casefiles/reviews")
+    lpage.click("#to-reconcile a")
+    lpage.fill("input[name=P2-points]", "8")
+    lpage.click("button:has-text('确认裁定')")
+    lpage.wait_for_selector("text=已裁定")
+    leader.close()
+
+    cpage.goto(f"{base}/casestudies/casefiles/results")
+    county_rows = cpage.locator("#county-results tbody tr")
+    assert county_rows.count() == 3  # two counties and the city
+    failed = cpage.locator(
+        f"#file-results tr[data-case='{db.session.get(CaseFile, second).case_no}']"
+    )
+    assert "不合格" in failed.inner_text() and "无监测报告" in failed.inner_text()
+    assert "P7" in cpage.locator("#common-problems svg").inner_html()
+    assert "P2" in cpage.locator("#common-problems svg").inner_html()
+
+    db.session.expire_all()
+    for case_id in files:  # each handling officer has a case_file line for the file
+        case = db.session.get(CaseFile, case_id)
+        opage = browser.new_context().new_page()
+        login_page(opage, base, case.officers[0].username)
+        opage.goto(f"{base}/scores/mine")
+        assert f"案卷评查 {case.case_no}" in opage.inner_text("body")
+
+    for row in cpage.locator("#file-results tbody tr").all():
+        row.locator("button:has-text('选定')").click()
+        cpage.wait_for_load_state()
+    assert cpage.locator("button:has-text('已选')").count() == 2
+    with cpage.expect_download() as got:
+        cpage.locator("#file-results a:has-text('Word')").first.click()
+    sheet = Document(got.value.path())
+    assert any("评查单" in p.text for p in sheet.paragraphs)
+    with cpage.expect_download() as got:
+        cpage.click("text=导出汇总 Excel")
+    assert load_workbook(io.BytesIO(open(got.value.path(), "rb").read()))["县区汇总"].max_row == 4
+    with cpage.expect_download() as got:
+        cpage.click("#package")
+    names = zipfile.ZipFile(io.BytesIO(open(got.value.path(), "rb").read())).namelist()
+    assert sum(n.endswith(".pdf") for n in names) == 2 and sum("评查单" in n for n in names) == 2
+    db.session.expire_all()
+    assert {r.status for r in db.session.scalars(select(CaseResult))} == {"final"}
+    city.close()
