@@ -10,6 +10,7 @@ from casestudies import demo, views
 from casestudies.exercises import views as exercise_views  # noqa: F401  (routes on the blueprint)
 from casestudies.grading import views as grading_views  # noqa: F401  (routes on the blueprint)
 from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on the blueprint)
+from casestudies.notices import notices
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.web import MANAGE, bp
@@ -34,4 +35,5 @@ part = Part(
     ),
     demo=demo.load,
     dashboard=views.dashboard,
+    notices=notices,
 )
