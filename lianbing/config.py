@@ -75,6 +75,8 @@ class Config:
     NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
     NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
     NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
+    #: identical e-mails of one event share an SMTP transaction (envelope recipients, 1 = off)
+    NOTIFY_RECIPIENTS_PER_MAIL = int(os.environ.get("NOTIFY_RECIPIENTS_PER_MAIL", "50"))
 
     def init(self) -> "Config":
         """Resolve values that need the environment at start-up."""

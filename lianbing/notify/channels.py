@@ -35,14 +35,30 @@ class Mailer:
             smtp.login(c["SMTP_USER"], c.get("SMTP_PASSWORD") or "")
         return smtp
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: list[str], subject: str, body: str) -> dict[str, str]:
+        """Send one message to the addresses (envelope recipients, never shown to each other).
+
+        Returns the addresses the server refused, with its reason; raises SendError when the
+        message went to nobody.
+        """
         msg = EmailMessage()
         msg["From"] = self.config.get("MAIL_FROM") or "lianbing@localhost"
-        msg["To"] = to
+        msg["To"] = to[0] if len(to) == 1 else "undisclosed-recipients:;"
         msg["Subject"] = subject
         msg["Date"] = formatdate(localtime=True)
         msg["Message-ID"] = make_msgid(domain="lianbing")
         msg.set_content(body)
+        smtp = self._session()
+        try:
+            refused = smtp.send_message(msg, to_addrs=to)
+        except smtplib.SMTPRecipientsRefused as exc:
+            return {addr: _reason(answer) for addr, answer in exc.recipients.items()}
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise SendError(f"SMTP：{exc}") from exc
+        return {addr: _reason(answer) for addr, answer in refused.items()}
+
+    def _session(self) -> smtplib.SMTP:
         if self.broken:
             raise SendError(self.broken)
         if self.smtp is None:
@@ -51,11 +67,7 @@ class Mailer:
             except (smtplib.SMTPException, OSError) as exc:
                 self.broken = f"SMTP 连接失败：{exc}"
                 raise SendError(self.broken) from exc
-        try:
-            self.smtp.send_message(msg)
-        except (smtplib.SMTPException, OSError) as exc:
-            self.close()
-            raise SendError(f"SMTP：{exc}") from exc
+        return self.smtp
 
     def close(self) -> None:
         if self.smtp is not None:
@@ -64,6 +76,13 @@ class Mailer:
             except (smtplib.SMTPException, OSError):
                 pass
             self.smtp = None
+
+
+def _reason(answer) -> str:
+    code, text = answer
+    return (
+        f"SMTP 拒收：{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
+    )
 
 
 def robot_payload(kind: str, title: str, text: str) -> dict:

@@ -38,7 +38,9 @@ def run_once(now: datetime, *, send: bool = True) -> Counter:
     db.session.commit()
     if send:
         retry = outbox.Retry(
-            config.get("NOTIFY_RETRY_BASE_SECONDS", 60), config.get("NOTIFY_MAX_ATTEMPTS", 6)
+            config.get("NOTIFY_RETRY_BASE_SECONDS", 60),
+            config.get("NOTIFY_MAX_ATTEMPTS", 6),
+            config.get("NOTIFY_RECIPIENTS_PER_MAIL", 50),
         )
         counts.update(outbox.send_due(now, config, retry, checkpoint=db.session.commit))
     db.session.commit()

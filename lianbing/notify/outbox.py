@@ -16,10 +16,13 @@ from lianbing.notify.models import EMAIL, FAILED, PENDING, SENT, Delivery, Robot
 
 @dataclass(frozen=True)
 class Retry:
-    """Backoff policy: the n-th failure waits base × 2^(n-1) seconds; after max_attempts, failed."""
+    """Sending policy. Backoff: the n-th failure waits base × 2^(n-1) seconds; after
+    max_attempts the delivery is failed for good."""
 
     base_seconds: int = 60
     max_attempts: int = 6
+    #: identical e-mails (same event) share one SMTP transaction with up to this many recipients
+    recipients_per_mail: int = 50
 
     def next_try(self, attempts: int, now: datetime) -> datetime:
         return now + timedelta(seconds=self.base_seconds * 2 ** (attempts - 1))
@@ -33,18 +36,25 @@ class _Wire:
         self.robots = {r.id: r for r in db.session.scalars(select(Robot))}
         self.down: dict[object, str] = {}
 
-    def send(self, row) -> None:
-        if row.channel == EMAIL:
-            self.mailer.send(row.recipient, row.subject, row.body)
-            return
+    def mail(self, rows: list) -> dict[int, str]:
+        """One message to the rows' addresses (they share subject and body): failures by id."""
+        try:
+            refused = self.mailer.send([r.recipient for r in rows], rows[0].subject, rows[0].body)
+        except SendError as exc:
+            return {r.id: str(exc) for r in rows}
+        return {r.id: refused[r.recipient] for r in rows if r.recipient in refused}
+
+    def post(self, row) -> str | None:
+        """Post one robot message; the reason when it failed."""
         if row.robot_id in self.down:
-            raise SendError(self.down[row.robot_id])
+            return self.down[row.robot_id]
         robot = self.robots[row.robot_id]
         try:
             post_robot(robot.url, robot_payload(robot.kind, row.subject, row.body))
         except SendError as exc:
             self.down[row.robot_id] = str(exc)
-            raise
+            return str(exc)
+        return None
 
 
 def send_due(
@@ -80,7 +90,7 @@ def send_due(
             if not rows:
                 break
             last_id = rows[-1].id
-            _send_batch(rows, wire, now, retry, counts)
+            _send_batch(rows, wire, now, retry, counts, retry.recipients_per_mail)
             if checkpoint:
                 checkpoint()
     finally:
@@ -88,23 +98,31 @@ def send_due(
     return counts
 
 
-def _send_batch(rows, wire: _Wire, now: datetime, retry: Retry, counts: Counter) -> None:
-    sent = []
+def _send_batch(
+    rows, wire: _Wire, now: datetime, retry: Retry, counts: Counter, per_mail: int
+) -> None:
+    errors: dict[int, str] = {}
+    groups: dict[tuple[str, str], list] = {}
     for row in rows:
-        try:
-            wire.send(row)
-        except SendError as exc:
-            _failed(row, str(exc), now, retry)
-            counts["failed"] += 1
-        else:
-            sent.append(row.id)
-    if sent:
+        if row.channel == EMAIL:
+            groups.setdefault((row.subject, row.body), []).append(row)
+        elif (error := wire.post(row)) is not None:
+            errors[row.id] = error
+    for group in groups.values():
+        for i in range(0, len(group), per_mail):
+            errors.update(wire.mail(group[i : i + per_mail]))
+    for row in rows:
+        if row.id in errors:
+            _failed(row, errors[row.id], now, retry)
+    sent = [row.id for row in rows if row.id not in errors]
+    for i in range(0, len(sent), 1000):
         db.session.execute(
             update(Delivery)
-            .where(Delivery.id.in_(sent))
+            .where(Delivery.id.in_(sent[i : i + 1000]))
             .values(status=SENT, sent_at=now, attempts=Delivery.attempts + 1, last_error="")
         )
-        counts["sent"] += len(sent)
+    counts["sent"] += len(sent)
+    counts["failed"] += len(errors)
 
 
 def _failed(row, error: str, now: datetime, retry: Retry) -> None:

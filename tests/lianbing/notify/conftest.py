@@ -26,21 +26,34 @@ def _free_port() -> int:
 
 
 class MailBox:
-    """An aiosmtpd handler that keeps every message; ``refuse`` makes it answer 550."""
+    """An aiosmtpd handler that keeps every message with its envelope recipients.
+
+    ``refuse`` makes it answer 550 to every message; addresses in ``unknown`` are refused at
+    RCPT (as a server does for a mailbox that does not exist).
+    """
 
     def __init__(self) -> None:
         self.messages: list = []
         self.refuse = False
+        self.unknown: set[str] = set()
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.unknown:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
         if self.refuse:
             return "550 mailbox unavailable"
         msg = email.message_from_bytes(envelope.content, policy=default_policy)
+        msg.envelope_to = list(envelope.rcpt_tos)
         self.messages.append(msg)
         return "250 OK"
 
     def to(self, address: str) -> list:
-        return [m for m in self.messages if m["To"] == address]
+        """The messages delivered to an address."""
+        return [m for m in self.messages if address in m.envelope_to]
 
 
 @pytest.fixture

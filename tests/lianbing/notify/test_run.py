@@ -201,3 +201,24 @@ def test_people_without_an_address_or_with_email_off_get_only_the_in_app_notice(
     run_once(three_days_before)
     assert db.session.scalar(select(func.count(Notification.id))) == 2
     assert smtp_server.messages == []
+
+
+def test_one_event_is_one_smtp_message_for_many_and_a_refused_address_fails_alone(
+    campaign, make_user, make_competition, smtp_server, three_days_before
+):
+    officers = [
+        _with_email(make_user("officer", "441402"), f"o{n}@county.example") for n in range(5)
+    ]
+    smtp_server.unknown = {"o3@county.example"}
+    make_competition(three_days_before)
+
+    counts = run_once(three_days_before)
+
+    assert (counts["sent"], counts["failed"]) == (4, 1)
+    assert len(smtp_server.messages) == 1
+    message = smtp_server.messages[0]
+    assert message["To"] == "undisclosed-recipients:;"
+    assert sorted(message.envelope_to) == [f"o{n}@county.example" for n in range(5) if n != 3]
+    failed = db.session.scalar(select(Delivery).where(Delivery.status != "sent"))
+    assert failed.user_id == officers[3].id
+    assert "no such user" in failed.last_error
