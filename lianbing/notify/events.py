@@ -22,6 +22,7 @@ from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import to_local
 from lianbing.extensions import db
 from lianbing.parts import Notice
+from lianbing.rankings.models import Nomination
 
 #: how far back a status change still produces a notice (older ones predate the feature)
 RECENT = timedelta(days=30)
@@ -49,6 +50,7 @@ def host_notices(now: datetime) -> list[Notice]:
         found += summary_due(campaign, now)
         found += bulletins_returned(campaign, now)
         found += articles_reviewed(campaign, now)
+        found += nominations_returned(campaign, now)
     return found
 
 
@@ -159,3 +161,21 @@ def articles_reviewed(campaign: Campaign, now: datetime) -> Iterable[Notice]:
         endpoint = "column.public_article" if a.status == PUBLISHED else "column.manage_article"
         link = url_for(endpoint, article_id=a.id)
         yield Notice(a.author_id, f"article:{a.id}:{a.status}", title, body, link)
+
+
+def nominations_returned(campaign: Campaign, now: datetime) -> Iterable[Notice]:
+    """A nomination the city returned, to the county admins who nominate."""
+    admins = _county_admins()
+    rows = db.session.scalars(
+        select(Nomination).where(
+            Nomination.campaign_id == campaign.id,
+            Nomination.status == "returned",
+            Nomination.decided_at >= now - RECENT,
+        )
+    )
+    link = url_for("rankings.nomination_list")
+    for n in rows:
+        key = f"nomination-returned:{n.id}:{n.decided_at:%Y%m%d%H%M%S}"
+        title = f"先进个人推荐（{n.user.display_name}）被市局退回"
+        for user_id in admins.get(n.bureau_id, []):
+            yield Notice(user_id, key, title, n.return_reason or "请修改后重新报送。", link)

@@ -15,6 +15,7 @@ from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
 from lianbing.notify.cli import run_once
 from lianbing.notify.models import Notification
+from lianbing.rankings.models import Nomination
 from training.modules.models import Module, ModuleCompletion
 from training.plans.models import StudyPlan
 
@@ -145,3 +146,26 @@ def test_a_released_record_and_an_answered_regrade_reach_the_officer(campaign, m
         "复核申请已答复：现场检查笔录练习",
     ]
     assert _inbox(officer)[0][1] == f"/casestudies/submissions/{sub.id}"
+
+
+def test_a_returned_nomination_reaches_the_county_admins(campaign, make_user):
+    admin = make_user("bureau_admin", "441402")
+    officer = make_user("officer", "441402", display_name="李明")
+    now = local_to_utc(datetime(2017, 10, 12, 10, 0))
+    db.session.add(
+        Nomination(
+            campaign_id=campaign.id,
+            bureau_id=officer.bureau_id,
+            user_id=officer.id,
+            justification="办案能手",
+            status="returned",
+            nominated_by=admin.id,
+            decided_at=now - timedelta(hours=2),
+            return_reason="请补充事迹材料",
+        )
+    )
+    db.session.commit()
+    run_once(now, send=False)
+    run_once(now + timedelta(hours=1), send=False)
+    assert [t for t, _ in _inbox(admin)] == ["先进个人推荐（李明）被市局退回"]
+    assert _inbox(officer) == []
