@@ -2,10 +2,12 @@
 
 Scale: 10,000 active officers with e-mail addresses in the 8 demo counties, three competitions
 opening and two study plans falling due (5 events each, 50,000 notices), one 企业微信 robot per
-county. The figure is one ``notify run``: collect, enqueue, and send every e-mail to a local SMTP
-server (aiosmtpd) and every robot message to a local HTTP receiver. Baseline in the same run:
-the same number of bare SMTP sends (smtplib, one connection, in a loop) to the same server.
-Goal: under 10 s.
+county. The figure is one ``notify run`` (the same steps as ``run_once``, timed in two halves):
+collect and enqueue, then send every e-mail to a local SMTP server (aiosmtpd, in its own process
+as a mail server would be) and every robot message to a local HTTP receiver. The 50,000
+e-mails are 5 distinct messages, so they go out as SMTP transactions of up to 50 envelope
+recipients each. Baseline in the same run: the same number of bare SMTP sends (smtplib, one
+connection, one transaction per message, in a loop) to the same server. Goal: under 10 s.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from lianbing.accounts.models import User
 from lianbing.cli import load_campaign_demo
 from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
+from lianbing.notify import outbox
 from lianbing.notify.cli import run_once
 from lianbing.notify.models import Delivery, Robot
 from quizzes.play.models import Quiz
@@ -155,8 +158,14 @@ def main() -> None:
             app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
             _data(now, f"http://127.0.0.1:{server.server_port}")
             start = time.perf_counter()
-            counts = run_once(now)
+            counts = run_once(now, send=False)
+            queued = time.perf_counter() - start
+            counts.update(
+                outbox.send_due(now, app.config, outbox.Retry(), checkpoint=db.session.commit)
+            )
+            db.session.commit()
             elapsed = time.perf_counter() - start
+            print(f"collect and enqueue {queued:.2f} s, send {elapsed - queued:.2f} s", flush=True)
             mails, robots = received.value, len(posts)
             sent = db.session.scalar(
                 select(func.count(Delivery.id)).where(Delivery.status == "sent")

@@ -69,7 +69,7 @@ def enqueue(notices: Iterable[Notice], now: datetime) -> list[dict]:
         if (n.user_id, key) not in existing
     ]
     for part in _chunks(rows):
-        db.session.execute(insert(Notification), part)
+        db.session.execute(insert(Notification.__table__), part)
     return rows
 
 
@@ -103,7 +103,7 @@ def queue_deliveries(rows: list[dict], now: datetime, base_url: str = "") -> int
             )
     out += _new_robot_rows(robot_events)
     for part in _chunks(out):
-        db.session.execute(insert(Delivery), part)
+        db.session.execute(insert(Delivery.__table__), part)
     return len(out)
 
 
@@ -213,7 +213,7 @@ def queue_digests(now: datetime, hour: int) -> int:
                 )
             )
     if out:
-        db.session.execute(insert(Delivery), out)
+        db.session.execute(insert(Delivery.__table__), out)
     return len(out)
 
 

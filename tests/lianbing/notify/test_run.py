@@ -222,3 +222,10 @@ def test_one_event_is_one_smtp_message_for_many_and_a_refused_address_fails_alon
     failed = db.session.scalar(select(Delivery).where(Delivery.status != "sent"))
     assert failed.user_id == officers[3].id
     assert "no such user" in failed.last_error
+
+
+def test_the_scheduled_command_reports_what_it_did(campaign, make_user, runner):
+    make_user("officer", "441402")
+    result = runner.invoke(args=["notify", "run"])
+    assert result.exit_code == 0, result.output
+    assert "新通知 0 条" in result.output and "失败 0 条" in result.output
