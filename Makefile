@@ -29,6 +29,7 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
 	@echo "练兵已启动: http://127.0.0.1:$(PORT)  (演示账号见上，密码 lianbing-demo)"
+	@echo "通知提醒: 定时运行 $(BIN)/flask --app wsgi notify run （如 cron 每 10 分钟；SMTP_HOST 等见 README）"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: install-dev

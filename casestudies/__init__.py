@@ -14,6 +14,7 @@ from casestudies.casefiles import views as casefile_views  # noqa: F401  (routes
 from casestudies.exercises import views as exercise_views  # noqa: F401  (routes on the blueprint)
 from casestudies.grading import views as grading_views  # noqa: F401  (routes on the blueprint)
 from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on the blueprint)
+from casestudies.notices import notices
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.web import MANAGE, bp
@@ -41,4 +42,5 @@ part = Part(
     ),
     demo=demo.load,
     dashboard=views.dashboard,
+    notices=notices,
 )

@@ -62,6 +62,25 @@ class Config:
     #: "json" for JSON lines on stderr, anything else for plain lines
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # notifications (flask notify run): SMTP for e-mail, reminder lead days, retries
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "") == "1"
+    MAIL_FROM = os.environ.get("MAIL_FROM", "lianbing@localhost")
+    #: prefix of links in e-mails and robot messages, e.g. https://lianbing.example.gov.cn
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "")
+    #: days before a deadline to remind (0 = the day itself)
+    NOTIFY_LEAD_DAYS = tuple(
+        int(d) for d in os.environ.get("NOTIFY_LEAD_DAYS", "3,0").split(",") if d.strip()
+    )
+    #: local hour from which the daily digest goes out
+    NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
+    NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
+    #: identical e-mails of one event share an SMTP transaction (envelope recipients, 1 = off)
+    NOTIFY_RECIPIENTS_PER_MAIL = int(os.environ.get("NOTIFY_RECIPIENTS_PER_MAIL", "50"))
 
     def init(self) -> "Config":
         """Resolve values that need the environment at start-up."""

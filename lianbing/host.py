@@ -44,7 +44,7 @@ from lianbing.files.storage import (
 from lianbing.ledger.services import record as record_score
 from lianbing.logconfig import event as log_event
 from lianbing.markup import render_markdown, sanitize_html
-from lianbing.parts import ROLE_LABELS, ROLES, ActivityKind, NavEntry, Part, link_for
+from lianbing.parts import ROLE_LABELS, ROLES, ActivityKind, NavEntry, Notice, Part, link_for
 from lianbing.web import (
     DOCX,
     XLSX,
@@ -129,6 +129,7 @@ __all__ = [
     "Part",
     "ActivityKind",
     "NavEntry",
+    "Notice",
     "link_for",
     "signals",
 ]

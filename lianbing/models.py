@@ -17,4 +17,5 @@ from lianbing.ledger.models import (  # noqa: F401  # noqa: F401
     ScoreEntry,
     ScoreTotal,
 )
+from lianbing.notify.models import Delivery, Notification, NotifyPrefs, Robot  # noqa: F401
 from lianbing.rankings.models import Award, Nomination, RankingSettings, Recommendation  # noqa: F401

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable, Iterable, Mapping
 
 from flask import Blueprint, Flask, current_app, url_for
@@ -42,6 +43,17 @@ class NavEntry:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """One person's notification of one event; (user_id, event_key) reaches them once."""
+
+    user_id: int
+    event_key: str
+    title: str
+    body: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True)
 class Part:
     """What a part declares to the host."""
 
@@ -59,6 +71,9 @@ class Part:
     #: links other parts may ask for by name, e.g. {"law_article": "training.article"};
     #: the asker calls ``link_for("law_article", key=…)`` and copes with None (part disabled)
     links: Mapping[str, str] = field(default_factory=dict, hash=False)
+    #: callable(now) -> the notices due at ``now`` (UTC), read from the part's own models;
+    #: ``flask notify run`` collects them and delivers each (user, event key) once
+    notices: Callable[[datetime], Iterable[Notice]] | None = None
 
 
 class PartError(RuntimeError):

@@ -25,6 +25,9 @@ from lianbing.extensions import bootstrap, cache, csrf, db, login_manager, migra
 from lianbing.ledger.views import bp as ledger_bp
 from lianbing.main.views import bp as main_bp
 from lianbing.markup import render_markdown
+from lianbing.notify import services as notify
+from lianbing.notify.cli import notify_cli
+from lianbing.notify.views import bp as notify_bp
 from lianbing.parts import ROLE_LABELS, registry
 from lianbing.rankings.measures import register_bureau_measure
 from lianbing.rankings.views import bp as rankings_bp
@@ -77,7 +80,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The host's own blueprints."""
-    for bp in (main_bp, accounts_bp, campaign_bp, ledger_bp, rankings_bp, audit_bp, api_bp):
+    for bp in (
+        main_bp,
+        accounts_bp,
+        campaign_bp,
+        ledger_bp,
+        rankings_bp,
+        audit_bp,
+        api_bp,
+        notify_bp,
+    ):
         app.register_blueprint(bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(bulletins_bp)
@@ -106,6 +118,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(cli.demo_command)
     app.cli.add_command(cli.create_admin_command)
     app.cli.add_command(cli.load_bureaus_command)
+    app.cli.add_command(notify_cli)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -122,4 +135,9 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def navigation():
         role = current_user.role if current_user.is_authenticated else None
-        return {"part_nav": registry().nav_for(role)}
+        return {"part_nav": registry().nav_for(role), "notify_unread": _unread}
+
+
+def _unread() -> int:
+    """The bell's count, asked for by base.html only when someone is logged in."""
+    return notify.unread_count(current_user.id) if current_user.is_authenticated else 0

@@ -3,6 +3,7 @@
 from lianbing.host import BUREAU_ADMIN, CITY_ADMIN, OFFICER, TRAINER, ActivityKind, NavEntry, Part
 from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
 from quizzes.demo import load_demo
+from quizzes.notices import notices
 from quizzes.play import demo as play_demo
 from quizzes.play import views as play_views
 from quizzes.views import bp
@@ -49,4 +50,5 @@ part = Part(
     ),
     demo=load_all_demo,
     dashboard=dashboard,
+    notices=notices,
 )

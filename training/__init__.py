@@ -24,6 +24,7 @@ from training.modules import views as modules_views  # noqa: F401
 from training.plans import demo as plans_demo
 from training.plans import services as plans
 from training.plans import views as plans_views  # noqa: F401
+from training.plans.notices import notices as plan_notices
 from training.web import bp
 
 ADMIN_ROLES = frozenset(ADMINS)
@@ -91,5 +92,6 @@ part = Part(
     demo=load_demo,
     register=register,
     dashboard=dashboard,
+    notices=plan_notices,
     links={"law_article": "training.article"},
 )

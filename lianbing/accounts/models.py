@@ -61,6 +61,8 @@ class User(UserMixin, db.Model):
     #: enforcement certificate number (执法证号); unique when present
     cert_no: Mapped[str | None] = mapped_column(String(30), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20))
+    #: where e-mail notifications go (set on the notification settings page)
+    email: Mapped[str | None] = mapped_column(String(120))
     is_active_: Mapped[bool] = mapped_column("is_active", default=True)
     #: 执法骨干: the specialties (BACKBONE_SPECIALTIES keys, comma-separated); None when the
     #: officer is not in the backbone pool

@@ -1,0 +1,200 @@
+"""Notifications: ``flask notify run`` for 10,000 officers × 5 due events.
+
+Scale: 10,000 active officers with e-mail addresses in the 8 demo counties, three competitions
+opening and two study plans falling due (5 events each, 50,000 notices), one 企业微信 robot per
+county. The figure is one ``notify run`` (the same steps as ``run_once``, timed in two halves):
+collect and enqueue, then send every e-mail to a local SMTP server (aiosmtpd, in its own process
+as a mail server would be) and every robot message to a local HTTP receiver. The 50,000
+e-mails are 5 distinct messages, so they go out as SMTP transactions of up to 50 envelope
+recipients each. Baseline in the same run: the same number of bare SMTP sends (smtplib, one
+connection, one transaction per message, in a loop) to the same server. Goal: under 10 s.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import smtplib
+import socket
+import threading
+import time
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, insert, select
+from werkzeug.security import generate_password_hash
+
+from bench.common import bench_app, line
+from lianbing.accounts import demo as accounts_demo
+from lianbing.accounts import services as accounts
+from lianbing.accounts.models import User
+from lianbing.cli import load_campaign_demo
+from lianbing.dbtypes import local_to_utc
+from lianbing.extensions import db
+from lianbing.notify import outbox
+from lianbing.notify.cli import run_once
+from lianbing.notify.models import Delivery, Robot
+from quizzes.play.models import Quiz
+from training.modules.models import Module
+from training.plans.models import StudyPlan
+
+OFFICERS = int(os.environ.get("BENCH_NOTIFY_OFFICERS", "10000"))
+
+
+class _Counter:
+    """Counts the recipients of accepted messages in a value shared with the bench process."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        with self.value.get_lock():
+            self.value.value += len(envelope.rcpt_tos)
+        return "250 OK"
+
+
+def _smtp_server(port: int, value, stop) -> None:
+    """A real SMTP server in its own process (as a mail server is), until ``stop`` is set."""
+    controller = Controller(_Counter(value), hostname="127.0.0.1", port=port)
+    controller.start()
+    stop.wait()
+    controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
+def _receiver() -> tuple[ThreadingHTTPServer, list]:
+    posts: list = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            posts.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"errcode": 0}')
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, posts
+
+
+def _data(now, robot_url: str) -> None:
+    accounts_demo.load()
+    load_campaign_demo()
+    counties = accounts.county_bureaus()
+    digest = generate_password_hash("x", method="pbkdf2:sha256:1000")
+    rows = [
+        {
+            "username": f"bench{n:05d}",
+            "display_name": f"执法{n}",
+            "password_hash": digest,
+            "role": "officer",
+            "bureau_id": counties[n % len(counties)].id,
+            "email": f"bench{n:05d}@county.example",
+            "is_active_": True,
+            "created_at": now,
+        }
+        for n in range(OFFICERS)
+    ]
+    db.session.execute(insert(User), rows)
+    for n in range(3):
+        db.session.add(
+            Quiz(
+                title=f"知识竞赛第{n + 1}场",
+                mode="competition",
+                is_published=True,
+                opens_at=now - timedelta(hours=1),
+                closes_at=now + timedelta(days=2),
+            )
+        )
+    for n in range(2):
+        module = Module(title=f"必修模块{n + 1}", is_published=True)
+        db.session.add(module)
+        db.session.flush()
+        db.session.add(StudyPlan(module_id=module.id, role="officer", due_on=date(2017, 7, 20)))
+    for county in counties:
+        db.session.add(Robot(bureau_id=county.id, kind="wecom", url=f"{robot_url}/{county.code}"))
+    db.session.commit()
+
+
+def _bare_sends(port: int, count: int) -> float:
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for n in range(count):
+            msg = EmailMessage()
+            msg["From"], msg["To"], msg["Subject"] = "a@x", f"b{n}@x", "提醒"
+            msg.set_content("正文")
+            smtp.send_message(msg)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    port, received, stop = _free_port(), multiprocessing.Value("l", 0), multiprocessing.Event()
+    smtpd = multiprocessing.Process(target=_smtp_server, args=(port, received, stop), daemon=True)
+    smtpd.start()
+    _wait_for(port)
+    server, posts = _receiver()
+    now = local_to_utc(datetime(2017, 7, 17, 9, 0))
+    try:
+        with bench_app() as app:
+            app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+            _data(now, f"http://127.0.0.1:{server.server_port}")
+            start = time.perf_counter()
+            counts = run_once(now, send=False)
+            queued = time.perf_counter() - start
+            counts.update(
+                outbox.send_due(now, app.config, outbox.Retry(), checkpoint=db.session.commit)
+            )
+            db.session.commit()
+            elapsed = time.perf_counter() - start
+            print(f"collect and enqueue {queued:.2f} s, send {elapsed - queued:.2f} s", flush=True)
+            mails, robots = received.value, len(posts)
+            sent = db.session.scalar(
+                select(func.count(Delivery.id)).where(Delivery.status == "sent")
+            )
+            print(
+                f"notify run: {counts['notices']} notices, {mails} e-mails, {robots} robot posts, "
+                f"{sent} deliveries sent, {counts['failed']} failed",
+                flush=True,
+            )
+            baseline = _bare_sends(port, mails)
+            line(
+                "notify.run_10k_officers_x5",
+                elapsed,
+                "s",
+                baseline,
+                f"s ({mails} bare smtplib sends)",
+            )
+            again = time.perf_counter()
+            second = run_once(now + timedelta(minutes=10))
+            print(
+                f"second run: {second['notices']} new, {second['sent']} sent in "
+                f"{time.perf_counter() - again:.2f} s",
+                flush=True,
+            )
+    finally:
+        stop.set()
+        smtpd.join(10)
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

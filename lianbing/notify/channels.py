@@ -1,0 +1,114 @@
+"""The wire: e-mail over SMTP and the group-robot webhooks of 企业微信 and 钉钉."""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import urllib.request
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from lianbing.notify.models import DINGTALK, WECOM
+
+
+class SendError(RuntimeError):
+    """A message the far side did not accept; the text is shown on the failures page."""
+
+
+class Mailer:
+    """One SMTP connection reused for a batch of messages (opened on first use)."""
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+        #: why the server could not be reached; later messages of the run fail at once
+        self.broken: str | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.config
+        if not c.get("SMTP_HOST"):
+            raise OSError("未配置 SMTP_HOST")
+        smtp = smtplib.SMTP(c["SMTP_HOST"], int(c.get("SMTP_PORT") or 25), timeout=10)
+        if c.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if c.get("SMTP_USER"):
+            smtp.login(c["SMTP_USER"], c.get("SMTP_PASSWORD") or "")
+        return smtp
+
+    def send(self, to: list[str], subject: str, body: str) -> dict[str, str]:
+        """Send one message to the addresses (envelope recipients, never shown to each other).
+
+        Returns the addresses the server refused, with its reason; raises SendError when the
+        message went to nobody.
+        """
+        msg = EmailMessage()
+        msg["From"] = self.config.get("MAIL_FROM") or "lianbing@localhost"
+        msg["To"] = to[0] if len(to) == 1 else "undisclosed-recipients:;"
+        msg["Subject"] = subject
+        msg["Date"] = formatdate(localtime=True)
+        msg["Message-ID"] = make_msgid(domain="lianbing")
+        msg.set_content(body)
+        smtp = self._session()
+        try:
+            refused = smtp.send_message(msg, to_addrs=to)
+        except smtplib.SMTPRecipientsRefused as exc:
+            return {addr: _reason(answer) for addr, answer in exc.recipients.items()}
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise SendError(f"SMTP：{exc}") from exc
+        return {addr: _reason(answer) for addr, answer in refused.items()}
+
+    def _session(self) -> smtplib.SMTP:
+        if self.broken:
+            raise SendError(self.broken)
+        if self.smtp is None:
+            try:
+                self.smtp = self._connect()
+            except (smtplib.SMTPException, OSError) as exc:
+                self.broken = f"SMTP 连接失败：{exc}"
+                raise SendError(self.broken) from exc
+        return self.smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.smtp = None
+
+
+def _reason(answer) -> str:
+    code, text = answer
+    return (
+        f"SMTP 拒收：{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
+    )
+
+
+def robot_payload(kind: str, title: str, text: str) -> dict:
+    """The JSON body each robot expects (markdown messages)."""
+    content = f"### {title}\n{text}"
+    if kind == WECOM:
+        return {"msgtype": "markdown", "markdown": {"content": content}}
+    if kind == DINGTALK:
+        return {"msgtype": "markdown", "markdown": {"title": title, "text": content}}
+    raise SendError(f"未知的机器人类型 {kind}")
+
+
+def post_robot(url: str, payload: dict, timeout: float = 10) -> None:
+    """POST the payload; a non-2xx answer or a non-zero errcode is a failure."""
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    req = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json; charset=utf-8"}
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (admin-set URL)
+            answer = resp.read()
+    except OSError as exc:  # URLError and HTTPError are OSErrors
+        raise SendError(f"机器人：{exc}") from exc
+    try:
+        errcode = json.loads(answer or b"{}").get("errcode", 0)
+    except (ValueError, AttributeError):
+        errcode = 0
+    if errcode:
+        raise SendError(f"机器人返回错误：{answer[:200].decode('utf-8', 'replace')}")

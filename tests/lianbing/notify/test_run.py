@@ -1,0 +1,231 @@
+"""``flask notify run`` against a real SMTP server and a real HTTP robot receiver."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from lianbing.campaign.bulletins.models import Bulletin
+from lianbing.extensions import db
+from lianbing.notify.cli import run_once
+from lianbing.notify.models import FAILED, PENDING, Delivery, Notification, NotifyPrefs, Robot
+
+
+def _with_email(user, address):
+    user.email = address
+    db.session.commit()
+    return user
+
+
+def _closed_port() -> int:
+    """A loopback port with nobody listening (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _titles(user):
+    return list(
+        db.session.scalars(select(Notification.title).where(Notification.user_id == user.id))
+    )
+
+
+def test_bulletin_due_in_three_days_reminds_the_county_admin_once(
+    campaign, make_user, smtp_server, three_days_before
+):
+    admin = _with_email(make_user("bureau_admin", "441402"), "admin@county.example")
+    officer = _with_email(make_user("officer", "441402"), "officer@county.example")
+
+    first = run_once(three_days_before)
+    second = run_once(three_days_before + timedelta(hours=2))
+
+    assert _titles(admin) == ["7月工作简报还有 3 天截止（07月20日）"]
+    assert _titles(officer) == []
+    assert [m["Subject"] for m in smtp_server.to("admin@county.example")] == [
+        "7月工作简报还有 3 天截止（07月20日）"
+    ]
+    assert first["sent"] == 1
+    assert (second["notices"], second["queued"], second["sent"]) == (0, 0, 0)
+    assert len(smtp_server.messages) == 1
+
+
+def test_the_day_itself_is_a_second_reminder_and_a_submitted_bulletin_stops_them(
+    campaign, make_user, smtp_server, three_days_before
+):
+    admin = make_user("bureau_admin", "441402")
+    other = make_user("bureau_admin", "441403")
+    run_once(three_days_before)
+    db.session.add(
+        Bulletin(
+            campaign_id=campaign.id,
+            bureau_id=other.bureau_id,
+            period=campaign.start_date.replace(month=7),
+            title="7月简报",
+            status="submitted",
+        )
+    )
+    db.session.commit()
+    run_once(three_days_before + timedelta(days=3))
+
+    assert _titles(admin) == [
+        "7月工作简报还有 3 天截止（07月20日）",
+        "7月工作简报今天截止（07月20日）",
+    ]
+    assert _titles(other) == ["7月工作简报还有 3 天截止（07月20日）"]
+
+
+def test_a_competition_opening_reaches_its_officers_and_each_bureau_robot_once(
+    campaign, make_user, make_competition, smtp_server, robot_receiver, three_days_before
+):
+    mine = _with_email(make_user("officer", "441402"), "a@county.example")
+    neighbour = make_user("officer", "441403")
+    outsider = make_user("officer", "441481")
+    make_competition(
+        three_days_before, audience="bureaus", audience_ids=[mine.bureau_id, neighbour.bureau_id]
+    )
+    db.session.add_all(
+        [
+            Robot(bureau_id=mine.bureau_id, kind="wecom", url=f"{robot_receiver.url}/wecom"),
+            Robot(bureau_id=neighbour.bureau_id, kind="dingtalk", url=f"{robot_receiver.url}/ding"),
+        ]
+    )
+    db.session.commit()
+
+    run_once(three_days_before)
+    run_once(three_days_before + timedelta(minutes=5))
+
+    assert _titles(mine) == ["知识竞赛开始了：生态环境法律知识竞赛"]
+    assert _titles(neighbour) == ["知识竞赛开始了：生态环境法律知识竞赛"]
+    assert _titles(outsider) == []
+    assert len(smtp_server.to("a@county.example")) == 1
+    posts = dict(robot_receiver.posts)
+    assert len(robot_receiver.posts) == 2
+    assert posts["/wecom"]["msgtype"] == "markdown"
+    assert "知识竞赛开始了" in posts["/wecom"]["markdown"]["content"]
+    assert posts["/ding"]["markdown"]["title"] == "知识竞赛开始了：生态环境法律知识竞赛"
+    assert "已开放参赛" in posts["/ding"]["markdown"]["text"]
+
+
+def test_a_refusing_smtp_server_is_retried_with_backoff_then_delivered(
+    campaign, make_user, smtp_server, three_days_before
+):
+    _with_email(make_user("bureau_admin", "441402"), "admin@county.example")
+    smtp_server.refuse = True
+    now = three_days_before
+
+    first = run_once(now)
+    row = db.session.scalar(select(Delivery))
+    assert first["failed"] == 1
+    assert (row.status, row.attempts, row.next_try_at) == (PENDING, 1, now + timedelta(seconds=60))
+    assert "550" in row.last_error
+
+    smtp_server.refuse = False
+    too_soon = run_once(now + timedelta(seconds=30))
+    assert too_soon["sent"] == 0 and smtp_server.messages == []
+
+    later = run_once(now + timedelta(seconds=61))
+    db.session.refresh(row)
+    assert later["sent"] == 1
+    assert row.status == "sent" and row.attempts == 2
+    assert len(smtp_server.to("admin@county.example")) == 1
+
+
+def test_a_failing_robot_backs_off_exponentially_and_gives_up(
+    app, campaign, make_user, make_competition, robot_receiver, three_days_before
+):
+    officer = make_user("officer", "441402")
+    make_competition(three_days_before)
+    db.session.add(Robot(bureau_id=officer.bureau_id, kind="wecom", url=f"{robot_receiver.url}/w"))
+    db.session.commit()
+    robot_receiver.status = 500
+    app.config["NOTIFY_MAX_ATTEMPTS"] = 3
+    try:
+        now = three_days_before
+        run_once(now)
+        row = db.session.scalar(select(Delivery))
+        assert row.next_try_at == now + timedelta(seconds=60)
+        run_once(now + timedelta(seconds=60))
+        db.session.refresh(row)
+        assert row.next_try_at == now + timedelta(seconds=60 + 120)
+        run_once(now + timedelta(seconds=180))
+        db.session.refresh(row)
+        assert (row.status, row.attempts) == (FAILED, 3)
+        assert "500" in row.last_error
+    finally:
+        app.config["NOTIFY_MAX_ATTEMPTS"] = 6
+    assert robot_receiver.posts == []
+
+
+def test_an_unreachable_smtp_server_fails_fast_for_the_whole_run(
+    app, campaign, make_user, make_competition, three_days_before
+):
+    for n in range(3):
+        _with_email(make_user("officer", "441402"), f"o{n}@county.example")
+    make_competition(three_days_before)
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=_closed_port())
+    try:
+        counts = run_once(three_days_before)
+    finally:
+        app.config.update(SMTP_HOST="", SMTP_PORT=25)
+    errors = db.session.scalars(select(Delivery.last_error)).all()
+    assert counts["failed"] == 3
+    assert all("SMTP 连接失败" in e for e in errors)
+
+
+def test_digest_subscribers_get_one_mail_a_day_instead_of_one_per_event(
+    campaign, make_user, make_competition, smtp_server, three_days_before
+):
+    admin = _with_email(make_user("bureau_admin", "441402"), "admin@county.example")
+    db.session.add(NotifyPrefs(user_id=admin.id, email_on=True, digest=True))
+    db.session.commit()
+    make_competition(three_days_before)  # officers only: the admin gets the bulletin reminder
+    run_once(three_days_before - timedelta(hours=3))  # 06:00 local, before the digest hour
+    assert smtp_server.messages == []
+
+    run_once(three_days_before)  # 09:00 local
+    run_once(three_days_before + timedelta(hours=1))
+    mails = smtp_server.to("admin@county.example")
+    assert [m["Subject"] for m in mails] == ["练兵每日提醒（1 条）"]
+    assert "7月工作简报还有 3 天截止" in mails[0].get_content()
+
+
+def test_people_without_an_address_or_with_email_off_get_only_the_in_app_notice(
+    campaign, make_user, smtp_server, three_days_before
+):
+    quiet = _with_email(make_user("bureau_admin", "441402"), "quiet@county.example")
+    make_user("bureau_admin", "441403")
+    db.session.add(NotifyPrefs(user_id=quiet.id, email_on=False, digest=False))
+    db.session.commit()
+    run_once(three_days_before)
+    assert db.session.scalar(select(func.count(Notification.id))) == 2
+    assert smtp_server.messages == []
+
+
+def test_one_event_is_one_smtp_message_for_many_and_a_refused_address_fails_alone(
+    campaign, make_user, make_competition, smtp_server, three_days_before
+):
+    officers = [
+        _with_email(make_user("officer", "441402"), f"o{n}@county.example") for n in range(5)
+    ]
+    smtp_server.unknown = {"o3@county.example"}
+    make_competition(three_days_before)
+
+    counts = run_once(three_days_before)
+
+    assert (counts["sent"], counts["failed"]) == (4, 1)
+    assert len(smtp_server.messages) == 1
+    message = smtp_server.messages[0]
+    assert message["To"] == "undisclosed-recipients:;"
+    assert sorted(message.envelope_to) == [f"o{n}@county.example" for n in range(5) if n != 3]
+    failed = db.session.scalar(select(Delivery).where(Delivery.status != "sent"))
+    assert failed.user_id == officers[3].id
+    assert "no such user" in failed.last_error
+
+
+def test_the_scheduled_command_reports_what_it_did(campaign, make_user, runner):
+    make_user("officer", "441402")
+    result = runner.invoke(args=["notify", "run"])
+    assert result.exit_code == 0, result.output
+    assert "新通知 0 条" in result.output and "失败 0 条" in result.output
