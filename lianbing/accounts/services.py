@@ -187,8 +187,12 @@ def logout(user: User, raw_session: str | None) -> None:
     audit.write("auth.logout", "user", user.id, actor_id=user.id, bureau_id=user.bureau_id)
 
 
-def change_password(user: User, old: str, new: str, *, keep_session: str | None = None) -> None:
-    """Change one's own password; every other session of the user ends."""
+def change_password(user: User, old: str, new: str) -> None:
+    """Change one's own password; every session of the user ends.
+
+    The view then gives the browser that changed it a new session, so a copy of its old
+    cookie is dead too.
+    """
     key = f"password:user:{user.id}"
     throttle.check(key, OLD_PASSWORD_LIMIT, OLD_PASSWORD_WINDOW)
     if not user.check_password(old or ""):
@@ -199,14 +203,14 @@ def change_password(user: User, old: str, new: str, *, keep_session: str | None 
         raise AccountError("新密码不能与原密码相同。")
     user.set_password(new)
     user.must_change_password = False
-    ended = sessions.end_all(user.id, keep=keep_session)
+    ended = sessions.end_all(user.id)
     audit.write(
         "user.password",
         "user",
         user.id,
         actor_id=user.id,
         bureau_id=user.bureau_id,
-        reason=f"结束其他会话 {ended} 个",
+        reason=f"结束会话 {ended} 个",
     )
 
 

@@ -94,14 +94,10 @@ def change_password():
     if not form.validate_on_submit():
         return render_template("accounts/password.html", form=form), form_status(form)
     try:
-        services.change_password(
-            current_user,
-            form.old_password.data,
-            form.new_password.data,
-            keep_session=session.get(sessions.COOKIE_KEY),
-        )
+        services.change_password(current_user, form.old_password.data, form.new_password.data)
     except services.AccountError as err:
         return rerender(err, "accounts/password.html", form=form)
+    _start_session(current_user._get_current_object(), throttle.client_address())
     flash("密码已修改。", "success")
     return redirect(url_for("main.home"))
 
