@@ -48,6 +48,7 @@ def _must_change_password():
     if request.endpoint in MUST_CHANGE_OPEN or not current_user.is_authenticated:
         return None
     if current_user.must_change_password:
+        flash("管理员为您设置了初始密码，请先修改密码。", "warning")
         return redirect(url_for("accounts.change_password"))
     return None
 
