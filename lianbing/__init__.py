@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lianbing.config import Config, TestingConfig  # noqa: F401  (re-exported for callers)
 from lianbing.errors import register_errorhandlers
@@ -33,4 +34,8 @@ def create_app(config: Config | None = None, *, parts=None) -> Flask:
     register_lifecycle(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        # the client address (throttling, audit) from X-Forwarded-For, set by our proxies only
+        count = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     return app

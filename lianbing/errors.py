@@ -10,8 +10,12 @@ back by the lifecycle (``lianbing.lifecycle``), except for a refusal that sets `
 from __future__ import annotations
 
 from flask import Flask, g, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from lianbing.audit import services as audit
+from lianbing.extensions import db
 
 
 class Refused(ValueError):
@@ -114,6 +118,8 @@ def handle_refused(err: Refused):
     """A domain refusal: its own message and status."""
     if err.keep:
         g.keep_changes = True
+    if err.status == 403:
+        note_refusal(str(err))
     return respond(err.status, str(err))
 
 
@@ -126,7 +132,27 @@ def handle_http(error: HTTPException):
         detail = "页面已过期或缺少安全校验（CSRF 令牌），请刷新页面后重试。"
     elif code in (400, 403, 404, 409, 413, 429) and _is_ours(error.description):
         detail = error.description
+    if code == 403 and not isinstance(error, CSRFError):
+        note_refusal(detail or message)
     return respond(code, message, detail)
+
+
+def note_refusal(message: str) -> None:
+    """One audit row per permission refusal (403): who asked for what.
+
+    The request's own changes are dropped first; only the audit row is kept.
+    """
+    db.session.rollback()
+    user = current_user if current_user and current_user.is_authenticated else None
+    audit.write(
+        "auth.forbidden",
+        "route",
+        f"{request.method} {request.path}"[:80],
+        actor_id=user.id if user else None,
+        bureau_id=user.bureau_id if user else None,
+        reason=message[:500],
+    )
+    g.keep_changes = True
 
 
 def handle_internal(error):

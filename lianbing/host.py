@@ -10,6 +10,10 @@ from __future__ import annotations
 from lianbing import signals
 from lianbing.accounts.models import BACKBONE_SPECIALTIES, Bureau, User
 from lianbing.accounts.services import all_bureaus, set_backbone
+from lianbing.accounts.throttle import check as check_throttle
+from lianbing.accounts.throttle import client_address
+from lianbing.accounts.throttle import hit as rate_limit
+from lianbing.accounts.throttle import note as note_failure
 from lianbing.audit.services import write as write_audit
 from lianbing.auth import (
     ADMINS,
@@ -98,6 +102,12 @@ __all__ = [
     "Conflict",
     "TooLarge",
     "Throttled",
+    # throttling guesses and floods: check_throttle(key, limit, window) then note_failure(key)
+    # on a wrong guess; rate_limit(key, limit, window) counts every call
+    "check_throttle",
+    "note_failure",
+    "rate_limit",
+    "client_address",
     # audit, logging, files, text
     "write_audit",
     "log_event",

@@ -1,6 +1,6 @@
 """Every host model in one import, so the metadata Alembic compares is complete."""
 
-from lianbing.accounts.models import Bureau, LoginFailure, User  # noqa: F401
+from lianbing.accounts.models import Bureau, ThrottleHit, User, UserSession  # noqa: F401
 from lianbing.api.models import ApiToken  # noqa: F401
 from lianbing.audit.models import AuditLog  # noqa: F401
 from lianbing.campaign.attachments.models import Attachment  # noqa: F401

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lianbing.accounts import services
+from lianbing.accounts import grants, services
 from lianbing.logconfig import event
 from lianbing.parts import ROLE_LABELS
 
@@ -78,14 +78,21 @@ def row_to_data(row, password: str) -> tuple[services.UserData | None, list[str]
     ), []
 
 
-def import_roster(
-    data: bytes, password: str, *, allowed_bureau_id: int | None, actor_id: int | None
-) -> ImportReport:
-    """Validate every row, then create all users or none. Row numbers are Excel's."""
+def import_roster(data: bytes, password: str, *, actor=None) -> ImportReport:
+    """Validate every row, then create all users or none. Row numbers are Excel's.
+
+    Each row must be one the actor may create (grants.py): a county admin's file with a
+    市局管理员 row, or a row of another bureau, is refused whole with that row's number.
+    ``actor`` None is the command line (the server's operator).
+    """
+    actor_id = actor.id if actor is not None else None
+    problems = services.password_problems(password)
+    if problems:
+        raise services.AccountError("初始密码不可用：" + "；".join(problems) + "。")
     frame = read_rows(data)
     if frame.empty:
         raise services.AccountError("文件中没有数据行。")
-    rows, report = _checked_rows(frame, password, allowed_bureau_id)
+    rows, report = _checked_rows(frame, password, actor)
     if report.ok:
         report.created = [services.create_user(item, actor_id=actor_id).username for item in rows]
         event(
@@ -110,7 +117,7 @@ def import_roster(
 
 
 def _checked_rows(
-    frame: pd.DataFrame, password: str, allowed_bureau_id: int | None
+    frame: pd.DataFrame, password: str, actor
 ) -> tuple[list[services.UserData | None], ImportReport]:
     """Every row as UserData, and a report of the reasons each bad row cannot be imported."""
     report, rows, seen = ImportReport(), [], {}
@@ -118,21 +125,28 @@ def _checked_rows(
         line = int(index) + 2
         item, reasons = row_to_data(row, password)
         if item:
-            reasons = services.validate_user_data(item) + _scope_and_duplicates(
-                item, line, allowed_bureau_id, seen
+            reasons = (
+                _grant(item, actor)
+                + services.validate_user_data(item)
+                + services.password_problems(password, item.username)
+                + _duplicates(item, line, seen)
             )
         report.errors.extend((line, r) for r in reasons)
         rows.append(item)
     return rows, report
 
 
-def _scope_and_duplicates(
-    item: services.UserData, line: int, allowed_bureau_id: int | None, seen: dict
-) -> list[str]:
-    """A bureau admin imports only their own people; a username or certificate appears once."""
+def _grant(item: services.UserData, actor) -> list[str]:
+    """The grant rule for this row: the role and bureau must be ones the actor may create."""
+    if actor is None:
+        return []
+    reason = grants.refusal(actor, item.role, item.bureau_id, "导入")
+    return [reason] if reason else []
+
+
+def _duplicates(item: services.UserData, line: int, seen: dict) -> list[str]:
+    """A username or certificate number appears once in the file."""
     reasons = []
-    if allowed_bureau_id is not None and item.bureau_id != allowed_bureau_id:
-        reasons.append("只能导入本单位人员")
     for key in ("username", "cert_no"):
         value = getattr(item, key)
         if value and (key, value) in seen:

@@ -1,4 +1,4 @@
-"""Bureaus, users and login failures."""
+"""Bureaus, users, their sessions, and the failures the throttle counts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -67,6 +67,8 @@ class User(UserMixin, db.Model):
     #: 执法骨干: the specialties (BACKBONE_SPECIALTIES keys, comma-separated); None when the
     #: officer is not in the backbone pool
     backbone: Mapped[str | None] = mapped_column(String(60))
+    #: set by an admin's creation, an import or a reset: change the password before anything else
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     bureau: Mapped[Bureau] = relationship()
@@ -92,15 +94,38 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
-class LoginFailure(db.Model):
-    """One failed login, counted per username to lock out guessing across workers."""
+class UserSession(db.Model):
+    """One login: the browser's cookie holds the raw id, the table holds its SHA-256 only.
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"),)
+    Deleting the row ends the session, whatever copies of the cookie exist.
+    """
+
+    __tablename__ = "user_sessions"
+
+    #: SHA-256 (hex) of the random id kept in the signed session cookie
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    def __repr__(self) -> str:
+        return f"<UserSession user {self.user_id} since {self.created_at}>"
+
+
+class ThrottleHit(db.Model):
+    """One counted event (a failed login, a wrong code, a rate-limited call) under a key.
+
+    Kept in the database so that every worker sees the same counts.
+    """
+
+    __tablename__ = "throttle_hits"
+    __table_args__ = (Index("ix_throttle_hits_key_at", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(50))
+    key: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
-        return f"<LoginFailure {self.username} {self.at}>"
+        return f"<ThrottleHit {self.key} {self.at}>"

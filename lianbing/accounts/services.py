@@ -1,19 +1,20 @@
-"""People and bureaus: authentication, lockout, roster management."""
+"""People and bureaus: authentication, throttling, sessions, roster management."""
 
 from __future__ import annotations
 
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from lianbing import signals
-from lianbing.accounts.models import BACKBONE_SPECIALTIES, LEVEL_CITY, Bureau, LoginFailure, User
+from lianbing.accounts import grants, sessions, throttle
+from lianbing.accounts.models import BACKBONE_SPECIALTIES, LEVEL_CITY, Bureau, User
 from lianbing.audit import services as audit
-from lianbing.dbtypes import utcnow
 from lianbing.errors import Invalid
 from lianbing.extensions import db
 from lianbing.logconfig import event
@@ -37,9 +38,16 @@ class LoginFailed(AccountError):
 
 
 class LoginLocked(AccountError):
-    """Too many failures for this username within the lock window."""
+    """Too many failures for this username from this address, or from this address at all."""
 
     status = 429
+    keep = True
+
+
+class NotAllowed(AccountError):
+    """The actor may not manage an account of this role or bureau (grants.py)."""
+
+    status = 403
 
 
 @dataclass(frozen=True)
@@ -95,59 +103,144 @@ def ensure_bureau(
 
 # --- authentication ------------------------------------------------------
 
+#: per (username, address): a stranger elsewhere cannot lock the account's owner out
+PAIR_LIMIT, PAIR_WINDOW = 5, 15 * 60
+#: per address across usernames: one client spraying many accounts
+ADDRESS_LIMIT, ADDRESS_WINDOW = 20, 15 * 60
+#: wrong old passwords on the change-password form, per user
+OLD_PASSWORD_LIMIT, OLD_PASSWORD_WINDOW = 5, 15 * 60
+THROTTLED_LOGIN = "登录失败次数过多，请 15 分钟后再试。"
+_COMMON = None
 
-def _lock_window() -> timedelta:
-    return timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+
+def _login_keys(username: str, address: str) -> tuple[str, str]:
+    return f"login:pair:{username.lower()}:{address}", f"login:addr:{address}"
 
 
-def is_locked(username: str) -> bool:
-    """Five failures within the window lock the username for the window."""
-    since = utcnow() - _lock_window()
-    count = db.session.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.username == username, LoginFailure.at >= since)
+def _dummy_hash() -> str:
+    """A hash made like real ones, verified for unknown usernames so both take the same time."""
+    cached = current_app.extensions.get("lianbing_dummy_hash")
+    if cached is None:
+        cached = User(password_hash="")
+        cached.set_password(secrets.token_hex(8))
+        cached = current_app.extensions["lianbing_dummy_hash"] = cached.password_hash
+    return cached
+
+
+def _throttled(username: str, address: str) -> bool:
+    pair, addr = _login_keys(username, address)
+    return throttle.is_throttled(pair, PAIR_LIMIT, PAIR_WINDOW) or throttle.is_throttled(
+        addr, ADDRESS_LIMIT, ADDRESS_WINDOW
     )
-    return count >= current_app.config["LOGIN_MAX_FAILURES"]
 
 
-def authenticate(username: str, password: str) -> User:
-    """The user with these credentials, or AccountError with one message for every failure."""
-    username = (username or "").strip()
-    if is_locked(username):
-        event(
-            "accounts",
-            "login refused: username %r is locked",
-            username[:50],
-            target=f"username:{username[:50]}",
-        )
-        raise LoginLocked("登录失败次数过多，该账号已被锁定 15 分钟，请稍后再试。")
+def authenticate(username: str, password: str, address: str = "-") -> User:
+    """The user with these credentials, or AccountError with one message for every failure.
+
+    Failures count per (username, address) and per address; the account's owner logging in
+    from elsewhere is never blocked by someone else's guesses.
+    """
+    username = (username or "").strip()[:50]
+    if _throttled(username, address):
+        _login_event("auth.login_throttled", username, address, "login throttled")
+        raise LoginLocked(THROTTLED_LOGIN)
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.is_active or not user.check_password(password or ""):
-        db.session.add(LoginFailure(username=username[:50], at=utcnow()))
-        db.session.flush()
-        event(
-            "accounts",
-            "login failed for username %r",
-            username[:50],
-            target=f"username:{username[:50]}",
-        )
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+    if user is None or not user.check_password(password or "") or not user.is_active:
+        for key in _login_keys(username, address):
+            throttle.note(key)
+        _login_event("auth.login_failed", username, address, "login failed", user)
         raise LoginFailed("用户名或密码错误。")
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    throttle.clear(_login_keys(username, address)[0])
+    audit.write(
+        "auth.login",
+        "user",
+        user.id,
+        actor_id=user.id,
+        bureau_id=user.bureau_id,
+        reason=f"地址 {address}",
+    )
     return user
 
 
+def _login_event(action: str, username: str, address: str, what: str, user=None) -> None:
+    audit.write(
+        action,
+        "user" if user else "username",
+        user.id if user else username,
+        bureau_id=user.bureau_id if user else None,
+        reason=f"用户名 {username}，地址 {address}",
+    )
+    event(
+        "accounts",
+        "%s for username %r from %s",
+        what,
+        username,
+        address,
+        target=f"username:{username}",
+    )
+
+
+def logout(user: User, raw_session: str | None) -> None:
+    sessions.end(raw_session)
+    audit.write("auth.logout", "user", user.id, actor_id=user.id, bureau_id=user.bureau_id)
+
+
 def change_password(user: User, old: str, new: str) -> None:
-    if not user.check_password(old):
+    """Change one's own password; every session of the user ends.
+
+    The view then gives the browser that changed it a new session, so a copy of its old
+    cookie is dead too.
+    """
+    key = f"password:user:{user.id}"
+    throttle.check(key, OLD_PASSWORD_LIMIT, OLD_PASSWORD_WINDOW)
+    if not user.check_password(old or ""):
+        throttle.note(key)
         raise AccountError("原密码不正确。")
-    _check_password(new)
+    check_new_password(new, user.username)
+    if old == new:
+        raise AccountError("新密码不能与原密码相同。")
     user.set_password(new)
-    audit.write("user.password", "user", user.id, actor_id=user.id, bureau_id=user.bureau_id)
+    user.must_change_password = False
+    ended = sessions.end_all(user.id)
+    audit.write(
+        "user.password",
+        "user",
+        user.id,
+        actor_id=user.id,
+        bureau_id=user.bureau_id,
+        reason=f"结束会话 {ended} 个",
+    )
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"密码至少 {MIN_PASSWORD} 位。")
+def common_passwords() -> frozenset[str]:
+    """The shipped list of the most common passwords (lower case)."""
+    global _COMMON
+    if _COMMON is None:
+        text = (Path(__file__).with_name("common_passwords.txt")).read_text(encoding="utf-8")
+        _COMMON = frozenset(
+            line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+        )
+    return _COMMON
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """Why this password may not be used (empty when it may)."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        return [f"密码至少 {MIN_PASSWORD} 位"]
+    if username and password.lower() == username.lower():
+        return ["密码不能与用户名相同"]
+    if password.lower() in common_passwords():
+        return ["密码过于常见，容易被猜中，请换一个"]
+    return []
+
+
+def check_new_password(password: str, username: str = "") -> None:
+    problems = password_problems(password, username)
+    if problems:
+        raise AccountError("；".join(problems) + "。")
 
 
 # --- roster --------------------------------------------------------------
@@ -183,14 +276,36 @@ def _taken(column, value, user_id: int | None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
+def grant_problems(actor_id: int | None, role: str, bureau_id: int | None) -> list[str]:
+    """Why the actor may not manage an account of this role and bureau (see grants.py).
+
+    No actor means the command line, run by the server's operator: allowed.
+    """
+    if actor_id is None:
+        return []
+    actor = db.session.get(User, actor_id)
+    reason = grants.refusal(actor, role, bureau_id) if actor else "操作人不存在"
+    return [reason] if reason else []
+
+
+def require_grant(actor_id: int | None, user: User) -> None:
+    """Refuse (403) unless the actor may manage this existing account."""
+    problems = grant_problems(actor_id, user.role, user.bureau_id)
+    if problems:
+        raise NotAllowed("；".join(problems) + "。")
+
+
 def create_user(data: UserData, *, actor_id: int | None = None) -> User:
-    """Create one user; raises AccountError with every reason joined."""
+    """Create one user; raises AccountError with every reason joined.
+
+    An account made by an admin (``actor_id`` given) must change its password at first login.
+    """
+    problems = grant_problems(actor_id, data.role, data.bureau_id)
+    if problems:
+        raise NotAllowed("；".join(problems) + "。")
     reasons = validate_user_data(data)
     if data.password is not None:
-        try:
-            _check_password(data.password)
-        except AccountError as exc:
-            reasons.append(str(exc))
+        reasons += password_problems(data.password, data.username)
     if reasons:
         raise AccountError("；".join(reasons))
     user = User(
@@ -200,6 +315,7 @@ def create_user(data: UserData, *, actor_id: int | None = None) -> User:
         bureau_id=data.bureau_id,
         cert_no=data.cert_no or None,
         phone=data.phone or None,
+        must_change_password=actor_id is not None,
     )
     user.set_password(data.password or _random_password())
     db.session.add(user)
@@ -227,10 +343,16 @@ def create_user(data: UserData, *, actor_id: int | None = None) -> User:
 
 
 def update_user(user: User, data: UserData, *, actor_id: int | None = None) -> User:
+    """Change an account; a new role or bureau ends every session of the user."""
+    require_grant(actor_id, user)
+    problems = grant_problems(actor_id, data.role, data.bureau_id)
+    if problems:
+        raise NotAllowed("；".join(problems) + "。")
     reasons = validate_user_data(data, user_id=user.id)
     if reasons:
         raise AccountError("；".join(reasons))
     old = _user_snapshot(user)
+    moved = (user.role, user.bureau_id) != (data.role, data.bureau_id)
     user.username, user.display_name, user.role = (
         data.username,
         data.display_name.strip(),
@@ -251,6 +373,8 @@ def update_user(user: User, data: UserData, *, actor_id: int | None = None) -> U
         old=old,
         new=_user_snapshot(user),
     )
+    if moved:
+        sessions.end_all(user.id)
     signals.roster_changed.send("accounts", user_ids=[user.id])
     return user
 
@@ -259,9 +383,12 @@ def set_active(user: User, active: bool, *, actor_id: int | None = None) -> None
     """Activate or deactivate an account (never one's own)."""
     if actor_id is not None and actor_id == user.id:
         raise AccountError("不能停用自己的账号。")
+    require_grant(actor_id, user)
     old = _user_snapshot(user)
     user.is_active_ = active
     db.session.flush()
+    if not active:
+        sessions.end_all(user.id)
     audit.write(
         "user.activate" if active else "user.deactivate",
         "user",
@@ -306,10 +433,20 @@ def set_backbone(user: User, specialties: list[str], *, actor_id: int | None = N
 
 
 def reset_password(user: User, new_password: str, *, actor_id: int | None = None) -> None:
-    _check_password(new_password)
+    """An admin sets a new password: every session ends and the user must change it at login."""
+    require_grant(actor_id, user)
+    check_new_password(new_password, user.username)
     user.set_password(new_password)
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
-    audit.write("user.reset_password", "user", user.id, actor_id=actor_id, bureau_id=user.bureau_id)
+    user.must_change_password = actor_id is not None
+    ended = sessions.end_all(user.id)
+    audit.write(
+        "user.reset_password",
+        "user",
+        user.id,
+        actor_id=actor_id,
+        bureau_id=user.bureau_id,
+        reason=f"结束会话 {ended} 个",
+    )
     event(
         "accounts",
         "password of user %s (%s) reset by user %s",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from lianbing.accounts import exporters, importers, services
+from lianbing.accounts import exporters, grants, importers, services, sessions, throttle
 from lianbing.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -16,7 +16,7 @@ from lianbing.accounts.forms import (
     UserForm,
 )
 from lianbing.accounts.models import User
-from lianbing.auth import ADMINS, CITY_ADMIN, any_user, public, require_bureau, require_role
+from lianbing.auth import ADMINS, CITY_ADMIN, any_user, public, require_role
 from lianbing.extensions import db, login_manager
 from lianbing.logconfig import event
 from lianbing.web import (
@@ -34,8 +34,23 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user and user.is_active else None
+    """The user of a live server-side session (sessions.py), else anonymous."""
+    return sessions.load(user_id, session.get(sessions.COOKIE_KEY))
+
+
+#: pages a user who must change the password may still reach
+MUST_CHANGE_OPEN = {"accounts.change_password", "accounts.logout", "static", "bootstrap.static"}
+
+
+@bp.before_app_request
+def _must_change_password():
+    """Until an admin-set password is changed, every page leads to the change-password page."""
+    if request.endpoint in MUST_CHANGE_OPEN or not current_user.is_authenticated:
+        return None
+    if current_user.must_change_password:
+        flash("管理员为您设置了初始密码，请先修改密码。", "warning")
+        return redirect(url_for("accounts.change_password"))
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,21 +59,31 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form), form_status(form)
+    address = throttle.client_address()
     try:
-        user = services.authenticate(form.username.data, form.password.data)
+        user = services.authenticate(form.username.data, form.password.data, address)
     except services.AccountError as err:
-        flash(str(err), "danger")
-        # answered 200 with the form, so the request commits the failure row the lockout counts
-        return render_template("accounts/login.html", form=form)
-    login_user(user)
+        return rerender(err, "accounts/login.html", form=form)
+    _start_session(user, address)
     target = request.args.get("next")
     return redirect(target if is_safe_next(target) else url_for("main.home"))
+
+
+def _start_session(user: User, address: str) -> None:
+    """A fresh Flask session holding a new server-side session id, then Flask-Login's login."""
+    session.clear()
+    session[sessions.COOKIE_KEY] = sessions.start(
+        user, address, request.headers.get("User-Agent", "")
+    )
+    login_user(user)
 
 
 @bp.route("/logout", methods=["POST"])
 @any_user
 def logout():
+    services.logout(current_user, session.get(sessions.COOKIE_KEY))
     logout_user()
+    session.pop(sessions.COOKIE_KEY, None)
     flash("已退出登录。", "info")
     return redirect(url_for("accounts.login"))
 
@@ -73,6 +98,7 @@ def change_password():
         services.change_password(current_user, form.old_password.data, form.new_password.data)
     except services.AccountError as err:
         return rerender(err, "accounts/password.html", form=form)
+    _start_session(current_user._get_current_object(), throttle.client_address())
     flash("密码已修改。", "success")
     return redirect(url_for("main.home"))
 
@@ -107,8 +133,8 @@ def _user_form(user: User | None = None, *, from_request: bool = True) -> UserFo
     form = UserForm(obj=user) if from_request else UserForm(formdata=None, obj=user)
     bureaus = services.all_bureaus() if current_user.role == CITY_ADMIN else [current_user.bureau]
     form.bureau_id.choices = [(b.id, b.name) for b in bureaus]
-    if current_user.role != CITY_ADMIN:
-        form.role.choices = [c for c in form.role.choices if c.value in ("officer", "bureau_admin")]
+    allowed = grants.allowed_roles(current_user)
+    form.role.choices = [c for c in form.role.choices if c.value in allowed]
     return form
 
 
@@ -140,9 +166,9 @@ def create_user():
 
 
 def _managed_user(user_id: int) -> User:
+    """The account, when the grant rule lets the current admin manage it; 403 otherwise."""
     user = db.get_or_404(User, user_id)
-    require_bureau(current_user, user.bureau_id)
-    if current_user.role != CITY_ADMIN and user.role == CITY_ADMIN:
+    if not grants.may_manage(current_user, user.role, user.bureau_id):
         abort(403)
     return user
 
@@ -192,7 +218,10 @@ def reset_password(user_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _user_page(user, _user_form(user, from_request=False), reset_form=form), 400
-    services.reset_password(user, form.new_password.data, actor_id=current_user.id)
+    try:
+        services.reset_password(user, form.new_password.data, actor_id=current_user.id)
+    except services.AccountError as err:
+        return refused_redirect(err, url_for("accounts.edit_user", user_id=user.id))
     flash(f"已重置 {user.display_name} 的密码。", "success")
     return redirect(url_for("accounts.roster"))
 
@@ -204,13 +233,9 @@ def import_roster():
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("accounts/import.html", form=form, report=None), form_status(form)
-    allowed = None if current_user.role == CITY_ADMIN else current_user.bureau_id
     try:
         report = importers.import_roster(
-            form.file.data.read(),
-            form.default_password.data,
-            allowed_bureau_id=allowed,
-            actor_id=current_user.id,
+            form.file.data.read(), form.default_password.data, actor=current_user
         )
     except services.AccountError as err:
         return rerender(err, "accounts/import.html", form=form, report=None)

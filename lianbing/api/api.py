@@ -18,6 +18,7 @@ from functools import wraps
 from flask import g, request
 from sqlalchemy import select
 
+from lianbing.accounts import throttle
 from lianbing.accounts.models import User
 from lianbing.api import tokens
 from lianbing.api.blueprint import bp
@@ -58,10 +59,10 @@ def token_required(view):
         raw = header[7:].strip() if header.startswith("Bearer ") else None
         if not raw:
             raise ApiError(401, "缺少令牌", "请在请求头中提供 Authorization: Bearer <令牌>。")
-        g.api_token = tokens.authenticate(raw)
-        if g.api_token is None:
-            event("api", "API call with an unknown or revoked token refused", route=request.path)
-            raise ApiError(401, "令牌无效或已吊销")
+        try:
+            g.api_token = tokens.authenticate_request(raw, throttle.client_address(), request.path)
+        except tokens.TokenRefused as err:
+            raise ApiError(401, str(err)) from err
         return view(*args, **kwargs)
 
     return wrapped

@@ -7,6 +7,7 @@ import secrets
 
 from sqlalchemy import select
 
+from lianbing.accounts import throttle
 from lianbing.accounts.models import Bureau, User
 from lianbing.api.models import ApiToken
 from lianbing.audit import services as audit
@@ -21,6 +22,12 @@ PREFIX = "lb_"
 
 class TokenError(Invalid):
     """A token request that is refused (400, or 403 for someone who may not manage tokens)."""
+
+
+class TokenRefused(Invalid):
+    """An API call with a wrong token (401)."""
+
+    status = 401
 
 
 def digest(raw: str) -> str:
@@ -87,6 +94,33 @@ def authenticate(raw: str | None) -> ApiToken | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw)))
     if token is None or token.revoked_at is not None:
         return None
+    return token
+
+
+#: wrong tokens per client address before the address is refused for a while
+FAILURE_LIMIT, FAILURE_WINDOW = 20, 15 * 60
+
+
+def authenticate_request(raw: str, address: str, path: str) -> ApiToken:
+    """The live token of an API call, audited; wrong tokens count against the address.
+
+    Raises ``Throttled`` (429) after too many wrong tokens from the address, ``TokenRefused``
+    (401) for an unknown or revoked token.
+    """
+    key = f"api-token:addr:{address}"
+    throttle.check(key, FAILURE_LIMIT, FAILURE_WINDOW, "令牌错误次数过多，请稍后再试。")
+    token = authenticate(raw)
+    if token is None:
+        throttle.note(key)
+        event("api", "API call with an unknown or revoked token refused", route=path)
+        raise TokenRefused("令牌无效或已吊销", 401)
+    audit.write(
+        "api_token.use",
+        "api_token",
+        token.id,
+        bureau_id=token.bureau_id,
+        reason=f"{path}（地址 {address}）",
+    )
     return token
 
 

@@ -92,3 +92,13 @@ def bureau_choices() -> list[tuple[int, str]]:
         select(bureau.id, bureau.short_name).order_by(bureau.level, bureau.code)
     )
     return [(bureau_id, name) for bureau_id, name in rows]
+
+
+def user_names(ids) -> dict[str, str]:
+    """Display names of the users with these ids (as strings, like ``target_id``)."""
+    numbers = {int(i) for i in ids if str(i).isdigit()}
+    if not numbers:
+        return {}
+    user = AuditLog.actor.property.mapper.class_
+    rows = db.session.execute(select(user.id, user.display_name).where(user.id.in_(numbers)))
+    return {str(user_id): name for user_id, name in rows}

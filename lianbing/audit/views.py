@@ -6,7 +6,7 @@ from datetime import datetime, time
 
 from flask import Blueprint, render_template, request
 
-from lianbing.audit import services
+from lianbing.audit import labels, services
 from lianbing.audit.forms import AuditFilterForm
 from lianbing.auth import CITY_ADMIN, require_role
 from lianbing.dbtypes import local_to_utc
@@ -36,7 +36,9 @@ def _filter(form: AuditFilterForm) -> services.AuditFilter:
 @require_role(CITY_ADMIN)
 def index():
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", "全部操作")] + [(a, a) for a in services.actions()]
+    form.action.choices = [("", "全部操作")] + [
+        (a, labels.action_label(a)) for a in services.actions()
+    ]
     form.bureau.choices = [(0, "全部单位")] + services.bureau_choices()
     form.validate()
     page = db.paginate(
@@ -45,4 +47,20 @@ def index():
         per_page=50,
         error_out=False,
     )
-    return render_template("audit/index.html", form=form, page=page)
+    return render_template("audit/index.html", form=form, page=page, rows=_rows(page.items))
+
+
+def _rows(items) -> list[dict]:
+    """Each log row as people read it: labels, names and a before/after table."""
+    bureaus = dict(services.bureau_choices())
+    names = services.user_names(r.target_id for r in items if r.target_type == "user")
+    return [
+        {
+            "row": r,
+            "action": labels.action_label(r.action),
+            "target": labels.target_label(r.target_type),
+            "target_name": names.get(r.target_id, "") if r.target_type == "user" else "",
+            "changes": labels.changes(r.old, r.new, bureaus),
+        }
+        for r in items
+    ]

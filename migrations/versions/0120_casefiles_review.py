@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = "0120_casefiles"
-down_revision = "0070_perfrank"
+down_revision = "0080_seca"
 branch_labels = None
 depends_on = None
 

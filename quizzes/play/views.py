@@ -27,6 +27,7 @@ from lianbing.host import (
     flash_errors,
     form_status,
     local_to_utc,
+    rate_limit,
     require_role,
     rerender,
     scope_to_bureau,
@@ -101,6 +102,10 @@ def _remaining(attempt: Attempt) -> float | None:
     return (attempt.deadline_at - utcnow()).total_seconds() if attempt.deadline_at else None
 
 
+#: a generous ceiling per officer on answer saves: people never get near it, scripts do
+ANSWERS_PER_MINUTE = 120
+
+
 def _json_body(key: str) -> dict:
     """The fetch() call's JSON object, which must hold an integer under ``key``."""
     data = request.get_json(silent=True)
@@ -112,6 +117,7 @@ def _json_body(key: str) -> dict:
 @bp.route("/attempt/<int:attempt_id>/answer", methods=["POST"])
 @require_role("officer")
 def answer(attempt_id):
+    rate_limit(f"quiz-answer:user:{current_user.id}", ANSWERS_PER_MINUTE, 60)
     data = _json_body("position")
     position = services.save_answer(
         attempt_id, current_user, data["position"], data.get("response")
@@ -230,6 +236,7 @@ def _practice_item(version) -> dict:
 @bp.route("/practice/answer", methods=["POST"])
 @any_user
 def practice_answer():
+    rate_limit(f"quiz-practice:user:{current_user.id}", ANSWERS_PER_MINUTE, 60)
     data = _json_body("question_id")
     outcome = practice.answer(
         current_user.id, data["question_id"], data.get("response"), str(data.get("source"))

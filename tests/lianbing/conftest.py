@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, UUIDConverter
 
 from lianbing import TestingConfig, create_app
+from lianbing.accounts import sessions
 from lianbing.accounts.models import User
 from lianbing.audit.models import AuditLog
 from lianbing.cli import load_campaign_demo
@@ -73,9 +74,12 @@ def xlsx():
 def login_as(client, username: str) -> None:
     """Log a test client in without a form post (used where CSRF is on)."""
     user = db.session.scalar(select(User).where(User.username == username))
+    raw = sessions.start(user, "127.0.0.1", "test")
+    db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session[sessions.COOKIE_KEY] = raw
 
 
 @pytest.fixture

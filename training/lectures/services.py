@@ -22,8 +22,10 @@ from lianbing.host import (
     Refused,
     User,
     active_campaign,
+    check_throttle,
     db,
     log_event,
+    note_failure,
     record_score,
     utcnow,
     write_audit,
@@ -126,12 +128,20 @@ def _open_to(user, lecture: Lecture) -> bool:
     return same_bureau and user.role in lecture.roles
 
 
+#: wrong sign-in codes per officer within the window before sign-in is refused for a while
+CODE_FAILURES, CODE_WINDOW = 10, 10 * 60
+
+
 def sign_in(user, code: str, now: datetime | None = None) -> Attendance:
     """Sign in to the session whose code was typed; only during it and only for its audience."""
     now = now or utcnow()
+    key = f"lecture-code:user:{user.id}"
+    check_throttle(key, CODE_FAILURES, CODE_WINDOW, "签到码错误次数过多，请 10 分钟后再试。")
     try:
         return _sign_in(user, (code or "").strip().upper(), now)
     except Refused as err:
+        if isinstance(err, NotFound):
+            note_failure(key)
         log_event(
             "training",
             "lecture sign-in refused for user %s with code %r: %s",

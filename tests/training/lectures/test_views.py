@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import secrets
 from datetime import timedelta
 
 import openpyxl
@@ -131,3 +132,20 @@ def test_attendance_export_is_logged(client, login, make_lecture, caplog):
     with caplog.at_level(logging.INFO, logger="lianbing.training"):
         assert client.get(f"/training/lectures/{lecture.id}/attendance.xlsx").status_code == 200
     assert f"attendance of lecture {lecture.id} exported by user {admin.id} (0 rows)" in caplog.text
+
+
+def test_thirty_random_codes_are_throttled(login, client, make_lecture):
+    """Guessing codes: after 10 wrong ones in 10 minutes, even the right code waits."""
+    lecture = make_lecture(start=utcnow() - timedelta(minutes=5), minutes=60)
+    login("officer", "441402")
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    guesses = ["".join(secrets.choice(alphabet) for _ in range(6)) for _ in range(30)]
+    statuses = [
+        client.post("/training/signin", data={"code": code}).status_code
+        for code in guesses
+        if code != lecture.code
+    ]
+    assert statuses.count(429) >= 19
+    r = client.post("/training/signin", data={"code": lecture.code})
+    assert r.status_code == 429 and "签到码错误次数过多" in r.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
