@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = "0120_casefiles"
-down_revision = "0080_seca"
+down_revision = "0080_seca_sessions"
 branch_labels = None
 depends_on = None
 
