@@ -990,6 +990,7 @@ def import_file(
     *,
     skip_invalid: bool = False,
     user_id: int | None = None,
+    visibility: str | None = None,
 ) -> ImportReport:
     """Parse a file and import it into the named bank (created when needed): all or nothing."""
     try:
@@ -1006,7 +1007,14 @@ def import_file(
             count=0,
         )
         raise
-    report = import_items(bank, parsed.items, skip_invalid=skip_invalid, fmt=fmt, user_id=user_id)
+    report = import_items(
+        bank,
+        parsed.items,
+        skip_invalid=skip_invalid,
+        fmt=fmt,
+        user_id=user_id,
+        visibility=visibility,
+    )
     report.notes += parsed.notes
     return report
 

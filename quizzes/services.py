@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, or_, select
 
 from lianbing.host import Refused, db, log_event, utcnow, write_audit
 from quizzes import qtypes
-from quizzes.models import Bank, Category, Question, QuestionVersion
+from quizzes.models import VISIBILITIES, Bank, Category, Question, QuestionVersion
 
 CODE_RE = re.compile(r"^[\w.\-]{1,60}$")
 #: what changes the text an officer sees or the key; editing these makes a new version
@@ -111,6 +111,23 @@ def create_bank(name: str, description: str = "", user_id: int | None = None) ->
     db.session.add(bank)
     db.session.flush()
     return bank
+
+
+def set_visibility(bank: Bank, visibility: str, user_id: int | None = None) -> None:
+    """草稿, 练习 or 仅考试: who may see the bank's questions (practice only sees 练习 banks)."""
+    if visibility not in VISIBILITIES:
+        raise BankError("题库可见范围无效")
+    bank.visibility = visibility
+    db.session.flush()
+    log_event(
+        "quizzes",
+        "bank %d %r visibility set to %s",
+        bank.id,
+        bank.name,
+        visibility,
+        actor_id=user_id,
+        target=f"quiz_bank:{bank.id}",
+    )
 
 
 def bank_by_name(name: str) -> Bank | None:
@@ -519,6 +536,7 @@ def import_items(
     skip_invalid: bool,
     fmt: str,
     user_id: int | None = None,
+    visibility: str | None = None,
 ) -> ImportReport:
     """Check every item, then store all valid ones, or none when any failed (unless skip_invalid)."""
     bank = bank_by_name(bank_name)
@@ -526,6 +544,8 @@ def import_items(
     check_items(items, bank)
     if report.ok and any(i.status == "pending" for i in items):
         bank = bank or create_bank(bank_name, user_id=user_id)
+        if visibility:
+            set_visibility(bank, visibility, user_id)
         _store_items(bank, report, user_id)
     else:
         _settle(items, imported=False)

@@ -21,11 +21,13 @@ from lianbing.host import Refused, User, active_campaign, db, log_event, record_
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Category, Question, QuestionVersion
-from quizzes.play import gate, marking
+from quizzes.play import display, gate, marking
 from quizzes.play.models import (
     AUDIENCES,
     GRADINGS,
     MODES,
+    REVIEW_DEFAULTS,
+    REVIEW_PARTS,
     REVIEWS,
     Attempt,
     AttemptItem,
@@ -74,6 +76,9 @@ class QuizData:
     shuffle_options: bool = False
     partial_credit: bool = True
     review: str = "explanations"
+    #: review options (REVIEW_PARTS keys joined by ","); None = the mode's defaults
+    review_after: str | None = None
+    review_closed: str | None = None
     audience: str = "all"
     audience_ids: list[int] = field(default_factory=list)
     counts: bool = True
@@ -104,6 +109,7 @@ def quiz_reasons(data: QuizData) -> list[str]:
         (data.mode in MODES, "模式无效"),
         (data.grading in GRADINGS, "计分方式无效"),
         (data.review in REVIEWS, "回顾设置无效"),
+        (_parts_ok(data.review_after) and _parts_ok(data.review_closed), "回顾选项无效"),
         (data.audience in AUDIENCES, "参加范围无效"),
         (data.attempts_allowed >= 0, "答题次数不能为负"),
         (data.time_limit_minutes is None or data.time_limit_minutes > 0, "限时须大于 0 分钟"),
@@ -114,6 +120,10 @@ def quiz_reasons(data: QuizData) -> list[str]:
         (data.audience == "all" or data.audience_ids, "请选择参加的单位或人员"),
     ]
     return reasons + [text for ok, text in checks if not ok]
+
+
+def _parts_ok(parts: str | None) -> bool:
+    return parts is None or all(p in REVIEW_PARTS for p in parts.split(",") if p)
 
 
 def create_quiz(data: QuizData, user_id: int | None) -> Quiz:
@@ -127,7 +137,10 @@ def update_quiz(quiz: Quiz, data: QuizData) -> Quiz:
     reasons = quiz_reasons(data)
     if reasons:
         raise PlayError(reasons)
+    defaults = REVIEW_DEFAULTS.get(data.mode, REVIEW_DEFAULTS["exam"])
     for key, value in vars(data).items():
+        if key in ("review_after", "review_closed") and value is None:
+            value = defaults[0] if key == "review_after" else defaults[1]
         setattr(quiz, key, value.strip() if isinstance(value, str) else value)
     quiz.campaign_id = quiz.campaign_id or _campaign_id()
     db.session.add(quiz)
@@ -830,11 +843,20 @@ def regrade_question(quiz: Quiz, question_id: int, actor: User, reason: str) -> 
 # --- reading -------------------------------------------------------------------------------
 
 
-def review_level(quiz: Quiz, now: datetime) -> str:
-    """What the officer may see of a submitted attempt now: nothing, score, answers or explanations."""
-    if is_closed(quiz, now):
-        return "explanations"
-    return quiz.review
+def review_parts(quiz: Quiz, now: datetime) -> set[str]:
+    """What the officer may see of a submitted attempt now (REVIEW_PARTS keys), per moment."""
+    parts = quiz.review_closed if is_closed(quiz, now) else quiz.review_after
+    return {p for p in (parts or "").split(",") if p}
+
+
+def expire_mine(user_id: int, now: datetime | None = None) -> None:
+    """Auto-submit the officer's overdue open attempts (practice reopens only after that)."""
+    now = now or utcnow()
+    mine = db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user_id, Attempt.status == "open")
+    )
+    for attempt in list(mine):
+        expire_if_due(attempt, now)
 
 
 def public_item(item: AttemptItem, version: QuestionVersion) -> dict:
@@ -883,8 +905,8 @@ def sample_paper(quiz: Quiz, user_id: int) -> list[dict]:
     return [
         {
             **public_item(i, versions[i.version_id]),
-            "key": qtypes.get(versions[i.version_id].qtype).key_text(
-                versions[i.version_id].content
+            "key": display.shown_key(
+                versions[i.version_id].qtype, versions[i.version_id].content, i.option_order
             ),
         }
         for i in items

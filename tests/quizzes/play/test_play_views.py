@@ -380,4 +380,11 @@ def test_practice_is_closed_while_a_competition_attempt_is_open(
     r = client.post(
         "/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"}
     )
+    # submitted, but the competition is still open for others: its questions stay sealed
+    assert r.status_code == 403 and "key" not in r.json and "只用于考试或竞赛" in r.json["error"]
+    quiz.closes_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    r = client.post(
+        "/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"}
+    )
     assert r.status_code == 200 and r.json["key"] == "A"
