@@ -64,3 +64,9 @@ def shown_response(qtype: str, response: Any, order: Sequence[int] | None) -> st
     if isinstance(response, list):
         return "；".join("" if r is None else str(r) for r in response)
     return str(response)
+
+
+def first_line(stem: str, width: int = 40) -> str:
+    """A question's first line, shortened: trainers recognise questions by their text."""
+    line = next((ln.strip() for ln in (stem or "").splitlines() if ln.strip()), "")
+    return line if len(line) <= width else line[: width - 1] + "…"

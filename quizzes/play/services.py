@@ -193,14 +193,15 @@ def _random_slot(data: SlotData) -> QuizSlot:
 
 
 def slot_names(quiz: Quiz) -> dict[int, str]:
-    """What each slot draws from, in words (question code or category path), by slot id."""
-    codes = dict(
-        db.session.execute(
-            select(Question.id, Question.code).where(
+    """What each slot draws from, in words (code and first line, or category path), by slot id."""
+    codes = {
+        qid: f"{code} {display.first_line(stem)}"
+        for qid, code, stem in db.session.execute(
+            select(Question.id, Question.code, Question.stem).where(
                 Question.id.in_([s.question_id for s in quiz.slots if s.question_id])
             )
-        ).all()
-    )
+        )
+    }
     paths = dict(
         db.session.execute(
             select(Category.id, Category.path).where(
@@ -212,6 +213,80 @@ def slot_names(quiz: Quiz) -> dict[int, str]:
         s.id: codes.get(s.question_id, "") if s.question_id else paths.get(s.category_id, "")
         for s in quiz.slots
     }
+
+
+@dataclass
+class BrowseQuery:
+    """The builder's bank browser: a bank and filters (text, type, category, tag)."""
+
+    bank_id: int | None = None
+    text: str = ""
+    qtype: str = ""
+    category_id: int | None = None
+    tag: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "BrowseQuery":
+        return cls(
+            bank_id=args.get("bank", type=int),
+            text=(args.get("q") or "").strip(),
+            qtype=args.get("qtype", "") if args.get("qtype") in qtypes.QUESTION_TYPES else "",
+            category_id=args.get("category", type=int),
+            tag=(args.get("tag") or "").strip(),
+        )
+
+
+BROWSE_LIMIT = 100
+
+
+def browse(query: BrowseQuery, quiz: Quiz) -> list[dict]:
+    """Active questions of a bank matching the filters (first 100), marked when already fixed."""
+    if not query.bank_id:
+        return []
+    search = bank.SearchQuery(
+        text=query.text,
+        tag=query.tag,
+        qtype=query.qtype,
+        category_id=query.category_id,
+        active=True,
+    )
+    fixed = {s.question_id for s in quiz.slots if s.question_id}
+    found = db.session.scalars(bank.search_statement(query.bank_id, search).limit(BROWSE_LIMIT))
+    return [
+        {
+            "id": q.id,
+            "code": q.code,
+            "text": display.first_line(q.stem, 60),
+            "label": qtypes.LABELS.get(q.qtype, q.qtype),
+            "category": q.category.path if q.category else "",
+            "in_paper": q.id in fixed,
+        }
+        for q in found
+    ]
+
+
+def add_fixed_questions(quiz: Quiz, question_ids: list[int], points: float) -> int:
+    """Tick questions into the paper as fixed lines (those already in it are left alone)."""
+    if not question_ids:
+        raise PlayError("请先勾选要加入试卷的题目")
+    if points <= 0:
+        raise PlayError("每题分值须大于 0")
+    questions = list(
+        db.session.scalars(
+            select(Question).where(Question.id.in_(question_ids), Question.is_active.is_(True))
+        )
+    )
+    if len(questions) != len(set(question_ids)):
+        raise PlayError("所选题目中有不存在或已停用的题目", 404)
+    fixed = {s.question_id for s in quiz.slots if s.question_id}
+    position = max((s.position for s in quiz.slots), default=0)
+    new = [q for q in sorted(questions, key=lambda q: q.code) if q.id not in fixed]
+    for offset, q in enumerate(new, 1):
+        quiz.slots.append(
+            QuizSlot(question_id=q.id, count=1, points=points, position=position + offset)
+        )
+    db.session.flush()
+    return len(new)
 
 
 def remove_slot(quiz: Quiz, slot_id: int) -> None:

@@ -382,22 +382,30 @@ def _slot_form() -> SlotForm:
 @require_role(*TRAINERS)
 def builder(quiz_id):
     quiz = _quiz_or_404(quiz_id)
+    return render_template("quizzes/play/builder.html", **_builder_context(quiz, _slot_form()))
+
+
+def _builder_context(quiz: Quiz, form: SlotForm) -> dict:
+    """What the builder page shows: content, sample paper on request, the bank browser."""
     sample, sample_error = [], ""
     if request.args.get("preview") and quiz.slots:
         try:
             sample = services.sample_paper(quiz, current_user.id)
         except PlayError as exc:
             sample_error = "；".join(exc.reasons)
-    return render_template(
-        "quizzes/play/builder.html",
-        quiz=quiz,
-        form=_slot_form(),
-        sample=sample,
-        sample_error=sample_error,
-        reasons=services.content_reasons(quiz),
-        names=services.slot_names(quiz),
-        qtype_labels=qtypes.LABELS,
-    )
+    browse = services.BrowseQuery.from_args(request.args)
+    return {
+        "quiz": quiz,
+        "form": form,
+        "sample": sample,
+        "sample_error": sample_error,
+        "reasons": services.content_reasons(quiz),
+        "names": services.slot_names(quiz),
+        "qtype_labels": qtypes.LABELS,
+        "banks": [b for b, _ in bank.list_banks()],
+        "browse": browse,
+        "found": services.browse(browse, quiz),
+    }
 
 
 @bp.route("/manage/<int:quiz_id>/slots", methods=["POST"])
@@ -405,10 +413,24 @@ def builder(quiz_id):
 def slot_add(quiz_id):
     quiz = _quiz_or_404(quiz_id)
     form = _slot_form()
-    if form.validate_on_submit():
-        services.add_slot(quiz, _slot_data(form))
-    else:
+    if not form.validate_on_submit():
         flash_errors(form)
+        return render_template("quizzes/play/builder.html", **_builder_context(quiz, form)), 400
+    try:
+        services.add_slot(quiz, _slot_data(form))
+    except PlayError as err:
+        return rerender(err, "quizzes/play/builder.html", **_builder_context(quiz, form))
+    return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
+
+
+@bp.route("/manage/<int:quiz_id>/slots/pick", methods=["POST"])
+@require_role(*TRAINERS)
+def slot_pick(quiz_id):
+    quiz = _quiz_or_404(quiz_id)
+    ids = request.form.getlist("question_id", type=int)
+    points = request.form.get("points", 1.0, type=float)
+    added = services.add_fixed_questions(quiz, ids, points)
+    flash(f"已加入 {added} 道题。", "success")
     return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
 
 
