@@ -17,7 +17,16 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
-from lianbing.host import Refused, User, active_campaign, db, log_event, record_score, utcnow
+from lianbing.host import (
+    Refused,
+    User,
+    active_campaign,
+    db,
+    log_event,
+    record_score,
+    to_local,
+    utcnow,
+)
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Category, Question, QuestionVersion
@@ -119,7 +128,55 @@ def quiz_reasons(data: QuizData) -> list[str]:
         ),
         (data.audience == "all" or data.audience_ids, "请选择参加的单位或人员"),
     ]
-    return reasons + [text for ok, text in checks if not ok]
+    return reasons + [text for ok, text in checks if not ok] + schedule_reasons(data)
+
+
+def _common_start(quiz) -> bool:
+    """All officers start together at the opening time (a competition not set to staggered)."""
+    return quiz.mode == "competition" and not quiz.staggered_start and quiz.opens_at is not None
+
+
+def schedule_reasons(data) -> list[str]:
+    """A common-start window must hold the time limit and end when the quiz closes."""
+    if not (_common_start(data) and data.time_limit_minutes and data.closes_at):
+        return []
+    limit = timedelta(minutes=data.time_limit_minutes)
+    window = data.closes_at - data.opens_at
+    if window < limit:
+        return [
+            f"统一开始的竞赛从开始到结束只有 {int(window.total_seconds() // 60)} 分钟，"
+            f"短于限时 {data.time_limit_minutes} 分钟"
+        ]
+    if window > limit:
+        ends = to_local(data.opens_at + limit).strftime("%Y-%m-%d %H:%M")
+        return [
+            f"统一开始的竞赛在 {ends}（开始时间加限时）就统一交卷，之后无人能再开始；"
+            f"请把结束时间设为 {ends}，或勾选“竞赛错峰开始”"
+        ]
+    return []
+
+
+def last_start(quiz: Quiz) -> datetime | None:
+    """The real last moment an officer can start (common start: opening time plus the limit)."""
+    if _common_start(quiz) and quiz.time_limit_minutes:
+        common_end = quiz.opens_at + timedelta(minutes=quiz.time_limit_minutes)
+        return min(common_end, quiz.closes_at) if quiz.closes_at else common_end
+    return quiz.closes_at
+
+
+def schedule_summary(quiz: Quiz) -> str:
+    """Who can start when, in plain words (the quiz page's summary line)."""
+    fmt = "%Y-%m-%d %H:%M"
+    opens = to_local(quiz.opens_at).strftime(fmt) if quiz.opens_at else None
+    last = last_start(quiz)
+    limit = f"限时 {quiz.time_limit_minutes} 分钟" if quiz.time_limit_minutes else "不限时"
+    if _common_start(quiz) and quiz.time_limit_minutes:
+        return f"所有人 {opens} 同时开始，{limit}，{to_local(last).strftime(fmt)} 统一交卷，此后不能再开始。"
+    when = f"{opens} 起" if opens else "现在起"
+    until = f"，最晚 {to_local(last).strftime(fmt)} 前开始并交卷" if last else "，不设截止时间"
+    per = "每人从自己开始时计时" if quiz.time_limit_minutes else "每人答题时间不限"
+    short = "（临近截止才开始的，答题时间到截止为止）" if last and quiz.time_limit_minutes else ""
+    return f"{when}随时可以开始，{limit}，{per}{until}{short}。"
 
 
 def _parts_ok(parts: str | None) -> bool:

@@ -57,7 +57,10 @@ def _quiz_or_404(quiz_id: int) -> Quiz:
 def available():
     quizzes = services.available_quizzes(current_user, utcnow())
     mine = {a.quiz_id: a for a in services.history(current_user.id)}
-    return render_template("quizzes/play/available.html", quizzes=quizzes, mine=mine, now=utcnow())
+    last = {q.id: services.last_start(q) for q in quizzes}
+    return render_template(
+        "quizzes/play/available.html", quizzes=quizzes, mine=mine, last=last, now=utcnow()
+    )
 
 
 @bp.route("/q/<int:quiz_id>")
@@ -69,7 +72,11 @@ def quiz_detail(quiz_id):
         raise PlayError(*refused)
     attempts = [a for a in services.history(current_user.id) if a.quiz_id == quiz.id]
     return render_template(
-        "quizzes/play/detail.html", quiz=quiz, refused=refused, attempts=attempts
+        "quizzes/play/detail.html",
+        quiz=quiz,
+        refused=refused,
+        attempts=attempts,
+        summary=services.schedule_summary(quiz),
     )
 
 
@@ -296,8 +303,8 @@ def _quiz_data(form: QuizForm) -> services.QuizData:
         shuffle_questions=form.shuffle_questions.data,
         shuffle_options=form.shuffle_options.data,
         partial_credit=form.partial_credit.data,
-        review_after=_parts(form.review_after.data),
-        review_closed=_parts(form.review_closed.data),
+        review_after=_parts(form.review_after.data, form),
+        review_closed=_parts(form.review_closed.data, form),
         audience=form.audience.data,
         audience_ids=ids,
         counts=form.counts.data,
@@ -305,9 +312,11 @@ def _quiz_data(form: QuizForm) -> services.QuizData:
     )
 
 
-def _parts(ticked: list[str] | None) -> str | None:
-    """Ticked review options; None (the mode's defaults) when the form did not show them."""
-    return ",".join(ticked or []) if request.form.get("review_set") else None
+def _parts(ticked: list[str] | None, form: QuizForm) -> str | None:
+    """Ticked review options; None (the mode's defaults) for a new quiz with none ticked."""
+    if request.form.get("review_set") or form.review_after.data or form.review_closed.data:
+        return ",".join(ticked or [])
+    return None
 
 
 def _quiz_form(quiz: Quiz | None) -> QuizForm:

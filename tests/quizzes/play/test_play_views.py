@@ -39,6 +39,7 @@ def test_officer_takes_a_quiz_reloads_and_submits_once(client, auth, make_quiz):
         draws=(("法律/大气", "single", 2),),
         mode="competition",
         time_limit_minutes=90,
+        staggered_start=True,
         shuffle_options=True,
         shuffle_questions=True,
     )
@@ -365,6 +366,7 @@ def test_practice_is_closed_while_a_competition_attempt_is_open(
         mode="competition",
         time_limit_minutes=30,
         opens_at=utcnow() - timedelta(minutes=1),
+        closes_at=None,
     )
     attempt = services.start_attempt(quiz, user(OFFICER))
     db.session.commit()

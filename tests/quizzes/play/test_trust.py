@@ -261,3 +261,56 @@ def test_trainer_browses_a_bank_and_ticks_questions_into_the_paper(client, auth,
     assert bad.status_code == 404 and "不存在或已停用" in bad.get_data(as_text=True)
     db.session.refresh(quiz)
     assert [s.points for s in quiz.slots] == [2.0, 2.0]
+
+
+def _competition_form(**kw):
+    return {
+        "title": "知识竞赛",
+        "mode": "competition",
+        "attempts_allowed": 1,
+        "grading": "best",
+        "audience": "all",
+        **kw,
+    }
+
+
+def test_builder_refuses_a_common_start_that_closes_silently(client, auth, qbank):
+    from quizzes.play.models import Quiz
+
+    auth.login("trainer")
+    silent = _competition_form(
+        opens_at="2026-12-10T09:00", closes_at="2026-12-10T23:00", time_limit_minutes=10
+    )
+    r = client.post("/quizzes/manage/new", data=silent)
+    assert r.status_code == 400 and "2026-12-10 09:10（开始时间加限时）就统一交卷" in r.get_data(
+        as_text=True
+    )
+    short = _competition_form(
+        opens_at="2026-12-10T09:00", closes_at="2026-12-10T09:05", time_limit_minutes=10
+    )
+    r = client.post("/quizzes/manage/new", data=short)
+    assert r.status_code == 400 and "只有 5 分钟，短于限时 10 分钟" in r.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Quiz)) == 0
+    fine = _competition_form(
+        opens_at="2026-12-10T09:00", closes_at="2026-12-10T09:10", time_limit_minutes=10
+    )
+    assert client.post("/quizzes/manage/new", data=fine).status_code == 302
+
+
+def test_officer_sees_the_real_last_start_and_a_plain_summary(client, auth, make_quiz):
+    opens = utcnow() - timedelta(minutes=1)
+    quiz = make_quiz(
+        mode="competition",
+        time_limit_minutes=10,
+        opens_at=opens,
+        closes_at=opens + timedelta(minutes=10),
+    )
+    common_end = services.to_local(opens + timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M")
+    auth.login(OFFICER)
+    listing = client.get("/quizzes/play/").get_data(as_text=True)
+    assert f'最晚开始 <span class="last-start">{common_end}' in listing
+    detail = client.get(f"/quizzes/q/{quiz.id}").get_data(as_text=True)
+    assert "同时开始，限时 10 分钟" in detail and f"{common_end} 统一交卷，此后不能再开始" in detail
+    exam = make_quiz(time_limit_minutes=30)
+    detail = client.get(f"/quizzes/q/{exam.id}").get_data(as_text=True)
+    assert "随时可以开始，限时 30 分钟，每人从自己开始时计时" in detail
