@@ -145,8 +145,10 @@ OPTION_COLUMNS = {norm_key(f"{p}{x}"): x for x in LETTERS for p in ("选项", ""
     norm_key(f"{x}选项"): x for x in LETTERS
 }
 REQUIRED = {"qtype": "题型", "stem": "题干", "answer": "答案"}
+#: an option marker: ``A.`` ``A．`` ``A、`` ``A:`` ``A：`` with or without ``**`` before it,
+#: anywhere but right after a Latin letter or digit (unpack_options keeps only A, B, C … in turn)
 PACKED_OPTION = re.compile(
-    r"\*\*\s*([A-Ha-h])\s*[.．:：、]?\s*|(?:^|\n|(?<=\s))\s*([A-H])\s*[.．:：、]\s*"
+    r"\*\*\s*([A-Ha-h])\s*[.．:：、]?\s*|(?<![A-Za-z0-9])([A-H])\s*[.．:：、]\s*"
 )
 DIFFICULTY_WORDS = {
     "容易": 1,
@@ -249,8 +251,16 @@ def row_options(row: dict[str, str]) -> list[str]:
 
 
 def unpack_options(text: str) -> list[str]:
-    """ "**A.正确**B：错误" -> ["正确", "错误"]; also one option per line ("A、…")."""
-    marks = list(PACKED_OPTION.finditer(text or ""))
+    """ "**A.正确**B：错误" -> ["正确", "错误"]; also one option per line ("A、…"), or packed
+    without "**" ("…等D:没有任何要求"). Only markers in letter order count (A, then B …), so a
+    "C." inside an option's text does not split it."""
+    marks, expected = [], 0
+    for m in PACKED_OPTION.finditer(text or ""):
+        if (m.group(1) or m.group(2)).upper() == LETTERS[expected]:
+            marks.append(m)
+            expected += 1
+            if expected == len(LETTERS):
+                break
     if not marks:
         return [join_lines(text)] if (text or "").strip() else []
     ends = [m.start() for m in marks[1:]] + [len(text)]
@@ -648,7 +658,10 @@ class MoodleXmlImporter(Importer):
         data = with_fields(
             data, [t.text.strip() for t in q.findall("tags/tag/text") if t.text], reasons
         )
-        return ImportItem(place, data=data, reasons=reasons, note="；".join(notes))
+        named = not xtext(q, "idnumber") and bool(name)
+        return ImportItem(
+            place, data=data, reasons=reasons, note="；".join(notes), code_is_name=named
+        )
 
 
 # --- GIFT (as Moodle's qformat_gift reads it) ------------------------------------------------
@@ -886,7 +899,9 @@ class GiftImporter(Importer):
         data = with_fields(
             data, [t.replace("\\]", "]") for t in TAG.findall(block.comments)], reasons
         )
-        return ImportItem(block.place, data=data, reasons=reasons, note="；".join(notes))
+        return ImportItem(
+            block.place, data=data, reasons=reasons, note="；".join(notes), code_is_name=not ident
+        )
 
 
 # --- Aiken -----------------------------------------------------------------------------

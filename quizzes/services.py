@@ -6,6 +6,7 @@ services flush and never commit.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
@@ -488,6 +489,9 @@ class ImportItem:
     #: a note that is not a failure (description skipped, attachment dropped)
     note: str = ""
     status: str = ""
+    #: the code was taken from a question's name (GIFT title, Moodle <name>): names may repeat,
+    #: so a taken one is replaced by a generated code instead of making the question a duplicate
+    code_is_name: bool = False
 
 
 @dataclass
@@ -597,7 +601,7 @@ def _settle(items: list[ImportItem], imported: bool) -> None:
 
 def check_items(items: list[ImportItem], bank: Bank | None) -> None:
     """Clean each question and mark it pending, failed or duplicate."""
-    codes, stems = _existing_keys(bank)
+    seen = _existing_keys(bank)
     for item in items:
         if item.data is None:
             item.status = "failed" if item.reasons else "note"
@@ -607,33 +611,69 @@ def check_items(items: list[ImportItem], bank: Bank | None) -> None:
         if item.reasons:
             item.status = "failed"
             continue
-        _check_duplicate(item, codes, stems)
+        _check_duplicate(item, seen)
 
 
-def _existing_keys(bank: Bank | None) -> tuple[set[str], set[str]]:
+def fingerprint(qtype: str, stem: str, content: Any) -> str:
+    """Type, stem, options and key as one string: two questions are duplicates only when equal."""
+    return stem_key(qtype, stem) + "\x1f" + json.dumps(_bare(content), sort_keys=True)
+
+
+def _bare(value: Any) -> Any:
+    """Content without empty values (missing feedback and empty feedback are the same)."""
+    if isinstance(value, dict):
+        return {k: _bare(v) for k, v in value.items() if v not in ("", None, [], {})}
+    if isinstance(value, list):
+        return [_bare(v) for v in value]
+    return value
+
+
+@dataclass
+class _Seen:
+    codes: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+    prints: set[str] = field(default_factory=set)
+
+
+def _existing_keys(bank: Bank | None) -> _Seen:
+    seen = _Seen()
     if bank is None:
-        return set(), set()
+        return seen
     rows = db.session.execute(
-        select(Question.code, Question.qtype, Question.stem).where(Question.bank_id == bank.id)
+        select(Question.code, Question.qtype, Question.stem, Question.content).where(
+            Question.bank_id == bank.id
+        )
     )
-    codes, stems = set(), set()
-    for code, qtype, stem in rows:
-        codes.add(code)
-        stems.add(stem_key(qtype, stem))
-    return codes, stems
+    for code, qtype, stem, content in rows:
+        seen.codes.add(code)
+        seen.stems.add(stem_key(qtype, stem))
+        seen.prints.add(fingerprint(qtype, stem, content))
+    return seen
 
 
-def _check_duplicate(item: ImportItem, codes: set[str], stems: set[str]) -> None:
+def _check_duplicate(item: ImportItem, seen: _Seen) -> None:
     data = item.data
-    key = stem_key(data.qtype, data.stem)
-    if data.code and data.code in codes:
+    key, printed = stem_key(data.qtype, data.stem), fingerprint(data.qtype, data.stem, data.content)
+    if data.code and data.code in seen.codes and item.code_is_name:
+        item.note = _joined(item.note, f"名称“{data.code}”已被其他题目使用，已自动编号")
+        data.code = ""
+    if data.code and data.code in seen.codes:
         item.status, item.note = "duplicate", f"编号“{data.code}”已存在"
-    elif key in stems:
-        item.status, item.note = "duplicate", "题干相同的同类型题目已存在"
+    elif printed in seen.prints:
+        item.status, item.note = "duplicate", "题型、题干、选项和答案都相同的题目已存在"
     else:
         item.status = "pending"
-        codes.add(data.code)
-        stems.add(key)
+        if key in seen.stems:
+            item.note = _joined(
+                item.note, "题干与已有题目相同，但选项或答案不同，已作为另一道题导入"
+            )
+        seen.codes.add(data.code)
+        seen.stems.add(key)
+        seen.prints.add(printed)
+
+
+def _joined(*notes: str) -> str:
+    return "；".join(n for n in notes if n)
 
 
 def add_many(bank: Bank, questions: list[QuestionData], user_id: int | None) -> int:
