@@ -44,7 +44,7 @@ class ImportForm(ChineseForm):
     file = FileField(
         "题目文件（.xlsx、.csv、.xml、.gift、.txt）",
         validators=[FileRequired("请选择要导入的文件")],
-        render_kw={"accept": ".xlsx,.xls,.csv,.xml,.gift,.txt"},
+        render_kw={"accept": ".xlsx,.xls,.csv,.xml,.gift,.txt,.docx"},
     )
     fmt = SelectField("格式", choices=list(FORMAT_LABELS.items()), default="auto")
     visibility = SelectField(

@@ -23,7 +23,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from lianbing.host import Invalid, log_event
-from quizzes import qtypes
+from quizzes import plaintext, qtypes
 from quizzes.qtypes import LETTERS
 from quizzes.services import ImportItem, ImportReport, QuestionData, import_items
 
@@ -164,7 +164,7 @@ DIFFICULTY_WORDS = {
 TRUE_WORDS = {norm_key(w) for w in ("对", "正确", "是", "√", "✓", "✔", "T", "TRUE", "Y", "YES")}
 FALSE_WORDS = {
     norm_key(w)
-    for w in ("错", "错误", "不正确", "否", "非", "×", "✗", "✘", "X", "F", "FALSE", "N", "NO")
+    for w in ("错", "错误", "不正确", "否", "非", "×", "✗", "✘", "❌", "✖", "X", "F", "FALSE", "N", "NO")
 }
 
 
@@ -955,6 +955,46 @@ class AikenImporter(Importer):
 # --- registry and entry point ------------------------------------------------------------
 
 
+# --- plain Word/text question lists -------------------------------------------------------
+
+PLAIN_KINDS = {"single": "单选题", "multiple": "多选题", "truefalse": "判断题", "fill": "填空题"}
+
+
+class PlainTextImporter(Importer):
+    """Numbered question lists from Word (.docx) or plain text (quizzes.plaintext reads them)."""
+
+    name = "plain"
+    label = "Word/文本题目列表"
+    suffixes = (".docx",)
+
+    def parse(self, data, filename):
+        note = ""
+        if PurePath(filename or "").suffix.lower() == ".docx":
+            try:
+                text = plaintext.docx_text(data)
+            except Exception as exc:  # python-docx raises many kinds on a damaged file
+                raise ImportFileError(f"无法读取 Word 文件：{type(exc).__name__}") from None
+        else:
+            text, note = decode_text(data, filename)
+        items = [self.item(r) for r in plaintext.read(text)]
+        return Parsed(items, [note] if note else [])
+
+    def item(self, record: plaintext.Raw) -> ImportItem:
+        stem, answer = plaintext.answer_from_stem(record)
+        kind = plaintext.kind_of(record, answer)
+        if not kind:
+            return ImportItem(record.place, reasons=["没有识别出选项，也不是判断题，无法确定题型"])
+        row = {
+            "qtype": PLAIN_KINDS[kind],
+            "stem": stem,
+            "answer": answer,
+            "explanation": "\n\n".join(record.explanation),
+            "category": record.category,
+            **dict(zip(LETTERS, record.options)),
+        }
+        return row_item(row, record.place)
+
+
 class RegistryError(RuntimeError):
     """Two importers claim the same name."""
 
@@ -969,10 +1009,21 @@ def build_registry(importers: tuple[type[Importer], ...]) -> Mapping[str, Import
 
 
 IMPORTERS = build_registry(
-    (ExcelImporter, CsvImporter, MoodleXmlImporter, GiftImporter, AikenImporter)
+    (ExcelImporter, CsvImporter, MoodleXmlImporter, GiftImporter, AikenImporter, PlainTextImporter)
 )
 FORMAT_CHOICES = ("auto", *IMPORTERS)
-UPLOAD_SUFFIXES = {".xlsx", ".xls", ".csv", ".xml", ".gift", ".txt"}
+UPLOAD_SUFFIXES = {".xlsx", ".xls", ".csv", ".xml", ".gift", ".txt", ".docx"}
+
+
+def guess_text_format(data: bytes) -> str:
+    """Aiken, a numbered Chinese question list, or GIFT, from the content of a text file."""
+    head = data[:20000].decode("utf-8", "ignore") or data[:20000].decode("gb18030", "ignore")
+    if re.search(r"^ANSWER\s*[:：]", head, re.M | re.I) and "{" not in head:
+        return "aiken"
+    gift = re.search(r"\{[^{}]*[=~#TF][^{}]*\}", head) or re.search(r"^\s*::", head, re.M)
+    if not gift and plaintext.looks_plain(head):
+        return "plain"
+    return "gift"
 
 
 def detect_format(filename: str, data: bytes) -> str:
@@ -982,13 +1033,8 @@ def detect_format(filename: str, data: bytes) -> str:
         raise ImportFileError(
             "旧版 Excel（.xls）文件无法直接导入，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。"
         )
-    if suffix == ".txt":
-        head = data[:20000].decode("utf-8", "ignore")
-        return (
-            "aiken"
-            if re.search(r"^ANSWER\s*[:：]", head, re.M | re.I) and "{" not in head
-            else "gift"
-        )
+    if suffix in (".txt", ""):
+        return guess_text_format(data)
     for name, importer in IMPORTERS.items():
         if suffix in importer.suffixes:
             return name
@@ -1042,8 +1088,12 @@ def parse_file(filename: str, data: bytes, fmt: str = "auto") -> tuple[str, Pars
     if not data:
         raise ImportFileError(f"文件 {filename} 是空的。")
     parsed = IMPORTERS[fmt].parse(data, filename)
-    if not parsed.items:
-        raise ImportFileError(f"文件 {filename} 中没有找到题目。")
+    if not any(i.data is not None or i.reasons for i in parsed.items):
+        found = "；".join(dict.fromkeys(i.note for i in parsed.items if i.note))
+        raise ImportFileError(
+            f"文件 {filename} 中没有识别出任何题目（按{IMPORTERS[fmt].label}格式读取）"
+            + (f"：{found}" if found else "。")
+        )
     return fmt, parsed
 
 

@@ -168,11 +168,40 @@ def ensure_category(bank: Bank, path: str) -> Category | None:
 
 
 def categories(bank_id: int) -> list[Category]:
-    return list(
-        db.session.scalars(
-            select(Category).where(Category.bank_id == bank_id).order_by(Category.path)
-        )
-    )
+    """A bank's categories in natural order (第二部分 before 第三部分, 2 before 10)."""
+    found = db.session.scalars(select(Category).where(Category.bank_id == bank_id))
+    return sorted(found, key=lambda c: natural_key(c.path))
+
+
+CN_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+NUMBER_RUN = re.compile(r"\d+|[零〇一二两三四五六七八九十百千]+")
+
+
+def cn_number(text: str) -> int:
+    """ "十二" -> 12, "二十" -> 20, "一百零五" -> 105, "12" -> 12."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        else:
+            unit = {"十": 10, "百": 100, "千": 1000}[ch]
+            total += (digit or 1) * unit
+            digit = 0
+    return total + digit
+
+
+def natural_key(text: str) -> list:
+    """A sort key reading runs of digits or Chinese numerals as numbers, per path segment."""
+    key: list = []
+    for segment in (text or "").split("/"):
+        parts, last = [], 0
+        for m in NUMBER_RUN.finditer(segment):
+            parts += [(0, segment[last : m.start()]), (1, cn_number(m.group()))]
+            last = m.end()
+        key.append(parts + [(0, segment[last:])])
+    return key
 
 
 # --- questions -------------------------------------------------------------

@@ -108,15 +108,14 @@ def test_moodle_description_is_skipped_with_a_note(app, corpora):
         (corpora / "moodle-xml" / "qtype_description_testquestion.moodle.xml").read_bytes(), "d.xml"
     )
     assert parsed.items[0].data is None and "description" in parsed.items[0].note
-    report = run(
-        (corpora / "moodle-xml" / "qtype_description_testquestion.moodle.xml").read_bytes(), "d.xml"
-    )
-    assert (
-        report.ok
-        and not report.imported
-        and report.items[0].status == "note"
-        and question_count() == 0
-    )
+    # a file holding no question at all is a failure, never a success that imported nothing
+    with pytest.raises(ImportFileError) as err:
+        run(
+            (corpora / "moodle-xml" / "qtype_description_testquestion.moodle.xml").read_bytes(),
+            "d.xml",
+        )
+    assert "没有识别出任何题目" in str(err.value) and "description" in str(err.value)
+    assert question_count() == 0
 
 
 def test_moodle_cloze_is_reported_by_name_and_position(app, corpora):
