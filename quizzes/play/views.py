@@ -161,7 +161,7 @@ def result(attempt_id):
         attempt=attempt,
         quiz=attempt.quiz,
         show_score=parts is None or "score" in parts,
-        items=review_items(attempt, parts, seal.sealed_ids() if own else None)
+        items=review_items(attempt, parts, seal.competition_pool() if own else None)
         if parts is None or parts - {"score"}
         else [],
     )

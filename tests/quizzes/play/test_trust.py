@@ -314,3 +314,13 @@ def test_officer_sees_the_real_last_start_and_a_plain_summary(client, auth, make
     exam = make_quiz(time_limit_minutes=30)
     detail = client.get(f"/quizzes/q/{exam.id}").get_data(as_text=True)
     assert "随时可以开始，限时 30 分钟，每人从自己开始时计时" in detail
+
+
+def test_review_hides_keys_of_questions_in_an_unclosed_competition(client, auth, make_quiz):
+    quiz, attempt_id = _shuffled_attempt(client, auth, make_quiz, mode="exam")
+    client.post(f"/quizzes/attempt/{attempt_id}/submit")
+    page = client.get(f"/quizzes/attempt/{attempt_id}/result").get_data(as_text=True)
+    assert '<strong class="the-key">B</strong>' in page
+    make_quiz(fixed=("S00",), mode="competition", title="下周竞赛")  # S00 is in its pool now
+    page = client.get(f"/quizzes/attempt/{attempt_id}/result").get_data(as_text=True)
+    assert "the-key" not in page and '<strong class="your-answer">' in page
