@@ -181,7 +181,7 @@ def history():
 @bp.route("/practice/")
 @any_user
 def practice_home():
-    banks = [(b, bank.categories(b.id)) for b, _ in bank.list_banks()]
+    banks = [(b, bank.categories(b.id)) for b, _ in bank.list_banks() if b.visibility == "practice"]
     return render_template(
         "quizzes/play/practice_home.html", banks=banks, stats=practice.stats(current_user.id)
     )

@@ -90,6 +90,7 @@ def test_exam_only_bank_never_reaches_practice(client, auth, qbank, user):
     )
     assert r.status_code == 403 and "key" not in r.json
     assert client.get(f"/quizzes/wrongbook/{_qid(qbank, 'S01')}").status_code == 403
+    assert qbank.name not in client.get("/quizzes/practice/").get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(PracticeAnswer)) == 0
 
 
