@@ -164,7 +164,23 @@ DIFFICULTY_WORDS = {
 TRUE_WORDS = {norm_key(w) for w in ("对", "正确", "是", "√", "✓", "✔", "T", "TRUE", "Y", "YES")}
 FALSE_WORDS = {
     norm_key(w)
-    for w in ("错", "错误", "不正确", "否", "非", "×", "✗", "✘", "❌", "✖", "X", "F", "FALSE", "N", "NO")
+    for w in (
+        "错",
+        "错误",
+        "不正确",
+        "否",
+        "非",
+        "×",
+        "✗",
+        "✘",
+        "❌",
+        "✖",
+        "X",
+        "F",
+        "FALSE",
+        "N",
+        "NO",
+    )
 }
 
 
