@@ -171,7 +171,8 @@ def schedule_summary(quiz: Quiz) -> str:
     last = last_start(quiz)
     limit = f"限时 {quiz.time_limit_minutes} 分钟" if quiz.time_limit_minutes else "不限时"
     if _common_start(quiz) and quiz.time_limit_minutes:
-        return f"所有人 {opens} 同时开始，{limit}，{to_local(last).strftime(fmt)} 统一交卷，此后不能再开始。"
+        ends = to_local(last).strftime(fmt)
+        return f"所有人 {opens} 同时开始，{limit}，{ends} 统一交卷，此后不能再开始。"
     when = f"{opens} 起" if opens else "现在起"
     until = f"，最晚 {to_local(last).strftime(fmt)} 前开始并交卷" if last else "，不设截止时间"
     per = "每人从自己开始时计时" if quiz.time_limit_minutes else "每人答题时间不限"
