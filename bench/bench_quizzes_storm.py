@@ -136,6 +136,7 @@ def _seed_competition():
             time_limit_minutes=60,
             opens_at=utcnow() - timedelta(minutes=1),
             closes_at=utcnow() + timedelta(hours=2),
+            staggered_start=True,
             shuffle_questions=True,
             shuffle_options=True,
         ),

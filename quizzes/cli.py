@@ -69,6 +69,8 @@ def echo_report(report: services.ImportReport) -> None:
         click.echo(f"  已跳过 {item.place}：{'；'.join(item.reasons)}")
     for item in report.duplicates:
         click.echo(f"  重复未导入 {item.place}：{item.note}")
+    for item in [i for i in report.imported if i.note]:
+        click.echo(f"  已导入 {item.place}：{item.note}")
     for item in [i for i in report.items if i.status == "note"]:
         click.echo(f"  说明 {item.place}：{item.note}")
     for note in report.notes:

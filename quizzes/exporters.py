@@ -21,7 +21,7 @@ from quizzes import qtypes
 from quizzes.importers import FIELD_TAGS
 from quizzes.models import Bank
 from quizzes.qtypes import LETTERS
-from quizzes.services import QuestionData, bank_questions, to_data
+from quizzes.services import QuestionData, bank_questions, natural_key, to_data
 
 TEMPLATE_COLUMNS = [
     "编号",
@@ -274,7 +274,7 @@ def multi_blank(q: QuestionData) -> bool:
 
 
 def by_category(questions: Iterable[QuestionData]) -> list[QuestionData]:
-    return sorted(questions, key=lambda q: (q.category, q.code))
+    return sorted(questions, key=lambda q: (natural_key(q.category), q.code))
 
 
 class MoodleXmlExporter(Exporter):
@@ -440,6 +440,37 @@ class GiftExporter(Exporter):
         return comments + [f"::{gift_escape(q.code)}::[markdown]{body}"]
 
 
+class AikenExporter(Exporter):
+    """Aiken: single-choice questions with one right option only (stem on one line, "A. …"
+    options, "ANSWER: B"); every other question is left out with a note."""
+
+    name = "aiken"
+    label = "Aiken"
+
+    def export(self, questions):
+        lines, notes = [], []
+        for q in by_category(questions):
+            reason = self.unfit(q)
+            if reason:
+                notes.append(f"{q.code}：{reason}，Aiken 无法表示，未导出")
+                continue
+            options = q.content["options"]
+            right = next(i for i, o in enumerate(options) if o["weight"] >= 1.0)
+            lines.append(" ".join(q.stem.split()))
+            lines += [f"{LETTERS[i]}. {' '.join(o['text'].split())}" for i, o in enumerate(options)]
+            lines += [f"ANSWER: {LETTERS[right]}", ""]
+        return Export("\n".join(lines).encode("utf-8"), ".txt", "text/plain; charset=utf-8", notes)
+
+    @staticmethod
+    def unfit(q: QuestionData) -> str:
+        if q.qtype != "single":
+            return "不是单选题"
+        weights = [o["weight"] for o in q.content["options"]]
+        if sorted(weights)[-1] < 1.0 or any(0 < w < 1 for w in weights):
+            return "含部分得分的选项"
+        return ""
+
+
 class RegistryError(RuntimeError):
     """Two exporters claim the same name."""
 
@@ -453,7 +484,7 @@ def build_registry(exporters: tuple[type[Exporter], ...]) -> Mapping[str, Export
     return MappingProxyType(registry)
 
 
-EXPORTERS = build_registry((ExcelExporter, MoodleXmlExporter, GiftExporter))
+EXPORTERS = build_registry((ExcelExporter, MoodleXmlExporter, GiftExporter, AikenExporter))
 
 
 def export_questions(questions: list[QuestionData], fmt: str) -> Export:

@@ -9,6 +9,7 @@ from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Length, Optional
 
 from quizzes import exporters, importers, qtypes
+from quizzes.models import VISIBILITIES
 
 ZH = get_translations(["zh"])
 TYPE_CHOICES = [(name, t.label) for name, t in qtypes.QUESTION_TYPES.items()]
@@ -43,9 +44,14 @@ class ImportForm(ChineseForm):
     file = FileField(
         "题目文件（.xlsx、.csv、.xml、.gift、.txt）",
         validators=[FileRequired("请选择要导入的文件")],
-        render_kw={"accept": ".xlsx,.xls,.csv,.xml,.gift,.txt"},
+        render_kw={"accept": ".xlsx,.xls,.csv,.xml,.gift,.txt,.docx"},
     )
     fmt = SelectField("格式", choices=list(FORMAT_LABELS.items()), default="auto")
+    visibility = SelectField(
+        "题库可见范围",
+        choices=[("", "不改变（新建的题库为草稿）"), *VISIBILITIES.items()],
+        default="",
+    )
     skip_invalid = BooleanField("跳过无法识别的题目，导入其余题目")
     submit = SubmitField("导入")
 

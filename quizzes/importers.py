@@ -23,7 +23,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from lianbing.host import Invalid, log_event
-from quizzes import qtypes
+from quizzes import plaintext, qtypes
 from quizzes.qtypes import LETTERS
 from quizzes.services import ImportItem, ImportReport, QuestionData, import_items
 
@@ -145,8 +145,10 @@ OPTION_COLUMNS = {norm_key(f"{p}{x}"): x for x in LETTERS for p in ("选项", ""
     norm_key(f"{x}选项"): x for x in LETTERS
 }
 REQUIRED = {"qtype": "题型", "stem": "题干", "answer": "答案"}
+#: an option marker: ``A.`` ``A．`` ``A、`` ``A:`` ``A：`` with or without ``**`` before it,
+#: anywhere but right after a Latin letter or digit (unpack_options keeps only A, B, C … in turn)
 PACKED_OPTION = re.compile(
-    r"\*\*\s*([A-Ha-h])\s*[.．:：、]?\s*|(?:^|\n|(?<=\s))\s*([A-H])\s*[.．:：、]\s*"
+    r"\*\*\s*([A-Ha-h])\s*[.．:：、]?\s*|(?<![A-Za-z0-9])([A-H])\s*[.．:：、]\s*"
 )
 DIFFICULTY_WORDS = {
     "容易": 1,
@@ -162,7 +164,23 @@ DIFFICULTY_WORDS = {
 TRUE_WORDS = {norm_key(w) for w in ("对", "正确", "是", "√", "✓", "✔", "T", "TRUE", "Y", "YES")}
 FALSE_WORDS = {
     norm_key(w)
-    for w in ("错", "错误", "不正确", "否", "非", "×", "✗", "✘", "X", "F", "FALSE", "N", "NO")
+    for w in (
+        "错",
+        "错误",
+        "不正确",
+        "否",
+        "非",
+        "×",
+        "✗",
+        "✘",
+        "❌",
+        "✖",
+        "X",
+        "F",
+        "FALSE",
+        "N",
+        "NO",
+    )
 }
 
 
@@ -250,8 +268,16 @@ def row_options(row: dict[str, str]) -> list[str]:
 
 
 def unpack_options(text: str) -> list[str]:
-    """ "**A.正确**B：错误" -> ["正确", "错误"]; also one option per line ("A、…")."""
-    marks = list(PACKED_OPTION.finditer(text or ""))
+    """ "**A.正确**B：错误" -> ["正确", "错误"]; also one option per line ("A、…"), or packed
+    without "**" ("…等D:没有任何要求"). Only markers in letter order count (A, then B …), so a
+    "C." inside an option's text does not split it."""
+    marks, expected = [], 0
+    for m in PACKED_OPTION.finditer(text or ""):
+        if (m.group(1) or m.group(2)).upper() == LETTERS[expected]:
+            marks.append(m)
+            expected += 1
+            if expected == len(LETTERS):
+                break
     if not marks:
         return [join_lines(text)] if (text or "").strip() else []
     ends = [m.start() for m in marks[1:]] + [len(text)]
@@ -649,7 +675,10 @@ class MoodleXmlImporter(Importer):
         data = with_fields(
             data, [t.text.strip() for t in q.findall("tags/tag/text") if t.text], reasons
         )
-        return ImportItem(place, data=data, reasons=reasons, note="；".join(notes))
+        named = not xtext(q, "idnumber") and bool(name)
+        return ImportItem(
+            place, data=data, reasons=reasons, note="；".join(notes), code_is_name=named
+        )
 
 
 # --- GIFT (as Moodle's qformat_gift reads it) ------------------------------------------------
@@ -887,7 +916,9 @@ class GiftImporter(Importer):
         data = with_fields(
             data, [t.replace("\\]", "]") for t in TAG.findall(block.comments)], reasons
         )
-        return ImportItem(block.place, data=data, reasons=reasons, note="；".join(notes))
+        return ImportItem(
+            block.place, data=data, reasons=reasons, note="；".join(notes), code_is_name=not ident
+        )
 
 
 # --- Aiken -----------------------------------------------------------------------------
@@ -941,6 +972,46 @@ class AikenImporter(Importer):
 # --- registry and entry point ------------------------------------------------------------
 
 
+# --- plain Word/text question lists -------------------------------------------------------
+
+PLAIN_KINDS = {"single": "单选题", "multiple": "多选题", "truefalse": "判断题", "fill": "填空题"}
+
+
+class PlainTextImporter(Importer):
+    """Numbered question lists from Word (.docx) or plain text (quizzes.plaintext reads them)."""
+
+    name = "plain"
+    label = "Word/文本题目列表"
+    suffixes = (".docx",)
+
+    def parse(self, data, filename):
+        note = ""
+        if PurePath(filename or "").suffix.lower() == ".docx":
+            try:
+                text = plaintext.docx_text(data)
+            except Exception as exc:  # python-docx raises many kinds on a damaged file
+                raise ImportFileError(f"无法读取 Word 文件：{type(exc).__name__}") from None
+        else:
+            text, note = decode_text(data, filename)
+        items = [self.item(r) for r in plaintext.read(text)]
+        return Parsed(items, [note] if note else [])
+
+    def item(self, record: plaintext.Raw) -> ImportItem:
+        stem, answer = plaintext.answer_from_stem(record)
+        kind = plaintext.kind_of(record, answer)
+        if not kind:
+            return ImportItem(record.place, reasons=["没有识别出选项，也不是判断题，无法确定题型"])
+        row = {
+            "qtype": PLAIN_KINDS[kind],
+            "stem": stem,
+            "answer": answer,
+            "explanation": "\n\n".join(record.explanation),
+            "category": record.category,
+            **dict(zip(LETTERS, record.options)),
+        }
+        return row_item(row, record.place)
+
+
 class RegistryError(RuntimeError):
     """Two importers claim the same name."""
 
@@ -955,10 +1026,21 @@ def build_registry(importers: tuple[type[Importer], ...]) -> Mapping[str, Import
 
 
 IMPORTERS = build_registry(
-    (ExcelImporter, CsvImporter, MoodleXmlImporter, GiftImporter, AikenImporter)
+    (ExcelImporter, CsvImporter, MoodleXmlImporter, GiftImporter, AikenImporter, PlainTextImporter)
 )
 FORMAT_CHOICES = ("auto", *IMPORTERS)
-UPLOAD_SUFFIXES = {".xlsx", ".xls", ".csv", ".xml", ".gift", ".txt"}
+UPLOAD_SUFFIXES = {".xlsx", ".xls", ".csv", ".xml", ".gift", ".txt", ".docx"}
+
+
+def guess_text_format(data: bytes) -> str:
+    """Aiken, a numbered Chinese question list, or GIFT, from the content of a text file."""
+    head = data[:20000].decode("utf-8", "ignore") or data[:20000].decode("gb18030", "ignore")
+    if re.search(r"^ANSWER\s*[:：]", head, re.M | re.I) and "{" not in head:
+        return "aiken"
+    gift = re.search(r"\{[^{}]*[=~#TF][^{}]*\}", head) or re.search(r"^\s*::", head, re.M)
+    if not gift and plaintext.looks_plain(head):
+        return "plain"
+    return "gift"
 
 
 def detect_format(filename: str, data: bytes) -> str:
@@ -968,13 +1050,8 @@ def detect_format(filename: str, data: bytes) -> str:
         raise ImportFileError(
             "旧版 Excel（.xls）文件无法直接导入，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。"
         )
-    if suffix == ".txt":
-        head = data[:20000].decode("utf-8", "ignore")
-        return (
-            "aiken"
-            if re.search(r"^ANSWER\s*[:：]", head, re.M | re.I) and "{" not in head
-            else "gift"
-        )
+    if suffix in (".txt", ""):
+        return guess_text_format(data)
     for name, importer in IMPORTERS.items():
         if suffix in importer.suffixes:
             return name
@@ -992,6 +1069,7 @@ def import_file(
     *,
     skip_invalid: bool = False,
     user_id: int | None = None,
+    visibility: str | None = None,
 ) -> ImportReport:
     """Parse a file and import it into the named bank (created when needed): all or nothing."""
     try:
@@ -1008,7 +1086,14 @@ def import_file(
             count=0,
         )
         raise
-    report = import_items(bank, parsed.items, skip_invalid=skip_invalid, fmt=fmt, user_id=user_id)
+    report = import_items(
+        bank,
+        parsed.items,
+        skip_invalid=skip_invalid,
+        fmt=fmt,
+        user_id=user_id,
+        visibility=visibility,
+    )
     report.notes += parsed.notes
     return report
 
@@ -1021,8 +1106,12 @@ def parse_file(filename: str, data: bytes, fmt: str = "auto") -> tuple[str, Pars
     if not data:
         raise ImportFileError(f"文件 {filename} 是空的。")
     parsed = IMPORTERS[fmt].parse(data, filename)
-    if not parsed.items:
-        raise ImportFileError(f"文件 {filename} 中没有找到题目。")
+    if not any(i.data is not None or i.reasons for i in parsed.items):
+        found = "；".join(dict.fromkeys(i.note for i in parsed.items if i.note))
+        raise ImportFileError(
+            f"文件 {filename} 中没有识别出任何题目（按{IMPORTERS[fmt].label}格式读取）"
+            + (f"：{found}" if found else "。")
+        )
     return fmt, parsed
 
 

@@ -26,6 +26,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lianbing.host import UTCDateTime, db, utcnow
 
+#: who sees a bank's questions: authors only, practice and daily sets too, or only quizzes
+VISIBILITIES = {
+    "draft": "草稿（仅编写者）",
+    "practice": "练习（练习和每日一练可用）",
+    "exam": "仅考试",
+}
+
 
 class Bank(db.Model):
     """A named collection of questions (题库)."""
@@ -35,6 +42,10 @@ class Bank(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    #: a key of VISIBILITIES; only "practice" banks feed practice, daily sets and 错题本
+    visibility: Mapped[str] = mapped_column(
+        String(10), default="practice", server_default="practice"
+    )
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -6,6 +6,7 @@ services flush and never commit.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
@@ -14,7 +15,7 @@ from sqlalchemy import func, insert, or_, select
 
 from lianbing.host import Refused, db, log_event, utcnow, write_audit
 from quizzes import qtypes
-from quizzes.models import Bank, Category, Question, QuestionVersion
+from quizzes.models import VISIBILITIES, Bank, Category, Question, QuestionVersion
 
 CODE_RE = re.compile(r"^[\w.\-]{1,60}$")
 #: what changes the text an officer sees or the key; editing these makes a new version
@@ -113,6 +114,23 @@ def create_bank(name: str, description: str = "", user_id: int | None = None) ->
     return bank
 
 
+def set_visibility(bank: Bank, visibility: str, user_id: int | None = None) -> None:
+    """草稿, 练习 or 仅考试: who may see the bank's questions (practice only sees 练习 banks)."""
+    if visibility not in VISIBILITIES:
+        raise BankError("题库可见范围无效")
+    bank.visibility = visibility
+    db.session.flush()
+    log_event(
+        "quizzes",
+        "bank %d %r visibility set to %s",
+        bank.id,
+        bank.name,
+        visibility,
+        actor_id=user_id,
+        target=f"quiz_bank:{bank.id}",
+    )
+
+
 def bank_by_name(name: str) -> Bank | None:
     return db.session.scalar(select(Bank).where(Bank.name == (name or "").strip()))
 
@@ -150,11 +168,40 @@ def ensure_category(bank: Bank, path: str) -> Category | None:
 
 
 def categories(bank_id: int) -> list[Category]:
-    return list(
-        db.session.scalars(
-            select(Category).where(Category.bank_id == bank_id).order_by(Category.path)
-        )
-    )
+    """A bank's categories in natural order (第二部分 before 第三部分, 2 before 10)."""
+    found = db.session.scalars(select(Category).where(Category.bank_id == bank_id))
+    return sorted(found, key=lambda c: natural_key(c.path))
+
+
+CN_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+NUMBER_RUN = re.compile(r"\d+|[零〇一二两三四五六七八九十百千]+")
+
+
+def cn_number(text: str) -> int:
+    """ "十二" -> 12, "二十" -> 20, "一百零五" -> 105, "12" -> 12."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        else:
+            unit = {"十": 10, "百": 100, "千": 1000}[ch]
+            total += (digit or 1) * unit
+            digit = 0
+    return total + digit
+
+
+def natural_key(text: str) -> list:
+    """A sort key reading runs of digits or Chinese numerals as numbers, per path segment."""
+    key: list = []
+    for segment in (text or "").split("/"):
+        parts, last = [], 0
+        for m in NUMBER_RUN.finditer(segment):
+            parts += [(0, segment[last : m.start()]), (1, cn_number(m.group()))]
+            last = m.end()
+        key.append(parts + [(0, segment[last:])])
+    return key
 
 
 # --- questions -------------------------------------------------------------
@@ -471,6 +518,9 @@ class ImportItem:
     #: a note that is not a failure (description skipped, attachment dropped)
     note: str = ""
     status: str = ""
+    #: the code was taken from a question's name (GIFT title, Moodle <name>): names may repeat,
+    #: so a taken one is replaced by a generated code instead of making the question a duplicate
+    code_is_name: bool = False
 
 
 @dataclass
@@ -519,6 +569,7 @@ def import_items(
     skip_invalid: bool,
     fmt: str,
     user_id: int | None = None,
+    visibility: str | None = None,
 ) -> ImportReport:
     """Check every item, then store all valid ones, or none if any failed (unless skip_invalid)."""
     bank = bank_by_name(bank_name)
@@ -526,6 +577,8 @@ def import_items(
     check_items(items, bank)
     if report.ok and any(i.status == "pending" for i in items):
         bank = bank or create_bank(bank_name, user_id=user_id)
+        if visibility:
+            set_visibility(bank, visibility, user_id)
         _store_items(bank, report, user_id)
     else:
         _settle(items, imported=False)
@@ -577,7 +630,7 @@ def _settle(items: list[ImportItem], imported: bool) -> None:
 
 def check_items(items: list[ImportItem], bank: Bank | None) -> None:
     """Clean each question and mark it pending, failed or duplicate."""
-    codes, stems = _existing_keys(bank)
+    seen = _existing_keys(bank)
     for item in items:
         if item.data is None:
             item.status = "failed" if item.reasons else "note"
@@ -587,33 +640,69 @@ def check_items(items: list[ImportItem], bank: Bank | None) -> None:
         if item.reasons:
             item.status = "failed"
             continue
-        _check_duplicate(item, codes, stems)
+        _check_duplicate(item, seen)
 
 
-def _existing_keys(bank: Bank | None) -> tuple[set[str], set[str]]:
+def fingerprint(qtype: str, stem: str, content: Any) -> str:
+    """Type, stem, options and key as one string: two questions are duplicates only when equal."""
+    return stem_key(qtype, stem) + "\x1f" + json.dumps(_bare(content), sort_keys=True)
+
+
+def _bare(value: Any) -> Any:
+    """Content without empty values (missing feedback and empty feedback are the same)."""
+    if isinstance(value, dict):
+        return {k: _bare(v) for k, v in value.items() if v not in ("", None, [], {})}
+    if isinstance(value, list):
+        return [_bare(v) for v in value]
+    return value
+
+
+@dataclass
+class _Seen:
+    codes: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+    prints: set[str] = field(default_factory=set)
+
+
+def _existing_keys(bank: Bank | None) -> _Seen:
+    seen = _Seen()
     if bank is None:
-        return set(), set()
+        return seen
     rows = db.session.execute(
-        select(Question.code, Question.qtype, Question.stem).where(Question.bank_id == bank.id)
+        select(Question.code, Question.qtype, Question.stem, Question.content).where(
+            Question.bank_id == bank.id
+        )
     )
-    codes, stems = set(), set()
-    for code, qtype, stem in rows:
-        codes.add(code)
-        stems.add(stem_key(qtype, stem))
-    return codes, stems
+    for code, qtype, stem, content in rows:
+        seen.codes.add(code)
+        seen.stems.add(stem_key(qtype, stem))
+        seen.prints.add(fingerprint(qtype, stem, content))
+    return seen
 
 
-def _check_duplicate(item: ImportItem, codes: set[str], stems: set[str]) -> None:
+def _check_duplicate(item: ImportItem, seen: _Seen) -> None:
     data = item.data
-    key = stem_key(data.qtype, data.stem)
-    if data.code and data.code in codes:
+    key, printed = stem_key(data.qtype, data.stem), fingerprint(data.qtype, data.stem, data.content)
+    if data.code and data.code in seen.codes and item.code_is_name:
+        item.note = _joined(item.note, f"名称“{data.code}”已被其他题目使用，已自动编号")
+        data.code = ""
+    if data.code and data.code in seen.codes:
         item.status, item.note = "duplicate", f"编号“{data.code}”已存在"
-    elif key in stems:
-        item.status, item.note = "duplicate", "题干相同的同类型题目已存在"
+    elif printed in seen.prints:
+        item.status, item.note = "duplicate", "题型、题干、选项和答案都相同的题目已存在"
     else:
         item.status = "pending"
-        codes.add(data.code)
-        stems.add(key)
+        if key in seen.stems:
+            item.note = _joined(
+                item.note, "题干与已有题目相同，但选项或答案不同，已作为另一道题导入"
+            )
+        seen.codes.add(data.code)
+        seen.stems.add(key)
+        seen.prints.add(printed)
+
+
+def _joined(*notes: str) -> str:
+    return "；".join(n for n in notes if n)
 
 
 def add_many(bank: Bank, questions: list[QuestionData], user_id: int | None) -> int:

@@ -29,7 +29,7 @@ from lianbing.host import (
 )
 from quizzes import exporters, importers, qtypes, services
 from quizzes.forms import BankForm, BulkForm, ImportForm, QuestionForm, SearchForm
-from quizzes.models import Bank, Question
+from quizzes.models import VISIBILITIES, Bank, Question
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 #: who may author and see question banks (answer keys); officers and bureau admins may not
@@ -88,7 +88,17 @@ def bank(bank_id: int):
         bulk=BulkForm(),
         labels=qtypes.LABELS,
         exports=exporters.EXPORTERS,
+        visibilities=VISIBILITIES,
     )
+
+
+@bp.route("/banks/<int:bank_id>/visibility", methods=["POST"])
+@require_role(*AUTHORS)
+def visibility(bank_id: int):
+    bank = db.get_or_404(Bank, bank_id)
+    services.set_visibility(bank, request.form.get("visibility", ""), current_user.id)
+    flash(f"题库可见范围已设为“{VISIBILITIES[bank.visibility]}”。", "success")
+    return redirect(url_for("quizzes.bank", bank_id=bank.id))
 
 
 @bp.route("/banks/<int:bank_id>/bulk", methods=["POST"])
@@ -230,6 +240,8 @@ def run_import(form: ImportForm) -> services.ImportReport:
         form.fmt.data,
         skip_invalid=form.skip_invalid.data,
         user_id=current_user.id,
+        visibility=form.visibility.data
+        or (None if services.bank_by_name(form.bank.data) else "draft"),
     )
 
 

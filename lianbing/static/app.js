@@ -27,3 +27,17 @@
     document.querySelectorAll('form button[type=submit][disabled], form input[type=submit][disabled]').forEach(function (b) { b.disabled = false; });
   });
 })();
+
+/* Forms marked data-confirm-blank: before submitting, ask when questions (elements with
+   class "check-question") have no chosen option, naming how many. */
+document.addEventListener('submit', function (ev) {
+  const form = ev.target;
+  if (!(form instanceof HTMLFormElement) || !('confirmBlank' in form.dataset)) return;
+  const open = Array.prototype.filter.call(form.querySelectorAll('.check-question'), function (q) {
+    return !Array.prototype.some.call(q.querySelectorAll('input'), function (i) { return i.checked; });
+  }).length;
+  if (open && !window.confirm('还有 ' + open + ' 题未作答，确定交卷吗？')) {
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+  }
+}, true);

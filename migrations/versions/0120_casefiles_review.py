@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = "0120_casefiles"
-down_revision = "0080_seca_sessions"
+down_revision = "0090_quiz_trust"
 branch_labels = None
 depends_on = None
 

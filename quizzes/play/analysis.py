@@ -21,6 +21,7 @@ from lianbing.host import db, log_event
 from quizzes import qtypes
 from quizzes.models import Question
 from quizzes.play import marking
+from quizzes.play.display import first_line
 from quizzes.play.models import Attempt, AttemptItem, Quiz
 
 TOO_EASY, TOO_HARD, BINS = 90.0, 20.0, 10
@@ -236,9 +237,9 @@ def _option_label(value: Any) -> str:
 
 def _describe(stats: dict[str, np.ndarray], options: dict[int, dict[str, int]]) -> list[dict]:
     known = {
-        q: (code, qtype)
-        for q, code, qtype in db.session.execute(
-            select(Question.id, Question.code, Question.qtype).where(
+        q: (code, qtype, first_line(stem))
+        for q, code, qtype, stem in db.session.execute(
+            select(Question.id, Question.code, Question.qtype, Question.stem).where(
                 Question.id.in_([int(q) for q in stats["q"]])
             )
         )
@@ -246,11 +247,12 @@ def _describe(stats: dict[str, np.ndarray], options: dict[int, dict[str, int]]) 
     items = []
     for i in np.argsort(stats["slot"], kind="stable"):
         q = int(stats["q"][i])
-        code, qtype = known.get(q, (str(q), None))
+        code, qtype, text = known.get(q, (str(q), None, ""))
         qtype = stats["qtype"][i] if "qtype" in stats else qtype
         item = {
             "question_id": q,
             "code": code,
+            "text": text,
             "qtype": qtype,
             "label": qtypes.LABELS.get(qtype, qtype),
             "n": int(stats["n"][i]),
@@ -291,6 +293,7 @@ def to_excel(result: dict[str, Any], title: str) -> bytes:
         [
             {
                 "题号": i["code"],
+                "题目": i["text"],
                 "题型": i["label"],
                 "作答数": i["n"],
                 "难度系数(%)": i["facility"],

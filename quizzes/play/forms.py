@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from quizzes.play.models import AUDIENCES, GRADINGS, MODES, REVIEWS
+from quizzes.play.models import AUDIENCES, GRADINGS, MODES, REVIEW_PARTS
 
 FMT = "%Y-%m-%dT%H:%M"
 
@@ -36,7 +36,12 @@ class QuizForm(FlaskForm):
     shuffle_questions = BooleanField("题目乱序")
     shuffle_options = BooleanField("选项乱序")
     partial_credit = BooleanField("多选题按选对比例给分", default=True)
-    review = SelectField("交卷后显示", choices=list(REVIEWS.items()), default="explanations")
+    review_after = SelectMultipleField(
+        "交卷后立即可见", choices=list(REVIEW_PARTS.items()), validate_choice=False
+    )
+    review_closed = SelectMultipleField(
+        "测验结束后可见", choices=list(REVIEW_PARTS.items()), validate_choice=False
+    )
     audience = SelectField("参加范围", choices=list(AUDIENCES.items()))
     audience_bureaus = SelectMultipleField("指定单位", coerce=int, validate_choice=False)
     audience_users = StringField(

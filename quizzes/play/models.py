@@ -29,6 +29,20 @@ REVIEWS = {
     "answers": "得分和正确答案",
     "explanations": "得分、正确答案和解析",
 }
+#: what an officer may see of a submitted attempt, per moment (as Moodle's review options)
+REVIEW_PARTS = {
+    "score": "得分",
+    "responses": "自己的答案",
+    "marks": "对错标记",
+    "keys": "正确答案",
+    "explanations": "解析",
+}
+#: defaults: competitions and exams show the score only until close; practice shows everything
+REVIEW_DEFAULTS = {
+    "practice": ("score,responses,marks,keys,explanations",) * 2,
+    "exam": ("score", "score,responses,marks,keys,explanations"),
+    "competition": ("score", "score,responses,marks,keys,explanations"),
+}
 AUDIENCES = {"all": "所有人", "bureaus": "指定单位", "users": "指定人员"}
 GRADINGS = {"best": "最高分", "last": "最后一次"}
 
@@ -64,6 +78,13 @@ class Quiz(db.Model):
     partial_credit: Mapped[bool] = mapped_column(Boolean, default=True)
     #: what an officer sees after submitting (all of it once the quiz closes, unless 'nothing')
     review: Mapped[str] = mapped_column(String(20), default="explanations")
+    #: review options (REVIEW_PARTS keys joined by ",") right after the attempt, and after close
+    review_after: Mapped[str] = mapped_column(String(100), default="score", server_default="score")
+    review_closed: Mapped[str] = mapped_column(
+        String(100),
+        default="score,responses,marks,keys,explanations",
+        server_default="score,responses,marks,keys,explanations",
+    )
     audience: Mapped[str] = mapped_column(String(10), default="all")
     #: bureau ids or user ids, depending on ``audience``
     audience_ids: Mapped[list[int]] = mapped_column(JSON, default=list)

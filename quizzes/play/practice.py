@@ -7,16 +7,16 @@ a question until the officer answers it right twice in a row.
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, Iterable
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
-from lianbing.host import Refused, db, utcnow
+from lianbing.host import Refused, db, local_to_utc, utcnow
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Question, QuestionVersion
-from quizzes.play import marking
+from quizzes.play import marking, seal
 from quizzes.play.models import Attempt, PracticeAnswer, Quiz, WrongBookEntry
 
 SOURCES = {
@@ -67,11 +67,16 @@ def note_quiz_results(user_id: int, results: Iterable[tuple[int, bool]]) -> None
 
 
 def pool(category_id: int | None) -> list[int]:
-    """Active auto-marked questions of a category (and below), or of every bank; by id."""
-    stmt = select(Question.id).where(Question.is_active.is_(True), Question.qtype != "essay")
+    """Active auto-marked, unsealed questions of a category (and below), or of every bank; by id."""
+    stmt = select(Question.id).where(
+        Question.is_active.is_(True),
+        Question.qtype != "essay",
+        Question.id.not_in(seal.sealed_banks_statement()),
+    )
     if category_id:
         stmt = stmt.where(Question.category_id.in_(bank.category_ids(category_id)))
-    return list(db.session.scalars(stmt.order_by(Question.id)))
+    sealed = seal.competition_pool()
+    return [q for q in db.session.scalars(stmt.order_by(Question.id)) if q not in sealed]
 
 
 def next_question(
@@ -87,14 +92,14 @@ def next_question(
 
 
 def wrong_book(user_id: int) -> list[WrongBookEntry]:
-    """Questions still in the book, most recently missed first."""
-    return list(
-        db.session.scalars(
-            select(WrongBookEntry)
-            .where(WrongBookEntry.user_id == user_id, WrongBookEntry.is_cleared.is_(False))
-            .order_by(WrongBookEntry.last_wrong_at.desc())
-        )
+    """Questions still in the book, most recently missed first (sealed ones held back)."""
+    sealed = seal.sealed_ids()
+    entries = db.session.scalars(
+        select(WrongBookEntry)
+        .where(WrongBookEntry.user_id == user_id, WrongBookEntry.is_cleared.is_(False))
+        .order_by(WrongBookEntry.last_wrong_at.desc(), WrongBookEntry.id)
     )
+    return [e for e in entries if e.question_id not in sealed]
 
 
 def book_with_questions(user_id: int) -> list[tuple[WrongBookEntry, Question]]:
@@ -109,29 +114,47 @@ def book_with_questions(user_id: int) -> list[tuple[WrongBookEntry, Question]]:
 
 
 def daily_set(user_id: int, day: date) -> list[int]:
-    """Today's set: up to half from the wrong-answer book, the rest new questions; same all day."""
+    """Today's set: up to half from the wrong-answer book, the rest new questions.
+
+    Fixed for the officer and the day: seeded by both, and built from what stood before the
+    day began (answers given today do not shift it).
+    """
+    start = local_to_utc(datetime.combine(day, time()))
     rng = random.Random(f"{user_id}:{day.isoformat()}")
-    due = sorted(e.question_id for e in wrong_book(user_id))
+    due = sorted(e.question_id for e in wrong_book(user_id) if e.last_wrong_at < start)
     chosen = rng.sample(due, min(len(due), DAILY_SIZE // 2))
-    done = practiced_questions(user_id)
+    done = set(
+        db.session.scalars(practiced_statement(user_id).where(PracticeAnswer.answered_at < start))
+    )
     rest = [q for q in pool(None) if q not in chosen]
     fresh = [q for q in rest if q not in done] or rest
     return chosen + rng.sample(fresh, min(len(fresh), DAILY_SIZE - len(chosen)))
 
 
+def daily_resume_index(user_id: int, ids: list[int], day: date) -> int:
+    """Where today's set resumes: the first question not yet answered today."""
+    start = local_to_utc(datetime.combine(day, time()))
+    answered = set(
+        db.session.scalars(
+            practiced_statement(user_id).where(
+                PracticeAnswer.answered_at >= start, PracticeAnswer.source == "daily"
+            )
+        )
+    )
+    return next((n for n, q in enumerate(ids) if q not in answered), len(ids))
+
+
 def in_graded_attempt(user_id: int) -> bool:
-    """Is the officer inside an exam or competition now? Practice would show them keys."""
-    now = utcnow()
+    """Has the officer an open exam or competition attempt? Practice would show them keys.
+
+    Not deadline-based: the attempt stays open through the grace window until it is submitted
+    or auto-submitted (callers expire overdue attempts first: services.expire_mine).
+    """
     return (
         db.session.scalar(
             select(Attempt.id)
             .join(Quiz, Quiz.id == Attempt.quiz_id)
-            .where(
-                Attempt.user_id == user_id,
-                Attempt.status == "open",
-                Quiz.mode != "practice",
-                or_(Attempt.deadline_at.is_(None), Attempt.deadline_at > now),
-            )
+            .where(Attempt.user_id == user_id, Attempt.status == "open", Quiz.mode != "practice")
             .limit(1)
         )
         is not None
@@ -148,6 +171,8 @@ def question_for_practice(question_id: int) -> tuple[Question, QuestionVersion]:
     question = db.session.get(Question, question_id)
     if question is None or not question.is_active or question.qtype == "essay":
         raise PracticeError("题目不存在", 404)
+    if seal.is_sealed(question_id):
+        raise PracticeError("这道题目前只用于考试或竞赛，不能练习", 403)
     return question, bank.current_version(question)
 
 
@@ -161,6 +186,8 @@ def answer(user_id: int, question_id: int, raw: Any, source: str) -> dict:
         response = marking.check_response(version.qtype, version.content, raw)
     except marking.ResponseError as exc:
         raise PracticeError(str(exc)) from None
+    if response is None or response == [] or response == "":
+        raise PracticeError("请先作答再提交", 400)
     fraction = (
         qtypes.get(version.qtype).mark(version.content, response, partial=False)
         if response is not None
@@ -193,3 +220,42 @@ def stats(user_id: int) -> dict:
         )
     )
     return {"answered": len(answers), "right": sum(answers), "book": len(wrong_book(user_id))}
+
+
+def book_entry(user_id: int, question_id: int) -> dict:
+    """One 错题本 item opened: the question, the officer's wrong answers in words, key, 解析."""
+    entry = db.session.scalar(
+        select(WrongBookEntry).where(
+            WrongBookEntry.user_id == user_id, WrongBookEntry.question_id == question_id
+        )
+    )
+    if entry is None:
+        raise PracticeError("错题本中没有这道题", 404)
+    question, version = question_for_practice(question_id)
+    wrong = db.session.scalars(
+        select(PracticeAnswer.response).where(
+            PracticeAnswer.user_id == user_id,
+            PracticeAnswer.question_id == question_id,
+            PracticeAnswer.is_correct.is_(False),
+        )
+    )
+    options = [o["text"] for o in version.content.get("options", [])]
+    return {
+        "entry": entry,
+        "question": question,
+        "version": version,
+        "wrong": sorted({_in_words(version.qtype, r, options) for r in wrong}),
+        "key": qtypes.get(version.qtype).key_text(version.content),
+        "options": options,
+    }
+
+
+def _in_words(qtype: str, response: Any, options: list[str]) -> str:
+    """A practice answer in words: letters with option text (practice shows stored order)."""
+    if qtype == "single" and isinstance(response, int):
+        return f"{qtypes.letter(response)}. {options[response]}"
+    if qtype == "multiple" and isinstance(response, list):
+        return "；".join(f"{qtypes.letter(i)}. {options[i]}" for i in response)
+    if qtype == "truefalse":
+        return "正确" if response else "错误"
+    return "；".join(map(str, response)) if isinstance(response, list) else str(response)

@@ -17,15 +17,26 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
-from lianbing.host import Refused, User, active_campaign, db, log_event, record_score, utcnow
+from lianbing.host import (
+    Refused,
+    User,
+    active_campaign,
+    db,
+    log_event,
+    record_score,
+    to_local,
+    utcnow,
+)
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Category, Question, QuestionVersion
-from quizzes.play import gate, marking
+from quizzes.play import display, gate, marking
 from quizzes.play.models import (
     AUDIENCES,
     GRADINGS,
     MODES,
+    REVIEW_DEFAULTS,
+    REVIEW_PARTS,
     REVIEWS,
     Attempt,
     AttemptItem,
@@ -74,6 +85,9 @@ class QuizData:
     shuffle_options: bool = False
     partial_credit: bool = True
     review: str = "explanations"
+    #: review options (REVIEW_PARTS keys joined by ","); None = the mode's defaults
+    review_after: str | None = None
+    review_closed: str | None = None
     audience: str = "all"
     audience_ids: list[int] = field(default_factory=list)
     counts: bool = True
@@ -104,6 +118,7 @@ def quiz_reasons(data: QuizData) -> list[str]:
         (data.mode in MODES, "模式无效"),
         (data.grading in GRADINGS, "计分方式无效"),
         (data.review in REVIEWS, "回顾设置无效"),
+        (_parts_ok(data.review_after) and _parts_ok(data.review_closed), "回顾选项无效"),
         (data.audience in AUDIENCES, "参加范围无效"),
         (data.attempts_allowed >= 0, "答题次数不能为负"),
         (data.time_limit_minutes is None or data.time_limit_minutes > 0, "限时须大于 0 分钟"),
@@ -113,7 +128,60 @@ def quiz_reasons(data: QuizData) -> list[str]:
         ),
         (data.audience == "all" or data.audience_ids, "请选择参加的单位或人员"),
     ]
-    return reasons + [text for ok, text in checks if not ok]
+    return reasons + [text for ok, text in checks if not ok] + schedule_reasons(data)
+
+
+def _common_start(quiz) -> bool:
+    """All officers start together at the opening time (a competition not set to staggered)."""
+    return quiz.mode == "competition" and not quiz.staggered_start and quiz.opens_at is not None
+
+
+def schedule_reasons(data) -> list[str]:
+    """A common-start window must hold the time limit and end when the quiz closes."""
+    if not (_common_start(data) and data.time_limit_minutes and data.closes_at):
+        return []
+    limit = timedelta(minutes=data.time_limit_minutes)
+    window = data.closes_at - data.opens_at
+    if window < limit:
+        return [
+            f"统一开始的竞赛从开始到结束只有 {int(window.total_seconds() // 60)} 分钟，"
+            f"短于限时 {data.time_limit_minutes} 分钟"
+        ]
+    if window > limit:
+        ends = to_local(data.opens_at + limit).strftime("%Y-%m-%d %H:%M")
+        return [
+            f"统一开始的竞赛在 {ends}（开始时间加限时）就统一交卷，之后无人能再开始；"
+            f"请把结束时间设为 {ends}，或勾选“竞赛错峰开始”"
+        ]
+    return []
+
+
+def last_start(quiz: Quiz) -> datetime | None:
+    """The real last moment an officer can start (common start: opening time plus the limit)."""
+    if _common_start(quiz) and quiz.time_limit_minutes:
+        common_end = quiz.opens_at + timedelta(minutes=quiz.time_limit_minutes)
+        return min(common_end, quiz.closes_at) if quiz.closes_at else common_end
+    return quiz.closes_at
+
+
+def schedule_summary(quiz: Quiz) -> str:
+    """Who can start when, in plain words (the quiz page's summary line)."""
+    fmt = "%Y-%m-%d %H:%M"
+    opens = to_local(quiz.opens_at).strftime(fmt) if quiz.opens_at else None
+    last = last_start(quiz)
+    limit = f"限时 {quiz.time_limit_minutes} 分钟" if quiz.time_limit_minutes else "不限时"
+    if _common_start(quiz) and quiz.time_limit_minutes:
+        ends = to_local(last).strftime(fmt)
+        return f"所有人 {opens} 同时开始，{limit}，{ends} 统一交卷，此后不能再开始。"
+    when = f"{opens} 起" if opens else "现在起"
+    until = f"，最晚 {to_local(last).strftime(fmt)} 前开始并交卷" if last else "，不设截止时间"
+    per = "每人从自己开始时计时" if quiz.time_limit_minutes else "每人答题时间不限"
+    short = "（临近截止才开始的，答题时间到截止为止）" if last and quiz.time_limit_minutes else ""
+    return f"{when}随时可以开始，{limit}，{per}{until}{short}。"
+
+
+def _parts_ok(parts: str | None) -> bool:
+    return parts is None or all(p in REVIEW_PARTS for p in parts.split(",") if p)
 
 
 def create_quiz(data: QuizData, user_id: int | None) -> Quiz:
@@ -127,7 +195,10 @@ def update_quiz(quiz: Quiz, data: QuizData) -> Quiz:
     reasons = quiz_reasons(data)
     if reasons:
         raise PlayError(reasons)
+    defaults = REVIEW_DEFAULTS.get(data.mode, REVIEW_DEFAULTS["exam"])
     for key, value in vars(data).items():
+        if key in ("review_after", "review_closed") and value is None:
+            value = defaults[0] if key == "review_after" else defaults[1]
         setattr(quiz, key, value.strip() if isinstance(value, str) else value)
     quiz.campaign_id = quiz.campaign_id or _campaign_id()
     db.session.add(quiz)
@@ -180,14 +251,15 @@ def _random_slot(data: SlotData) -> QuizSlot:
 
 
 def slot_names(quiz: Quiz) -> dict[int, str]:
-    """What each slot draws from, in words (question code or category path), by slot id."""
-    codes = dict(
-        db.session.execute(
-            select(Question.id, Question.code).where(
+    """What each slot draws from, in words (code and first line, or category path), by slot id."""
+    codes = {
+        qid: f"{code} {display.first_line(stem)}"
+        for qid, code, stem in db.session.execute(
+            select(Question.id, Question.code, Question.stem).where(
                 Question.id.in_([s.question_id for s in quiz.slots if s.question_id])
             )
-        ).all()
-    )
+        )
+    }
     paths = dict(
         db.session.execute(
             select(Category.id, Category.path).where(
@@ -199,6 +271,80 @@ def slot_names(quiz: Quiz) -> dict[int, str]:
         s.id: codes.get(s.question_id, "") if s.question_id else paths.get(s.category_id, "")
         for s in quiz.slots
     }
+
+
+@dataclass
+class BrowseQuery:
+    """The builder's bank browser: a bank and filters (text, type, category, tag)."""
+
+    bank_id: int | None = None
+    text: str = ""
+    qtype: str = ""
+    category_id: int | None = None
+    tag: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "BrowseQuery":
+        return cls(
+            bank_id=args.get("bank", type=int),
+            text=(args.get("q") or "").strip(),
+            qtype=args.get("qtype", "") if args.get("qtype") in qtypes.QUESTION_TYPES else "",
+            category_id=args.get("category", type=int),
+            tag=(args.get("tag") or "").strip(),
+        )
+
+
+BROWSE_LIMIT = 100
+
+
+def browse(query: BrowseQuery, quiz: Quiz) -> list[dict]:
+    """Active questions of a bank matching the filters (first 100), marked when already fixed."""
+    if not query.bank_id:
+        return []
+    search = bank.SearchQuery(
+        text=query.text,
+        tag=query.tag,
+        qtype=query.qtype,
+        category_id=query.category_id,
+        active=True,
+    )
+    fixed = {s.question_id for s in quiz.slots if s.question_id}
+    found = db.session.scalars(bank.search_statement(query.bank_id, search).limit(BROWSE_LIMIT))
+    return [
+        {
+            "id": q.id,
+            "code": q.code,
+            "text": display.first_line(q.stem, 60),
+            "label": qtypes.LABELS.get(q.qtype, q.qtype),
+            "category": q.category.path if q.category else "",
+            "in_paper": q.id in fixed,
+        }
+        for q in found
+    ]
+
+
+def add_fixed_questions(quiz: Quiz, question_ids: list[int], points: float) -> int:
+    """Tick questions into the paper as fixed lines (those already in it are left alone)."""
+    if not question_ids:
+        raise PlayError("请先勾选要加入试卷的题目")
+    if points <= 0:
+        raise PlayError("每题分值须大于 0")
+    questions = list(
+        db.session.scalars(
+            select(Question).where(Question.id.in_(question_ids), Question.is_active.is_(True))
+        )
+    )
+    if len(questions) != len(set(question_ids)):
+        raise PlayError("所选题目中有不存在或已停用的题目", 404)
+    fixed = {s.question_id for s in quiz.slots if s.question_id}
+    position = max((s.position for s in quiz.slots), default=0)
+    new = [q for q in sorted(questions, key=lambda q: q.code) if q.id not in fixed]
+    for offset, q in enumerate(new, 1):
+        quiz.slots.append(
+            QuizSlot(question_id=q.id, count=1, points=points, position=position + offset)
+        )
+    db.session.flush()
+    return len(new)
 
 
 def remove_slot(quiz: Quiz, slot_id: int) -> None:
@@ -837,11 +983,20 @@ def regrade_question(quiz: Quiz, question_id: int, actor: User, reason: str) -> 
 # --- reading -------------------------------------------------------------------------------
 
 
-def review_level(quiz: Quiz, now: datetime) -> str:
-    """What an officer may see of a submitted attempt now: nothing, score, answers, explanations."""
-    if is_closed(quiz, now):
-        return "explanations"
-    return quiz.review
+def review_parts(quiz: Quiz, now: datetime) -> set[str]:
+    """What the officer may see of a submitted attempt now (REVIEW_PARTS keys), per moment."""
+    parts = quiz.review_closed if is_closed(quiz, now) else quiz.review_after
+    return {p for p in (parts or "").split(",") if p}
+
+
+def expire_mine(user_id: int, now: datetime | None = None) -> None:
+    """Auto-submit the officer's overdue open attempts (practice reopens only after that)."""
+    now = now or utcnow()
+    mine = db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user_id, Attempt.status == "open")
+    )
+    for attempt in list(mine):
+        expire_if_due(attempt, now)
 
 
 def public_item(item: AttemptItem, version: QuestionVersion) -> dict:
@@ -890,8 +1045,8 @@ def sample_paper(quiz: Quiz, user_id: int) -> list[dict]:
     return [
         {
             **public_item(i, versions[i.version_id]),
-            "key": qtypes.get(versions[i.version_id].qtype).key_text(
-                versions[i.version_id].content
+            "key": display.shown_key(
+                versions[i.version_id].qtype, versions[i.version_id].content, i.option_order
             ),
         }
         for i in items

@@ -36,7 +36,7 @@ from lianbing.host import (
 )
 from quizzes import qtypes
 from quizzes import services as bank
-from quizzes.play import analysis, board, practice, services
+from quizzes.play import analysis, board, practice, seal, services
 from quizzes.play.forms import GradeForm, QuizForm, RegradeForm, SlotForm
 from quizzes.play.models import Attempt, AttemptItem, Quiz
 from quizzes.play.review import review_items
@@ -58,7 +58,10 @@ def _quiz_or_404(quiz_id: int) -> Quiz:
 def available():
     quizzes = services.available_quizzes(current_user, utcnow())
     mine = {a.quiz_id: a for a in services.history(current_user.id)}
-    return render_template("quizzes/play/available.html", quizzes=quizzes, mine=mine, now=utcnow())
+    last = {q.id: services.last_start(q) for q in quizzes}
+    return render_template(
+        "quizzes/play/available.html", quizzes=quizzes, mine=mine, last=last, now=utcnow()
+    )
 
 
 @bp.route("/q/<int:quiz_id>")
@@ -70,7 +73,11 @@ def quiz_detail(quiz_id):
         raise PlayError(*refused)
     attempts = [a for a in services.history(current_user.id) if a.quiz_id == quiz.id]
     return render_template(
-        "quizzes/play/detail.html", quiz=quiz, refused=refused, attempts=attempts
+        "quizzes/play/detail.html",
+        quiz=quiz,
+        refused=refused,
+        attempts=attempts,
+        summary=services.schedule_summary(quiz),
     )
 
 
@@ -154,20 +161,24 @@ def result(attempt_id):
         abort(403)
     if attempt.status == "open":
         return redirect(url_for("quizzes.take", attempt_id=attempt.id)) if own else abort(409)
-    level = services.review_level(attempt.quiz, utcnow()) if own else "explanations"
+    parts = services.review_parts(attempt.quiz, utcnow()) if own else None
     return render_template(
         "quizzes/play/result.html",
         attempt=attempt,
         quiz=attempt.quiz,
-        level=level,
-        items=review_items(attempt) if level in ("answers", "explanations") else [],
+        show_score=parts is None or "score" in parts,
+        items=review_items(attempt, parts, seal.competition_pool() if own else None)
+        if parts is None or parts - {"score"}
+        else [],
     )
 
 
 @bp.route("/history")
 @any_user
 def history():
-    return render_template("quizzes/play/history.html", attempts=services.history(current_user.id))
+    attempts, now = services.history(current_user.id), utcnow()
+    shown = {a.id for a in attempts if "score" in services.review_parts(a.quiz, now)}
+    return render_template("quizzes/play/history.html", attempts=attempts, shown=shown)
 
 
 # --- officers: practice ---------------------------------------------------------------------------
@@ -176,7 +187,7 @@ def history():
 @bp.route("/practice/")
 @any_user
 def practice_home():
-    banks = [(b, bank.categories(b.id)) for b, _ in bank.list_banks()]
+    banks = [(b, bank.categories(b.id)) for b, _ in bank.list_banks() if b.visibility == "practice"]
     return render_template(
         "quizzes/play/practice_home.html", banks=banks, stats=practice.stats(current_user.id)
     )
@@ -192,16 +203,28 @@ def _practice_pick(source: str, category_id: int | None, index: int) -> int | No
     return practice.next_question(current_user.id, category_id, source)
 
 
+def _daily_index(index: int | None) -> int:
+    """The daily set resumes at the first question not answered today (unless ``i`` is given)."""
+    if index is not None:
+        return max(0, index)
+    day = to_local(utcnow()).date()
+    return practice.daily_resume_index(
+        current_user.id, practice.daily_set(current_user.id, day), day
+    )
+
+
 @bp.route("/practice/<source>")
 @any_user
 def practice_question(source):
     if source not in practice.SOURCES:
         abort(404)
+    services.expire_mine(current_user.id)
     if practice.in_graded_attempt(current_user.id):
         flash("你有正在进行的考试或竞赛，交卷后才能练习。", "warning")
         return redirect(url_for("quizzes.available")), 303
-    category_id, index = request.args.get("category", type=int), request.args.get("i", 0, type=int)
-    question_id = _practice_pick(source, category_id, max(0, index))
+    category_id, index = request.args.get("category", type=int), request.args.get("i", type=int)
+    index = _daily_index(index) if source == "daily" else max(0, index or 0)
+    question_id = _practice_pick(source, category_id, index)
     if question_id is None:
         return render_template(
             "quizzes/play/practice_done.html", source=source, label=practice.SOURCES[source]
@@ -212,18 +235,18 @@ def practice_question(source):
         source=source,
         label=practice.SOURCES[source],
         question=question,
-        item=_practice_item(version),
+        item=_practice_item(version, index + 1 if source == "daily" else 1),
         category_id=category_id,
         index=index,
     )
 
 
-def _practice_item(version) -> dict:
+def _practice_item(version, number: int) -> dict:
     view = qtypes.get(version.qtype).public_view(version.content)
     if "options" in view:
         view["options"] = [{"index": i, "text": t} for i, t in enumerate(view["options"])]
     return {
-        "position": 1,
+        "position": number,
         "qtype": version.qtype,
         "label": qtypes.LABELS[version.qtype],
         "stem": version.stem,
@@ -238,6 +261,7 @@ def _practice_item(version) -> dict:
 def practice_answer():
     rate_limit(f"quiz-practice:user:{current_user.id}", ANSWERS_PER_MINUTE, 60)
     data = _json_body("question_id")
+    services.expire_mine(current_user.id)
     outcome = practice.answer(
         current_user.id, data["question_id"], data.get("response"), str(data.get("source"))
     )
@@ -250,6 +274,15 @@ def wrongbook():
     return render_template(
         "quizzes/play/wrongbook.html", rows=practice.book_with_questions(current_user.id)
     )
+
+
+@bp.route("/wrongbook/<int:question_id>")
+@any_user
+def wrongbook_item(question_id):
+    services.expire_mine(current_user.id)
+    practice.refuse_during_attempt(current_user.id)
+    data = practice.book_entry(current_user.id, question_id)
+    return render_template("quizzes/play/wrongbook_item.html", **data)
 
 
 # --- trainers: building quizzes -------------------------------------------------------------------
@@ -277,12 +310,20 @@ def _quiz_data(form: QuizForm) -> services.QuizData:
         shuffle_questions=form.shuffle_questions.data,
         shuffle_options=form.shuffle_options.data,
         partial_credit=form.partial_credit.data,
-        review=form.review.data,
+        review_after=_parts(form.review_after.data, form),
+        review_closed=_parts(form.review_closed.data, form),
         audience=form.audience.data,
         audience_ids=ids,
         counts=form.counts.data,
         staggered_start=form.staggered_start.data,
     )
+
+
+def _parts(ticked: list[str] | None, form: QuizForm) -> str | None:
+    """Ticked review options; None (the mode's defaults) for a new quiz with none ticked."""
+    if request.form.get("review_set") or form.review_after.data or form.review_closed.data:
+        return ",".join(ticked or [])
+    return None
 
 
 def _quiz_form(quiz: Quiz | None) -> QuizForm:
@@ -296,6 +337,8 @@ def _quiz_form(quiz: Quiz | None) -> QuizForm:
             to_local(quiz.closes_at).replace(tzinfo=None) if quiz.closes_at else None
         )
         form.audience_bureaus.data = quiz.audience_ids if quiz.audience == "bureaus" else []
+        form.review_after.data = [p for p in quiz.review_after.split(",") if p]
+        form.review_closed.data = [p for p in quiz.review_closed.split(",") if p]
         if quiz.audience == "users":
             form.audience_users.data = ",".join(services.usernames(quiz.audience_ids))
     return form
@@ -355,22 +398,30 @@ def _slot_form() -> SlotForm:
 @require_role(*TRAINERS)
 def builder(quiz_id):
     quiz = _quiz_or_404(quiz_id)
+    return render_template("quizzes/play/builder.html", **_builder_context(quiz, _slot_form()))
+
+
+def _builder_context(quiz: Quiz, form: SlotForm) -> dict:
+    """What the builder page shows: content, sample paper on request, the bank browser."""
     sample, sample_error = [], ""
     if request.args.get("preview") and quiz.slots:
         try:
             sample = services.sample_paper(quiz, current_user.id)
         except PlayError as exc:
             sample_error = "；".join(exc.reasons)
-    return render_template(
-        "quizzes/play/builder.html",
-        quiz=quiz,
-        form=_slot_form(),
-        sample=sample,
-        sample_error=sample_error,
-        reasons=services.content_reasons(quiz),
-        names=services.slot_names(quiz),
-        qtype_labels=qtypes.LABELS,
-    )
+    browse = services.BrowseQuery.from_args(request.args)
+    return {
+        "quiz": quiz,
+        "form": form,
+        "sample": sample,
+        "sample_error": sample_error,
+        "reasons": services.content_reasons(quiz),
+        "names": services.slot_names(quiz),
+        "qtype_labels": qtypes.LABELS,
+        "banks": [b for b, _ in bank.list_banks()],
+        "browse": browse,
+        "found": services.browse(browse, quiz),
+    }
 
 
 @bp.route("/manage/<int:quiz_id>/slots", methods=["POST"])
@@ -378,10 +429,24 @@ def builder(quiz_id):
 def slot_add(quiz_id):
     quiz = _quiz_or_404(quiz_id)
     form = _slot_form()
-    if form.validate_on_submit():
-        services.add_slot(quiz, _slot_data(form))
-    else:
+    if not form.validate_on_submit():
         flash_errors(form)
+        return render_template("quizzes/play/builder.html", **_builder_context(quiz, form)), 400
+    try:
+        services.add_slot(quiz, _slot_data(form))
+    except PlayError as err:
+        return rerender(err, "quizzes/play/builder.html", **_builder_context(quiz, form))
+    return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
+
+
+@bp.route("/manage/<int:quiz_id>/slots/pick", methods=["POST"])
+@require_role(*TRAINERS)
+def slot_pick(quiz_id):
+    quiz = _quiz_or_404(quiz_id)
+    ids = request.form.getlist("question_id", type=int)
+    points = request.form.get("points", 1.0, type=float)
+    added = services.add_fixed_questions(quiz, ids, points)
+    flash(f"已加入 {added} 道题。", "success")
     return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
 
 

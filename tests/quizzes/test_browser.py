@@ -22,11 +22,11 @@ def import_in_page(page, base_url, bank, path):
 def _imports_excel_and_moodle(page, live_server, excel) -> None:
     summary = import_in_page(page, live_server, "培训题库", excel)
     assert (
-        "已导入 248 道题" in summary
-        and "单选题 89，多选题 50，判断题 109" in summary
-        and "1 道重复题未导入" in summary
+        "已导入 249 道题" in summary
+        and "单选题 90，多选题 50，判断题 109" in summary
+        and "重复题未导入" not in summary
     )
-    assert "题干相同的同类型题目已存在" in page.inner_text("#report-table")
+    assert "题干与已有题目相同，但选项或答案不同" in page.inner_text("#report-table")
 
     summary = import_in_page(page, live_server, "培训题库", FIXTURES / "epl_moodle.xml")
     assert "已导入 3 道题" in summary
@@ -62,7 +62,7 @@ def _exports_gift(page) -> None:
     gift = Path(info.value.path()).read_text(encoding="utf-8")
     assert "::EPL-59::" in gift and "按日连续处罚自何时起算？" in gift
     assert (
-        len(re.findall(r"^::", gift, re.M)) == 248 + 3
+        len(re.findall(r"^::", gift, re.M)) == 249 + 3
     )  # every question of the bank, one title line each
 
 
@@ -83,10 +83,10 @@ def cli_counts(runner, excel, moodle):
     """The command line reports the same counts for the same files (into a fresh bank)."""
     out = runner.invoke(args=["quizzes", "import", str(excel), "--bank", "命令行题库"]).output
     assert (
-        "已导入 248 题" in out
-        and "单选题 89，多选题 50，判断题 109" in out
-        and "重复未导入 第 181 行" in out
+        "已导入 249 题" in out
+        and "单选题 90，多选题 50，判断题 109" in out
+        and "已导入 第 181 行：题干与已有题目相同" in out
     )
     out = runner.invoke(args=["quizzes", "import", str(moodle), "--bank", "命令行题库"]).output
     assert "已导入 3 题" in out and "说明文字（description）" in out
-    assert len(services.bank_questions(services.bank_by_name("命令行题库").id)) == 251
+    assert len(services.bank_questions(services.bank_by_name("命令行题库").id)) == 252

@@ -20,9 +20,10 @@ def test_import_sample_excel_counts_by_type(runner, corpora):
     )
     assert result.exit_code == 0, result.output
     assert (
-        "已导入 248 题到题库“安全题库”（xlsx）：单选题 89，多选题 50，判断题 109" in result.output
+        "已导入 249 题到题库“安全题库”（xlsx）：单选题 90，多选题 50，判断题 109" in result.output
     )
-    assert "重复未导入 第 181 行" in result.output
+    # row 181 shares row 74's stem but not its option D: a different question, imported
+    assert "已导入 第 181 行：题干与已有题目相同，但选项或答案不同" in result.output
 
 
 def test_import_moodle_cloze_fails_nonzero_and_writes_nothing(runner, corpora):

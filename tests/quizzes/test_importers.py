@@ -24,13 +24,16 @@ def question_count():
 # --- real files -----------------------------------------------------------------
 
 
-def test_safety_bank_xlsx_imports_with_one_duplicate_reported(app, corpora):
+def test_safety_bank_xlsx_imports_same_stem_different_options_with_a_note(app, corpora):
     report = run((corpora / "xlsx" / "safety_manager_bank_2020.xlsx").read_bytes(), "safety.xlsx")
     assert report.ok and report.committed
-    assert report.counts() == {"truefalse": 109, "single": 89, "multiple": 50}
-    assert [(i.place, i.status) for i in report.duplicates] == [("第 181 行", "duplicate")]
+    assert report.counts() == {"truefalse": 109, "single": 90, "multiple": 50}
+    # row 181 repeats row 74's stem, but its option D differs: another question, not a duplicate
+    assert report.duplicates == []
+    noted = [(i.place, i.note) for i in report.imported if i.note]
+    assert noted == [("第 181 行", "题干与已有题目相同，但选项或答案不同，已作为另一道题导入")]
     assert (
-        question_count() == 248 and db.session.scalar(select(func.count(QuestionVersion.id))) == 248
+        question_count() == 249 and db.session.scalar(select(func.count(QuestionVersion.id))) == 249
     )
     q = db.session.scalar(select(Question).where(Question.stem.like("安全色中的监色表示%")))
     assert (
@@ -49,7 +52,7 @@ def test_safety_bank_reimport_is_all_duplicates(app, corpora):
     run(data, "safety.xlsx")
     db.session.commit()
     again = run(data, "safety.xlsx")
-    assert len(again.duplicates) == 249 and not again.imported and question_count() == 248
+    assert len(again.duplicates) == 249 and not again.imported and question_count() == 249
 
 
 MOODLE = {
@@ -105,15 +108,14 @@ def test_moodle_description_is_skipped_with_a_note(app, corpora):
         (corpora / "moodle-xml" / "qtype_description_testquestion.moodle.xml").read_bytes(), "d.xml"
     )
     assert parsed.items[0].data is None and "description" in parsed.items[0].note
-    report = run(
-        (corpora / "moodle-xml" / "qtype_description_testquestion.moodle.xml").read_bytes(), "d.xml"
-    )
-    assert (
-        report.ok
-        and not report.imported
-        and report.items[0].status == "note"
-        and question_count() == 0
-    )
+    # a file holding no question at all is a failure, never a success that imported nothing
+    with pytest.raises(ImportFileError) as err:
+        run(
+            (corpora / "moodle-xml" / "qtype_description_testquestion.moodle.xml").read_bytes(),
+            "d.xml",
+        )
+    assert "没有识别出任何题目" in str(err.value) and "description" in str(err.value)
+    assert question_count() == 0
 
 
 def test_moodle_cloze_is_reported_by_name_and_position(app, corpora):

@@ -253,11 +253,12 @@ def test_import_sample_excel_shows_report(client, trainer, corpora):
     html = r.get_data(as_text=True)
     assert (
         r.status_code == 200
-        and "已导入 248 道题" in html
-        and "单选题 89，多选题 50，判断题 109" in html
+        and "已导入 249 道题" in html
+        and "单选题 90，多选题 50，判断题 109" in html
         and "第 181 行" in html
+        and "但选项或答案不同" in html
     )
-    assert count() == 248
+    assert count() == 249
 
 
 def test_import_failure_shows_rows_and_writes_nothing(client, trainer):

@@ -27,6 +27,21 @@ class ModuleForm(ChineseForm):
     pass_mark = IntegerField(
         "测验及格线（%）", default=60, validators=[NumberRange(0, 100, "须在 0 到 100 之间")]
     )
+    check_size = IntegerField(
+        "每次测验抽题数（0 为全部）",
+        default=0,
+        validators=[NumberRange(0, 500, "须在 0 到 500 之间")],
+    )
+    check_attempts = IntegerField(
+        "测验次数上限（0 为不限）",
+        default=3,
+        validators=[NumberRange(0, 100, "须在 0 到 100 之间")],
+    )
+    check_cooldown_minutes = IntegerField(
+        "未通过后间隔（分钟）",
+        default=0,
+        validators=[NumberRange(0, 10080, "须在 0 到 10080 之间")],
+    )
     submit = SubmitField("保存")
 
 

@@ -29,6 +29,12 @@ class Module(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     #: percentage of the check's points needed to pass
     pass_mark: Mapped[int] = mapped_column(default=60)
+    #: questions drawn per check attempt from the module's pool (0 = all of them)
+    check_size: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: check attempts allowed (0 = unlimited); the key is shown after passing or the last one
+    check_attempts: Mapped[int] = mapped_column(default=3, server_default="3")
+    #: minutes to wait after a failed attempt before the next one (0 = none)
+    check_cooldown_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lessons: Mapped[list["Lesson"]] = relationship(
@@ -141,6 +147,9 @@ class CheckAttempt(db.Model):
     score: Mapped[float | None]
     is_passed: Mapped[bool] = mapped_column(default=False)
     responses: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: the paper drawn at start: [{"q": question id, "order": [option indexes as shown]}, …];
+    #: None for attempts made before papers were drawn (every question, options unshuffled)
+    paper: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
 
     def __repr__(self) -> str:
         return f"<CheckAttempt {self.id} module={self.module_id} user={self.user_id}>"

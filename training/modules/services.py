@@ -54,6 +54,10 @@ class ModuleData:
     is_published: bool = False
     position: int = 0
     pass_mark: int = 60
+    #: questions drawn per check attempt (0 = all), attempts allowed (0 = unlimited), cool-down
+    check_size: int = 0
+    check_attempts: int = 3
+    check_cooldown_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ def _check_module(data: ModuleData) -> None:
         raise Invalid("及格线须在 0 到 100 之间。")
     if not data.target_roles:
         raise Invalid("请至少选择一个面向的角色。")
+    if min(data.check_size, data.check_attempts, data.check_cooldown_minutes) < 0:
+        raise Invalid("抽题数、测验次数和间隔时间不能为负数。")
 
 
 def save_module(
@@ -94,6 +100,8 @@ def save_module(
     module.target_roles = ",".join(data.target_roles)
     module.is_required, module.is_published = data.is_required, data.is_published
     module.position, module.pass_mark = data.position, data.pass_mark
+    module.check_size, module.check_attempts = data.check_size, data.check_attempts
+    module.check_cooldown_minutes = data.check_cooldown_minutes
     db.session.add(module)
     db.session.flush()
     write_audit(

@@ -108,9 +108,12 @@ def check(module_id: int):
     module = db.get_or_404(Module, module_id)
     try:
         attempt = checks.start_check(current_user, module)
-    except (NotFound, Conflict) as err:  # no check, or passed already: back to the module
+    except (NotFound, Conflict) as err:  # no check, passed, used up or cooling down
         return refused_redirect(err, url_for("training.module", module_id=module.id))
-    return render_template("training/modules/check.html", module=module, attempt=attempt)
+    items = checks.paper_items(module, attempt)
+    return render_template(
+        "training/modules/check.html", module=module, attempt=attempt, items=items
+    )
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["POST"])
@@ -140,6 +143,9 @@ def check_result(attempt_id: int):
         "training/modules/check_result.html",
         module=module,
         attempt=attempt,
+        items=checks.paper_items(module, attempt),
+        show_keys=checks.keys_visible(module, attempt),
+        left=checks.attempts_left(module, current_user.id),
         done=services.completion(current_user.id, module.id),
     )
 
@@ -192,6 +198,9 @@ def _module_data(form: ModuleForm) -> services.ModuleData:
         form.is_published.data,
         form.position.data or 0,
         form.pass_mark.data,
+        form.check_size.data or 0,
+        form.check_attempts.data or 0,
+        form.check_cooldown_minutes.data or 0,
     )
 
 

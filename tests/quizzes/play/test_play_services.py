@@ -282,7 +282,12 @@ def test_answer_to_another_officers_attempt_is_refused(make_quiz, user):
 
 def test_common_start_deadline_and_staggered_start(make_quiz, user):
     opens = utcnow() - timedelta(minutes=5)
-    common = make_quiz(mode="competition", time_limit_minutes=20, opens_at=opens)
+    common = make_quiz(
+        mode="competition",
+        time_limit_minutes=20,
+        opens_at=opens,
+        closes_at=opens + timedelta(minutes=20),
+    )
     staggered = make_quiz(
         mode="competition", time_limit_minutes=20, opens_at=opens, staggered_start=True
     )

@@ -39,6 +39,7 @@ def test_officer_takes_a_quiz_reloads_and_submits_once(client, auth, make_quiz):
         draws=(("法律/大气", "single", 2),),
         mode="competition",
         time_limit_minutes=90,
+        staggered_start=True,
         shuffle_options=True,
         shuffle_questions=True,
     )
@@ -363,6 +364,7 @@ def test_practice_is_closed_while_a_competition_attempt_is_open(
         mode="competition",
         time_limit_minutes=30,
         opens_at=utcnow() - timedelta(minutes=1),
+        closes_at=None,
     )
     attempt = services.start_attempt(quiz, user(OFFICER))
     db.session.commit()
@@ -374,6 +376,13 @@ def test_practice_is_closed_while_a_competition_attempt_is_open(
     assert r.status_code == 409 and "key" not in r.json and "交卷后才能练习" in r.json["error"]
     assert client.get("/quizzes/practice/random").status_code == 303
     services.submit(attempt)
+    db.session.commit()
+    r = client.post(
+        "/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"}
+    )
+    # submitted, but the competition is still open for others: its questions stay sealed
+    assert r.status_code == 403 and "key" not in r.json and "只用于考试或竞赛" in r.json["error"]
+    quiz.closes_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     r = client.post(
         "/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"}

@@ -113,15 +113,20 @@ def test_check_page_never_sends_answers_and_double_submit_is_409(login, client, 
     assert db.session.get(CheckAttempt, attempt.id).score == 1.0
 
 
-def test_garbage_answers_score_zero(login, client, make_module):
+def test_garbage_answers_score_zero_and_tampered_ones_are_refused(login, client, make_module):
     module = make_module()
     login()
     client.get(f"/training/modules/{module.id}/check")
     attempt = db.session.scalar(select(CheckAttempt))
-    r = client.post(
-        f"/training/attempts/{attempt.id}",
-        data={"qabc": "1", f"q{module.questions[0].id}": ["x", "-1", "99"]},
-    )
+    url = f"/training/attempts/{attempt.id}"
+    question = module.questions[0].id
+    tampered = client.post(url, data={f"q{question}": ["99"]})
+    assert tampered.status_code == 400 and "不存在的选项" in tampered.get_data(as_text=True)
+    outside = client.post(url, data={"q999999": ["0"]})
+    assert outside.status_code == 400 and "不属于本次试卷" in outside.get_data(as_text=True)
+    db.session.refresh(attempt)
+    assert attempt.submitted_at is None and attempt.score is None
+    r = client.post(url, data={"qabc": "1", f"q{question}": ["x", "-1"]})
     assert r.status_code == 302 and db.session.get(CheckAttempt, attempt.id).score == 0.0
 
 
