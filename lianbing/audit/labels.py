@@ -83,8 +83,8 @@ ACTION_LABELS = {
     "quizzes.bulk_activate": "批量启用试题",
     "quizzes.bulk_deactivate": "批量停用试题",
     # case studies
-    "casestudies.exercise.create": "新建案卷练习",
-    "casestudies.exercise.update": "修改案卷练习",
+    "casestudies.exercise.create": "新建笔录练习",
+    "casestudies.exercise.update": "修改笔录练习",
     "casestudies.lesson.create": "新建案例课",
     "casestudies.lesson.update": "修改案例课",
     "casestudies.rubric.create": "新建评分量表",
@@ -94,7 +94,19 @@ ACTION_LABELS = {
     "casestudies.grade.release": "发布评分",
     "casestudies.regrade.request": "申请复核",
     "casestudies.regrade.answer": "答复复核",
-    "casestudies.submission.submit": "提交案卷",
+    "casestudies.submission.submit": "提交笔录",
+    "casestudies.casefile.add_reviewer": "增派案卷评查人",
+    "casestudies.casefile.assign": "分配案卷评查",
+    "casestudies.casefile.document": "上传案卷材料",
+    "casestudies.casefile.draw": "随机抽取案卷",
+    "casestudies.casefile.import_refused": "案卷清单导入被拒绝",
+    "casestudies.casefile.record": "录入案卷笔录",
+    "casestudies.casefile.result": "案卷评查结果",
+    "casestudies.casefile.review": "提交案卷评查",
+    "casestudies.review_group.create": "组建评查组",
+    "casestudies.review_table.create": "新建案卷评查表",
+    "casestudies.review_table.update": "修改案卷评查表",
+    "user.backbone": "设置执法骨干",
 }
 
 TARGET_LABELS = {

@@ -123,6 +123,7 @@ def test_city_admin_edits_weights(city, campaign):
             "w_competition": "20",
             "w_case_lesson": "10",
             "w_record_exercise": "30",
+            "w_case_file": "20",
         },
     )
     assert r.status_code == 302

@@ -348,7 +348,7 @@ def test_settings_page(client, auth, scored, campaign, audits):
         "m_self_evaluation": 1,
     }
     form.update(
-        {f"e_{k}": 0 for k in ("award", "study", "lecture", "quiz", "competition", "case_lesson")}
+        {f"e_{k}": 0 for k in ("award", "study", "lecture", "quiz", "competition", "case_lesson", "case_file")}
     )
     form["e_record_exercise"] = 60
     assert client.post("/scores/settings", data=form).status_code == 302
