@@ -37,7 +37,7 @@ from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import cache, db
-from lianbing.ledger import versions
+from lianbing.ledger import expected, versions
 from lianbing.ledger.models import (
     AUDIENCE_ALL,
     ExpectedActivity,
@@ -313,14 +313,17 @@ def _activities(campaign_id: int, closed: list[int]) -> list:
 
 
 def _done(campaign_id: int, activities: list) -> dict[int, set[int]]:
-    """{expected id: user ids with a ledger row}: one index lookup (campaign, kind, ref) each."""
+    """{expected id: user ids with a ledger row or exempt}: one index lookup (campaign, kind,
+    ref) each, plus one query for the exemptions (an exempt officer's miss does not count)."""
     s = ScoreEntry
+    excused = expected.exempted(campaign_id, [a[0] for a in activities])
     return {
         a[0]: set(
             db.session.scalars(
                 select(s.user_id).where(s.campaign_id == campaign_id, s.kind == a[1], s.ref == a[2])
             )
         )
+        | excused.get(a[0], set())
         for a in activities
     }
 

@@ -17,7 +17,17 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
-from lianbing.host import Refused, User, active_campaign, db, log_event, record_score, utcnow
+from lianbing.host import (
+    Refused,
+    User,
+    active_campaign,
+    db,
+    declare_expected,
+    log_event,
+    record_score,
+    utcnow,
+    withdraw_expected,
+)
 from quizzes import qtypes
 from quizzes import services as bank
 from quizzes.models import Category, Question, QuestionVersion
@@ -272,6 +282,7 @@ def publish(quiz: Quiz, published: bool = True) -> None:
             raise PlayError(reasons, 409)
     quiz.is_published = published
     db.session.flush()
+    _expect(quiz)
     log_event(
         "quizzes",
         "%s %d %r %s",
@@ -281,6 +292,24 @@ def publish(quiz: Quiz, published: bool = True) -> None:
         "published (open to its audience)" if published else "withdrawn",
         target=f"quiz:{quiz.id}",
     )
+
+
+def _expect(quiz: Quiz) -> None:
+    """A published counting quiz is expected of its audience; withdrawn, it is not."""
+    ref = f"quiz:{quiz.id}"
+    if quiz.is_published and quiz.counts:
+        declare_expected(
+            quiz.campaign_id,
+            quiz.kind,
+            ref,
+            quiz.title,
+            quiz.max_points,
+            quiz.closes_at,
+            quiz.audience,
+            quiz.audience_ids or [],
+        )
+    else:
+        withdraw_expected(quiz.campaign_id, quiz.kind, ref)
 
 
 # --- who may take what ----------------------------------------------------------------------
