@@ -79,7 +79,7 @@ def close(campaign: Campaign, actor: User) -> LedgerClosure:
         campaign_id=campaign.id,
         closed_by=actor.id,
         version=ranking.version,
-        snapshot={str(r.user_id): row_snapshot(r, ranking.version) for r in ranking.rows()},
+        snapshot={str(r.user_id): row_snapshot(r, ranking.version) for r in ranking.rows},
     )
     db.session.add(row)
     db.session.flush()
@@ -147,5 +147,5 @@ def correct(campaign: Campaign, data: Correction, actor: User) -> None:
     )
     ranking = ranking_for(campaign)
     row.version = ranking.version
-    row.snapshot = {str(r.user_id): row_snapshot(r, ranking.version) for r in ranking.rows()}
+    row.snapshot = {str(r.user_id): row_snapshot(r, ranking.version) for r in ranking.rows}
     db.session.flush()
