@@ -49,7 +49,10 @@ def discard_changes() -> None:
 
 
 def rerender(err, template: str, **context):
-    """Show the view's own page again with a refusal's message and status; nothing is kept."""
+    """Show the view's own page again with a refusal's message and status; nothing is kept
+    unless the refusal asks to keep its own record (``Refused.keep``, e.g. an audited refusal)."""
+    if getattr(err, "keep", False):
+        g.keep_changes = True
     flash(str(err), "danger")
     return render_template(template, **context), getattr(err, "status", 400)
 

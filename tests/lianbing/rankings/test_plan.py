@@ -185,10 +185,17 @@ def test_bulletin_word_export_is_a4(people, campaign):
     assert_a4(bulletin_exporters.bulletins_docx([(b, [])], "简报汇编"))
 
 
-def test_all_weights_zero_is_refused(campaign):
+def test_all_weights_zero_is_refused_and_audited(client, auth, people, campaign):
     kinds = campaigns.weights(campaign)
     with pytest.raises(campaigns.CampaignError, match="大于 0"):
         campaigns.set_weights(campaign, {k: 0.0 for k in kinds})
+    db.session.rollback()
+    auth.login("city_admin")
+    r = client.post(f"/campaigns/{campaign.id}/weights", data={f"w_{k}": "0" for k in kinds})
+    assert r.status_code == 400 and "大于 0" in r.get_data(as_text=True)
+    assert campaigns.weights(campaign) == kinds
+    refused = select(AuditLog).where(AuditLog.action == "campaign.weights_refused")
+    assert db.session.scalar(refused) is not None
 
 
 def test_nomination_deadline_defaults_to_the_calendar(people, campaign):
