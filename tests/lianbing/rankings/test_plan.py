@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 from docx import Document
-from docx.shared import Mm
 from openpyxl import load_workbook
 from sqlalchemy import select
 
