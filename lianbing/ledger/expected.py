@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from lianbing.accounts.models import User
+from lianbing.accounts.models import Bureau, User
 from lianbing.audit import services as audit
 from lianbing.errors import Invalid
 from lianbing.extensions import db
@@ -185,8 +185,20 @@ def declare_expected(
     """
     if campaign_id is None or closes_at is None or not max_points or max_points <= 0:
         return None
-    data = ExpectedData(kind, ref, title, float(max_points), closes_at, audience, tuple(ids))
+    ids = _existing(audience, ids)
+    if audience != AUDIENCE_ALL and not ids:  # nobody the activity names exists (any more)
+        remove(campaign_id, kind, ref, actor_id=actor_id)
+        return None
+    data = ExpectedData(kind, ref, title, float(max_points), closes_at, audience, ids)
     return declare(campaign_id, data, actor_id=actor_id)
+
+
+def _existing(audience: str, ids) -> tuple[int, ...]:
+    """The named bureaus or users that exist (a part's audience may name a removed one)."""
+    if audience == AUDIENCE_ALL or not ids:
+        return ()
+    model = Bureau if audience == AUDIENCE_BUREAUS else User
+    return tuple(sorted(db.session.scalars(select(model.id).where(model.id.in_(list(ids))))))
 
 
 def withdraw_expected(
