@@ -236,6 +236,49 @@ def main() -> None:
         )
         export, _ = _timed_get(client, "/scores/rankings.xlsx", cold=True)
         line("scoring.full_excel_export", export, "s", baseline, "s (bare GROUP BY)")
+        _expected_share(app, campaign_id, bureau_ids)
+
+
+def _declare_activities(campaign_id: int, bureau_ids: list[int]) -> None:
+    """200 closed expected activities as parts declare them: 100 that every officer has a
+    ledger row for, 100 nobody took (half for everyone, a quarter for two bureaus, a quarter
+    for 50 named officers each), and some exemptions."""
+    names = list(KINDS)
+    officers = list(db.session.scalars(select(User.id).where(User.role == "officer").limit(50)))
+    for i in range(100):
+        kind = names[i % len(names)]
+        expected.declare_expected(campaign_id, kind, f"{kind}:{i}", f"已做 {i}", KINDS[kind], T0)
+    for i in range(100):
+        audience, ids = "all", ()
+        if i % 4 == 2:
+            audience, ids = "bureaus", tuple(bureau_ids[i % 8 : i % 8 + 2])
+        elif i % 4 == 3:
+            audience, ids = "users", tuple(officers)
+        expected.declare_expected(
+            campaign_id, "competition", f"missed:{i}", f"未做 {i}", 100, T0, audience, ids
+        )
+    rows = expected.listing(campaign_id)
+    for row in rows[-10:]:
+        expected.exempt(row, officers[0], "请假", actor_id=None)
+    db.session.commit()
+
+
+def _expected_share(app, campaign_id: int, bureau_ids: list[int]) -> None:
+    """The city ranking with 200 declared expected activities, cold, beside the bare GROUP BY."""
+    _declare_activities(campaign_id, bureau_ids)
+    db.session.remove()
+    baseline = _bare_group_by(campaign_id)
+    client = app.test_client()
+    client.post("/login", data={"username": "city_admin", "password": accounts_demo.DEMO_PASSWORD})
+    wall, cpu = min(_timed_get(client, "/scores/rankings", cold=True) for _ in range(3))
+    line("scoring.expected_share_10k", wall * 1000, "ms", baseline * 1000, "ms (bare GROUP BY)")
+    line(
+        "scoring.expected_share_10k_cpu",
+        cpu * 1000,
+        "ms",
+        baseline * 1000,
+        "ms (bare GROUP BY, wall)",
+    )
 
 
 if __name__ == "__main__":

@@ -32,6 +32,12 @@ from lianbing.auth import (
 )
 from lianbing.campaign.services import active_campaign
 from lianbing.dbtypes import LOCAL_TZ, UTCDateTime, local_to_utc, to_local, utcnow
+from lianbing.documents import add_heading as docx_heading
+from lianbing.documents import add_table as docx_table
+from lianbing.documents import add_title as docx_title
+from lianbing.documents import new_document, score_text
+from lianbing.documents import score as round_score
+from lianbing.documents import to_bytes as docx_bytes
 from lianbing.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Throttled, TooLarge
 from lianbing.extensions import cache, db
 from lianbing.files.models import StoredFile
@@ -45,6 +51,7 @@ from lianbing.files.storage import (
     save_stream,
     send_blob,
 )
+from lianbing.ledger.expected import declare_expected, withdraw_expected
 from lianbing.ledger.services import record as record_score
 from lianbing.logconfig import event as log_event
 from lianbing.markup import render_markdown, sanitize_html
@@ -94,6 +101,8 @@ __all__ = [
     # the campaign and the score ledger
     "active_campaign",
     "record_score",
+    "declare_expected",
+    "withdraw_expected",
     # refusals
     "Refused",
     "Invalid",
@@ -125,6 +134,14 @@ __all__ = [
     "document_limit",
     "render_markdown",
     "sanitize_html",
+    # Word documents (A4, GB/T 9704) and the one rounding of scores
+    "new_document",
+    "docx_title",
+    "docx_heading",
+    "docx_table",
+    "docx_bytes",
+    "round_score",
+    "score_text",
     # web helpers
     "XLSX",
     "DOCX",

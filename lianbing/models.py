@@ -13,6 +13,8 @@ from lianbing.files.models import StoredFile  # noqa: F401
 from lianbing.ledger.models import (  # noqa: F401  # noqa: F401
     ExpectedActivity,
     ExpectedAudience,
+    ExpectedExemption,
+    LedgerClosure,
     LedgerVersion,
     ScoreEntry,
     ScoreTotal,

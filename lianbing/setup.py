@@ -21,6 +21,7 @@ from lianbing.campaign.evaluation.views import bp as evaluation_bp
 from lianbing.campaign.views import bp as campaign_bp
 from lianbing.campaign.views import calendar_bp
 from lianbing.dbtypes import to_local
+from lianbing.documents import score_text
 from lianbing.extensions import bootstrap, cache, csrf, db, login_manager, migrate
 from lianbing.ledger.views import bp as ledger_bp
 from lianbing.main.views import bp as main_bp
@@ -124,6 +125,7 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals every template may use."""
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["score"] = score_text
     app.jinja_env.filters["localtime"] = lambda v, fmt="%Y-%m-%d %H:%M": (
         to_local(v).strftime(fmt) if v else ""
     )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
@@ -17,14 +14,14 @@ from casestudies.exercises.records import (
     TITLES,
     header_value,
 )
+from lianbing.host import docx_bytes, new_document
 
 
 def record_docx(sub: Submission, agency: str) -> bytes:
     """The record laid out like the paper form."""
     kind = sub.exercise.record_type
-    doc = Document()
-    doc.styles["Normal"].font.size = Pt(11)
-    for text, size in ((agency, 12), (TITLES[kind], 16)):
+    doc = new_document()
+    for text, size in ((agency, 16), (TITLES[kind], 22)):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.add_run(text).font.size = Pt(size)
@@ -38,9 +35,7 @@ def record_docx(sub: Submission, agency: str) -> bytes:
     doc.add_paragraph(f"{CONFIRM_LABEL}：{sub.confirmation or ''}")
     for key, label in FOOT:
         doc.add_paragraph(f"{label}：{header_value(key, (sub.header or {}).get(key, ''))}")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return docx_bytes(doc)
 
 
 def _header_table(doc, kind: str, header: dict) -> None:

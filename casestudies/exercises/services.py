@@ -13,7 +13,16 @@ from casestudies.exercises.records import MAX_RECORD_CHARS, Draft, parse_record,
 from casestudies.rubrics import checks
 from casestudies.rubrics.models import Rubric
 from casestudies.rubrics.services import compiled, rubric_data
-from lianbing.host import User, db, log_event, utcnow, write_audit
+from lianbing.host import (
+    User,
+    active_campaign,
+    db,
+    declare_expected,
+    log_event,
+    utcnow,
+    withdraw_expected,
+    write_audit,
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,27 @@ def save_exercise(exercise: Exercise | None, data: ExerciseData, *, actor_id: in
         actor_id=actor_id,
         new={"title": exercise.title, "rubric_id": rubric.id},
     )
+    _expect(exercise, rubric, actor_id)
     return exercise
+
+
+def _expect(exercise: Exercise, rubric: Rubric, actor_id: int) -> None:
+    """A published exercise is expected of every officer by its due date; unpublished, not."""
+    campaign, ref = active_campaign(), f"exercise:{exercise.id}"
+    if campaign is None:
+        return
+    if exercise.is_published:
+        declare_expected(
+            campaign.id,
+            "record_exercise",
+            ref,
+            exercise.title,
+            rubric.total_points,
+            exercise.due_at,
+            actor_id=actor_id,
+        )
+    else:
+        withdraw_expected(campaign.id, "record_exercise", ref, actor_id=actor_id)
 
 
 def _has_submissions(exercise: Exercise) -> bool:

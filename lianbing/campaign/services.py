@@ -144,6 +144,12 @@ def update_campaign(
     )
 
 
+class WeightsRefused(CampaignError):
+    """Weights that would score everyone 0 (400); the refusal is kept in the audit log."""
+
+    keep = True
+
+
 def weights(campaign: Campaign) -> dict[str, float]:
     """The weight of every registered activity kind: the campaign's, else the default."""
     stored = {w.kind: w.weight for w in campaign.weights}
@@ -158,6 +164,9 @@ def set_weights(campaign: Campaign, new: dict[str, float], *, actor_id: int | No
             raise CampaignError(f"未知的活动类型：{key}")
         if value is None or value < 0 or value > 1000:
             raise CampaignError(f"“{kinds[key].label}”的权重须在 0 到 1000 之间。")
+    if not any(v > 0 for v in {**weights(campaign), **new}.values()):
+        audit.write("campaign.weights_refused", "campaign", campaign.id, actor_id=actor_id, new=new)
+        raise WeightsRefused("至少一种活动类型的权重须大于 0，否则综合得分全部为 0。")
     old = weights(campaign)
     stored = {w.kind: w for w in campaign.weights}
     for key, value in new.items():

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from lianbing.accounts.models import Bureau, User
 from lianbing.audit import services as audit
 from lianbing.errors import Invalid
 from lianbing.extensions import db
@@ -23,6 +24,8 @@ from lianbing.ledger.models import (
     AUDIENCE_USERS,
     ExpectedActivity,
     ExpectedAudience,
+    ExpectedExemption,
+    ScoreEntry,
 )
 from lianbing.logconfig import event
 from lianbing.parts import registry
@@ -158,3 +161,164 @@ def listing(campaign_id: int) -> list[ExpectedActivity]:
             .order_by(ExpectedActivity.closes_at)
         )
     )
+
+
+# --- what parts call when they publish or cancel an activity ---------------------------------
+
+
+def declare_expected(
+    campaign_id: int | None,
+    kind: str,
+    ref: str,
+    title: str,
+    max_points: float,
+    closes_at: datetime | None,
+    audience: str = AUDIENCE_ALL,
+    ids: tuple[int, ...] | list[int] = (),
+    *,
+    actor_id: int | None = None,
+) -> ExpectedActivity | None:
+    """A part published an activity with an audience: expect it of that audience.
+
+    Nothing is declared without a campaign, a close date or points (an open-ended practice
+    cannot be missed). ``audience`` is "all" (every officer), "bureaus" or "users" with ``ids``.
+    """
+    if campaign_id is None or closes_at is None or not max_points or max_points <= 0:
+        return None
+    ids = _existing(audience, ids)
+    if audience != AUDIENCE_ALL and not ids:  # nobody the activity names exists (any more)
+        remove(campaign_id, kind, ref, actor_id=actor_id)
+        return None
+    data = ExpectedData(kind, ref, title, float(max_points), closes_at, audience, ids)
+    return declare(campaign_id, data, actor_id=actor_id)
+
+
+def _existing(audience: str, ids) -> tuple[int, ...]:
+    """The named bureaus or users that exist (a part's audience may name a removed one)."""
+    if audience == AUDIENCE_ALL or not ids:
+        return ()
+    model = Bureau if audience == AUDIENCE_BUREAUS else User
+    return tuple(sorted(db.session.scalars(select(model.id).where(model.id.in_(list(ids))))))
+
+
+def withdraw_expected(
+    campaign_id: int | None, kind: str, ref: str, *, actor_id: int | None = None
+) -> None:
+    """A part cancelled or unpublished an activity: nobody is expected to do it any more."""
+    if campaign_id is not None:
+        remove(campaign_id, kind, ref, actor_id=actor_id)
+
+
+# --- exemptions ------------------------------------------------------------------------------
+
+
+def exempt(row: ExpectedActivity, user_id: int, reason: str, *, actor_id: int | None) -> None:
+    """The city excuses one officer from one activity (leave, duty): audited, with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ExpectedError("请填写免除原因（如请假、执行任务）。")
+    found = db.session.scalar(
+        select(ExpectedExemption).where(
+            ExpectedExemption.expected_id == row.id, ExpectedExemption.user_id == user_id
+        )
+    )
+    if found is not None:
+        raise ExpectedError("该人员已免除此项活动。")
+    item = ExpectedExemption(
+        expected_id=row.id, user_id=user_id, reason=reason[:200], created_by=actor_id
+    )
+    db.session.add(item)
+    db.session.flush()
+    versions.bump(row.campaign_id)
+    audit.write(
+        "expected.exempt",
+        "expected_activity",
+        row.id,
+        actor_id=actor_id,
+        new={"user_id": user_id, "kind": row.kind, "ref": row.ref},
+        reason=reason,
+    )
+
+
+def exempted(campaign_id: int, expected_ids: list[int] | None = None) -> dict[int, set[int]]:
+    """{expected id: exempt user ids} for the campaign (or only the given activities)."""
+    stmt = (
+        select(ExpectedExemption.expected_id, ExpectedExemption.user_id)
+        .join(ExpectedActivity, ExpectedActivity.id == ExpectedExemption.expected_id)
+        .where(ExpectedActivity.campaign_id == campaign_id)
+    )
+    if expected_ids is not None:
+        stmt = stmt.where(ExpectedExemption.expected_id.in_(expected_ids))
+    out: dict[int, set[int]] = {}
+    for expected_id, user_id in db.session.execute(stmt):
+        out.setdefault(expected_id, set()).add(user_id)
+    return out
+
+
+@dataclass(frozen=True)
+class ExpectedLine:
+    """One expected activity as one officer sees it."""
+
+    title: str
+    kind: str
+    ref: str
+    max_points: float
+    closes_at: datetime
+    #: "done", "missed", "exempt" or "open"
+    status: str
+    points: float | None = None
+    reason: str = ""
+
+
+STATUS_LABELS = {"done": "已完成", "missed": "未参加", "exempt": "已免除", "open": "进行中"}
+
+
+def applies_to(row: ExpectedActivity, user: User) -> bool:
+    if row.audience == AUDIENCE_ALL:
+        return user.role == "officer"
+    if row.audience == AUDIENCE_BUREAUS:
+        return any(m.bureau_id == user.bureau_id for m in row.members)
+    return any(m.user_id == user.id for m in row.members)
+
+
+def lines_for(campaign_id: int, user: User, now: datetime) -> list[ExpectedLine]:
+    """Every activity expected of the officer, with done / missed / exempt / open."""
+    done = {
+        (e.kind, e.ref): e.points
+        for e in db.session.scalars(
+            select(ScoreEntry).where(
+                ScoreEntry.campaign_id == campaign_id, ScoreEntry.user_id == user.id
+            )
+        )
+    }
+    reasons = dict(
+        db.session.execute(
+            select(ExpectedExemption.expected_id, ExpectedExemption.reason).where(
+                ExpectedExemption.user_id == user.id
+            )
+        ).all()
+    )
+    out = []
+    for row in listing(campaign_id):
+        if not applies_to(row, user):
+            continue
+        points = done.get((row.kind, row.ref))
+        if points is not None:
+            status = "done"
+        elif row.id in reasons:
+            status = "exempt"
+        else:
+            status = "missed" if row.closes_at <= now else "open"
+        out.append(
+            ExpectedLine(
+                row.title,
+                row.kind,
+                row.ref,
+                row.max_points,
+                row.closes_at,
+                status,
+                points,
+                reasons.get(row.id, ""),
+            )
+        )
+    return out

@@ -1,7 +1,13 @@
 """Forms of the ledger, one per use case."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, FloatField, SelectField, StringField, SubmitField
+from wtforms import (
+    DateTimeLocalField,
+    FloatField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 
@@ -20,3 +26,12 @@ class ExpectedForm(FlaskForm):
     )
     bureau_id = SelectField("参加单位", coerce=int)
     submit = SubmitField("保存")
+
+
+class ExemptForm(FlaskForm):
+    expected_id = SelectField("活动", coerce=int, validate_choice=False)
+    user_id = SelectField("人员", coerce=int, validate_choice=False)
+    reason = StringField(
+        "免除原因（请假、执行任务等）", validators=[DataRequired("请填写免除原因"), Length(max=200)]
+    )
+    submit = SubmitField("免除")

@@ -149,3 +149,50 @@ class ScoreTotal(db.Model):
             f"<ScoreTotal c{self.campaign_id} u{self.user_id} {self.kind} "
             f"{self.points}/{self.max_points}>"
         )
+
+
+class ExpectedExemption(db.Model):
+    """One officer excused by the city from one expected activity (leave, duty), with a reason.
+
+    An exempt officer's missing result does not count against their share.
+    """
+
+    __tablename__ = "expected_exemptions"
+    __table_args__ = (
+        UniqueConstraint("expected_id", "user_id", name="uq_expected_exemptions_user"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expected_id: Mapped[int] = mapped_column(
+        ForeignKey("expected_activities.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ExpectedExemption e{self.expected_id} u{self.user_id}>"
+
+
+class LedgerClosure(db.Model):
+    """A closed campaign: its ledger is frozen and its final ranking kept as a snapshot.
+
+    While a row exists ``record()`` refuses results; the city corrects through an audited
+    correction naming the reason, or reopens the campaign (the row is deleted, audited).
+    """
+
+    __tablename__ = "ledger_closures"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the ledger version the final ranking was taken at
+    version: Mapped[int] = mapped_column(default=0)
+    #: {str(user_id): {composite, city_rank, bureau_rank, shares, eligible, reasons, entries}}
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<LedgerClosure c{self.campaign_id} v{self.version}>"

@@ -11,10 +11,10 @@ from lianbing import signals
 from lianbing.accounts.models import User
 from lianbing.audit import services as audit
 from lianbing.dbtypes import utcnow
-from lianbing.errors import Invalid
+from lianbing.errors import Conflict, Invalid
 from lianbing.extensions import db
 from lianbing.ledger import totals
-from lianbing.ledger.models import ScoreEntry
+from lianbing.ledger.models import LedgerClosure, ScoreEntry
 from lianbing.parts import registry
 
 
@@ -29,6 +29,49 @@ def _check(kind: str, points: float, max_points: float) -> None:
         raise ScoreError("满分必须大于 0")
     if points < 0 or points > max_points:
         raise ScoreError(f"得分 {points} 不在 0 到 {max_points} 之间")
+
+
+class LedgerClosed(Conflict):
+    """A result for a closed campaign (409). The refusal itself is kept in the audit log."""
+
+    keep = True
+
+
+CLOSED_MESSAGE = (
+    "本次练兵活动已结束，成绩已冻结，不能再记入或修改成绩。"
+    "如确需更正，请由市局管理员在“成绩更正”中填写原因。"
+)
+
+
+def is_closed(campaign_id: int) -> bool:
+    return db.session.get(LedgerClosure, campaign_id) is not None
+
+
+def _guard_closed(
+    campaign_id: int,
+    user_id: int,
+    kind: str,
+    ref: str,
+    correction: bool,
+    reason: str,
+    actor_id: int | None,
+) -> None:
+    """Refuse a result for a closed campaign unless it is a city correction naming its reason."""
+    if not is_closed(campaign_id):
+        return
+    if correction and reason.strip():
+        return
+    audit.write(
+        "score.refused",
+        "campaign",
+        campaign_id,
+        actor_id=actor_id,
+        new={"user_id": user_id, "kind": kind, "ref": ref},
+        reason=CLOSED_MESSAGE if not correction else "更正未填写原因",
+    )
+    if correction:
+        raise LedgerClosed("活动结束后的成绩更正须填写原因。")
+    raise LedgerClosed(CLOSED_MESSAGE)
 
 
 def _snapshot(entry: ScoreEntry) -> dict[str, Any]:
@@ -56,9 +99,14 @@ def record(
     title: str = "",
     actor_id: int | None = None,
     reason: str = "",
+    correction: bool = False,
 ) -> ScoreEntry:
-    """Insert or update the one ledger row for (campaign, user, kind, ref), with an audit row."""
+    """Insert or update the one ledger row for (campaign, user, kind, ref), with an audit row.
+
+    A closed campaign refuses (``LedgerClosed``, audited) unless ``correction`` names a reason.
+    """
     _check(kind, points, max_points)
+    _guard_closed(campaign_id, user_id, kind, ref, correction, reason, actor_id)
     entry = db.session.scalar(
         select(ScoreEntry)
         .where(
@@ -82,7 +130,9 @@ def record(
     if old != new:
         user = db.session.get(User, user_id)
         audit.write(
-            "score.update" if old else "score.insert",
+            "score.correction"
+            if correction and is_closed(campaign_id)
+            else ("score.update" if old else "score.insert"),
             "score_entry",
             entry.id,
             actor_id=actor_id,

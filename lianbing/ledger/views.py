@@ -11,14 +11,16 @@ from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import local_to_utc
 from lianbing.errors import NotFound
+from lianbing.extensions import db
 from lianbing.ledger import (
     cli,  # noqa: F401  (registers the commands on bp)
     expected,
 )
 from lianbing.ledger.blueprint import bp
-from lianbing.ledger.forms import ExpectedForm
+from lianbing.ledger.forms import ExemptForm, ExpectedForm
+from lianbing.ledger.models import ExpectedActivity
 from lianbing.parts import registry
-from lianbing.web import flash_errors, form_status
+from lianbing.web import flash_errors, form_status, refused_redirect
 
 
 def _campaign() -> Campaign:
@@ -43,7 +45,34 @@ def expected_list():
         form=form,
         kinds=registry().kinds,
         items=expected.listing(campaign.id),
+        exempt_form=_exempt_form(campaign),
+        exemptions=expected.exempted(campaign.id),
     ), form_status(form)
+
+
+def _exempt_form(campaign: Campaign) -> ExemptForm:
+    form = ExemptForm()
+    form.expected_id.choices = [(e.id, e.title or e.ref) for e in expected.listing(campaign.id)]
+    form.user_id.choices = [
+        (u.id, f"{u.display_name}（{u.bureau.short_name}）")
+        for u in accounts.users_of(None, role="officer", include_inactive=False)
+    ]
+    return form
+
+
+@bp.route("/expected/exempt", methods=["POST"])
+@require_role(CITY_ADMIN)
+def expected_exempt():
+    campaign, form = _campaign(), ExemptForm()
+    row = db.session.get(ExpectedActivity, form.expected_id.data or 0)
+    if row is None or row.campaign_id != campaign.id:
+        raise NotFound("没有这项应参加活动。")
+    try:
+        expected.exempt(row, form.user_id.data, form.reason.data or "", actor_id=current_user.id)
+    except expected.ExpectedError as err:
+        return refused_redirect(err, url_for("ledger.expected_list"))
+    flash("已免除该人员参加此项活动。", "success")
+    return redirect(url_for("ledger.expected_list"))
 
 
 def _expected_form() -> ExpectedForm:

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from lianbing.accounts import services as accounts
 from lianbing.auth import ADMINS, BUREAU_ADMIN, CITY_ADMIN, require_bureau, require_role
+from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import local_to_utc, to_local
 from lianbing.extensions import db
@@ -14,14 +15,17 @@ from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
 from lianbing.logconfig import event
 from lianbing.parts import registry
-from lianbing.rankings import awards, exporters, measures, nominations, rules
+from lianbing.rankings import awards, breakdown, closing, exporters, measures, nominations, rules
 from lianbing.rankings.blueprint import bp, current_campaign
 from lianbing.rankings.forms import (
     AwardForm,
+    CloseForm,
+    CorrectionForm,
     DecisionForm,
     NominationForm,
     ReasonForm,
     RecommendForm,
+    ReopenForm,
     ResubmitForm,
     settings_form,
 )
@@ -106,8 +110,6 @@ def award_evidence(award_id: int):
 @require_role(*ADMINS)
 def nomination_list():
     campaign, form = current_campaign(), _nomination_form()
-    if request.method == "POST" and current_user.role != BUREAU_ADMIN:
-        abort(403)
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template(
@@ -117,19 +119,24 @@ def nomination_list():
         lambda: nominations.nominate(
             campaign, form.user_id.data, form.justification.data, current_user
         ),
-        "提名已提交，等待市局审核。",
+        "提名已提交，等待市局审核。" if current_user.role == BUREAU_ADMIN else "提名已提交。",
         form,
     )
 
 
 def _nomination_form() -> NominationForm:
+    """County admins pick their officers; the city its own staff (for the city-level slot)."""
     form = NominationForm()
-    form.user_id.choices = _officer_choices()
+    city = accounts.city_bureau() if current_user.role == CITY_ADMIN else None
+    bureau_id = city.id if city else current_user.bureau_id
+    form.user_id.choices = [
+        (u.id, f"{u.display_name}（{u.bureau.short_name}）")
+        for u in accounts.users_of(bureau_id, role="officer", include_inactive=False)
+    ]
     return form
 
 
 def _nomination_context(campaign: Campaign, form: NominationForm) -> dict:
-    settings = rules.settings_for(campaign.id)
     return {
         "campaign": campaign,
         "form": form,
@@ -137,10 +144,20 @@ def _nomination_context(campaign: Campaign, form: NominationForm) -> dict:
         "nominations": nominations.visible_to(campaign.id, current_user),
         "reason_form": ReasonForm(),
         "resubmit_form": ResubmitForm(),
-        "deadline": settings.nomination_deadline,
+        "deadline": rules.nomination_deadline(campaign.id),
         "deadline_passed": rules.deadline_passed(campaign.id),
+        "quota_left": _quota_left(campaign),
+        "closed": closing.closure(campaign.id),
         "kinds": registry().kinds,
     }
+
+
+def _quota_left(campaign: Campaign) -> int:
+    """Nominations the acting admin's bureau may still submit (the city: its own staff)."""
+    if current_user.role == CITY_ADMIN:
+        city = accounts.city_bureau()
+        return nominations.quota_left(campaign, city.id) if city else 0
+    return nominations.quota_left(campaign, current_user.bureau_id)
 
 
 def _apply(step, success: str, form: NominationForm | None = None):
@@ -207,10 +224,12 @@ def nomination_record(nomination_id: int, fmt: str):
         actor_id=current_user.id,
     )
     if fmt == "xlsx":
-        return download(exporters.candidate_xlsx(campaign, nomination.user), name, XLSX)
-    return download(
-        exporters.candidate_docx(campaign, nomination.user, nomination.justification), name, DOCX
+        data = exporters.candidate_xlsx(campaign, nomination.user, nomination.snapshot)
+        return download(data, name, XLSX)
+    data = exporters.candidate_docx(
+        campaign, nomination.user, nomination.justification, nomination.snapshot
     )
+    return download(data, name, DOCX)
 
 
 # --- recommendations to the province ----------------------------------------------------
@@ -239,6 +258,7 @@ def _recommendation_context(campaign: Campaign, form: RecommendForm) -> dict:
         "categories": rules.PROVINCE_CATEGORIES,
         "delete_form": ReasonForm(),
         "bureau_rows": measures.bureau_ranking(ranking_for(campaign)),
+        "closed": closing.closure(campaign.id),
     }
 
 
@@ -263,6 +283,7 @@ def recommendation_list():
             current_user,
             bureau_id=target if kind == "b" else None,
             nomination_id=target if kind == "n" else None,
+            statement=form.statement.data or "",
         )
     except nominations.NominationError as err:
         return rerender(
@@ -322,10 +343,29 @@ def _settings_current(campaign: Campaign) -> dict:
     }
 
 
+def _worked_example(campaign: Campaign) -> dict | None:
+    """The composite of the first-ranked officer, kind by kind, with the weights in force."""
+    ranking = ranking_for(campaign)
+    row = ranking.row(0) if len(ranking) else None
+    if row is None:
+        return None
+    lines = breakdown.kind_lines(ranking, row.user_id)
+    return {
+        "name": row.name,
+        "bureau": row.bureau,
+        "lines": lines,
+        "numerator": sum(k.weight * k.share for k in lines),
+        "total": sum(k.weight for k in lines),
+        "composite": row.composite,
+    }
+
+
 def _settings_context(campaign: Campaign, form) -> dict:
     return {
         "campaign": campaign,
         "form": form,
+        "weights": campaigns.weights(campaign),
+        "example": _worked_example(campaign),
         "kinds": registry().kinds,
         "categories": rules.PROVINCE_CATEGORIES,
         "measures": measures.all_measures(),
@@ -358,3 +398,69 @@ def settings():
         return rerender(err, "rankings/settings.html", **_settings_context(campaign, form))
     flash("排名规则已保存。", "success")
     return redirect(url_for("rankings.settings"))
+
+
+# --- closing the campaign ---------------------------------------------------------------
+
+
+def _close_context(campaign: Campaign, **forms) -> dict:
+    correction = forms.get("correction") or CorrectionForm()
+    correction.user_id.choices = _officer_choices()
+    correction.kind.choices = [(k, v.label) for k, v in registry().kinds.items()]
+    return {
+        "campaign": campaign,
+        "closed": closing.closure(campaign.id),
+        "can_close": closing.can_close(campaign),
+        "close_form": forms.get("close") or CloseForm(),
+        "reopen_form": forms.get("reopen") or ReopenForm(),
+        "correction_form": correction,
+    }
+
+
+@bp.route("/close", methods=["GET", "POST"])
+@require_role(CITY_ADMIN)
+def close_campaign():
+    campaign, form = current_campaign(), CloseForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template(
+            "rankings/close.html", **_close_context(campaign, close=form)
+        ), form_status(form)
+    closing.close(campaign, current_user)
+    flash("练兵活动已结束：成绩台账已冻结，最终排名已保存。", "success")
+    return redirect(url_for("rankings.close_campaign"))
+
+
+@bp.route("/close/reopen", methods=["POST"])
+@require_role(CITY_ADMIN)
+def reopen_campaign():
+    campaign, form = current_campaign(), ReopenForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template(
+            "rankings/close.html", **_close_context(campaign, reopen=form)
+        ), form_status(form)
+    closing.reopen(campaign, current_user, form.reason.data)
+    flash("练兵活动已重新开启，成绩可以继续记入。", "success")
+    return redirect(url_for("rankings.close_campaign"))
+
+
+@bp.route("/close/correct", methods=["POST"])
+@require_role(CITY_ADMIN)
+def correct_score():
+    campaign, form = current_campaign(), CorrectionForm()
+    context = _close_context(campaign, correction=form)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("rankings/close.html", **context), form_status(form)
+    data = closing.Correction(
+        form.user_id.data,
+        form.kind.data,
+        form.ref.data.strip(),
+        form.points.data,
+        form.max_points.data,
+        form.reason.data,
+    )
+    closing.correct(campaign, data, current_user)
+    flash("成绩已更正，最终排名已按更正重新保存。", "success")
+    return redirect(url_for("rankings.close_campaign"))

@@ -11,7 +11,13 @@ from lianbing.accounts.models import User
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import LOCAL_TZ, utcnow
 from lianbing.extensions import db
-from lianbing.ledger.models import AUDIENCE_ALL, ExpectedActivity, ExpectedAudience, ScoreEntry
+from lianbing.ledger.models import (
+    AUDIENCE_ALL,
+    ExpectedActivity,
+    ExpectedAudience,
+    ExpectedExemption,
+    ScoreEntry,
+)
 from lianbing.parts import registry
 from lianbing.rankings.ranking import Ranking
 
@@ -43,7 +49,7 @@ def missed(campaign_id: int, user: User, now: datetime | None = None) -> list[Ex
         ScoreEntry.user_id == user.id,
         ScoreEntry.kind == e.kind,
         ScoreEntry.ref == e.ref,
-    )
+    ) | exists().where(ExpectedExemption.expected_id == e.id, ExpectedExemption.user_id == user.id)
     return list(
         db.session.scalars(
             select(e)

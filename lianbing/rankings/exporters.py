@@ -8,16 +8,23 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from docx import Document
-from docx.shared import Pt
 from openpyxl import Workbook
 
 from lianbing.accounts.models import User
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import to_local
+from lianbing.documents import (
+    add_heading,
+    add_table,
+    add_title,
+    new_document,
+    score,
+    score_text,
+    to_bytes,
+)
 from lianbing.ledger import services as ledger
 from lianbing.parts import registry
-from lianbing.rankings import awards, breakdown, measures, nominations, rules
+from lianbing.rankings import awards, breakdown, closing, nominations, rules
 from lianbing.rankings.ranking import (
     AVAILABLE,
     BUREAU,
@@ -41,20 +48,8 @@ def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     return out.getvalue()
 
 
-def _docx(doc: Document) -> bytes:
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-def _table(doc: Document, frame: pd.DataFrame) -> None:
-    table = doc.add_table(rows=1, cols=len(frame.columns))
-    table.style = "Table Grid"
-    for cell, name in zip(table.rows[0].cells, frame.columns):
-        cell.text = str(name)
-    for values in frame.itertuples(index=False):
-        for cell, value in zip(table.add_row().cells, values):
-            cell.text = "" if value is None else str(value)
+def _table(doc, frame: pd.DataFrame) -> None:
+    add_table(doc, list(frame.columns), [list(v) for v in frame.itertuples(index=False)])
 
 
 def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
@@ -80,9 +75,9 @@ def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
             t[BUREAU_RANK],
             t[NAME],
             t[BUREAU],
-            round(t[COMPOSITE], 2),
+            score(t[COMPOSITE]),
             *(
-                round(100 * t[EARNED][i] / t[AVAILABLE][i], 1) if t[AVAILABLE][i] else 0.0
+                score(100 * t[EARNED][i] / t[AVAILABLE][i], 1) if t[AVAILABLE][i] else 0.0
                 for i in counted
             ),
             t[ENTRIES],
@@ -105,40 +100,49 @@ def ranking_xlsx(campaign: Campaign) -> bytes:
     return out.getvalue()
 
 
+def _measure_text(measures: list[dict]) -> str:
+    return "；".join(
+        f"{m['label']} {m['value']}{m.get('unit', '')}" for m in measures if m.get("value") != ""
+    )
+
+
 def recommendation_frame(campaign: Campaign) -> pd.DataFrame:
-    ranking = ranking_for(campaign)
-    bureau_rows = {b.bureau_id: b for b in measures.bureau_ranking(ranking)}
+    """The city's picks with the numbers frozen when each was picked (never recomputed)."""
     rows = []
     for rec in nominations.recommendations(campaign.id):
+        label = rules.PROVINCE_CATEGORIES[rec.category]
         if rec.bureau_id:
-            b = bureau_rows.get(rec.bureau_id)
+            found = {m["label"]: m["value"] for m in rec.measures or []}
+            name = rec.bureau.short_name if rec.bureau else ""
             rows.append(
                 [
-                    rules.PROVINCE_CATEGORIES[rec.category],
-                    b.name if b else "",
+                    label,
+                    name,
                     "",
                     "",
-                    b.score if b else "",
-                    b.rank if b else "",
-                    "",
+                    score_text(found.get("集体综合得分")),
+                    found.get("集体排名", ""),
+                    rec.statement,
+                    _measure_text(rec.measures or []),
                 ]
             )
             continue
-        nom = rec.nomination
-        row = ranking.row_of(nom.user_id)
+        nom, snap = rec.nomination, rec.nomination.snapshot or {}
         rows.append(
             [
-                rules.PROVINCE_CATEGORIES[rec.category],
-                row.bureau if row else "",
+                label,
+                nom.user.bureau.short_name,
                 nom.user.display_name,
                 nom.user.cert_no or "",
-                row.composite if row else "",
-                row.city_rank if row else "",
+                score_text(snap.get("composite")),
+                snap.get("city_rank", ""),
                 nom.justification,
+                "",
             ]
         )
     return pd.DataFrame(
-        rows, columns=["推荐类别", "单位", "姓名", "执法证号", "综合得分", "排名", "主要事迹"]
+        rows,
+        columns=["推荐类别", "单位", "姓名", "执法证号", "综合得分", "排名", "主要事迹", "依据"],
     )
 
 
@@ -147,31 +151,41 @@ def recommendations_xlsx(campaign: Campaign) -> bytes:
 
 
 def recommendations_docx(campaign: Campaign) -> bytes:
-    doc = Document()
-    doc.styles["Normal"].font.size = Pt(10.5)
-    doc.add_heading(f"{campaign.name}先进集体和先进个人推荐名单", level=1)
+    doc = new_document()
+    add_title(doc, f"{campaign.name}先进集体和先进个人推荐名单")
     _table(doc, recommendation_frame(campaign))
-    return _docx(doc)
+    return to_bytes(doc)
 
 
-def candidate_frames(campaign: Campaign, user: User) -> dict[str, pd.DataFrame]:
-    """An officer's record: scores by kind, every ledger line, awards."""
-    ranking = ranking_for(campaign)
-    kinds = pd.DataFrame(
-        [
-            (
-                k.label,
-                k.weight,
-                round(k.earned, 2),
-                round(k.available, 2),
-                round(100 * k.share, 1),
-                round(k.contribution, 2),
-            )
-            for k in breakdown.kind_lines(ranking, user.id)
-        ],
-        columns=["活动类型", "权重", "得分", "可得分", "得分率%", "综合得分贡献"],
-    )
+def candidate_frames(
+    campaign: Campaign, user: User, snapshot: dict | None = None
+) -> dict[str, pd.DataFrame]:
+    """An officer's record: scores by kind (the snapshot's shares when given), ledger lines,
+    awards."""
     labels = registry().kinds
+    if snapshot is not None:
+        kinds = pd.DataFrame(
+            [
+                (labels[k].label if k in labels else k, score_text(v, 1))
+                for k, v in (snapshot.get("shares") or {}).items()
+            ],
+            columns=["活动类型", "得分率%"],
+        )
+    else:
+        kinds = pd.DataFrame(
+            [
+                (
+                    k.label,
+                    k.weight,
+                    score_text(k.earned),
+                    score_text(k.available),
+                    score_text(100 * k.share, 1),
+                    score_text(k.contribution),
+                )
+                for k in breakdown.kind_lines(ranking_for(campaign), user.id)
+            ],
+            columns=["活动类型", "权重", "得分", "可得分", "得分率%", "综合得分贡献"],
+        )
     lines = pd.DataFrame(
         [
             (
@@ -195,31 +209,35 @@ def candidate_frames(campaign: Campaign, user: User) -> dict[str, pd.DataFrame]:
     return {"分类得分": kinds, "活动明细": lines, "实战练兵加分": award_rows}
 
 
-def _summary(campaign: Campaign, user: User) -> list[tuple[str, str]]:
-    row = ranking_for(campaign).row_of(user.id)
+def _summary(campaign: Campaign, user: User, snapshot: dict | None) -> list[tuple[str, str]]:
+    snap = snapshot if snapshot is not None else closing.snapshot_of(campaign, user.id)
+    snap = snap or {}
     return [
         ("姓名", user.display_name),
         ("单位", user.bureau.name),
         ("执法证号", user.cert_no or ""),
-        ("综合得分", f"{row.composite:.2f}" if row else "—"),
-        ("全市排名", str(row.city_rank) if row else "—"),
-        ("本单位排名", str(row.bureau_rank) if row else "—"),
+        ("综合得分", score_text(snap.get("composite"))),
+        ("全市排名", str(snap.get("city_rank", "—"))),
+        ("本单位排名", str(snap.get("bureau_rank", "—"))),
     ]
 
 
-def candidate_xlsx(campaign: Campaign, user: User) -> bytes:
-    summary = pd.DataFrame(_summary(campaign, user), columns=["项目", "内容"])
-    return _xlsx({"基本情况": summary, **candidate_frames(campaign, user)})
+def candidate_xlsx(campaign: Campaign, user: User, snapshot: dict | None = None) -> bytes:
+    """The candidate's form; with ``snapshot`` (a nomination's) its numbers are the frozen ones."""
+    summary = pd.DataFrame(_summary(campaign, user, snapshot), columns=["项目", "内容"])
+    return _xlsx({"基本情况": summary, **candidate_frames(campaign, user, snapshot)})
 
 
-def candidate_docx(campaign: Campaign, user: User, justification: str = "") -> bytes:
-    doc = Document()
-    doc.add_heading(f"{campaign.name}先进个人推荐表", level=1)
-    _table(doc, pd.DataFrame(_summary(campaign, user), columns=["项目", "内容"]))
+def candidate_docx(
+    campaign: Campaign, user: User, justification: str = "", snapshot: dict | None = None
+) -> bytes:
+    doc = new_document()
+    add_title(doc, f"{campaign.name}先进个人推荐表")
+    _table(doc, pd.DataFrame(_summary(campaign, user, snapshot), columns=["项目", "内容"]))
     if justification:
-        doc.add_heading("主要事迹", level=2)
+        add_heading(doc, "主要事迹")
         doc.add_paragraph(justification)
-    for title, frame in candidate_frames(campaign, user).items():
-        doc.add_heading(title, level=2)
+    for title, frame in candidate_frames(campaign, user, snapshot).items():
+        add_heading(doc, title)
         _table(doc, frame)
-    return _docx(doc)
+    return to_bytes(doc)

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     FloatField,
     IntegerField,
@@ -51,6 +52,10 @@ class NominationForm(FlaskForm):
     justification = TextAreaField(
         "推荐理由（主要事迹）", validators=[DataRequired("请填写推荐理由"), Length(max=4000)]
     )
+    confirm = BooleanField(
+        "我已核对被提名人和推荐理由；提交后不能自行修改",
+        validators=[DataRequired("请勾选确认后再提交：提名提交后不能自行修改。")],
+    )
     submit = SubmitField("提交提名")
 
 
@@ -69,6 +74,9 @@ class ReasonForm(FlaskForm):
 class RecommendForm(FlaskForm):
     category = SelectField("推荐类别")
     target = SelectField("推荐对象", validators=[DataRequired("请选择推荐对象")])
+    statement = TextAreaField(
+        "主要事迹（推荐先进集体时必填）", validators=[Optional(), Length(max=4000)]
+    )
     submit = SubmitField("加入推荐名单")
 
 
@@ -124,3 +132,28 @@ def settings_form(kinds: dict, measures: list, current: dict) -> FlaskForm:
             ),
         )
     return SettingsForm()
+
+
+class CloseForm(FlaskForm):
+    confirm = BooleanField(
+        "我确认结束本次练兵活动：成绩台账冻结，排名以此刻的最终快照为准",
+        validators=[DataRequired("请勾选确认后再结束活动。")],
+    )
+    submit = SubmitField("结束活动")
+
+
+class ReopenForm(FlaskForm):
+    reason = StringField(
+        "重新开启原因", validators=[DataRequired("请填写重新开启的原因"), Length(max=500)]
+    )
+    submit = SubmitField("重新开启活动")
+
+
+class CorrectionForm(FlaskForm):
+    user_id = SelectField("人员", coerce=int, validate_choice=False)
+    kind = SelectField("活动类型")
+    ref = StringField("活动编号", validators=[DataRequired("请填写活动编号"), Length(max=80)])
+    points = FloatField("更正后得分", validators=[InputRequired("请填写得分")])
+    max_points = FloatField("满分", validators=[InputRequired("请填写满分")])
+    reason = StringField("更正原因", validators=[DataRequired("请填写更正原因"), Length(max=500)])
+    submit = SubmitField("更正成绩")

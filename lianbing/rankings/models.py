@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lianbing.accounts.models import User
+from lianbing.accounts.models import Bureau, User
 from lianbing.dbtypes import UTCDateTime, utcnow
 from lianbing.extensions import db
 
@@ -124,8 +124,13 @@ class Recommendation(db.Model):
     )
     selected_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     selected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: 事迹 of a collective (the county bureau's achievements), written by the city
+    statement: Mapped[str] = mapped_column(Text, default="")
+    #: the bureau measures that justify a collective: [{"name", "value"}] at selection time
+    measures: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
     nomination: Mapped[Nomination | None] = relationship()
+    bureau: Mapped["Bureau | None"] = relationship()
 
     def __repr__(self) -> str:
         return f"<Recommendation {self.category} b{self.bureau_id} n{self.nomination_id}>"

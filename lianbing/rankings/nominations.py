@@ -9,12 +9,13 @@ from lianbing.audit import services as audit
 from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
+from lianbing.documents import score
 from lianbing.errors import Invalid
 from lianbing.extensions import db
 from lianbing.logconfig import event
-from lianbing.rankings import rules
+from lianbing.rankings import closing, measures, rules
 from lianbing.rankings.models import Nomination, Recommendation
-from lianbing.rankings.ranking import Row, ranking_for
+from lianbing.rankings.ranking import ranking_for
 
 OPEN = ("draft", "submitted", "accepted")
 
@@ -35,18 +36,10 @@ class NominationConflict(NominationError):
     status = 409
 
 
-def _snapshot(row: Row, version: int) -> dict:
-    return {
-        "composite": row.composite,
-        "city_rank": row.city_rank,
-        "bureau_rank": row.bureau_rank,
-        "shares": {k: round(row.share(k), 4) for k in row.available},
-        "eligible": row.eligible,
-        "reasons": list(row.reasons),
-        "ledger_version": version,
-        "entries": row.entries,
-        "taken_at": utcnow().isoformat(),
-    }
+def _snapshot(campaign: Campaign, user_id: int) -> dict | None:
+    """The nominee's numbers as the screen shows them (the final snapshot once closed)."""
+    snap = closing.snapshot_of(campaign, user_id)
+    return {**snap, "taken_at": utcnow().isoformat()} if snap else None
 
 
 def _open_count(campaign_id: int, bureau_id: int, excluding: int | None = None) -> int:
@@ -64,28 +57,42 @@ def _open_count(campaign_id: int, bureau_id: int, excluding: int | None = None) 
     return db.session.scalar(stmt)
 
 
-def _check_nominee(campaign: Campaign, officer: User | None, actor: User) -> Row:
-    if actor.role != BUREAU_ADMIN:
-        raise NominationForbidden("只有县级管理员可以提名本单位人员。")
-    if officer is None or officer.bureau_id != actor.bureau_id:
-        raise NominationForbidden("只能提名本单位的执法人员。")
+def _check_actor(officer: User | None, actor: User) -> None:
+    if actor.role == BUREAU_ADMIN:
+        if officer is None or officer.bureau_id != actor.bureau_id:
+            raise NominationForbidden("只能提名本单位的执法人员。")
+    elif actor.role == CITY_ADMIN:
+        if officer is None or not officer.bureau.is_city:
+            raise NominationForbidden("市局只能提名本局工作人员（市级先进个人）。")
+    else:
+        raise NominationForbidden("只有县级管理员和市局管理员可以提名。")
+
+
+def _check_nominee(campaign: Campaign, officer: User | None, actor: User) -> dict:
+    _check_actor(officer, actor)
     if rules.deadline_passed(campaign.id):
         raise NominationConflict("提名截止时间已过，不能再提名。")
-    row = ranking_for(campaign).row_of(officer.id)
-    if row is None:
+    snap = _snapshot(campaign, officer.id)
+    if snap is None:
         raise NominationError("该人员不在本活动的排名中。")
-    if not row.eligible:
-        raise NominationError("该人员不符合推荐条件：" + "；".join(row.reasons))
-    return row
+    if not snap["eligible"]:
+        raise NominationError("该人员不符合推荐条件：" + "；".join(snap["reasons"]))
+    return snap
+
+
+def quota_left(campaign: Campaign, bureau_id: int) -> int:
+    """How many more nominations the bureau may submit."""
+    return max(0, campaign.nomination_quota - _open_count(campaign.id, bureau_id))
 
 
 def nominate(campaign: Campaign, officer_id: int, justification: str, actor: User) -> Nomination:
-    """A bureau admin nominates an officer of their own bureau, up to the campaign's quota."""
+    """A county admin nominates an officer of their bureau, the city one of its own staff,
+    each up to the campaign's quota per bureau."""
     officer = db.session.get(User, officer_id)
-    row = _check_nominee(campaign, officer, actor)
+    snap = _check_nominee(campaign, officer, actor)
     if not justification.strip():
         raise NominationError("请填写推荐理由（主要事迹）。")
-    if _open_count(campaign.id, actor.bureau_id) >= campaign.nomination_quota:
+    if not quota_left(campaign, officer.bureau_id):
         raise NominationConflict(f"本单位提名已达名额上限（{campaign.nomination_quota} 名）。")
     if db.session.scalar(
         select(Nomination.id).where(
@@ -101,7 +108,7 @@ def nominate(campaign: Campaign, officer_id: int, justification: str, actor: Use
         status="submitted",
         nominated_by=actor.id,
         submitted_at=utcnow(),
-        snapshot=_snapshot(row, ranking_for(campaign).version),
+        snapshot=snap,
     )
     db.session.add(nomination)
     db.session.flush()
@@ -131,7 +138,7 @@ def resubmit(campaign: Campaign, nomination: Nomination, justification: str, act
     """A reopened (draft) nomination is edited and submitted again, with a fresh snapshot."""
     if nomination.status != "draft":
         raise NominationConflict("已提交的提名不能修改；如需修改请联系市局重新打开。")
-    row = _check_nominee(campaign, nomination.user, actor)
+    snap = _check_nominee(campaign, nomination.user, actor)
     if not justification.strip():
         raise NominationError("请填写推荐理由（主要事迹）。")
     old = {"justification": nomination.justification, "status": nomination.status}
@@ -140,7 +147,7 @@ def resubmit(campaign: Campaign, nomination: Nomination, justification: str, act
         "submitted",
         utcnow(),
     )
-    nomination.snapshot = _snapshot(row, ranking_for(campaign).version)
+    nomination.snapshot = snap
     db.session.flush()
     audit.write(
         "nomination.submit",
@@ -264,18 +271,23 @@ def recommend(
     *,
     bureau_id: int | None = None,
     nomination_id: int | None = None,
+    statement: str = "",
 ) -> Recommendation:
-    """The city picks a collective (a county bureau) or an accepted nomination, within quota."""
+    """The city picks a collective (a county bureau, with its 事迹) or an accepted nomination,
+    within quota; one person holds at most one slot."""
     if actor.role != CITY_ADMIN:
         raise NominationForbidden("只有市局管理员可以确定推荐名单。")
     if category not in rules.PROVINCE_CATEGORIES:
         raise NominationError("未知的推荐类别。")
     _check_target(campaign_id, category, bureau_id, nomination_id)
+    if category == "county_collective" and not statement.strip():
+        raise NominationError("推荐先进集体须填写主要事迹。")
     taken = [r for r in recommendations(campaign_id) if r.category == category]
     if len(taken) >= rules.quotas(campaign_id)[category]:
         raise NominationConflict(f"“{rules.PROVINCE_CATEGORIES[category]}”已达推荐名额。")
     if any(r.bureau_id == bureau_id and r.nomination_id == nomination_id for r in taken):
         raise NominationConflict("已在推荐名单中。")
+    _check_one_slot(campaign_id, category, nomination_id)
     rec = Recommendation(
         campaign_id=campaign_id,
         category=category,
@@ -283,6 +295,8 @@ def recommend(
         nomination_id=nomination_id,
         selected_by=actor.id,
         selected_at=utcnow(),
+        statement=statement.strip(),
+        measures=_collective_measures(campaign_id, bureau_id) if bureau_id else [],
     )
     db.session.add(rec)
     db.session.flush()
@@ -293,6 +307,7 @@ def recommend(
         actor_id=actor.id,
         bureau_id=bureau_id,
         new={"category": category, "bureau_id": bureau_id, "nomination_id": nomination_id},
+        reason=rec.statement,
     )
     event(
         "rankings",
@@ -306,6 +321,37 @@ def recommend(
         actor_id=actor.id,
     )
     return rec
+
+
+def _check_one_slot(campaign_id: int, category: str, nomination_id: int | None) -> None:
+    """One person, one slot: refused naming the slot they already hold."""
+    if nomination_id is None:
+        return
+    for other in recommendations(campaign_id):
+        if other.nomination_id == nomination_id and other.category != category:
+            name = other.nomination.user.display_name
+            raise NominationConflict(
+                f"{name}已被推荐为“{rules.PROVINCE_CATEGORIES[other.category]}”，"
+                "同一人不能同时占用两个推荐名额。"
+            )
+
+
+def _collective_measures(campaign_id: int, bureau_id: int) -> list[dict]:
+    """The bureau measures that justify a collective, as shown when it was picked."""
+    campaign = db.session.get(Campaign, campaign_id)
+    rows = {b.bureau_id: b for b in measures.bureau_ranking(ranking_for(campaign))}
+    row = rows.get(bureau_id)
+    if row is None:
+        return []
+    labels = {m.name: m.label for m in measures.all_measures()}
+    return [
+        {"label": "集体综合得分", "value": score(row.score)},
+        {"label": "集体排名", "value": row.rank},
+        *(
+            {"label": labels.get(k, k), "value": score(100 * v, 1), "unit": "%"}
+            for k, v in row.values.items()
+        ),
+    ]
 
 
 def _check_target(
@@ -325,6 +371,8 @@ def _check_target(
         or nomination.status != "accepted"
     ):
         raise NominationError("只能推荐已通过审核的提名人选。")
+    if category == "county_individual" and nomination.user.bureau.is_city:
+        raise NominationError("县级先进个人须是县级单位的执法人员。")
 
 
 def withdraw(rec: Recommendation, actor: User) -> None:

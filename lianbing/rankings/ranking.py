@@ -37,7 +37,7 @@ from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import cache, db
-from lianbing.ledger import versions
+from lianbing.ledger import expected, versions
 from lianbing.ledger.models import (
     AUDIENCE_ALL,
     ExpectedActivity,
@@ -289,83 +289,106 @@ def _table(campaign_id: int, columns: list[str]) -> list:
 
 
 def _activities(campaign_id: int, closed: list[int]) -> list:
-    """Closed expected activities: (id, kind, ref, max points, audience, bureau ids, user ids)."""
-    listed: dict[int, tuple[set, set]] = {}
-    for expected_id, bureau_id, user_id in db.session.execute(
-        select(
-            ExpectedAudience.expected_id, ExpectedAudience.bureau_id, ExpectedAudience.user_id
-        ).where(ExpectedAudience.expected_id.in_(closed))
-    ):
-        bureaus, users = listed.setdefault(expected_id, (set(), set()))
-        if bureau_id is not None:
-            bureaus.add(bureau_id)
-        else:
-            users.add(user_id)
+    """The closed expected activities: (id, kind, max points, audience)."""
     e = ExpectedActivity
-    return [
-        (*a, *listed.get(a[0], (set(), set())))
-        for a in db.session.execute(
-            select(e.id, e.kind, e.ref, e.max_points, e.audience)
-            .where(e.id.in_(closed))
-            .order_by(e.id)
+    return list(
+        db.session.execute(
+            select(e.id, e.kind, e.max_points, e.audience).where(e.id.in_(closed)).order_by(e.id)
         )
-    ]
+    )
 
 
-def _done(campaign_id: int, activities: list) -> dict[int, set[int]]:
-    """{expected id: user ids with a ledger row}: one index lookup (campaign, kind, ref) each."""
-    s = ScoreEntry
-    return {
-        a[0]: set(
-            db.session.scalars(
-                select(s.user_id).where(s.campaign_id == campaign_id, s.kind == a[1], s.ref == a[2])
+def _done_or_excused(e, user_id):
+    """A ledger row for the activity, or an exemption from it, of the given user column."""
+    s, x = ScoreEntry, expected.ExpectedExemption
+    return or_(
+        select(s.id)
+        .where(
+            s.campaign_id == e.campaign_id, s.kind == e.kind, s.ref == e.ref, s.user_id == user_id
+        )
+        .exists(),
+        select(x.id).where(x.expected_id == e.id, x.user_id == user_id).exists(),
+    )
+
+
+def _credited(campaign_id: int, closed: list[int]) -> list:
+    """(user, kind, points) of "all" activities each user did or was excused from: what comes
+    off the officers' common total. One aggregate in the database, not a row per result."""
+    e, s, x = ExpectedActivity, ScoreEntry, expected.ExpectedExemption
+    everyone = e.id.in_(closed) & (e.audience == AUDIENCE_ALL)
+    did = (
+        select(s.user_id, e.kind, func.sum(e.max_points))
+        .join(s, (s.campaign_id == e.campaign_id) & (s.kind == e.kind) & (s.ref == e.ref))
+        .where(everyone)
+        .group_by(s.user_id, e.kind)
+    )
+    no_row = (
+        ~select(s.id)
+        .where(
+            s.campaign_id == e.campaign_id, s.kind == e.kind, s.ref == e.ref, s.user_id == x.user_id
+        )
+        .exists()
+    )
+    excused = (
+        select(x.user_id, e.kind, func.sum(e.max_points))
+        .join(e, e.id == x.expected_id)
+        .where(everyone, no_row)
+        .group_by(x.user_id, e.kind)
+    )
+    return [*db.session.execute(did), *db.session.execute(excused)]
+
+
+def _assigned(closed: list[int]) -> list:
+    """(user, kind, points) of activities for listed bureaus or users that each listed, active
+    user neither did nor was excused from."""
+    e, m = ExpectedActivity, ExpectedAudience
+    pairs = (
+        select(m.expected_id.label("eid"), User.id.label("uid"))
+        .join(User, User.bureau_id == m.bureau_id)
+        .where(m.expected_id.in_(closed), User.is_active_.is_(True))
+        .union(
+            select(m.expected_id, m.user_id).where(
+                m.expected_id.in_(closed), m.user_id.is_not(None)
             )
         )
-        for a in activities
-    }
+        .subquery()
+    )
+    return list(
+        db.session.execute(
+            select(pairs.c.uid, e.kind, func.sum(e.max_points))
+            .join(e, e.id == pairs.c.eid)
+            .where(e.audience != AUDIENCE_ALL, ~_done_or_excused(e, pairs.c.uid))
+            .group_by(pairs.c.uid, e.kind)
+        )
+    )
 
 
 def _missed(
     campaign_id: int, columns: list[str], activities: list, table: list
 ) -> tuple[tuple, dict]:
-    """Points of closed expected activities a ranked person was assigned and has no ledger row
-    for, per column: (what every officer missed of the "all" activities, {user_id: own totals}).
+    """Points of closed expected activities a ranked person was assigned and neither did nor
+    was excused from, per column: (what every officer missed of the "all" activities,
+    {user_id: own totals}).
 
     "all" = every active officer; otherwise the listed bureaus or users.
     """
-    done, roles = _done(campaign_id, activities), {raw[0]: raw[2] for raw in table}
+    closed, roles = [a[0] for a in activities], {raw[0]: raw[2] for raw in table}
     base, delta = [0.0] * len(columns), {}
-    for eid, kind, _ref, max_points, audience, bureaus, users in activities:
-        i, points, everyone = columns.index(kind), float(max_points), audience == AUDIENCE_ALL
-        if everyone:
-            base[i] += points
-            for user_id in done[eid]:
-                if roles.get(user_id) == "officer":
-                    delta.setdefault(user_id, [0.0] * len(columns))[i] -= points
-        for user_id in _listed(table, bureaus, users, done[eid], everyone):
-            delta.setdefault(user_id, [0.0] * len(columns))[i] += points
+    for _eid, kind, max_points, audience in activities:
+        if audience == AUDIENCE_ALL:
+            base[columns.index(kind)] += float(max_points)
+    for user_id, kind, points in _credited(campaign_id, closed):
+        if roles.get(user_id) == "officer":
+            delta.setdefault(user_id, [0.0] * len(columns))[columns.index(kind)] -= points
+    for user_id, kind, points in _assigned(closed):
+        if user_id in roles:
+            delta.setdefault(user_id, [0.0] * len(columns))[columns.index(kind)] += points
     zero, base = (0.0,) * len(columns), tuple(base)
     own = {
         uid: tuple(map(add, base if roles[uid] == "officer" else zero, d))
         for uid, d in delta.items()
     }
     return base, own
-
-
-def _listed(table: list, bureaus: set, users: set, done: set, everyone: bool) -> list[int]:
-    """Ranked people an activity names by bureau or user.
-
-    Only those who have not done it and are not already counted as officers.
-    """
-    if not (bureaus or users):
-        return []
-    return [
-        raw[0]
-        for raw in table
-        if (raw[3] in bureaus or raw[0] in users)
-        and raw[0] not in done
-        and not (everyone and raw[2] == "officer")
-    ]
 
 
 def _closed_expected(campaign_id: int, now: datetime) -> list[int]:

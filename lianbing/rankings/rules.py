@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from lianbing.audit import services as audit
-from lianbing.dbtypes import utcnow
+from lianbing.campaign import schedule
+from lianbing.campaign.models import Campaign
+from lianbing.dbtypes import local_to_utc, utcnow
 from lianbing.errors import Invalid
 from lianbing.extensions import db
 from lianbing.parts import registry
@@ -51,8 +53,22 @@ def eligibility(campaign_id: int) -> dict[str, float]:
     return {k: float(v) for k, v in stored.items() if k in registry().kinds}
 
 
+def nomination_deadline(campaign_id: int) -> datetime | None:
+    """The city's own deadline, else the calendar's: its 推荐评选 deadline or the summary due
+    date (10/8 in the 2017 plan), at the end of that day in Beijing time."""
+    stored = settings_for(campaign_id).nomination_deadline
+    if stored is not None:
+        return stored
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        return None
+    due = [d.due_date for d in schedule.stored_deadlines(campaign) if d.kind == "nomination"]
+    day = due[0] if due else schedule.settings_for(campaign).summary_due
+    return local_to_utc(datetime.combine(day, time(23, 59, 59)))
+
+
 def deadline_passed(campaign_id: int, now: datetime | None = None) -> bool:
-    deadline = settings_for(campaign_id).nomination_deadline
+    deadline = nomination_deadline(campaign_id)
     return deadline is not None and (now or utcnow()) > deadline
 
 

@@ -10,8 +10,10 @@ from lianbing.accounts.models import Bureau, User
 from lianbing.auth import ADMINS, CITY_ADMIN, ROLES, any_user, require_bureau, require_role
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
+from lianbing.dbtypes import utcnow
 from lianbing.errors import Invalid, NotFound
 from lianbing.extensions import db
+from lianbing.ledger import expected
 from lianbing.ledger import services as ledger
 from lianbing.logconfig import event
 from lianbing.parts import registry
@@ -75,6 +77,8 @@ def _officer_page(campaign: Campaign, user: User):
         lines=breakdown.kind_lines(ranking, user.id),
         entries=entries,
         missing=missing,
+        expected_lines=expected.lines_for(campaign.id, user, utcnow()),
+        status_labels=expected.STATUS_LABELS,
         trend=breakdown.trend(ranking, campaign, entries, missing),
         kinds=registry().kinds,
         city_size=len(ranking),

@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = "0120_casefiles"
-down_revision = "0090_quiz_trust"
+down_revision = "0100_rank_close"
 branch_labels = None
 depends_on = None
 

@@ -22,10 +22,12 @@ from lianbing.host import (
     User,
     active_campaign,
     db,
+    declare_expected,
     log_event,
     record_score,
     to_local,
     utcnow,
+    withdraw_expected,
 )
 from quizzes import qtypes
 from quizzes import services as bank
@@ -419,6 +421,7 @@ def publish(quiz: Quiz, published: bool = True) -> None:
             raise PlayError(reasons, 409)
     quiz.is_published = published
     db.session.flush()
+    _expect(quiz)
     log_event(
         "quizzes",
         "%s %d %r %s",
@@ -428,6 +431,24 @@ def publish(quiz: Quiz, published: bool = True) -> None:
         "published (open to its audience)" if published else "withdrawn",
         target=f"quiz:{quiz.id}",
     )
+
+
+def _expect(quiz: Quiz) -> None:
+    """A published counting quiz is expected of its audience; withdrawn, it is not."""
+    ref = f"quiz:{quiz.id}"
+    if quiz.is_published and quiz.counts:
+        declare_expected(
+            quiz.campaign_id,
+            quiz.kind,
+            ref,
+            quiz.title,
+            quiz.max_points,
+            quiz.closes_at,
+            quiz.audience,
+            quiz.audience_ids or [],
+        )
+    else:
+        withdraw_expected(quiz.campaign_id, quiz.kind, ref)
 
 
 # --- who may take what ----------------------------------------------------------------------

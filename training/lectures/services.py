@@ -24,6 +24,7 @@ from lianbing.host import (
     active_campaign,
     check_throttle,
     db,
+    declare_expected,
     log_event,
     note_failure,
     record_score,
@@ -111,7 +112,28 @@ def create_lecture(actor, data: LectureData) -> Lecture:
         bureau_id=data.bureau_id,
         new={"title": lecture.title},
     )
+    _expect(lecture)
     return lecture
+
+
+def _expect(lecture: Lecture) -> None:
+    """A session for officers is expected of them: the city's of everyone, a county's of its own."""
+    campaign = active_campaign()
+    if campaign is None or "officer" not in lecture.roles:
+        return
+    bureau = db.session.get(Bureau, lecture.bureau_id)
+    audience, ids = ("all", ()) if bureau.is_city else ("bureaus", (bureau.id,))
+    declare_expected(
+        campaign.id,
+        "lecture",
+        f"lecture:{lecture.id}",
+        lecture.title,
+        float(lecture.minutes),
+        lecture.ends_at,
+        audience,
+        ids,
+        actor_id=lecture.created_by,
+    )
 
 
 def lectures_for(user) -> list[Lecture]:

@@ -6,7 +6,7 @@ Services take plain data, raise the host's refusals and flush, never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlalchemy import delete, or_, select
 
@@ -17,9 +17,13 @@ from lianbing.host import (
     Invalid,
     NotFound,
     User,
+    active_campaign,
     db,
+    declare_expected,
+    local_to_utc,
     to_local,
     utcnow,
+    withdraw_expected,
     write_audit,
 )
 from training.modules.models import Module, ModuleCompletion
@@ -69,7 +73,37 @@ def create_plan(actor, data: PlanData) -> StudyPlan:
         bureau_id=data.bureau_id,
         new={"module": module.title, "due": str(data.due_on), "role": data.role},
     )
+    _expect(module)
     return plan
+
+
+def _expect(module: Module) -> None:
+    """The module is expected of the officers its plans name, by the latest due date."""
+    campaign = active_campaign()
+    if campaign is None:
+        return
+    plans = [
+        p
+        for p in db.session.scalars(select(StudyPlan).where(StudyPlan.module_id == module.id))
+        if p.role in (None, "officer")
+    ]
+    ref = f"module:{module.id}"
+    if not plans:
+        withdraw_expected(campaign.id, "study", ref)
+        return
+    everyone = any(p.bureau_id is None for p in plans)
+    ids = () if everyone else tuple(sorted({p.bureau_id for p in plans}))
+    due = max(p.due_on for p in plans)
+    declare_expected(
+        campaign.id,
+        "study",
+        ref,
+        f"学习模块：{module.title}",
+        100.0,
+        local_to_utc(datetime.combine(due, time(23, 59, 59))),
+        "all" if everyone else "bureaus",
+        ids,
+    )
 
 
 def delete_plan(actor, plan: StudyPlan) -> None:
@@ -84,7 +118,9 @@ def delete_plan(actor, plan: StudyPlan) -> None:
         bureau_id=plan.bureau_id,
         old={"module_id": plan.module_id, "due": str(plan.due_on)},
     )
+    module = plan.module
     db.session.execute(delete(StudyPlan).where(StudyPlan.id == plan.id))
+    _expect(module)
 
 
 def plans_applying(user) -> list[StudyPlan]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 
-from docx import Document
-
 from lianbing.campaign.bulletins.models import Bulletin
+from lianbing.documents import add_title, new_document, to_bytes
 
 HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
 BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
@@ -48,13 +46,11 @@ def _add_bulletin(doc, bulletin: Bulletin, attachments: list[str]) -> None:
 
 def bulletins_docx(items: list[tuple[Bulletin, list[str]]], title: str | None = None) -> bytes:
     """One document holding the given bulletins (with their attachment names), page after page."""
-    doc = Document()
+    doc = new_document()
     if title:
-        doc.add_heading(title, level=0)
+        add_title(doc, title)
     for index, (bulletin, attachments) in enumerate(items):
         if index:
             doc.add_page_break()
         _add_bulletin(doc, bulletin, attachments)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(doc)

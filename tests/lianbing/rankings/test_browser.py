@@ -29,6 +29,7 @@ def demo(app):
 def _page(browser, base, login_page, username):
     context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
     page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # the confirm step before a submit
     login_page(page, base, username)
     return page
 
@@ -84,6 +85,7 @@ def _county_admins_nominate(browser, live_server, login_page) -> None:
         admin.goto(f"{live_server}/scores/nominations")
         admin.select_option("#user_id", best)
         admin.fill("#justification", f"{short}推荐：多次参加交叉检查，笔录规范。")
+        admin.check("#confirm")
         admin.click("#nomination-form button[type=submit]")
         assert "提名已提交" in admin.content()
         admin.context.close()
@@ -112,6 +114,9 @@ def _city_recommends_three(city, live_server) -> None:
     ):
         city.select_option("#category", category)
         city.select_option("#target", target)
+        city.fill(
+            "#statement", "全局开展交叉检查十二次。" if category == "county_collective" else ""
+        )
         city.click("#recommend-form button[type=submit]")
         assert "已加入推荐名单" in city.content()
     assert city.locator("#recommendations tbody tr").count() == 3

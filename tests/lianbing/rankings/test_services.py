@@ -275,7 +275,7 @@ def test_nominating_someone_not_eligible_gives_the_reason(scored, campaign, rec)
     rec(scored["officer_441402_2"], "record_exercise", "r", 3, 30)
     rules.update(
         campaign.id,
-        deadline=None,
+        deadline=utcnow() + timedelta(days=30),
         quotas=rules.DEFAULT_QUOTAS,
         eligibility={"record_exercise": 0.5},
         measure_weights={},
@@ -342,7 +342,11 @@ def test_recommendations_respect_quotas_and_need_accepted_nominations(scored, ca
     with pytest.raises(nominations.NominationConflict, match="名额"):
         nominations.recommend(campaign.id, "city_individual", city, nomination_id=n.id)
     bureau = scored["officer_441402_1"].bureau
-    nominations.recommend(campaign.id, "county_collective", city, bureau_id=bureau.id)
+    with pytest.raises(nominations.NominationError, match="主要事迹"):
+        nominations.recommend(campaign.id, "county_collective", city, bureau_id=bureau.id)
+    nominations.recommend(
+        campaign.id, "county_collective", city, bureau_id=bureau.id, statement="交叉检查十二次"
+    )
     with pytest.raises(nominations.NominationError, match="县级单位"):
         nominations.recommend(
             campaign.id, "county_collective", city, bureau_id=scored["city_admin"].bureau_id

@@ -229,16 +229,22 @@ def test_award_flow_reaches_the_ranking(client, auth, scored, campaign, audits):
 def test_nomination_bad_input_on_the_page(client, auth, scored, campaign, audits):
     auth.login("admin_441402")
     other = scored["officer_441403_1"]
-    r = client.post("/scores/nominations", data={"user_id": other.id, "justification": "理由"})
+    r = client.post(
+        "/scores/nominations", data={"user_id": other.id, "justification": "理由", "confirm": "y"}
+    )
     assert r.status_code == 403 and "只能提名本单位" in r.get_data(as_text=True)
     ok = client.post(
         "/scores/nominations",
-        data={"user_id": scored["officer_441402_1"].id, "justification": "事迹突出"},
+        data={
+            "user_id": scored["officer_441402_1"].id,
+            "justification": "事迹突出",
+            "confirm": "y",
+        },
     )
     assert ok.status_code == 302
     r = client.post(
         "/scores/nominations",
-        data={"user_id": scored["officer_441402_2"].id, "justification": "理由"},
+        data={"user_id": scored["officer_441402_2"].id, "justification": "理由", "confirm": "y"},
     )
     assert r.status_code == 409 and "名额" in r.get_data(as_text=True)
     assert audits("nomination") == 1
@@ -257,7 +263,7 @@ def test_nomination_after_deadline_on_the_page(client, auth, scored, campaign):
     auth.login("admin_441402")
     r = client.post(
         "/scores/nominations",
-        data={"user_id": scored["officer_441402_1"].id, "justification": "理由"},
+        data={"user_id": scored["officer_441402_1"].id, "justification": "理由", "confirm": "y"},
     )
     assert r.status_code == 409 and "截止" in r.get_data(as_text=True)
     assert db.session.scalar(select(Nomination.id)) is None
@@ -268,7 +274,7 @@ def test_city_admin_cannot_nominate_and_officer_cannot_decide(client, auth, scor
     assert (
         client.post(
             "/scores/nominations",
-            data={"user_id": scored["officer_441402_1"].id, "justification": "x"},
+            data={"user_id": scored["officer_441402_1"].id, "justification": "x", "confirm": "y"},
         ).status_code
         == 403
     )
@@ -318,7 +324,12 @@ def test_recommendation_and_exports(client, auth, scored, campaign):
     assert r.status_code == 409
     bureau_id = scored["officer_441402_1"].bureau_id
     client.post(
-        "/scores/recommendations", data={"category": "county_collective", "target": f"b{bureau_id}"}
+        "/scores/recommendations",
+        data={
+            "category": "county_collective",
+            "target": f"b{bureau_id}",
+            "statement": "全局开展交叉检查十二次",
+        },
     )
     assert db.session.query(Recommendation).count() == 2
     sheet = load_workbook(io.BytesIO(client.get("/scores/recommendations.xlsx").data)).active
@@ -347,9 +358,8 @@ def test_settings_page(client, auth, scored, campaign, audits):
         "m_bulletin_timeliness": 1,
         "m_self_evaluation": 1,
     }
-    form.update(
-        {f"e_{k}": 0 for k in ("award", "study", "lecture", "quiz", "competition", "case_lesson", "case_file")}
-    )
+    kinds = ("award", "study", "lecture", "quiz", "competition", "case_lesson", "case_file")
+    form.update({f"e_{k}": 0 for k in kinds})
     form["e_record_exercise"] = 60
     assert client.post("/scores/settings", data=form).status_code == 302
     assert rules.quotas(campaign.id)["city_individual"] == 2 and rules.eligibility(campaign.id) == {

@@ -1,0 +1,24 @@
+"""Rankings tests run in a 2017 campaign: nominations stay open unless a test closes them.
+
+Without a deadline of its own the campaign's nomination deadline is its calendar's (the
+summary due date, 10/8/2017), long past today; the tests set one a month ahead.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lianbing.dbtypes import utcnow
+from lianbing.extensions import db
+from lianbing.rankings import rules
+
+
+@pytest.fixture(autouse=True)
+def nominations_open(request):
+    if "campaign" not in request.fixturenames:
+        return
+    campaign = request.getfixturevalue("campaign")
+    rules.settings_for(campaign.id, create=True).nomination_deadline = utcnow() + timedelta(days=30)
+    db.session.commit()
