@@ -9,6 +9,7 @@ from lianbing.errors import register_errorhandlers
 from lianbing.lifecycle import register_lifecycle
 from lianbing.logconfig import configure_logging
 from lianbing.parts import register_parts
+from lianbing.security import register_security
 from lianbing.setup import (
     register_blueprints,
     register_bureau_measures,
@@ -33,4 +34,5 @@ def create_app(config: Config | None = None, *, parts=None) -> Flask:
     register_lifecycle(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_security(app)
     return app

@@ -16,12 +16,37 @@ def _secret_key() -> str:
     """SECRET_KEY from the environment, else generated once and kept under instance/."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    _private_dir(INSTANCE_DIR)
     path = INSTANCE_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _private_dir(path: Path) -> None:
+    """The instance folder: created if needed, readable by the app's user only (0700)."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _private_sqlite_file(url: str) -> None:
+    """A SQLite database file is created (or narrowed) to 0600 before SQLAlchemy opens it."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url[len(prefix) :] in ("", ":memory:"):
+        return
+    path = Path(url[len(prefix) :].split("?", 1)[0])
+    if not path.parent.is_dir():
+        return
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    path.chmod(0o600)
+
+
+def _list(raw: str) -> list[str] | None:
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    return items or None
 
 
 def normalize_db_url(url: str) -> str:
@@ -49,6 +74,11 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "")
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    #: the site's public address for absolute links (Atom feed); never taken from Host
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    TRUSTED_HOSTS: list[str] | None = None
+    #: bounded parsing of uploaded Office files and JSON (lianbing/files/limits.py)
+    UPLOAD_MAX_UNZIPPED_MB = int(os.environ.get("UPLOAD_MAX_UNZIPPED_MB", "50"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -59,14 +89,20 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
+    def database_url(self) -> str:
+        return os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lianbing.db'}")
+
     def init(self) -> "Config":
         """Resolve values that need the environment at start-up."""
         self.SECRET_KEY = _secret_key()
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-        default_db = f"sqlite:///{INSTANCE_DIR / 'lianbing.db'}"
-        self.SQLALCHEMY_DATABASE_URI = normalize_db_url(os.environ.get("DATABASE_URL", default_db))
+        _private_dir(INSTANCE_DIR)
+        self.SQLALCHEMY_DATABASE_URI = normalize_db_url(self.database_url())
+        _private_sqlite_file(self.SQLALCHEMY_DATABASE_URI)
         self.PARTS = _parts()
         self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", self.PUBLIC_BASE_URL)
+        #: Flask refuses (400) any Host header not listed here, when the list is set
+        self.TRUSTED_HOSTS = _list(os.environ.get("TRUSTED_HOSTS", "")) or self.TRUSTED_HOSTS
         return self
 
 
@@ -79,6 +115,7 @@ class TestingConfig(Config):
     def init(self) -> "TestingConfig":
         super().init()
         self.SECRET_KEY = "testing-only-" + secrets.token_hex(8)
-        url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'test.db'}"
-        self.SQLALCHEMY_DATABASE_URI = normalize_db_url(url)
         return self
+
+    def database_url(self) -> str:
+        return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'test.db'}"

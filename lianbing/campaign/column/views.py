@@ -16,6 +16,7 @@ from lianbing.extensions import db
 from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
 from lianbing.files.web import serve_file
+from lianbing.security import public_url
 from lianbing.web import flash_errors, form_status, rerender
 
 bp = Blueprint("column", __name__, url_prefix="/column", template_folder="templates")
@@ -87,17 +88,17 @@ def public_image(file_id: int):
 @public
 def feed():
     articles = [
-        (a, url_for("column.public_article", article_id=a.id, _external=True))
+        (a, public_url("column.public_article", article_id=a.id))
         for a in services.published_articles(limit=50)
     ]
     cases = [
-        (c, url_for("column.public_case", case_id=c.id, _external=True))
+        (c, public_url("column.public_case", case_id=c.id))
         for c in services.disclosed_cases(limit=50)
     ]
     xml = exporters.atom_feed(
         FEED_TITLE,
-        url_for("column.feed", _external=True),
-        url_for("column.public_index", _external=True),
+        public_url("column.feed"),
+        public_url("column.public_index"),
         articles,
         cases,
         utcnow(),
