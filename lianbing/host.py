@@ -30,6 +30,7 @@ from lianbing.campaign.services import active_campaign
 from lianbing.dbtypes import LOCAL_TZ, UTCDateTime, local_to_utc, to_local, utcnow
 from lianbing.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Throttled, TooLarge
 from lianbing.extensions import cache, db
+from lianbing.files.excel import xlsx_bytes
 from lianbing.files.models import StoredFile
 from lianbing.files.services import DOCUMENTS, IMAGES, UploadError, check_upload
 from lianbing.files.services import store as store_file
@@ -97,6 +98,7 @@ __all__ = [
     "UploadError",
     "DOCUMENTS",
     "IMAGES",
+    "xlsx_bytes",
     "render_markdown",
     "sanitize_html",
     # web helpers

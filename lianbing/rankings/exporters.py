@@ -1,4 +1,4 @@
-"""Excel (openpyxl; pandas for the small sheets) and Word (python-docx) exports of rankings and recommendations."""
+"""Excel (the host's safe writer) and Word (python-docx) exports of rankings and recommendations."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import io
 import pandas as pd
 from docx import Document
 from docx.shared import Pt
-from openpyxl import Workbook
 
 from lianbing.accounts.models import User
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import to_local
+from lianbing.files.excel import xlsx_bytes
 from lianbing.ledger import services as ledger
 from lianbing.parts import registry
 from lianbing.rankings import awards, breakdown, measures, nominations, rules
@@ -31,11 +31,7 @@ from lianbing.rankings.ranking import (
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-    return out.getvalue()
+    return xlsx_bytes(sheets)
 
 
 def _docx(doc: Document) -> bytes:
@@ -92,14 +88,7 @@ def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
 def ranking_xlsx(campaign: Campaign) -> bytes:
     """The full ranking as a streamed (write-only) workbook: ten thousand rows in about a second."""
     head, rows = ranking_table(ranking_for(campaign))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("综合排名")
-    sheet.append(head)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes({"综合排名": [head, *rows]})
 
 
 def recommendation_frame(campaign: Campaign) -> pd.DataFrame:
