@@ -9,10 +9,17 @@ Inline event-handler attributes (``onclick=``) are not covered by a nonce and ar
 
 from __future__ import annotations
 
+import json
 import secrets
 from urllib.parse import urljoin
 
 from flask import Flask, current_app, has_request_context, request, url_for
+from flask.json.provider import DefaultJSONProvider
+
+from lianbing.errors import Invalid
+
+#: JSON deeper than this is refused before parsing (request bodies and uploaded JSON)
+MAX_JSON_DEPTH = 64
 
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
@@ -70,7 +77,47 @@ def public_url(endpoint: str, **values) -> str:
     return urljoin(base, url_for(endpoint, **values).lstrip("/"))
 
 
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects, strings skipped (no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def bounded_loads(text: str | bytes, **kwargs):
+    """``json.loads`` behind the depth check (the app's JSON provider uses it for request
+    bodies); a refusal is a ``ValueError``, which Flask answers with 400."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise Invalid(f"JSON 的嵌套层数超过 {MAX_JSON_DEPTH} 层。")
+    return json.loads(text, **kwargs)
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Request bodies parsed behind a nesting-depth check (deep JSON is a 400, not a 500)."""
+
+    def loads(self, s, **kwargs):
+        return bounded_loads(s, **kwargs)
+
+
 def register_security(app: Flask) -> None:
-    """The header hook and the ``csp_nonce()`` template global."""
+    """The header hook, the ``csp_nonce()`` template global, the bounded JSON parser."""
+    app.json = BoundedJSONProvider(app)
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -22,7 +22,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from lianbing.host import Invalid, log_event
+from lianbing.host import Invalid, Refused, log_event, read_excel
 from quizzes import qtypes
 from quizzes.qtypes import LETTERS
 from quizzes.services import ImportItem, ImportReport, QuestionData, import_items
@@ -401,17 +401,17 @@ class ExcelImporter(Importer):
     suffixes = (".xlsx", ".xlsm")
 
     def parse(self, data, filename):
-        try:
-            df = pd.read_excel(
-                io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, header=None
+        try:  # bounded: lianbing/files/limits.py checks the archive before parsing
+            df = read_excel(
+                data,
+                f"Excel 文件 {filename}",
+                sheet_name=0,
+                dtype=str,
+                keep_default_na=False,
+                header=None,
             )
-        except (
-            Exception
-        ) as exc:  # openpyxl/zipfile raise many kinds; all mean "not a readable xlsx"
-            raise ImportFileError(
-                f"无法读取 Excel 文件 {filename}：文件已损坏或不是 .xlsx 格式"
-                f"（旧版 .xls 请另存为 .xlsx）。（{type(exc).__name__}）"
-            ) from exc
+        except Refused as exc:
+            raise ImportFileError(str(exc), status=exc.status) from None
         return Parsed(frame_items(df))
 
 
