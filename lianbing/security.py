@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter
 
 from lianbing.errors import Invalid
 
@@ -109,6 +110,14 @@ def bounded_loads(text: str | bytes, **kwargs):
     return json.loads(text, **kwargs)
 
 
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:…>`` in URLs, up to 2**31 - 1: a larger id cannot exist and would overflow the
+    database's integer (a 404 instead of a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 class BoundedJSONProvider(DefaultJSONProvider):
     """Request bodies parsed behind a nesting-depth check (deep JSON is a 400, not a 500)."""
 
@@ -116,8 +125,37 @@ class BoundedJSONProvider(DefaultJSONProvider):
         return bounded_loads(s, **kwargs)
 
 
+def _json_body_is_an_object():
+    """Every JSON body the app reads is an object; anything else (or unparsable JSON) is a 400
+    before a view or a form (Flask-WTF reads JSON bodies as form data) can trip on it."""
+    if request.is_json and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if not isinstance(request.get_json(silent=True), dict):
+            raise Invalid("请求格式不正确：请求体应为 JSON 对象。")
+
+
+def _no_nul_characters():
+    """A NUL in a query, form field or JSON text is never meaningful: it ends strings in SQLite's
+    full-text queries and PostgreSQL refuses it in text columns. Refused up front (400)."""
+    if "%00" in request.query_string.decode("latin-1") or "\x00" in request.path:
+        raise Invalid("请求中含有不允许的控制字符（NUL）。")
+    if request.method in ("POST", "PUT", "PATCH"):
+        if any("\x00" in v for v in request.form.values()):
+            raise Invalid("表单中含有不允许的控制字符（NUL）。")
+        if request.is_json and "\\u0000" in request.get_data(as_text=True):
+            raise Invalid("请求中含有不允许的控制字符（NUL）。")
+
+
 def register_security(app: Flask) -> None:
-    """The header hook, the ``csp_nonce()`` template global, the bounded JSON parser."""
+    """The header hook, the ``csp_nonce()`` template global, the bounded JSON parser and URL
+    integers (called before any blueprint adds its rules)."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.json = BoundedJSONProvider(app)
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+
+def register_input_guards(app: Flask) -> None:
+    """Refusals of malformed input before any view (after the request lifecycle's own hooks,
+    so a refused request still has its id and log line)."""
+    app.before_request(_json_body_is_an_object)
+    app.before_request(_no_nul_characters)

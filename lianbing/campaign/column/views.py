@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from lianbing.auth import ADMINS, CITY_ADMIN, public, require_bureau, require_role
@@ -17,7 +17,7 @@ from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
 from lianbing.files.web import serve_file
 from lianbing.security import public_url
-from lianbing.web import flash_errors, form_status, rerender
+from lianbing.web import flash_errors, form_status, page_arg, rerender
 
 bp = Blueprint("column", __name__, url_prefix="/column", template_folder="templates")
 OWNER = "article"
@@ -34,7 +34,7 @@ PER_PAGE = 20
 def public_index():
     page = db.paginate(
         services.published_query(),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -51,7 +51,7 @@ def public_index():
 def public_cases():
     page = db.paginate(
         services.disclosed_query(),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )
