@@ -31,7 +31,7 @@ from lianbing.dbtypes import LOCAL_TZ, UTCDateTime, local_to_utc, to_local, utcn
 from lianbing.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Throttled, TooLarge
 from lianbing.extensions import cache, db
 from lianbing.files.excel import xlsx_bytes
-from lianbing.files.limits import check_xlsx, load_json, read_excel
+from lianbing.files.limits import check_table_extent, check_xlsx, load_json, read_excel
 from lianbing.files.models import StoredFile
 from lianbing.files.services import DOCUMENTS, IMAGES, UploadError, check_upload
 from lianbing.files.services import store as store_file
@@ -101,6 +101,7 @@ __all__ = [
     "IMAGES",
     "xlsx_bytes",
     "check_xlsx",
+    "check_table_extent",
     "read_excel",
     "load_json",
     "render_markdown",

@@ -22,7 +22,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from lianbing.host import Invalid, Refused, log_event, read_excel
+from lianbing.host import Invalid, Refused, check_table_extent, log_event, read_excel
 from quizzes import qtypes
 from quizzes.qtypes import LETTERS
 from quizzes.services import ImportItem, ImportReport, QuestionData, import_items
@@ -440,6 +440,7 @@ def csv_frame(text: str) -> pd.DataFrame:
     """All cells as text, rows padded to the longest, no header assumed."""
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter(text)))
     width = max((len(r) for r in rows), default=0)
+    check_table_extent(len(rows), width, "CSV 文件")  # the same bounds as a workbook
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
 
 
@@ -454,6 +455,8 @@ class CsvImporter(Importer):
             df = csv_frame(text)
         except csv.Error as exc:
             raise ImportFileError(f"无法读取 CSV 文件 {filename}：{exc}") from exc
+        except Refused as exc:  # beyond the table bounds
+            raise ImportFileError(str(exc)) from None
         return Parsed(frame_items(df), [note] if note else [])
 
 

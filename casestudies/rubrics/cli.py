@@ -10,6 +10,7 @@ import click
 
 from casestudies.exercises.records import MAX_RECORD_CHARS, parse_record
 from casestudies.rubrics import checks
+from lianbing.host import Refused, load_json
 
 
 def _fail(message: str) -> None:
@@ -27,12 +28,12 @@ def _read(path: str, what: str) -> str:
 
 def _load_rubric(path: str) -> checks.CompiledRubric:
     try:
-        data = json.loads(_read(path, "量表"))
+        data = load_json(_read(path, "量表"), "量表")  # size and nesting depth checked first
         return checks.compile_rubric(data, complete=True)
-    except json.JSONDecodeError as exc:
-        _fail(f"量表 {path} 不是有效的 JSON：{exc}")
     except checks.RubricError as exc:
         _fail(f"量表 {path} 无效：{exc}")
+    except Refused as exc:  # not JSON, too large or nested too deep
+        _fail(f"量表 {path}：{exc}")
 
 
 def _evidence(text: str, spans: list) -> list[dict]:

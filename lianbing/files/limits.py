@@ -134,6 +134,16 @@ def _check_sheet(book: zipfile.ZipFile, name: str, label: str, lim: Limits) -> N
         raise Invalid(_unreadable(label, f"工作表已损坏（{type(exc).__name__}）。")) from None
 
 
+def check_table_extent(rows: int, columns: int, label: str = "文件") -> None:
+    """The same bounds for a table read some other way (CSV): rows × columns."""
+    lim = limits()
+    if rows > lim.max_rows or columns > lim.max_columns:
+        raise Invalid(
+            f"{label}有 {rows} 行 × {columns} 列，"
+            f"超过上限 {lim.max_rows} 行 × {lim.max_columns} 列。"
+        )
+
+
 def check_xlsx(data: bytes, label: str = "Excel 文件") -> None:
     """Refuse a workbook that would be unsafe to parse (see the module's docstring)."""
     lim = limits()

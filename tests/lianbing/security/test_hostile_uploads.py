@@ -87,3 +87,10 @@ def test_json_depth_ignores_brackets_inside_strings():
 
 def test_ordinary_workbooks_pass_the_checks(app, xlsx):
     limits.check_xlsx(xlsx([["张一", "zhang_yi", "441402", "执法人员", "", ""]] * 500))
+
+
+def test_a_csv_beyond_the_table_bounds_is_refused(client, demo_people, session_login):
+    session_login(client, "trainer")
+    wide = (",".join(["单选"] * 100) + "\n").encode()
+    r = _post(client, "/quizzes/import", {"bank": "宽表", "fmt": "auto"}, "wide.csv", wide)
+    assert r.status_code == 400 and "64 列" in r.get_data(as_text=True)
