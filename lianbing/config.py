@@ -40,7 +40,15 @@ def _private_sqlite_file(url: str) -> None:
     path = Path(url[len(prefix) :].split("?", 1)[0])
     if not path.parent.is_dir():
         return
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    # never open an existing database file here: closing any descriptor of a SQLite file
+    # drops the process's POSIX locks on it (a second app in the same process, a live test
+    # server), which can corrupt it. A new file is created empty with the mode; an existing
+    # one only has its mode narrowed.
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
     path.chmod(0o600)
 
 
