@@ -10,6 +10,7 @@ from lianbing.errors import register_errorhandlers
 from lianbing.lifecycle import register_lifecycle
 from lianbing.logconfig import configure_logging
 from lianbing.parts import register_parts
+from lianbing.security import register_input_guards, register_security
 from lianbing.setup import (
     register_blueprints,
     register_bureau_measures,
@@ -25,6 +26,7 @@ def create_app(config: Config | None = None, *, parts=None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object((config or Config()).init())
     configure_logging(app)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_parts(app, parts)
@@ -32,6 +34,7 @@ def create_app(config: Config | None = None, *, parts=None) -> Flask:
     register_signal_receivers(app)
     register_commands(app)
     register_lifecycle(app)
+    register_input_guards(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     if app.config.get("TRUSTED_PROXIES"):

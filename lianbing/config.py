@@ -16,12 +16,45 @@ def _secret_key() -> str:
     """SECRET_KEY from the environment, else generated once and kept under instance/."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    _private_dir(INSTANCE_DIR)
     path = INSTANCE_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _private_dir(path: Path) -> None:
+    """The instance folder: created if needed, readable by the app's user only (0700)."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _private_sqlite_file(url: str) -> None:
+    """A SQLite database file is created (or narrowed) to 0600 before SQLAlchemy opens it."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url[len(prefix) :] in ("", ":memory:"):
+        return
+    path = Path(url[len(prefix) :].split("?", 1)[0])
+    if not path.parent.is_dir():
+        return
+    # never open an existing database file here: closing any descriptor of a SQLite file
+    # drops the process's POSIX locks on it (a second app in the same process, a live test
+    # server), which can corrupt it. A new file is created empty with the mode; an existing
+    # one only has its mode narrowed.
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+    path.chmod(0o600)
+
+
+def _list(raw: str) -> list[str] | None:
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    return items or None
 
 
 def normalize_db_url(url: str) -> str:
@@ -56,6 +89,11 @@ class Config:
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
     #: how many reverse proxies in front of the app set X-Forwarded-For (0: trust none)
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    #: the site's public address for absolute links (Atom feed); never taken from Host
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    TRUSTED_HOSTS: list[str] | None = None
+    #: bounded parsing of uploaded Office files and JSON (lianbing/files/limits.py)
+    UPLOAD_MAX_UNZIPPED_MB = int(os.environ.get("UPLOAD_MAX_UNZIPPED_MB", "50"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -85,14 +123,20 @@ class Config:
     #: identical e-mails of one event share an SMTP transaction (envelope recipients, 1 = off)
     NOTIFY_RECIPIENTS_PER_MAIL = int(os.environ.get("NOTIFY_RECIPIENTS_PER_MAIL", "50"))
 
+    def database_url(self) -> str:
+        return os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lianbing.db'}")
+
     def init(self) -> "Config":
         """Resolve values that need the environment at start-up."""
         self.SECRET_KEY = _secret_key()
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-        default_db = f"sqlite:///{INSTANCE_DIR / 'lianbing.db'}"
-        self.SQLALCHEMY_DATABASE_URI = normalize_db_url(os.environ.get("DATABASE_URL", default_db))
+        _private_dir(INSTANCE_DIR)
+        self.SQLALCHEMY_DATABASE_URI = normalize_db_url(self.database_url())
+        _private_sqlite_file(self.SQLALCHEMY_DATABASE_URI)
         self.PARTS = _parts()
         self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", self.PUBLIC_BASE_URL)
+        #: Flask refuses (400) any Host header not listed here, when the list is set
+        self.TRUSTED_HOSTS = _list(os.environ.get("TRUSTED_HOSTS", "")) or self.TRUSTED_HOSTS
         return self
 
 
@@ -105,6 +149,7 @@ class TestingConfig(Config):
     def init(self) -> "TestingConfig":
         super().init()
         self.SECRET_KEY = "testing-only-" + secrets.token_hex(8)
-        url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'test.db'}"
-        self.SQLALCHEMY_DATABASE_URI = normalize_db_url(url)
         return self
+
+    def database_url(self) -> str:
+        return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'test.db'}"

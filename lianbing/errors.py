@@ -9,7 +9,8 @@ back by the lifecycle (``lianbing.lifecycle``), except for a refusal that sets `
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, Response, g, render_template, request
+from flask.globals import request_ctx
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -98,6 +99,8 @@ def wants_json() -> bool:
 
 def respond(code: int, message: str, detail: str = ""):
     """The one error response: the Chinese page, or JSON for API and fetch requests."""
+    if request_ctx.url_adapter is None:  # an untrusted Host header: no URL can be built
+        return Response(message, code, mimetype="text/plain")
     if wants_json():
         return {
             "ok": False,

@@ -40,6 +40,8 @@ from lianbing.documents import score as round_score
 from lianbing.documents import to_bytes as docx_bytes
 from lianbing.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Throttled, TooLarge
 from lianbing.extensions import cache, db
+from lianbing.files.excel import xlsx_bytes
+from lianbing.files.limits import check_table_extent, check_xlsx, load_json, read_excel
 from lianbing.files.models import StoredFile
 from lianbing.files.services import DOCUMENTS, IMAGES, UploadError, check_upload
 from lianbing.files.services import store as store_file
@@ -132,6 +134,11 @@ __all__ = [
     "open_blob",
     "send_blob",
     "document_limit",
+    "xlsx_bytes",
+    "check_xlsx",
+    "check_table_extent",
+    "read_excel",
+    "load_json",
     "render_markdown",
     "sanitize_html",
     # Word documents (A4, GB/T 9704) and the one rounding of scores

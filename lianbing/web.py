@@ -5,10 +5,20 @@ from __future__ import annotations
 import io
 from urllib.parse import quote, urlsplit
 
-from flask import flash, g, redirect, render_template, send_file
+from flask import flash, g, redirect, render_template, request, send_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+#: no list has this many pages; a larger ?page= would overflow the database's OFFSET
+MAX_PAGE = 100_000
+
+
+def page_arg() -> int:
+    """``?page=`` as a page number in 1..MAX_PAGE (anything else reads as the nearest)."""
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), MAX_PAGE)
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -8,15 +8,12 @@ matching importer.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from openpyxl import Workbook
-
-from lianbing.host import XLSX, Invalid, log_event
+from lianbing.host import XLSX, Invalid, log_event, xlsx_bytes
 from quizzes import qtypes
 from quizzes.importers import FIELD_TAGS
 from quizzes.models import Bank
@@ -162,26 +159,14 @@ class ExcelExporter(Exporter):
             for q in questions
             if len(excel_cells(q)[0]) > len(LETTERS)
         ]
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "题目"
-        write_rows(sheet, [TEMPLATE_COLUMNS, *(excel_row(q) for q in questions)])
-        write_rows(book.create_sheet("填写说明"), [["列", "填写说明"], *TEMPLATE_HELP])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return Export(buffer.getvalue(), ".xlsx", XLSX, notes)
+        rows = [TEMPLATE_COLUMNS, *(_blank_empty(excel_row(q)) for q in questions)]
+        data = xlsx_bytes({"题目": rows, "填写说明": [["列", "填写说明"], *TEMPLATE_HELP]})
+        return Export(data, ".xlsx", XLSX, notes)
 
 
-def write_rows(sheet, rows) -> None:
-    """Write cells as text (a leading "=" must stay text, never become a formula)."""
-    for r, row in enumerate(rows, 1):
-        for c, value in enumerate(row, 1):
-            if value in ("", None):
-                continue
-            cell = sheet.cell(row=r, column=c)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"
+def _blank_empty(row) -> list:
+    """Empty strings as empty cells (the host writer keeps text such as "=…" as text)."""
+    return [None if value == "" else value for value in row]
 
 
 # --- Moodle XML ----------------------------------------------------------------------

@@ -22,7 +22,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from lianbing.host import Invalid, log_event
+from lianbing.host import Invalid, Refused, check_table_extent, log_event, read_excel
 from quizzes import plaintext, qtypes
 from quizzes.qtypes import LETTERS
 from quizzes.services import ImportItem, ImportReport, QuestionData, import_items
@@ -428,17 +428,17 @@ class ExcelImporter(Importer):
     suffixes = (".xlsx", ".xlsm")
 
     def parse(self, data, filename):
-        try:
-            df = pd.read_excel(
-                io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, header=None
+        try:  # bounded: lianbing/files/limits.py checks the archive before parsing
+            df = read_excel(
+                data,
+                f"Excel 文件 {filename}",
+                sheet_name=0,
+                dtype=str,
+                keep_default_na=False,
+                header=None,
             )
-        except (
-            Exception
-        ) as exc:  # openpyxl/zipfile raise many kinds; all mean "not a readable xlsx"
-            raise ImportFileError(
-                f"无法读取 Excel 文件 {filename}：文件已损坏或不是 .xlsx 格式"
-                f"（旧版 .xls 请另存为 .xlsx）。（{type(exc).__name__}）"
-            ) from exc
+        except Refused as exc:
+            raise ImportFileError(str(exc), status=exc.status) from None
         return Parsed(frame_items(df))
 
 
@@ -467,6 +467,7 @@ def csv_frame(text: str) -> pd.DataFrame:
     """All cells as text, rows padded to the longest, no header assumed."""
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter(text)))
     width = max((len(r) for r in rows), default=0)
+    check_table_extent(len(rows), width, "CSV 文件")  # the same bounds as a workbook
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
 
 
@@ -481,6 +482,8 @@ class CsvImporter(Importer):
             df = csv_frame(text)
         except csv.Error as exc:
             raise ImportFileError(f"无法读取 CSV 文件 {filename}：{exc}") from exc
+        except Refused as exc:  # beyond the table bounds
+            raise ImportFileError(str(exc)) from None
         return Parsed(frame_items(df), [note] if note else [])
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
+
+from lianbing.host import xlsx_bytes
 
 
 def xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """One workbook with a sheet per frame, in order."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-    return buffer.getvalue()
+    """One workbook with a sheet per frame, in order (the host's writer: user text stays text)."""
+    return xlsx_bytes(sheets)

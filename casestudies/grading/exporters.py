@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from casestudies.exercises.models import STATUSES, Submission
-from lianbing.host import to_local
+from lianbing.host import to_local, xlsx_bytes
 
 
 def grades_xlsx(subs: list[Submission], criteria: list[dict]) -> bytes:
@@ -16,9 +14,7 @@ def grades_xlsx(subs: list[Submission], criteria: list[dict]) -> bytes:
     columns = ["执法人员", "单位", "状态", "提交时间", "预评分", "最终得分"] + [
         f"{c['key']} {c['title']}" for c in criteria
     ]
-    out = io.BytesIO()
-    pd.DataFrame(rows, columns=columns).to_excel(out, index=False, sheet_name="笔录评分")
-    return out.getvalue()
+    return xlsx_bytes({"笔录评分": pd.DataFrame(rows, columns=columns)})
 
 
 def _grade_row(sub: Submission, criteria: list[dict]) -> list:

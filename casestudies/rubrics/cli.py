@@ -11,6 +11,7 @@ import click
 from casestudies.exercises.reader import FIELD_NAMES
 from casestudies.exercises.records import parse_record, record_problem
 from casestudies.rubrics import checks
+from lianbing.host import Refused, load_json
 
 
 def _fail(message: str) -> None:
@@ -33,12 +34,12 @@ def _read(path: str, what: str) -> str:
 
 def _load_rubric(path: str) -> checks.CompiledRubric:
     try:
-        data = json.loads(_read(path, "量表"))
+        data = load_json(_read(path, "量表"), "量表")  # size and nesting depth checked first
         return checks.compile_rubric(data, complete=True)
-    except json.JSONDecodeError as exc:
-        _fail(f"量表 {path} 不是有效的 JSON：{exc}")
     except checks.RubricError as exc:
         _fail(f"量表 {path} 无效：{exc}")
+    except Refused as exc:  # not JSON, too large or nested too deep
+        _fail(f"量表 {path}：{exc}")
 
 
 def _evidence(text: str, spans: list) -> list[dict]:

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from casestudies.exercises.models import RECORD_TYPES
 from casestudies.rubrics.checks import MODES, STANDARDS
-from lianbing.host import Invalid
+from lianbing.host import Invalid, Refused, load_json
 
 
 class RubricHeadForm(FlaskForm):
@@ -74,11 +74,9 @@ def _levels(text: str, title: str) -> list[dict]:
 
 def _checks(text: str, title: str) -> list:
     try:
-        value = json.loads(text or "[]")
-    except json.JSONDecodeError as exc:
-        raise CriterionInputError(
-            f"评分标准“{title}”：自动检查不是有效的 JSON（{exc.msg}）"
-        ) from exc
+        value = load_json(text or "[]", "自动检查")  # size and nesting depth checked first
+    except Refused as exc:
+        raise CriterionInputError(f"评分标准“{title}”：{exc}") from None
     if not isinstance(value, list):
         raise CriterionInputError(f"评分标准“{title}”：自动检查须是 JSON 数组")
     return value

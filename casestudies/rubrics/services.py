@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from copy import deepcopy
 
@@ -12,7 +11,7 @@ from casestudies.errors import CaseError, Conflict, TooLarge
 from casestudies.exercises.records import MAX_RECORD_CHARS, parse_record, record_problem
 from casestudies.rubrics import checks
 from casestudies.rubrics.models import Rubric
-from lianbing.host import db, log_event, write_audit
+from lianbing.host import Refused, db, load_json, log_event, write_audit
 
 MAX_IMPORT_BYTES = 512 * 1024
 
@@ -158,10 +157,10 @@ def import_rubric(raw: bytes | None, *, actor_id: int) -> Rubric:
         raise CaseError("请选择量表 JSON 文件。")
     if len(raw) > MAX_IMPORT_BYTES:
         raise TooLarge("量表文件超过 512 KB。")
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CaseError(f"不是有效的 JSON 文件：{exc}") from exc
+    try:  # size and nesting depth checked before parsing
+        data = load_json(raw, "量表 JSON 文件")
+    except Refused as exc:
+        raise CaseError(str(exc), status=exc.status) from None
     try:
         rubric = create_rubric(data, actor_id=actor_id, complete=True)
     except checks.RubricError as exc:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from lianbing.accounts.importers import COLUMNS
 from lianbing.accounts.models import User
+from lianbing.files.excel import xlsx_bytes
 from lianbing.parts import ROLE_LABELS
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
-    """One frame as an .xlsx file."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet)
-    return buffer.getvalue()
+    """One frame as an .xlsx file (through the safe writer: names stay text)."""
+    return xlsx_bytes({sheet: frame})
 
 
 def template_xlsx() -> bytes:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from lianbing.accounts import grants, services
+from lianbing.errors import Refused
+from lianbing.files.limits import read_excel
 from lianbing.logconfig import event
 from lianbing.parts import ROLE_LABELS
 
@@ -38,11 +39,9 @@ class ImportReport:
 def read_rows(data: bytes) -> pd.DataFrame:
     """Read the first sheet as text; raises services.AccountError when unreadable."""
     try:
-        frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for a bad file
-        raise services.AccountError(
-            f"无法读取 Excel 文件：{exc.__class__.__name__}。请使用 .xlsx 模板。"
-        ) from exc
+        frame = read_excel(data, "Excel 文件", dtype=str)
+    except Refused as exc:  # checked before parsing (lianbing/files/limits.py)
+        raise services.AccountError(f"{exc}请使用 .xlsx 模板。", status=exc.status) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:

@@ -11,6 +11,7 @@ from lianbing.audit.forms import AuditFilterForm
 from lianbing.auth import CITY_ADMIN, require_role
 from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
+from lianbing.web import page_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit", template_folder="templates")
 
@@ -43,7 +44,7 @@ def index():
     form.validate()
     page = db.paginate(
         services.query(_filter(form)),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=50,
         error_out=False,
     )

@@ -1,14 +1,9 @@
-"""Exports of rankings and recommendations.
-
-Excel (openpyxl; pandas for the small sheets) and Word (python-docx).
-"""
+"""Excel (the host's safe writer) and Word (the host's document helper) exports of rankings
+and recommendations."""
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
-from openpyxl import Workbook
 
 from lianbing.accounts.models import User
 from lianbing.campaign.models import Campaign
@@ -22,6 +17,7 @@ from lianbing.documents import (
     score_text,
     to_bytes,
 )
+from lianbing.files.excel import xlsx_bytes
 from lianbing.ledger import services as ledger
 from lianbing.parts import registry
 from lianbing.rankings import awards, breakdown, closing, nominations, rules
@@ -41,11 +37,7 @@ from lianbing.rankings.ranking import (
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-    return out.getvalue()
+    return xlsx_bytes(sheets)
 
 
 def _table(doc, frame: pd.DataFrame) -> None:
@@ -90,14 +82,7 @@ def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
 def ranking_xlsx(campaign: Campaign) -> bytes:
     """The full ranking as a streamed (write-only) workbook: ten thousand rows in about a second."""
     head, rows = ranking_table(ranking_for(campaign))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("综合排名")
-    sheet.append(head)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes({"综合排名": [head, *rows]})
 
 
 def _measure_text(measures: list[dict]) -> str:

@@ -41,3 +41,18 @@ document.addEventListener('submit', function (ev) {
     ev.stopImmediatePropagation();
   }
 }, true);
+/* Behaviour that would otherwise sit in inline handlers (the Content-Security-Policy forbids
+   them): a form with data-confirm="…" asks first; a button with data-print prints the page. */
+(function () {
+  document.addEventListener('submit', function (ev) {
+    const form = ev.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+    }
+  }, true);
+  document.addEventListener('click', function (ev) {
+    const button = ev.target instanceof Element ? ev.target.closest('[data-print]') : null;
+    if (button) window.print();
+  });
+})();

@@ -9,7 +9,6 @@ attempt has even when questions are drawn at random).
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import String, cast, func, select
 
-from lianbing.host import db, log_event
+from lianbing.host import db, log_event, xlsx_bytes
 from quizzes import qtypes
 from quizzes.models import Question
 from quizzes.play import marking
@@ -306,11 +305,7 @@ def to_excel(result: dict[str, Any], title: str) -> bytes:
             for i in result["items"]
         ]
     )
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        test.to_excel(writer, sheet_name="整卷统计", index=False)
-        items.to_excel(writer, sheet_name="试题分析", index=False)
-    return buffer.getvalue()
+    return xlsx_bytes({"整卷统计": test, "试题分析": items})
 
 
 def export(quiz: Quiz, actor_id: int | None = None) -> bytes:

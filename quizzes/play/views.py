@@ -116,7 +116,9 @@ ANSWERS_PER_MINUTE = 120
 def _json_body(key: str) -> dict:
     """The fetch() call's JSON object, which must hold an integer under ``key``."""
     data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get(key), int):
+    value = data.get(key) if isinstance(data, dict) else None
+    # a bool is an int in Python: true must not pass as 1; positions are small non-negative
+    if type(value) is not int or not 0 <= value < 2**31:
         raise Invalid("请求格式不正确")
     return data
 

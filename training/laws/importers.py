@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pandas as pd
 
-from lianbing.host import Invalid
+from lianbing.host import Invalid, read_excel
 
 DIGITS = {
     "零": 0,
@@ -72,10 +71,7 @@ def _number(raw: str, lineno: int) -> int:
 
 def parse_excel(data: bytes) -> list[tuple[int, str]]:
     """Read an Excel sheet with columns 条号 and 条文 (one article per row)."""
-    try:
-        frame = pd.read_excel(io.BytesIO(data), dtype=str).fillna("")
-    except Exception as exc:  # pandas raises many types for a file that is not a workbook
-        raise Invalid(f"无法读取 Excel 文件：{exc.__class__.__name__}") from None
+    frame = read_excel(data, "Excel 文件", dtype=str).fillna("")
     number_col = _column(frame, EXCEL_NUMBER)
     text_col = _column(frame, EXCEL_TEXT)
     return [

@@ -140,6 +140,9 @@ def reindex(law: Law) -> None:
         )
 
 
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def search(query: str, limit: int = 50) -> list[Article]:
     """Articles whose law name or text contains the query.
 
@@ -148,7 +151,8 @@ def search(query: str, limit: int = 50) -> list[Article]:
     PostgreSQL (whose built-in text search configurations do not segment Chinese) use a
     plain case-insensitive substring match.
     """
-    query = (query or "").strip()[:100]
+    # control characters (NUL …) end an FTS5 string and cannot be stored in PostgreSQL text
+    query = CONTROL_RE.sub("", query or "").strip()[:100]
     if not query:
         return []
     if _is_sqlite() and len(query) >= 3:

@@ -2,13 +2,17 @@
 
 A visible page sends a heartbeat every BEAT_SECONDS; the server credits only the wall time
 since the previous visible beat, never more than MAX_GAP per beat, capped per lesson.
+
+One clock per officer: a beat credits only the time since the officer's latest beat on *any*
+lesson, so several tabs or lessons open side by side never add up to more than wall time.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import aliased
 
 from lianbing.host import Forbidden, NotFound, db, utcnow
 from training.modules.models import Lesson, StudyRecord
@@ -64,18 +68,35 @@ def heartbeat(user, record_id: int, visible: bool, now: datetime | None = None) 
         raise Forbidden("不能为他人的学习记录计时。")
     lesson = db.session.get(Lesson, record.lesson_id)
     require_study(user, lesson.module)
-    credit = _credit(record, lesson, now) if visible else 0
+    latest = _latest_beat(user.id)
+    credit = _credit(record, lesson, now, latest) if visible else 0
     beat_at = max(now, record.last_beat_at or now) if visible else None
-    return credit if _compare_and_set(record, credit, beat_at) else 0
+    return credit if _compare_and_set(record, credit, beat_at, latest) else 0
 
 
-def _compare_and_set(record: StudyRecord, credit: int, beat_at: datetime | None) -> bool:
-    """Apply a beat only if no other beat changed the record meanwhile (two tabs, replays)."""
+def _latest_beat(user_id: int) -> datetime | None:
+    """The officer's latest heartbeat on any lesson: the officer's one clock."""
+    return db.session.scalar(
+        select(func.max(StudyRecord.last_beat_at)).where(StudyRecord.user_id == user_id)
+    )
+
+
+def _compare_and_set(
+    record: StudyRecord, credit: int, beat_at: datetime | None, latest: datetime | None
+) -> bool:
+    """Apply a beat only if no other beat changed the record meanwhile (two tabs, replays),
+    nor moved the officer's clock on another lesson."""
     previous = StudyRecord.last_beat_at
     same = previous.is_(None) if record.last_beat_at is None else previous == record.last_beat_at
+    other = aliased(StudyRecord)
+    moved = select(other.id).where(other.user_id == record.user_id)
+    if latest is not None:
+        moved = moved.where(other.last_beat_at > latest)
+    else:
+        moved = moved.where(other.last_beat_at.is_not(None))
     result = db.session.execute(
         update(StudyRecord)
-        .where(StudyRecord.id == record.id, same)
+        .where(StudyRecord.id == record.id, same, ~moved.exists())
         .values(seconds=StudyRecord.seconds + credit, last_beat_at=beat_at)
         .execution_options(synchronize_session=False)
     )
@@ -83,10 +104,11 @@ def _compare_and_set(record: StudyRecord, credit: int, beat_at: datetime | None)
     return result.rowcount == 1
 
 
-def _credit(record: StudyRecord, lesson: Lesson, now: datetime) -> int:
+def _credit(record: StudyRecord, lesson: Lesson, now: datetime, latest: datetime | None) -> int:
     if record.last_beat_at is None or now <= record.last_beat_at:
         return 0
-    elapsed = int((now - record.last_beat_at).total_seconds())
+    since = max(record.last_beat_at, latest or record.last_beat_at)
+    elapsed = int((now - since).total_seconds()) if now > since else 0
     return max(0, min(elapsed, MAX_GAP, lesson_cap(lesson) - record.seconds))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from lianbing.auth import ADMINS, CITY_ADMIN, public, require_bureau, require_role
@@ -16,7 +16,8 @@ from lianbing.extensions import db
 from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
 from lianbing.files.web import serve_file
-from lianbing.web import flash_errors, form_status, rerender
+from lianbing.security import public_url
+from lianbing.web import flash_errors, form_status, page_arg, rerender
 
 bp = Blueprint("column", __name__, url_prefix="/column", template_folder="templates")
 OWNER = "article"
@@ -33,7 +34,7 @@ PER_PAGE = 20
 def public_index():
     page = db.paginate(
         services.published_query(),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -50,7 +51,7 @@ def public_index():
 def public_cases():
     page = db.paginate(
         services.disclosed_query(),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -87,17 +88,17 @@ def public_image(file_id: int):
 @public
 def feed():
     articles = [
-        (a, url_for("column.public_article", article_id=a.id, _external=True))
+        (a, public_url("column.public_article", article_id=a.id))
         for a in services.published_articles(limit=50)
     ]
     cases = [
-        (c, url_for("column.public_case", case_id=c.id, _external=True))
+        (c, public_url("column.public_case", case_id=c.id))
         for c in services.disclosed_cases(limit=50)
     ]
     xml = exporters.atom_feed(
         FEED_TITLE,
-        url_for("column.feed", _external=True),
-        url_for("column.public_index", _external=True),
+        public_url("column.feed"),
+        public_url("column.public_index"),
         articles,
         cases,
         utcnow(),

@@ -85,6 +85,20 @@ def test_answer_after_submission_and_to_question_not_on_paper(client, auth, make
     assert db.session.scalar(select(func.count()).where(AttemptItem.response.is_not(None))) == 0
 
 
+@pytest.mark.parametrize("position", [True, False, 2**63, -1, "1", 1.0, None])
+def test_answer_with_a_position_that_is_not_a_small_integer_is_refused(
+    client, auth, make_quiz, position
+):
+    quiz = make_quiz()
+    auth.login(OFFICER)
+    attempt_id = _start(client, quiz)
+    r = client.post(
+        f"/quizzes/attempt/{attempt_id}/answer", json={"position": position, "response": 0}
+    )
+    assert r.status_code == 400 and r.json["error"] == "请求格式不正确"
+    assert db.session.scalar(select(func.count()).where(AttemptItem.response.is_not(None))) == 0
+
+
 def test_answer_after_deadline_is_refused(client, auth, make_quiz):
     quiz = make_quiz(time_limit_minutes=5)
     auth.login(OFFICER)

@@ -110,3 +110,31 @@ def test_a_beat_racing_another_tab_credits_nothing(studying):
         study.heartbeat(officer, record.id, True, at(1)) == 45
     )  # counted from the other tab's beat
     assert record.seconds == 45
+
+
+def test_four_tabs_on_different_lessons_credit_at_most_the_wall_time(studying):
+    """One clock per officer: four tabs (two lessons, each open twice), each beating every 30 s."""
+    module, officer, _ = studying
+    lessons = (module.lessons * 4)[:4]
+    assert len({lesson.id for lesson in lessons}) >= 2
+    records = [study.open_lesson(officer, lesson, at(0)) for lesson in lessons]
+    db.session.commit()
+    credited = 0
+    for beat in range(20):  # ten minutes of beats, the tabs 7 s apart
+        for tab, record in enumerate(records):
+            now = T0 + timedelta(seconds=30 * beat + 7 * tab)
+            credited += study.heartbeat(officer, record.id, True, now)
+            db.session.commit()
+    wall = 30 * 19 + 7 * 3  # from the first beat to the last
+    assert 0 < credited <= wall
+    ids = {r.id for r in records}
+    assert sum(db.session.get(StudyRecord, i).seconds for i in ids) == credited
+
+
+def test_one_tab_alone_still_credits_its_time(studying, make_module):
+    module, officer, record = studying
+    study.heartbeat(officer, record.id, True, at(0))
+    other = study.open_lesson(officer, module.lessons[-1], at(0))
+    db.session.commit()
+    study.heartbeat(officer, other.id, False, at(0.1))  # a hidden tab does not stop this clock
+    assert study.heartbeat(officer, record.id, True, at(0.5)) == 30

