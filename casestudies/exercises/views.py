@@ -175,6 +175,10 @@ def write(exercise_id: int):
     )
 
 
+#: the record services refuse binary and control characters with the officer's draft kept
+write.checks_control_characters = True
+
+
 @bp.route("/exercises/<int:exercise_id>/autosave", methods=["POST"])
 @require_role(*WRITERS)
 def autosave(exercise_id: int):

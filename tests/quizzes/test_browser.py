@@ -47,9 +47,8 @@ def _edits_with_live_preview(page, rows) -> None:
     page.wait_for_selector("#preview .preview-question")
     assert "责令改正之日的次日" in page.inner_text("#preview")
     page.fill("textarea[name=stem]", "违法排污被责令改正而拒不改正的，按日连续处罚自何时起算？")
-    page.wait_for_function(
-        "document.querySelector('#preview').innerText.includes('拒不改正的，按日连续处罚自何时起算')"
-    )
+    # a locator wait, not wait_for_function: the page's CSP forbids evaluating strings
+    page.locator("#preview", has_text="拒不改正的，按日连续处罚自何时起算").wait_for()
     page.click("#question-form button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert "已保存题目 EPL-59" in page.inner_text(".alert-success")
