@@ -300,14 +300,7 @@ def create_user(data: UserData, *, actor_id: int | None = None) -> User:
 
     An account made by an admin (``actor_id`` given) must change its password at first login.
     """
-    problems = grant_problems(actor_id, data.role, data.bureau_id)
-    if problems:
-        raise NotAllowed("；".join(problems) + "。")
-    reasons = validate_user_data(data)
-    if data.password is not None:
-        reasons += password_problems(data.password, data.username)
-    if reasons:
-        raise AccountError("；".join(reasons))
+    _check_new_user(data, actor_id)
     user = User(
         username=data.username,
         display_name=data.display_name.strip(),
@@ -320,6 +313,25 @@ def create_user(data: UserData, *, actor_id: int | None = None) -> User:
     user.set_password(data.password or _random_password())
     db.session.add(user)
     db.session.flush()
+    _record_created(user, actor_id)
+    signals.roster_changed.send("accounts", user_ids=[user.id])
+    return user
+
+
+def _check_new_user(data: UserData, actor_id: int | None) -> None:
+    """Refuse an account the actor may not grant, or whose data or password is invalid."""
+    problems = grant_problems(actor_id, data.role, data.bureau_id)
+    if problems:
+        raise NotAllowed("；".join(problems) + "。")
+    reasons = validate_user_data(data)
+    if data.password is not None:
+        reasons += password_problems(data.password, data.username)
+    if reasons:
+        raise AccountError("；".join(reasons))
+
+
+def _record_created(user: User, actor_id: int | None) -> None:
+    """Audit and log a newly created account."""
     audit.write(
         "user.create",
         "user",
@@ -338,8 +350,6 @@ def create_user(data: UserData, *, actor_id: int | None = None) -> User:
         actor_id=actor_id,
         target=f"user:{user.id}",
     )
-    signals.roster_changed.send("accounts", user_ids=[user.id])
-    return user
 
 
 def update_user(user: User, data: UserData, *, actor_id: int | None = None) -> User:

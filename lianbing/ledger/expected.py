@@ -53,13 +53,7 @@ def declare(
 ) -> ExpectedActivity:
     """Create or replace the expected activity (campaign, kind, ref)."""
     _check(data)
-    row = db.session.scalar(
-        select(ExpectedActivity).where(
-            ExpectedActivity.campaign_id == campaign_id,
-            ExpectedActivity.kind == data.kind,
-            ExpectedActivity.ref == data.ref,
-        )
-    )
+    row = _declared_row(campaign_id, data)
     if row is None:
         row = ExpectedActivity(campaign_id=campaign_id, kind=data.kind, ref=data.ref)
         db.session.add(row)
@@ -74,6 +68,25 @@ def declare(
     row.members = [_member(data.audience, i) for i in data.ids]
     db.session.flush()
     versions.bump(campaign_id)
+    _record_declared(campaign_id, row, data, actor_id)
+    return row
+
+
+def _declared_row(campaign_id: int, data: ExpectedData) -> ExpectedActivity | None:
+    """The expected activity already declared for (campaign, kind, ref), if any."""
+    return db.session.scalar(
+        select(ExpectedActivity).where(
+            ExpectedActivity.campaign_id == campaign_id,
+            ExpectedActivity.kind == data.kind,
+            ExpectedActivity.ref == data.ref,
+        )
+    )
+
+
+def _record_declared(
+    campaign_id: int, row: ExpectedActivity, data: ExpectedData, actor_id: int | None
+) -> None:
+    """Audit and log a declared expected activity."""
     audit.write(
         "expected.declare",
         "expected_activity",
@@ -90,7 +103,6 @@ def declare(
         expected_id=row.id,
         actor_id=actor_id,
     )
-    return row
 
 
 def _same(row: ExpectedActivity, data: ExpectedData) -> bool:
@@ -281,9 +293,9 @@ def applies_to(row: ExpectedActivity, user: User) -> bool:
     return any(m.user_id == user.id for m in row.members)
 
 
-def lines_for(campaign_id: int, user: User, now: datetime) -> list[ExpectedLine]:
-    """Every activity expected of the officer, with done / missed / exempt / open."""
-    done = {
+def _points_done(campaign_id: int, user: User) -> dict[tuple[str, str], float]:
+    """The officer's ledger points in the campaign by (kind, ref)."""
+    return {
         (e.kind, e.ref): e.points
         for e in db.session.scalars(
             select(ScoreEntry).where(
@@ -291,13 +303,23 @@ def lines_for(campaign_id: int, user: User, now: datetime) -> list[ExpectedLine]
             )
         )
     }
-    reasons = dict(
+
+
+def _exemption_reasons(user: User) -> dict[int, str]:
+    """The officer's exemption reasons by expected activity id."""
+    return dict(
         db.session.execute(
             select(ExpectedExemption.expected_id, ExpectedExemption.reason).where(
                 ExpectedExemption.user_id == user.id
             )
         ).all()
     )
+
+
+def lines_for(campaign_id: int, user: User, now: datetime) -> list[ExpectedLine]:
+    """Every activity expected of the officer, with done / missed / exempt / open."""
+    done = _points_done(campaign_id, user)
+    reasons = _exemption_reasons(user)
     out = []
     for row in listing(campaign_id):
         if not applies_to(row, user):

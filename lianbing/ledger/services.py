@@ -107,16 +107,7 @@ def record(
     """
     _check(kind, points, max_points)
     _guard_closed(campaign_id, user_id, kind, ref, correction, reason, actor_id)
-    entry = db.session.scalar(
-        select(ScoreEntry)
-        .where(
-            ScoreEntry.campaign_id == campaign_id,
-            ScoreEntry.user_id == user_id,
-            ScoreEntry.kind == kind,
-            ScoreEntry.ref == ref,
-        )
-        .with_for_update()
-    )
+    entry = _locked_entry(campaign_id, user_id, kind, ref)
     old = _snapshot(entry) if entry else None
     if entry is None:
         entry = ScoreEntry(campaign_id=campaign_id, user_id=user_id, kind=kind, ref=ref)
@@ -128,31 +119,63 @@ def record(
     db.session.flush()
     new = _snapshot(entry)
     if old != new:
-        user = db.session.get(User, user_id)
-        audit.write(
-            "score.correction"
-            if correction and is_closed(campaign_id)
-            else ("score.update" if old else "score.insert"),
-            "score_entry",
-            entry.id,
-            actor_id=actor_id,
-            bureau_id=user.bureau_id if user else None,
-            old=old,
-            new=new,
-            reason=reason,
-        )
+        _audit_change(entry, old, new, actor_id=actor_id, reason=reason, correction=correction)
         totals.changed(
             campaign_id, user_id, kind
         )  # sums for rankings; new version voids cached ones
-        signals.score_recorded.send(
-            kind,
-            campaign_id=campaign_id,
-            user_id=user_id,
-            ref=ref,
-            points=entry.points,
-            max_points=entry.max_points,
-        )
+        _announce(entry)
     return entry
+
+
+def _locked_entry(campaign_id: int, user_id: int, kind: str, ref: str) -> ScoreEntry | None:
+    """The existing ledger row for (campaign, user, kind, ref), locked for update."""
+    return db.session.scalar(
+        select(ScoreEntry)
+        .where(
+            ScoreEntry.campaign_id == campaign_id,
+            ScoreEntry.user_id == user_id,
+            ScoreEntry.kind == kind,
+            ScoreEntry.ref == ref,
+        )
+        .with_for_update()
+    )
+
+
+def _audit_change(
+    entry: ScoreEntry,
+    old: dict[str, Any] | None,
+    new: dict[str, Any],
+    *,
+    actor_id: int | None,
+    reason: str,
+    correction: bool,
+) -> None:
+    """Audit a changed ledger row as an insert, an update or a post-closure correction."""
+    user = db.session.get(User, entry.user_id)
+    audit.write(
+        "score.correction"
+        if correction and is_closed(entry.campaign_id)
+        else ("score.update" if old else "score.insert"),
+        "score_entry",
+        entry.id,
+        actor_id=actor_id,
+        bureau_id=user.bureau_id if user else None,
+        old=old,
+        new=new,
+        reason=reason,
+    )
+
+
+def _announce(entry: ScoreEntry) -> None:
+    """Tell listeners a score was recorded."""
+    signals.score_recorded.send(
+        entry.kind,
+        campaign_id=entry.campaign_id,
+        user_id=entry.user_id,
+        ref=entry.ref,
+        points=entry.points,
+        max_points=entry.max_points,
+    )
 
 
 def entries_for(

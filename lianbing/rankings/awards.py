@@ -69,17 +69,7 @@ def _check(data: AwardData, actor: User) -> User:
 def propose(campaign_id: int, data: AwardData, evidence: FileStorage | None, actor: User) -> Award:
     """A bureau or city admin proposes an award with its evidence file; it waits for the city."""
     officer = _check(data, actor)
-    if evidence is None or not evidence.filename:
-        raise AwardError("请上传证明材料。")
-    # the stored label predates the rankings package: kept, so every award's evidence
-    # has the same one
-    stored = files.store(
-        evidence,
-        owner_kind="scoring.award",
-        allowed=EVIDENCE_TYPES,
-        max_bytes=EVIDENCE_MAX_BYTES,
-        user_id=actor.id,
-    )
+    stored = _store_evidence(evidence, actor)
     award = Award(
         campaign_id=campaign_id,
         user_id=officer.id,
@@ -96,6 +86,27 @@ def propose(campaign_id: int, data: AwardData, evidence: FileStorage | None, act
     )
     db.session.add(award)
     db.session.flush()
+    _record_proposed(award, officer, actor)
+    return award
+
+
+def _store_evidence(evidence: FileStorage | None, actor: User):
+    """Require and store the award's evidence file."""
+    if evidence is None or not evidence.filename:
+        raise AwardError("请上传证明材料。")
+    # the stored label predates the rankings package: kept, so every award's evidence
+    # has the same one
+    return files.store(
+        evidence,
+        owner_kind="scoring.award",
+        allowed=EVIDENCE_TYPES,
+        max_bytes=EVIDENCE_MAX_BYTES,
+        user_id=actor.id,
+    )
+
+
+def _record_proposed(award: Award, officer: User, actor: User) -> None:
+    """Audit and log a newly proposed award."""
     audit.write(
         "award.propose",
         "award",
@@ -111,21 +122,15 @@ def propose(campaign_id: int, data: AwardData, evidence: FileStorage | None, act
         award.id,
         officer.id,
         award_id=award.id,
-        campaign_id=campaign_id,
+        campaign_id=award.campaign_id,
         bureau_id=officer.bureau_id,
         actor_id=actor.id,
     )
-    return award
 
 
 def decide(award: Award, approve: bool, actor: User, note: str = "") -> None:
     """The city approves (writing the ledger row) or rejects (with a note) a pending award."""
-    if actor.role != CITY_ADMIN:
-        raise AwardForbidden("只有市局管理员可以审批加分。")
-    if award.status != "pending":
-        raise AwardConflict("该加分已审批过。")
-    if not approve and not note.strip():
-        raise AwardError("退回加分须填写原因。")
+    _check_decision(award, approve, actor, note)
     award.status, award.decided_by, award.decided_at = (
         ("approved" if approve else "rejected"),
         actor.id,
@@ -133,6 +138,23 @@ def decide(award: Award, approve: bool, actor: User, note: str = "") -> None:
     )
     award.decision_note = note.strip()
     db.session.flush()
+    _record_decided(award, actor, note)
+    if approve:
+        _ledger_award(award, actor)
+
+
+def _check_decision(award: Award, approve: bool, actor: User, note: str) -> None:
+    """Only the city decides, only a pending award, and a rejection names its reason."""
+    if actor.role != CITY_ADMIN:
+        raise AwardForbidden("只有市局管理员可以审批加分。")
+    if award.status != "pending":
+        raise AwardConflict("该加分已审批过。")
+    if not approve and not note.strip():
+        raise AwardError("退回加分须填写原因。")
+
+
+def _record_decided(award: Award, actor: User, note: str) -> None:
+    """Audit and log the decision on an award."""
     audit.write(
         f"award.{award.status}",
         "award",
@@ -152,20 +174,23 @@ def decide(award: Award, approve: bool, actor: User, note: str = "") -> None:
         bureau_id=award.bureau_id,
         actor_id=actor.id,
     )
-    if approve:
-        ledger.record(
-            award.user_id,
-            award.campaign_id,
-            "award",
-            f"award:{award.id}",
-            award.points,
-            award.max_points,
-            award.created_at,
-            {"category": award.category, "award_id": award.id},
-            title=f"{award.category}：{award.title}",
-            actor_id=actor.id,
-            reason=award.reason,
-        )
+
+
+def _ledger_award(award: Award, actor: User) -> None:
+    """Write the approved award's points to the score ledger."""
+    ledger.record(
+        award.user_id,
+        award.campaign_id,
+        "award",
+        f"award:{award.id}",
+        award.points,
+        award.max_points,
+        award.created_at,
+        {"category": award.category, "award_id": award.id},
+        title=f"{award.category}：{award.title}",
+        actor_id=actor.id,
+        reason=award.reason,
+    )
 
 
 def visible_to(campaign_id: int, user: User) -> list[Award]:

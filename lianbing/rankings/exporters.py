@@ -149,29 +149,46 @@ def candidate_frames(
     awards."""
     labels = registry().kinds
     if snapshot is not None:
-        kinds = pd.DataFrame(
-            [
-                (labels[k].label if k in labels else k, score_text(v, 1))
-                for k, v in (snapshot.get("shares") or {}).items()
-            ],
-            columns=["活动类型", "得分率%"],
-        )
+        kinds = _snapshot_kind_frame(snapshot, labels)
     else:
-        kinds = pd.DataFrame(
-            [
-                (
-                    k.label,
-                    k.weight,
-                    score_text(k.earned),
-                    score_text(k.available),
-                    score_text(100 * k.share, 1),
-                    score_text(k.contribution),
-                )
-                for k in breakdown.kind_lines(ranking_for(campaign), user.id)
-            ],
-            columns=["活动类型", "权重", "得分", "可得分", "得分率%", "综合得分贡献"],
-        )
-    lines = pd.DataFrame(
+        kinds = _live_kind_frame(campaign, user)
+    lines = _ledger_frame(campaign, user, labels)
+    award_rows = _award_frame(campaign, user)
+    return {"分类得分": kinds, "活动明细": lines, "实战练兵加分": award_rows}
+
+
+def _snapshot_kind_frame(snapshot: dict, labels: dict) -> pd.DataFrame:
+    """Shares by kind as frozen in a snapshot."""
+    return pd.DataFrame(
+        [
+            (labels[k].label if k in labels else k, score_text(v, 1))
+            for k, v in (snapshot.get("shares") or {}).items()
+        ],
+        columns=["活动类型", "得分率%"],
+    )
+
+
+def _live_kind_frame(campaign: Campaign, user: User) -> pd.DataFrame:
+    """Scores by kind from the current ranking."""
+    return pd.DataFrame(
+        [
+            (
+                k.label,
+                k.weight,
+                score_text(k.earned),
+                score_text(k.available),
+                score_text(100 * k.share, 1),
+                score_text(k.contribution),
+            )
+            for k in breakdown.kind_lines(ranking_for(campaign), user.id)
+        ],
+        columns=["活动类型", "权重", "得分", "可得分", "得分率%", "综合得分贡献"],
+    )
+
+
+def _ledger_frame(campaign: Campaign, user: User, labels: dict) -> pd.DataFrame:
+    """The officer's ledger lines in the campaign."""
+    return pd.DataFrame(
         [
             (
                 to_local(e.achieved_at).strftime("%Y-%m-%d %H:%M"),
@@ -184,14 +201,17 @@ def candidate_frames(
         ],
         columns=["时间", "活动类型", "项目", "得分", "满分"],
     )
-    award_rows = pd.DataFrame(
+
+
+def _award_frame(campaign: Campaign, user: User) -> pd.DataFrame:
+    """The officer's 实战练兵 awards in the campaign."""
+    return pd.DataFrame(
         [
             (a.category, a.title, a.points, a.reason, a.status)
             for a in awards.for_user(campaign.id, user.id)
         ],
         columns=["类别", "事项", "加分", "理由", "状态"],
     )
-    return {"分类得分": kinds, "活动明细": lines, "实战练兵加分": award_rows}
 
 
 def _summary(campaign: Campaign, user: User, snapshot: dict | None) -> list[tuple[str, str]]:

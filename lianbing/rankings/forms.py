@@ -92,9 +92,17 @@ def settings_form(kinds: dict, measures: list, current: dict) -> FlaskForm:
         )
         submit = SubmitField("保存")
 
+    _add_quota_fields(SettingsForm, current)
+    _add_eligibility_fields(SettingsForm, kinds, current)
+    _add_weight_fields(SettingsForm, measures, current)
+    return SettingsForm()
+
+
+def _add_quota_fields(form_class: type, current: dict) -> None:
+    """One province-quota field per recommendation category."""
     for key, label in current["categories"].items():
         setattr(
-            SettingsForm,
+            form_class,
             f"q_{key}",
             IntegerField(
                 f"{label}名额",
@@ -105,9 +113,13 @@ def settings_form(kinds: dict, measures: list, current: dict) -> FlaskForm:
                 ],
             ),
         )
+
+
+def _add_eligibility_fields(form_class: type, kinds: dict, current: dict) -> None:
+    """One minimum-share field per activity kind."""
     for key, kind in kinds.items():
         setattr(
-            SettingsForm,
+            form_class,
             f"e_{key}",
             FloatField(
                 f"{kind.label}最低得分率（%）",
@@ -118,9 +130,13 @@ def settings_form(kinds: dict, measures: list, current: dict) -> FlaskForm:
                 ],
             ),
         )
+
+
+def _add_weight_fields(form_class: type, measures: list, current: dict) -> None:
+    """One weight field per bureau measure."""
     for measure in measures:
         setattr(
-            SettingsForm,
+            form_class,
             f"m_{measure.name}",
             FloatField(
                 f"集体排名权重：{measure.label}",
@@ -131,7 +147,6 @@ def settings_form(kinds: dict, measures: list, current: dict) -> FlaskForm:
                 ],
             ),
         )
-    return SettingsForm()
 
 
 class CloseForm(FlaskForm):

@@ -92,14 +92,7 @@ def nominate(campaign: Campaign, officer_id: int, justification: str, actor: Use
     snap = _check_nominee(campaign, officer, actor)
     if not justification.strip():
         raise NominationError("请填写推荐理由（主要事迹）。")
-    if not quota_left(campaign, officer.bureau_id):
-        raise NominationConflict(f"本单位提名已达名额上限（{campaign.nomination_quota} 名）。")
-    if db.session.scalar(
-        select(Nomination.id).where(
-            Nomination.campaign_id == campaign.id, Nomination.user_id == officer.id
-        )
-    ):
-        raise NominationConflict("该人员已被提名。")
+    _check_can_add(campaign, officer)
     nomination = Nomination(
         campaign_id=campaign.id,
         bureau_id=officer.bureau_id,
@@ -112,6 +105,26 @@ def nominate(campaign: Campaign, officer_id: int, justification: str, actor: Use
     )
     db.session.add(nomination)
     db.session.flush()
+    _record_submitted(campaign, nomination, officer, actor)
+    return nomination
+
+
+def _check_can_add(campaign: Campaign, officer: User) -> None:
+    """Refuse a nomination beyond the bureau's quota or for an officer already nominated."""
+    if not quota_left(campaign, officer.bureau_id):
+        raise NominationConflict(f"本单位提名已达名额上限（{campaign.nomination_quota} 名）。")
+    if db.session.scalar(
+        select(Nomination.id).where(
+            Nomination.campaign_id == campaign.id, Nomination.user_id == officer.id
+        )
+    ):
+        raise NominationConflict("该人员已被提名。")
+
+
+def _record_submitted(
+    campaign: Campaign, nomination: Nomination, officer: User, actor: User
+) -> None:
+    """Audit and log a newly submitted nomination."""
     audit.write(
         "nomination.submit",
         "nomination",
@@ -131,7 +144,6 @@ def nominate(campaign: Campaign, officer_id: int, justification: str, actor: Use
         bureau_id=officer.bureau_id,
         actor_id=actor.id,
     )
-    return nomination
 
 
 def resubmit(campaign: Campaign, nomination: Nomination, justification: str, actor: User) -> None:
@@ -275,6 +287,32 @@ def recommend(
 ) -> Recommendation:
     """The city picks a collective (a county bureau, with its 事迹) or an accepted nomination,
     within quota; one person holds at most one slot."""
+    _check_recommendation(campaign_id, category, actor, bureau_id, nomination_id, statement)
+    rec = Recommendation(
+        campaign_id=campaign_id,
+        category=category,
+        bureau_id=bureau_id,
+        nomination_id=nomination_id,
+        selected_by=actor.id,
+        selected_at=utcnow(),
+        statement=statement.strip(),
+        measures=_collective_measures(campaign_id, bureau_id) if bureau_id else [],
+    )
+    db.session.add(rec)
+    db.session.flush()
+    _record_recommended(rec, actor)
+    return rec
+
+
+def _check_recommendation(
+    campaign_id: int,
+    category: str,
+    actor: User,
+    bureau_id: int | None,
+    nomination_id: int | None,
+    statement: str,
+) -> None:
+    """Refuse a recommendation not by the city, of an unknown category, over quota or repeated."""
     if actor.role != CITY_ADMIN:
         raise NominationForbidden("只有市局管理员可以确定推荐名单。")
     if category not in rules.PROVINCE_CATEGORIES:
@@ -288,39 +326,34 @@ def recommend(
     if any(r.bureau_id == bureau_id and r.nomination_id == nomination_id for r in taken):
         raise NominationConflict("已在推荐名单中。")
     _check_one_slot(campaign_id, category, nomination_id)
-    rec = Recommendation(
-        campaign_id=campaign_id,
-        category=category,
-        bureau_id=bureau_id,
-        nomination_id=nomination_id,
-        selected_by=actor.id,
-        selected_at=utcnow(),
-        statement=statement.strip(),
-        measures=_collective_measures(campaign_id, bureau_id) if bureau_id else [],
-    )
-    db.session.add(rec)
-    db.session.flush()
+
+
+def _record_recommended(rec: Recommendation, actor: User) -> None:
+    """Audit and log a recommendation just added."""
     audit.write(
         "recommendation.add",
         "recommendation",
         rec.id,
         actor_id=actor.id,
-        bureau_id=bureau_id,
-        new={"category": category, "bureau_id": bureau_id, "nomination_id": nomination_id},
+        bureau_id=rec.bureau_id,
+        new={
+            "category": rec.category,
+            "bureau_id": rec.bureau_id,
+            "nomination_id": rec.nomination_id,
+        },
         reason=rec.statement,
     )
     event(
         "rankings",
         "recommendation %s added (%s)",
         rec.id,
-        category,
+        rec.category,
         recommendation_id=rec.id,
-        campaign_id=campaign_id,
-        bureau_id=bureau_id,
-        nomination_id=nomination_id,
+        campaign_id=rec.campaign_id,
+        bureau_id=rec.bureau_id,
+        nomination_id=rec.nomination_id,
         actor_id=actor.id,
     )
-    return rec
 
 
 def _check_one_slot(campaign_id: int, category: str, nomination_id: int | None) -> None:

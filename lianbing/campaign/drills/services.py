@@ -241,28 +241,11 @@ def award(
     now: datetime | None = None,
 ) -> None:
     """The city awards points for a report to every member of the team, through the ledger."""
-    if max_points is None or max_points <= 0:
-        raise DrillError("满分须大于 0。")
-    if points is None or not 0 <= points <= max_points:
-        raise DrillError(f"加分须在 0 到 {max_points:g} 之间。")
+    _check_award_points(points, max_points)
     team = report.team
     if not team.members:
         raise DrillError("检查组没有成员，无法加分。")
-    title = f"{team.round.name}·{report.enterprise}"
-    for member in team.members:
-        ledger.record(
-            member.user_id,
-            team.round.campaign_id,
-            AWARD_KIND,
-            f"drill:{report.id}",
-            points,
-            max_points,
-            report.filed_at,
-            {"team_id": team.id, "report_id": report.id},
-            title=title,
-            actor_id=actor_id,
-            reason="实战练兵报告加分",
-        )
+    _ledger_members(report, team, points, max_points, actor_id)
     report.award_points, report.award_max, report.awarded_at = (
         float(points),
         float(max_points),
@@ -282,3 +265,32 @@ def award(
         target=f"drill_report:{report.id}",
         count=len(team.members),
     )
+
+
+def _check_award_points(points: float, max_points: float) -> None:
+    """A positive full mark and points between 0 and it."""
+    if max_points is None or max_points <= 0:
+        raise DrillError("满分须大于 0。")
+    if points is None or not 0 <= points <= max_points:
+        raise DrillError(f"加分须在 0 到 {max_points:g} 之间。")
+
+
+def _ledger_members(
+    report: DrillReport, team: DrillTeam, points: float, max_points: float, actor_id: int | None
+) -> None:
+    """One ledger row per team member for the report's award."""
+    title = f"{team.round.name}·{report.enterprise}"
+    for member in team.members:
+        ledger.record(
+            member.user_id,
+            team.round.campaign_id,
+            AWARD_KIND,
+            f"drill:{report.id}",
+            points,
+            max_points,
+            report.filed_at,
+            {"team_id": team.id, "report_id": report.id},
+            title=title,
+            actor_id=actor_id,
+            reason="实战练兵报告加分",
+        )
