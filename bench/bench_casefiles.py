@@ -83,32 +83,41 @@ def _sheet(items: dict, rng: random.Random) -> tuple[dict, float, bool]:
     return scores, total, not any(v.get("failed") for v in scores.values())
 
 
-def _results_data() -> None:
+def _case_row(n: int, officer: User) -> dict:
+    """The n-th demo case file, entered by the given officer's bureau."""
+    return dict(
+        id=n,
+        bureau_id=officer.bureau_id,
+        case_no=f"环罚〔2017〕{n}号",
+        category="general",
+        party=f"公司{n}",
+        violation="",
+        legal_basis="",
+        decision="",
+        filed_on=date(2017, 3, 1),
+        closed_on=date(2017, 6, 1),
+    )
+
+
+def _demo_group():
+    """The demo accounts, the demo table and one review group led by the city admin."""
     accounts_demo.load()
     admin = db.session.scalar(select(User).where(User.username == "city_admin"))
     table = tables.create_table(DEMO_TABLE, actor_id=admin.id)
     group = ReviewGroup(name="组", leader_id=admin.id, table_id=table.id, tolerance=5)
     db.session.add(group)
     db.session.flush()
+    return table, group
+
+
+def _results_data() -> None:
+    table, group = _demo_group()
     officers = db.session.scalars(select(User).where(User.role == "officer")).all()
     items, rng = tables.item_index(table), random.Random(3)
     cases, links, results = [], [], []
     for n in range(1, FILES + 1):
         officer = officers[n % len(officers)]
-        cases.append(
-            dict(
-                id=n,
-                bureau_id=officer.bureau_id,
-                case_no=f"环罚〔2017〕{n}号",
-                category="general",
-                party=f"公司{n}",
-                violation="",
-                legal_basis="",
-                decision="",
-                filed_on=date(2017, 3, 1),
-                closed_on=date(2017, 6, 1),
-            )
-        )
+        cases.append(_case_row(n, officer))
         links.append(dict(case_file_id=n, user_id=officer.id))
         scores, total, passed = _sheet(items, rng)
         results.append(

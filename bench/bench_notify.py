@@ -146,6 +146,40 @@ def _bare_sends(port: int, count: int) -> float:
     return time.perf_counter() - start
 
 
+def _first_run(app, now: datetime) -> tuple[dict, float]:
+    """Collect and enqueue, then send everything due; returns the counts and the total seconds."""
+    start = time.perf_counter()
+    counts = run_once(now, send=False)
+    queued = time.perf_counter() - start
+    counts.update(outbox.send_due(now, app.config, outbox.Retry(), checkpoint=db.session.commit))
+    db.session.commit()
+    elapsed = time.perf_counter() - start
+    print(f"collect and enqueue {queued:.2f} s, send {elapsed - queued:.2f} s", flush=True)
+    return counts, elapsed
+
+
+def _report_first(counts: dict, mails: int, robots: int) -> int:
+    """Print what the first run delivered; returns the number of e-mails received."""
+    sent = db.session.scalar(select(func.count(Delivery.id)).where(Delivery.status == "sent"))
+    print(
+        f"notify run: {counts['notices']} notices, {mails} e-mails, {robots} robot posts, "
+        f"{sent} deliveries sent, {counts['failed']} failed",
+        flush=True,
+    )
+    return mails
+
+
+def _second_run(now: datetime) -> None:
+    """Run again ten minutes later and print what that run found and sent."""
+    again = time.perf_counter()
+    second = run_once(now + timedelta(minutes=10))
+    print(
+        f"second run: {second['notices']} new, {second['sent']} sent in "
+        f"{time.perf_counter() - again:.2f} s",
+        flush=True,
+    )
+
+
 def main() -> None:
     port, received, stop = _free_port(), multiprocessing.Value("l", 0), multiprocessing.Event()
     smtpd = multiprocessing.Process(target=_smtp_server, args=(port, received, stop), daemon=True)
@@ -157,24 +191,8 @@ def main() -> None:
         with bench_app() as app:
             app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
             _data(now, f"http://127.0.0.1:{server.server_port}")
-            start = time.perf_counter()
-            counts = run_once(now, send=False)
-            queued = time.perf_counter() - start
-            counts.update(
-                outbox.send_due(now, app.config, outbox.Retry(), checkpoint=db.session.commit)
-            )
-            db.session.commit()
-            elapsed = time.perf_counter() - start
-            print(f"collect and enqueue {queued:.2f} s, send {elapsed - queued:.2f} s", flush=True)
-            mails, robots = received.value, len(posts)
-            sent = db.session.scalar(
-                select(func.count(Delivery.id)).where(Delivery.status == "sent")
-            )
-            print(
-                f"notify run: {counts['notices']} notices, {mails} e-mails, {robots} robot posts, "
-                f"{sent} deliveries sent, {counts['failed']} failed",
-                flush=True,
-            )
+            counts, elapsed = _first_run(app, now)
+            mails = _report_first(counts, received.value, len(posts))
             baseline = _bare_sends(port, mails)
             line(
                 "notify.run_10k_officers_x5",
@@ -183,13 +201,7 @@ def main() -> None:
                 baseline,
                 f"s ({mails} bare smtplib sends)",
             )
-            again = time.perf_counter()
-            second = run_once(now + timedelta(minutes=10))
-            print(
-                f"second run: {second['notices']} new, {second['sent']} sent in "
-                f"{time.perf_counter() - again:.2f} s",
-                flush=True,
-            )
+            _second_run(now)
     finally:
         stop.set()
         smtpd.join(10)

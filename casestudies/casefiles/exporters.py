@@ -97,6 +97,16 @@ def _items_table(doc, result: CaseResult) -> None:
 def summary_xlsx(report: results_mod.Report) -> bytes:
     """The city summary: one sheet per level, files last."""
     book = Workbook()
+    head = _unit_sheet(book, report)
+    _category_sheet(book, report, head)
+    _files_sheet(book, report)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _unit_sheet(book: Workbook, report: results_mod.Report) -> list[str]:
+    """The first sheet: each county, then the city; returns the header row."""
     sheet = book.active
     sheet.title = "县区汇总"
     head = [
@@ -119,10 +129,17 @@ def summary_xlsx(report: results_mod.Report) -> bytes:
                 *(round(v, 1) for v in s.lost_by_stage.values()),
             ]
         )
+    return head
+
+
+def _category_sheet(book: Workbook, report: results_mod.Report, head: list[str]) -> None:
     cats = book.create_sheet("类别汇总")
     cats.append(head[:5])
     for s in report.categories:
         cats.append([s.label, s.count, s.average, s.excellent_share, s.pass_rate])
+
+
+def _files_sheet(book: Workbook, report: results_mod.Report) -> None:
     files = book.create_sheet("案卷明细")
     files.append(["文号", "单位", "类别", "当事人", "得分", "结论", "不合格原因"])
     for r in report.results:
@@ -137,9 +154,6 @@ def summary_xlsx(report: results_mod.Report) -> bytes:
                 r.fail_reason,
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def package_zip(

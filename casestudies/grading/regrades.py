@@ -96,6 +96,12 @@ def answer_regrade(
     sub.final_points = first.total
     db.session.flush()
     to_ledger(sub, actor, campaign_id, f"复评：{req.answer}")
+    _record_answer(req, sub, actor)
+    return req
+
+
+def _record_answer(req: RegradeRequest, sub: Submission, actor: User) -> None:
+    """Write the answered regrade to the audit trail and the event log."""
     write_audit(
         "casestudies.regrade.answer",
         "cs_submission",
@@ -117,7 +123,6 @@ def answer_regrade(
         actor_id=actor.id,
         target=f"cs_submission:{sub.id}",
     )
-    return req
 
 
 def _check_answer(req: RegradeRequest, sub: Submission, actor: User, answer: str) -> None:

@@ -142,6 +142,14 @@ def submit_lesson(
     )
     db.session.add(attempt)
     db.session.flush()
+    _report_attempt(lesson, user, attempt, points, campaign_id)
+    return attempt
+
+
+def _report_attempt(
+    lesson: CaseLesson, user: User, attempt: CaseAttempt, points: float, campaign_id: int | None
+) -> None:
+    """Send a kept attempt to the ledger (inside a campaign) and the event log."""
     if campaign_id and lesson.questions:
         record_score(
             user.id,
@@ -165,7 +173,6 @@ def submit_lesson(
         actor_id=user.id,
         target=f"cs_case_lesson:{lesson.id}",
     )
-    return attempt
 
 
 def question_credit(question: CaseQuestion, answer: str) -> bool:

@@ -84,7 +84,14 @@ def test_done_when(browser, live_server, login_page, world):
     sub_id = _write_record(opage, base, ex_id)
 
     _grade_and_release(tpage, base, sub_id)
+    _officer_sees_mark_and_asks_regrade(opage, base, sub_id)
+    _trainer_answers_regrade(tpage, base, sub_id)
+    _officer_sees_new_points(opage, base, sub_id)
+    officer.close()
+    trainer.close()
 
+
+def _officer_sees_mark_and_asks_regrade(opage, base, sub_id):
     opage.goto(f"{base}/casestudies/submissions/{sub_id}")
     assert "81" in opage.locator("#final-mark").inner_text()
     assert opage.locator("mark.cs-bad", has_text="严重").count() == 1
@@ -102,19 +109,21 @@ def test_done_when(browser, live_server, login_page, world):
     opage.click("text=提交复评申请")
     opage.wait_for_selector("text=复评申请已提交")
 
+
+def _trainer_answers_regrade(tpage, base, sub_id):
     tpage.goto(f"{base}/casestudies/submissions/{sub_id}")
     tpage.fill(".regrade input[name=points]", "4")
     tpage.fill(".regrade textarea[name=answer]", "口头告知未记入笔录，酌情加分。")
     tpage.click("text=答复复评")
     tpage.wait_for_selector("text=复评已答复")
 
+
+def _officer_sees_new_points(opage, base, sub_id):
     opage.goto(f"{base}/scores/mine")
     row = opage.locator("#ledger tr", has_text="浏览器测试：现场检查笔录")
     assert "83" in row.inner_text()
     opage.goto(f"{base}/casestudies/submissions/{sub_id}")
     assert "口头告知未记入笔录" in opage.inner_text("body")
-    officer.close()
-    trainer.close()
 
 
 def test_inquiry_qa_editor_adds_removes_and_reorders(browser, live_server, login_page, world):

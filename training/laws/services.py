@@ -74,6 +74,17 @@ def _check_articles(articles: list[tuple[int, str]]) -> None:
         seen.add(number)
 
 
+def _upsert_articles(law: Law, articles: list[tuple[int, str]]) -> None:
+    """Update the law's existing articles by number and append the new ones, in order."""
+    existing = {a.number: a for a in law.articles}
+    for number, body in articles:
+        article = existing.get(number)
+        if article is None:
+            article = Article(number=number, key=article_key(law.code, number))
+            law.articles.append(article)
+        article.body = body.strip()
+
+
 def import_law(
     data: LawData, articles: list[tuple[int, str]], *, actor_id: int | None = None
 ) -> Law:
@@ -88,13 +99,7 @@ def import_law(
     )
     db.session.add(law)
     db.session.flush()
-    existing = {a.number: a for a in law.articles}
-    for number, body in articles:
-        article = existing.get(number)
-        if article is None:
-            article = Article(number=number, key=article_key(law.code, number))
-            law.articles.append(article)
-        article.body = body.strip()
+    _upsert_articles(law, articles)
     db.session.flush()
     reindex(law)
     write_audit(

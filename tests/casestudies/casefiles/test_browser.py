@@ -95,20 +95,17 @@ def _score(browser, base, login_page, review_id, reviewer_id, fill):
     context.close()
 
 
-def test_done_when(browser, live_server, login_page, world, tmp_path):
-    base = live_server
+def _counties_enter_files(browser, base, login_page, tmp_path):
     for county in COUNTIES:
         context = browser.new_context()
         page = context.new_page()
         login_page(page, base, f"admin_{county}")
         _enter_cases(page, base, county, tmp_path)
         context.close()
-    city = browser.new_context(accept_downloads=True)
-    cpage = city.new_page()
-    login_page(cpage, base, "city_admin")
-    _set_up_city(cpage, base)
-    _draw_and_assign(cpage, base)
 
+
+def _drawn_reviews():
+    """The four reviews the draw made, none by the file's own county; grouped per file."""
     db.session.expire_all()
     reviews = db.session.scalars(select(CaseReview).order_by(CaseReview.id)).all()
     assert len(reviews) == 4
@@ -118,6 +115,11 @@ def test_done_when(browser, live_server, login_page, world, tmp_path):
     first, second = files
     one, two = [r for r in reviews if r.case_file_id == first]
     three, four = [r for r in reviews if r.case_file_id == second]
+    return files, (one, two, three, four)
+
+
+def _reviewers_score(browser, base, login_page, reviews):
+    one, two, three, four = reviews
     _score(
         browser,
         base,
@@ -146,7 +148,9 @@ def test_done_when(browser, live_server, login_page, world, tmp_path):
     _score(browser, base, login_page, three.id, three.reviewer_id, veto)
     _score(browser, base, login_page, four.id, four.reviewer_id, veto)
 
-    # the pair that disagreed by more than 5 points goes to the leader
+
+def _leader_reconciles(browser, base, login_page):
+    """The pair that disagreed by more than 5 points goes to the leader."""
     leader = browser.new_context()
     lpage = leader.new_page()
     login_page(lpage, base, LEADER)
@@ -157,6 +161,8 @@ def test_done_when(browser, live_server, login_page, world, tmp_path):
     lpage.wait_for_selector("text=已裁定")
     leader.close()
 
+
+def _assert_results(cpage, base, second):
     cpage.goto(f"{base}/casestudies/casefiles/results")
     county_rows = cpage.locator("#county-results tbody tr")
     assert county_rows.count() == 3  # two counties and the city
@@ -167,6 +173,8 @@ def test_done_when(browser, live_server, login_page, world, tmp_path):
     assert "P7" in cpage.locator("#common-problems svg").inner_html()
     assert "P2" in cpage.locator("#common-problems svg").inner_html()
 
+
+def _assert_officer_lines(browser, base, login_page, files):
     db.session.expire_all()
     for case_id in files:  # each handling officer has a case_file line for the file
         case = db.session.get(CaseFile, case_id)
@@ -175,6 +183,8 @@ def test_done_when(browser, live_server, login_page, world, tmp_path):
         opage.goto(f"{base}/scores/mine")
         assert f"案卷评查 {case.case_no}" in opage.inner_text("body")
 
+
+def _city_selects_and_exports(cpage):
     for row in cpage.locator("#file-results tbody tr").all():
         row.locator("button:has-text('选定')").click()
         cpage.wait_for_load_state()
@@ -190,6 +200,23 @@ def test_done_when(browser, live_server, login_page, world, tmp_path):
         cpage.click("#package")
     names = zipfile.ZipFile(io.BytesIO(open(got.value.path(), "rb").read())).namelist()
     assert sum(n.endswith(".pdf") for n in names) == 2 and sum("评查单" in n for n in names) == 2
+
+
+def test_done_when(browser, live_server, login_page, world, tmp_path):
+    base = live_server
+    _counties_enter_files(browser, base, login_page, tmp_path)
+    city = browser.new_context(accept_downloads=True)
+    cpage = city.new_page()
+    login_page(cpage, base, "city_admin")
+    _set_up_city(cpage, base)
+    _draw_and_assign(cpage, base)
+
+    files, reviews = _drawn_reviews()
+    _reviewers_score(browser, base, login_page, reviews)
+    _leader_reconciles(browser, base, login_page)
+    _assert_results(cpage, base, files[1])
+    _assert_officer_lines(browser, base, login_page, files)
+    _city_selects_and_exports(cpage)
     db.session.expire_all()
     assert {r.status for r in db.session.scalars(select(CaseResult))} == {"final"}
     city.close()

@@ -102,26 +102,24 @@ def _cells(doc: Document) -> list[str]:
     return [c.text for t in doc.tables for r in t.rows for c in r.cells]
 
 
-def test_the_plan_end_to_end(browser, live_server, login_page, demo):
-    campaign, (full, skipper, _colleague) = demo
-    _publish_and_take(campaign, demo[1])
-    city = _page(browser, live_server, login_page, "city_admin")
-
-    city.goto(f"{live_server}/scores/officer/{skipper.id}")
+def _city_sees_expected(city, base, full, skipper) -> None:
+    city.goto(f"{base}/scores/officer/{skipper.id}")
     assert (
         city.locator('#expected-activities tr[data-ref="quiz:9001"] .badge').inner_text()
         == "未参加"
     )
     assert city.locator("#expected-activities tr[data-status=missed]").count() >= 2
     skipper_rank = int(city.locator("#city-rank").inner_text().split("/")[0])
-    city.goto(f"{live_server}/scores/officer/{full.id}")
+    city.goto(f"{base}/scores/officer/{full.id}")
     assert (
         city.locator('#expected-activities tr[data-ref="quiz:9001"] .badge').inner_text()
         == "已完成"
     )
     assert int(city.locator("#city-rank").inner_text().split("/")[0]) < skipper_rank
 
-    city.goto(f"{live_server}/scores/close")
+
+def _city_closes(city, base, campaign, full) -> None:
+    city.goto(f"{base}/scores/close")
     city.check("#confirm")
     city.click("#close-form button[type=submit]")
     _says(city, "练兵活动已结束")
@@ -129,13 +127,15 @@ def test_the_plan_end_to_end(browser, live_server, login_page, demo):
         record(full.id, campaign.id, "quiz", "quiz:late", 100, 100, utcnow())
     db.session.rollback()
 
+
+def _counties_nominate(browser, base, login_page) -> None:
     for _name, _short, code in accounts_demo.COUNTIES:
-        admin = _page(browser, live_server, login_page, f"admin_{code}")
-        admin.goto(f"{live_server}/scores/rankings")
+        admin = _page(browser, base, login_page, f"admin_{code}")
+        admin.goto(f"{base}/scores/rankings")
         best = admin.locator(
             "#ranking tbody tr", has=admin.locator(".badge.bg-success")
         ).first.get_attribute("data-user")
-        admin.goto(f"{live_server}/scores/nominations")
+        admin.goto(f"{base}/scores/nominations")
         admin.select_option("#user_id", best)
         admin.fill("#justification", "多次参加交叉检查，笔录规范。")
         admin.check("#confirm")
@@ -145,7 +145,10 @@ def test_the_plan_end_to_end(browser, live_server, login_page, demo):
         assert admin.locator("#nomination-form").count() == 0
         admin.context.close()
 
-    city.goto(f"{live_server}/scores/nominations")
+
+def _city_nominates_and_approves(city, base) -> dict[str, str]:
+    """The city nominates its own staff, approves all nine; returns name -> shown composite."""
+    city.goto(f"{base}/scores/nominations")
     staff = city.locator("#user_id option", has_text="市局科员丁").get_attribute("value")
     city.select_option("#user_id", staff)
     city.fill("#justification", "牵头组织全市交叉检查。")
@@ -157,12 +160,15 @@ def test_the_plan_end_to_end(browser, live_server, login_page, demo):
             "#nominations tbody tr", has=city.locator("button", has_text="通过")
         ).first.locator("button", has_text="通过").click()
         _says(city, "已通过该提名")
-    shown = {
+    return {
         row.locator("td").nth(1).inner_text(): row.locator(".snap-composite").inner_text()
         for row in city.locator("#nominations tbody tr").all()
     }
 
-    city.goto(f"{live_server}/scores/recommendations")
+
+def _city_recommends(city, base) -> list[str]:
+    """One person cannot fill two slots; returns the composites shown for the three kept."""
+    city.goto(f"{base}/scores/recommendations")
     county_nominee = city.locator(
         "#target option[value^=n]", has_not_text="市局科员丁"
     ).first.get_attribute("value")
@@ -171,15 +177,17 @@ def test_the_plan_end_to_end(browser, live_server, login_page, demo):
     _recommend(city, "county_individual", county_nominee)
     _says(city, "同一人不能同时占用两个推荐名额")
     assert "市级先进个人" in city.locator(".alert-danger").inner_text()
-    city.goto(f"{live_server}/scores/recommendations")
+    city.goto(f"{base}/scores/recommendations")
     city.locator("#recommendations form button").first.click()  # take the county officer off
     _recommend(city, "city_individual", staff_nominee)
     _recommend(city, "county_individual", county_nominee)
     collective = city.locator("#target option[value^=b]").first.get_attribute("value")
     _recommend(city, "county_collective", collective, "全局开展交叉检查十二次，立案查处三十件。")
     assert city.locator("#recommendations tbody tr").count() == 3
-    on_screen = [c.strip() for c in city.locator(".rec-composite").all_inner_texts()]
+    return [c.strip() for c in city.locator(".rec-composite").all_inner_texts()]
 
+
+def _assert_exports(city, on_screen: list[str], shown: dict[str, str]) -> None:
     sheet = load_workbook(io.BytesIO(_download(city, "#export-xlsx"))).active
     exported = [str(r[4]) for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(exported) == sorted(on_screen)
@@ -197,6 +205,18 @@ def test_the_plan_end_to_end(browser, live_server, login_page, demo):
         list(r) for r in book["基本情况"].iter_rows(values_only=True)
     ]
     assert re.fullmatch(r"\d+\.\d\d", shown[name])
+
+
+def test_the_plan_end_to_end(browser, live_server, login_page, demo):
+    campaign, (full, skipper, _colleague) = demo
+    _publish_and_take(campaign, demo[1])
+    city = _page(browser, live_server, login_page, "city_admin")
+    _city_sees_expected(city, live_server, full, skipper)
+    _city_closes(city, live_server, campaign, full)
+    _counties_nominate(browser, live_server, login_page)
+    shown = _city_nominates_and_approves(city, live_server)
+    on_screen = _city_recommends(city, live_server)
+    _assert_exports(city, on_screen, shown)
 
 
 def _says(page, text: str) -> None:

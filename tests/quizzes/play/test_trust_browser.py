@@ -116,26 +116,23 @@ def _practice_status(page, base, question_id: int) -> int:
     )
 
 
-def test_sealed_shuffled_competition_end_to_end(
-    app, browser, live_server, login_page, demo_people, campaign, tmp_path
-):
-    _practice_bank()
-    tpage = browser.new_context().new_page()
-    login_page(tpage, live_server, "trainer")
-    bank_id = _import_exam_only(tpage, live_server, tmp_path)
-    quiz_id = _build(tpage, live_server, bank_id)
-
-    officer = db.session.scalar(select(User).where(User.username == OFFICER))
-    exam_ids = [q.id for q in bank_services.bank_questions(bank_id)]
-    db.session.add(WrongBookEntry(user_id=officer.id, question_id=exam_ids[0]))
+def _officer_page(browser, base, login_page, officer, first_exam_id):
+    """The officer (with one exam question in the wrong book) on a phone; confirm dialogs are
+    accepted and their messages collected."""
+    db.session.add(WrongBookEntry(user_id=officer.id, question_id=first_exam_id))
     db.session.commit()
     page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
     dialogs: list[str] = []
-    login_page(page, live_server, OFFICER)
-    _never_shows_exam_questions(page, live_server)
+    login_page(page, base, OFFICER)
+    _never_shows_exam_questions(page, base)
+    return page, dialogs
 
-    page.goto(f"{live_server}/quizzes/q/{quiz_id}")
+
+def _officer_takes(page, base, quiz_id, dialogs):
+    """Answer one right and one wrong in the shuffled order; returns the two positions, the
+    letters picked and the key of the second."""
+    page.goto(f"{base}/quizzes/q/{quiz_id}")
     page.click("button:has-text('开始答题')")
     page.wait_for_url("**/quizzes/attempt/*")
     take_url = page.url
@@ -147,7 +144,7 @@ def test_sealed_shuffled_competition_end_to_end(
     right = _pick(page, first, "正确1")
     wrong = _pick(page, second, "错误2乙")
     key_two = _letter(page, second, "正确2")
-    page.goto(f"{live_server}/quizzes/practice/random")  # closed while the attempt is open
+    page.goto(f"{base}/quizzes/practice/random")  # closed while the attempt is open
     assert "交卷后才能练习" in page.inner_text("main")
     page.goto(take_url)
     page.click("#submit-btn")
@@ -155,6 +152,22 @@ def test_sealed_shuffled_competition_end_to_end(
     assert dialogs == [f"还有 {N - 2} 题未作答，确定交卷吗？"]
     result = page.inner_text("main")
     assert "2.0 / 12.0 分" in result and "正确答案" not in result and "你的答案" not in result
+    return first, second, right, wrong, key_two
+
+
+def test_sealed_shuffled_competition_end_to_end(
+    app, browser, live_server, login_page, demo_people, campaign, tmp_path
+):
+    _practice_bank()
+    tpage = browser.new_context().new_page()
+    login_page(tpage, live_server, "trainer")
+    bank_id = _import_exam_only(tpage, live_server, tmp_path)
+    quiz_id = _build(tpage, live_server, bank_id)
+
+    officer = db.session.scalar(select(User).where(User.username == OFFICER))
+    exam_ids = [q.id for q in bank_services.bank_questions(bank_id)]
+    page, dialogs = _officer_page(browser, live_server, login_page, officer, exam_ids[0])
+    first, second, right, wrong, key_two = _officer_takes(page, live_server, quiz_id, dialogs)
 
     attempt = db.session.scalar(select(Attempt).where(Attempt.quiz_id == quiz_id))
     tpage.goto(f"{live_server}/quizzes/attempt/{attempt.id}/result")
