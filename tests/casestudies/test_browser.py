@@ -170,5 +170,6 @@ def test_rubric_builder_adds_a_check_from_the_registry(
     assert "不得出现的用语" in page.inner_text("body")
     page.click("details summary")
     page.fill("details textarea[name=text]", "现场检查情况：\n情况好像严重。")
-    page.click("details button:has-text('试评')")
+    with page.expect_navigation():
+        page.click("details button:has-text('试评')")
     assert page.locator("#trial mark.cs-bad").count() == 2

@@ -62,7 +62,8 @@ def test_bad_login_shows_the_one_message(browser, site):
     page.goto(f"{site}/login")
     page.fill("input[name=username]", "city_admin")
     page.fill("input[name=password]", "wrong-password")
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert page.locator(".alert-danger", has_text="用户名或密码错误").is_visible()
     page.close()
 

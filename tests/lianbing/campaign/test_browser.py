@@ -32,7 +32,8 @@ def _assert_bulletin_board(page, live_server, campaign_id) -> None:
 
 def _assert_cross_inspection_round(page, live_server, campaign_id, round_id) -> None:
     page.goto(f"{live_server}/drills/{campaign_id}")
-    page.click(f"a[href='/drills/rounds/{round_id}']")
+    with page.expect_navigation():
+        page.click(f"a[href='/drills/rounds/{round_id}']")
     assert page.locator("#team-table tbody tr").count() == 8
     page.locator("#team-table a", has_text="第1检查组").click()
     reports = page.locator("#report-list .card")
@@ -54,7 +55,8 @@ def _assert_public_column(browser, live_server) -> None:
             "五华县交叉检查发现问题全部整改到位",
         ]
     )
-    public.locator("#public-articles a").first.click()
+    with public.expect_navigation():
+        public.locator("#public-articles a").first.click()
     assert public.locator("article h1").inner_text() == titles[0]
     anonymous.close()
 

@@ -42,11 +42,14 @@ def _officer_reads_on_phone(browser, live_server, login_page):
     page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     login_page(page, live_server, "county_officer")
     page.click(".navbar-toggler")
+    page.locator(".navbar-collapse.show").wait_for()
     assert page.locator("#notify-count").inner_text() == "1"
-    page.click("#notify-bell")
+    with page.expect_navigation():
+        page.click("#notify-bell")
     item = page.locator("#notifications li").first
     assert "知识竞赛开始了：生态环境法律知识竞赛" in item.inner_text()
-    item.get_by_role("button", name="标为已读").click()
+    with page.expect_navigation():
+        item.get_by_role("button", name="标为已读").click()
     assert page.locator("#notifications li[data-unread='1']").count() == 0
     assert page.locator("#notify-count").count() == 0
 
@@ -55,8 +58,10 @@ def _admin_marks_all_read(browser, live_server, login_page):
     desk = browser.new_context().new_page()
     login_page(desk, live_server, "county_admin")
     assert desk.locator("#notify-count").inner_text() == "1"
-    desk.click("#notify-bell")
+    with desk.expect_navigation():
+        desk.click("#notify-bell")
     assert "7月工作简报还有 3 天截止" in desk.locator("#notifications").inner_text()
-    desk.get_by_role("button", name="全部标为已读").click()
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="全部标为已读").click()
     assert desk.locator("#notify-count").count() == 0
     assert "已将 1 条通知标为已读" in desk.content()

@@ -86,7 +86,8 @@ def _county_admins_nominate(browser, live_server, login_page) -> None:
         admin.select_option("#user_id", best)
         admin.fill("#justification", f"{short}推荐：多次参加交叉检查，笔录规范。")
         admin.check("#confirm")
-        admin.click("#nomination-form button[type=submit]")
+        with admin.expect_navigation():
+            admin.click("#nomination-form button[type=submit]")
         assert "提名已提交" in admin.content()
         admin.context.close()
 
@@ -95,9 +96,9 @@ def _city_approves_nominations(city, live_server) -> None:
     city.goto(f"{live_server}/scores/nominations")
     assert city.locator("#nominations tbody tr").count() == 8
     for _ in range(8):
-        city.locator(
-            "#nominations tbody tr", has=city.locator("button", has_text="通过")
-        ).first.locator("button", has_text="通过").click()
+        row = city.locator("#nominations tbody tr", has=city.locator("button", has_text="通过"))
+        with city.expect_navigation():
+            row.first.locator("button", has_text="通过").click()
         assert "已通过该提名" in city.content()
 
 
@@ -117,7 +118,8 @@ def _city_recommends_three(city, live_server) -> None:
         city.fill(
             "#statement", "全局开展交叉检查十二次。" if category == "county_collective" else ""
         )
-        city.click("#recommend-form button[type=submit]")
+        with city.expect_navigation():
+            city.click("#recommend-form button[type=submit]")
         assert "已加入推荐名单" in city.content()
     assert city.locator("#recommendations tbody tr").count() == 3
 

@@ -43,8 +43,10 @@ def _build_competition(page, base, category_id) -> int:
     page.select_option("select[name=qtype]", "single")  # the answering helper clicks radios
     page.fill("input[name=count]", str(DRAW))
     page.fill("input[name=points]", "2")
-    page.click("form[action$='/slots'] button[type=submit]")
-    page.click("text=预览样卷")
+    with page.expect_navigation():
+        page.click("form[action$='/slots'] button[type=submit]")
+    with page.expect_navigation():
+        page.click("text=预览样卷")
     assert page.locator("text=样卷预览").count() == 1
     page.click("form[action$='/publish'] button")
     page.wait_for_selector("text=已发布")

@@ -72,7 +72,8 @@ def _build(page, base, bank_id) -> int:
     for k in range(N):
         boxes.nth(k).check()
     page.fill("#pick-points", "2")
-    page.click("#pick button[type=submit]")
+    with page.expect_navigation():
+        page.click("#pick button[type=submit]")
     assert page.locator("tbody td", has_text="固定题目").count() == N
     assert "竞赛题1" in page.inner_text("main")
     page.click("form[action$='/publish'] button")
