@@ -25,12 +25,13 @@ from flask import g
 from sqlalchemy import insert, select
 
 from bench.common import bench_app, line, median
-from casestudies.casefiles import assign, tables
+from casestudies.casefiles import assign, results, tables
 from casestudies.casefiles.demo import DEMO_TABLE
 from casestudies.casefiles.models import (
     CaseFile,
     CaseOfficer,
     CaseResult,
+    ResultLoss,
     ReviewGroup,
 )
 from lianbing.accounts import demo as accounts_demo
@@ -114,13 +115,14 @@ def _results_data() -> None:
     table, group = _demo_group()
     officers = db.session.scalars(select(User).where(User.role == "officer")).all()
     items, rng = tables.item_index(table), random.Random(3)
-    cases, links, results = [], [], []
+    cases, links, finals, losses = [], [], [], []
     for n in range(1, FILES + 1):
         officer = officers[n % len(officers)]
         cases.append(_case_row(n, officer))
         links.append(dict(case_file_id=n, user_id=officer.id))
         scores, total, passed = _sheet(items, rng)
-        results.append(
+        losses += results.loss_rows(n, group.id, scores, items)  # as finalize() stores them
+        finals.append(
             dict(
                 case_file_id=n,
                 group_id=group.id,
@@ -133,7 +135,8 @@ def _results_data() -> None:
         )
     db.session.execute(insert(CaseFile), cases)
     db.session.execute(insert(CaseOfficer), links)
-    db.session.execute(insert(CaseResult), results)
+    db.session.execute(insert(CaseResult), finals)
+    db.session.execute(insert(ResultLoss), losses)
     db.session.commit()
 
 

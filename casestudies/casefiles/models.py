@@ -329,3 +329,30 @@ class CaseResult(db.Model):
 
     case_file: Mapped[CaseFile] = relationship()
     group: Mapped[ReviewGroup] = relationship()
+
+
+class ProposalQuota(db.Model):
+    """How many files of one category each county may propose (自选); no row means no limit."""
+
+    __tablename__ = "cs_proposal_quotas"
+    __table_args__ = (CheckConstraint("quota >= 0", name="quota_not_negative"),)
+
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    quota: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ResultLoss(db.Model):
+    """Points a final result lost on one paper item, kept beside the result so the results
+    pages sum them per county, category, stage and item in SQL."""
+
+    __tablename__ = "cs_result_losses"
+
+    case_file_id: Mapped[int] = mapped_column(
+        ForeignKey("cs_case_results.case_file_id", ondelete="CASCADE"), primary_key=True
+    )
+    item_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("cs_review_groups.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    lost: Mapped[float] = mapped_column(Float)

@@ -1,18 +1,27 @@
 """Results of the review: per file, per county, per category, city-wide, common problems.
 
-Everything is computed from the final results in one query, so the county page stays fast at
-thousands of reviewed files (``bench/bench_casefiles.py``).
+Every figure is summed by the database: counts, totals and pass counts from the final results
+grouped by county or category, the points lost from ``cs_result_losses`` (one row per paper
+item a final result lost points on, written by ``store_losses`` when the result is made
+final) grouped by stage or item. No page loads every file or loops over them, so the county
+and city pages stay fast at thousands of reviewed files (``bench/bench_casefiles.py``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, delete, func, insert, select
 
 from casestudies.casefiles import tables
-from casestudies.casefiles.models import CATEGORIES, STAGES, CaseFile, CaseResult, ReviewGroup
+from casestudies.casefiles.models import (
+    CATEGORIES,
+    STAGES,
+    CaseFile,
+    CaseResult,
+    ResultLoss,
+    ReviewGroup,
+)
 from lianbing.host import Bureau, db
 
 EXCELLENT = 90.0
@@ -41,19 +50,11 @@ class Summary:
     def pass_rate(self) -> float:
         return round(100 * self.passed / self.count, 1) if self.count else 0.0
 
-    def add(self, result, lost_by_stage: dict[str, float]) -> None:
-        self.count += 1
-        self.total += result.total or 0.0
-        self.excellent += int(bool(result.passed) and (result.total or 0) >= EXCELLENT)
-        self.passed += int(bool(result.passed))
-        for stage, lost in lost_by_stage.items():
-            self.lost_by_stage[stage] += lost
 
-
-def lost_points(result, items: dict[str, dict]) -> dict[str, float]:
-    """Points lost per paper item of a final result."""
+def lost_points(scores: dict | None, items: dict[str, dict]) -> dict[str, float]:
+    """Points lost per paper item of a final sheet."""
     out = {}
-    for key, entry in (result.scores or {}).items():
+    for key, entry in (scores or {}).items():
         item = items.get(key)
         if item and item["part"] == "items":
             lost = item["points"] - (entry.get("points") or 0)
@@ -62,16 +63,108 @@ def lost_points(result, items: dict[str, dict]) -> dict[str, float]:
     return out
 
 
-def final_results(bureau_id: int | None = None) -> list:
-    """Final results as plain rows (no ORM objects): the result's figures and the file's head."""
+def loss_rows(case_id: int, group_id: int, scores: dict | None, items: dict) -> list[dict]:
+    """The ``cs_result_losses`` rows of one final sheet."""
+    return [
+        dict(case_file_id=case_id, item_key=k, group_id=group_id, stage=items[k]["stage"], lost=v)
+        for k, v in lost_points(scores, items).items()
+    ]
+
+
+def store_losses(result: CaseResult, items: dict[str, dict]) -> None:
+    """Replace the stored losses of a result with those of its final sheet."""
+    db.session.execute(delete(ResultLoss).where(ResultLoss.case_file_id == result.case_file_id))
+    rows = loss_rows(result.case_file_id, result.group_id, result.scores, items)
+    if rows:
+        db.session.execute(insert(ResultLoss), rows)
+
+
+def _final(bureau_id: int | None):
+    """The condition picking final results (of one county when given); joins CaseFile."""
+    cond = CaseResult.status == "final"
+    return cond if bureau_id is None else and_(cond, CaseFile.bureau_id == bureau_id)
+
+
+def _figures(key, bureau_id: int | None) -> list:
+    """(key, count, total, excellent, passed) per value of ``key`` (None: one row)."""
+    keys = [] if key is None else [key]
     stmt = (
+        select(
+            *keys,
+            func.count(),
+            func.coalesce(func.sum(CaseResult.total), 0.0),
+            func.sum(case((and_(CaseResult.passed, CaseResult.total >= EXCELLENT), 1), else_=0)),
+            func.sum(case((CaseResult.passed, 1), else_=0)),
+        )
+        .select_from(CaseResult)
+        .join(CaseFile, CaseFile.id == CaseResult.case_file_id)
+        .where(_final(bureau_id))
+        .group_by(*keys)
+    )
+    return list(db.session.execute(stmt))
+
+
+def _stage_losses(key, bureau_id: int | None) -> list:
+    """(key, stage, points lost) per value of ``key`` (None: per stage only)."""
+    keys = [] if key is None else [key]
+    stmt = (
+        select(*keys, ResultLoss.stage, func.sum(ResultLoss.lost))
+        .join(CaseResult, CaseResult.case_file_id == ResultLoss.case_file_id)
+        .join(CaseFile, CaseFile.id == ResultLoss.case_file_id)
+        .where(_final(bureau_id))
+        .group_by(*keys, ResultLoss.stage)
+    )
+    return list(db.session.execute(stmt))
+
+
+def _summaries(key, bureau_id: int | None, label) -> dict:
+    """Summaries by value of ``key`` (a column, or None for one summary under key None)."""
+    out: dict = {}
+    for row in _figures(key, bureau_id):
+        value, figures = (row[0], row[1:]) if key is not None else (None, row)
+        if not figures[0]:
+            continue
+        count, total, excellent, passed = figures
+        out[value] = Summary(label(value), count, float(total), int(excellent), int(passed))
+    for row in _stage_losses(key, bureau_id):
+        value, stage, lost = row if key is not None else (None, *row)
+        if value in out and stage in out[value].lost_by_stage:
+            out[value].lost_by_stage[stage] += float(lost or 0)
+    return out
+
+
+def problems(bureau_id: int | None = None, top: int = 10) -> list[tuple[str, float]]:
+    """The items that lost the most points, with their titles: ("P7 决定书…", points)."""
+    lost = func.sum(ResultLoss.lost)
+    rows = db.session.execute(
+        select(ResultLoss.item_key, ResultLoss.group_id, lost)
+        .join(CaseResult, CaseResult.case_file_id == ResultLoss.case_file_id)
+        .join(CaseFile, CaseFile.id == ResultLoss.case_file_id)
+        .where(_final(bureau_id))
+        .group_by(ResultLoss.item_key, ResultLoss.group_id)
+        .having(lost > 0)
+    ).all()
+    titles = _titles({r.group_id for r in rows})
+    named: dict[str, float] = {}
+    for key, group_id, points in rows:
+        name = f"{key} {titles.get(group_id, {}).get(key, '')}".strip()
+        named[name] = named.get(name, 0.0) + float(points)
+    return sorted(named.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+
+
+def _titles(group_ids: set[int]) -> dict[int, dict[str, str]]:
+    groups = db.session.scalars(select(ReviewGroup).where(ReviewGroup.id.in_(group_ids))).all()
+    return {g.id: {k: v["title"] for k, v in tables.item_index(g.table).items()} for g in groups}
+
+
+def _file_rows(bureau_id: int | None):
+    return (
         select(
             CaseResult.case_file_id,
             CaseResult.group_id,
             CaseResult.total,
             CaseResult.passed,
             CaseResult.fail_reason,
-            CaseResult.scores,
             CaseFile.case_no,
             CaseFile.category,
             CaseFile.party,
@@ -80,18 +173,20 @@ def final_results(bureau_id: int | None = None) -> list:
         )
         .join(CaseFile, CaseFile.id == CaseResult.case_file_id)
         .join(Bureau, Bureau.id == CaseFile.bureau_id)
-        .where(CaseResult.status == "final")
+        .where(_final(bureau_id))
         .order_by(CaseFile.bureau_id, CaseFile.id)
     )
-    if bureau_id is not None:
-        stmt = stmt.where(CaseFile.bureau_id == bureau_id)
+
+
+def final_results(
+    bureau_id: int | None = None, offset: int = 0, limit: int | None = None
+) -> list:
+    """Final results as plain rows (no ORM objects): the figures and the file's head; a page of
+    them when ``limit`` is given."""
+    stmt = _file_rows(bureau_id).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return list(db.session.execute(stmt))
-
-
-def _indexes(results: list[CaseResult]) -> dict[int, dict[str, dict]]:
-    group_ids = {r.group_id for r in results}
-    groups = db.session.scalars(select(ReviewGroup).where(ReviewGroup.id.in_(group_ids))).all()
-    return {g.id: tables.item_index(g.table) for g in groups}
 
 
 @dataclass
@@ -100,27 +195,20 @@ class Report:
     counties: list[Summary]
     categories: list[Summary]
     problems: list[tuple[str, float]]
-    results: list  # rows of final_results
+    results: list  # rows of final_results (empty unless asked for)
 
 
-def report(bureau_id: int | None = None, top: int = 10) -> Report:
-    """The summaries and the most-deducted items (common problems)."""
-    results = final_results(bureau_id)
-    indexes = _indexes(results)
-    city = Summary("全市")
-    counties: dict[int, Summary] = {}
-    categories: dict[str, Summary] = {}
-    problems: dict = defaultdict(float)
-    for r in results:
-        items = indexes[r.group_id]
-        lost = lost_points(r, items)
-        by_stage: dict[str, float] = defaultdict(float)
-        for key, points in lost.items():
-            by_stage[items[key]["stage"]] += points
-            problems[key, r.group_id] += points
-        city.add(r, by_stage)
-        counties.setdefault(r.bureau_id, Summary(r.short_name)).add(r, by_stage)
-        categories.setdefault(r.category, Summary(CATEGORIES[r.category])).add(r, by_stage)
-    problems = {f"{k} {indexes[g][k]['title']}": v for (k, g), v in problems.items()}
-    common = sorted(((k, v) for k, v in problems.items() if v > 0), key=lambda kv: (-kv[1], kv[0]))
-    return Report(city, list(counties.values()), list(categories.values()), common[:top], results)
+def report(bureau_id: int | None = None, top: int = 10, files: bool = True) -> Report:
+    """The summaries, the most-deducted items (common problems) and, when ``files``, every
+    final file's row (the exports; the page asks for one page of rows instead)."""
+    names = dict(db.session.execute(select(Bureau.id, Bureau.short_name)).all())
+    counties = _summaries(CaseFile.bureau_id, bureau_id, lambda b: names.get(b, str(b)))
+    categories = _summaries(CaseFile.category, bureau_id, lambda c: CATEGORIES.get(c, c))
+    city = _summaries(None, bureau_id, lambda _: "全市").get(None) or Summary("全市")
+    return Report(
+        city,
+        [counties[k] for k in sorted(counties)],
+        [categories[k] for k in CATEGORIES if k in categories],
+        problems(bureau_id, top),
+        final_results(bureau_id) if files else [],
+    )

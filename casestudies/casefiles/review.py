@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
-from casestudies.casefiles import assign, tables
+from casestudies.casefiles import assign, results, tables
 from casestudies.casefiles.models import (
     CaseFile,
     CaseResult,
@@ -265,6 +265,7 @@ def finalize(result: CaseResult, scores: dict, total: float, *, actor_id: int | 
     )
     result.status, result.reconciled_by, result.finalized_at = "final", actor_id, utcnow()
     db.session.flush()
+    results.store_losses(result, index)
     write_audit(
         "casestudies.casefile.result",
         "cs_case_file",

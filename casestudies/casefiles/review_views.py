@@ -301,11 +301,11 @@ def casefile_reconcile(case_id: int):
 @require_role(*ADMINS)
 def casefile_results():
     bureau = None if sees_all_bureaus(current_user) else current_user.bureau_id
-    rep = results.report(bureau)
+    rep = results.report(bureau, files=False)
     page = max(1, request.args.get("page", 1, type=int))
-    rows = rep.results[(page - 1) * PAGE : page * PAGE]
+    rows = results.final_results(bureau, (page - 1) * PAGE, PAGE)
     kinds = selection.kinds_of([r.case_file_id for r in rows])
-    pages = max(1, -(-len(rep.results) // PAGE))
+    pages = max(1, -(-rep.city.count // PAGE))
     return render_template(
         "casestudies/casefiles/results.html",
         rep=rep,

@@ -27,6 +27,8 @@ class RankingSettings(db.Model):
     province_quotas: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: {kind: minimum share 0..1} every nominee must reach
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: {kind: minimum number of ledger rows} every nominee must have, e.g. {"case_file": 1}
+    min_entries: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: {measure name: weight} of the bureau (collective) ranking
     measure_weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

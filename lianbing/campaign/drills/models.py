@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lianbing.accounts.models import Bureau, User
@@ -34,6 +34,8 @@ class DrillRound(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     start_date: Mapped[date]
     end_date: Mapped[date]
+    #: team members must come from the backbone pool (执法骨干)
+    pool_only: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     teams: Mapped[list["DrillTeam"]] = relationship(
         back_populates="round", order_by="DrillTeam.id", cascade="all, delete-orphan"
