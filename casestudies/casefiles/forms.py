@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casestudies.casefiles.models import CATEGORIES, DOC_TYPES, RECORD_KINDS, STAGE_DATES
 from casestudies.casefiles.services import MAX_PAGES, CaseData
+from casestudies.errors import CaseError
 
 
 class CaseForm(FlaskForm):
@@ -95,4 +96,15 @@ def sheet_from_form(formdata, items: dict[str, dict]) -> dict[str, dict]:
         else:
             entry["points"] = formdata.get(f"{key}-points", "").strip()
         out[key] = entry
+    return out
+
+
+def quotas_from_form(formdata) -> dict[str, int | None]:
+    """The city's quotas posted as ``quota-<category>``: a whole number, or blank for none."""
+    out: dict[str, int | None] = {}
+    for key, label in CATEGORIES.items():
+        raw = formdata.get(f"quota-{key}", "").strip()
+        if raw and not raw.isdigit():
+            raise CaseError(f"“{label}”的自选限额“{raw[:20]}”不是非负整数。")
+        out[key] = int(raw) if raw else None
     return out

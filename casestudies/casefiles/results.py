@@ -178,9 +178,7 @@ def _file_rows(bureau_id: int | None):
     )
 
 
-def final_results(
-    bureau_id: int | None = None, offset: int = 0, limit: int | None = None
-) -> list:
+def final_results(bureau_id: int | None = None, offset: int = 0, limit: int | None = None) -> list:
     """Final results as plain rows (no ORM objects): the figures and the file's head; a page of
     them when ``limit`` is given."""
     stmt = _file_rows(bureau_id).offset(offset)

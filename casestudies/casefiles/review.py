@@ -110,26 +110,6 @@ def assign_files(
     return result
 
 
-def add_reviewer(case: CaseFile, reviewer: User, *, actor_id: int) -> CaseReview:
-    """A further reviewer for one file (a third opinion), with the same rules."""
-    result = db.session.get(CaseResult, case.id)
-    if result is None:
-        raise CaseError("该案卷还没有分配评查组。")
-    check_reviewer(case, reviewer)
-    review = CaseReview(case_file_id=case.id, group_id=result.group_id, reviewer_id=reviewer.id)
-    db.session.add(review)
-    result.status = "open"
-    db.session.flush()
-    write_audit(
-        "casestudies.casefile.add_reviewer",
-        "cs_case_file",
-        case.id,
-        actor_id=actor_id,
-        new={"reviewer": reviewer.id},
-    )
-    return review
-
-
 @dataclass
 class Sheet:
     """A filled review sheet: {key: {"points": n} or {"failed": bool}, "comment", "page"}."""
@@ -207,17 +187,26 @@ def settle(result: CaseResult) -> None:
     reviews = reviews_of(result.case_file_id)
     if len(reviews) < 2 or any(r.status != "submitted" for r in reviews):
         return
-    totals = [r.total for r in reviews]
-    agree = (
-        max(totals) - min(totals) <= result.group.tolerance
-        and len({r.vetoed for r in reviews}) == 1
-    )
-    if not agree:
+    pair = agreeing_pair(reviews, result.group.tolerance)
+    if pair is None:
         result.status = "reconcile"
         db.session.flush()
         return
-    merged = _merge([r.scores for r in reviews])
-    finalize(result, merged, round(sum(totals) / len(totals), 2), actor_id=None)
+    merged = _merge([r.scores for r in pair])
+    finalize(result, merged, round(sum(r.total for r in pair) / 2, 2), actor_id=None)
+
+
+def agreeing_pair(reviews: list[CaseReview], tolerance: float) -> tuple | None:
+    """The two sheets closest in total that agree on the veto items and differ by no more than
+    the tolerance (earlier sheets first on a tie), or None. With two reviewers that is both
+    sheets or none; a third reviewer's sheet settles the file when it agrees with either."""
+    pairs = [
+        (abs(a.total - b.total), a.id, b.id, (a, b))
+        for i, a in enumerate(reviews)
+        for b in reviews[i + 1 :]
+        if a.vetoed == b.vetoed and abs(a.total - b.total) <= tolerance
+    ]
+    return min(pairs, key=lambda p: p[:3])[3] if pairs else None
 
 
 def _merge(sheets: list[dict]) -> dict:

@@ -8,7 +8,17 @@ import json
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from casestudies.casefiles import exporters, forms, pool, results, review, selection, tables
+from casestudies.casefiles import (
+    exporters,
+    forms,
+    pool,
+    quotas,
+    results,
+    review,
+    selection,
+    tables,
+    third,
+)
 from casestudies.casefiles.demo import DEMO_TABLE
 from casestudies.casefiles.models import (
     CATEGORIES,
@@ -126,11 +136,27 @@ def backbone_export():
 @require_role(BUREAU_ADMIN)
 def casefile_propose(case_id: int):
     case = managed_case(case_id)
-    if request.form.get("undo") == "1":
-        selection.unselect_file(case, "proposed", actor_id=current_user.id)
-    else:
-        selection.select_file(case, "proposed", actor_id=current_user.id)
-    return redirect(url_for("casestudies.casefile", case_id=case.id))
+    back = url_for("casestudies.casefile", case_id=case.id)
+    try:
+        if request.form.get("undo") == "1":
+            selection.unselect_file(case, "proposed", actor_id=current_user.id)
+        else:
+            selection.select_file(case, "proposed", actor_id=current_user.id)
+    except Refused as err:
+        return refused_audited(err, back, "casestudies.casefile.proposed", "cs_case_file", case.id)
+    return redirect(back)
+
+
+@bp.route("/casefiles/quotas", methods=["POST"])
+@require_role(CITY_ADMIN)
+def casefile_quotas():
+    back = url_for("casestudies.casefile_selection")
+    try:
+        quotas.set_quotas(forms.quotas_from_form(request.form), actor_id=current_user.id)
+    except Refused as err:
+        return refused_audited(err, back, "casestudies.casefile.quota", "cs_proposal_quotas", None)
+    flash("自选限额已保存。", "success")
+    return redirect(back)
 
 
 def _draw_form() -> forms.DrawForm:
@@ -173,6 +199,11 @@ def _selection_context() -> dict:
         "waiting": review.unassigned([c.id for c in proposed + drawn]),
         "groups": review.groups(),
         "CATEGORIES": CATEGORIES,
+        "quotas": quotas.quotas(),
+        "disputed": [
+            (r, review.reviews_of(r.case_file_id), third.candidates(r.case_file))
+            for r in third.disputed()
+        ],
     }
 
 
@@ -294,6 +325,34 @@ def casefile_reconcile(case_id: int):
         case=result.case_file,
         items=items,
         reviews=reviews,
+        candidates=third.candidates(result.case_file) if result.status == "reconcile" else [],
+    )
+
+
+@bp.route("/casefiles/<int:case_id>/third-reviewer", methods=["POST"])
+@any_user
+def casefile_third_reviewer(case_id: int):
+    result = get_or_404(CaseResult, case_id)
+    if not third.may_add(result, current_user):
+        abort(403)
+    city = current_user.role == CITY_ADMIN
+    back = (
+        url_for("casestudies.casefile_selection")
+        if city
+        else url_for("casestudies.casefile_reconcile", case_id=case_id)
+    )
+    reviewer = db.session.get(User, request.form.get("reviewer_id", 0, type=int))
+    try:
+        if reviewer is None:
+            raise Refused("请选择要增派的评查人。")
+        third.add_reviewer(result.case_file, reviewer, actor=current_user)
+    except Refused as err:
+        return refused_audited(
+            err, back, "casestudies.casefile.add_reviewer", "cs_case_file", case_id
+        )
+    flash(f"已增派 {reviewer.display_name} 评查案卷 {result.case_file.case_no}。", "success")
+    return redirect(
+        url_for("casestudies.casefile_selection" if city else "casestudies.casefile_reviews")
     )
 
 

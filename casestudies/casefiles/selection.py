@@ -12,6 +12,7 @@ import secrets
 
 from sqlalchemy import select
 
+from casestudies.casefiles import quotas
 from casestudies.casefiles.models import CaseDraw, CaseFile, CaseResult, CaseSelection
 from casestudies.errors import CaseError, Conflict
 from lianbing.host import db, write_audit
@@ -30,6 +31,8 @@ def select_file(
     )
     if found:
         return found
+    if kind == "proposed":
+        quotas.check_room(case)
     row = CaseSelection(case_file_id=case.id, kind=kind, draw_id=draw_id, created_by=actor_id)
     db.session.add(row)
     db.session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from casestudies.casefiles import forms, importers, review, selection, services
+from casestudies.casefiles import forms, importers, quotas, review, selection, services
 from casestudies.casefiles.models import CATEGORIES, STAGE_DATES, CaseDocument, CaseFile, CaseRecord
 from casestudies.web import bp, get_or_404
 from lianbing.host import (
@@ -122,6 +122,8 @@ def casefile(case_id: int):
         record_form=forms.RecordForm(),
         limit_mb=document_limit() // (1024 * 1024),
         proposed="proposed" in selection.kinds_of([case.id]).get(case.id, set()),
+        quota=quotas.quotas().get(case.category),
+        used=quotas.proposed_counts(case.bureau_id).get(case.category, 0),
     )
 
 

@@ -21,6 +21,7 @@ from casestudies.casefiles import (
     selection,
     services,
     tables,
+    third,
 )
 from casestudies.casefiles.demo import DEMO_TABLE
 from casestudies.casefiles.models import CaseResult, CaseReview
@@ -246,3 +247,73 @@ def test_review_form_refuses_with_reason_keeps_nothing_and_audits(client, auth, 
     assert db.session.get(CaseReview, first.id).total == 99  # the first submission stands
     theirs = review.reviews_of(a.id)[1]  # the other reviewer's sheet is not shown
     assert client.get(f"/casestudies/casefiles/reviews/{theirs.id}").status_code == 403
+
+
+def _disputed(reviewed_world):
+    """File b: its two reviewers differ by 20 points (tolerance 5)."""
+    a, b, group = reviewed_world
+    first, second = review.reviews_of(b.id)
+    review.submit_review(first, _sheet(P2=2, P3=2), actor_id=first.reviewer_id)
+    review.submit_review(second, _sheet(), actor_id=second.reviewer_id)
+    assert db.session.get(CaseResult, b.id).status == "reconcile"
+    return b, group
+
+
+def test_a_third_reviewer_settles_a_disagreement_with_the_closer_sheet(reviewed_world):
+    a, b, group = reviewed_world
+    leader = db.session.get(type(user("city_admin")), group.leader_id)
+    with pytest.raises(Conflict, match="没有超出允许分差的分歧"):
+        third.add_reviewer(a, user("officer_441424_1"), actor=leader)
+    b, group = _disputed(reviewed_world)
+    _backbone("officer_441424_1")
+    assert user("officer_441424_1") in third.candidates(b)
+    assert not {u.id for u in third.candidates(b)} & {
+        r.reviewer_id for r in review.reviews_of(b.id)
+    }
+    extra = third.add_reviewer(b, user("officer_441424_1"), actor=leader)
+    assert db.session.get(CaseResult, b.id).status == "open"
+    review.submit_review(extra, _sheet(P2=11), actor_id=extra.reviewer_id)  # 99, near the 100
+    result = db.session.get(CaseResult, b.id)
+    assert result.status == "final" and result.total == pytest.approx(99.5)
+    note = db.session.scalar(
+        select(AuditLog).where(AuditLog.action == "casestudies.casefile.add_reviewer")
+    )
+    assert note.actor_id == leader.id and note.new == {"reviewer": extra.reviewer_id}
+
+
+def test_a_third_reviewer_is_refused_by_rule(reviewed_world):
+    b, group = _disputed(reviewed_world)
+    city = user("city_admin")
+    assigned = review.reviews_of(b.id)[0].reviewer
+    with pytest.raises(Conflict, match="已是案卷"):
+        third.add_reviewer(b, assigned, actor=city)
+    _backbone("officer_441402_3")
+    with pytest.raises(CaseError, match="同属一个单位"):
+        third.add_reviewer(b, user("officer_441402_3"), actor=city)
+    with pytest.raises(CaseError, match="执法骨干库"):
+        third.add_reviewer(b, user("officer_441427_1"), actor=city)
+    with pytest.raises(CaseError, match="只有评查组组长或市局"):
+        third.add_reviewer(b, user("officer_441427_1"), actor=user("officer_441424_2"))
+    assert len(review.reviews_of(b.id)) == 2
+
+
+def test_the_city_adds_a_third_reviewer_from_the_selection_page(client, auth, reviewed_world):
+    b, group = _disputed(reviewed_world)
+    _backbone("officer_441424_1")
+    db.session.commit()
+    auth.login("officer_441422_1")  # a reviewer, not the leader: no such action
+    url = f"/casestudies/casefiles/{b.id}/third-reviewer"
+    assert client.post(url, data={"reviewer_id": user("officer_441424_1").id}).status_code == 403
+    auth.logout()
+    auth.login("city_admin")
+    page = client.get("/casestudies/casefiles/selection").get_data(as_text=True)
+    assert 'id="disputed"' in page and b.case_no in page
+    bad = client.post(url, data={"reviewer_id": user("officer_441402_3").id})
+    assert "同属一个单位" in client.get(bad.location).get_data(as_text=True)
+    assert client.post(url, data={"reviewer_id": user("officer_441424_1").id}).status_code == 302
+    db.session.expire_all()
+    assert user("officer_441424_1").id in third.assigned_ids(b.id)
+    refused = db.session.scalar(
+        select(AuditLog).where(AuditLog.action == "casestudies.casefile.add_reviewer.refused")
+    )
+    assert refused is not None and "同属一个单位" in refused.reason
