@@ -338,6 +338,7 @@ def _settings_current(campaign: Campaign) -> dict:
         "deadline": deadline.replace(tzinfo=None) if deadline else None,
         "quotas": rules.quotas(campaign.id),
         "eligibility": rules.eligibility(campaign.id),
+        "min_entries": rules.min_entries(campaign.id),
         "measure_weights": measures.weights(campaign.id),
         "categories": rules.PROVINCE_CATEGORIES,
     }
@@ -378,6 +379,7 @@ def _settings_data(form) -> dict:
         "deadline": local_to_utc(form.deadline.data) if form.deadline.data else None,
         "quotas": {k: form[f"q_{k}"].data for k in rules.PROVINCE_CATEGORIES},
         "eligibility": {k: form[f"e_{k}"].data / 100 for k in registry().kinds},
+        "min_entries": {k: form[f"n_{k}"].data for k in registry().kinds},
         "measure_weights": {m.name: form[f"m_{m.name}"].data for m in measures.all_measures()},
     }
 

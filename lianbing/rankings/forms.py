@@ -94,6 +94,7 @@ def settings_form(kinds: dict, measures: list, current: dict) -> FlaskForm:
 
     _add_quota_fields(SettingsForm, current)
     _add_eligibility_fields(SettingsForm, kinds, current)
+    _add_entry_fields(SettingsForm, kinds, current)
     _add_weight_fields(SettingsForm, measures, current)
     return SettingsForm()
 
@@ -124,6 +125,23 @@ def _add_eligibility_fields(form_class: type, kinds: dict, current: dict) -> Non
             FloatField(
                 f"{kind.label}最低得分率（%）",
                 default=round(100 * current["eligibility"].get(key, 0), 1),
+                validators=[
+                    InputRequired("请填写，0 表示不要求"),
+                    NumberRange(0, 100, "须在 0 到 100 之间"),
+                ],
+            ),
+        )
+
+
+def _add_entry_fields(form_class: type, kinds: dict, current: dict) -> None:
+    """One minimum-number-of-rows field per activity kind (0: not required)."""
+    for key, kind in kinds.items():
+        setattr(
+            form_class,
+            f"n_{key}",
+            IntegerField(
+                f"{kind.label}最少记录（条）",
+                default=current.get("min_entries", {}).get(key, 0),
                 validators=[
                     InputRequired("请填写，0 表示不要求"),
                     NumberRange(0, 100, "须在 0 到 100 之间"),

@@ -25,7 +25,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import add
 
@@ -404,15 +404,44 @@ def _closed_expected(campaign_id: int, now: datetime) -> list[int]:
 # --- building ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Minimums:
+    """What a nominee must reach: {kind: minimum share} and {kind: minimum ledger rows}."""
+
+    shares: dict[str, float]
+    entries: dict[str, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.shares or self.entries)
+
+
+def _entry_counts(campaign_id: int, kinds: list[str]) -> dict[int, dict[str, int]]:
+    """{user id: {kind: ledger rows}} of the given kinds (from score_totals, one row per cell)."""
+    out: dict[int, dict[str, int]] = {}
+    if not kinds:
+        return out
+    t = ScoreTotal
+    rows = db.session.execute(
+        select(t.user_id, t.kind, t.entries).where(
+            t.campaign_id == campaign_id, t.kind.in_(kinds), t.entries > 0
+        )
+    )
+    for user_id, kind, entries in rows:
+        out.setdefault(user_id, {})[kind] = entries
+    return out
+
+
 def build(
     campaign: Campaign,
     version: int,
     weights: dict[str, float],
-    minimums: dict[str, float],
+    minimums: "Minimums | dict[str, float]",
     now: datetime,
     closed: list[int] | None = None,
 ) -> Ranking:
     """Compute the ranking from the database (no cache)."""
+    if not isinstance(minimums, Minimums):
+        minimums = Minimums(minimums)
     closed = _closed_expected(campaign.id, now) if closed is None else closed
     activities = _activities(campaign.id, closed) if closed else []
     columns = [*weights, *sorted({a[1] for a in activities} - set(weights))]
@@ -425,7 +454,8 @@ def build(
     kinds = [
         k for i, k in enumerate(columns) if weights.get(k, 0) > 0 and any(p[1][i] for p in people)
     ]
-    scored = _scored(columns, kinds, weights, minimums, people)
+    counts = _entry_counts(campaign.id, list(minimums.entries))
+    scored = _scored(columns, kinds, weights, minimums, people, counts)
     return Ranking(campaign.id, version, weights, kinds, columns, _ranked(columns, scored))
 
 
@@ -441,7 +471,7 @@ def _sums(columns: list[str], raw, missed: tuple | None) -> tuple:
     return raw, available, earned
 
 
-def _scored(columns, kinds, weights, minimums, people) -> list[tuple]:
+def _scored(columns, kinds, weights, minimums: Minimums, people, counts) -> list[tuple]:
     """Compact tuples (ranks still 0) with the composite and eligibility reasons."""
     total = sum(weights[k] for k in kinds)
     counted = [(columns.index(k), weights[k]) for k in kinds]
@@ -458,7 +488,12 @@ def _scored(columns, kinds, weights, minimums, people) -> list[tuple]:
             if total
             else 0.0
         )
-        reasons = _reasons(columns, earned, available, minimums, labels) if minimums else ()
+        reasons = (
+            _reasons(columns, earned, available, minimums.shares, labels)
+            + _entry_reasons(counts.get(raw[0], {}), minimums.entries, labels)
+            if minimums
+            else ()
+        )
         out.append(
             (
                 raw[0],
@@ -487,6 +522,16 @@ def _reasons(
         f"{labels[k]}得分率 {shares.get(k, 0.0):.0%}，低于要求的 {m:.0%}"
         for k, m in minimums.items()
         if m > 0 and shares.get(k, 0.0) < m - 1e-9
+    )
+
+
+def _entry_reasons(
+    have: dict[str, int], entries: dict[str, int], labels: dict[str, str]
+) -> tuple[str, ...]:
+    return tuple(
+        f"{labels[k]}记录 {have.get(k, 0)} 条，少于要求的 {m} 条"
+        for k, m in entries.items()
+        if have.get(k, 0) < m
     )
 
 
@@ -530,14 +575,14 @@ class _Recent:
 _recent = _Recent()
 
 
-def cache_key(campaign: Campaign, now: datetime) -> tuple[str, int, dict, dict, list[int]]:
+def cache_key(campaign: Campaign, now: datetime) -> tuple[str, int, dict, "Minimums", list[int]]:
     """The key of the campaign's current ranking, with the inputs it was made from."""
     version = versions.current(campaign.id)
     weights = campaigns.weights(campaign)
-    minimums = rules.eligibility(campaign.id)
+    minimums = Minimums(rules.eligibility(campaign.id), rules.min_entries(campaign.id))
     closed = _closed_expected(campaign.id, now)
     digest = hashlib.sha1(
-        json.dumps([weights, minimums, closed], sort_keys=True).encode()
+        json.dumps([weights, minimums.shares, minimums.entries, closed], sort_keys=True).encode()
     ).hexdigest()[:16]
     return f"ranking:{campaign.id}:{version}:{digest}", version, weights, minimums, closed
 

@@ -1,4 +1,5 @@
-"""Per-campaign ranking rules: nomination deadline, province quotas, eligibility, bureau weights."""
+"""Per-campaign ranking rules: nomination deadline, province quotas, eligibility (a minimum share
+and a minimum number of ledger rows per kind), bureau weights."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ PROVINCE_CATEGORIES = {
     "county_individual": "县级先进个人",
 }
 DEFAULT_QUOTAS = {key: 1 for key in PROVINCE_CATEGORIES}
+#: the largest minimum number of ledger rows of one kind the city may require
+MAX_ENTRIES = 100
 
 
 class RulesError(Invalid):
@@ -53,6 +56,13 @@ def eligibility(campaign_id: int) -> dict[str, float]:
     return {k: float(v) for k, v in stored.items() if k in registry().kinds}
 
 
+def min_entries(campaign_id: int) -> dict[str, int]:
+    """{kind: minimum number of ledger rows} for kinds still registered, e.g. a 先进个人 candidate
+    needs at least one reviewed case file: {"case_file": 1}."""
+    stored = settings_for(campaign_id).min_entries or {}
+    return {k: int(v) for k, v in stored.items() if k in registry().kinds and int(v) > 0}
+
+
 def nomination_deadline(campaign_id: int) -> datetime | None:
     """The city's own deadline, else the calendar's: its 推荐评选 deadline or the summary due
     date (10/8 in the 2017 plan), at the end of that day in Beijing time."""
@@ -80,15 +90,20 @@ def update(
     eligibility: dict[str, float],
     measure_weights: dict[str, float],
     actor_id: int | None,
+    min_entries: dict[str, int] | None = None,
 ) -> None:
-    """Store the city's rules, audited; refuses out-of-range values."""
+    """Store the city's rules, audited; refuses out-of-range values. ``min_entries`` None keeps
+    the stored minimum numbers of ledger rows."""
     _check(quotas, eligibility, measure_weights)
+    _check_entries(min_entries or {})
     row = settings_for(campaign_id, create=True)
     old = _snapshot(row)
     row.nomination_deadline = deadline
     row.province_quotas = {k: int(v) for k, v in quotas.items()}
     row.eligibility = {k: float(v) for k, v in eligibility.items() if v}
     row.measure_weights = {k: float(v) for k, v in measure_weights.items()}
+    if min_entries is not None:
+        row.min_entries = {k: int(v) for k, v in min_entries.items() if v}
     db.session.flush()
     audit.write(
         "ranking.settings", "campaign", campaign_id, actor_id=actor_id, old=old, new=_snapshot(row)
@@ -104,10 +119,17 @@ def _check(quotas: dict, eligibility: dict, weights: dict) -> None:
         raise RulesError("集体排名权重须在 0 到 1000 之间。")
 
 
+def _check_entries(entries: dict) -> None:
+    for k, v in entries.items():
+        if k not in registry().kinds or not 0 <= int(v) <= MAX_ENTRIES:
+            raise RulesError(f"最少记录条数须在 0 到 {MAX_ENTRIES} 之间。")
+
+
 def _snapshot(row: RankingSettings) -> dict:
     return {
         "deadline": row.nomination_deadline.isoformat() if row.nomination_deadline else None,
         "quotas": row.province_quotas,
         "eligibility": row.eligibility,
+        "min_entries": row.min_entries or {},
         "measure_weights": row.measure_weights,
     }

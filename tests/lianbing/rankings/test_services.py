@@ -141,7 +141,58 @@ def test_eligibility_rule_gives_the_reason(people, campaign, rec):
     assert row.reasons == ("笔录练习得分率 33%，低于要求的 60%",)
 
 
+def _require_case_files(campaign, n=1):
+    rules.update(
+        campaign.id,
+        deadline=utcnow() + timedelta(days=1),
+        quotas=rules.DEFAULT_QUOTAS,
+        eligibility={},
+        measure_weights={},
+        actor_id=None,
+        min_entries={"case_file": n},
+    )
+    db.session.commit()
+
+
+def test_a_candidate_needs_a_reviewed_case_file_when_the_city_requires_one(people, campaign, rec):
+    only(campaign, {"quiz": 1})
+    a, b = people["officer_441402_1"], people["officer_441402_2"]
+    rec(a, "quiz", "q", 100)
+    rec(b, "quiz", "q", 90)
+    rec(b, "case_file", "casefile:1", 0)  # a reviewed file counts even when it failed
+    assert ranking_for(campaign).row_of(a.id).eligible
+    _require_case_files(campaign)
+    ranking = ranking_for(campaign)
+    assert ranking.row_of(a.id).reasons == ("案卷评查记录 0 条，少于要求的 1 条",)
+    assert ranking.row_of(b.id).eligible
+    _require_case_files(campaign, 2)
+    assert ranking_for(campaign).row_of(b.id).reasons == ("案卷评查记录 1 条，少于要求的 2 条",)
+    # a later update without min_entries keeps the rule; 0 lifts it
+    rules.update(
+        campaign.id,
+        deadline=None,
+        quotas=rules.DEFAULT_QUOTAS,
+        eligibility={},
+        measure_weights={},
+        actor_id=None,
+    )
+    assert rules.min_entries(campaign.id) == {"case_file": 2}
+    _require_case_files(campaign, 0)
+    assert rules.min_entries(campaign.id) == {} and ranking_for(campaign).row_of(a.id).eligible
+
+
+def test_an_ineligible_candidate_cannot_be_nominated(people, campaign, rec):
+    only(campaign, {"quiz": 1})
+    a = people["officer_441402_1"]
+    rec(a, "quiz", "q", 100)
+    _require_case_files(campaign)
+    with pytest.raises(nominations.NominationError, match="案卷评查记录 0 条"):
+        nominations.nominate(campaign, a.id, "事迹突出", people["admin_441402"])
+
+
 def test_rules_refuse_out_of_range(people, campaign):
+    with pytest.raises(rules.RulesError, match="最少记录条数"):
+        _require_case_files(campaign, 101)
     with pytest.raises(rules.RulesError):
         rules.update(
             campaign.id,

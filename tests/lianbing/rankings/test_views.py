@@ -360,11 +360,15 @@ def test_settings_page(client, auth, scored, campaign, audits):
     }
     kinds = ("award", "study", "lecture", "quiz", "competition", "case_lesson", "case_file")
     form.update({f"e_{k}": 0 for k in kinds})
+    form.update({f"n_{k}": 0 for k in (*kinds, "record_exercise")})
     form["e_record_exercise"] = 60
+    form["n_case_file"] = 1
     assert client.post("/scores/settings", data=form).status_code == 302
     assert rules.quotas(campaign.id)["city_individual"] == 2 and rules.eligibility(campaign.id) == {
         "record_exercise": 0.6
     }
+    assert rules.min_entries(campaign.id) == {"case_file": 1}
+    assert 'name="n_case_file"' in client.get("/scores/settings").get_data(as_text=True)
     bad = client.post("/scores/settings", data={**form, "e_record_exercise": 150})
     assert bad.status_code == 400 and rules.eligibility(campaign.id) == {"record_exercise": 0.6}
     assert audits("ranking.settings") == 1
