@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lianbing import signals
 from lianbing.accounts.models import BACKBONE_SPECIALTIES, Bureau, User
-from lianbing.accounts.services import all_bureaus, set_backbone
+from lianbing.accounts.services import all_bureaus, backbone_pool, set_backbone
 from lianbing.accounts.throttle import check as check_throttle
 from lianbing.accounts.throttle import client_address
 from lianbing.accounts.throttle import hit as rate_limit
@@ -85,6 +85,7 @@ __all__ = [
     "all_bureaus",
     "BACKBONE_SPECIALTIES",
     "set_backbone",
+    "backbone_pool",
     "ROLES",
     "ROLE_LABELS",
     "OFFICER",

@@ -1,20 +1,14 @@
-"""The backbone pool (执法骨干): who is in it, with which specialties; its Excel export."""
+"""The backbone pool (执法骨干) as the review sees it: the host keeps the pool (a roster attribute,
+``User.backbone``, read through ``backbone_pool``); here are the marking and the Excel export."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from lianbing.host import BACKBONE_SPECIALTIES, User, db, set_backbone, xlsx_bytes
+from lianbing.host import BACKBONE_SPECIALTIES, User, backbone_pool, set_backbone, xlsx_bytes
 
 
 def pool(specialty: str | None = None) -> list[User]:
     """Active officers in the pool, by bureau then user name; of one specialty when given."""
-    users = db.session.scalars(
-        select(User)
-        .where(User.backbone.is_not(None), User.is_active_.is_(True))
-        .order_by(User.bureau_id, User.username)
-    )
-    return [u for u in users if specialty is None or specialty in u.backbone_specialties]
+    return backbone_pool(specialty)
 
 
 def mark(user: User, specialties: list[str], *, actor_id: int) -> None:

@@ -442,6 +442,27 @@ def set_backbone(user: User, specialties: list[str], *, actor_id: int | None = N
     )
 
 
+def backbone_pool(specialty: str | None = None, bureau_id: int | None = None) -> list[User]:
+    """Active officers in the backbone pool (执法骨干), by bureau then user name; only those of
+    one specialty or one bureau when given. The pool is a roster attribute: the case-file review
+    draws its reviewers from it, the drills their team members."""
+    stmt = (
+        select(User)
+        .where(User.backbone.is_not(None), User.is_active_.is_(True))
+        .order_by(User.bureau_id, User.username)
+    )
+    if bureau_id is not None:
+        stmt = stmt.where(User.bureau_id == bureau_id)
+    users = db.session.scalars(stmt)
+    return [u for u in users if specialty is None or specialty in u.backbone_specialties]
+
+
+def backbone_label(user: User) -> str:
+    """ "骨干：现场检查、法制审核", or "" for an officer outside the pool."""
+    names = "、".join(BACKBONE_SPECIALTIES[k] for k in user.backbone_specialties)
+    return f"骨干：{names}" if names else ""
+
+
 def reset_password(user: User, new_password: str, *, actor_id: int | None = None) -> None:
     """An admin sets a new password: every session ends and the user must change it at login."""
     require_grant(actor_id, user)

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     FloatField,
     IntegerField,
@@ -22,6 +23,7 @@ class RoundForm(FlaskForm):
     name = StringField("轮次名称", validators=[DataRequired("请填写轮次名称"), Length(max=100)])
     start_date = DateField("开始日期", validators=[InputRequired("请填写开始日期")])
     end_date = DateField("结束日期", validators=[InputRequired("请填写结束日期")])
+    pool_only = BooleanField("检查组组员须从执法骨干库选派")
     submit = SubmitField("创建轮次")
 
 

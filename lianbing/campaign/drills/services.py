@@ -35,9 +35,17 @@ class DrillError(Invalid):
 
 
 def create_round(
-    campaign: Campaign, kind: str, name: str, start: date, end: date, *, actor_id: int | None = None
+    campaign: Campaign,
+    kind: str,
+    name: str,
+    start: date,
+    end: date,
+    *,
+    actor_id: int | None = None,
+    pool_only: bool = False,
 ) -> DrillRound:
-    """A round of drills inside the campaign's dates."""
+    """A round of drills inside the campaign's dates; with ``pool_only`` its team members must
+    come from the backbone pool (执法骨干)."""
     name = (name or "").strip()
     if kind not in ROUND_KINDS:
         raise DrillError(f"未知的练兵类型：{kind}")
@@ -49,7 +57,14 @@ def create_round(
         raise DrillError(
             f"轮次日期须在活动期间（{campaign.start_date} 至 {campaign.end_date}）内。"
         )
-    row = DrillRound(campaign_id=campaign.id, kind=kind, name=name, start_date=start, end_date=end)
+    row = DrillRound(
+        campaign_id=campaign.id,
+        kind=kind,
+        name=name,
+        start_date=start,
+        end_date=end,
+        pool_only=pool_only,
+    )
     db.session.add(row)
     db.session.flush()
     audit.write(
@@ -57,7 +72,13 @@ def create_round(
         "drill_round",
         row.id,
         actor_id=actor_id,
-        new={"kind": kind, "name": name, "start": str(start), "end": str(end)},
+        new={
+            "kind": kind,
+            "name": name,
+            "start": str(start),
+            "end": str(end),
+            "pool_only": pool_only,
+        },
     )
     return row
 
@@ -119,18 +140,23 @@ def _members(round_: DrillRound, home: Bureau, target: Bureau, member_ids: list[
     members: list[User] = []
     for user_id in member_ids:
         user = db.session.get(User, user_id)
-        _check_member(round_.kind, home, target.id, user, [m.id for m in members])
+        _check_member(round_, home, target.id, user, [m.id for m in members])
         members.append(user)
     return members
 
 
 def _check_member(
-    kind: str, home: Bureau, target_id: int, user: User | None, current: list[int]
+    round_: DrillRound, home: Bureau, target_id: int, user: User | None, current: list[int]
 ) -> None:
-    """Only an officer of the home county, never one of the county a cross inspection visits."""
+    """Only an officer of the home county, never one of the county a cross inspection visits;
+    only a backbone officer when the round requires the pool."""
     if user is None or user.role != OFFICER:
         raise DrillError("只能把执法人员编入检查组。")
-    if kind == CROSS_INSPECTION and user.bureau_id == target_id:
+    if round_.pool_only and not user.backbone_specialties:
+        raise DrillError(
+            f"{user.display_name}不在执法骨干库中；本轮次的检查组组员须从执法骨干中选派。"
+        )
+    if round_.kind == CROSS_INSPECTION and user.bureau_id == target_id:
         raise DrillError(
             f"{user.display_name}属于{user.bureau.short_name}，不能参加检查本单位企业的交叉检查组。"
         )
@@ -144,7 +170,7 @@ def add_member(team: DrillTeam, user_id: int) -> DrillTeamMember:
     """Put an officer of the team's county on the team; never one of the inspected county."""
     user = db.session.get(User, user_id)
     _check_member(
-        team.round.kind,
+        team.round,
         team.home_bureau,
         team.target_bureau_id,
         user,

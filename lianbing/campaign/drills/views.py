@@ -68,6 +68,7 @@ def create_round(campaign_id: int):
             form.start_date.data,
             form.end_date.data,
             actor_id=current_user.id,
+            pool_only=form.pool_only.data,
         )
     except services.DrillError as err:
         return rerender(err, "campaign/drills/rounds.html", **_rounds_context(campaign, form))
@@ -75,14 +76,25 @@ def create_round(campaign_id: int):
     return redirect(url_for("drills.round_detail", round_id=row.id))
 
 
-def _team_form() -> TeamForm:
+def _officer_choice(user, with_bureau: bool = True) -> tuple[int, str]:
+    """An officer as a choice, with their bureau and backbone specialties."""
+    notes = [user.bureau.short_name] if with_bureau else []
+    notes += [accounts.backbone_label(user)] if user.backbone_specialties else []
+    return user.id, user.display_name + (f"（{'，'.join(notes)}）" if notes else "")
+
+
+def _candidates(round_: DrillRound, bureau_id: int | None) -> list:
+    """The officers a team of the round may take: the backbone pool when the round requires it."""
+    if round_.pool_only:
+        return [u for u in accounts.backbone_pool(bureau_id=bureau_id) if u.role == OFFICER]
+    return accounts.users_of(bureau_id, role=OFFICER, include_inactive=False)
+
+
+def _team_form(round_: DrillRound) -> TeamForm:
     form = TeamForm()
     counties = [(b.id, b.short_name) for b in accounts.county_bureaus()]
     form.home_bureau_id.choices = form.target_bureau_id.choices = counties
-    form.member_ids.choices = [
-        (u.id, f"{u.display_name}（{u.bureau.short_name}）")
-        for u in accounts.users_of(None, role=OFFICER, include_inactive=False)
-    ]
+    form.member_ids.choices = [_officer_choice(u) for u in _candidates(round_, None)]
     return form
 
 
@@ -95,14 +107,16 @@ def _round_context(round_, form) -> dict:
 @require_role(*ROLES)
 def round_detail(round_id: int):
     round_ = db.get_or_404(DrillRound, round_id)
-    return render_template("campaign/drills/round.html", **_round_context(round_, _team_form()))
+    return render_template(
+        "campaign/drills/round.html", **_round_context(round_, _team_form(round_))
+    )
 
 
 @bp.route("/rounds/<int:round_id>/teams", methods=["POST"])
 @require_role(CITY_ADMIN)
 def create_team(round_id: int):
     round_ = db.get_or_404(DrillRound, round_id)
-    form = _team_form()
+    form = _team_form(round_)
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("campaign/drills/round.html", **_round_context(round_, form)), 400
@@ -132,8 +146,8 @@ def _member_form(team: DrillTeam) -> MemberForm:
     form = MemberForm()
     members = {m.user_id for m in team.members}
     form.user_id.choices = [
-        (u.id, u.display_name)
-        for u in accounts.users_of(team.home_bureau_id, role=OFFICER, include_inactive=False)
+        _officer_choice(u, with_bureau=False)
+        for u in _candidates(team.round, team.home_bureau_id)
         if u.id not in members
     ]
     return form

@@ -101,3 +101,41 @@ def test_award_is_logged_with_the_report_and_the_team(demo_people, campaign, bur
     assert (
         f"drill report {report.id} awarded 8/10 to 1 members of team {team.id}" in line.getMessage()
     )
+
+
+def test_a_pool_only_round_takes_backbone_officers_only(demo_people, campaign, bureau, user):
+    from lianbing.accounts.services import backbone_pool, set_backbone
+
+    round_ = drills.create_round(
+        campaign,
+        CROSS_INSPECTION,
+        "骨干交叉检查",
+        campaign.start_date,
+        campaign.end_date,
+        pool_only=True,
+    )
+    set_backbone(user("officer_441402_1"), ["inspection"])
+    assert [u.username for u in backbone_pool(bureau_id=bureau("441402").id)] == [
+        "officer_441402_1"
+    ]
+    with pytest.raises(drills.DrillError, match="officer_441402_2|不在执法骨干库中"):
+        drills.create_team(
+            round_,
+            "一组",
+            bureau("441402").id,
+            bureau("441403").id,
+            [user("officer_441402_1").id, user("officer_441402_2").id],
+        )
+    team = drills.create_team(
+        round_, "一组", bureau("441402").id, bureau("441403").id, [user("officer_441402_1").id]
+    )
+    with pytest.raises(drills.DrillError, match="本轮次的检查组组员须从执法骨干中选派"):
+        drills.add_member(team, user("officer_441402_3").id)
+    set_backbone(user("officer_441402_3"), ["review"])
+    drills.add_member(team, user("officer_441402_3").id)
+    assert [m.user.username for m in team.members] == ["officer_441402_1", "officer_441402_3"]
+    # a round without the requirement takes any officer of the home county
+    open_team = drills.create_team(
+        _cross(campaign), "二组", bureau("441402").id, bureau("441403").id, []
+    )
+    drills.add_member(open_team, user("officer_441402_2").id)
