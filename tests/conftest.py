@@ -52,8 +52,9 @@ PASSWORD = accounts_demo.DEMO_PASSWORD
 
 
 @pytest.fixture(scope="session")
-def app():
+def app(tmp_path_factory):
     app = create_app(TestingConfig())
+    app.config["FILE_STORAGE_DIR"] = str(tmp_path_factory.mktemp("files"))  # never instance/
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -214,7 +214,7 @@ def _merge(sheets: list[dict]) -> dict:
     out = {}
     for key in sheets[0]:
         entries = [s[key] for s in sheets]
-        notes = "；".join(e["comment"] for e in entries if e.get("comment"))
+        notes = "；".join(dict.fromkeys(e["comment"] for e in entries if e.get("comment")))
         pages = "，".join(sorted({e["page"] for e in entries if e.get("page")}))
         if "failed" in entries[0]:
             out[key] = {

@@ -202,7 +202,7 @@ def _city_selects_and_exports(cpage):
     assert sum(n.endswith(".pdf") for n in names) == 2 and sum("评查单" in n for n in names) == 2
 
 
-def test_done_when(browser, live_server, login_page, world, tmp_path):
+def test_done_when(browser, live_server, login_page, record_rubric, campaign, tmp_path):
     base = live_server
     _counties_enter_files(browser, base, login_page, tmp_path)
     city = browser.new_context(accept_downloads=True)
