@@ -220,3 +220,59 @@ def test_done_when(browser, live_server, login_page, record_rubric, campaign, tm
     db.session.expire_all()
     assert {r.status for r in db.session.scalars(select(CaseResult))} == {"final"}
     city.close()
+
+
+def test_quota_and_third_reviewer_in_the_browser(browser, live_server, login_page, make_case):
+    """The city caps proposals per category and the county meets the refusal; a leader adds a
+    third reviewer to a disputed file instead of reconciling, and the third reviewer sees it."""
+    from casestudies.casefiles import pool, review, tables
+    from casestudies.casefiles.demo import DEMO_TABLE
+
+    base, cases = live_server, [make_case(n) for n in (1, 2)]
+    city = browser.new_context().new_page()
+    login_page(city, base, "city_admin")
+    city.goto(f"{base}/casestudies/casefiles/selection")
+    city.fill("#quota-general", "1")
+    with city.expect_navigation():
+        city.click("#quota-form button")
+    assert city.input_value("#quota-general") == "1"
+    county = browser.new_context().new_page()
+    login_page(county, base, "admin_441402")
+    for case in cases:
+        county.goto(f"{base}/casestudies/casefiles/{case.id}")
+        with county.expect_navigation():
+            county.click("button:has-text('推荐为自评案卷')")
+    assert "“一般行政处罚”类案卷每个单位最多自选 1 份" in county.inner_text("body")
+    assert "已自选 1 份，限额 1 份" in county.inner_text("#quota-note")
+
+    admin = user("city_admin")
+    for name in (*REVIEWERS, LEADER):
+        pool.mark(user(name), ["review"], actor_id=admin.id)
+    table = tables.create_table(DEMO_TABLE, actor_id=admin.id)
+    members = [user(n).id for n in REVIEWERS[:2]]
+    group = review.create_group(
+        review.GroupData("组", user(LEADER).id, members, table.id, 5), actor_id=admin.id
+    )
+    review.assign_files(group, [cases[0]], actor_id=admin.id)
+    first, second = review.reviews_of(cases[0].id)
+    review.submit_review(first, review.Sheet({"P2": {"points": 2}}), actor_id=first.reviewer_id)
+    review.submit_review(second, review.Sheet({}), actor_id=second.reviewer_id)
+    db.session.commit()
+
+    leader = browser.new_context().new_page()
+    login_page(leader, base, LEADER)
+    leader.goto(f"{base}/casestudies/casefiles/{cases[0].id}/reconcile")
+    options = leader.locator("#third-form option").all_inner_texts()
+    # the pool's reviewers (all of other counties) not yet on the file
+    taken = {first.reviewer_id, second.reviewer_id}
+    free = [user(n) for n in (*REVIEWERS, LEADER) if user(n).id not in taken]
+    expected = {f"{u.display_name}（{u.bureau.short_name}）" for u in free}
+    assert set(options) == expected
+    leader.select_option("#reviewer_id", str(free[0].id))
+    with leader.expect_navigation():
+        leader.click("#third-form button")
+    assert "已增派" in leader.inner_text("body")
+    third = browser.new_context().new_page()
+    login_page(third, base, free[0].username)
+    third.goto(f"{base}/casestudies/casefiles/reviews")
+    assert cases[0].case_no in third.inner_text("#my-reviews")
