@@ -85,12 +85,12 @@ def _final(bureau_id: int | None):
     return cond if bureau_id is None else and_(cond, CaseFile.bureau_id == bureau_id)
 
 
-def _figures(key, bureau_id: int | None) -> list:
-    """(key, count, total, excellent, passed) per value of ``key`` (None: one row)."""
-    keys = [] if key is None else [key]
+def _figures(bureau_id: int | None) -> list:
+    """(county, category, count, total, excellent, passed) per county and category."""
     stmt = (
         select(
-            *keys,
+            CaseFile.bureau_id,
+            CaseFile.category,
             func.count(),
             func.coalesce(func.sum(CaseResult.total), 0.0),
             func.sum(case((and_(CaseResult.passed, CaseResult.total >= EXCELLENT), 1), else_=0)),
@@ -99,38 +99,44 @@ def _figures(key, bureau_id: int | None) -> list:
         .select_from(CaseResult)
         .join(CaseFile, CaseFile.id == CaseResult.case_file_id)
         .where(_final(bureau_id))
-        .group_by(*keys)
+        .group_by(CaseFile.bureau_id, CaseFile.category)
     )
     return list(db.session.execute(stmt))
 
 
-def _stage_losses(key, bureau_id: int | None) -> list:
-    """(key, stage, points lost) per value of ``key`` (None: per stage only)."""
-    keys = [] if key is None else [key]
+def _stage_losses(bureau_id: int | None) -> list:
+    """(county, category, stage, points lost) per county, category and stage."""
     stmt = (
-        select(*keys, ResultLoss.stage, func.sum(ResultLoss.lost))
+        select(CaseFile.bureau_id, CaseFile.category, ResultLoss.stage, func.sum(ResultLoss.lost))
         .join(CaseResult, CaseResult.case_file_id == ResultLoss.case_file_id)
         .join(CaseFile, CaseFile.id == ResultLoss.case_file_id)
         .where(_final(bureau_id))
-        .group_by(*keys, ResultLoss.stage)
+        .group_by(CaseFile.bureau_id, CaseFile.category, ResultLoss.stage)
     )
     return list(db.session.execute(stmt))
 
 
-def _summaries(key, bureau_id: int | None, label) -> dict:
-    """Summaries by value of ``key`` (a column, or None for one summary under key None)."""
-    out: dict = {}
-    for row in _figures(key, bureau_id):
-        value, figures = (row[0], row[1:]) if key is not None else (None, row)
-        if not figures[0]:
-            continue
-        count, total, excellent, passed = figures
-        out[value] = Summary(label(value), count, float(total), int(excellent), int(passed))
-    for row in _stage_losses(key, bureau_id):
-        value, stage, lost = row if key is not None else (None, *row)
-        if value in out and stage in out[value].lost_by_stage:
-            out[value].lost_by_stage[stage] += float(lost or 0)
-    return out
+def _summaries(bureau_id: int | None, names: dict[int, str]) -> tuple[dict, dict, Summary]:
+    """The county, category and city summaries, added up from the two grouped queries (a few
+    dozen cells: counties × categories, and × stages)."""
+    counties: dict[int, Summary] = {}
+    categories: dict[str, Summary] = {}
+    city = Summary("全市")
+    for county, category, count, total, excellent, passed in _figures(bureau_id):
+        for summary in (
+            counties.setdefault(county, Summary(names.get(county, str(county)))),
+            categories.setdefault(category, Summary(CATEGORIES.get(category, category))),
+            city,
+        ):
+            summary.count += count
+            summary.total += float(total)
+            summary.excellent += int(excellent)
+            summary.passed += int(passed)
+    for county, category, stage, lost in _stage_losses(bureau_id):
+        for summary in (counties.get(county), categories.get(category), city):
+            if summary is not None and stage in summary.lost_by_stage:
+                summary.lost_by_stage[stage] += float(lost or 0)
+    return counties, categories, city
 
 
 def problems(bureau_id: int | None = None, top: int = 10) -> list[tuple[str, float]]:
@@ -200,9 +206,7 @@ def report(bureau_id: int | None = None, top: int = 10, files: bool = True) -> R
     """The summaries, the most-deducted items (common problems) and, when ``files``, every
     final file's row (the exports; the page asks for one page of rows instead)."""
     names = dict(db.session.execute(select(Bureau.id, Bureau.short_name)).all())
-    counties = _summaries(CaseFile.bureau_id, bureau_id, lambda b: names.get(b, str(b)))
-    categories = _summaries(CaseFile.category, bureau_id, lambda c: CATEGORIES.get(c, c))
-    city = _summaries(None, bureau_id, lambda _: "全市").get(None) or Summary("全市")
+    counties, categories, city = _summaries(bureau_id, names)
     return Report(
         city,
         [counties[k] for k in sorted(counties)],
