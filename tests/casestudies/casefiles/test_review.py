@@ -317,3 +317,21 @@ def test_the_city_adds_a_third_reviewer_from_the_selection_page(client, auth, re
         select(AuditLog).where(AuditLog.action == "casestudies.casefile.add_reviewer.refused")
     )
     assert refused is not None and "同属一个单位" in refused.reason
+
+
+def test_each_group_has_its_own_assign_button_without_inline_script(client, auth, make_case):
+    admin = user("city_admin")
+    selection.select_file(make_case(1), "proposed", actor_id=user("admin_441402").id)
+    _backbone("officer_441403_1", "officer_441422_1")
+    table = tables.create_table(DEMO_TABLE, actor_id=admin.id)
+    leader = user("officer_441403_1").id
+    groups = [
+        review.create_group(review.GroupData(n, leader, [], table.id), actor_id=admin.id)
+        for n in ("甲组", "乙组")
+    ]
+    db.session.commit()
+    auth.login("city_admin")
+    page = client.get("/casestudies/casefiles/selection").get_data(as_text=True)
+    for g in groups:
+        assert f'formaction="/casestudies/casefiles/groups/{g.id}/assign">分配给{g.name}' in page
+    assert "onchange=" not in page
