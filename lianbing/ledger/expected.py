@@ -17,7 +17,7 @@ from lianbing.accounts.models import Bureau, User
 from lianbing.audit import services as audit
 from lianbing.errors import Invalid
 from lianbing.extensions import db
-from lianbing.ledger import versions
+from lianbing.ledger import totals, versions
 from lianbing.ledger.models import (
     AUDIENCE_ALL,
     AUDIENCE_BUREAUS,
@@ -68,6 +68,7 @@ def declare(
     row.members = [_member(data.audience, i) for i in data.ids]
     db.session.flush()
     versions.bump(campaign_id)
+    totals.expected_changed(campaign_id, data.kind, data.ref)
     _record_declared(campaign_id, row, data, actor_id)
     return row
 
@@ -146,6 +147,7 @@ def remove(campaign_id: int, kind: str, ref: str, *, actor_id: int | None = None
         db.session.delete(row)
         db.session.flush()
         versions.bump(campaign_id)
+        totals.expected_changed(campaign_id, kind, ref)
         audit.write(
             "expected.remove",
             "expected_activity",
