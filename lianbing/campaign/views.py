@@ -112,7 +112,12 @@ def activate(campaign_id: int):
 def weights(campaign_id: int):
     campaign, kinds = get_campaign(campaign_id), registry().kinds
     form = weights_form(kinds, services.weights(campaign))
-    context = {"form": form, "campaign": campaign, "kinds": kinds}
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "kinds": kinds,
+        "locked": services.settings_locked(campaign.id),
+    }
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("campaign/weights.html", **context), form_status(form)
@@ -122,7 +127,7 @@ def weights(campaign_id: int):
             {key: getattr(form, f"w_{key}").data for key in kinds},
             actor_id=current_user.id,
         )
-    except services.CampaignError as err:
+    except (services.CampaignError, services.SettingsLocked) as err:
         return rerender(err, "campaign/weights.html", **context)
     flash("权重已保存。", "success")
     return redirect(url_for("campaign.detail", campaign_id=campaign.id))

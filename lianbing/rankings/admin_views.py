@@ -365,6 +365,7 @@ def _settings_context(campaign: Campaign, form) -> dict:
         "campaign": campaign,
         "form": form,
         "weights": campaigns.weights(campaign),
+        "locked": campaigns.settings_locked(campaign.id),
         "example": _worked_example(campaign),
         "kinds": registry().kinds,
         "categories": rules.PROVINCE_CATEGORIES,
@@ -394,7 +395,7 @@ def settings():
         ), form_status(form)
     try:
         rules.update(campaign.id, **_settings_data(form), actor_id=current_user.id)
-    except rules.RulesError as err:
+    except (rules.RulesError, campaigns.SettingsLocked) as err:
         return rerender(err, "rankings/settings.html", **_settings_context(campaign, form))
     flash("排名规则已保存。", "success")
     return redirect(url_for("rankings.settings"))

@@ -6,6 +6,7 @@ from datetime import datetime, time
 
 from lianbing.audit import services as audit
 from lianbing.campaign import schedule
+from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import local_to_utc, utcnow
 from lianbing.errors import Invalid
@@ -81,7 +82,15 @@ def update(
     measure_weights: dict[str, float],
     actor_id: int | None,
 ) -> None:
-    """Store the city's rules, audited; refuses out-of-range values."""
+    """Store the city's rules, audited; refuses out-of-range values, and any change once the
+    campaign is closed."""
+    asked = {
+        "deadline": deadline.isoformat() if deadline else None,
+        "quotas": quotas,
+        "eligibility": eligibility,
+        "measure_weights": measure_weights,
+    }
+    campaigns.refuse_if_closed(campaign_id, "ranking.settings_locked", "排名规则", asked, actor_id)
     _check(quotas, eligibility, measure_weights)
     row = settings_for(campaign_id, create=True)
     old = _snapshot(row)
