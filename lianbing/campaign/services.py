@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from lianbing import signals
 from lianbing.audit import services as audit
 from lianbing.campaign.models import ActivityWeight, Campaign, Stage
-from lianbing.errors import Conflict, Invalid
+from lianbing.errors import Invalid
 from lianbing.extensions import db
-from lianbing.ledger.services import is_closed
 from lianbing.parts import registry
 
 
@@ -151,33 +151,6 @@ class WeightsRefused(CampaignError):
     keep = True
 
 
-class SettingsLocked(Conflict):
-    """A weight or ranking rule change for a closed campaign (409): the final ranking was taken
-    with the rules in force. The refusal itself is kept in the audit log."""
-
-    keep = True
-
-
-LOCKED_MESSAGE = (
-    "本次练兵活动已结束，最终排名已按现行{what}生成，{what}已锁定，不能修改。"
-    "如确需调整，请由市局管理员先在“结束活动”页重新开启活动（须填写原因）。"
-)
-
-
-def settings_locked(campaign_id: int) -> bool:
-    """Whether the campaign's weights and ranking rules are locked (the campaign is closed)."""
-    return is_closed(campaign_id)
-
-
-def refuse_if_closed(campaign_id: int, action: str, what: str, new: dict, actor_id) -> None:
-    """Refuse (audited as ``action``) a change of ``what`` once the campaign is closed."""
-    if not settings_locked(campaign_id):
-        return
-    message = LOCKED_MESSAGE.format(what=what)
-    audit.write(action, "campaign", campaign_id, actor_id=actor_id, new=new, reason=message)
-    raise SettingsLocked(message)
-
-
 def weights(campaign: Campaign) -> dict[str, float]:
     """The weight of every registered activity kind: the campaign's, else the default."""
     stored = {w.kind: w.weight for w in campaign.weights}
@@ -187,7 +160,9 @@ def weights(campaign: Campaign) -> dict[str, float]:
 def set_weights(campaign: Campaign, new: dict[str, float], *, actor_id: int | None = None) -> None:
     """Store the weights of registered kinds; refuses unknown kinds and negatives, and any
     change once the campaign is closed."""
-    refuse_if_closed(campaign.id, "campaign.weights_locked", "计分权重", new, actor_id)
+    signals.settings_changing.send(
+        "campaign", campaign_id=campaign.id, what="weights", new=new, actor_id=actor_id
+    )
     kinds = registry().kinds
     for key, value in new.items():
         if key not in kinds:

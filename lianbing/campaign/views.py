@@ -18,6 +18,7 @@ from lianbing.campaign.forms import (
 )
 from lianbing.campaign.models import Deadline
 from lianbing.campaign.web import get_campaign, no_active_campaign
+from lianbing.errors import Conflict
 from lianbing.extensions import db
 from lianbing.parts import registry
 from lianbing.web import flash_errors, form_status, rerender
@@ -112,12 +113,7 @@ def activate(campaign_id: int):
 def weights(campaign_id: int):
     campaign, kinds = get_campaign(campaign_id), registry().kinds
     form = weights_form(kinds, services.weights(campaign))
-    context = {
-        "form": form,
-        "campaign": campaign,
-        "kinds": kinds,
-        "locked": services.settings_locked(campaign.id),
-    }
+    context = {"form": form, "campaign": campaign, "kinds": kinds}
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("campaign/weights.html", **context), form_status(form)
@@ -127,7 +123,7 @@ def weights(campaign_id: int):
             {key: getattr(form, f"w_{key}").data for key in kinds},
             actor_id=current_user.id,
         )
-    except (services.CampaignError, services.SettingsLocked) as err:
+    except (services.CampaignError, Conflict) as err:  # Conflict: locked once closed
         return rerender(err, "campaign/weights.html", **context)
     flash("权重已保存。", "success")
     return redirect(url_for("campaign.detail", campaign_id=campaign.id))

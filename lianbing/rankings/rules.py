@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from lianbing import signals
 from lianbing.audit import services as audit
 from lianbing.campaign import schedule
-from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import local_to_utc, utcnow
 from lianbing.errors import Invalid
@@ -90,7 +90,9 @@ def update(
         "eligibility": eligibility,
         "measure_weights": measure_weights,
     }
-    campaigns.refuse_if_closed(campaign_id, "ranking.settings_locked", "排名规则", asked, actor_id)
+    signals.settings_changing.send(
+        "rankings", campaign_id=campaign_id, what="rules", new=asked, actor_id=actor_id
+    )
     _check(quotas, eligibility, measure_weights)
     row = settings_for(campaign_id, create=True)
     old = _snapshot(row)

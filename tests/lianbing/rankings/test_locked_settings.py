@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lianbing.audit.models import AuditLog
 from lianbing.campaign import services as campaigns
 from lianbing.extensions import db
-from lianbing.rankings import closing, rules
+from lianbing.rankings import closing, locks, rules
 
 KINDS = ("award", "study", "lecture", "quiz", "competition", "case_lesson", "case_file")
 SETTINGS_FORM = {
@@ -58,7 +58,7 @@ def _update_rules(campaign, actor):
 
 def test_weights_are_locked_after_close_and_unlocked_by_reopening(closed, people):
     city, before = people["city_admin"], campaigns.weights(closed)
-    with pytest.raises(campaigns.SettingsLocked, match="已结束.*计分权重已锁定") as refused:
+    with pytest.raises(locks.SettingsLocked, match="已结束.*计分权重已锁定") as refused:
         campaigns.set_weights(closed, {"quiz": 99.0}, actor_id=city.id)
     assert refused.value.status == 409 and refused.value.keep
     assert campaigns.weights(closed) == before and _audits("campaign.weights_locked") == 1
@@ -71,7 +71,7 @@ def test_weights_are_locked_after_close_and_unlocked_by_reopening(closed, people
 
 def test_ranking_rules_are_locked_after_close_and_unlocked_by_reopening(closed, people):
     city, before = people["city_admin"], _rules(closed.id)
-    with pytest.raises(campaigns.SettingsLocked, match="排名规则已锁定"):
+    with pytest.raises(locks.SettingsLocked, match="排名规则已锁定"):
         _update_rules(closed, city)
     assert _rules(closed.id) == before and _audits("ranking.settings_locked") == 1
     closing.reopen(closed, city, "名额调整")
@@ -82,7 +82,6 @@ def test_ranking_rules_are_locked_after_close_and_unlocked_by_reopening(closed, 
 
 def test_weights_page_refuses_after_close_and_keeps_only_the_refusal(client, auth, closed):
     auth.login("city_admin")
-    assert "计分权重已锁定" in client.get(f"/campaigns/{closed.id}/weights").get_data(as_text=True)
     before = campaigns.weights(closed)
     form = {f"w_{k}": str(w) for k, w in before.items()}
     r = client.post(f"/campaigns/{closed.id}/weights", data={**form, "w_quiz": "77"})
@@ -95,6 +94,7 @@ def test_weights_page_refuses_after_close_and_keeps_only_the_refusal(client, aut
 def test_settings_page_refuses_after_close_and_keeps_only_the_refusal(client, auth, closed):
     auth.login("city_admin")
     before = _rules(closed.id)
+    assert "排名规则已锁定" in client.get("/scores/settings").get_data(as_text=True)
     r = client.post("/scores/settings", data=SETTINGS_FORM)
     assert r.status_code == 409 and "排名规则已锁定" in r.get_data(as_text=True)
     db.session.expire_all()
