@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lianbing import cli, ledger, models  # noqa: F401  (models: the full metadata)
+from lianbing import cli, ledger, models, rankings  # noqa: F401  (models: the full metadata)
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
@@ -112,6 +112,7 @@ def register_bureau_measures(app: Flask) -> None:
 def register_signal_receivers(app: Flask) -> None:
     """The host's own subscriptions to lianbing/signals.py (parts subscribe in register)."""
     ledger.register_receivers()
+    rankings.register_receivers()
 
 
 def register_commands(app: Flask) -> None:

@@ -31,3 +31,10 @@ record_released = _signals.signal("record-released")
 #: sender: "accounts"; kwargs: user_ids (list[int])
 #: received by the ledger (``ledger.versions.on_roster_changed``): every cached ranking is stale
 roster_changed = _signals.signal("roster-changed")
+
+#: sent by the campaign before it changes a campaign's weights, and by rankings before it changes
+#: the ranking rules; a receiver refuses the change by raising a ``lianbing.errors.Refused``
+#: (nothing has changed yet). sender: "campaign" or "rankings"; kwargs: campaign_id, what
+#: ("weights" or "rules"), new (dict of plain values), actor_id
+#: received by rankings (``closing.on_settings_changing``): a closed campaign's are locked
+settings_changing = _signals.signal("settings-changing")

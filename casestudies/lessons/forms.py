@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class LessonForm(FlaskForm):
@@ -20,6 +20,11 @@ class LessonForm(FlaskForm):
     interpretation = TextAreaField("以案释法：适用哪条法律、为什么", validators=[Length(max=20000)])
     mistakes = TextAreaField("常见错误", validators=[Length(max=20000)])
     is_published = BooleanField("发布给执法人员")
+    due_at = DateTimeLocalField(
+        "完成期限（可选；填写后，发布的案例即为全体执法人员的应参加活动，逾期未答按 0 分计）",
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
 
 
 class QuestionForm(FlaskForm):

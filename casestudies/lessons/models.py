@@ -38,6 +38,8 @@ class CaseLesson(db.Model):
     #: law reference keys of the training library, e.g. ["EPL2014:24"] (no import of training)
     citations: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_published: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: when set, the published lesson is expected of every officer by then (a miss counts 0)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

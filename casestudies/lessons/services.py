@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from casestudies.errors import CaseError, Conflict
 from casestudies.lessons.models import CaseAttempt, CaseLesson, CaseQuestion
-from lianbing.host import User, db, log_event, record_score, utcnow, write_audit
+from lianbing.host import (
+    User,
+    active_campaign,
+    db,
+    declare_expected,
+    log_event,
+    record_score,
+    utcnow,
+    withdraw_expected,
+    write_audit,
+)
 
 CITATION_RE = re.compile(r"^[A-Z][A-Z0-9]{1,19}:[0-9]+[A-Za-z0-9-]*$")
 
@@ -26,6 +37,8 @@ class LessonData:
     mistakes: str = ""
     citations: tuple[str, ...] = ()
     is_published: bool = False
+    #: when set, the published lesson is expected of every officer by then
+    due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -64,11 +77,29 @@ def save_lesson(lesson: CaseLesson | None, data: LessonData, *, actor_id: int) -
         actor_id=actor_id,
         new={"title": lesson.title},
     )
+    expect(lesson, actor_id)
     return lesson
 
 
-def add_question(lesson: CaseLesson, data: QuestionData) -> CaseQuestion:
-    """Add a choice or short-text question at the end of a lesson."""
+def expect(lesson: CaseLesson, actor_id: int | None = None) -> None:
+    """A published lesson with a due date and questions is expected of every officer by then
+    (worth one point a question, as its results are); otherwise it is withdrawn."""
+    campaign, ref = active_campaign(), f"case:{lesson.id}"
+    if campaign is None:
+        return
+    if lesson.is_published and lesson.due_at is not None and lesson.questions:
+        points = float(len(lesson.questions))
+        declare_expected(
+            campaign.id, "case_lesson", ref, lesson.title, points, lesson.due_at, actor_id=actor_id
+        )
+    else:
+        withdraw_expected(campaign.id, "case_lesson", ref, actor_id=actor_id)
+
+
+def add_question(
+    lesson: CaseLesson, data: QuestionData, *, actor_id: int | None = None
+) -> CaseQuestion:
+    """Add a choice or short-text question at the end of a lesson (one more point expected)."""
     if data.kind not in ("choice", "text") or not data.prompt.strip():
         raise CaseError("请填写题目，并选择题型（选择题或简答题）。")
     if data.kind == "choice":
@@ -85,6 +116,7 @@ def add_question(lesson: CaseLesson, data: QuestionData) -> CaseQuestion:
     db.session.add(q)
     db.session.flush()
     db.session.refresh(lesson)
+    expect(lesson, actor_id)
     return q
 
 
@@ -95,14 +127,17 @@ def _check_choice(data: QuestionData) -> None:
         raise CaseError(f"正确选项须为 1 到 {len(data.options)} 之间的序号。")
 
 
-def delete_question(question: CaseQuestion) -> None:
+def delete_question(question: CaseQuestion, *, actor_id: int | None = None) -> None:
     """Remove a question, unless officers have already answered the lesson."""
     if db.session.scalar(
         select(CaseAttempt.id).where(CaseAttempt.lesson_id == question.lesson_id).limit(1)
     ):
         raise Conflict("已有人员作答，不能删除题目。")
+    lesson = question.lesson
     db.session.delete(question)
     db.session.flush()
+    db.session.refresh(lesson)
+    expect(lesson, actor_id)
 
 
 def lessons(published_only: bool) -> list[CaseLesson]:

@@ -14,9 +14,11 @@ from lianbing.host import (
     flash_errors,
     form_status,
     link_for,
+    local_to_utc,
     refused_redirect,
     require_role,
     rerender,
+    to_local,
 )
 
 TEXT_FIELDS = (
@@ -92,6 +94,7 @@ def _lesson_data(form: forms.LessonForm) -> services.LessonData:
         **{k: form[k].data or "" for k in TEXT_FIELDS},
         citations=services.parse_citations(form.citations.data),
         is_published=form.is_published.data,
+        due_at=local_to_utc(form.due_at.data) if form.due_at.data else None,
     )
 
 
@@ -103,6 +106,7 @@ def lesson_edit(lesson_id: int | None = None):
     form = forms.LessonForm(obj=lesson)
     if request.method == "GET" and lesson:
         form.citations.data = "\n".join(lesson.citations or [])
+        form.due_at.data = to_local(lesson.due_at).replace(tzinfo=None) if lesson.due_at else None
     ctx = {"form": form, "lesson": lesson, "qform": forms.QuestionForm()}
     if not form.validate_on_submit():
         flash_errors(form)
@@ -133,7 +137,7 @@ def question_add(lesson_id: int):
         qform.explanation.data or "",
     )
     try:
-        services.add_question(lesson, data)
+        services.add_question(lesson, data, actor_id=current_user.id)
     except CaseError as err:
         return rerender(err, "casestudies/lessons/lesson_form.html", **ctx)
     return redirect(url_for(".lesson_edit", lesson_id=lesson.id))
@@ -145,7 +149,7 @@ def question_delete(question_id: int):
     question = get_or_404(CaseQuestion, question_id)
     back = url_for(".lesson_edit", lesson_id=question.lesson_id)
     try:
-        services.delete_question(question)
+        services.delete_question(question, actor_id=current_user.id)
     except CaseError as err:
         return refused_redirect(err, back)
     return redirect(back)

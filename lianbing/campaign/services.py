@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from lianbing import signals
 from lianbing.audit import services as audit
 from lianbing.campaign.models import ActivityWeight, Campaign, Stage
 from lianbing.errors import Invalid
@@ -157,7 +158,11 @@ def weights(campaign: Campaign) -> dict[str, float]:
 
 
 def set_weights(campaign: Campaign, new: dict[str, float], *, actor_id: int | None = None) -> None:
-    """Store the weights of registered kinds; refuses unknown kinds and negatives."""
+    """Store the weights of registered kinds; refuses unknown kinds and negatives, and any
+    change once the campaign is closed."""
+    signals.settings_changing.send(
+        "campaign", campaign_id=campaign.id, what="weights", new=new, actor_id=actor_id
+    )
     kinds = registry().kinds
     for key, value in new.items():
         if key not in kinds:

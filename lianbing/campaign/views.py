@@ -18,6 +18,7 @@ from lianbing.campaign.forms import (
 )
 from lianbing.campaign.models import Deadline
 from lianbing.campaign.web import get_campaign, no_active_campaign
+from lianbing.errors import Conflict
 from lianbing.extensions import db
 from lianbing.parts import registry
 from lianbing.web import flash_errors, form_status, rerender
@@ -122,7 +123,7 @@ def weights(campaign_id: int):
             {key: getattr(form, f"w_{key}").data for key in kinds},
             actor_id=current_user.id,
         )
-    except services.CampaignError as err:
+    except (services.CampaignError, Conflict) as err:  # Conflict: locked once closed
         return rerender(err, "campaign/weights.html", **context)
     flash("权重已保存。", "success")
     return redirect(url_for("campaign.detail", campaign_id=campaign.id))

@@ -17,7 +17,7 @@ from lianbing.accounts.models import Bureau, User
 from lianbing.audit import services as audit
 from lianbing.errors import Invalid
 from lianbing.extensions import db
-from lianbing.ledger import versions
+from lianbing.ledger import totals, versions
 from lianbing.ledger.models import (
     AUDIENCE_ALL,
     AUDIENCE_BUREAUS,
@@ -59,6 +59,7 @@ def declare(
         db.session.add(row)
     elif _same(row, data):
         return row  # re-declaring an unchanged activity (e.g. a demo reload) changes nothing
+    credit = _credit(row)
     row.title, row.max_points, row.closes_at = (
         data.title or data.ref,
         float(data.max_points),
@@ -68,8 +69,16 @@ def declare(
     row.members = [_member(data.audience, i) for i in data.ids]
     db.session.flush()
     versions.bump(campaign_id)
+    if _credit(row) != credit:
+        totals.expected_changed(campaign_id, data.kind, data.ref)
     _record_declared(campaign_id, row, data, actor_id)
     return row
+
+
+def _credit(row: ExpectedActivity) -> float:
+    """What a result of the activity adds to its cell's ``expected_max`` (only everyone-activities
+    count there): the cells need recomputing only when this changes."""
+    return float(row.max_points or 0.0) if row.audience == AUDIENCE_ALL else 0.0
 
 
 def _declared_row(campaign_id: int, data: ExpectedData) -> ExpectedActivity | None:
@@ -143,9 +152,12 @@ def remove(campaign_id: int, kind: str, ref: str, *, actor_id: int | None = None
         )
     )
     if row is not None:
+        credit = _credit(row)
         db.session.delete(row)
         db.session.flush()
         versions.bump(campaign_id)
+        if credit:
+            totals.expected_changed(campaign_id, kind, ref)
         audit.write(
             "expected.remove",
             "expected_activity",

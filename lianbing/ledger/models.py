@@ -127,8 +127,10 @@ class ExpectedAudience(db.Model):
 class ScoreTotal(db.Model):
     """The ledger summed per (campaign, user, kind): what rankings read instead of a million rows.
 
-    Kept exact by record() (which recomputes the one cell it touched from the ledger) and
-    rebuilt in one INSERT … SELECT … GROUP BY by ``ledger.totals.rebuild`` after bulk loads.
+    Kept exact by record() (which recomputes the one cell it touched from the ledger), by
+    declaring or withdrawing an expected activity (which recomputes ``expected_max`` of the cells
+    holding its results) and rebuilt in one INSERT … SELECT … GROUP BY by
+    ``ledger.totals.rebuild`` after bulk loads.
     """
 
     __tablename__ = "score_totals"
@@ -143,6 +145,10 @@ class ScoreTotal(db.Model):
     entries: Mapped[int]
     #: the latest achieved_at among the cell's ledger rows (the tie-break "completion")
     last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the declared max points of the everyone-expected activities (audience "all", open or
+    #: closed) that the cell's ledger rows are results of: what the officer did of what
+    #: everyone was expected to do, so a ranking need not join the ledger to find it
+    expected_max: Mapped[float] = mapped_column(default=0.0, server_default="0")
 
     def __repr__(self) -> str:
         return (

@@ -15,7 +15,16 @@ from lianbing.files.models import StoredFile
 from lianbing.files.services import UploadError
 from lianbing.logconfig import event
 from lianbing.parts import registry
-from lianbing.rankings import awards, breakdown, closing, exporters, measures, nominations, rules
+from lianbing.rankings import (
+    awards,
+    breakdown,
+    closing,
+    exporters,
+    locks,
+    measures,
+    nominations,
+    rules,
+)
 from lianbing.rankings.blueprint import bp, current_campaign
 from lianbing.rankings.forms import (
     AwardForm,
@@ -366,6 +375,7 @@ def _settings_context(campaign: Campaign, form) -> dict:
         "campaign": campaign,
         "form": form,
         "weights": campaigns.weights(campaign),
+        "locked": locks.locked(campaign.id),
         "example": _worked_example(campaign),
         "kinds": registry().kinds,
         "categories": rules.PROVINCE_CATEGORIES,
@@ -396,7 +406,7 @@ def settings():
         ), form_status(form)
     try:
         rules.update(campaign.id, **_settings_data(form), actor_id=current_user.id)
-    except rules.RulesError as err:
+    except (rules.RulesError, locks.SettingsLocked) as err:
         return rerender(err, "rankings/settings.html", **_settings_context(campaign, form))
     flash("排名规则已保存。", "success")
     return redirect(url_for("rankings.settings"))

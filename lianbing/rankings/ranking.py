@@ -37,16 +37,13 @@ from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import cache, db
-from lianbing.ledger import expected, versions
+from lianbing.ledger import versions
 from lianbing.ledger.models import (
-    AUDIENCE_ALL,
     ExpectedActivity,
-    ExpectedAudience,
-    ScoreEntry,
     ScoreTotal,
 )
 from lianbing.parts import registry
-from lianbing.rankings import rules
+from lianbing.rankings import missed, rules
 
 TIE_KIND = "record_exercise"
 CACHE_SECONDS = 3600
@@ -244,8 +241,9 @@ def _column(columns: list[str], kind: str) -> int | None:
 # --- SQL aggregation ---------------------------------------------------------------------
 
 
-def _pivot(campaign_id: int, columns: list[str]):
-    """Per officer: rows, latest achieved_at, then (points, max) per kind, pivoted in SQL."""
+def _pivot(campaign_id: int, columns: list[str], credits: bool):
+    """Per officer: rows, latest achieved_at, then (points, max) per kind, pivoted in SQL; with
+    ``credits``, then the max points of everyone-expected activities done, per kind."""
     t = ScoreTotal
     sums = []
     for kind in columns:
@@ -253,6 +251,8 @@ def _pivot(campaign_id: int, columns: list[str]):
             func.sum(case((t.kind == kind, t.points), else_=0.0)),
             func.sum(case((t.kind == kind, t.max_points), else_=0.0)),
         ]
+    if credits:
+        sums += [func.sum(case((t.kind == kind, t.expected_max), else_=0.0)) for kind in columns]
     return (
         select(
             t.user_id,
@@ -266,10 +266,12 @@ def _pivot(campaign_id: int, columns: list[str]):
     )
 
 
-def _table(campaign_id: int, columns: list[str]) -> list:
+def _table(campaign_id: int, columns: list[str], credits: bool = False) -> list:
     """One tuple per ranked person (active officers, and anyone else with ledger rows):
-    id, name, role, bureau id, bureau, rows, latest achieved_at, then (points, max) per kind."""
-    p = _pivot(campaign_id, columns)
+    id, name, role, bureau id, bureau, rows, latest achieved_at, then (points, max) per kind
+    (and the credits per kind, see ``_pivot``)."""
+    p = _pivot(campaign_id, columns, credits)
+    width = (3 if credits else 2) * len(columns)
     stmt = (
         select(
             User.id,
@@ -279,7 +281,7 @@ def _table(campaign_id: int, columns: list[str]) -> list:
             Bureau.short_name,
             p.c.entries,
             p.c.last_at,
-            *(p.c[f"s{i}"] for i in range(2 * len(columns))),
+            *(p.c[f"s{i}"] for i in range(width)),
         )
         .join(Bureau, Bureau.id == User.bureau_id)
         .outerjoin(p, p.c.user_id == User.id)
@@ -296,99 +298,6 @@ def _activities(campaign_id: int, closed: list[int]) -> list:
             select(e.id, e.kind, e.max_points, e.audience).where(e.id.in_(closed)).order_by(e.id)
         )
     )
-
-
-def _done_or_excused(e, user_id):
-    """A ledger row for the activity, or an exemption from it, of the given user column."""
-    s, x = ScoreEntry, expected.ExpectedExemption
-    return or_(
-        select(s.id)
-        .where(
-            s.campaign_id == e.campaign_id, s.kind == e.kind, s.ref == e.ref, s.user_id == user_id
-        )
-        .exists(),
-        select(x.id).where(x.expected_id == e.id, x.user_id == user_id).exists(),
-    )
-
-
-def _credited(campaign_id: int, closed: list[int]) -> list:
-    """(user, kind, points) of "all" activities each user did or was excused from: what comes
-    off the officers' common total. One aggregate in the database, not a row per result."""
-    e, s, x = ExpectedActivity, ScoreEntry, expected.ExpectedExemption
-    everyone = e.id.in_(closed) & (e.audience == AUDIENCE_ALL)
-    did = (
-        select(s.user_id, e.kind, func.sum(e.max_points))
-        .join(s, (s.campaign_id == e.campaign_id) & (s.kind == e.kind) & (s.ref == e.ref))
-        .where(everyone)
-        .group_by(s.user_id, e.kind)
-    )
-    no_row = (
-        ~select(s.id)
-        .where(
-            s.campaign_id == e.campaign_id, s.kind == e.kind, s.ref == e.ref, s.user_id == x.user_id
-        )
-        .exists()
-    )
-    excused = (
-        select(x.user_id, e.kind, func.sum(e.max_points))
-        .join(e, e.id == x.expected_id)
-        .where(everyone, no_row)
-        .group_by(x.user_id, e.kind)
-    )
-    return [*db.session.execute(did), *db.session.execute(excused)]
-
-
-def _assigned(closed: list[int]) -> list:
-    """(user, kind, points) of activities for listed bureaus or users that each listed, active
-    user neither did nor was excused from."""
-    e, m = ExpectedActivity, ExpectedAudience
-    pairs = (
-        select(m.expected_id.label("eid"), User.id.label("uid"))
-        .join(User, User.bureau_id == m.bureau_id)
-        .where(m.expected_id.in_(closed), User.is_active_.is_(True))
-        .union(
-            select(m.expected_id, m.user_id).where(
-                m.expected_id.in_(closed), m.user_id.is_not(None)
-            )
-        )
-        .subquery()
-    )
-    return list(
-        db.session.execute(
-            select(pairs.c.uid, e.kind, func.sum(e.max_points))
-            .join(e, e.id == pairs.c.eid)
-            .where(e.audience != AUDIENCE_ALL, ~_done_or_excused(e, pairs.c.uid))
-            .group_by(pairs.c.uid, e.kind)
-        )
-    )
-
-
-def _missed(
-    campaign_id: int, columns: list[str], activities: list, table: list
-) -> tuple[tuple, dict]:
-    """Points of closed expected activities a ranked person was assigned and neither did nor
-    was excused from, per column: (what every officer missed of the "all" activities,
-    {user_id: own totals}).
-
-    "all" = every active officer; otherwise the listed bureaus or users.
-    """
-    closed, roles = [a[0] for a in activities], {raw[0]: raw[2] for raw in table}
-    base, delta = [0.0] * len(columns), {}
-    for _eid, kind, max_points, audience in activities:
-        if audience == AUDIENCE_ALL:
-            base[columns.index(kind)] += float(max_points)
-    for user_id, kind, points in _credited(campaign_id, closed):
-        if roles.get(user_id) == "officer":
-            delta.setdefault(user_id, [0.0] * len(columns))[columns.index(kind)] -= points
-    for user_id, kind, points in _assigned(closed):
-        if user_id in roles:
-            delta.setdefault(user_id, [0.0] * len(columns))[columns.index(kind)] += points
-    zero, base = (0.0,) * len(columns), tuple(base)
-    own = {
-        uid: tuple(map(add, base if roles[uid] == "officer" else zero, d))
-        for uid, d in delta.items()
-    }
-    return base, own
 
 
 def _closed_expected(campaign_id: int, now: datetime) -> list[int]:
@@ -445,12 +354,9 @@ def build(
     closed = _closed_expected(campaign.id, now) if closed is None else closed
     activities = _activities(campaign.id, closed) if closed else []
     columns = [*weights, *sorted({a[1] for a in activities} - set(weights))]
-    table = _table(campaign.id, columns)
-    everyone, own = _missed(campaign.id, columns, activities, table) if activities else (None, {})
-    people = [
-        _sums(columns, raw, own.get(raw[0], everyone if raw[2] == "officer" else None))
-        for raw in table
-    ]
+    found = missed.compute(campaign.id, columns, activities, closed) if activities else None
+    table = _table(campaign.id, columns, credits=found is not None and found.everyone)
+    people = [_sums(columns, raw, found) for raw in table]
     kinds = [
         k for i, k in enumerate(columns) if weights.get(k, 0) > 0 and any(p[1][i] for p in people)
     ]
@@ -459,15 +365,19 @@ def build(
     return Ranking(campaign.id, version, weights, kinds, columns, _ranked(columns, scored))
 
 
-def _sums(columns: list[str], raw, missed: tuple | None) -> tuple:
+def _sums(columns: list[str], raw, found: missed.Missed | None) -> tuple:
     """(raw row, available per column, earned per column) with missed activities added."""
+    n = len(columns)
     sums = raw[7:]
     if raw[5] is None:
-        earned = available = (0.0,) * len(columns)
+        earned = available = (0.0,) * n
     else:
-        earned, available = sums[0::2], sums[1::2]
-    if missed:
-        available = tuple(map(add, available, missed))
+        earned, available = sums[0 : 2 * n : 2], sums[1 : 2 * n : 2]
+    if found is not None:
+        credits = sums[2 * n :] if found.everyone and raw[5] is not None else None
+        extra = found.vector(raw[0], raw[2], raw[3], credits)
+        if extra is not None:
+            available = tuple(map(add, available, extra))
     return raw, available, earned
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from lianbing import signals
 from lianbing.audit import services as audit
 from lianbing.campaign import schedule
 from lianbing.campaign.models import Campaign
@@ -92,8 +93,18 @@ def update(
     actor_id: int | None,
     min_entries: dict[str, int] | None = None,
 ) -> None:
-    """Store the city's rules, audited; refuses out-of-range values. ``min_entries`` None keeps
-    the stored minimum numbers of ledger rows."""
+    """Store the city's rules, audited; refuses out-of-range values, and any change once the
+    campaign is closed. ``min_entries`` None keeps the stored minimum numbers of ledger rows."""
+    asked = {
+        "deadline": deadline.isoformat() if deadline else None,
+        "quotas": quotas,
+        "eligibility": eligibility,
+        "measure_weights": measure_weights,
+        "min_entries": min_entries,
+    }
+    signals.settings_changing.send(
+        "rankings", campaign_id=campaign_id, what="rules", new=asked, actor_id=actor_id
+    )
     _check(quotas, eligibility, measure_weights)
     _check_entries(min_entries or {})
     row = settings_for(campaign_id, create=True)

@@ -13,7 +13,7 @@ import lianbing.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = "0150_casefiles2"
-down_revision = "0130_notify"
+down_revision = "0140_rankperf"
 branch_labels = None
 depends_on = None
 
