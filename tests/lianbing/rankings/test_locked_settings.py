@@ -22,7 +22,9 @@ SETTINGS_FORM = {
     "m_bulletin_timeliness": 1,
     "m_self_evaluation": 1,
     **{f"e_{k}": 0 for k in KINDS},
+    **{f"n_{k}": 0 for k in KINDS},
     "e_record_exercise": 60,
+    "n_record_exercise": 0,
 }
 
 
