@@ -18,7 +18,7 @@ from casestudies.notices import notices
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.web import MANAGE, bp
-from lianbing.host import ADMINS, OFFICER, TRAINER, ActivityKind, NavEntry, Part
+from lianbing.host import ADMINS, OFFICER, TRAINER, ActivityKind, ActivityLink, NavEntry, Part
 
 cli.register(bp.cli)
 
@@ -43,4 +43,9 @@ part = Part(
     demo=demo.load,
     dashboard=views.dashboard,
     notices=notices,
+    activity_links={
+        "case": ActivityLink("casestudies.lesson", "lesson_id"),
+        "exercise": ActivityLink("casestudies.exercise", "exercise_id"),
+        "casefile": ActivityLink("casestudies.casefile", "case_id", frozenset(ADMINS)),
+    },
 )

@@ -57,7 +57,16 @@ from lianbing.ledger.expected import declare_expected, withdraw_expected
 from lianbing.ledger.services import record as record_score
 from lianbing.logconfig import event as log_event
 from lianbing.markup import render_markdown, sanitize_html
-from lianbing.parts import ROLE_LABELS, ROLES, ActivityKind, NavEntry, Notice, Part, link_for
+from lianbing.parts import (
+    ROLE_LABELS,
+    ROLES,
+    ActivityKind,
+    ActivityLink,
+    NavEntry,
+    Notice,
+    Part,
+    link_for,
+)
 from lianbing.web import (
     DOCX,
     XLSX,
@@ -162,6 +171,7 @@ __all__ = [
     # the part contract and cross-part signals
     "Part",
     "ActivityKind",
+    "ActivityLink",
     "NavEntry",
     "Notice",
     "link_for",

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lianbing import cli, ledger, models  # noqa: F401  (models: the full metadata)
+from lianbing import activities, cli, ledger, models  # noqa: F401  (models: the full metadata)
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
@@ -130,6 +130,10 @@ def register_template_helpers(app: Flask) -> None:
         to_local(v).strftime(fmt) if v else ""
     )
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    app.jinja_env.globals["activity"] = _activity
+    app.jinja_env.globals["kind_label"] = activities.kind_label
+    app.jinja_env.globals["citations"] = activities.citations
+    app.jinja_env.globals["law_citations"] = activities.law_citations
     app.jinja_env.filters["reject_page"] = lambda args: {
         k: v for k, v in args.items() if k != "page"
     }
@@ -138,6 +142,12 @@ def register_template_helpers(app: Flask) -> None:
     def navigation():
         role = current_user.role if current_user.is_authenticated else None
         return {"part_nav": registry().nav_for(role), "notify_unread": _unread}
+
+
+def _activity(line) -> activities.Activity:
+    """A ledger line (or anything with kind, ref and title) in words, for the viewer."""
+    role = current_user.role if current_user.is_authenticated else None
+    return activities.describe(line.kind, line.ref, line.title, role)
 
 
 def _unread() -> int:

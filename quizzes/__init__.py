@@ -1,6 +1,15 @@
 """Part: question bank, imports, quizzes, competitions, item analysis."""
 
-from lianbing.host import BUREAU_ADMIN, CITY_ADMIN, OFFICER, TRAINER, ActivityKind, NavEntry, Part
+from lianbing.host import (
+    BUREAU_ADMIN,
+    CITY_ADMIN,
+    OFFICER,
+    TRAINER,
+    ActivityKind,
+    ActivityLink,
+    NavEntry,
+    Part,
+)
 from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
 from quizzes.demo import load_demo
 from quizzes.notices import notices
@@ -51,4 +60,6 @@ part = Part(
     demo=load_all_demo,
     dashboard=dashboard,
     notices=notices,
+    # an officer opens the quiz (result and attempts); staff reach quizzes from 组卷与统计
+    activity_links={"quiz": ActivityLink("quizzes.quiz_detail", "quiz_id", OFFICERS)},
 )

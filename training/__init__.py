@@ -12,9 +12,19 @@ module; plans read modules' and lectures' records to follow up.
 
 from flask import Flask, url_for
 
-from lianbing.host import ADMINS, CITY_ADMIN, TRAINER, ActivityKind, NavEntry, Part
+from lianbing.host import (
+    ADMINS,
+    CITY_ADMIN,
+    STAFF,
+    TRAINER,
+    ActivityKind,
+    ActivityLink,
+    NavEntry,
+    Part,
+)
 from training.laws import cli  # noqa: F401  (registers `flask training import-law`)
 from training.laws import demo as laws_demo
+from training.laws import services as laws
 from training.laws import views as laws_views  # noqa: F401  (routes on the blueprint)
 from training.laws.models import FTS_TABLE
 from training.lectures import demo as lectures_demo
@@ -93,5 +103,10 @@ part = Part(
     register=register,
     dashboard=dashboard,
     notices=plan_notices,
-    links={"law_article": "training.article"},
+    links={"law_article": "training.article", "law": "training.law"},
+    words={"law_article": laws.article_words, "law": laws.law_words},
+    activity_links={
+        "module": ActivityLink("training.module", "module_id"),
+        "lecture": ActivityLink("training.lecture", "lecture_id", frozenset(STAFF)),
+    },
 )

@@ -192,6 +192,15 @@ FIELD_LABELS = {
     "summary_due": "总结截止",
     "target": "目标",
     "v": "值",
+    "deadline": "截止时间",
+    "quotas": "推荐名额",
+    "eligibility": "推荐资格",
+    "measure_weights": "集体排名权重",
+    "board_named": "积分榜显示姓名",
+    "weights": "权重",
+    "reason": "理由",
+    "max_points": "满分",
+    "value": "值",
 }
 
 STATUS_LABELS = {

@@ -340,6 +340,7 @@ def _settings_current(campaign: Campaign) -> dict:
         "eligibility": rules.eligibility(campaign.id),
         "measure_weights": measures.weights(campaign.id),
         "categories": rules.PROVINCE_CATEGORIES,
+        "board_named": rules.board_named(campaign.id),
     }
 
 
@@ -379,6 +380,7 @@ def _settings_data(form) -> dict:
         "quotas": {k: form[f"q_{k}"].data for k in rules.PROVINCE_CATEGORIES},
         "eligibility": {k: form[f"e_{k}"].data / 100 for k in registry().kinds},
         "measure_weights": {m.name: form[f"m_{m.name}"].data for m in measures.all_measures()},
+        "board_named": bool(form.board_named.data),
     }
 
 

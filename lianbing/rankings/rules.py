@@ -35,6 +35,7 @@ def settings_for(campaign_id: int, *, create: bool = False) -> RankingSettings:
             province_quotas=dict(DEFAULT_QUOTAS),
             eligibility={},
             measure_weights={},
+            is_board_named=True,
         )
         if create:
             db.session.add(row)
@@ -80,6 +81,7 @@ def update(
     eligibility: dict[str, float],
     measure_weights: dict[str, float],
     actor_id: int | None,
+    board_named: bool | None = None,
 ) -> None:
     """Store the city's rules, audited; refuses out-of-range values."""
     _check(quotas, eligibility, measure_weights)
@@ -89,6 +91,8 @@ def update(
     row.province_quotas = {k: int(v) for k, v in quotas.items()}
     row.eligibility = {k: float(v) for k, v in eligibility.items() if v}
     row.measure_weights = {k: float(v) for k, v in measure_weights.items()}
+    if board_named is not None:
+        row.is_board_named = board_named
     db.session.flush()
     audit.write(
         "ranking.settings", "campaign", campaign_id, actor_id=actor_id, old=old, new=_snapshot(row)
@@ -110,4 +114,10 @@ def _snapshot(row: RankingSettings) -> dict:
         "quotas": row.province_quotas,
         "eligibility": row.eligibility,
         "measure_weights": row.measure_weights,
+        "board_named": row.is_board_named,
     }
+
+
+def board_named(campaign_id: int) -> bool:
+    """Whether officers' leaderboard shows names (the city may show only ranks and bureaus)."""
+    return settings_for(campaign_id).is_board_named is not False
