@@ -38,7 +38,16 @@ from lianbing.documents import add_title as docx_title
 from lianbing.documents import new_document, score_text
 from lianbing.documents import score as round_score
 from lianbing.documents import to_bytes as docx_bytes
-from lianbing.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Throttled, TooLarge
+from lianbing.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Refused,
+    Throttled,
+    TooLarge,
+    in_chinese,
+)
 from lianbing.extensions import cache, db
 from lianbing.files.excel import xlsx_bytes
 from lianbing.files.limits import check_table_extent, check_xlsx, load_json, read_excel
@@ -121,6 +130,7 @@ __all__ = [
     "NotFound",
     "Conflict",
     "TooLarge",
+    "in_chinese",
     "Throttled",
     # throttling guesses and floods: check_throttle(key, limit, window) then note_failure(key)
     # on a wrong guess; rate_limit(key, limit, window) counts every call

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lianbing import activities, cli, ledger, models  # noqa: F401  (models: the full metadata)
+from lianbing import activities, cli, formtext, ledger, models  # noqa: F401  (models: metadata)
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
@@ -52,9 +52,11 @@ def _chinese_form_messages() -> None:
     """WTForms' built-in messages ("Not a valid choice") in Chinese, from its own zh catalogue.
 
     Flask-WTF would translate only through Flask-Babel, which we do not need otherwise, so every
-    FlaskForm (host and parts) uses WTForms' locale support directly (WTF_I18N_ENABLED = False).
+    FlaskForm (host and parts) uses WTForms' catalogue directly, completed by
+    ``lianbing.formtext`` where it lacks a message.
     """
     FlaskForm.Meta.locales = ("zh",)
+    FlaskForm.Meta.get_translations = formtext.translations
 
 
 def _cache_config(app: Flask) -> dict:

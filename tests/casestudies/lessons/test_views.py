@@ -1,5 +1,6 @@
 """Case lessons through the test client: answers hidden until submitted, the editor's checks."""
 
+import pytest
 from sqlalchemy import func, select
 
 from casestudies.lessons.models import CaseLesson
@@ -7,9 +8,18 @@ from lianbing import TestingConfig, create_app
 from lianbing.extensions import db
 from lianbing.ledger.models import ScoreEntry
 from lianbing.parts import load_part
+from training.laws import demo as laws_demo
 
 
-def test_case_lesson_stages_hide_answers_until_submitted(client, auth, world):
+@pytest.fixture
+def library(world):
+    """The law library's demo laws, so that citations have articles to name and open."""
+    laws_demo.load()
+    db.session.commit()
+    return world
+
+
+def test_case_lesson_stages_hide_answers_until_submitted(client, auth, library):
     lesson = db.session.scalars(select(CaseLesson)).first()
     choice = lesson.questions[0]
     auth.login("officer_441424_1")
@@ -39,7 +49,7 @@ def test_lesson_editor_refuses_bad_citation(client, auth, demo_people):
     assert db.session.scalar(select(func.count(CaseLesson.id))) == 0
 
 
-def test_citations_link_to_the_law_library_only_when_a_part_declares_it(client, auth, world):
+def test_citations_link_to_the_law_library_only_when_a_part_declares_it(client, auth, library):
     lesson = db.session.scalars(select(CaseLesson)).first()
     auth.login("trainer")
     page = client.get(f"/casestudies/lessons/{lesson.id}/result").get_data(as_text=True)
@@ -55,7 +65,7 @@ def test_citations_link_to_the_law_library_only_when_a_part_declares_it(client, 
             db.engine.dispose()
 
 
-def test_a_citation_missing_from_the_library_says_so_instead_of_linking(client, auth, world):
+def test_a_citation_missing_from_the_library_says_so_instead_of_linking(client, auth, library):
     lesson = db.session.scalars(select(CaseLesson)).first()
     lesson.citations = ["EPL2014:63", "EPL2014:999", "APL2015:99"]
     db.session.commit()

@@ -118,3 +118,23 @@ def test_city_awards_points_to_the_ledger(client, auth, ops_demo, bureau):
         select(ScoreEntry).where(ScoreEntry.ref == f"drill:{report.id}")
     ).all()
     assert len(rows) == len(report.team.members) and {r.points for r in rows} == {6.0}
+
+
+def test_a_member_outside_the_choices_is_refused_in_chinese_without_the_id(
+    client, auth, ops_demo, bureau
+):
+    auth.login("city_admin")
+    teams = _count(DrillTeam)
+    r = client.post(
+        f"/drills/rounds/{_cross_round_id()}/teams",
+        data={
+            "name": "新组",
+            "home_bureau_id": bureau("441402").id,
+            "target_bureau_id": bureau("441403").id,
+            "member_ids": [987654],
+        },
+    )
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "所选项目不在可选范围内" in page
+    assert "987654" not in page and "valid choice" not in page
+    assert _count(DrillTeam) == teams
