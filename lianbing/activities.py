@@ -10,9 +10,12 @@ rows) keeps its words and loses only the link.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from flask import url_for
+from sqlalchemy import select
 
+from lianbing.extensions import db
 from lianbing.parts import link_for, registry, words_for
 
 #: a title that already starts with a short label ("学习模块：…", "法治讲座：…") keeps it
@@ -37,12 +40,12 @@ def kind_label(kind: str) -> str:
 def describe(kind: str, ref: str, title: str, role: str | None) -> Activity:
     """The words and link of a ledger reference, as shown to someone with ``role``."""
     label = kind_label(kind)
-    return Activity(label, _text(label, title), _url(ref, role))
+    return Activity(label, _text(label, title, ref), _url(ref, role))
 
 
-def _text(label: str, title: str) -> str:
+def _text(label: str, title: str, ref: str = "") -> str:
     title = (title or "").strip()
-    if not title:
+    if not title or title == ref:  # the ledger keeps the reference when a part gave no title
         return f"{label}（未命名）"
     head, sep, _ = title.partition("：")
     if title.startswith(label) or (sep and 0 < len(head) <= _LABEL_LIMIT):
@@ -97,3 +100,17 @@ def law_citations(codes) -> list[Citation]:
     laws = words_for("law", codes)
     found = {c: Citation(laws[c], link_for("law", code=c)) for c in codes if c in laws}
     return [found.get(c) or Citation(c + NOT_IN_LIBRARY, None) for c in codes]
+
+
+def titles_by_id(model, attr: str = "title") -> Callable[[list[str]], dict[str, str]]:
+    """A ``words`` function naming rows of ``model`` by id (as strings, like audit target ids)."""
+
+    def words(ids: list[str]) -> dict[str, str]:
+        numbers = {int(i) for i in ids if str(i).isdigit()}
+        if not numbers:
+            return {}
+        column = getattr(model, attr)
+        rows = db.session.execute(select(model.id, column).where(model.id.in_(numbers)))
+        return {str(row_id): str(name) for row_id, name in rows if name}
+
+    return words

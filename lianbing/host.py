@@ -14,6 +14,7 @@ from lianbing.accounts.throttle import check as check_throttle
 from lianbing.accounts.throttle import client_address
 from lianbing.accounts.throttle import hit as rate_limit
 from lianbing.accounts.throttle import note as note_failure
+from lianbing.activities import titles_by_id
 from lianbing.audit.services import write as write_audit
 from lianbing.auth import (
     ADMINS,
@@ -182,6 +183,7 @@ __all__ = [
     "Part",
     "ActivityKind",
     "ActivityLink",
+    "titles_by_id",
     "NavEntry",
     "Notice",
     "link_for",

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lianbing import activities, cli, formtext, ledger, models  # noqa: F401  (models: metadata)
+from lianbing import activities, cli, formtext, ledger, models, words  # noqa: F401  (models: metadata)
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
@@ -79,6 +79,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+
+def register_host_words(app: Flask) -> None:
+    """The host's names for audit targets and ledger references, beside the parts' words."""
+    words.register(app.extensions["lianbing"])
 
 
 def register_blueprints(app: Flask) -> None:

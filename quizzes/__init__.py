@@ -9,9 +9,11 @@ from lianbing.host import (
     ActivityLink,
     NavEntry,
     Part,
+    titles_by_id,
 )
 from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
 from quizzes.demo import load_demo
+from quizzes.models import Bank
 from quizzes.notices import notices
 from quizzes.play import demo as play_demo
 from quizzes.play import views as play_views
@@ -62,4 +64,5 @@ part = Part(
     notices=notices,
     # an officer opens the quiz (result and attempts); staff reach quizzes from 组卷与统计
     activity_links={"quiz": ActivityLink("quizzes.quiz_detail", "quiz_id", OFFICERS)},
+    words={"target:quiz_bank": titles_by_id(Bank, "name")},
 )
