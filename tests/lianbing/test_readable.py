@@ -24,7 +24,7 @@ ROLES = {
     "bureau_admin": "admin_441402",
     "city_admin": "city_admin",
 }
-PAGES_PER_ROLE = 90
+PAGES_PER_ROLE = 120
 DEPTH = 3
 #: links that are files, sign-outs or another person's session, not pages to read
 SKIPPED = re.compile(
@@ -76,13 +76,13 @@ def _shape(url: str) -> str:
 
 def crawl(client, start: str = "/home"):
     """(url, page) for the pages reachable from ``start``, breadth first, one per shape."""
-    queue, seen = deque([(start, 0)]), {_shape(start)}
-    while queue and len(seen) <= PAGES_PER_ROLE:
+    queue, seen, read = deque([(start, 0)]), {_shape(start)}, 0
+    while queue and read < PAGES_PER_ROLE:
         url, depth = queue.popleft()
         r = client.get(url)
         if r.status_code != 200 or not r.mimetype.startswith("text/html"):
             continue
-        page = r.get_data(as_text=True)
+        page, read = r.get_data(as_text=True), read + 1
         yield url, page
         for link in _links(page) if depth < DEPTH else ():
             if _shape(link) not in seen:
