@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lianbing import activities, cli, formtext, ledger, models, words  # noqa: F401  (models: metadata)
+from lianbing import activities, charts, cli, formtext, ledger, models, words  # noqa: F401
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
@@ -133,6 +133,7 @@ def register_template_helpers(app: Flask) -> None:
     """Filters and globals every template may use."""
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["score"] = score_text
+    app.jinja_env.filters["fit_label"] = charts.fit_label
     app.jinja_env.filters["localtime"] = lambda v, fmt="%Y-%m-%d %H:%M": (
         to_local(v).strftime(fmt) if v else ""
     )

@@ -122,3 +122,18 @@ def test_visible_text_sees_what_people_see():
     text = visible_text(page)
     assert "demo:" not in text and "\\u6d4b" not in text
     assert text.count("None") == 1 and '"recommendation.add"' in text
+
+
+def test_every_page_template_names_itself():
+    """A page without its own title reads "练兵 · 练兵" in the browser's tab and history."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    nameless = [
+        str(path.relative_to(root))
+        for top in ("lianbing", "training", "quizzes", "casestudies")
+        for path in (root / top).rglob("*.html")
+        if '{% extends "base.html" %}' in (text := path.read_text("utf-8"))
+        and "{% block title %}" not in text
+    ]
+    assert not nameless, nameless
