@@ -11,14 +11,27 @@ one blueprint (``casestudies.web.bp``), so every endpoint is ``casestudies.<view
 from casestudies import demo, views
 from casestudies.casefiles import review_views as casefile_review_views  # noqa: F401
 from casestudies.casefiles import views as casefile_views  # noqa: F401  (routes on the blueprint)
+from casestudies.casefiles.models import CaseFile, ReviewGroup, ReviewTable
 from casestudies.exercises import views as exercise_views  # noqa: F401  (routes on the blueprint)
+from casestudies.exercises.models import Exercise
 from casestudies.grading import views as grading_views  # noqa: F401  (routes on the blueprint)
 from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on the blueprint)
+from casestudies.lessons.models import CaseLesson
 from casestudies.notices import notices
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
+from casestudies.rubrics.models import Rubric
 from casestudies.web import MANAGE, bp
-from lianbing.host import ADMINS, OFFICER, TRAINER, ActivityKind, NavEntry, Part
+from lianbing.host import (
+    ADMINS,
+    OFFICER,
+    TRAINER,
+    ActivityKind,
+    ActivityLink,
+    NavEntry,
+    Part,
+    titles_by_id,
+)
 
 cli.register(bp.cli)
 
@@ -43,4 +56,17 @@ part = Part(
     demo=demo.load,
     dashboard=views.dashboard,
     notices=notices,
+    activity_links={
+        "case": ActivityLink("casestudies.lesson", "lesson_id"),
+        "exercise": ActivityLink("casestudies.exercise", "exercise_id"),
+        "casefile": ActivityLink("casestudies.casefile", "case_id", frozenset(ADMINS)),
+    },
+    words={
+        "target:cs_case_lesson": titles_by_id(CaseLesson),
+        "target:cs_exercise": titles_by_id(Exercise),
+        "target:cs_rubric": titles_by_id(Rubric),
+        "target:cs_review_table": titles_by_id(ReviewTable),
+        "target:cs_review_group": titles_by_id(ReviewGroup, "name"),
+        "target:cs_case_file": titles_by_id(CaseFile, "case_no"),
+    },
 )

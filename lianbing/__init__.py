@@ -16,6 +16,7 @@ from lianbing.setup import (
     register_bureau_measures,
     register_commands,
     register_extensions,
+    register_host_words,
     register_signal_receivers,
     register_template_helpers,
 )
@@ -30,6 +31,7 @@ def create_app(config: Config | None = None, *, parts=None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_parts(app, parts)
+    register_host_words(app)
     register_bureau_measures(app)
     register_signal_receivers(app)
     register_commands(app)

@@ -163,6 +163,13 @@ def handle_internal(error):
     return respond(500, HTTP_MESSAGES[500], "请把页面下方的请求编号告诉管理员。")
 
 
+def in_chinese(exc: BaseException | str, fallback: str) -> str:
+    """An exception's message when it is ours (Chinese); a library's English one becomes
+    ``fallback``, which says what is wrong and what to do."""
+    text = str(exc)
+    return text if _is_ours(text) else fallback
+
+
 def _is_ours(description: str | None) -> bool:
     """Werkzeug's default English descriptions are not shown; our Chinese ones are."""
     return bool(description) and any("\u4e00" <= ch <= "\u9fff" for ch in description)

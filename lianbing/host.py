@@ -14,6 +14,7 @@ from lianbing.accounts.throttle import check as check_throttle
 from lianbing.accounts.throttle import client_address
 from lianbing.accounts.throttle import hit as rate_limit
 from lianbing.accounts.throttle import note as note_failure
+from lianbing.activities import titles_by_id
 from lianbing.audit.services import write as write_audit
 from lianbing.auth import (
     ADMINS,
@@ -38,7 +39,16 @@ from lianbing.documents import add_title as docx_title
 from lianbing.documents import new_document, score_text
 from lianbing.documents import score as round_score
 from lianbing.documents import to_bytes as docx_bytes
-from lianbing.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Throttled, TooLarge
+from lianbing.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Refused,
+    Throttled,
+    TooLarge,
+    in_chinese,
+)
 from lianbing.extensions import cache, db
 from lianbing.files.excel import xlsx_bytes
 from lianbing.files.limits import check_table_extent, check_xlsx, load_json, read_excel
@@ -57,7 +67,16 @@ from lianbing.ledger.expected import declare_expected, withdraw_expected
 from lianbing.ledger.services import record as record_score
 from lianbing.logconfig import event as log_event
 from lianbing.markup import render_markdown, sanitize_html
-from lianbing.parts import ROLE_LABELS, ROLES, ActivityKind, NavEntry, Notice, Part, link_for
+from lianbing.parts import (
+    ROLE_LABELS,
+    ROLES,
+    ActivityKind,
+    ActivityLink,
+    NavEntry,
+    Notice,
+    Part,
+    link_for,
+)
 from lianbing.web import (
     DOCX,
     XLSX,
@@ -113,6 +132,7 @@ __all__ = [
     "NotFound",
     "Conflict",
     "TooLarge",
+    "in_chinese",
     "Throttled",
     # throttling guesses and floods: check_throttle(key, limit, window) then note_failure(key)
     # on a wrong guess; rate_limit(key, limit, window) counts every call
@@ -163,6 +183,8 @@ __all__ = [
     # the part contract and cross-part signals
     "Part",
     "ActivityKind",
+    "ActivityLink",
+    "titles_by_id",
     "NavEntry",
     "Notice",
     "link_for",

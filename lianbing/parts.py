@@ -43,6 +43,18 @@ class NavEntry:
 
 
 @dataclass(frozen=True)
+class ActivityLink:
+    """Where a ledger reference ``<prefix>:<id>`` opens: an endpoint taking the id as ``arg``.
+
+    Only the listed roles get the link (an officer is not sent to a staff page that answers 403).
+    """
+
+    endpoint: str
+    arg: str
+    roles: frozenset[str] = frozenset(ROLES)
+
+
+@dataclass(frozen=True)
 class Notice:
     """One person's notification of one event; (user_id, event_key) reaches them once."""
 
@@ -74,6 +86,15 @@ class Part:
     #: callable(now) -> the notices due at ``now`` (UTC), read from the part's own models;
     #: ``flask notify run`` collects them and delivers each (user, event key) once
     notices: Callable[[datetime], Iterable[Notice]] | None = None
+    #: the ledger reference prefixes the part writes (``quiz`` for ``quiz:12``) and where each
+    #: opens; ``lianbing.activities`` turns a ledger line into words and this link
+    activity_links: Mapping[str, ActivityLink] = field(default_factory=dict, hash=False)
+    #: keys other parts may ask to have put into words, by name, e.g. {"law_article": f} with
+    #: ``f(keys) -> {key: "《…》第N条"}`` for the keys it knows; the asker calls
+    #: ``words_for("law_article", keys)`` and copes with keys left out (unknown, part disabled)
+    words: Mapping[str, Callable[[list[str]], Mapping[str, str]]] = field(
+        default_factory=dict, hash=False
+    )
 
 
 class PartError(RuntimeError):
@@ -88,6 +109,8 @@ class Registry:
     kinds: dict[str, ActivityKind] = field(default_factory=dict)
     kind_owner: dict[str, str] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
+    activity_links: dict[str, ActivityLink] = field(default_factory=dict)
+    words: dict[str, Callable[[list[str]], Mapping[str, str]]] = field(default_factory=dict)
 
     def add(self, part: Part) -> None:
         """Add one part, refusing duplicate names and activity kinds."""
@@ -101,7 +124,21 @@ class Registry:
             if not endpoint.startswith(f"{part.name}."):
                 raise PartError(f"link {name} of part {part.name} points outside it: {endpoint}")
             self.links[name] = endpoint
+        self.add_activity_links(part.name, part.activity_links)
+        for name, describe in part.words.items():
+            if name in self.words:
+                raise PartError(f"duplicate words name: {name} ({part.name})")
+            self.words[name] = describe
         self.parts[part.name] = part
+
+    def add_activity_links(self, owner: str, links: Mapping[str, ActivityLink]) -> None:
+        """Add the ledger reference prefixes a part (or the host) opens, refusing duplicates."""
+        for prefix, link in links.items():
+            if prefix in self.activity_links:
+                raise PartError(f"duplicate activity link: {prefix} ({owner})")
+            if not link.endpoint.startswith(f"{owner}."):
+                raise PartError(f"activity link {prefix} of {owner} points outside it")
+            self.activity_links[prefix] = link
 
     def add_kind(self, kind: ActivityKind, owner: str) -> None:
         """Add one activity kind owned by a part or by the host."""
@@ -123,6 +160,10 @@ class Registry:
 
 
 HOST_KINDS = (ActivityKind("award", "实战练兵加分", 10.0),)
+#: the host's own ledger references (approved awards open the awards page)
+HOST_ACTIVITY_LINKS = {
+    "award": ActivityLink("rankings.award_list", "", frozenset({"bureau_admin", "city_admin"}))
+}
 
 
 def load_part(name: str) -> Part:
@@ -141,6 +182,7 @@ def register_parts(app: Flask, parts: Iterable[Part] | None = None) -> Registry:
     registry = Registry()
     for kind in HOST_KINDS:
         registry.add_kind(kind, "lianbing")
+    registry.add_activity_links("rankings", HOST_ACTIVITY_LINKS)
     chosen = list(parts) if parts is not None else [load_part(n) for n in app.config["PARTS"]]
     for part in chosen:
         registry.add(part)
@@ -161,3 +203,10 @@ def link_for(name: str, **values) -> str | None:
     """The URL of a link another part declared by name, or None when no enabled part has it."""
     endpoint = registry().links.get(name)
     return url_for(endpoint, **values) if endpoint else None
+
+
+def words_for(name: str, keys: Iterable[str]) -> dict[str, str]:
+    """Keys put into words by the part declaring ``name``; keys it does not know are left out."""
+    keys = sorted({k for k in keys if k})
+    describe = registry().words.get(name)
+    return dict(describe(keys)) if describe and keys else {}

@@ -8,7 +8,16 @@ from flask_wtf import FlaskForm
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lianbing import cli, ledger, models, rankings  # noqa: F401  (models: the full metadata)
+from lianbing import (  # noqa: F401  (models: the full metadata)
+    activities,
+    charts,
+    cli,
+    formtext,
+    ledger,
+    models,
+    rankings,
+    words,
+)
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
@@ -52,9 +61,11 @@ def _chinese_form_messages() -> None:
     """WTForms' built-in messages ("Not a valid choice") in Chinese, from its own zh catalogue.
 
     Flask-WTF would translate only through Flask-Babel, which we do not need otherwise, so every
-    FlaskForm (host and parts) uses WTForms' locale support directly (WTF_I18N_ENABLED = False).
+    FlaskForm (host and parts) uses WTForms' catalogue directly, completed by
+    ``lianbing.formtext`` where it lacks a message.
     """
     FlaskForm.Meta.locales = ("zh",)
+    FlaskForm.Meta.get_translations = formtext.translations
 
 
 def _cache_config(app: Flask) -> dict:
@@ -77,6 +88,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+
+def register_host_words(app: Flask) -> None:
+    """The host's names for audit targets and ledger references, beside the parts' words."""
+    words.register(app.extensions["lianbing"])
 
 
 def register_blueprints(app: Flask) -> None:
@@ -127,10 +143,15 @@ def register_template_helpers(app: Flask) -> None:
     """Filters and globals every template may use."""
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["score"] = score_text
+    app.jinja_env.filters["fit_label"] = charts.fit_label
     app.jinja_env.filters["localtime"] = lambda v, fmt="%Y-%m-%d %H:%M": (
         to_local(v).strftime(fmt) if v else ""
     )
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    app.jinja_env.globals["activity"] = _activity
+    app.jinja_env.globals["kind_label"] = activities.kind_label
+    app.jinja_env.globals["citations"] = activities.citations
+    app.jinja_env.globals["law_citations"] = activities.law_citations
     app.jinja_env.filters["reject_page"] = lambda args: {
         k: v for k, v in args.items() if k != "page"
     }
@@ -139,6 +160,12 @@ def register_template_helpers(app: Flask) -> None:
     def navigation():
         role = current_user.role if current_user.is_authenticated else None
         return {"part_nav": registry().nav_for(role), "notify_unread": _unread}
+
+
+def _activity(line) -> activities.Activity:
+    """A ledger line (or anything with kind, ref and title) in words, for the viewer."""
+    role = current_user.role if current_user.is_authenticated else None
+    return activities.describe(line.kind, line.ref, line.title, role)
 
 
 def _unread() -> int:

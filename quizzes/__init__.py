@@ -1,8 +1,19 @@
 """Part: question bank, imports, quizzes, competitions, item analysis."""
 
-from lianbing.host import BUREAU_ADMIN, CITY_ADMIN, OFFICER, TRAINER, ActivityKind, NavEntry, Part
+from lianbing.host import (
+    BUREAU_ADMIN,
+    CITY_ADMIN,
+    OFFICER,
+    TRAINER,
+    ActivityKind,
+    ActivityLink,
+    NavEntry,
+    Part,
+    titles_by_id,
+)
 from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
 from quizzes.demo import load_demo
+from quizzes.models import Bank
 from quizzes.notices import notices
 from quizzes.play import demo as play_demo
 from quizzes.play import views as play_views
@@ -51,4 +62,7 @@ part = Part(
     demo=load_all_demo,
     dashboard=dashboard,
     notices=notices,
+    # an officer opens the quiz (result and attempts); staff reach quizzes from 组卷与统计
+    activity_links={"quiz": ActivityLink("quizzes.quiz_detail", "quiz_id", OFFICERS)},
+    words={"target:quiz_bank": titles_by_id(Bank, "name")},
 )

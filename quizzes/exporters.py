@@ -151,7 +151,7 @@ class ExcelExporter(Exporter):
     (or matching pairs + distractors) per question."""
 
     name = "xlsx"
-    label = "Excel 模板"
+    label = "Excel（可再导入）"
 
     def export(self, questions):
         notes = [

@@ -22,7 +22,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from lianbing.host import Invalid, Refused, check_table_extent, log_event, read_excel
+from lianbing.host import Invalid, Refused, check_table_extent, in_chinese, log_event, read_excel
 from quizzes import plaintext, qtypes
 from quizzes.qtypes import LETTERS
 from quizzes.services import ImportItem, ImportReport, QuestionData, import_items
@@ -94,6 +94,10 @@ def code_from(title: str) -> str:
 
 
 # --- spreadsheets (own template and the common Chinese layouts) ---------------------
+
+#: said instead of a library's English message (the reason names what to check)
+ITEM_HINT = "题型、选项或答案的写法不对，请对照导入说明和模板修改"
+CSV_HINT = "文件格式不对（引号不配对或列数不一致），请用 Excel 另存为“CSV UTF-8”后再上传"
 
 TYPE_SYNONYMS = {
     norm_key(k): v
@@ -481,7 +485,9 @@ class CsvImporter(Importer):
         try:
             df = csv_frame(text)
         except csv.Error as exc:
-            raise ImportFileError(f"无法读取 CSV 文件 {filename}：{exc}") from exc
+            raise ImportFileError(
+                f"无法读取 CSV 文件 {filename}：{in_chinese(exc, CSV_HINT)}"
+            ) from exc
         except Refused as exc:  # beyond the table bounds
             raise ImportFileError(str(exc)) from None
         return Parsed(frame_items(df), [note] if note else [])
@@ -655,7 +661,7 @@ class MoodleXmlImporter(Importer):
         try:
             return self.question(q, kind, name, place, category)
         except (TypeError, ValueError, AttributeError) as exc:
-            return ImportItem(place, reasons=[f"无法解析该题：{exc}"])
+            return ImportItem(place, reasons=[f"无法解析该题：{in_chinese(exc, ITEM_HINT)}"])
 
     def question(self, q: Element, kind: str, name: str, place: str, category: str) -> ImportItem:
         notes: list[str] = []
@@ -874,7 +880,7 @@ class GiftImporter(Importer):
         try:
             return self.question(block, category)
         except (TypeError, ValueError, AttributeError, IndexError) as exc:
-            return ImportItem(block.place, reasons=[f"无法解析该题：{exc}"])
+            return ImportItem(block.place, reasons=[f"无法解析该题：{in_chinese(exc, ITEM_HINT)}"])
 
     def question(self, block: GiftBlock, category: str) -> ImportItem:
         text, title = block.text, ""
@@ -992,8 +998,11 @@ class PlainTextImporter(Importer):
         if PurePath(filename or "").suffix.lower() == ".docx":
             try:
                 text = plaintext.docx_text(data)
-            except Exception as exc:  # python-docx raises many kinds on a damaged file
-                raise ImportFileError(f"无法读取 Word 文件：{type(exc).__name__}") from None
+            except Exception:  # python-docx raises many kinds on a damaged file
+                raise ImportFileError(
+                    "无法读取 Word 文件：文件已损坏或不是 .docx 格式。"
+                    "请用 Word 打开后另存为 .docx 再上传。"
+                ) from None
         else:
             text, note = decode_text(data, filename)
         items = [self.item(r) for r in plaintext.read(text)]

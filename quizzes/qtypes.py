@@ -25,6 +25,8 @@ import unicodedata
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from lianbing.host import in_chinese
+
 LETTERS = "ABCDEFGH"
 MAX_OPTIONS = len(LETTERS)
 
@@ -449,6 +451,10 @@ def get(name: str) -> QuestionType:
         raise UnknownType(name) from None
 
 
+#: said instead of a library's English message when a question's content cannot be read
+CONTENT_HINT = "选项、答案或分值的写法不对，请对照导入模板或题型说明修改"
+
+
 def check(qtype: str, data: Mapping[str, Any]) -> tuple[dict, list[str]]:
     """Clean and validate content of a named type: (content, reasons)."""
     if qtype not in QUESTION_TYPES:
@@ -457,5 +463,5 @@ def check(qtype: str, data: Mapping[str, Any]) -> tuple[dict, list[str]]:
     try:
         content = t.clean(data)
     except (TypeError, ValueError, AttributeError) as exc:
-        return {}, [f"题目内容格式错误：{exc}"]
+        return {}, [f"题目内容格式错误：{in_chinese(exc, CONTENT_HINT)}"]
     return content, t.validate(content)

@@ -53,6 +53,7 @@ def banks():
         bank = services.create_bank(form.name.data, form.description.data, current_user.id)
     except services.BankError as err:
         return rerender(err, "quizzes/banks.html", form=form, banks=services.list_banks())
+    flash(f"已新建题库“{bank.name}”。可以逐题添加，或从文件导入题目。", "success")
     return redirect(url_for("quizzes.bank", bank_id=bank.id))
 
 

@@ -12,15 +12,28 @@ module; plans read modules' and lectures' records to follow up.
 
 from flask import Flask, url_for
 
-from lianbing.host import ADMINS, CITY_ADMIN, TRAINER, ActivityKind, NavEntry, Part
+from lianbing.host import (
+    ADMINS,
+    CITY_ADMIN,
+    STAFF,
+    TRAINER,
+    ActivityKind,
+    ActivityLink,
+    NavEntry,
+    Part,
+    titles_by_id,
+)
 from training.laws import cli  # noqa: F401  (registers `flask training import-law`)
 from training.laws import demo as laws_demo
+from training.laws import services as laws
 from training.laws import views as laws_views  # noqa: F401  (routes on the blueprint)
-from training.laws.models import FTS_TABLE
+from training.laws.models import FTS_TABLE, Law
 from training.lectures import demo as lectures_demo
 from training.lectures import views as lectures_views  # noqa: F401
+from training.lectures.models import Lecture
 from training.modules import demo as modules_demo
 from training.modules import views as modules_views  # noqa: F401
+from training.modules.models import Module
 from training.plans import demo as plans_demo
 from training.plans import services as plans
 from training.plans import views as plans_views  # noqa: F401
@@ -93,5 +106,16 @@ part = Part(
     register=register,
     dashboard=dashboard,
     notices=plan_notices,
-    links={"law_article": "training.article"},
+    links={"law_article": "training.article", "law": "training.law"},
+    words={
+        "law_article": laws.article_words,
+        "law": laws.law_words,
+        "target:training_module": titles_by_id(Module),
+        "target:training_lecture": titles_by_id(Lecture),
+        "target:training_law": titles_by_id(Law, "name"),
+    },
+    activity_links={
+        "module": ActivityLink("training.module", "module_id"),
+        "lecture": ActivityLink("training.lecture", "lecture_id", frozenset(STAFF)),
+    },
 )

@@ -41,7 +41,8 @@ def read_rows(raw: bytes) -> list[tuple[int, dict]]:
         rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
     except Exception as exc:  # openpyxl raises many types for a bad file
         raise CaseError(
-            f"无法读取 Excel 文件：{exc.__class__.__name__}。请使用 .xlsx 模板。"
+            "无法读取案卷目录：文件已损坏或不是 .xlsx 格式。请用 Excel 打开后另存为 .xlsx，"
+            "或下载模板填写后重新上传。"
         ) from exc
     if not rows:
         raise CaseError("文件中没有数据行。")

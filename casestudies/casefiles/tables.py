@@ -15,7 +15,6 @@ Bonus items add points up to ``bonus_cap``.
 
 from __future__ import annotations
 
-import json
 import uuid
 from copy import deepcopy
 
@@ -23,7 +22,7 @@ from sqlalchemy import func, select
 
 from casestudies.casefiles.models import ASPECTS, STAGES, ReviewTable
 from casestudies.errors import CaseError, Conflict
-from lianbing.host import db, write_audit
+from lianbing.host import Refused, db, load_json, write_audit
 
 MAX_IMPORT_BYTES = 512 * 1024
 
@@ -199,10 +198,10 @@ def import_table(raw: bytes | None, *, actor_id: int) -> ReviewTable:
         raise TableError("请选择评查表 JSON 文件。")
     if len(raw) > MAX_IMPORT_BYTES:
         raise TableError("评查表文件过大（上限 512 KB）。")
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TableError(f"不是有效的 JSON 文件：{exc}") from None
+    try:  # size and nesting depth checked before parsing; errors said in Chinese
+        data = load_json(raw, "评查表 JSON 文件")
+    except Refused as exc:
+        raise TableError(str(exc)) from None
     return create_table(data, actor_id=actor_id)
 
 

@@ -78,8 +78,10 @@ class Draft:
     confirmation: str = ""
 
     def char_count(self) -> int:
-        parts = [str(v) for v in self.header.values()] + [self.body, self.confirmation]
-        parts += [p.get("q", "") + p.get("a", "") for p in self.qa]
+        """What the officer wrote: the body, the 问/答 and the party's statement. The header's
+        fields have limits of their own and are not counted (the form's counter agrees)."""
+        parts = [self.body, self.confirmation]
+        parts += [str(p.get("q", "")) + str(p.get("a", "")) for p in self.qa]
         return sum(len(p) for p in parts)
 
     def binary(self) -> bool:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from casestudies.errors import CaseError
 from casestudies.exercises import exporters, forms, services
 from casestudies.exercises.models import RECORD_TYPES, Exercise, Submission
-from casestudies.exercises.records import FIELDS, FOOT, Draft
+from casestudies.exercises.records import FIELDS, FOOT, MAX_RECORD_CHARS, Draft
 from casestudies.rubrics.services import rubrics
 from casestudies.web import MANAGE, WRITERS, bp, get_or_404, is_manager
 from lianbing.host import (
@@ -141,6 +141,7 @@ def _write_ctx(exercise: Exercise, draft: Draft) -> dict:
         "FOOT": FOOT,
         "RECORD_TYPES": RECORD_TYPES,
         "to_local": to_local,
+        "max_chars": MAX_RECORD_CHARS,
     }
 
 

@@ -107,6 +107,7 @@ def _grade_ctx(
         bank=services.comment_bank(),
         cform=forms.CommentForm(),
         history=services.history(sub),
+        criterion_titles={c.get("key"): c.get("title") for c in criteria(sub.exercise.rubric)},
         diffs=services.differences(sub),
         STANDARDS=STANDARDS,
     )

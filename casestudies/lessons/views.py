@@ -13,7 +13,6 @@ from lianbing.host import (
     any_user,
     flash_errors,
     form_status,
-    link_for,
     local_to_utc,
     refused_redirect,
     require_role,
@@ -31,11 +30,6 @@ TEXT_FIELDS = (
     "interpretation",
     "mistakes",
 )
-
-
-def cite_url(key: str) -> str | None:
-    """Law library link for a reference key, if a part declaring ``law_article`` is enabled."""
-    return link_for("law_article", key=key)
 
 
 def _visible_lesson(lesson_id: int) -> CaseLesson:
@@ -85,7 +79,6 @@ def lesson_result(lesson_id: int):
         stage="result",
         attempt=attempt,
         credit=services.question_credit,
-        cite_url=cite_url,
     )
 
 

@@ -39,6 +39,10 @@ class PatternTimeout(Exception):
         return f"规则“{self.pattern}”运行超过 {BUDGET_S:g} 秒，已中止，本项未能自动检查，请人工评定"
 
 
+#: what to check when a trainer's pattern does not compile (the library says it in English)
+REGEX_HINT = "括号须成对；要匹配 . * + ? ( ) [ ] \\ 等符号本身时，请在前面加 \\"
+
+
 def compile_pattern(pattern, what: str, probe: bool = True) -> regex.Pattern:
     """Compile a trainer's pattern; ValueError (Chinese) when it is empty, invalid or too slow."""
     if not isinstance(pattern, str) or not pattern:
@@ -46,7 +50,7 @@ def compile_pattern(pattern, what: str, probe: bool = True) -> regex.Pattern:
     try:
         rx = regex.compile(normalize(pattern), regex.VERSION0)  # records are searched normalized
     except (regex.error, OverflowError, RecursionError) as exc:
-        raise ValueError(f"{what}“{pattern}”不是有效的正则表达式（{exc}）") from exc
+        raise ValueError(f"{what}“{pattern}”不是有效的正则表达式：{REGEX_HINT}") from exc
     if probe and _too_slow(rx.pattern):
         raise ValueError(
             f"{what}“{pattern}”在 {PROBE_LEN} 字的测试文本上运行超过 {PROBE_S:g} 秒"

@@ -9,8 +9,11 @@ lists joined — never JSON.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
+from lianbing.dbtypes import to_local
 from lianbing.parts import ROLE_LABELS
 
 ACTION_LABELS = {
@@ -61,6 +64,7 @@ ACTION_LABELS = {
     # scores and rankings
     "score.insert": "记入成绩",
     "score.update": "修改成绩",
+    "score.correction": "活动结束后更正成绩",
     "expected.declare": "登记应参加活动",
     "expected.remove": "取消应参加活动",
     "ranking.settings": "修改排名设置",
@@ -205,7 +209,41 @@ FIELD_LABELS = {
     "summary_due": "总结截止",
     "target": "目标",
     "v": "值",
+    "deadline": "截止时间",
+    "quotas": "推荐名额",
+    "eligibility": "推荐资格",
+    "measure_weights": "集体排名权重",
+    "board_named": "积分榜显示姓名",
+    "weights": "权重",
+    "reason": "理由",
+    "max_points": "满分",
+    "value": "值",
+    "achieved_at": "完成时间",
+    "articles": "条文数",
+    "by_type": "各题型数量",
+    "enterprise": "检查企业",
+    "format": "格式",
+    "home": "所属单位",
+    "module": "学习模块",
+    "pregrade_total": "自动预评分",
+    "detail": "明细",
+    "campaign_id": "练兵活动",
+    # question types (the keys of by_type)
+    "single": "单选题",
+    "multiple": "多选题",
+    "truefalse": "判断题",
+    "fill": "填空题",
+    "numerical": "数值题",
+    "matching": "匹配题",
+    "essay": "简答题",
 }
+
+#: bookkeeping keys that mean nothing to a reader (ids, hashes): left out of the table
+INTERNAL_FIELDS = frozenset(
+    {"id", "family", "rubric_id", "attempt_id", "submission_id", "module_id", "lecture_id"}
+)
+#: an ISO timestamp as stored in a change, shown in local time
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 STATUS_LABELS = {
     "draft": "草稿",
@@ -231,43 +269,96 @@ def target_label(target_type: str) -> str:
 
 
 def field_label(key: str) -> str:
-    return FIELD_LABELS.get(key, key.replace("_", " "))
+    """A field's Chinese name; a field without one reads 其他信息, never its code."""
+    return FIELD_LABELS.get(key, "其他信息")
 
 
-def show_value(key: str, value: Any, bureaus: dict[int, str] | None = None) -> str:
-    """A stored value as people read it."""
+AUDIENCE_LABELS = {"all": "全部执法人员", "bureaus": "指定单位", "users": "指定人员"}
+#: values that are references to something with a name: shown by that name (see ``names``)
+NAMED = {"user_id": "user", "actor_id": "user", "ref": "activity", "kind": "kind"}
+
+
+def show_value(
+    key: str, value: Any, bureaus: dict[int, str] | None = None, names: dict | None = None
+) -> str:
+    """A stored value as people read it; ``names`` maps a reference kind to {value: name}."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if key == "role" and value in ROLE_LABELS:
-        return ROLE_LABELS[value]
-    if key == "bureau_id" and bureaus and value in bureaus:
-        return bureaus[value]
-    if key == "status" and value in STATUS_LABELS:
-        return STATUS_LABELS[value]
+    if isinstance(value, str) and ISO_TIME.match(value):
+        return _local_time(value)
     if isinstance(value, dict):
         return "；".join(
-            f"{field_label(str(k))}：{show_value(str(k), v)}" for k, v in value.items()
+            f"{field_label(str(k))}：{show_value(str(k), v, bureaus, names)}"
+            for k, v in value.items()
         )
     if isinstance(value, (list, tuple)):
-        return "、".join(show_value(key, v) for v in value)
+        return "、".join(show_value(key, v, bureaus, names) for v in value) or "—"
+    named = (names or {}).get(NAMED.get(key, key), {})
+    for table, wanted in (
+        (named, str(value)),
+        (ROLE_LABELS if key == "role" else {}, value),
+        ((bureaus or {}) if key == "bureau_id" else {}, value),
+        (STATUS_LABELS if key == "status" else {}, value),
+        (AUDIENCE_LABELS if key == "audience" else {}, value),
+    ):
+        if wanted in table:
+            return table[wanted]
     return str(value)
 
 
-def changes(old: dict | None, new: dict | None, bureaus=None) -> list[tuple[str, str, str]]:
+def changes(
+    old: dict | None, new: dict | None, bureaus=None, names: dict | None = None
+) -> list[tuple[str, str, str]]:
     """(field, before, after) for each field of either side; unchanged fields are left out."""
-    old, new = old or {}, new or {}
-    if not isinstance(old, dict):
-        old = {"value": old}
-    if not isinstance(new, dict):
-        new = {"value": new}
+    old, new = _as_dict(old), _as_dict(new)
     rows = []
     for key in list(dict.fromkeys([*old, *new])):
         before, after = old.get(key), new.get(key)
-        if key in old and key in new and before == after:
+        if key in INTERNAL_FIELDS or (key in old and key in new and before == after):
             continue
+        shown = _ids_key(key, old, new)
         rows.append(
-            (field_label(key), show_value(key, before, bureaus), show_value(key, after, bureaus))
+            (
+                field_label(key),
+                show_value(shown, before, bureaus, names),
+                show_value(shown, after, bureaus, names),
+            )
         )
     return rows
+
+
+def _local_time(text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return (to_local(moment) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _as_dict(value) -> dict:
+    if value is None:
+        return {}
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def _ids_key(key: str, old: dict, new: dict) -> str:
+    """``ids`` next to an ``audience`` are bureaus or people: shown by their names."""
+    if key != "ids":
+        return key
+    audience = new.get("audience") or old.get("audience")
+    return {"bureaus": "bureau_id", "users": "user_id"}.get(audience, key)
+
+
+def references(rows) -> dict[str, set[str]]:
+    """The values of the audit rows' changes that name something: {reference kind: values}."""
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        for side in (_as_dict(row.old), _as_dict(row.new)):
+            for key, value in side.items():
+                kind = NAMED.get(_ids_key(key, _as_dict(row.old), _as_dict(row.new)))
+                values = value if isinstance(value, (list, tuple)) else [value]
+                if kind:
+                    found.setdefault(kind, set()).update(str(v) for v in values if v is not None)
+    return found

@@ -9,7 +9,7 @@ judge lateness with :func:`judge_lateness`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -241,3 +241,17 @@ def timeline_bars(campaign: Campaign, stages: list, deadlines: list[DeadlineView
     ]
     bars += [Bar(d.name, pos(d.due_date), 0, True, False) for d in deadlines]
     return bars
+
+
+def timeline_ticks(campaign: Campaign) -> list[tuple[float, str]]:
+    """The date axis of the timeline: (position 0..100, label) at the start and at each month's
+    first day inside the campaign (each quarter's for a campaign over a year)."""
+    start, end = campaign.start_date, campaign.end_date
+    span = max((end - start).days, 1)
+    firsts, day = [], start.replace(day=1)
+    while (day := (day.replace(day=28) + timedelta(days=4)).replace(day=1)) <= end:
+        firsts.append(day)
+    if len(firsts) > 12:
+        firsts = [d for d in firsts if d.month in (1, 4, 7, 10)]
+    ticks = [(0.0, f"{start.month}月{start.day}日")]
+    return ticks + [((d - start).days / span * 100, f"{d.month}月1日") for d in firsts]

@@ -170,6 +170,7 @@ def _timeline_context(campaign) -> dict:
         "deadlines": deadlines,
         "current": services.current_stage(campaign, today),
         "bars": schedule.timeline_bars(campaign, list(campaign.stages), deadlines),
+        "ticks": schedule.timeline_ticks(campaign),
         "settings": schedule.settings_for(campaign),
         "form": DeadlineForm(),
         "delete_form": DeleteForm(),

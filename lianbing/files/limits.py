@@ -49,6 +49,9 @@ def limits() -> Limits:
     return Limits()
 
 
+REOPEN = "请用 Excel 打开后另存为 .xlsx 再上传。"
+
+
 def _unreadable(label: str, why: str) -> str:
     space = " " if label[:1].isascii() else ""
     return f"无法读取{space}{label}：{why}"
@@ -69,8 +72,8 @@ def _open_zip(data: bytes, label: str) -> zipfile.ZipFile:
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
         book.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise Invalid(_unreadable(label, f"文件已损坏或不完整（{type(exc).__name__}）。")) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise Invalid(_unreadable(label, f"文件已损坏或不完整，{REOPEN}")) from None
     return book
 
 
@@ -130,8 +133,8 @@ def _check_sheet(book: zipfile.ZipFile, name: str, label: str, lim: Limits) -> N
                 el.clear()
     except Refused:
         raise
-    except (SyntaxError, ValueError) as exc:  # ParseError is a SyntaxError; defusedxml raises
-        raise Invalid(_unreadable(label, f"工作表已损坏（{type(exc).__name__}）。")) from None
+    except (SyntaxError, ValueError):  # ParseError is a SyntaxError; defusedxml raises
+        raise Invalid(_unreadable(label, f"工作表已损坏，{REOPEN}")) from None
 
 
 def check_table_extent(rows: int, columns: int, label: str = "文件") -> None:
@@ -156,8 +159,8 @@ def check_xlsx(data: bytes, label: str = "Excel 文件") -> None:
     try:
         for name in sheets:
             _check_sheet(book, name, label, lim)
-    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
-        raise Invalid(_unreadable(label, f"文件已损坏或不完整（{type(exc).__name__}）。")) from None
+    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError):
+        raise Invalid(_unreadable(label, f"文件已损坏或不完整，{REOPEN}")) from None
 
 
 def check_docx(data: bytes, label: str = "Word 文件") -> None:
@@ -176,12 +179,11 @@ def read_excel(data: bytes, label: str = "Excel 文件", **kwargs):
     check_xlsx(data, label)
     try:
         return pd.read_excel(io.BytesIO(data), engine="openpyxl", **kwargs)
-    except Exception as exc:  # openpyxl/zipfile raise many kinds; all mean "not readable"
+    except Exception:  # openpyxl/zipfile raise many kinds; all mean "not readable"
         raise Invalid(
             _unreadable(
                 label,
-                "文件已损坏或不是 .xlsx 格式（旧版 .xls 请另存为 .xlsx）。"
-                f"（{type(exc).__name__}）",
+                f"文件已损坏或不是 .xlsx 格式（旧版 .xls 也算），{REOPEN}",
             )
         ) from None
 
@@ -208,4 +210,29 @@ def load_json(raw: bytes | str, label: str = "JSON 文件", lim: Limits | None =
     try:
         return json.loads(raw)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise Invalid(f"{label}不是有效的 JSON：{exc}") from None
+        raise Invalid(json_problem(label, exc)) from None
+
+
+#: what Python's JSON parser says (its message up to the first colon) and how to say it
+JSON_REASONS = {
+    "Expecting value": "此处应有一个值（文件是空的，或不是 JSON 格式）",
+    "Expecting property name": "名称须用英文双引号括起（末项后不能有逗号）",
+    "Expecting ',' delimiter": "缺少英文逗号",
+    "Expecting ':' delimiter": "缺少英文冒号",
+    "Extra data": "内容结束后还有多余的文字",
+    "Unterminated string starting at": "文字缺少结尾的英文双引号",
+    "Invalid control character at": "文字中有不允许的控制字符（如直接换行）",
+    "Invalid \\escape": "有无效的反斜杠转义",
+}
+
+
+def json_problem(label: str, exc: Exception) -> str:
+    """A JSON syntax error in Chinese, with where it is and what to do."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return f"{label}的嵌套层数过多，无法解析。请检查文件内容。"
+    head = exc.msg.split(":")[0]
+    reason = next((v for k, v in JSON_REASONS.items() if head.startswith(k)), "格式不正确")
+    return (
+        f"{label}不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列{reason}。"
+        "请上传本系统导出的文件，或用文本编辑器改正后重新上传。"
+    )

@@ -350,6 +350,7 @@ def _settings_current(campaign: Campaign) -> dict:
         "min_entries": rules.min_entries(campaign.id),
         "measure_weights": measures.weights(campaign.id),
         "categories": rules.PROVINCE_CATEGORIES,
+        "board_named": rules.board_named(campaign.id),
     }
 
 
@@ -391,6 +392,7 @@ def _settings_data(form) -> dict:
         "eligibility": {k: form[f"e_{k}"].data / 100 for k in registry().kinds},
         "min_entries": {k: form[f"n_{k}"].data for k in registry().kinds},
         "measure_weights": {m.name: form[f"m_{m.name}"].data for m in measures.all_measures()},
+        "board_named": bool(form.board_named.data),
     }
 
 

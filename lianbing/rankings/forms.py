@@ -90,6 +90,10 @@ def settings_form(kinds: dict, measures: list, current: dict) -> FlaskForm:
             validators=[Optional()],
             default=current.get("deadline"),
         )
+        board_named = BooleanField(
+            "执法人员积分榜显示姓名（不勾选则只显示名次、单位和得分）",
+            default=current.get("board_named", True),
+        )
         submit = SubmitField("保存")
 
     _add_quota_fields(SettingsForm, current)

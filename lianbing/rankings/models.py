@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lianbing.accounts.models import Bureau, User
@@ -31,6 +32,8 @@ class RankingSettings(db.Model):
     min_entries: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: {measure name: weight} of the bureau (collective) ranking
     measure_weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: whether officers' leaderboard shows names; off = only ranks, bureaus and scores
+    is_board_named: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     def __repr__(self) -> str:
         return f"<RankingSettings c{self.campaign_id}>"

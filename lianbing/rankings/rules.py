@@ -39,6 +39,7 @@ def settings_for(campaign_id: int, *, create: bool = False) -> RankingSettings:
             province_quotas=dict(DEFAULT_QUOTAS),
             eligibility={},
             measure_weights={},
+            is_board_named=True,
         )
         if create:
             db.session.add(row)
@@ -92,6 +93,7 @@ def update(
     measure_weights: dict[str, float],
     actor_id: int | None,
     min_entries: dict[str, int] | None = None,
+    board_named: bool | None = None,
 ) -> None:
     """Store the city's rules, audited; refuses out-of-range values, and any change once the
     campaign is closed. ``min_entries`` None keeps the stored minimum numbers of ledger rows."""
@@ -101,6 +103,7 @@ def update(
         "eligibility": eligibility,
         "measure_weights": measure_weights,
         "min_entries": min_entries,
+        "board_named": board_named,
     }
     signals.settings_changing.send(
         "rankings", campaign_id=campaign_id, what="rules", new=asked, actor_id=actor_id
@@ -115,6 +118,8 @@ def update(
     row.measure_weights = {k: float(v) for k, v in measure_weights.items()}
     if min_entries is not None:
         row.min_entries = {k: int(v) for k, v in min_entries.items() if v}
+    if board_named is not None:
+        row.is_board_named = board_named
     db.session.flush()
     audit.write(
         "ranking.settings", "campaign", campaign_id, actor_id=actor_id, old=old, new=_snapshot(row)
@@ -143,4 +148,10 @@ def _snapshot(row: RankingSettings) -> dict:
         "eligibility": row.eligibility,
         "min_entries": row.min_entries or {},
         "measure_weights": row.measure_weights,
+        "board_named": row.is_board_named,
     }
+
+
+def board_named(campaign_id: int) -> bool:
+    """Whether officers' leaderboard shows names (the city may show only ranks and bureaus)."""
+    return settings_for(campaign_id).is_board_named is not False

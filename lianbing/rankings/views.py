@@ -7,7 +7,15 @@ from flask_login import current_user
 
 from lianbing.accounts import services as accounts
 from lianbing.accounts.models import Bureau, User
-from lianbing.auth import ADMINS, CITY_ADMIN, ROLES, any_user, require_bureau, require_role
+from lianbing.auth import (
+    ADMINS,
+    CITY_ADMIN,
+    OFFICER,
+    ROLES,
+    any_user,
+    require_bureau,
+    require_role,
+)
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
@@ -19,6 +27,7 @@ from lianbing.logconfig import event
 from lianbing.parts import registry
 from lianbing.rankings import (
     admin_views,  # noqa: F401  (registers the admin routes on bp)
+    board_views,  # noqa: F401  (registers the officers' leaderboard on bp)
     breakdown,
     charts,
     exporters,
@@ -90,8 +99,10 @@ def _officer_page(campaign: Campaign, user: User):
 
 
 @bp.route("/rankings")
-@require_role(*ADMINS)
+@require_role(OFFICER, *ADMINS)
 def rankings():
+    if current_user.role == OFFICER:
+        return redirect(url_for("rankings.board"))
     if current_user.role != CITY_ADMIN:
         return redirect(
             url_for("rankings.bureau_rankings", bureau_id=current_user.bureau_id, **request.args)

@@ -72,11 +72,13 @@ def quiz_detail(quiz_id):
     if refused and refused[1] != 409:
         raise PlayError(*refused)
     attempts = [a for a in services.history(current_user.id) if a.quiz_id == quiz.id]
+    finished = [a for a in attempts if a.status != "open"]
     return render_template(
         "quizzes/play/detail.html",
         quiz=quiz,
         refused=refused,
         attempts=attempts,
+        used_up=bool(quiz.attempts_allowed) and len(finished) >= quiz.attempts_allowed,
         summary=services.schedule_summary(quiz),
     )
 

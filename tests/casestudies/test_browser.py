@@ -173,3 +173,26 @@ def test_rubric_builder_adds_a_check_from_the_registry(
     with page.expect_navigation():
         page.click("details button:has-text('试评')")
     assert page.locator("#trial mark.cs-bad").count() == 2
+
+
+def test_writing_on_a_phone_reads_the_scenario_in_place_and_counts_only_the_record(
+    browser, live_server, login_page, world
+):
+    exercise = db.session.scalar(select(Exercise).where(Exercise.record_type == "inquiry"))
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    login_page(page, live_server, "officer_441424_3")
+    page.goto(f"{live_server}/casestudies/exercises/{exercise.id}/write")
+    scenario = page.locator("details#scenario")
+    form_top = page.locator("#record-form").bounding_box()["y"]
+    assert scenario.bounding_box()["y"] < form_top and not scenario.evaluate("d => d.open")
+    page.click("details#scenario > summary")
+    assert scenario.evaluate("d => d.open")
+    shown = scenario.inner_text()
+    assert exercise.scenario.split()[0][:8] in shown
+    page.fill("#f_place", "某某公司二号车间")  # header fields do not count
+    page.fill("#body", "执法人员出示执法证件")
+    page.locator(".qa-pair textarea[name=q]").first.fill("你叫什么名字")
+    page.locator(".qa-pair textarea[name=a]").first.fill("张三")
+    page.fill("#confirmation", "以上属实")
+    written = len("执法人员出示执法证件") + len("你叫什么名字") + len("张三") + len("以上属实")
+    assert page.locator("#record-count .count").inner_text() == str(written)

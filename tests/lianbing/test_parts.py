@@ -129,3 +129,35 @@ def test_register_parts_keeps_the_registry_on_the_app(app):
     registry = app.extensions["lianbing"]
     assert set(registry.kinds) >= {"award", "study", "quiz", "record_exercise"}
     assert registry.kind_owner["award"] == "lianbing"
+
+
+def test_activity_links_stay_inside_their_part_and_are_unique():
+    from dataclasses import replace
+
+    from lianbing.parts import ActivityLink, Registry
+
+    part = make_sandbox_part()
+    outside = replace(part, activity_links={"drill": ActivityLink("quizzes.index", "drill_id")})
+    with pytest.raises(PartError, match="points outside"):
+        Registry().add(outside)
+    inside = replace(part, activity_links={"quiz": ActivityLink("sandbox.index", "drill_id")})
+    registry = Registry()
+    registry.add(load_part("quizzes"))
+    with pytest.raises(PartError, match="duplicate activity link"):
+        registry.add(inside)
+
+
+def test_a_ledger_line_reads_in_words_and_opens_for_the_roles_allowed(app):
+    from lianbing.activities import describe
+
+    with app.test_request_context():
+        quiz = describe("competition", "quiz:12", "2017年大气法专题竞赛", "officer")
+        assert quiz.text == "知识竞赛：2017年大气法专题竞赛" and quiz.url == "/quizzes/q/12"
+        assert describe("competition", "quiz:12", "竞赛", "trainer").url is None
+        module = describe("study", "module:3", "学习模块：环境保护法", "trainer")
+        assert module.text == "学习模块：环境保护法" and module.url == "/training/modules/3"
+        demo = describe("record_exercise", "demo:record_exercise:2", "", "officer")
+        assert demo.text == "笔录练习（未命名）" and demo.url is None
+        untitled = describe("quiz", "quiz:5", "quiz:5", "officer")
+        assert "quiz:5" not in untitled.text
+        assert describe("gone_kind", "x:1", "旧活动", "officer").text == "其他活动：旧活动"

@@ -380,3 +380,12 @@ def test_preview_shows_numbered_blanks_in_the_stem(client, trainer):
         data={"qtype": "fill", "stem": "每年{{1}}月{{2}}日", "answer": "6；5", "difficulty": "3"},
     ).get_data(as_text=True)
     assert "每年（1）＿＿＿＿月（2）＿＿＿＿日" in html and "{{1}}" not in html
+
+
+def test_creating_a_bank_says_so_and_its_export_is_not_called_a_template(client, trainer):
+    r = client.post(
+        "/quizzes/banks", data={"name": "大气法题库", "description": ""}, follow_redirects=True
+    )
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "已新建题库“大气法题库”" in page
+    assert "导出 Excel（可再导入）" in page and "导出 Excel 模板" not in page

@@ -47,6 +47,22 @@ def article_by_key(key: str) -> Article | None:
     return db.session.scalar(select(Article).where(Article.key == key))
 
 
+def article_words(keys) -> dict[str, str]:
+    """《law》第N条 for the keys that are articles of the library (for other parts' pages)."""
+    return {key: article.label for key, article in articles_by_keys(keys).items()}
+
+
+def law_words(codes) -> dict[str, str]:
+    """《law》 for the codes of laws in the library."""
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    return {
+        law.code: f"《{law.name}》"
+        for law in db.session.scalars(select(Law).where(Law.code.in_(codes)))
+    }
+
+
 def articles_by_keys(keys) -> dict[str, Article]:
     """The library articles among ``keys`` (unknown keys are simply absent)."""
     keys = sorted(set(keys))

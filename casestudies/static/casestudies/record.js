@@ -28,6 +28,7 @@
       var pair = clearRow(pairs[pairs.length - 1].cloneNode(true));
       list.appendChild(pair);
       pair.querySelector("textarea").focus();
+      count();
       schedule();
     });
     list.addEventListener("click", function (ev) {
@@ -40,6 +41,7 @@
       } else if (ev.target.classList.contains("qa-down") && pair.nextElementSibling) {
         list.insertBefore(pair.nextElementSibling, pair);
       } else { return; }
+      count();
       schedule();
     });
   }
@@ -62,7 +64,23 @@
     timer = setTimeout(save, 1500);
   }
 
-  form.addEventListener("input", schedule);
+  // The counter counts what the officer wrote (body, 问/答, the party's statement), as the
+  // server does; the header's fields have limits of their own. Code points, like Python's len.
+  var counter = document.getElementById("record-count");
+  function count() {
+    if (!counter) { return; }
+    var written = form.querySelectorAll("#body, #confirmation, #qa-list textarea");
+    var n = Array.prototype.reduce.call(written, function (sum, el) { return sum + Array.from(el.value).length; }, 0);
+    counter.querySelector(".count").textContent = n;
+    counter.classList.toggle("text-danger", n > Number(counter.dataset.max));
+  }
+
+  // The scenario folds above the form on a phone and stays open on a wide screen.
+  var scenario = document.getElementById("scenario");
+  if (scenario && window.matchMedia("(min-width: 992px)").matches) { scenario.open = true; }
+
+  form.addEventListener("input", function () { count(); schedule(); });
+  count();
   form.addEventListener("submit", function (ev) {
     clearTimeout(timer);
     if (ev.submitter && ev.submitter.value === "submit" && !window.confirm("提交后不能再修改，确定提交吗？")) {

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length
 
 class BulletinForm(FlaskForm):
     title = StringField("标题", validators=[DataRequired("请填写简报标题"), Length(max=200)])
-    body = TextAreaField("正文（支持 Markdown）", render_kw={"rows": 14})
+    body = TextAreaField("正文", render_kw={"rows": 14, "data-markdown-toolbar": True})
     attachments = MultipleFileField("附件（PDF、Word、Excel、图片，每个不超过 10 MB）")
     save = SubmitField("保存草稿")
 

@@ -15,7 +15,9 @@ from wtforms.validators import DataRequired, InputRequired, Length
 class ArticleForm(FlaskForm):
     title = StringField("标题", validators=[DataRequired("请填写文章标题"), Length(max=200)])
     body = TextAreaField(
-        "正文（支持 Markdown）", validators=[DataRequired("请填写文章正文")], render_kw={"rows": 14}
+        "正文",
+        validators=[DataRequired("请填写文章正文")],
+        render_kw={"rows": 14, "data-markdown-toolbar": True},
     )
     images = MultipleFileField("图片（JPG、PNG、GIF、WebP，每张不超过 5 MB）")
     save = SubmitField("保存草稿")

@@ -19,7 +19,7 @@ class ItemForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    body = TextAreaField("总结报告（支持 Markdown）", render_kw={"rows": 12})
+    body = TextAreaField("总结报告", render_kw={"rows": 12, "data-markdown-toolbar": True})
     attachments = MultipleFileField("佐证材料（PDF、Word、Excel、图片，每个不超过 10 MB）")
     save = SubmitField("保存")
 

@@ -1,5 +1,6 @@
 """Case lessons through the test client: answers hidden until submitted, the editor's checks."""
 
+import pytest
 from sqlalchemy import func, select
 
 from casestudies.lessons.models import CaseLesson
@@ -7,9 +8,18 @@ from lianbing import TestingConfig, create_app
 from lianbing.extensions import db
 from lianbing.ledger.models import ScoreEntry
 from lianbing.parts import load_part
+from training.laws import demo as laws_demo
 
 
-def test_case_lesson_stages_hide_answers_until_submitted(client, auth, world):
+@pytest.fixture
+def library(world):
+    """The law library's demo laws, so that citations have articles to name and open."""
+    laws_demo.load()
+    db.session.commit()
+    return world
+
+
+def test_case_lesson_stages_hide_answers_until_submitted(client, auth, library):
     lesson = db.session.scalars(select(CaseLesson)).first()
     choice = lesson.questions[0]
     auth.login("officer_441424_1")
@@ -24,7 +34,7 @@ def test_case_lesson_stages_hide_answers_until_submitted(client, auth, world):
     )
     assert r.status_code == 302
     page = client.get(f"/casestudies/lessons/{lesson.id}/result").get_data(as_text=True)
-    assert "EPL2014:63" in page and "正确答案" in page and "✓" in page
+    assert "《中华人民共和国环境保护法》第63条" in page and "正确答案" in page and "✓" in page
     assert (
         db.session.scalar(select(ScoreEntry.points).where(ScoreEntry.kind == "case_lesson")) == 1.0
     )
@@ -39,17 +49,28 @@ def test_lesson_editor_refuses_bad_citation(client, auth, demo_people):
     assert db.session.scalar(select(func.count(CaseLesson.id))) == 0
 
 
-def test_citations_link_to_the_law_library_only_when_a_part_declares_it(client, auth, world):
+def test_citations_link_to_the_law_library_only_when_a_part_declares_it(client, auth, library):
     lesson = db.session.scalars(select(CaseLesson)).first()
     auth.login("trainer")
     page = client.get(f"/casestudies/lessons/{lesson.id}/result").get_data(as_text=True)
-    assert 'href="/training/articles/EPL2014:63"' in page
+    assert 'href="/training/articles/EPL2014:63">《中华人民共和国环境保护法》第63条</a>' in page
     alone = create_app(TestingConfig(), parts=[load_part("casestudies")])
     try:
         other = alone.test_client()
         other.post("/login", data={"username": "trainer", "password": "lianbing-demo"})
         page = other.get(f"/casestudies/lessons/{lesson.id}/result").get_data(as_text=True)
-        assert "EPL2014:63" in page and "/training/articles/" not in page
+        assert "EPL2014 第63条（本库未收录）" in page and "/training/articles/" not in page
     finally:
         with alone.app_context():
             db.engine.dispose()
+
+
+def test_a_citation_missing_from_the_library_says_so_instead_of_linking(client, auth, library):
+    lesson = db.session.scalars(select(CaseLesson)).first()
+    lesson.citations = ["EPL2014:63", "EPL2014:999", "APL2015:99"]
+    db.session.commit()
+    auth.login("trainer")
+    page = client.get(f"/casestudies/lessons/{lesson.id}/result").get_data(as_text=True)
+    assert "《中华人民共和国环境保护法》第999条（本库未收录）" in page
+    assert "APL2015 第99条（本库未收录）" in page
+    assert "/training/articles/EPL2014:999" not in page and "/training/articles/APL2015" not in page

@@ -93,6 +93,23 @@ def test_rubric_import_refuses_invalid_file(client, auth, demo_people):
     assert db.session.scalar(select(func.count(Rubric.id))) == 0
 
 
+@pytest.mark.parametrize(
+    "raw, where",
+    [(b"", "第 1 行第 1 列"), (b'{"title": "x",\n "criteria": [}', "第 2 行第 15 列")],
+)
+def test_rubric_import_says_a_json_error_in_chinese(client, auth, demo_people, raw, where):
+    auth.login("trainer")
+    r = client.post(
+        "/casestudies/rubrics/import",
+        data={"file": (io.BytesIO(raw), "r.json")},
+        content_type="multipart/form-data",
+    )
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "不是有效的 JSON" in page and where in page
+    assert "Expecting" not in page and "char " not in page and "请上传本系统导出的文件" in page
+    assert db.session.scalar(select(func.count(Rubric.id))) == 0
+
+
 def test_rubric_copy_and_new_version(client, auth, world):
     auth.login("trainer")
     rubric = exercises.exercises(False)[0].rubric

@@ -103,7 +103,7 @@ def test_bureau_admin_cannot_create_in_another_bureau(client, auth, demo_people)
             "password": "long-enough-1",
         },
     )
-    assert r.status_code == 400 and "不是有效的选择" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "所选项目不在可选范围内" in r.get_data(as_text=True)
     assert _count(User, User.username == "sneaky") == 0
 
 

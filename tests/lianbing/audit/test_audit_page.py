@@ -130,3 +130,28 @@ def test_every_action_code_written_has_a_label():
     codes = _written_action_codes()
     assert len(codes) > 40
     assert codes - set(ACTION_LABELS) == set()
+
+
+def test_references_in_changes_and_targets_read_as_names(client, auth, demo_people, campaign):
+    from lianbing.dbtypes import utcnow
+    from lianbing.ledger.services import record
+
+    officer, bureau = _user("officer_441402_1"), _user("admin_441403").bureau
+    entry = record(
+        officer.id, campaign.id, "quiz", "quiz:77", 8, 10, utcnow(), title="2017年大气法专题竞赛"
+    )
+    audit.write(
+        "expected.declare",
+        "campaign",
+        campaign.id,
+        new={"kind": "quiz", "ref": "quiz:77", "audience": "bureaus", "ids": [bureau.id]},
+    )
+    audit.write("score.update", "score_entry", entry.id, new={"user_id": officer.id})
+    db.session.commit()
+    auth.login("city_admin")
+    text = _visible(client.get("/audit/").get_data(as_text=True))
+    assert "2017年大气法专题竞赛" in text and "测验" in text and "指定单位" in text
+    assert bureau.short_name in text or bureau.name in text
+    assert f"练兵活动：{campaign.name}" in text and "成绩：2017年大气法专题竞赛" in text
+    assert officer.display_name in text
+    assert "quiz:77" not in text and " 号" not in text and "bureaus" not in text

@@ -211,3 +211,18 @@ def test_city_adds_a_deadline_and_others_cannot(client, auth, ops_demo):
     )
     assert r.status_code == 302
     assert "案卷评查" in client.get(f"/calendar/{ops_demo.id}").get_data(as_text=True)
+
+
+def test_the_timeline_has_a_date_axis_at_each_month(client, auth, ops_demo):
+    from lianbing.campaign import schedule
+
+    auth.login("officer_441402_1")
+    page = client.get(f"/calendar/{ops_demo.id}").get_data(as_text=True)
+    axis = page.split('class="date-axis"')[1].split("</g>")[0]
+    start, end = ops_demo.start_date, ops_demo.end_date
+    months = (end.year - start.year) * 12 + end.month - start.month
+    assert f">{start.month}月{start.day}日<" in axis
+    assert axis.count("月1日<") >= months  # every month's first inside the campaign
+    ticks = schedule.timeline_ticks(ops_demo)
+    assert ticks[0][0] == 0 and ticks[-1][0] <= 100
+    assert all(a < b for (a, _), (b, _) in zip(ticks, ticks[1:]))

@@ -50,3 +50,15 @@ def test_every_page_has_a_skip_link_to_the_main_content(client, auth, make_user)
     auth.login("skip_officer")
     page = client.get("/home").get_data(as_text=True)
     assert 'href="#main"' in page and 'id="main"' in page
+
+
+@pytest.mark.parametrize(
+    "username, shown", [("officer_441402_1", True), ("trainer", False), ("city_admin", False)]
+)
+def test_only_officers_are_offered_their_scores_on_the_home_page(
+    client, auth, ops_demo, username, shown
+):
+    auth.login(username)
+    page = client.get("/home").get_data(as_text=True)
+    assert ("最近成绩" in page) is shown and (shown or "暂无成绩" not in page)
+    assert ("我的成绩</a>" in page) is shown and ("积分榜</a>" in page) is shown

@@ -46,10 +46,12 @@ def _check_trace(page, base, url: str) -> None:
     """The officer page's ledger lines add up to the earned and available points of each kind."""
     html = page.request.get(base + url).text()
     earned = {}
-    for cells in _numbers(html, "ledger"):
-        earned.setdefault(cells[1], [0.0, 0.0])
-        earned[cells[1]][0] += float(cells[4])
-        earned[cells[1]][1] += float(cells[5])
+    body = re.search(r'<table[^>]*id="ledger".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    for kind, row in re.findall(r'<tr[^>]*data-kind="([^"]+)"[^>]*>(.*?)</tr>', body, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)  # time, item, points, max
+        earned.setdefault(kind, [0.0, 0.0])
+        earned[kind][0] += float(cells[2])
+        earned[kind][1] += float(cells[3])
     missed = {}
     for label, top in re.findall(
         r'<li class="list-group-item[^"]*"><span>([^：<]+)：.*?</span><span>0 / ([\d.]+)', html

@@ -402,3 +402,15 @@ def test_practice_is_closed_while_a_competition_attempt_is_open(
         "/quizzes/practice/answer", json={"question_id": qid, "response": 0, "source": "random"}
     )
     assert r.status_code == 200 and r.json["key"] == "A"
+
+
+def test_no_start_button_once_the_single_attempt_is_used(client, auth, make_quiz):
+    quiz = make_quiz(attempts_allowed=1)
+    auth.login(OFFICER)
+    assert "开始答题" in client.get(f"/quizzes/q/{quiz.id}").get_data(as_text=True)
+    attempt_id = _start(client, quiz)
+    assert "继续答题" in client.get(f"/quizzes/q/{quiz.id}").get_data(as_text=True)
+    assert client.post(f"/quizzes/attempt/{attempt_id}/submit").status_code == 302
+    page = client.get(f"/quizzes/q/{quiz.id}").get_data(as_text=True)
+    assert "开始答题" not in page and "继续答题" not in page
+    assert 'id="attempts-used"' in page and "已全部答完" in page

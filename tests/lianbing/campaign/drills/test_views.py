@@ -162,3 +162,23 @@ def test_pool_only_round_offers_backbone_officers_with_specialties(
     assert f'value="{user("officer_441402_2").id}"' not in choices
     r = client.post(r.location + "/members", data={"user_id": user("officer_441402_2").id})
     assert r.status_code == 400 and "不在执法骨干库中" in r.get_data(as_text=True)
+
+
+def test_a_member_outside_the_choices_is_refused_in_chinese_without_the_id(
+    client, auth, ops_demo, bureau
+):
+    auth.login("city_admin")
+    teams = _count(DrillTeam)
+    r = client.post(
+        f"/drills/rounds/{_cross_round_id()}/teams",
+        data={
+            "name": "新组",
+            "home_bureau_id": bureau("441402").id,
+            "target_bureau_id": bureau("441403").id,
+            "member_ids": [987654],
+        },
+    )
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "所选项目不在可选范围内" in page
+    assert "987654" not in page and "valid choice" not in page
+    assert _count(DrillTeam) == teams
