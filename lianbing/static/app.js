@@ -122,3 +122,15 @@ document.addEventListener('submit', function (ev) {
     pending = setTimeout(scrollCues, 150);
   });
 })();
+/* A page with a sticky header (the quiz's title, timer and progress): keep the window's
+   scroll padding at the header's height, so an element reached with Tab or Shift+Tab is
+   scrolled clear of the header instead of under it. */
+(function () {
+  const header = document.querySelector('main .sticky-top');
+  if (!header) return;
+  function pad() {
+    document.documentElement.style.scrollPaddingTop = (header.offsetHeight + 16) + 'px';
+  }
+  pad();
+  window.addEventListener('resize', pad);
+})();

@@ -4,7 +4,8 @@ The demo is loaded once for the whole package (the tests here only read), so thi
 replaces the per-test emptying of tables with one emptying at the end. The pages of a role
 are found by crawling with the Flask test client: every GET route without arguments, then
 the first link of each other GET route met in the main content of those pages, two levels
-deep. A page counts when it answers 200 with HTML for that role.
+deep. A page counts when it answers 200 with HTML for that role (after its redirects: /bulletins/
+leads to the current campaign's board).
 """
 
 from __future__ import annotations
@@ -97,10 +98,11 @@ def crawl(app, username: str | None, seen: set[str]) -> list[str]:
     for _ in range(DEPTH + 1):
         following = []
         for path in level:
-            response = client.get(path)
-            if not _html_ok(response):
+            response = client.get(path, follow_redirects=True)
+            final = response.request.path if response.history else path
+            if not _html_ok(response) or final in found:
                 continue
-            found.append(path)
+            found.append(final)
             following += _new_links(adapter, response.get_data(as_text=True), seen)
         level = following
     return found

@@ -10,7 +10,8 @@ import pytest
 from .conftest import ROLES
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                  resultTypes: ['violations']})
   .then(r => r.violations.map(v => ({
     rule: v.id, impact: v.impact,
     targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')), count: v.nodes.length})))"""
