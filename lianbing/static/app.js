@@ -103,6 +103,7 @@ document.addEventListener('submit', function (ev) {
       box.parentNode.insertBefore(cue, box);
     }
     if (cue) cue.hidden = !wide;
+    box.classList.toggle('is-wide', wide);
     if (wide) {
       box.tabIndex = 0;
       box.setAttribute('role', 'region');

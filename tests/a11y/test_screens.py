@@ -1,9 +1,10 @@
 """Every page of every role fits a 390×844 phone and a 1280×800 desktop.
 
 A page passes when the document is no wider than the window (wide tables scroll inside their
-own box) and every score or status cell of a list (``.col-key``, see app.css "table-cards")
-that is shown lies inside the window. With SCREENSHOTS=<folder> set (``make screenshots``)
-each page is also saved as <folder>/<role>/<width>x<height>/<page>.png for a reviewer.
+own box, with a cue above it and keyboard access) and every score or status cell of a list
+(``.col-key``, see app.css "table-cards") that is shown lies inside the window. With
+SCREENSHOTS=<folder> set (``make screenshots``) each page is also saved as
+<folder>/<role>/<width>x<height>/<page>.png for a reviewer.
 """
 
 import os
@@ -23,6 +24,16 @@ KEYS_OUTSIDE = """() => Array.from(document.querySelectorAll('td.col-key, th.col
   .filter(([, r]) => r.left < -0.5 || r.right > window.innerWidth + 0.5)
   .map(([text, r]) => [text, Math.round(r.left), Math.round(r.right)])"""
 
+#: boxes that scroll sideways without a visible cue above them or without keyboard access
+SILENT_SCROLLERS = """() => Array.from(document.querySelectorAll('.table-responsive'))
+  .filter(box => box.scrollWidth > box.clientWidth + 1 && box.getClientRects().length)
+  .filter(box => {
+    const cue = box.previousElementSibling;
+    const shown = cue && cue.classList.contains('scroll-cue') && !cue.hidden;
+    return !shown || box.tabIndex !== 0;
+  })
+  .map(box => (box.querySelector('table') || box).id || box.className)"""
+
 
 def file_name(path: str) -> str:
     """A page's path as a file name: /scores/officer/4?campaign=1 → scores_officer_4_campaign_1."""
@@ -39,6 +50,8 @@ def check(page, base: str, path: str, shots: Path | None) -> list[str]:
         problems.append(f"{path} 页面横向溢出 {wider}px")
     for text, left, right in page.evaluate(KEYS_OUTSIDE):
         problems.append(f"{path} 得分/状态「{text}」在窗口外（{left}–{right}px）")
+    for box in page.evaluate(SILENT_SCROLLERS):
+        problems.append(f"{path} 表格 {box} 可横向滚动，但没有提示或无法用键盘滚动")
     if shots:
         page.screenshot(path=str(shots / f"{file_name(path)}.png"), full_page=True)
     return problems
