@@ -8,7 +8,7 @@ WORKERS ?= 2
 TEST_WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres lint bench install install-dev clean
+.PHONY: run test test-sqlite test-postgres lint bench screenshots install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ test: install-dev
 		echo "== again on $$TEST_DATABASE_URL"; \
 		$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests; \
 	fi
+
+#: every page of every role at 390×844 and 1280×800, saved for review (the same checks as in `make test`)
+SCREENSHOTS ?= instance/screenshots
+screenshots: install-dev
+	rm -rf $(SCREENSHOTS)
+	SCREENSHOTS=$(abspath $(SCREENSHOTS)) $(BIN)/pytest -q -p no:cacheprovider tests/a11y/test_screens.py
+	@echo "截图已保存到 $(SCREENSHOTS)/<角色>/<宽x高>/<页面>.png"
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
