@@ -54,7 +54,6 @@
       button.className = 'btn btn-sm btn-outline-secondary';
       button.textContent = tool.label;
       button.title = tool.hint;
-      button.setAttribute('aria-label', tool.hint);
       if (area.id) button.setAttribute('aria-controls', area.id);
       button.addEventListener('click', function () {
         (tool.kind === 'wrap' ? wrap : lines)(area, tool);
