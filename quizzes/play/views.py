@@ -126,11 +126,13 @@ def _json_body(key: str) -> dict:
 @bp.route("/attempt/<int:attempt_id>/answer", methods=["POST"])
 @require_role("officer")
 def answer(attempt_id):
-    rate_limit(f"quiz-answer:user:{current_user.id}", ANSWERS_PER_MINUTE, 60)
     data = _json_body("position")
     position = services.save_answer(
         attempt_id, current_user, data["position"], data.get("response")
     )
+    # counted after the save, inside its write transaction (on SQLite the quiz write gate is
+    # then already held); a refusal rolls the save back
+    rate_limit(f"quiz-answer:user:{current_user.id}", ANSWERS_PER_MINUTE, 60)
     return jsonify(ok=True, position=position)
 
 
