@@ -33,7 +33,7 @@ _TABLE = Counter.__table__
 _UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 _READ = select(_TABLE.c.value).where(_TABLE.c.name == bindparam("name"))
 #: model class → function naming the versions a changed row of it makes stale
-_WATCHED: dict[type, Callable[[object], list[str]]] = {}
+_WATCHED: dict[type, list[Callable[[object], list[str]]]] = {}
 _PENDING = "counters_pending"
 #: rate windows older than this are swept now and then
 KEEP = timedelta(days=1)
@@ -66,6 +66,20 @@ def value(name: str) -> int:
         client.set(_key(name), random.getrandbits(48), nx=True)
         found = client.get(_key(name))
     return int(found)
+
+
+def values(names: list[str]) -> tuple[int, ...]:
+    """Several versions at once (one query, or one Redis round trip), in the order asked."""
+    client = redis_client()
+    if client is None:
+        found = dict(
+            db.session.connection().execute(
+                select(_TABLE.c.name, _TABLE.c.value).where(_TABLE.c.name.in_(names))
+            ).all()
+        )
+        return tuple(found.get(name, 0) for name in names)
+    found = client.mget([_key(name) for name in names])
+    return tuple(int(v) if v is not None else value(n) for n, v in zip(names, found))
 
 
 def bump(name: str, session: Session | None = None) -> None:
@@ -108,18 +122,16 @@ def _forget(session: Session) -> None:
 
 def watch(model: type, names: Callable[[object], list[str]]) -> None:
     """Bump ``names(row)`` whenever a row of ``model`` is added, changed or deleted (ORM)."""
-    _WATCHED[model] = names
+    _WATCHED.setdefault(model, []).append(names)
 
 
-@event.listens_for(Session, "before_flush")
-def _bump_watched(session: Session, flush_context, instances) -> None:
-    stale: set[str] = set()
-    for obj in (*session.new, *session.deleted):
-        if type(obj) in _WATCHED:
-            stale.update(_WATCHED[type(obj)](obj))
-    for obj in session.dirty:
-        if type(obj) in _WATCHED and session.is_modified(obj, include_collections=False):
-            stale.update(_WATCHED[type(obj)](obj))
+@event.listens_for(Session, "after_flush")
+def _bump_watched(session: Session, flush_context) -> None:
+    """After the flush (new rows have their ids) and before the commit; the session's
+    new/dirty/deleted sets still show what the flush wrote."""
+    changed = [*session.new, *session.deleted]
+    changed += [o for o in session.dirty if type(o) in _WATCHED and session.is_modified(o)]
+    stale = {name for o in changed for names in _WATCHED.get(type(o), ()) for name in names(o)}
     for name in sorted(stale):  # a fixed order: concurrent flushes lock rows alike
         bump(name, session)
 
