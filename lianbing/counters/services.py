@@ -73,9 +73,9 @@ def values(names: list[str]) -> tuple[int, ...]:
     client = redis_client()
     if client is None:
         found = dict(
-            db.session.connection().execute(
-                select(_TABLE.c.name, _TABLE.c.value).where(_TABLE.c.name.in_(names))
-            ).all()
+            db.session.connection()
+            .execute(select(_TABLE.c.name, _TABLE.c.value).where(_TABLE.c.name.in_(names)))
+            .all()
         )
         return tuple(found.get(name, 0) for name in names)
     found = client.mget([_key(name) for name in names])
