@@ -1,4 +1,5 @@
-"""speed counters: named counters (cache versions, fixed-window rate counts)
+"""speed counters: named counters (cache versions, fixed-window rate counts); packed marks of
+quiz attempts for item analysis
 
 Revision ID: 0170_speed
 Revises: 0130_notify
@@ -28,9 +29,13 @@ def upgrade():
     )
     with op.batch_alter_table("counters", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_counters_updated_at"), ["updated_at"], unique=False)
+    with op.batch_alter_table("quiz_attempts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("item_marks", sa.LargeBinary(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("quiz_attempts", schema=None) as batch_op:
+        batch_op.drop_column("item_marks")
     with op.batch_alter_table("counters", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_counters_updated_at"))
     op.drop_table("counters")
