@@ -39,7 +39,7 @@ COOKIE_KEY = "sid"
 TOUCH_EVERY = timedelta(minutes=1)
 #: sessions a worker keeps in memory (beyond this the oldest half is dropped)
 KEEP_AT_MOST = 20_000
-_COLUMNS = [c.key for c in inspect(User).column_attrs]
+_ATTRS = list(inspect(User).column_attrs)
 _TOUCH = (
     update(UserSession.__table__)
     .where(UserSession.__table__.c.id == bindparam("digest"))
@@ -91,15 +91,21 @@ def start(user: User, ip: str = "", user_agent: str = "") -> str:
 def load(user_id: str, raw: str | None) -> User | None:
     """The active user of a live session, or None; touches last_seen once a minute.
 
-    From this worker's memory while the user's version is unchanged, else from the database.
+    From this worker's memory while the user's version is unchanged (one read of the version),
+    else from the database (one query, which reads the version too unless it is in Redis).
     """
     if not raw or not str(user_id).isdigit():
         return None
     uid, digest, now = int(user_id), _digest(raw), utcnow()
-    version = counters.value(_version(uid))
     kept = _kept().get(digest)
-    if kept is None or kept.version != version or kept.user_id != uid or _expired(kept, now):
-        kept = _read(uid, digest, version, now)
+    fresh = (
+        kept is not None
+        and kept.user_id == uid
+        and not _expired(kept, now)
+        and kept.version == counters.value(_version(uid))
+    )
+    if not fresh:
+        kept = _read(uid, digest, now)
         if kept is None:
             return None
     if now - kept.last_seen >= TOUCH_EVERY:
@@ -113,24 +119,43 @@ def _kept() -> dict[str, _Kept]:
     return current_app.extensions.setdefault("lianbing_sessions", {})
 
 
-def _read(user_id: int, digest: str, version: int, now: datetime) -> _Kept | None:
-    """The live session from the database (one query), remembered; None when it is not live."""
+_USERS, _SESSIONS = User.__table__, UserSession.__table__
+_READ = (
+    select(*_USERS.c, _SESSIONS.c.created_at.label("s_created"), _SESSIONS.c.last_seen)
+    .select_from(_USERS.join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id))
+    .where(_USERS.c.id == bindparam("user_id"), _SESSIONS.c.id == bindparam("digest"))
+)
+
+
+def _read(user_id: int, digest: str, now: datetime) -> _Kept | None:
+    """The live session from the database, remembered; None when it is not live.
+
+    The version is read before the rows: from Redis, or in the same statement as a scalar
+    subquery (one snapshot, one round trip)."""
     kept = _kept()
     kept.pop(digest, None)
-    row = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, UserSession.id == digest)
-    ).first()
-    if row is None or not row[0].is_active or _expired(row[1], now):
+    name = _version(user_id)
+    version = counters.value(name) if counters.redis_client() else None
+    stmt = _READ if version is not None else _READ.add_columns(counters.value_column(name))
+    row = db.session.connection().execute(stmt, {"user_id": user_id, "digest": digest}).first()
+    if row is None:
         return None
-    user, session = row
+    session = _SessionTimes(row.s_created, row.last_seen)
+    if not row.is_active or _expired(session, now):
+        return None
     if len(kept) >= KEEP_AT_MOST:
         for old in list(kept)[: KEEP_AT_MOST // 2]:
             del kept[old]
-    columns = {key: getattr(user, key) for key in _COLUMNS}
-    kept[digest] = _Kept(version, user_id, columns, session.created_at, session.last_seen)
+    columns = {attr.key: row._mapping[attr.columns[0]] for attr in _ATTRS}
+    version = version if version is not None else row[-1]
+    kept[digest] = _Kept(version, user_id, columns, row.s_created, row.last_seen)
     return kept[digest]
+
+
+@dataclass
+class _SessionTimes:
+    created_at: datetime
+    last_seen: datetime
 
 
 def _attach(columns: dict) -> User:

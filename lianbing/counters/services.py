@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, event, select
+from sqlalchemy import bindparam, delete, event, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -66,6 +66,14 @@ def value(name: str) -> int:
         client.set(_key(name), random.getrandbits(48), nx=True)
         found = client.get(_key(name))
     return int(found)
+
+
+def value_column(name: str):
+    """The version as a scalar subquery (0 when absent), to read it in the same statement as
+    the data it keys (database versions only)."""
+    return func.coalesce(
+        select(_TABLE.c.value).where(_TABLE.c.name == name).scalar_subquery(), 0
+    ).label("version")
 
 
 def values(names: list[str]) -> tuple[int, ...]:
