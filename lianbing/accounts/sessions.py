@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, inspect, select, update
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import bindparam, delete, event, inspect, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from lianbing.accounts.models import User, UserSession
 from lianbing.counters import services as counters
@@ -40,6 +40,7 @@ TOUCH_EVERY = timedelta(minutes=1)
 #: sessions a worker keeps in memory (beyond this the oldest half is dropped)
 KEEP_AT_MOST = 20_000
 _ATTRS = list(inspect(User).column_attrs)
+_TOUCH_KEY = "sessions_touch"
 _TOUCH = (
     update(UserSession.__table__)
     .where(UserSession.__table__.c.id == bindparam("digest"))
@@ -109,9 +110,22 @@ def load(user_id: str, raw: str | None) -> User | None:
         if kept is None:
             return None
     if now - kept.last_seen >= TOUCH_EVERY:
-        db.session.connection().execute(_TOUCH, {"digest": digest, "now": now})
+        # written at the commit, after the request's own writes: on SQLite a write here would
+        # take the database's lock before a quiz request waits for its write gate
+        db.session().info.setdefault(_TOUCH_KEY, {})[digest] = now
         kept.last_seen = now
     return _attach(kept.columns)
+
+
+@event.listens_for(Session, "before_commit")
+def _touch(session: Session) -> None:
+    for digest, now in session.info.pop(_TOUCH_KEY, {}).items():
+        session.connection().execute(_TOUCH, {"digest": digest, "now": now})
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_touch(session: Session) -> None:
+    session.info.pop(_TOUCH_KEY, None)
 
 
 def _kept() -> dict[str, _Kept]:
