@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lianbing.host import (
     CITY_ADMIN,
@@ -84,7 +85,9 @@ def quiz_detail(quiz_id):
 @bp.route("/q/<int:quiz_id>/start", methods=["POST"])
 @require_role("officer")
 def start(quiz_id):
-    attempt_id = services.start_attempt_id(db.session.get(Quiz, quiz_id), current_user)
+    # the slots come with the quiz (one round trip): a first start draws from them
+    quiz = db.session.get(Quiz, quiz_id, options=[joinedload(Quiz.slots)])
+    attempt_id = services.start_attempt_id(quiz, current_user)
     return redirect(url_for("quizzes.take", attempt_id=attempt_id))
 
 
