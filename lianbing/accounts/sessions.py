@@ -52,7 +52,7 @@ def _version(user_id: int) -> str:
     return f"auth:{user_id}"
 
 
-counters.watch(User, lambda user: [_version(user.id)])
+counters.watch(User, lambda user: [_version(user.id)], new=False)
 
 
 @dataclass

@@ -33,7 +33,7 @@ _TABLE = Counter.__table__
 _UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 _READ = select(_TABLE.c.value).where(_TABLE.c.name == bindparam("name"))
 #: model class → function naming the versions a changed row of it makes stale
-_WATCHED: dict[type, list[Callable[[object], list[str]]]] = {}
+_WATCHED: dict[type, list[tuple[Callable[[object], list[str]], bool]]] = {}
 _PENDING = "counters_pending"
 #: rate windows older than this are swept now and then
 KEEP = timedelta(days=1)
@@ -128,20 +128,36 @@ def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def watch(model: type, names: Callable[[object], list[str]]) -> None:
-    """Bump ``names(row)`` whenever a row of ``model`` is added, changed or deleted (ORM)."""
-    _WATCHED.setdefault(model, []).append(names)
+def watch(model: type, names: Callable[[object], list[str]], *, new: bool = True) -> None:
+    """Bump ``names(row)`` whenever a row of ``model`` is changed or deleted through the ORM,
+    and when one is added unless ``new`` is False (nothing can be keyed by a row not yet made)."""
+    _WATCHED.setdefault(model, []).append((names, new))
 
 
 @event.listens_for(Session, "after_flush")
 def _bump_watched(session: Session, flush_context) -> None:
     """After the flush (new rows have their ids) and before the commit; the session's
     new/dirty/deleted sets still show what the flush wrote."""
-    changed = [*session.new, *session.deleted]
-    changed += [o for o in session.dirty if type(o) in _WATCHED and session.is_modified(o)]
-    stale = {name for o in changed for names in _WATCHED.get(type(o), ()) for name in names(o)}
+    stale: set[str] = set()
+    for obj, added in _changed(session):
+        for names, on_new in _WATCHED.get(type(obj), ()):
+            if on_new or not added:
+                stale.update(names(obj))
     for name in sorted(stale):  # a fixed order: concurrent flushes lock rows alike
         bump(name, session)
+
+
+def _changed(session: Session):
+    """(row, whether it is new) for every watched row the flush writes."""
+    for obj in session.new:
+        if type(obj) in _WATCHED:
+            yield obj, True
+    for obj in session.deleted:
+        if type(obj) in _WATCHED:
+            yield obj, False
+    for obj in session.dirty:
+        if type(obj) in _WATCHED and session.is_modified(obj):
+            yield obj, False
 
 
 def window_hits(key: str, window: int) -> int:
