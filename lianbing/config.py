@@ -65,6 +65,18 @@ def normalize_db_url(url: str) -> str:
     return url
 
 
+def engine_options(url: str) -> dict:
+    """Connection pool per worker process. A sync gunicorn worker serves one request at a time,
+    so it needs one connection and a spare: PostgreSQL sees machines x workers x (size +
+    overflow) connections at most. psycopg prepares a statement on a connection after its
+    fifth execution (its default ``prepare_threshold``), so hot statements are planned once."""
+    options = {"pool_pre_ping": os.environ.get("DB_PRE_PING", "1") == "1"}
+    if url.startswith("postgresql"):
+        options["pool_size"] = int(os.environ.get("DB_POOL_SIZE", "2"))
+        options["max_overflow"] = int(os.environ.get("DB_MAX_OVERFLOW", "2"))
+    return options
+
+
 def _parts() -> list[str]:
     raw = os.environ.get("PARTS", DEFAULT_PARTS)
     return [name.strip() for name in raw.split(",") if name.strip()]
@@ -84,6 +96,8 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_SIZE = "md"
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    #: prefix of every key this app keeps in Redis (cache entries, versions, rate windows)
+    REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "lianbing:")
     #: a session ends after this long without a request, and this long after login
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
@@ -131,6 +145,7 @@ class Config:
         self.SECRET_KEY = _secret_key()
         _private_dir(INSTANCE_DIR)
         self.SQLALCHEMY_DATABASE_URI = normalize_db_url(self.database_url())
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         _private_sqlite_file(self.SQLALCHEMY_DATABASE_URI)
         self.PARTS = _parts()
         self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"

@@ -16,7 +16,7 @@ import time
 import uuid
 
 from flask import Flask, g, request
-from flask_login import current_user
+from sqlalchemy import inspect
 
 from lianbing.extensions import db
 
@@ -39,14 +39,21 @@ def _start() -> None:
 
 def _finish(response):
     """Commit a successful request, roll back any other; stamp and log it."""
+    user_id = _user_id()  # before the commit expires the user (reading it again costs a query)
     keep = response.status_code < 400 and not g.get("discard_changes")
     if keep or g.get("keep_changes"):
         db.session.commit()
     else:
         db.session.rollback()
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    _log_request(response.status_code)
+    _log_request(response.status_code, user_id)
     return response
+
+
+def _user_id() -> str | None:
+    """The logged-in user's id, if a user was loaded for this request (never loads one)."""
+    state = inspect(g.get("_login_user"), raiseerr=False)  # None for the anonymous user
+    return str(state.identity[0]) if state is not None and state.identity else None
 
 
 def _teardown(exc: BaseException | None) -> None:
@@ -54,10 +61,9 @@ def _teardown(exc: BaseException | None) -> None:
         db.session.rollback()
 
 
-def _log_request(status: int) -> None:
+def _log_request(status: int, user_id: str | None) -> None:
     started = g.get("request_started")
     duration = (time.perf_counter() - started) * 1000 if started else 0.0
-    user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
     rule = request.url_rule.rule if request.url_rule else request.path
     level = logging.ERROR if status >= 500 else logging.INFO
     log.log(

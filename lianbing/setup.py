@@ -74,7 +74,7 @@ def _cache_config(app: Flask) -> dict:
         return {
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": app.config["REDIS_URL"],
-            "CACHE_KEY_PREFIX": "lianbing:",
+            "CACHE_KEY_PREFIX": app.config.get("REDIS_PREFIX", "lianbing:"),
         }
     return {"CACHE_TYPE": "SimpleCache"}
 

@@ -15,10 +15,14 @@ from lianbing import signals
 from lianbing.accounts import grants, sessions, throttle
 from lianbing.accounts.models import BACKBONE_SPECIALTIES, LEVEL_CITY, Bureau, User
 from lianbing.audit import services as audit
+from lianbing.counters import services as counters
 from lianbing.errors import Invalid
 from lianbing.extensions import db
 from lianbing.logconfig import event
 from lianbing.parts import ROLES
+
+#: bureau names and codes appear on cached pages (the board, the column)
+counters.watch(Bureau, lambda bureau: ["bureaus"])
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,50}$")
 CERT_RE = re.compile(r"^[A-Za-z0-9\-]{4,30}$")

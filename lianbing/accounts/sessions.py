@@ -5,27 +5,65 @@ sessions live on, records where and when each began, and a password change can k
 current session while ending the others. The cookie (signed by Flask) holds a random id; the
 table holds its SHA-256, so a copy of the database yields no live cookie.
 
-The user loader reads the user and its session row in one query; ``last_seen`` is written at
-most once a minute. A session ends after ``SESSION_IDLE_MINUTES`` without a request and
-``SESSION_MAX_HOURS`` after login, whichever comes first.
+A session ends after ``SESSION_IDLE_MINUTES`` without a request and ``SESSION_MAX_HOURS``
+after login, whichever comes first; ``last_seen`` is written at most once a minute.
+
+Every request needs its user, so each worker keeps the users of the sessions it has served
+(column values and session times, in process memory) keyed by the session's digest, together
+with the user's version ``auth:<id>`` (lianbing/counters) read before the rows. A request
+first reads that version — from Redis when ``REDIS_URL`` is set (no database round trip), else
+one primary-key read of the ``counters`` table — and uses the kept user only while it is
+unchanged. The version is bumped by every ORM change of the user row (role, bureau, password,
+deactivation, deletion: ``counters.watch``) and by ending sessions here, so a revocation is
+seen by every worker on every machine at its next request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, event, inspect, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from lianbing.accounts.models import User, UserSession
+from lianbing.counters import services as counters
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 
 #: the key of the raw session id in Flask's signed session cookie
 COOKIE_KEY = "sid"
 TOUCH_EVERY = timedelta(minutes=1)
+#: sessions a worker keeps in memory (beyond this the oldest half is dropped)
+KEEP_AT_MOST = 20_000
+_ATTRS = list(inspect(User).column_attrs)
+_TOUCH_KEY = "sessions_touch"
+_TOUCH = (
+    update(UserSession.__table__)
+    .where(UserSession.__table__.c.id == bindparam("digest"))
+    .values(last_seen=bindparam("now"))
+)
+
+
+def _version(user_id: int) -> str:
+    return f"auth:{user_id}"
+
+
+counters.watch(User, lambda user: [_version(user.id)], new=False)
+
+
+@dataclass
+class _Kept:
+    """A live session as a worker remembers it."""
+
+    version: int
+    user_id: int
+    columns: dict
+    created_at: datetime
+    last_seen: datetime
 
 
 def _digest(raw: str) -> str:
@@ -52,22 +90,96 @@ def start(user: User, ip: str = "", user_agent: str = "") -> str:
 
 
 def load(user_id: str, raw: str | None) -> User | None:
-    """The active user of a live session (one query), or None; touches last_seen once a minute."""
+    """The active user of a live session, or None; touches last_seen once a minute.
+
+    From this worker's memory while the user's version is unchanged (one read of the version),
+    else from the database (one query, which reads the version too unless it is in Redis).
+    """
     if not raw or not str(user_id).isdigit():
         return None
-    row = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == int(user_id), UserSession.id == _digest(raw))
-    ).first()
+    uid, digest, now = int(user_id), _digest(raw), utcnow()
+    kept = _kept().get(digest)
+    fresh = (
+        kept is not None
+        and kept.user_id == uid
+        and not _expired(kept, now)
+        and kept.version == counters.value(_version(uid))
+    )
+    if not fresh:
+        kept = _read(uid, digest, now)
+        if kept is None:
+            return None
+    if now - kept.last_seen >= TOUCH_EVERY:
+        # written at the commit, after the request's own writes: on SQLite a write here would
+        # take the database's lock before a quiz request waits for its write gate
+        db.session().info.setdefault(_TOUCH_KEY, {})[digest] = now
+        kept.last_seen = now
+    return _attach(kept.columns)
+
+
+@event.listens_for(Session, "before_commit")
+def _touch(session: Session) -> None:
+    for digest, now in session.info.pop(_TOUCH_KEY, {}).items():
+        session.connection().execute(_TOUCH, {"digest": digest, "now": now})
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_touch(session: Session) -> None:
+    session.info.pop(_TOUCH_KEY, None)
+
+
+def _kept() -> dict[str, _Kept]:
+    """This worker's remembered sessions (one dict per app)."""
+    return current_app.extensions.setdefault("lianbing_sessions", {})
+
+
+_USERS, _SESSIONS = User.__table__, UserSession.__table__
+_READ = (
+    select(*_USERS.c, _SESSIONS.c.created_at.label("s_created"), _SESSIONS.c.last_seen)
+    .select_from(_USERS.join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id))
+    .where(_USERS.c.id == bindparam("user_id"), _SESSIONS.c.id == bindparam("digest"))
+)
+
+
+def _read(user_id: int, digest: str, now: datetime) -> _Kept | None:
+    """The live session from the database, remembered; None when it is not live.
+
+    The version is read before the rows: from Redis, or in the same statement as a scalar
+    subquery (one snapshot, one round trip)."""
+    kept = _kept()
+    kept.pop(digest, None)
+    name = _version(user_id)
+    version = counters.value(name) if counters.redis_client() else None
+    stmt = _READ if version is not None else _READ.add_columns(counters.value_column(name))
+    row = db.session.connection().execute(stmt, {"user_id": user_id, "digest": digest}).first()
     if row is None:
         return None
-    user, session = row
-    now = utcnow()
-    if not user.is_active or _expired(session, now):
+    session = _SessionTimes(row.s_created, row.last_seen)
+    if not row.is_active or _expired(session, now):
         return None
-    if now - session.last_seen >= TOUCH_EVERY:
-        session.last_seen = now
+    if len(kept) >= KEEP_AT_MOST:
+        for old in list(kept)[: KEEP_AT_MOST // 2]:
+            del kept[old]
+    columns = {attr.key: row._mapping[attr.columns[0]] for attr in _ATTRS}
+    version = version if version is not None else row[-1]
+    kept[digest] = _Kept(version, user_id, columns, row.s_created, row.last_seen)
+    return kept[digest]
+
+
+@dataclass
+class _SessionTimes:
+    created_at: datetime
+    last_seen: datetime
+
+
+def _attach(columns: dict) -> User:
+    """The user as a persistent instance of this request's session, without a query."""
+    found = db.session.identity_map.get(db.session.identity_key(User, columns["id"]))
+    if found is not None:
+        return found
+    user = User(**columns)
+    make_transient_to_detached(user)
+    db.session.add(user)
     return user
 
 
@@ -78,9 +190,13 @@ def _expired(session: UserSession, now) -> bool:
 
 
 def end(raw: str | None) -> None:
-    """End one session (logout)."""
+    """End one session (logout); every worker forgets it at its next request."""
     if raw:
-        db.session.execute(delete(UserSession).where(UserSession.id == _digest(raw)))
+        ended = db.session.execute(
+            delete(UserSession).where(UserSession.id == _digest(raw)).returning(UserSession.user_id)
+        ).all()
+        for (user_id,) in ended:
+            counters.bump(_version(user_id))
 
 
 def end_all(user_id: int, *, keep: str | None = None) -> int:
@@ -88,6 +204,7 @@ def end_all(user_id: int, *, keep: str | None = None) -> int:
     stmt = delete(UserSession).where(UserSession.user_id == user_id)
     if keep:
         stmt = stmt.where(UserSession.id != _digest(keep))
+    counters.bump(_version(user_id))
     return db.session.execute(stmt).rowcount or 0
 
 

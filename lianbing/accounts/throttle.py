@@ -5,9 +5,14 @@ is not needed for the volumes of a bureau's intranet (see SECURITY.md). A key na
 counted, e.g. ``login:user:ip:<name>:<address>`` or ``lecture-code:user:<id>``.
 
 ``check`` refuses (429) once ``limit`` hits fell within the last ``window`` seconds;
-``note`` counts one more hit; ``hit`` does both for plain rate limits. A counted failure
-must outlive the refusal that follows it, so ``note`` asks the lifecycle to keep the
-request's changes (callers note failures only on paths that changed nothing else).
+``note`` counts one more hit. A counted failure must outlive the refusal that follows it, so
+``note`` asks the lifecycle to keep the request's changes (callers note failures only on paths
+that changed nothing else).
+
+``hit`` is the plain rate limit on hot paths (an answer save): one counter per key and fixed
+window (lianbing/counters: one upsert, or one Redis round trip with REDIS_URL) instead of a
+count and an insert. A fixed window lets a burst at a window's edge reach twice the limit,
+which suits a generous ceiling meant for scripts.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from flask import g, has_request_context, request
 from sqlalchemy import delete, func, select
 
 from lianbing.accounts.models import ThrottleHit
+from lianbing.counters import services as counters
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Throttled
 from lianbing.extensions import db
@@ -67,10 +73,10 @@ def note(key: str) -> None:
 
 
 def hit(key: str, limit: int, window: int, message: str = "") -> None:
-    """A plain rate limit: refuse over ``limit`` calls per window, else count this one."""
-    check(key, limit, window, message)
-    db.session.add(ThrottleHit(key=key[:200], at=utcnow()))
-    db.session.flush()
+    """A plain rate limit: count this call in its fixed window; refuse it over ``limit``."""
+    if counters.window_hits(key[:200], window) > limit:
+        minutes = max(1, window // 60)
+        raise Throttled(message or MESSAGE.format(minutes=minutes))
 
 
 def clear(key: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
 from lianbing.host import Invalid, db, utcnow, write_audit
@@ -140,9 +141,25 @@ def versions_for(items: list[AttemptItem]) -> dict[int, QuestionVersion]:
 
 
 def total(attempt: Attempt) -> None:
-    """Recompute an attempt's score and pending count from its items."""
+    """Recompute an attempt's score, pending count and packed marks from its items."""
     attempt.score = round(sum(i.score or 0.0 for i in attempt.items), 4)
     attempt.pending = sum(1 for i in attempt.items if i.score is None)
+    attempt.item_marks = pack_marks(
+        [(i.question_id, i.slot_no, i.score, i.points, i.option_mask) for i in attempt.items]
+    )
+
+
+#: one paper item as item analysis reads it: question, slot, score (None as 0), points, options
+MARKS = np.dtype(
+    [("q", "<i8"), ("slot", "<i8"), ("score", "<f8"), ("points", "<f8"), ("mask", "<i8")]
+)
+
+
+def pack_marks(items: list[tuple[int, int, float | None, float, int | None]]) -> bytes:
+    """(question, slot, score, points, option mask) per item as fixed-width binary records:
+    the whole quiz's marks load as one buffer, with no Python object per item."""
+    rows = [(q, slot, score or 0.0, points, mask or 0) for q, slot, score, points, mask in items]
+    return np.array(rows, dtype=MARKS).tobytes()
 
 
 def grade_item(item: AttemptItem, points: float, feedback: str, grader_id: int) -> None:

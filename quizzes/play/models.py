@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -192,6 +193,9 @@ class Attempt(db.Model):
     pending: Mapped[int] = mapped_column(Integer, default=0)
     #: seconds from start to submission (tie-break on leaderboards)
     seconds_used: Mapped[float | None] = mapped_column(Float)
+    #: the paper's marks packed for item analysis (marking.pack_marks), rewritten with every
+    #: total; None for attempts marked before it existed (analysis reads their items instead)
+    item_marks: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     quiz: Mapped[Quiz] = relationship()
     items: Mapped[list["AttemptItem"]] = relationship(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lianbing.host import (
     CITY_ADMIN,
@@ -86,7 +87,9 @@ def quiz_detail(quiz_id):
 @bp.route("/q/<int:quiz_id>/start", methods=["POST"])
 @require_role("officer")
 def start(quiz_id):
-    attempt_id = services.start_attempt_id(db.session.get(Quiz, quiz_id), current_user)
+    # the slots come with the quiz (one round trip): a first start draws from them
+    quiz = db.session.get(Quiz, quiz_id, options=[joinedload(Quiz.slots)])
+    attempt_id = services.start_attempt_id(quiz, current_user)
     return redirect(url_for("quizzes.take", attempt_id=attempt_id))
 
 
@@ -128,11 +131,13 @@ def _json_body(key: str) -> dict:
 @bp.route("/attempt/<int:attempt_id>/answer", methods=["POST"])
 @require_role("officer")
 def answer(attempt_id):
-    rate_limit(f"quiz-answer:user:{current_user.id}", ANSWERS_PER_MINUTE, 60)
     data = _json_body("position")
     position = services.save_answer(
         attempt_id, current_user, data["position"], data.get("response")
     )
+    # counted after the save, inside its write transaction (on SQLite the quiz write gate is
+    # then already held); a refusal rolls the save back
+    rate_limit(f"quiz-answer:user:{current_user.id}", ANSWERS_PER_MINUTE, 60)
     return jsonify(ok=True, position=position)
 
 

@@ -12,7 +12,8 @@ from lianbing.audit import services as audit
 from lianbing.campaign import schedule
 from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.bulletins.models import DRAFT, RETURNED, SUBMITTED, Bulletin
-from lianbing.campaign.models import Campaign
+from lianbing.campaign.models import Campaign, OpsSettings
+from lianbing.counters import services as counters
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.logconfig import event
@@ -30,6 +31,16 @@ CELL_LABELS = {
 CREDIT = {ON_TIME: 1.0, LATE: 0.5, RETURNED: 0.0, MISSING: 0.0}
 #: the owner type of the files attached to bulletins
 ATTACHMENT_OWNER = "bulletin"
+
+
+def board_versions(campaign_id: int) -> list[str]:
+    """The versions the cached board of a campaign is kept under."""
+    return [f"bulletins:{campaign_id}", "bureaus"]
+
+
+counters.watch(Bulletin, lambda bulletin: [f"bulletins:{bulletin.campaign_id}"])
+counters.watch(OpsSettings, lambda settings: [f"bulletins:{settings.campaign_id}"])
+counters.watch(Campaign, lambda campaign: [f"bulletins:{campaign.id}"])
 
 
 #: the paperwork errors shared with summary reports (message for people, HTTP status)

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from lianbing.auth import ADMINS, BUREAU_ADMIN, CITY_ADMIN, require_bureau, require_role
 from lianbing.campaign import schedule
@@ -16,6 +17,7 @@ from lianbing.campaign.bulletins import exporters, services
 from lianbing.campaign.bulletins.forms import BulletinForm, ReturnForm, SubmitForm
 from lianbing.campaign.bulletins.models import Bulletin
 from lianbing.campaign.web import get_campaign, no_active_campaign
+from lianbing.counters import fragments
 from lianbing.extensions import db
 from lianbing.files.services import UploadError
 from lianbing.logconfig import event
@@ -40,9 +42,20 @@ def index():
 def board(campaign_id: int):
     campaign = get_campaign(campaign_id)
     scope = None if current_user.role == CITY_ADMIN else [current_user.bureau_id]
-    months, rows = services.board(campaign, schedule.today_local(), scope)
+    today = schedule.today_local()
+    body = fragments.cached(
+        "bulletin-board",
+        services.board_versions(campaign.id),
+        (campaign.id, current_user.role, scope, today),
+        lambda: _board_body(campaign, today, scope),
+    )
+    return render_template("campaign/bulletins/board.html", campaign=campaign, body=Markup(body))
+
+
+def _board_body(campaign, today: date, scope: list[int] | None) -> str:
+    months, rows = services.board(campaign, today, scope)
     return render_template(
-        "campaign/bulletins/board.html",
+        "campaign/bulletins/_board_body.html",
         campaign=campaign,
         months=months,
         rows=rows,

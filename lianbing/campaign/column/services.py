@@ -17,12 +17,18 @@ from lianbing.campaign.column.models import (
     ColumnArticle,
     PenaltyCase,
 )
+from lianbing.counters import services as counters
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Conflict, Invalid
 from lianbing.extensions import db
 from lianbing.logconfig import event
 
 NO_CAMPAIGN = "当前没有进行中的练兵活动"
+#: the versions the cached public pages (index, feed) are kept under
+PUBLIC_VERSIONS = ["column", "bureaus"]
+
+counters.watch(ColumnArticle, lambda article: ["column"])
+counters.watch(PenaltyCase, lambda case: ["column"])
 
 
 class ColumnError(Invalid):

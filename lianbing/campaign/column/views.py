@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from lianbing.auth import ADMINS, CITY_ADMIN, public, require_bureau, require_role
 from lianbing.campaign import services as campaigns
@@ -11,6 +12,7 @@ from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.column import exporters, services
 from lianbing.campaign.column.forms import ActionForm, ArticleForm, CaseForm, RejectForm
 from lianbing.campaign.column.models import ARTICLE_STATUS, ColumnArticle, PenaltyCase
+from lianbing.counters import fragments
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.files.models import StoredFile
@@ -32,14 +34,20 @@ PER_PAGE = 20
 @bp.route("/")
 @public
 def public_index():
-    page = db.paginate(
-        services.published_query(),
-        page=page_arg(),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    number = page_arg()
+    if set(request.args) <= {"page"}:  # the pager repeats other arguments: those pages uncached
+        body = fragments.cached(
+            "column-index", services.PUBLIC_VERSIONS, (number,), lambda: _index_body(number)
+        )
+    else:
+        body = _index_body(number)
+    return render_template("campaign/column/public_index.html", body=Markup(body))
+
+
+def _index_body(number: int) -> str:
+    page = db.paginate(services.published_query(), page=number, per_page=PER_PAGE, error_out=False)
     return render_template(
-        "campaign/column/public_index.html",
+        "campaign/column/_public_index_body.html",
         page=page,
         articles=page.items,
         cases=services.disclosed_cases(limit=PER_PAGE),
@@ -87,6 +95,11 @@ def public_image(file_id: int):
 @bp.route("/feed.atom")
 @public
 def feed():
+    xml = fragments.cached("column-feed", services.PUBLIC_VERSIONS, (), _feed_xml)
+    return Response(xml, mimetype="application/atom+xml")
+
+
+def _feed_xml() -> str:
     articles = [
         (a, public_url("column.public_article", article_id=a.id))
         for a in services.published_articles(limit=50)
@@ -95,7 +108,7 @@ def feed():
         (c, public_url("column.public_case", case_id=c.id))
         for c in services.disclosed_cases(limit=50)
     ]
-    xml = exporters.atom_feed(
+    return exporters.atom_feed(
         FEED_TITLE,
         public_url("column.feed"),
         public_url("column.public_index"),
@@ -103,7 +116,6 @@ def feed():
         cases,
         utcnow(),
     )
-    return Response(xml, mimetype="application/atom+xml")
 
 
 # --- submission and review ------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import g
 from sqlalchemy import func, select
@@ -11,6 +13,9 @@ from lianbing.accounts import services
 from lianbing.accounts.models import ThrottleHit
 from lianbing.api import tokens
 from lianbing.audit.models import AuditLog
+from lianbing.counters import services as counter_services
+from lianbing.counters import services as counters
+from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 
 PASSWORD = "lianbing-demo"
@@ -136,11 +141,29 @@ def test_wrong_api_tokens_are_throttled_and_every_use_is_audited(client, demo_pe
 
 
 @pytest.mark.parametrize("path", ["/quizzes/practice/answer"])
-def test_answer_floods_are_refused(client, auth, make_user, path):
+def test_answer_floods_are_refused(client, auth, make_user, path, monkeypatch):
     """A scripted flood of answers meets a generous per-user ceiling (120 a minute)."""
     user = make_user("officer")
     auth.login(user.username)
-    db.session.add_all([ThrottleHit(key=f"quiz-practice:user:{user.id}") for _ in range(120)])
+    _hold_the_clock(monkeypatch)
+    for _ in range(120):  # 120 calls already counted in this minute's window
+        counters.window_hits(f"quiz-practice:user:{user.id}", 60)
     db.session.commit()
     r = client.post(path, json={"question_id": 1, "response": None, "source": "all"})
     assert r.status_code == 429
+
+
+def _hold_the_clock(monkeypatch) -> None:
+    """Every count falls in one fixed window, whatever the wall clock does meanwhile."""
+    now = utcnow()
+    monkeypatch.setattr(counter_services, "utcnow", lambda: now)
+
+
+def test_the_fixed_window_counts_and_a_new_window_starts_afresh(app, monkeypatch):
+    now = utcnow().replace(second=10)
+    monkeypatch.setattr(counter_services, "utcnow", lambda: now)
+    assert [counters.window_hits("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert counters.window_hits("other", 60) == 1
+    later = now + timedelta(minutes=1)
+    monkeypatch.setattr(counter_services, "utcnow", lambda: later)
+    assert counters.window_hits("k", 60) == 1

@@ -75,3 +75,61 @@ def test_analysis_from_stored_answers(make_quiz, user):
     assert items["S00"]["options"] == {"A": 1, "B": 1} and items["S00"]["facility"] == 50.0
     assert items["M01"]["options"] == {"A": 1, "B": 2, "C": 1}
     assert items["T00"]["options"] == {"正确": 1, "错误": 1}
+
+
+def _analysed(quiz_id: int) -> dict:
+    from lianbing.extensions import db
+
+    db.session.expire_all()
+    return analysis.analyse(analysis.load(quiz_id))
+
+
+def _forget_packs() -> None:
+    """As attempts marked before packed marks existed: only their items hold the marks."""
+    from sqlalchemy import update
+
+    from lianbing.extensions import db
+    from quizzes.play.models import Attempt
+
+    db.session.execute(update(Attempt).values(item_marks=None))
+
+
+def test_packed_marks_give_the_numbers_the_items_give(make_quiz, user):
+    """Submission, an essay grade and the fallback read from items agree to the last digit."""
+    from quizzes.play import services
+
+    quiz = make_quiz(fixed=("S00", "M01", "T00", "E01"), partial_credit=True)
+    plans = {
+        "officer_441402_1": (0, [0, 1], True, "答"),
+        "officer_441402_2": (1, [1, 2], False, "答"),
+        "officer_441402_3": (0, [0], True, None),
+    }
+    for name, answers in plans.items():
+        attempt = services.start_attempt(quiz, user(name))
+        for position, answer in enumerate(answers, 1):
+            if answer is not None:
+                services.save_answer(attempt.id, user(name), position, answer)
+        services.submit(attempt)
+    packed = _analysed(quiz.id)
+    essay = services.essay_queue(quiz.id)[0]
+    services.grade_essay(essay.id, 1.5, "", user("trainer"))
+    graded = _analysed(quiz.id)
+    assert graded != packed  # the grade reached the packed marks
+    _forget_packs()
+    assert _analysed(quiz.id) == graded
+    assert graded["test"]["attempts"] == 3 and len(graded["items"]) == 4
+
+
+def test_a_mix_of_packed_and_unpacked_attempts_reads_every_attempt(make_quiz, user):
+    from quizzes.play import services
+
+    quiz = make_quiz(fixed=("S00", "M01"))
+    attempt = services.start_attempt(quiz, user("officer_441402_1"))
+    services.save_answer(attempt.id, user("officer_441402_1"), 1, 0)
+    services.submit(attempt)
+    _forget_packs()
+    attempt = services.start_attempt(quiz, user("officer_441402_2"))
+    services.submit(attempt)
+    result = _analysed(quiz.id)
+    assert result["test"]["attempts"] == 2
+    assert {i["code"]: i["facility"] for i in result["items"]} == {"S00": 50.0, "M01": 0.0}

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from lianbing.counters import services as counters
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.ledger.models import ScoreEntry
@@ -83,6 +84,27 @@ def test_answer_after_submission_and_to_question_not_on_paper(client, auth, make
     r = client.post(f"/quizzes/attempt/{attempt_id}/answer", json={"position": 1, "response": 0})
     assert r.status_code == 409
     assert db.session.scalar(select(func.count()).where(AttemptItem.response.is_not(None))) == 0
+
+
+def test_answer_saves_over_the_ceiling_are_refused_and_not_stored(
+    client, auth, make_quiz, monkeypatch
+):
+    """120 saves a minute pass; the 121st is refused (429) and its answer is not stored."""
+    now = utcnow()
+    monkeypatch.setattr(counters, "utcnow", lambda: now)
+    quiz = make_quiz()
+    auth.login(OFFICER)
+    attempt_id = _start(client, quiz)
+    url = f"/quizzes/attempt/{attempt_id}/answer"
+    for n in range(120):
+        r = client.post(url, json={"position": 1, "response": n % 2})
+        assert r.status_code == 200, n
+    r = client.post(url, json={"position": 1, "response": 2})
+    assert r.status_code == 429
+    item = db.session.scalar(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == 1)
+    )
+    assert item.response == 1  # the 120th answer, not the refused one
 
 
 @pytest.mark.parametrize("position", [True, False, 2**63, -1, "1", 1.0, None])
