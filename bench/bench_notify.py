@@ -6,7 +6,8 @@ county. The figure is one ``notify run`` (the same steps as ``run_once``, timed 
 collect and enqueue, then send every e-mail to a local SMTP server (aiosmtpd, in its own process
 as a mail server would be) and every robot message to a local HTTP receiver. The 50,000
 e-mails are 5 distinct messages, so they go out as SMTP transactions of up to 50 envelope
-recipients each. Baseline in the same run: the same number of bare SMTP sends (smtplib, one
+recipients each, the envelope of each pipelined in one write (the server offers PIPELINING,
+as production mail servers do). Baseline in the same run: the same number of bare SMTP sends (smtplib, one
 connection, one transaction per message, in a loop) to the same server. Goal: under 10 s.
 """
 
@@ -44,10 +45,17 @@ OFFICERS = int(os.environ.get("BENCH_NOTIFY_OFFICERS", "10000"))
 
 
 class _Counter:
-    """Counts the recipients of accepted messages in a value shared with the bench process."""
+    """Counts the recipients of accepted messages in a value shared with the bench process.
+
+    Offers PIPELINING (RFC 2920) in its EHLO answer, as Postfix, Exim and Exchange do.
+    """
 
     def __init__(self, value) -> None:
         self.value = value
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         with self.value.get_lock():
