@@ -7,8 +7,9 @@ collect and enqueue, then send every e-mail to a local SMTP server (aiosmtpd, in
 as a mail server would be) and every robot message to a local HTTP receiver. The 50,000
 e-mails are 5 distinct messages, so they go out as SMTP transactions of up to 50 envelope
 recipients each, the envelope of each pipelined in one write (the server offers PIPELINING,
-as production mail servers do). Baseline in the same run: the same number of bare SMTP sends (smtplib, one
-connection, one transaction per message, in a loop) to the same server. Goal: under 10 s.
+as production mail servers do). Baseline in the same run: the same number of bare SMTP
+sends (smtplib, one connection, one transaction per message, in a loop) to the same server.
+Goal: under 10 s.
 """
 
 from __future__ import annotations
