@@ -1,6 +1,7 @@
 """Part: question bank, imports, quizzes, competitions, item analysis."""
 
-from lianbing.host import BUREAU_ADMIN, CITY_ADMIN, OFFICER, TRAINER, ActivityKind, NavEntry, Part
+from lianbing.host import AUTHORS as AUTHOR_ROLES
+from lianbing.host import BUREAU_ADMIN, CITY_ADMIN, OFFICER, ActivityKind, NavEntry, Part
 from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
 from quizzes.demo import load_demo
 from quizzes.notices import notices
@@ -9,7 +10,8 @@ from quizzes.play import views as play_views
 from quizzes.views import bp
 from quizzes.views import dashboard as bank_dashboard
 
-AUTHORS = frozenset({TRAINER, CITY_ADMIN})
+#: city authors for the city, county admins and attached trainers for their bureau
+AUTHORS = frozenset(AUTHOR_ROLES)
 OFFICERS = frozenset({OFFICER})
 #: quizzes, attempts, practice, competitions and statistics (quizzes/play)
 PLAY_NAV = (
