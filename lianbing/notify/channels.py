@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import smtplib
 import urllib.request
 from email.generator import BytesGenerator
@@ -108,28 +109,40 @@ def _flatten(msg: EmailMessage) -> bytes:
 
 
 def _send_pipelined(smtp: smtplib.SMTP, sender: str, to: list[str], data: bytes) -> dict:
-    """MAIL FROM and every RCPT TO in one write, then DATA: smtplib.sendmail's answers.
+    """MAIL FROM, every RCPT TO and DATA in one write, then the message: two round trips.
 
-    Returns the refused recipients (as sendmail does); raises as sendmail does when the
-    sender, every recipient or the message is refused.
+    Returns the refused recipients (as smtplib.sendmail does); raises as sendmail does when
+    the sender, every recipient or the message is refused. A server answers DATA with 354
+    only when some recipient was accepted (RFC 2920), so nothing is sent to nobody.
     """
     envelope = [f"MAIL FROM:{smtplib.quoteaddr(sender)}\r\n"]
     envelope += [f"RCPT TO:{smtplib.quoteaddr(a)}\r\n" for a in to]
-    smtp.send("".join(envelope))
+    smtp.send("".join(envelope) + "DATA\r\n")
     mail = smtp.getreply()
     answers = [smtp.getreply() for _ in to]
-    if mail[0] != 250:
-        _reset(smtp)
-        raise smtplib.SMTPSenderRefused(mail[0], mail[1], sender)
+    go = smtp.getreply()
     refused = {a: answer for a, answer in zip(to, answers) if answer[0] not in (250, 251)}
-    if len(refused) == len(to):
+    if go[0] != 354:
         _reset(smtp)
-        raise smtplib.SMTPRecipientsRefused(refused)
-    code, text = smtp.data(data)
+        if mail[0] != 250:
+            raise smtplib.SMTPSenderRefused(mail[0], mail[1], sender)
+        if len(refused) == len(to):
+            raise smtplib.SMTPRecipientsRefused(refused)
+        raise smtplib.SMTPDataError(*go)
+    smtp.send(_dot_stuffed(data))
+    code, text = smtp.getreply()
     if code != 250:
         _reset(smtp)
         raise smtplib.SMTPDataError(code, text)
     return refused
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The message body as DATA carries it: leading dots doubled, ended by CRLF . CRLF."""
+    body = re.sub(rb"(?m)^\.", b"..", data)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    return body + b".\r\n"
 
 
 def _reset(smtp: smtplib.SMTP) -> None:

@@ -245,6 +245,18 @@ def test_a_message_refused_to_everyone_leaves_the_connection_usable(app, smtp_se
     assert smtp_server.messages[0].envelope_to == ["y@county.example", "z@county.example"]
 
 
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
+def test_lines_starting_with_a_dot_arrive_intact(app, smtp_server, pipelining):
+    smtp_server.pipelining = pipelining
+    body = "第一行\n.\n..两个点\n.最后"
+    mailer = Mailer(app.config)
+    try:
+        assert mailer.send(["y@county.example"], "提醒", body) == {}
+    finally:
+        mailer.close()
+    assert smtp_server.messages[0].get_content().replace("\r\n", "\n").rstrip("\n") == body
+
+
 def test_the_scheduled_command_reports_what_it_did(campaign, make_user, runner):
     make_user("officer", "441402")
     result = runner.invoke(args=["notify", "run"])
