@@ -18,7 +18,7 @@ from lianbing.host import OFFICER, any_user, authoring_bureau
 @any_user
 def index():
     mine = is_manager()
-    lesson_list = lessons.lessons(published_only=not mine)
+    lesson_list = _lessons(mine)
     exercise_list = _exercises(mine)
     attempts = {x.id: a for x in lesson_list if (a := lessons.attempt_for(x.id, current_user.id))}
     subs = {e.id: exercises.submission_for(e, current_user.id) for e in exercise_list}
@@ -34,6 +34,15 @@ def index():
         RECORD_TYPES=RECORD_TYPES,
         regrades=regrades.open_regrades() if mine else [],
     )
+
+
+def _lessons(mine: bool) -> list:
+    """The lessons listed, by the same rule as the exercises."""
+    scope = authoring_bureau(current_user) if mine else current_user.bureau_id
+    found = lessons.lessons(published_only=False, bureau_id=scope)
+    own = authoring_bureau(current_user)
+    author = mine or current_user.role in EXERCISE_AUTHORS
+    return [x for x in found if x.is_published or (author and own in (None, x.owner_bureau_id))]
 
 
 def _exercises(mine: bool) -> list:

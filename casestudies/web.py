@@ -26,11 +26,13 @@ bp = Blueprint("casestudies", __name__, template_folder="templates", static_fold
 MANAGE = (TRAINER, CITY_ADMIN)
 #: who writes practice records
 WRITERS = (OFFICER, TRAINER)
-#: who authors record exercises: the city's authors for the city, a county's admin and attached
-#: trainers for its own officers (an exercise's owner_bureau_id)
+#: who authors record exercises and case lessons: the city's authors for the city, a county's
+#: admin and attached trainers for its own officers (the activity's owner_bureau_id)
 EXERCISE_AUTHORS = AUTHORS
 EXERCISE_REFUSED = "只能管理本单位组织的笔录练习，不能管理市局或其他单位的。"
 NOT_FOR_YOU = "此笔录练习由其他单位组织，只面向该单位人员。"
+LESSON_REFUSED = "只能管理本单位组织的以案释法案例，不能管理市局或其他单位的。"
+LESSON_NOT_FOR_YOU = "此案例由其他单位组织，只面向该单位人员。"
 
 
 def get_or_404(model, ident: int):

@@ -39,6 +39,8 @@ class CaseLesson(db.Model):
     citations: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_published: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the county bureau that runs it, for its own officers only; None = a city-wide lesson
+    owner_bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     questions: Mapped[list["CaseQuestion"]] = relationship(
