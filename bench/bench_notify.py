@@ -6,8 +6,10 @@ county. The figure is one ``notify run`` (the same steps as ``run_once``, timed 
 collect and enqueue, then send every e-mail to a local SMTP server (aiosmtpd, in its own process
 as a mail server would be) and every robot message to a local HTTP receiver. The 50,000
 e-mails are 5 distinct messages, so they go out as SMTP transactions of up to 50 envelope
-recipients each. Baseline in the same run: the same number of bare SMTP sends (smtplib, one
-connection, one transaction per message, in a loop) to the same server. Goal: under 10 s.
+recipients each, the envelope of each pipelined in one write (the server offers PIPELINING,
+as production mail servers do). Baseline in the same run: the same number of bare SMTP
+sends (smtplib, one connection, one transaction per message, in a loop) to the same server.
+Goal: under 10 s.
 """
 
 from __future__ import annotations
@@ -44,10 +46,17 @@ OFFICERS = int(os.environ.get("BENCH_NOTIFY_OFFICERS", "10000"))
 
 
 class _Counter:
-    """Counts the recipients of accepted messages in a value shared with the bench process."""
+    """Counts the recipients of accepted messages in a value shared with the bench process.
+
+    Offers PIPELINING (RFC 2920) in its EHLO answer, as Postfix, Exim and Exchange do.
+    """
 
     def __init__(self, value) -> None:
         self.value = value
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         with self.value.get_lock():
@@ -146,15 +155,32 @@ def _bare_sends(port: int, count: int) -> float:
     return time.perf_counter() - start
 
 
-def _first_run(app, now: datetime) -> tuple[dict, float]:
-    """Collect and enqueue, then send everything due; returns the counts and the total seconds."""
-    start = time.perf_counter()
+def _server_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) the SMTP server process has used, where /proc tells."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _first_run(app, now: datetime, smtpd_pid: int) -> tuple[dict, float]:
+    """Collect and enqueue, then send everything due; returns the counts and the total seconds.
+
+    Also prints the CPU time of this process and of the SMTP server: on a loaded machine the
+    wall time says little, the split says where the work is.
+    """
+    start, cpu, server = time.perf_counter(), time.process_time(), _server_cpu(smtpd_pid)
     counts = run_once(now, send=False)
     queued = time.perf_counter() - start
     counts.update(outbox.send_due(now, app.config, outbox.Retry(), checkpoint=db.session.commit))
     db.session.commit()
     elapsed = time.perf_counter() - start
     print(f"collect and enqueue {queued:.2f} s, send {elapsed - queued:.2f} s", flush=True)
+    after = _server_cpu(smtpd_pid)
+    served = f"{after - server:.2f} s" if after is not None and server is not None else "n/a"
+    print(f"CPU: notify run {time.process_time() - cpu:.2f} s, SMTP server {served}", flush=True)
     return counts, elapsed
 
 
@@ -191,7 +217,7 @@ def main() -> None:
         with bench_app() as app:
             app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
             _data(now, f"http://127.0.0.1:{server.server_port}")
-            counts, elapsed = _first_run(app, now)
+            counts, elapsed = _first_run(app, now, smtpd.pid)
             mails = _report_first(counts, received.value, len(posts))
             baseline = _bare_sends(port, mails)
             line(

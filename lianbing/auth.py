@@ -14,6 +14,9 @@ from lianbing.parts import ROLES
 OFFICER, TRAINER, BUREAU_ADMIN, CITY_ADMIN = ROLES
 ADMINS = (BUREAU_ADMIN, CITY_ADMIN)
 STAFF = (TRAINER, BUREAU_ADMIN, CITY_ADMIN)
+#: who authors activities: the city's admins and trainers for the city, a county's admin and
+#: attached trainers for that county (see authoring_bureau)
+AUTHORS = STAFF
 
 
 def require_role(*roles: str) -> Callable:
@@ -64,6 +67,23 @@ def require_bureau(user, bureau_id: int) -> None:
     """Abort 403 unless the user may manage the bureau."""
     if not can_manage_bureau(user, bureau_id):
         abort(403)
+
+
+def authoring_bureau(user) -> int | None:
+    """The bureau an author writes activities for: None for the city (city admins and trainers
+    of the city bureau), else the author's own county bureau (its admin or attached trainer)."""
+    if user.role == CITY_ADMIN or (user.role == TRAINER and user.bureau.is_city):
+        return None
+    return user.bureau_id
+
+
+def may_author(user, owner_bureau_id: int | None) -> bool:
+    """May this author see and change an activity owned by ``owner_bureau_id`` (None = city)?
+
+    City authors see every activity; a county author only its own bureau's.
+    """
+    scope = authoring_bureau(user)
+    return scope is None or owner_bureau_id == scope
 
 
 def scope_to_bureau(stmt: Select, user, bureau_column) -> Select:

@@ -1,10 +1,10 @@
 """Part: question bank, imports, quizzes, competitions, item analysis."""
 
+from lianbing.host import AUTHORS as AUTHOR_ROLES
 from lianbing.host import (
     BUREAU_ADMIN,
     CITY_ADMIN,
     OFFICER,
-    TRAINER,
     ActivityKind,
     ActivityLink,
     NavEntry,
@@ -20,7 +20,8 @@ from quizzes.play import views as play_views
 from quizzes.views import bp
 from quizzes.views import dashboard as bank_dashboard
 
-AUTHORS = frozenset({TRAINER, CITY_ADMIN})
+#: city authors for the city, county admins and attached trainers for their bureau
+AUTHORS = frozenset(AUTHOR_ROLES)
 OFFICERS = frozenset({OFFICER})
 #: quizzes, attempts, practice, competitions and statistics (quizzes/play)
 PLAY_NAV = (

@@ -47,6 +47,8 @@ class Bank(db.Model):
         String(10), default="practice", server_default="practice"
     )
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the county bureau whose authors keep it; None = a city bank (read-only to counties)
+    owner_bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     categories: Mapped[list["Category"]] = relationship(

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from lianbing.host import Notice, User, db, to_local
 from quizzes.play.models import Quiz
+from quizzes.play.services import real_audience
 
 #: a competition that opened longer ago than this is not announced any more
 OPEN_WINDOW = timedelta(days=7)
@@ -35,10 +36,13 @@ def notices(now: datetime) -> Iterator[Notice]:
 
 
 def _audience(quiz: Quiz) -> list[int]:
-    """Active officers the competition is open to."""
+    """Active officers the competition is open to (a county's: its own officers only)."""
     stmt = select(User.id).where(User.is_active_.is_(True), User.role == "officer")
-    if quiz.audience == "bureaus":
-        stmt = stmt.where(User.bureau_id.in_(quiz.audience_ids or []))
-    elif quiz.audience == "users":
-        stmt = stmt.where(User.id.in_(quiz.audience_ids or []))
+    if quiz.owner_bureau_id is not None:
+        stmt = stmt.where(User.bureau_id == quiz.owner_bureau_id)
+    audience, ids = real_audience(quiz)
+    if audience == "bureaus":
+        stmt = stmt.where(User.bureau_id.in_(ids))
+    elif audience == "users":
+        stmt = stmt.where(User.id.in_(ids))
     return list(db.session.scalars(stmt))

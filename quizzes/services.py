@@ -101,14 +101,24 @@ def clean_path(path: str) -> str:
 # --- banks and categories ------------------------------------------------
 
 
-def create_bank(name: str, description: str = "", user_id: int | None = None) -> Bank:
-    """A new, empty bank with a unique name."""
+def create_bank(
+    name: str,
+    description: str = "",
+    user_id: int | None = None,
+    owner_bureau_id: int | None = None,
+) -> Bank:
+    """A new, empty bank with a unique name (a county's own when ``owner_bureau_id`` is set)."""
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise BankError("题库名称不能为空，且不超过 100 个字符")
     if bank_by_name(name):
         raise BankError(f"题库“{name}”已存在", 409)
-    bank = Bank(name=name, description=description or "", created_by=user_id)
+    bank = Bank(
+        name=name,
+        description=description or "",
+        created_by=user_id,
+        owner_bureau_id=owner_bureau_id,
+    )
     db.session.add(bank)
     db.session.flush()
     return bank
@@ -139,15 +149,18 @@ def get_or_create_bank(name: str, user_id: int | None = None) -> Bank:
     return bank_by_name(name) or create_bank(name, user_id=user_id)
 
 
-def list_banks() -> list[tuple[Bank, int]]:
-    """Banks with their question counts."""
+def list_banks(bureau_id: int | None = None) -> list[tuple[Bank, int]]:
+    """Banks with their question counts; with ``bureau_id``, the city's and that bureau's only."""
     count = (
         select(func.count(Question.id))
         .where(Question.bank_id == Bank.id)
         .correlate(Bank)
         .scalar_subquery()
     )
-    return list(db.session.execute(select(Bank, count).order_by(Bank.name)).all())
+    stmt = select(Bank, count).order_by(Bank.name)
+    if bureau_id is not None:
+        stmt = stmt.where(or_(Bank.owner_bureau_id.is_(None), Bank.owner_bureau_id == bureau_id))
+    return list(db.session.execute(stmt).all())
 
 
 def ensure_category(bank: Bank, path: str) -> Category | None:

@@ -11,8 +11,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from lianbing.host import (
-    CITY_ADMIN,
-    TRAINER,
+    AUTHORS,
     XLSX,
     Invalid,
     Refused,
@@ -28,12 +27,13 @@ from lianbing.host import (
     rerender,
 )
 from quizzes import exporters, importers, qtypes, services
+from quizzes.authoring import owner_for, require_bank_read, require_bank_write
 from quizzes.forms import BankForm, BulkForm, ImportForm, QuestionForm, SearchForm
 from quizzes.models import VISIBILITIES, Bank, Question
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
-#: who may author and see question banks (answer keys); officers and bureau admins may not
-AUTHORS = (TRAINER, CITY_ADMIN)
+#: who may author and see question banks (answer keys): the city's authors every bank, a
+#: county's authors the city's banks (read-only) and their own (quizzes.authoring)
 
 
 @bp.route("/")
@@ -45,14 +45,16 @@ def index():
 @bp.route("/banks", methods=["GET", "POST"])
 @require_role(*AUTHORS)
 def banks():
-    form = BankForm()
+    form, rows = BankForm(), services.list_banks(owner_for(current_user))
     if not form.validate_on_submit():
         flash_errors(form)
-        return render_template("quizzes/banks.html", form=form, banks=services.list_banks())
+        return render_template("quizzes/banks.html", form=form, banks=rows)
     try:
-        bank = services.create_bank(form.name.data, form.description.data, current_user.id)
+        bank = services.create_bank(
+            form.name.data, form.description.data, current_user.id, owner_for(current_user)
+        )
     except services.BankError as err:
-        return rerender(err, "quizzes/banks.html", form=form, banks=services.list_banks())
+        return rerender(err, "quizzes/banks.html", form=form, banks=rows)
     flash(f"已新建题库“{bank.name}”。可以逐题添加，或从文件导入题目。", "success")
     return redirect(url_for("quizzes.bank", bank_id=bank.id))
 
@@ -74,6 +76,7 @@ def search_query(form: SearchForm) -> services.SearchQuery:
 @require_role(*AUTHORS)
 def bank(bank_id: int):
     bank = db.get_or_404(Bank, bank_id)
+    require_bank_read(current_user, bank)
     cats = services.categories(bank.id)
     form = SearchForm(request.args)
     form.category.choices += [(str(c.id), "　" * c.depth + c.name) for c in cats]
@@ -96,7 +99,7 @@ def bank(bank_id: int):
 @bp.route("/banks/<int:bank_id>/visibility", methods=["POST"])
 @require_role(*AUTHORS)
 def visibility(bank_id: int):
-    bank = db.get_or_404(Bank, bank_id)
+    bank = _writable_bank(bank_id)
     services.set_visibility(bank, request.form.get("visibility", ""), current_user.id)
     flash(f"题库可见范围已设为“{VISIBILITIES[bank.visibility]}”。", "success")
     return redirect(url_for("quizzes.bank", bank_id=bank.id))
@@ -105,7 +108,7 @@ def visibility(bank_id: int):
 @bp.route("/banks/<int:bank_id>/bulk", methods=["POST"])
 @require_role(*AUTHORS)
 def bulk(bank_id: int):
-    bank = db.get_or_404(Bank, bank_id)
+    bank = _writable_bank(bank_id)
     form = BulkForm()
     ids = request.form.getlist("ids", type=int)
     if not form.validate_on_submit():
@@ -116,6 +119,13 @@ def bulk(bank_id: int):
     flash(f"已对 {count} 道题执行“{dict(form.action.choices)[form.action.data]}”", "success")
     back = request.form.get("back")
     return redirect(back if is_safe_next(back) else url_for("quizzes.bank", bank_id=bank.id), 303)
+
+
+def _writable_bank(bank_id: int) -> Bank:
+    """The bank, if the current author may change it (403 for the city's, to a county)."""
+    bank = db.get_or_404(Bank, bank_id)
+    require_bank_write(current_user, bank)
+    return bank
 
 
 def run_bulk(bank: Bank, action: str, ids: list[int], target: str) -> int:
@@ -129,7 +139,7 @@ def run_bulk(bank: Bank, action: str, ids: list[int], target: str) -> int:
 @bp.route("/banks/<int:bank_id>/questions/new", methods=["GET", "POST"])
 @require_role(*AUTHORS)
 def new_question(bank_id: int):
-    bank = db.get_or_404(Bank, bank_id)
+    bank = _writable_bank(bank_id)
     form = QuestionForm(data={"qtype": request.args.get("type", "single"), "is_active": True})
     if form.validate_on_submit():
         data, reasons = importers.editor_question(form.data)
@@ -149,6 +159,7 @@ def new_question(bank_id: int):
 @require_role(*AUTHORS)
 def edit_question(question_id: int):
     question = db.get_or_404(Question, question_id)
+    require_bank_write(current_user, question.bank)
     form = QuestionForm(data=exporters.editor_fields(services.to_data(question)))
     if form.validate_on_submit():
         data, reasons = importers.editor_question(form.data)
@@ -234,15 +245,21 @@ def run_import(form: ImportForm) -> services.ImportReport:
         importers.UPLOAD_SUFFIXES,
         current_app.config["MAX_CONTENT_LENGTH"],
     )
+    name = form.bank.data.strip()
+    existing = services.bank_by_name(name)
+    if existing is not None:
+        require_bank_write(current_user, existing)
+    elif owner_for(current_user) is not None:
+        # a county's import creates the county's own bank (rolled back if the import fails)
+        services.create_bank(name, "", current_user.id, owner_for(current_user))
     return importers.import_file(
-        form.bank.data.strip(),
+        name,
         upload.filename,
         data,
         form.fmt.data,
         skip_invalid=form.skip_invalid.data,
         user_id=current_user.id,
-        visibility=form.visibility.data
-        or (None if services.bank_by_name(form.bank.data) else "draft"),
+        visibility=form.visibility.data or (None if existing else "draft"),
     )
 
 
@@ -257,6 +274,7 @@ def too_large(error):
 @require_role(*AUTHORS)
 def export(bank_id: int, fmt: str):
     bank = db.get_or_404(Bank, bank_id)
+    require_bank_read(current_user, bank)
     if fmt not in exporters.EXPORTERS:
         abort(404)
     result = exporters.export_bank(
@@ -275,7 +293,7 @@ def dashboard(user) -> list[dict]:
     """Home-page card for authors: the banks and how many questions they hold."""
     if user.role not in AUTHORS:
         return []
-    rows = services.list_banks()
+    rows = services.list_banks(owner_for(user))
     detail = (
         f"{len(rows)} 个题库，共 {sum(n for _, n in rows)} 道题"
         if rows

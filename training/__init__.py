@@ -95,7 +95,7 @@ part = Part(
         NavEntry("法规库", "training.laws"),
         NavEntry("讲座培训", "training.lectures"),
         NavEntry("管理模块", "training.manage", frozenset({TRAINER, CITY_ADMIN})),
-        NavEntry("学习任务", "training.plans", ADMIN_ROLES),
+        NavEntry("学习任务", "training.plans", ADMIN_ROLES | {TRAINER}),
         NavEntry("学习看板", "training.dashboard", ADMIN_ROLES),
     ),
     activity_kinds=(

@@ -51,6 +51,8 @@ class Exercise(db.Model):
     #: days after release during which the officer may ask for a regrade
     regrade_days: Mapped[int] = mapped_column(Integer, default=7)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the county bureau that runs it, for its own officers only; None = a city-wide exercise
+    owner_bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     rubric: Mapped[Rubric] = relationship()

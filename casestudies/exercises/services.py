@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from casestudies.errors import CaseError, Conflict, TooLarge
 from casestudies.exercises.models import Exercise, Submission
@@ -41,8 +41,17 @@ class ExerciseData:
     attachment_id: int | None = None
 
 
-def save_exercise(exercise: Exercise | None, data: ExerciseData, *, actor_id: int) -> Exercise:
-    """Create or update an exercise; its rubric must fit the record type and add up."""
+def save_exercise(
+    exercise: Exercise | None,
+    data: ExerciseData,
+    *,
+    actor_id: int,
+    owner_bureau_id: int | None = None,
+) -> Exercise:
+    """Create or update an exercise; its rubric must fit the record type and add up.
+
+    A new exercise belongs to ``owner_bureau_id`` (a county, for its own officers) or the city.
+    """
     rubric = db.session.get(Rubric, data.rubric_id)
     if rubric is None or rubric.record_type != data.record_type:
         raise CaseError("请选择与笔录类型相同的评分量表。")
@@ -53,7 +62,7 @@ def save_exercise(exercise: Exercise | None, data: ExerciseData, *, actor_id: in
     if exercise is not None and exercise.rubric_id != rubric.id and _has_submissions(exercise):
         raise Conflict("已有人员提交笔录，不能更换评分量表。")
     created = exercise is None
-    exercise = exercise or Exercise(created_by=actor_id)
+    exercise = exercise or Exercise(created_by=actor_id, owner_bureau_id=owner_bureau_id)
     for name in ExerciseData.__dataclass_fields__:
         if name != "attachment_id" or data.attachment_id is not None:
             setattr(exercise, name, getattr(data, name))
@@ -71,7 +80,8 @@ def save_exercise(exercise: Exercise | None, data: ExerciseData, *, actor_id: in
 
 
 def _expect(exercise: Exercise, rubric: Rubric, actor_id: int) -> None:
-    """A published exercise is expected of every officer by its due date; unpublished, not."""
+    """A published exercise is expected by its due date of every officer (a county's: of its
+    own officers); unpublished, of nobody."""
     campaign, ref = active_campaign(), f"exercise:{exercise.id}"
     if campaign is None:
         return
@@ -83,10 +93,17 @@ def _expect(exercise: Exercise, rubric: Rubric, actor_id: int) -> None:
             exercise.title,
             rubric.total_points,
             exercise.due_at,
+            *_audience(exercise),
             actor_id=actor_id,
         )
     else:
         withdraw_expected(campaign.id, "record_exercise", ref, actor_id=actor_id)
+
+
+def _audience(exercise: Exercise) -> tuple[str, list[int]]:
+    if exercise.owner_bureau_id is None:
+        return "all", []
+    return "bureaus", [exercise.owner_bureau_id]
 
 
 def _has_submissions(exercise: Exercise) -> bool:
@@ -100,11 +117,16 @@ def _has_submissions(exercise: Exercise) -> bool:
     )
 
 
-def exercises(published_only: bool) -> list[Exercise]:
-    """All exercises, or only the published ones, latest due first."""
+def exercises(published_only: bool, bureau_id: int | None = None) -> list[Exercise]:
+    """All exercises, or only the published ones, latest due first; with ``bureau_id``, only
+    the city's and that bureau's own."""
     stmt = select(Exercise).order_by(Exercise.due_at.desc(), Exercise.id.desc())
     if published_only:
         stmt = stmt.where(Exercise.is_published.is_(True))
+    if bureau_id is not None:
+        stmt = stmt.where(
+            or_(Exercise.owner_bureau_id.is_(None), Exercise.owner_bureau_id == bureau_id)
+        )
     return list(db.session.scalars(stmt))
 
 

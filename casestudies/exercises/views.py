@@ -11,21 +11,33 @@ from casestudies.exercises import exporters, forms, services
 from casestudies.exercises.models import RECORD_TYPES, Exercise, Submission
 from casestudies.exercises.records import FIELDS, FOOT, MAX_RECORD_CHARS, Draft
 from casestudies.rubrics.services import rubrics
-from casestudies.web import MANAGE, WRITERS, bp, get_or_404, is_manager
+from casestudies.web import (
+    EXERCISE_AUTHORS,
+    NOT_FOR_YOU,
+    WRITERS,
+    bp,
+    get_or_404,
+    is_for,
+    is_manager,
+    require_exercise_author,
+)
 from lianbing.host import (
     DOCUMENTS,
     DOCX,
     IMAGES,
+    Forbidden,
     Refused,
     StoredFile,
     UploadError,
     any_user,
+    authoring_bureau,
     db,
     download,
     flash_errors,
     form_status,
     local_to_utc,
     log_event,
+    may_author,
     require_role,
     rerender,
     store_file,
@@ -36,10 +48,21 @@ ATTACH_MAX = 5 * 1024 * 1024
 
 
 def _visible_exercise(exercise_id: int) -> Exercise:
+    """A published exercise meant for the user, or any its author may manage."""
     exercise = get_or_404(Exercise, exercise_id)
-    if not exercise.is_published and not is_manager():
+    if _authors(exercise):
+        return exercise
+    if not exercise.is_published:
         abort(404)
+    if not is_for(exercise, current_user):
+        raise Forbidden(NOT_FOR_YOU)
     return exercise
+
+
+def _authors(exercise: Exercise) -> bool:
+    """Is the current user an author (or marker) of this exercise?"""
+    authors = current_user.role in EXERCISE_AUTHORS
+    return authors and may_author(current_user, exercise.owner_bureau_id)
 
 
 def viewable_submission(sub_id: int) -> Submission:
@@ -47,6 +70,8 @@ def viewable_submission(sub_id: int) -> Submission:
     sub = get_or_404(Submission, sub_id)
     if sub.user_id != current_user.id and not is_manager():
         abort(403)
+    if sub.user_id != current_user.id:
+        require_exercise_author(sub.exercise)
     if sub.status == "draft" and sub.user_id != current_user.id:
         abort(404)
     return sub
@@ -63,6 +88,7 @@ def exercise(exercise_id: int):
         RECORD_TYPES=RECORD_TYPES,
         sub=services.submission_for(exercise, current_user.id),
         attachment=stored,
+        can_edit=_authors(exercise),
     )
 
 
@@ -90,16 +116,23 @@ def _exercise_form(exercise: Exercise | None) -> forms.ExerciseForm:
 
 @bp.route("/exercises/new", methods=["GET", "POST"])
 @bp.route("/exercises/<int:exercise_id>/edit", methods=["GET", "POST"])
-@require_role(*MANAGE)
+@require_role(*EXERCISE_AUTHORS)
 def exercise_edit(exercise_id: int | None = None):
     exercise = get_or_404(Exercise, exercise_id) if exercise_id else None
+    if exercise is not None:
+        require_exercise_author(exercise)
     form = _exercise_form(exercise)
     ctx = {"form": form, "exercise": exercise}
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("casestudies/exercises/exercise_form.html", **ctx), form_status(form)
     try:
-        exercise = services.save_exercise(exercise, _exercise_data(form), actor_id=current_user.id)
+        exercise = services.save_exercise(
+            exercise,
+            _exercise_data(form),
+            actor_id=current_user.id,
+            owner_bureau_id=authoring_bureau(current_user),
+        )
     except (Refused, UploadError) as err:
         return rerender(err, "casestudies/exercises/exercise_form.html", **ctx)
     flash("练习已保存。", "success")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from casestudies.errors import CaseError, Conflict, NotAllowed
-from casestudies.exercises.models import Submission
+from casestudies.exercises.models import Exercise, Submission
 from casestudies.grading.models import Comment, Grade, GradeChange
 from casestudies.rubrics import checks
 from casestudies.rubrics.models import Rubric
@@ -298,6 +298,8 @@ class QueueFilter:
     exercise_id: int | None = None
     bureau_id: int | None = None
     status: str = ""
+    #: a county marker's queue holds only its own bureau's exercises
+    owner_bureau_id: int | None = None
 
 
 def queue(f: QueueFilter) -> list[Submission]:
@@ -314,4 +316,7 @@ def queue(f: QueueFilter) -> list[Submission]:
         stmt = stmt.where(User.bureau_id == f.bureau_id)
     if f.status:
         stmt = stmt.where(Submission.status == f.status)
+    if f.owner_bureau_id is not None:
+        owned = select(Exercise.id).where(Exercise.owner_bureau_id == f.owner_bureau_id)
+        stmt = stmt.where(Submission.exercise_id.in_(owned))
     return list(db.session.scalars(stmt))

@@ -17,14 +17,23 @@ from casestudies.grading import stats as statistics
 from casestudies.grading.models import RegradeRequest
 from casestudies.rubrics.checks import STANDARDS
 from casestudies.rubrics.services import criteria
-from casestudies.web import MANAGE, bp, campaign_id, get_or_404, is_manager
+from casestudies.web import (
+    MANAGE,
+    bp,
+    campaign_id,
+    get_or_404,
+    is_manager,
+    require_exercise_author,
+)
 from lianbing.host import (
     XLSX,
     all_bureaus,
     any_user,
+    authoring_bureau,
     download,
     flash_errors,
     log_event,
+    may_author,
     refused_redirect,
     require_role,
     rerender,
@@ -114,9 +123,16 @@ def _grade_ctx(
 
 
 def _gradable(sub_id: int) -> Submission:
-    sub = get_or_404(Submission, sub_id)
+    sub = _marked(sub_id)
     if sub.status == "draft":
         abort(404)
+    return sub
+
+
+def _marked(sub_id: int) -> Submission:
+    """A submission of an exercise the current marker may grade (a county's: its own)."""
+    sub = get_or_404(Submission, sub_id)
+    require_exercise_author(sub.exercise)
     return sub
 
 
@@ -142,7 +158,7 @@ def grade(sub_id: int):
 @bp.route("/submissions/<int:sub_id>/reconcile", methods=["POST"])
 @require_role(*MANAGE)
 def reconcile(sub_id: int):
-    sub = get_or_404(Submission, sub_id)
+    sub = _marked(sub_id)
     agreed = {
         d["criterion"]["key"]: v
         for d in services.differences(sub)
@@ -159,7 +175,7 @@ def reconcile(sub_id: int):
 @bp.route("/submissions/<int:sub_id>/release", methods=["POST"])
 @require_role(*MANAGE)
 def release(sub_id: int):
-    sub = get_or_404(Submission, sub_id)
+    sub = _marked(sub_id)
     try:
         services.release(sub, current_user, campaign_id())
     except CaseError as err:
@@ -191,6 +207,7 @@ def regrade_answer(req_id: int):
     req = get_or_404(RegradeRequest, req_id)
     form = forms.AnswerRegradeForm()
     sub = req.submission
+    require_exercise_author(sub.exercise)
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template(
@@ -216,13 +233,14 @@ def queue():
         exercise_id=request.args.get("exercise", type=int),
         bureau_id=request.args.get("bureau", type=int),
         status=status if status in STATUSES else "",
+        owner_bureau_id=authoring_bureau(current_user),
     )
     return render_template(
         "casestudies/grading/queue.html",
         subs=services.queue(f),
         f=f,
         STATUSES=STATUSES,
-        exercises=exercises(False),
+        exercises=[e for e in exercises(False) if may_author(current_user, e.owner_bureau_id)],
         bureaus=all_bureaus(),
         regrades=regrades.open_regrades(),
         to_local=to_local,
@@ -233,6 +251,7 @@ def queue():
 @require_role(*MANAGE)
 def stats(exercise_id: int):
     exercise = get_or_404(Exercise, exercise_id)
+    require_exercise_author(exercise)
     return render_template(
         "casestudies/grading/stats.html",
         exercise=exercise,
@@ -244,6 +263,7 @@ def stats(exercise_id: int):
 @require_role(*MANAGE)
 def grades_export(exercise_id: int):
     exercise = get_or_404(Exercise, exercise_id)
+    require_exercise_author(exercise)
     subs = services.queue(services.QueueFilter(exercise_id=exercise.id))
     data = exporters.grades_xlsx(subs, criteria(exercise.rubric))
     log_event(

@@ -41,6 +41,8 @@ class CaseLesson(db.Model):
     #: when set, the published lesson is expected of every officer by then (a miss counts 0)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the county bureau that runs it, for its own officers only; None = a city-wide lesson
+    owner_bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     questions: Mapped[list["CaseQuestion"]] = relationship(

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from casestudies.errors import CaseError, Conflict
 from casestudies.lessons.models import CaseAttempt, CaseLesson, CaseQuestion
@@ -59,12 +59,18 @@ def parse_citations(text: str) -> tuple[str, ...]:
     return keys
 
 
-def save_lesson(lesson: CaseLesson | None, data: LessonData, *, actor_id: int) -> CaseLesson:
-    """Create or update a case lesson."""
+def save_lesson(
+    lesson: CaseLesson | None,
+    data: LessonData,
+    *,
+    actor_id: int,
+    owner_bureau_id: int | None = None,
+) -> CaseLesson:
+    """Create or update a case lesson (a new one belongs to ``owner_bureau_id`` or the city)."""
     if not data.title.strip():
         raise CaseError("案例标题不能为空。")
     created = lesson is None
-    lesson = lesson or CaseLesson(created_by=actor_id)
+    lesson = lesson or CaseLesson(created_by=actor_id, owner_bureau_id=owner_bureau_id)
     for name in LessonData.__dataclass_fields__:
         value = getattr(data, name)
         setattr(lesson, name, list(value) if name == "citations" else value)
@@ -140,11 +146,16 @@ def delete_question(question: CaseQuestion, *, actor_id: int | None = None) -> N
     expect(lesson, actor_id)
 
 
-def lessons(published_only: bool) -> list[CaseLesson]:
-    """All lessons, or only the published ones, in creation order."""
+def lessons(published_only: bool, bureau_id: int | None = None) -> list[CaseLesson]:
+    """All lessons, or only the published ones, in creation order; with ``bureau_id``, only
+    the city's and that bureau's own."""
     stmt = select(CaseLesson).order_by(CaseLesson.id)
     if published_only:
         stmt = stmt.where(CaseLesson.is_published.is_(True))
+    if bureau_id is not None:
+        stmt = stmt.where(
+            or_(CaseLesson.owner_bureau_id.is_(None), CaseLesson.owner_bureau_id == bureau_id)
+        )
     return list(db.session.scalars(stmt))
 
 

@@ -8,12 +8,24 @@ from flask_login import current_user
 from casestudies.errors import CaseError
 from casestudies.lessons import forms, services
 from casestudies.lessons.models import CaseLesson, CaseQuestion
-from casestudies.web import MANAGE, bp, campaign_id, get_or_404, is_manager
+from casestudies.web import (
+    EXERCISE_AUTHORS,
+    LESSON_NOT_FOR_YOU,
+    LESSON_REFUSED,
+    bp,
+    campaign_id,
+    get_or_404,
+    is_for,
+    is_manager,
+)
 from lianbing.host import (
+    Forbidden,
     any_user,
+    authoring_bureau,
     flash_errors,
     form_status,
     local_to_utc,
+    may_author,
     refused_redirect,
     require_role,
     rerender,
@@ -33,9 +45,27 @@ TEXT_FIELDS = (
 
 
 def _visible_lesson(lesson_id: int) -> CaseLesson:
+    """A published lesson meant for the user, or any its author may manage."""
     lesson = get_or_404(CaseLesson, lesson_id)
-    if not lesson.is_published and not is_manager():
+    if _authors(lesson):
+        return lesson
+    if not lesson.is_published:
         abort(404)
+    if not is_for(lesson, current_user):
+        raise Forbidden(LESSON_NOT_FOR_YOU)
+    return lesson
+
+
+def _authors(lesson: CaseLesson) -> bool:
+    """Is the current user an author of this lesson (the city's, or its own county's)?"""
+    return current_user.role in EXERCISE_AUTHORS and may_author(
+        current_user, lesson.owner_bureau_id
+    )
+
+
+def _authored(lesson: CaseLesson) -> CaseLesson:
+    if not _authors(lesson):
+        raise Forbidden(LESSON_REFUSED)
     return lesson
 
 
@@ -45,7 +75,11 @@ def lesson(lesson_id: int):
     lesson = _visible_lesson(lesson_id)
     attempt = services.attempt_for(lesson.id, current_user.id)
     return render_template(
-        "casestudies/lessons/lesson.html", lesson=lesson, stage="facts", attempt=attempt
+        "casestudies/lessons/lesson.html",
+        lesson=lesson,
+        stage="facts",
+        attempt=attempt,
+        can_edit=_authors(lesson),
     )
 
 
@@ -55,7 +89,7 @@ def lesson_questions(lesson_id: int):
     lesson = _visible_lesson(lesson_id)
     if services.attempt_for(lesson.id, current_user.id):
         return redirect(url_for(".lesson_result", lesson_id=lesson.id))
-    ctx = {"lesson": lesson, "stage": "questions", "attempt": None}
+    ctx = {"lesson": lesson, "stage": "questions", "attempt": None, "can_edit": _authors(lesson)}
     if request.method == "GET":
         return render_template("casestudies/lessons/lesson.html", **ctx)
     answers = {str(q.id): request.form.get(f"q{q.id}", "") for q in lesson.questions}
@@ -79,6 +113,7 @@ def lesson_result(lesson_id: int):
         stage="result",
         attempt=attempt,
         credit=services.question_credit,
+        can_edit=_authors(lesson),
     )
 
 
@@ -93,9 +128,9 @@ def _lesson_data(form: forms.LessonForm) -> services.LessonData:
 
 @bp.route("/lessons/new", methods=["GET", "POST"])
 @bp.route("/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
-@require_role(*MANAGE)
+@require_role(*EXERCISE_AUTHORS)
 def lesson_edit(lesson_id: int | None = None):
-    lesson = get_or_404(CaseLesson, lesson_id) if lesson_id else None
+    lesson = _authored(get_or_404(CaseLesson, lesson_id)) if lesson_id else None
     form = forms.LessonForm(obj=lesson)
     if request.method == "GET" and lesson:
         form.citations.data = "\n".join(lesson.citations or [])
@@ -105,7 +140,12 @@ def lesson_edit(lesson_id: int | None = None):
         flash_errors(form)
         return render_template("casestudies/lessons/lesson_form.html", **ctx), form_status(form)
     try:
-        lesson = services.save_lesson(lesson, _lesson_data(form), actor_id=current_user.id)
+        lesson = services.save_lesson(
+            lesson,
+            _lesson_data(form),
+            actor_id=current_user.id,
+            owner_bureau_id=authoring_bureau(current_user),
+        )
     except CaseError as err:
         return rerender(err, "casestudies/lessons/lesson_form.html", **ctx)
     flash("案例已保存。", "success")
@@ -113,9 +153,9 @@ def lesson_edit(lesson_id: int | None = None):
 
 
 @bp.route("/lessons/<int:lesson_id>/questions/add", methods=["POST"])
-@require_role(*MANAGE)
+@require_role(*EXERCISE_AUTHORS)
 def question_add(lesson_id: int):
-    lesson = get_or_404(CaseLesson, lesson_id)
+    lesson = _authored(get_or_404(CaseLesson, lesson_id))
     qform = forms.QuestionForm()
     ctx = {"form": forms.LessonForm(obj=lesson), "lesson": lesson, "qform": qform}
     if not qform.validate_on_submit():
@@ -137,9 +177,10 @@ def question_add(lesson_id: int):
 
 
 @bp.route("/questions/<int:question_id>/delete", methods=["POST"])
-@require_role(*MANAGE)
+@require_role(*EXERCISE_AUTHORS)
 def question_delete(question_id: int):
     question = get_or_404(CaseQuestion, question_id)
+    _authored(question.lesson)
     back = url_for(".lesson_edit", lesson_id=question.lesson_id)
     try:
         services.delete_question(question, actor_id=current_user.id)

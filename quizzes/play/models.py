@@ -99,6 +99,8 @@ class Quiz(db.Model):
     #: the leaderboard as it stood at close, written once
     frozen_board: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the county bureau that runs it, for its own officers only; None = a city-wide activity
+    owner_bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     slots: Mapped[list["QuizSlot"]] = relationship(

@@ -29,9 +29,9 @@ from lianbing.host import (
     utcnow,
     withdraw_expected,
 )
-from quizzes import qtypes
+from quizzes import authoring, qtypes
 from quizzes import services as bank
-from quizzes.models import Category, Question, QuestionVersion
+from quizzes.models import Bank, Category, Question, QuestionVersion
 from quizzes.play import display, gate, marking
 from quizzes.play.models import (
     AUDIENCES,
@@ -186,9 +186,9 @@ def _parts_ok(parts: str | None) -> bool:
     return parts is None or all(p in REVIEW_PARTS for p in parts.split(",") if p)
 
 
-def create_quiz(data: QuizData, user_id: int | None) -> Quiz:
-    """A new, unpublished quiz."""
-    quiz = Quiz(created_by=user_id, slots=[])
+def create_quiz(data: QuizData, user_id: int | None, owner_bureau_id: int | None = None) -> Quiz:
+    """A new, unpublished quiz: city-wide, or a county's own when ``owner_bureau_id`` is set."""
+    quiz = Quiz(created_by=user_id, owner_bureau_id=owner_bureau_id, slots=[])
     return update_quiz(quiz, data)
 
 
@@ -197,6 +197,8 @@ def update_quiz(quiz: Quiz, data: QuizData) -> Quiz:
     reasons = quiz_reasons(data)
     if reasons:
         raise PlayError(reasons)
+    if not audience_within(quiz.owner_bureau_id, data.audience, data.audience_ids):
+        raise PlayError(authoring.AUDIENCE_REFUSED, 403)
     defaults = REVIEW_DEFAULTS.get(data.mode, REVIEW_DEFAULTS["exam"])
     for key, value in vars(data).items():
         if key in ("review_after", "review_closed") and value is None:
@@ -208,6 +210,23 @@ def update_quiz(quiz: Quiz, data: QuizData) -> Quiz:
     return quiz
 
 
+def audience_within(owner_bureau_id: int | None, audience: str, ids: list[int]) -> bool:
+    """A county's activity names only its own bureau, or people of its own bureau."""
+    if owner_bureau_id is None or audience == "all":
+        return True
+    if audience == "bureaus":
+        return set(ids) <= {owner_bureau_id}
+    bureaus = set(db.session.scalars(select(User.bureau_id).where(User.id.in_(ids))))
+    return bureaus <= {owner_bureau_id}
+
+
+def real_audience(quiz: Quiz) -> tuple[str, list[int]]:
+    """Who the quiz is for: a county's quiz open to "everyone" is open to its own bureau."""
+    if quiz.owner_bureau_id is not None and quiz.audience == "all":
+        return "bureaus", [quiz.owner_bureau_id]
+    return quiz.audience, list(quiz.audience_ids or [])
+
+
 def _campaign_id() -> int | None:
     campaign = active_campaign()
     return campaign.id if campaign else None
@@ -217,7 +236,7 @@ def add_slot(quiz: Quiz, data: SlotData) -> QuizSlot:
     """Add a fixed question or a random draw; refused when the category holds too few questions."""
     if data.points <= 0:
         raise PlayError("每题分值须大于 0")
-    slot = _fixed_slot(data) if data.question_code.strip() else _random_slot(data)
+    slot = _fixed_slot(quiz, data) if data.question_code.strip() else _random_slot(quiz, data)
     slot.position = max((s.position for s in quiz.slots), default=0) + 1
     quiz.slots.append(slot)
     reasons = content_reasons(quiz)
@@ -228,16 +247,19 @@ def add_slot(quiz: Quiz, data: SlotData) -> QuizSlot:
     return slot
 
 
-def _fixed_slot(data: SlotData) -> QuizSlot:
+def _fixed_slot(quiz: Quiz, data: SlotData) -> QuizSlot:
     question = bank.question_by_code(data.bank_id or 0, data.question_code.strip())
     if question is None or not question.is_active:
         raise PlayError(f"题库中没有编号为“{data.question_code}”的可用题目", 404)
+    check_banks(quiz, {question.bank.owner_bureau_id})
     return QuizSlot(question_id=question.id, count=1, points=data.points)
 
 
-def _random_slot(data: SlotData) -> QuizSlot:
-    if db.session.get(Category, data.category_id or 0) is None:
+def _random_slot(quiz: Quiz, data: SlotData) -> QuizSlot:
+    category = db.session.get(Category, data.category_id or 0)
+    if category is None:
         raise PlayError("请选择随机抽题的分类", 404)
+    check_banks(quiz, {category.bank.owner_bureau_id})
     if data.qtype and data.qtype not in qtypes.QUESTION_TYPES:
         raise PlayError(f"未知题型“{data.qtype}”")
     if not 1 <= data.min_difficulty <= data.max_difficulty <= 5 or data.count < 1:
@@ -250,6 +272,12 @@ def _random_slot(data: SlotData) -> QuizSlot:
         max_difficulty=data.max_difficulty,
         points=data.points,
     )
+
+
+def check_banks(quiz: Quiz, owners: set[int | None]) -> None:
+    """A county's quiz draws from the city's banks and its own, never another county's."""
+    if quiz.owner_bureau_id is not None and owners - {None, quiz.owner_bureau_id}:
+        raise PlayError(authoring.BANK_REFUSED, 403)
 
 
 def slot_names(quiz: Quiz) -> dict[int, str]:
@@ -303,6 +331,10 @@ def browse(query: BrowseQuery, quiz: Quiz) -> list[dict]:
     """Active questions of a bank matching the filters (first 100), marked when already fixed."""
     if not query.bank_id:
         return []
+    source = db.session.get(Bank, query.bank_id)
+    if source is None:
+        return []
+    check_banks(quiz, {source.owner_bureau_id})
     search = bank.SearchQuery(
         text=query.text,
         tag=query.tag,
@@ -338,6 +370,7 @@ def add_fixed_questions(quiz: Quiz, question_ids: list[int], points: float) -> i
     )
     if len(questions) != len(set(question_ids)):
         raise PlayError("所选题目中有不存在或已停用的题目", 404)
+    check_banks(quiz, {q.bank.owner_bureau_id for q in questions})
     fixed = {s.question_id for s in quiz.slots if s.question_id}
     position = max((s.position for s in quiz.slots), default=0)
     new = [q for q in sorted(questions, key=lambda q: q.code) if q.id not in fixed]
@@ -444,8 +477,7 @@ def _expect(quiz: Quiz) -> None:
             quiz.title,
             quiz.max_points,
             quiz.closes_at,
-            quiz.audience,
-            quiz.audience_ids or [],
+            *real_audience(quiz),
         )
     else:
         withdraw_expected(quiz.campaign_id, quiz.kind, ref)
@@ -455,10 +487,14 @@ def _expect(quiz: Quiz) -> None:
 
 
 def in_audience(quiz: Quiz, user: User) -> bool:
-    if quiz.audience == "bureaus":
-        return user.bureau_id in (quiz.audience_ids or [])
-    if quiz.audience == "users":
-        return user.id in (quiz.audience_ids or [])
+    """Is the quiz meant for this user (a county's quiz only ever for its own people)?"""
+    if quiz.owner_bureau_id is not None and user.bureau_id != quiz.owner_bureau_id:
+        return False
+    audience, ids = real_audience(quiz)
+    if audience == "bureaus":
+        return user.bureau_id in ids
+    if audience == "users":
+        return user.id in ids
     return True
 
 
@@ -924,8 +960,11 @@ def report(quiz: Quiz, user_id: int, *, actor_id: int | None = None, reason: str
 # --- essays and regrades -------------------------------------------------------------------
 
 
-def essay_queue(quiz_id: int | None = None) -> list[AttemptItem]:
-    """Essay answers of submitted attempts still waiting for a mark, oldest first."""
+def essay_queue(
+    quiz_id: int | None = None, owner_bureau_id: int | None = None
+) -> list[AttemptItem]:
+    """Essay answers of submitted attempts still waiting for a mark, oldest first (only the
+    quizzes of ``owner_bureau_id`` when given: a county author marks its own)."""
     stmt = (
         select(AttemptItem)
         .join(Attempt)
@@ -934,6 +973,9 @@ def essay_queue(quiz_id: int | None = None) -> list[AttemptItem]:
     )
     if quiz_id:
         stmt = stmt.where(Attempt.quiz_id == quiz_id)
+    if owner_bureau_id is not None:
+        owned = select(Quiz.id).where(Quiz.owner_bureau_id == owner_bureau_id)
+        stmt = stmt.where(Attempt.quiz_id.in_(owned))
     return list(db.session.scalars(stmt))
 
 
@@ -942,6 +984,7 @@ def grade_essay(item_id: int, points: float, feedback: str, grader: User) -> Att
     item = db.session.get(AttemptItem, item_id)
     if item is None or item.attempt.status != "submitted":
         raise PlayError("没有这份待批改的答案", 404)
+    authoring.require_quiz(grader, item.attempt.quiz)
     try:
         marking.grade_item(item, points, feedback, grader.id)
     except marking.ResponseError as exc:
@@ -967,6 +1010,7 @@ def regrade_question(quiz: Quiz, question_id: int, actor: User, reason: str) -> 
 
     Returns how many attempts changed.
     """
+    authoring.require_quiz(actor, quiz)
     question = db.session.get(Question, question_id)
     if question is None:
         raise PlayError("题目不存在", 404)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from lianbing.host import (
+    AUTHORS,
     CITY_ADMIN,
     STAFF,
-    TRAINER,
     XLSX,
     Bureau,
     Invalid,
@@ -28,6 +28,7 @@ from lianbing.host import (
     flash_errors,
     form_status,
     local_to_utc,
+    may_author,
     rate_limit,
     require_role,
     rerender,
@@ -35,7 +36,7 @@ from lianbing.host import (
     to_local,
     utcnow,
 )
-from quizzes import qtypes
+from quizzes import authoring, qtypes
 from quizzes import services as bank
 from quizzes.play import analysis, board, practice, seal, services
 from quizzes.play.forms import GradeForm, QuizForm, RegradeForm, SlotForm
@@ -44,11 +45,19 @@ from quizzes.play.review import review_items
 from quizzes.play.services import PlayError
 from quizzes.views import bp
 
-TRAINERS = (TRAINER, CITY_ADMIN)
+#: who builds quizzes: city authors for the city, county authors for their own bureau
+TRAINERS = AUTHORS
 
 
 def _quiz_or_404(quiz_id: int) -> Quiz:
     return db.session.get(Quiz, quiz_id) or abort(404)
+
+
+def _authored(quiz_id: int) -> Quiz:
+    """The quiz, if the current author may manage it (403 with the reason otherwise)."""
+    quiz = _quiz_or_404(quiz_id)
+    authoring.require_quiz(current_user, quiz)
+    return quiz
 
 
 # --- officers: quizzes and attempts ------------------------------------------------------------
@@ -196,7 +205,9 @@ def history():
 @bp.route("/practice/")
 @any_user
 def practice_home():
-    banks = [(b, bank.categories(b.id)) for b, _ in bank.list_banks() if b.visibility == "practice"]
+    # the city's practice banks and the officer's own bureau's
+    rows = bank.list_banks(current_user.bureau_id)
+    banks = [(b, bank.categories(b.id)) for b, _ in rows if b.visibility == "practice"]
     return render_template(
         "quizzes/play/practice_home.html", banks=banks, stats=practice.stats(current_user.id)
     )
@@ -337,9 +348,11 @@ def _parts(ticked: list[str] | None, form: QuizForm) -> str | None:
 
 def _quiz_form(quiz: Quiz | None) -> QuizForm:
     form = QuizForm(obj=quiz)
-    form.audience_bureaus.choices = [
-        (b.id, b.short_name) for b in db.session.scalars(select(Bureau).order_by(Bureau.code))
-    ]
+    owner = quiz.owner_bureau_id if quiz else authoring.owner_for(current_user)
+    bureaus = select(Bureau).order_by(Bureau.code)
+    if owner is not None:
+        bureaus = bureaus.where(Bureau.id == owner)
+    form.audience_bureaus.choices = [(b.id, b.short_name) for b in db.session.scalars(bureaus)]
     if quiz is not None and request.method == "GET":
         form.opens_at.data = to_local(quiz.opens_at).replace(tzinfo=None) if quiz.opens_at else None
         form.closes_at.data = (
@@ -356,16 +369,20 @@ def _quiz_form(quiz: Quiz | None) -> QuizForm:
 @bp.route("/manage/")
 @require_role(*TRAINERS)
 def manage():
-    quizzes = db.session.scalars(select(Quiz).order_by(Quiz.id.desc())).all()
+    stmt = authoring.scope_quizzes(select(Quiz), current_user, Quiz.owner_bureau_id)
+    quizzes = db.session.scalars(stmt.order_by(Quiz.id.desc())).all()
     return render_template("quizzes/play/manage.html", quizzes=quizzes)
 
 
 @bp.route("/overview")
 @require_role("bureau_admin", "city_admin")
 def overview():
-    quizzes = db.session.scalars(
-        select(Quiz).where(Quiz.is_published.is_(True)).order_by(Quiz.id.desc())
-    ).all()
+    stmt = select(Quiz).where(Quiz.is_published.is_(True))
+    if current_user.role != CITY_ADMIN:  # a county sees the city's quizzes and its own
+        stmt = stmt.where(
+            or_(Quiz.owner_bureau_id.is_(None), Quiz.owner_bureau_id == current_user.bureau_id)
+        )
+    quizzes = db.session.scalars(stmt.order_by(Quiz.id.desc())).all()
     return render_template("quizzes/play/overview.html", quizzes=quizzes)
 
 
@@ -373,7 +390,7 @@ def overview():
 @bp.route("/manage/<int:quiz_id>/edit", methods=["GET", "POST"])
 @require_role(*TRAINERS)
 def quiz_form(quiz_id=None):
-    quiz = _quiz_or_404(quiz_id) if quiz_id else None
+    quiz = _authored(quiz_id) if quiz_id else None
     form = _quiz_form(quiz)
     if not form.validate_on_submit():
         flash_errors(form)
@@ -385,16 +402,21 @@ def quiz_form(quiz_id=None):
         quiz = (
             services.update_quiz(quiz, data)
             if quiz
-            else services.create_quiz(data, current_user.id)
+            else services.create_quiz(data, current_user.id, authoring.owner_for(current_user))
         )
     except PlayError as err:
         return rerender(err, "quizzes/play/quiz_form.html", form=form, quiz=quiz)
     return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
 
 
+def _banks() -> list:
+    """The banks the author may draw from: all for the city, the city's and its own for a county."""
+    return [b for b, _ in bank.list_banks(authoring.owner_for(current_user))]
+
+
 def _slot_form() -> SlotForm:
     form = SlotForm()
-    banks = [b for b, _ in bank.list_banks()]
+    banks = _banks()
     form.bank_id.choices = [(b.id, b.name) for b in banks]
     form.category_id.choices = [(0, "（不随机抽题）")] + [
         (c.id, f"{b.name} / {c.path}") for b in banks for c in bank.categories(b.id)
@@ -406,7 +428,7 @@ def _slot_form() -> SlotForm:
 @bp.route("/manage/<int:quiz_id>")
 @require_role(*TRAINERS)
 def builder(quiz_id):
-    quiz = _quiz_or_404(quiz_id)
+    quiz = _authored(quiz_id)
     return render_template("quizzes/play/builder.html", **_builder_context(quiz, _slot_form()))
 
 
@@ -427,7 +449,7 @@ def _builder_context(quiz: Quiz, form: SlotForm) -> dict:
         "reasons": services.content_reasons(quiz),
         "names": services.slot_names(quiz),
         "qtype_labels": qtypes.LABELS,
-        "banks": [b for b, _ in bank.list_banks()],
+        "banks": _banks(),
         "browse": browse,
         "found": services.browse(browse, quiz),
     }
@@ -436,7 +458,7 @@ def _builder_context(quiz: Quiz, form: SlotForm) -> dict:
 @bp.route("/manage/<int:quiz_id>/slots", methods=["POST"])
 @require_role(*TRAINERS)
 def slot_add(quiz_id):
-    quiz = _quiz_or_404(quiz_id)
+    quiz = _authored(quiz_id)
     form = _slot_form()
     if not form.validate_on_submit():
         flash_errors(form)
@@ -451,7 +473,7 @@ def slot_add(quiz_id):
 @bp.route("/manage/<int:quiz_id>/slots/pick", methods=["POST"])
 @require_role(*TRAINERS)
 def slot_pick(quiz_id):
-    quiz = _quiz_or_404(quiz_id)
+    quiz = _authored(quiz_id)
     ids = request.form.getlist("question_id", type=int)
     points = request.form.get("points", 1.0, type=float)
     added = services.add_fixed_questions(quiz, ids, points)
@@ -475,14 +497,14 @@ def _slot_data(form: SlotForm) -> services.SlotData:
 @bp.route("/manage/<int:quiz_id>/slots/<int:slot_id>/delete", methods=["POST"])
 @require_role(*TRAINERS)
 def slot_delete(quiz_id, slot_id):
-    services.remove_slot(_quiz_or_404(quiz_id), slot_id)
+    services.remove_slot(_authored(quiz_id), slot_id)
     return redirect(url_for("quizzes.builder", quiz_id=quiz_id))
 
 
 @bp.route("/manage/<int:quiz_id>/publish", methods=["POST"])
 @require_role(*TRAINERS)
 def publish(quiz_id):
-    quiz = _quiz_or_404(quiz_id)
+    quiz = _authored(quiz_id)
     services.publish(quiz, request.form.get("published", "1") == "1")
     flash("已发布。" if quiz.is_published else "已撤回发布。", "success")
     return redirect(url_for("quizzes.builder", quiz_id=quiz.id))
@@ -509,7 +531,9 @@ def attempts(quiz_id):
 @bp.route("/essays")
 @require_role(*TRAINERS)
 def essays():
-    queue = services.essay_queue(request.args.get("quiz", type=int))
+    queue = services.essay_queue(
+        request.args.get("quiz", type=int), authoring.owner_for(current_user)
+    )
     return render_template(
         "quizzes/play/essays.html", queue=queue, items=_essay_views(queue), form=GradeForm()
     )
@@ -544,7 +568,7 @@ def grade(item_id):
 @bp.route("/manage/<int:quiz_id>/stats")
 @require_role(*TRAINERS)
 def stats(quiz_id):
-    quiz = _quiz_or_404(quiz_id)
+    quiz = _authored(quiz_id)
     services.expire_quiz(quiz, utcnow())
     result = analysis.analyse(analysis.load(quiz.id))
     return render_template("quizzes/play/stats.html", quiz=quiz, result=result, form=RegradeForm())
@@ -553,14 +577,14 @@ def stats(quiz_id):
 @bp.route("/manage/<int:quiz_id>/stats.xlsx")
 @require_role(*TRAINERS)
 def stats_xlsx(quiz_id):
-    quiz = _quiz_or_404(quiz_id)
+    quiz = _authored(quiz_id)
     return download(analysis.export(quiz, current_user.id), f"试题分析-{quiz.title}.xlsx", XLSX)
 
 
 @bp.route("/manage/<int:quiz_id>/regrade/<int:question_id>", methods=["POST"])
 @require_role(*TRAINERS)
 def regrade(quiz_id, question_id):
-    quiz = _quiz_or_404(quiz_id)
+    quiz = _authored(quiz_id)
     form = RegradeForm()
     if not form.validate_on_submit():
         abort(400)
@@ -574,7 +598,9 @@ def regrade(quiz_id, question_id):
 
 def _visible_quiz(quiz_id: int) -> Quiz:
     quiz = _quiz_or_404(quiz_id)
-    if not quiz.is_published and current_user.role not in TRAINERS:
+    if not quiz.is_published and not (
+        current_user.role in TRAINERS and may_author(current_user, quiz.owner_bureau_id)
+    ):
         abort(404)
     return quiz
 
@@ -623,7 +649,7 @@ def dashboard(user) -> list[dict]:
             {
                 "title": "简答题待批改",
                 "url": url_for("quizzes.essays"),
-                "detail": f"{len(services.essay_queue())} 份",
+                "detail": f"{len(services.essay_queue(None, authoring.owner_for(user)))} 份",
             }
         ]
     return []

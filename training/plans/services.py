@@ -18,6 +18,7 @@ from lianbing.host import (
     NotFound,
     User,
     active_campaign,
+    authoring_bureau,
     db,
     declare_expected,
     local_to_utc,
@@ -48,13 +49,14 @@ def _check_plan(actor, data: PlanData) -> Module:
         raise Invalid("对象单位不存在。")
     if data.role is not None and data.role not in ROLES:
         raise Invalid("未知的角色。")
-    if actor.role == "bureau_admin" and data.bureau_id != actor.bureau_id:
-        raise Forbidden("县级管理员只能给本单位分配学习任务。")
+    scope = authoring_bureau(actor)
+    if scope is not None and data.bureau_id != scope:
+        raise Forbidden("县级单位（管理员和所属培训员）只能给本单位分配学习任务。")
     return module
 
 
 def create_plan(actor, data: PlanData) -> StudyPlan:
-    """Assign a module; a bureau admin may assign only within their own bureau."""
+    """Assign a module; a county's admin or attached trainer only within its own bureau."""
     module = _check_plan(actor, data)
     plan = StudyPlan(
         module_id=module.id,
@@ -107,8 +109,9 @@ def _expect(module: Module) -> None:
 
 
 def delete_plan(actor, plan: StudyPlan) -> None:
-    """Remove a plan; a bureau admin only their own bureau's."""
-    if actor.role == "bureau_admin" and plan.bureau_id != actor.bureau_id:
+    """Remove a plan; a county's admin or attached trainer only its own bureau's."""
+    scope = authoring_bureau(actor)
+    if scope is not None and plan.bureau_id != scope:
         raise Forbidden("只能删除本单位的学习任务。")
     write_audit(
         "training.plan_delete",
@@ -133,10 +136,12 @@ def plans_applying(user) -> list[StudyPlan]:
 
 
 def plans_visible_to(user) -> list[StudyPlan]:
-    """Plans an admin sees: every plan for the city admin, else the city-wide and own bureau's."""
+    """Plans an author sees: every plan for the city (its admin and trainers), else the
+    city-wide and own bureau's."""
     stmt = select(StudyPlan).order_by(StudyPlan.due_on.desc(), StudyPlan.id.desc())
-    if user.role != "city_admin":
-        stmt = stmt.where(or_(StudyPlan.bureau_id.is_(None), StudyPlan.bureau_id == user.bureau_id))
+    scope = authoring_bureau(user)
+    if scope is not None:
+        stmt = stmt.where(or_(StudyPlan.bureau_id.is_(None), StudyPlan.bureau_id == scope))
     return list(db.session.scalars(stmt))
 
 

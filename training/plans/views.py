@@ -7,10 +7,12 @@ from flask_login import current_user
 
 from lianbing.host import (
     ADMINS,
+    AUTHORS,
     XLSX,
     Bureau,
     Refused,
     all_bureaus,
+    authoring_bureau,
     db,
     download,
     flash_errors,
@@ -29,10 +31,14 @@ from training.web import bp
 
 
 @bp.route("/plans", methods=["GET", "POST"])
-@require_role(*ADMINS)
+@require_role(*AUTHORS)
 def plans():
     form = _plan_form()
-    context = {"form": form, "plans": services.plans_visible_to(current_user)}
+    context = {
+        "form": form,
+        "plans": services.plans_visible_to(current_user),
+        "scope": authoring_bureau(current_user),
+    }
     if form.validate_on_submit():
         data = services.PlanData(
             form.module_id.data,
@@ -54,15 +60,16 @@ def _plan_form() -> PlanForm:
     form = PlanForm()
     form.module_id.choices = [(m.id, m.title) for m in all_modules() if m.is_published]
     bureaus = [(b.id, b.name) for b in all_bureaus()]
-    if current_user.role == "city_admin":
+    scope = authoring_bureau(current_user)
+    if scope is None:
         form.bureau_id.choices = [(0, "全部单位")] + bureaus
     else:
-        form.bureau_id.choices = [c for c in bureaus if c[0] == current_user.bureau_id]
+        form.bureau_id.choices = [c for c in bureaus if c[0] == scope]
     return form
 
 
 @bp.route("/plans/<int:plan_id>/delete", methods=["POST"])
-@require_role(*ADMINS)
+@require_role(*AUTHORS)
 def plan_delete(plan_id: int):
     plan = db.get_or_404(StudyPlan, plan_id)
     services.delete_plan(current_user, plan)

@@ -29,13 +29,21 @@ class MailBox:
     """An aiosmtpd handler that keeps every message with its envelope recipients.
 
     ``refuse`` makes it answer 550 to every message; addresses in ``unknown`` are refused at
-    RCPT (as a server does for a mailbox that does not exist).
+    RCPT (as a server does for a mailbox that does not exist). It offers PIPELINING, as
+    Postfix and Exchange do, unless ``pipelining`` is turned off.
     """
 
     def __init__(self) -> None:
         self.messages: list = []
         self.refuse = False
         self.unknown: set[str] = set()
+        self.pipelining = True
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        session.host_name = hostname
+        if not self.pipelining:
+            return responses
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.unknown:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from lianbing.campaign.bulletins.models import Bulletin
 from lianbing.extensions import db
+from lianbing.notify.channels import Mailer, SendError
 from lianbing.notify.cli import run_once
 from lianbing.notify.models import FAILED, PENDING, Delivery, Notification, NotifyPrefs, Robot
 
@@ -108,11 +110,12 @@ def test_a_competition_opening_reaches_its_officers_and_each_bureau_robot_once(
     assert "已开放参赛" in posts["/ding"]["markdown"]["text"]
 
 
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
 def test_a_refusing_smtp_server_is_retried_with_backoff_then_delivered(
-    campaign, make_user, smtp_server, three_days_before
+    campaign, make_user, smtp_server, three_days_before, pipelining
 ):
     _with_email(make_user("bureau_admin", "441402"), "admin@county.example")
-    smtp_server.refuse = True
+    smtp_server.refuse, smtp_server.pipelining = True, pipelining
     now = three_days_before
 
     first = run_once(now)
@@ -203,13 +206,14 @@ def test_people_without_an_address_or_with_email_off_get_only_the_in_app_notice(
     assert smtp_server.messages == []
 
 
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
 def test_one_event_is_one_smtp_message_for_many_and_a_refused_address_fails_alone(
-    campaign, make_user, make_competition, smtp_server, three_days_before
+    campaign, make_user, make_competition, smtp_server, three_days_before, pipelining
 ):
     officers = [
         _with_email(make_user("officer", "441402"), f"o{n}@county.example") for n in range(5)
     ]
-    smtp_server.unknown = {"o3@county.example"}
+    smtp_server.unknown, smtp_server.pipelining = {"o3@county.example"}, pipelining
     make_competition(three_days_before)
 
     counts = run_once(three_days_before)
@@ -222,6 +226,35 @@ def test_one_event_is_one_smtp_message_for_many_and_a_refused_address_fails_alon
     failed = db.session.scalar(select(Delivery).where(Delivery.status != "sent"))
     assert failed.user_id == officers[3].id
     assert "no such user" in failed.last_error
+
+
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
+def test_a_message_refused_to_everyone_leaves_the_connection_usable(app, smtp_server, pipelining):
+    smtp_server.unknown, smtp_server.pipelining = {"x@county.example"}, pipelining
+    mailer = Mailer(app.config)
+    try:
+        assert set(mailer.send(["x@county.example"], "提醒", "正文")) == {"x@county.example"}
+        smtp_server.refuse = True
+        with pytest.raises(SendError, match="550"):
+            mailer.send(["y@county.example"], "提醒", "正文")
+        smtp_server.refuse = False
+        assert mailer.send(["y@county.example", "z@county.example"], "提醒二", "正文") == {}
+    finally:
+        mailer.close()
+    assert [m["Subject"] for m in smtp_server.messages] == ["提醒二"]
+    assert smtp_server.messages[0].envelope_to == ["y@county.example", "z@county.example"]
+
+
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
+def test_lines_starting_with_a_dot_arrive_intact(app, smtp_server, pipelining):
+    smtp_server.pipelining = pipelining
+    body = "第一行\n.\n..两个点\n.最后"
+    mailer = Mailer(app.config)
+    try:
+        assert mailer.send(["y@county.example"], "提醒", body) == {}
+    finally:
+        mailer.close()
+    assert smtp_server.messages[0].get_content().replace("\r\n", "\n").rstrip("\n") == body
 
 
 def test_the_scheduled_command_reports_what_it_did(campaign, make_user, runner):

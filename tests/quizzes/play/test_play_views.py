@@ -257,7 +257,7 @@ def test_quiz_form_rejects_close_before_open(client, auth, qbank):
     [
         ("officer_441402_1", "/quizzes/manage/", 403),
         ("officer_441402_1", "/quizzes/essays", 403),
-        ("admin_441402", "/quizzes/manage/", 403),
+        ("admin_441402", "/quizzes/manage/", 200),
         ("trainer", "/quizzes/manage/", 200),
         ("city_admin", "/quizzes/essays", 200),
         ("trainer", "/quizzes/play/", 200),

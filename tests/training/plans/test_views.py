@@ -13,7 +13,7 @@ from lianbing.host import ROLES, utcnow
 from training.plans import services as plans
 
 PROTECTED = {
-    "/training/plans": {"bureau_admin", "city_admin"},
+    "/training/plans": {"trainer", "bureau_admin", "city_admin"},
     "/training/plans/overdue": {"bureau_admin", "city_admin"},
     "/training/dashboard": {"bureau_admin", "city_admin"},
     "/training/dashboard.xlsx": {"bureau_admin", "city_admin"},
@@ -43,6 +43,22 @@ def test_plan_shows_on_officer_dashboard_and_overdue_list(
     auth.login(officer.username)
     home = client.get("/home").get_data(as_text=True)
     assert "【已逾期】" + module.title in home
+
+
+@pytest.mark.parametrize("bureau_id", ["other", 0], ids=["another-county", "city-wide"])
+def test_a_county_trainer_assigns_plans_to_its_own_bureau_only(
+    login, client, make_module, bureau_id
+):
+    module = make_module()
+    trainer = login("trainer", "441402")
+    own = {"module_id": module.id, "role": "officer", "due_on": "2017-07-01"}
+    r = client.post("/training/plans", data=own | {"bureau_id": trainer.bureau_id})
+    assert r.status_code == 302
+    wrong = trainer.bureau_id + 1 if bureau_id == "other" else 0
+    r = client.post("/training/plans", data=own | {"bureau_id": wrong})
+    assert r.status_code == 403 and "只能给本单位分配" in r.get_data(as_text=True)
+    assert [p.bureau_id for p in plans.plans_visible_to(trainer)] == [trainer.bureau_id]
+    assert client.get("/training/plans/overdue").status_code == 403  # trainers see no rosters
 
 
 def test_bureau_admin_plan_for_other_bureau_is_403(login, client, make_module):
