@@ -168,16 +168,23 @@ def live_server(app):
     server.shutdown()
 
 
-@pytest.fixture
-def browser():
-    """Debian's Chromium driven by Playwright; skipped where Chromium is missing."""
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright driver per test process: a second sync driver cannot start while one
+    is open, and a package may keep its own browser open while other tests run."""
     if not CHROMIUM:
         pytest.skip("no Chromium found (apt-get install chromium); browser tests need it")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture
+def browser(playwright_driver):
+    """Debian's Chromium driven by Playwright; skipped where Chromium is missing."""
+    b = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
 
 
 def browser_login(page, base_url: str, username: str, password: str = PASSWORD) -> None:

@@ -165,15 +165,11 @@ def _fresh_database(site):
 
 
 @pytest.fixture(scope="package")
-def chromium():
-    """One Chromium for the package; skipped where none is installed."""
-    if not CHROMIUM:
-        pytest.skip("no Chromium found (apt-get install chromium); browser tests need it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(playwright_driver):
+    """One Chromium for the package, from the test process's one Playwright driver."""
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
