@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from lianbing.accounts import demo as accounts_demo
 from lianbing.campaign import demo as campaign_demo
+from lianbing.campaign import services as campaigns
 from lianbing.extensions import db
 from lianbing.rankings import demo as rankings_demo
 
@@ -19,9 +20,9 @@ from lianbing.rankings import demo as rankings_demo
 @pytest.fixture
 def demo(app):
     accounts_demo.load()
-    campaign = campaign_demo.load()
-    db.session.commit()
-    rankings_demo.load(campaign.id)
+    campaign = campaign_demo.load_past()  # the 2017 campaign with every officer's results
+    campaigns.activate_campaign(campaign)
+    rankings_demo.load_past(campaign)
     db.session.commit()
     return campaign
 

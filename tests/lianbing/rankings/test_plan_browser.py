@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from lianbing import host
 from lianbing.accounts import demo as accounts_demo
 from lianbing.campaign import demo as campaign_demo
+from lianbing.campaign import services as campaigns
 from lianbing.dbtypes import LOCAL_TZ, utcnow
 from lianbing.extensions import db
 from lianbing.ledger.services import record
@@ -29,9 +30,9 @@ WHEN = datetime(2017, 9, 1, 10, 0, tzinfo=LOCAL_TZ)
 @pytest.fixture
 def demo(app, make_user):
     accounts_demo.load()
-    campaign = campaign_demo.load()
-    db.session.commit()
-    rankings_demo.load(campaign.id)
+    campaign = campaign_demo.load_past()  # the 2017 plan, played through to its end
+    campaigns.activate_campaign(campaign)
+    rankings_demo.load_past(campaign)
     db.session.commit()
     trio = [
         make_user(bureau_code=COUNTY, username=f"plan_{i}", display_name=name)
