@@ -12,7 +12,7 @@ module; plans read modules' and lectures' records to follow up.
 
 from flask import Flask, url_for
 
-from lianbing.host import ADMINS, CITY_ADMIN, TRAINER, ActivityKind, NavEntry, Part
+from lianbing.host import ADMINS, CITY_ADMIN, TRAINER, ActivityKind, NavEntry, Part, active_campaign
 from training.laws import cli  # noqa: F401  (registers `flask training import-law`)
 from training.laws import demo as laws_demo
 from training.laws import views as laws_views  # noqa: F401  (routes on the blueprint)
@@ -32,10 +32,12 @@ ADMIN_ROLES = frozenset(ADMINS)
 
 def load_demo(campaign_id: int) -> None:
     """The library first, then modules citing it, a plan for the first module, and lectures."""
+    campaign = active_campaign()
+    start = campaign.start_date if campaign and campaign.id == campaign_id else None
     laws_demo.load()
     modules = modules_demo.load()
-    plans_demo.load(modules[0])
-    lectures_demo.load()
+    plans_demo.load(modules, start)
+    lectures_demo.load(start)
 
 
 def dashboard(user) -> list[dict]:

@@ -43,7 +43,7 @@ def test_citations_must_be_reference_keys():
 
 def test_an_answer_after_the_campaign_is_kept_but_not_counted(world):
     lesson = db.session.scalars(select(CaseLesson)).first()
-    officer = user("officer_441403_2")
+    officer = user("officer_441403_5")
     world.end_date = today_local() - timedelta(days=1)
     db.session.commit()
     choice, _ = lesson.questions
