@@ -16,7 +16,7 @@ from quizzes.play import services
 from quizzes.services import QuestionData
 
 PRACTICE_TITLE = "每日法规练习"
-#: (title, mode, opens: days from the campaign's first day or None for "now", open for days)
+#: the competition's two rounds and a test to come (the year is the campaign's)
 PAST_ROUND = "{year}年环境执法知识竞赛（初赛）"
 OPEN_ROUND = "{year}年环境执法知识竞赛（复赛）"
 UPCOMING_TEST = "《固体废物污染环境防治法》专题测验"
@@ -45,13 +45,13 @@ def load(campaign_id: int) -> None:
     if _quiz(past) is None:
         opens = datetime.combine(start + timedelta(days=25), time(8), tzinfo=LOCAL_TZ)
         quiz = _competition(bank, trainer, past, opens, opens + timedelta(days=7))
-        _attempts(quiz, opens + timedelta(hours=2), every=5, skip=4)
+        _attempts(quiz, opens + timedelta(hours=2), lambda i: i % 5 != 4)  # four in five took it
     current = OPEN_ROUND.format(year=year)
     if _quiz(current) is None:
         quiz = _competition(
             bank, trainer, current, now - timedelta(days=2), now + timedelta(days=10)
         )
-        _attempts(quiz, now - timedelta(days=1, hours=20), every=3, skip=0)
+        _attempts(quiz, now - timedelta(days=1, hours=20), lambda i: i % 3 == 0)  # a third so far
     if _quiz(UPCOMING_TEST) is None:
         opens = now + timedelta(days=14)
         _competition(bank, trainer, UPCOMING_TEST, opens, opens + timedelta(days=7), mode="exam")
@@ -167,14 +167,14 @@ def _top_categories(bank: Bank) -> list[Category]:
     return [c for c in bank_services.categories(bank.id) if c.parent_id is None]
 
 
-def _attempts(quiz, first: datetime, *, every: int, skip: int) -> None:
-    """Officers take the quiz from ``first`` on (all but every ``every``-th one, or only every
-    ``every``-th one when ``skip`` is 0), answering mostly right."""
+def _attempts(quiz, first: datetime, takes) -> None:
+    """The officers whose place in the list ``takes`` accepts take the quiz, one every 47
+    minutes from ``first`` on, answering mostly right."""
     rng = random.Random(quiz.id)
     officers = db.session.scalars(
         select(User).where(User.role == "officer").order_by(User.username)
     )
-    takers = [o for i, o in enumerate(officers) if (i % every != skip if skip else i % every == 0)]
+    takers = [o for i, o in enumerate(officers) if takes(i)]
     for i, officer in enumerate(takers):
         started = first + timedelta(minutes=i * 47)
         attempt = services.start_attempt(quiz, officer, now=started)
