@@ -1,5 +1,4 @@
-"""Demo content: records from officers of two bureaus, graded by the trainer, most released;
-one graded awaiting release and one awaiting its grade in each bureau."""
+"""Demo content: records from officers of two bureaus, graded by the trainer, most released."""
 
 from __future__ import annotations
 
@@ -16,19 +15,10 @@ BUREAUS = ("441402", "441403")
 
 
 def grade_samples(exercise: Exercise, trainer: User, campaign_id: int) -> None:
-    """Four records per bureau: two released, the third graded but not released, the fourth
-    waiting for the trainer."""
+    """Three records per bureau; the third of each is graded but not released."""
     for code in BUREAUS:
         for n in (1, 2, 3):
             _graded(exercise, f"officer_{code}_{n}", n, trainer, campaign_id)
-        _pending(exercise, f"officer_{code}_4")
-
-
-def _pending(exercise: Exercise, username: str) -> None:
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is not None:
-        draft = inspection_draft if exercise.record_type == "inspection" else inquiry_draft
-        submit(exercise, user, draft(user, 4))
 
 
 def _graded(exercise: Exercise, username: str, n: int, trainer: User, campaign_id: int) -> None:

@@ -21,6 +21,7 @@ from lianbing.dbtypes import LOCAL_TZ, utcnow
 from lianbing.extensions import db
 from lianbing.ledger.services import record
 from lianbing.rankings import demo as rankings_demo
+from lianbing.rankings import rules
 from training.lectures import services as lectures
 
 COUNTY = "441403"
@@ -33,6 +34,8 @@ def demo(app, make_user):
     campaign = campaign_demo.load_past()  # the 2017 plan, played through to its end
     campaigns.activate_campaign(campaign)
     rankings_demo.load_past(campaign)
+    # 2017's own deadline (10/8) is long past: nominations open a month ahead, as in conftest.py
+    rules.settings_for(campaign.id, create=True).nomination_deadline = utcnow() + timedelta(days=30)
     db.session.commit()
     trio = [
         make_user(bureau_code=COUNTY, username=f"plan_{i}", display_name=name)
