@@ -24,7 +24,7 @@ def _load_practice(campaign_id: int) -> None:
     trainer = db.session.scalar(select(User).where(User.username == "trainer"))
     if trainer is None or db.session.scalar(select(CaseLesson.id).limit(1)):
         return
-    lessons_demo.load(trainer)
+    lessons_demo.load(trainer, campaign_id)
     for spec in exercises_demo.EXERCISES:
         exercise = exercises_demo.create(spec, trainer)
         grading_demo.grade_samples(exercise, trainer, campaign_id)

@@ -19,16 +19,18 @@ from lianbing.campaign.models import Campaign
 from lianbing.extensions import db
 from lianbing.logconfig import event
 from lianbing.parts import registry
+from lianbing.rankings import closing
 from lianbing.rankings import demo as rankings_demo
 
-#: the campaign's operations, each with its demo paperwork for the 2017 campaign
+#: the campaign's operations, each with its demo paperwork, dated by the campaign's calendar
 CAMPAIGN_OPERATIONS = (bulletins_demo, evaluation_demo, drills_demo, column_demo)
 
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="只在数据库中还没有任何用户时加载")
 def demo_command(if_empty: bool) -> None:
-    """Load demo data (idempotent): bureaus, people, the 2017 campaign, each part's demo."""
+    """Load demo data (idempotent): bureaus, people, this year's live campaign with each part's
+    demo, and the 2017 campaign, closed."""
     if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
         click.echo("数据库已有数据，跳过演示数据。")
         _echo_logins()
@@ -39,19 +41,33 @@ def demo_command(if_empty: bool) -> None:
         if part.demo:
             part.demo(campaign.id)
             click.echo(f"已加载演示数据：{part.title}")
-    rankings_demo.load(campaign.id)  # demo ledger rows for the rankings
+    rankings_demo.load(campaign.id)
+    load_past_demo()
     db.session.commit()
     event("cli", "demo data loaded into campaign %s", campaign.id, target=f"campaign:{campaign.id}")
-    click.echo("演示数据就绪。")
+    click.echo(f"演示数据就绪：{campaign.name}（进行中）、{campaign_demo.PAST_NAME}（已结束）。")
     _echo_logins()
 
 
 def load_campaign_demo() -> Campaign:
-    """The 2017 campaign with its calendar and every operation's demo paperwork."""
+    """This year's campaign with its calendar and every operation's demo paperwork."""
     campaign = campaign_demo.load()
     for operation in CAMPAIGN_OPERATIONS:
         operation.load(campaign)
     return campaign
+
+
+def load_past_demo() -> Campaign:
+    """The 2017 campaign: its paperwork and results, then closed with its final ranking."""
+    past = campaign_demo.load_past()
+    if closing.closure(past.id) is not None:
+        return past
+    for operation in CAMPAIGN_OPERATIONS:
+        operation.load(past)
+    rankings_demo.load_past(past)
+    city_admin = db.session.scalar(select(User).where(User.username == "city_admin"))
+    closing.close(past, city_admin)
+    return past
 
 
 def _echo_logins() -> None:

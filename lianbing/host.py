@@ -67,6 +67,8 @@ from lianbing.files.storage import (
     send_blob,
 )
 from lianbing.ledger.expected import declare_expected, withdraw_expected
+from lianbing.ledger.services import NotCounted as ScoreNotCounted
+from lianbing.ledger.services import outside_reason as score_outside_campaign
 from lianbing.ledger.services import record as record_score
 from lianbing.logconfig import event as log_event
 from lianbing.markup import render_markdown, sanitize_html
@@ -129,6 +131,8 @@ __all__ = [
     # the campaign and the score ledger
     "active_campaign",
     "record_score",
+    "ScoreNotCounted",
+    "score_outside_campaign",
     "declare_expected",
     "withdraw_expected",
     # refusals

@@ -6,7 +6,7 @@ import os
 import shutil
 import socket
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -18,6 +18,7 @@ from lianbing.accounts import demo as accounts_demo
 from lianbing.accounts import services as accounts
 from lianbing.accounts.models import Bureau, User
 from lianbing.campaign import services as campaigns
+from lianbing.campaign.schedule import today_local
 from lianbing.config import INSTANCE_DIR
 from lianbing.extensions import db
 
@@ -91,8 +92,29 @@ def demo_people(app):
 
 @pytest.fixture
 def campaign(app):
+    """The active campaign, spanning today: begun 150 days ago, ending in 60 days, with the
+    2017 plan's stages from its first day (so today falls in its last stage, 总结表扬)."""
+    today = today_local()
+    start, end = today - timedelta(days=150), today + timedelta(days=60)
     c = campaigns.create_campaign(
-        "测试练兵活动", 2017, date(2017, 6, 1), date(2017, 10, 31), activate=True
+        "测试练兵活动",
+        today.year,
+        start,
+        end,
+        stages=campaigns.plan_stages(start),
+        activate=True,
+    )
+    db.session.commit()
+    return c
+
+
+@pytest.fixture
+def campaign_2017(app):
+    """The 2017 plan's campaign on its own dates (2017-06-01 to 2017-10-31), active: for tests of
+    a fixed calendar (bulletin months, due dates, rounds) written against the plan's dates.
+    Results recorded in it must be dated inside 2017's campaign."""
+    c = campaigns.create_campaign(
+        "2017年练兵活动", 2017, date(2017, 6, 1), date(2017, 10, 31), activate=True
     )
     db.session.commit()
     return c

@@ -21,6 +21,7 @@ from lianbing.host import (
     ActivityLink,
     NavEntry,
     Part,
+    active_campaign,
     titles_by_id,
 )
 from training.laws import cli  # noqa: F401  (registers `flask training import-law`)
@@ -45,10 +46,12 @@ ADMIN_ROLES = frozenset(ADMINS)
 
 def load_demo(campaign_id: int) -> None:
     """The library first, then modules citing it, a plan for the first module, and lectures."""
+    campaign = active_campaign()
+    start = campaign.start_date if campaign and campaign.id == campaign_id else None
     laws_demo.load()
     modules = modules_demo.load()
-    plans_demo.load(modules[0])
-    lectures_demo.load()
+    plans_demo.load(modules, start)
+    lectures_demo.load(start)
 
 
 def dashboard(user) -> list[dict]:

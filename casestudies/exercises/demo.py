@@ -9,7 +9,7 @@ from casestudies.exercises.records import Draft
 from casestudies.exercises.services import ExerciseData, save_exercise
 from casestudies.rubrics import demo as rubric_specs
 from casestudies.rubrics.services import create_rubric
-from lianbing.host import User, utcnow
+from lianbing.host import User, to_local, utcnow
 
 SCENARIO_INSPECTION = (
     "梅江区某五金电镀有限公司位于工业园 3 号厂房。今天上午 9 时，你和同事到该公司开展“双随机”检查。"
@@ -60,25 +60,31 @@ INQUIRY_QA = [
 ]
 
 
+def _inspected_on():
+    """The record was taken three days before it is handed in."""
+    return to_local(utcnow()).date() - timedelta(days=3)
+
+
 def inspection_draft(user: User, n: int) -> Draft:
     body = INSPECTION_BODY
     if n % 3 == 1:
         body = body.replace("告知当事人有权申请执法人员回避。当事人表示不申请回避。", "")
     if n % 2 == 0:
         body += "\n废水颜色发黄，污染情况严重。"
+    day = _inspected_on()
     return Draft(
         header={
-            "start_time": "2017-07-20T09:30",
-            "end_time": "2017-07-20T10:45",
+            "start_time": f"{day}T09:30",
+            "end_time": f"{day}T10:45",
             "place": "工业园 3 号厂房电镀车间",
             "unit": "梅州市某五金电镀有限公司",
             "legal_rep": "王某",
             "contact": "13800000001",
-            "recorder": "王志强",
-            "signed_on": "2017-07-20",
+            "recorder": "钟文斌",
+            "signed_on": str(day),
             "officers": [
                 {"name": user.display_name, "cert": user.cert_no or ""},
-                {"name": "王志强", "cert": "441402900"},
+                {"name": "钟文斌", "cert": "441402900"},
             ],
         },
         body=body,
@@ -88,10 +94,11 @@ def inspection_draft(user: User, n: int) -> Draft:
 
 def inquiry_draft(user: User, n: int) -> Draft:
     qa = INQUIRY_QA if n % 2 else INQUIRY_QA[:3] + INQUIRY_QA[5:]
+    day = _inspected_on()
     return Draft(
         header={
-            "start_time": "2017-07-20T14:00",
-            "end_time": "2017-07-20T15:10",
+            "start_time": f"{day}T14:00",
+            "end_time": f"{day}T15:10",
             "place": "梅江分局询问室",
             "unit": "某电镀厂",
             "interviewee": "张某",
@@ -103,12 +110,12 @@ def inquiry_draft(user: User, n: int) -> Draft:
             "address": "梅江区某街 1 号",
             "phone": "13900000002",
             "relation": "当事人单位员工",
-            "recorder": "王志强",
+            "recorder": "钟文斌",
             "party_signature": "张某",
-            "signed_on": "2017-07-20",
+            "signed_on": str(day),
             "officers": [
                 {"name": user.display_name, "cert": user.cert_no or ""},
-                {"name": "王志强", "cert": "441402900"},
+                {"name": "钟文斌", "cert": "441402900"},
             ],
         },
         qa=qa,

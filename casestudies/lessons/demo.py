@@ -1,9 +1,18 @@
-"""Demo content: two published case lessons with their questions."""
+"""Demo content: two published case lessons with their questions, the first answered by half
+the officers."""
 
 from __future__ import annotations
 
-from casestudies.lessons.services import LessonData, QuestionData, add_question, save_lesson
-from lianbing.host import User
+from sqlalchemy import select
+
+from casestudies.lessons.services import (
+    LessonData,
+    QuestionData,
+    add_question,
+    save_lesson,
+    submit_lesson,
+)
+from lianbing.host import User, db
 
 LESSONS = [
     (
@@ -70,9 +79,29 @@ LESSONS = [
 ]
 
 
-def load(trainer: User) -> None:
-    """The demo lessons, authored by the demo trainer."""
+def load(trainer: User, campaign_id: int | None = None) -> None:
+    """The demo lessons, authored by the demo trainer; three officers of each county (the 2nd to
+    the 4th) have answered the first."""
+    lessons = []
     for data, questions in LESSONS:
         lesson = save_lesson(None, data, actor_id=trainer.id)
         for q in questions:
             add_question(lesson, q)
+        lessons.append(lesson)
+    if lessons and lessons[0].is_published:
+        _answers(lessons[0], campaign_id)
+
+
+def _answers(lesson, campaign_id: int | None) -> None:
+    officers = db.session.scalars(select(User).where(User.role == "officer").order_by(User.id))
+    for n, officer in enumerate(officers):
+        if n % 5 not in (1, 2, 3):
+            continue
+        answers = {str(q.id): q.answer for q in lesson.questions}
+        if n % 5 == 2:  # one wrong choice
+            for q in lesson.questions:
+                wrong = [o for o in q.options or () if o != q.answer]
+                if q.kind == "choice" and wrong:
+                    answers[str(q.id)] = wrong[0]
+                    break
+        submit_lesson(lesson, officer, answers, campaign_id)

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from casestudies.errors import CaseError, Conflict
 from casestudies.lessons.models import CaseAttempt, CaseLesson, CaseQuestion
 from lianbing.host import (
+    ScoreNotCounted,
     User,
     active_campaign,
     db,
@@ -195,20 +196,17 @@ def submit_lesson(
 def _report_attempt(
     lesson: CaseLesson, user: User, attempt: CaseAttempt, points: float, campaign_id: int | None
 ) -> None:
-    """Send a kept attempt to the ledger (inside a campaign) and the event log."""
+    """Send a kept attempt to the ledger (inside a campaign) and the event log.
+
+    A result the ledger does not count (campaign closed, outside its dates) keeps the attempt;
+    ``attempt.not_counted`` says why, for the page.
+    """
+    attempt.not_counted = None
     if campaign_id and lesson.questions:
-        record_score(
-            user.id,
-            campaign_id,
-            "case_lesson",
-            f"case:{lesson.id}",
-            points,
-            float(len(lesson.questions)),
-            attempt.submitted_at,
-            {"attempt_id": attempt.id},
-            title=lesson.title,
-            actor_id=user.id,
-        )
+        try:
+            _lesson_ledger(lesson, user, attempt, points, campaign_id)
+        except ScoreNotCounted as refusal:
+            attempt.not_counted = refusal.message
     log_event(
         "casestudies",
         "lesson %s answered by user %s: %g/%g",
@@ -218,6 +216,23 @@ def _report_attempt(
         attempt.max_points,
         actor_id=user.id,
         target=f"cs_case_lesson:{lesson.id}",
+    )
+
+
+def _lesson_ledger(
+    lesson: CaseLesson, user: User, attempt: CaseAttempt, points: float, campaign_id: int
+) -> None:
+    record_score(
+        user.id,
+        campaign_id,
+        "case_lesson",
+        f"case:{lesson.id}",
+        points,
+        float(len(lesson.questions)),
+        attempt.submitted_at,
+        {"attempt_id": attempt.id},
+        title=lesson.title,
+        actor_id=user.id,
     )
 
 

@@ -94,9 +94,11 @@ def lesson_questions(lesson_id: int):
         return render_template("casestudies/lessons/lesson.html", **ctx)
     answers = {str(q.id): request.form.get(f"q{q.id}", "") for q in lesson.questions}
     try:
-        services.submit_lesson(lesson, current_user, answers, campaign_id())
+        attempt = services.submit_lesson(lesson, current_user, answers, campaign_id())
     except CaseError as err:
         return rerender(err, "casestudies/lessons/lesson.html", **ctx)
+    if attempt.not_counted:
+        flash(f"答案已保存，但不计入练兵成绩：{attempt.not_counted}", "warning")
     return redirect(url_for(".lesson_result", lesson_id=lesson.id))
 
 

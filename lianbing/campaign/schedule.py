@@ -93,7 +93,7 @@ def default_settings(campaign: Campaign) -> OpsSettings:
         accept_late=True,
         bulletin_from=first_of_month(campaign.start_date),
         bulletin_to=first_of_month(campaign.end_date),
-        summary_due=date(campaign.year, 10, 8),
+        summary_due=min(max(date(campaign.year, 10, 8), campaign.start_date), campaign.end_date),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
@@ -27,23 +27,31 @@ class StageData:
     children: tuple["StageData", ...] = ()
 
 
+#: the first day of the 2017 plan; its stages are placed relative to it
+PLAN_START = date(2017, 6, 1)
+#: the 2017 plan: (name, first day, last day, sub-stages), days counted from PLAN_START
+PLAN = (
+    ("动员部署", 0, 13, ()),
+    ("活动实施", 14, 121, (("自查", 14, 44), ("交叉检查", 45, 75), ("后督察", 76, 121))),
+    ("总结表扬", 122, 152, ()),
+)
+#: the plan's length in days (2017-06-01 to 2017-10-31)
+PLAN_DAYS = 153
+
+
 def default_stages(year: int) -> list[StageData]:
-    """The stages of the 2017 plan, moved to the given year."""
-    d = lambda m, day: date(year, m, day)  # noqa: E731
-    return [
-        StageData("动员部署", d(6, 1), d(6, 14)),
-        StageData(
-            "活动实施",
-            d(6, 15),
-            d(9, 30),
-            (
-                StageData("自查", d(6, 15), d(7, 15)),
-                StageData("交叉检查", d(7, 16), d(8, 15)),
-                StageData("后督察", d(8, 16), d(9, 30)),
-            ),
-        ),
-        StageData("总结表扬", d(10, 1), d(10, 31)),
-    ]
+    """The stages of the 2017 plan, moved to the given year (June 1st to October 31st)."""
+    return plan_stages(date(year, 6, 1))
+
+
+def plan_stages(start: date) -> list[StageData]:
+    """The stages of the 2017 plan, the same lengths, starting on ``start``."""
+
+    def stage(name: str, first: int, last: int, children=()) -> StageData:
+        subs = tuple(stage(*child) for child in children)
+        return StageData(name, start + timedelta(first), start + timedelta(last), subs)
+
+    return [stage(*row) for row in PLAN]
 
 
 def active_campaign() -> Campaign | None:

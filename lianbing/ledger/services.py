@@ -10,7 +10,8 @@ from sqlalchemy import select
 from lianbing import signals
 from lianbing.accounts.models import User
 from lianbing.audit import services as audit
-from lianbing.dbtypes import utcnow
+from lianbing.campaign.models import Campaign
+from lianbing.dbtypes import to_local, utcnow
 from lianbing.errors import Conflict, Invalid
 from lianbing.extensions import db
 from lianbing.ledger import totals
@@ -31,10 +32,21 @@ def _check(kind: str, points: float, max_points: float) -> None:
         raise ScoreError(f"得分 {points} 不在 0 到 {max_points} 之间")
 
 
-class LedgerClosed(Conflict):
-    """A result for a closed campaign (409). The refusal itself is kept in the audit log."""
+class NotCounted(Conflict):
+    """A result the ledger does not count (409): the campaign is closed or the result falls
+    outside its dates. The refusal itself is kept in the audit log (``keep``); a part that
+    catches it keeps the officer's work (the attempt, the attendance) and says it does not count.
+    """
 
     keep = True
+
+
+class LedgerClosed(NotCounted):
+    """A result for a closed campaign."""
+
+
+class OutsideCampaign(NotCounted):
+    """A result achieved before the campaign's first day or after its last (Beijing dates)."""
 
 
 CLOSED_MESSAGE = (
@@ -47,6 +59,34 @@ def is_closed(campaign_id: int) -> bool:
     return db.session.get(LedgerClosure, campaign_id) is not None
 
 
+def outside_message(campaign: Campaign, at: datetime) -> str | None:
+    """Why a result achieved at ``at`` falls outside the campaign's dates, else None."""
+    day = to_local(at).date()
+    if campaign.start_date <= day <= campaign.end_date:
+        return None
+    when = "开始前" if day < campaign.start_date else "结束后"
+    return (
+        f"成绩取得于 {day:%Y-%m-%d}，在“{campaign.name}”{when}"
+        f"（活动期间 {campaign.start_date:%Y-%m-%d} 至 {campaign.end_date:%Y-%m-%d}），"
+        "不计入练兵成绩。"
+    )
+
+
+def outside_reason(campaign_id: int | None, at: datetime | None) -> str | None:
+    """Why a result achieved at ``at`` does not count for falling outside the campaign's dates,
+    else None: for pages that tell an officer their work was kept but not counted."""
+    campaign = db.session.get(Campaign, campaign_id) if campaign_id is not None else None
+    return outside_message(campaign, at) if campaign is not None and at is not None else None
+
+
+def _refuse(error: type[NotCounted], message: str, campaign_id: int, new: dict, actor_id) -> None:
+    """Audit the refusal (kept although the request fails) and raise it."""
+    audit.write(
+        "score.refused", "campaign", campaign_id, actor_id=actor_id, new=new, reason=message
+    )
+    raise error(message)
+
+
 def _guard_closed(
     campaign_id: int,
     user_id: int,
@@ -57,21 +97,23 @@ def _guard_closed(
     actor_id: int | None,
 ) -> None:
     """Refuse a result for a closed campaign unless it is a city correction naming its reason."""
-    if not is_closed(campaign_id):
+    if not is_closed(campaign_id) or (correction and reason.strip()):
         return
-    if correction and reason.strip():
-        return
-    audit.write(
-        "score.refused",
-        "campaign",
-        campaign_id,
-        actor_id=actor_id,
-        new={"user_id": user_id, "kind": kind, "ref": ref},
-        reason=CLOSED_MESSAGE if not correction else "更正未填写原因",
-    )
+    new = {"user_id": user_id, "kind": kind, "ref": ref}
     if correction:
-        raise LedgerClosed("活动结束后的成绩更正须填写原因。")
-    raise LedgerClosed(CLOSED_MESSAGE)
+        _refuse(LedgerClosed, "活动结束后的成绩更正须填写原因。", campaign_id, new, actor_id)
+    _refuse(LedgerClosed, CLOSED_MESSAGE, campaign_id, new, actor_id)
+
+
+def _guard_dates(
+    campaign_id: int, user_id: int, kind: str, ref: str, at: datetime, actor_id: int | None
+) -> None:
+    """Refuse a result whose Beijing date falls outside [start_date, end_date]."""
+    campaign = db.session.get(Campaign, campaign_id)
+    message = outside_message(campaign, at) if campaign is not None else None
+    if message:
+        new = {"user_id": user_id, "kind": kind, "ref": ref, "at": at.isoformat()}
+        _refuse(OutsideCampaign, message, campaign_id, new, actor_id)
 
 
 def _snapshot(entry: ScoreEntry) -> dict[str, Any]:
@@ -103,10 +145,16 @@ def record(
 ) -> ScoreEntry:
     """Insert or update the one ledger row for (campaign, user, kind, ref), with an audit row.
 
-    A closed campaign refuses (``LedgerClosed``, audited) unless ``correction`` names a reason.
+    A closed campaign refuses (``LedgerClosed``, audited), and so does a result achieved outside
+    the campaign's dates (``OutsideCampaign``, audited), unless ``correction`` names a reason:
+    the city's audited correction is the one way to change a score after the fact.
     """
     _check(kind, points, max_points)
+    if at is None or at.tzinfo is None:
+        raise ScoreError("成绩须有取得时间（含时区）。")
     _guard_closed(campaign_id, user_id, kind, ref, correction, reason, actor_id)
+    if not (correction and reason.strip()):
+        _guard_dates(campaign_id, user_id, kind, ref, at, actor_id)
     entry = _locked_entry(campaign_id, user_id, kind, ref)
     old = _snapshot(entry) if entry else None
     if entry is None:

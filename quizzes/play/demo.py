@@ -1,21 +1,25 @@
-"""Demo content for quizzes: a practice quiz and a knowledge competition over the demo bank,
-with some demo officers' attempts. Idempotent (keyed by quiz titles)."""
+"""Demo content for quizzes: a practice quiz and the campaign's competitions over the demo bank:
+the preliminary round held in the self-inspection stage (most officers took it), the second round
+open now (some have taken it) and a law test opening in two weeks. Idempotent (keyed by titles)."""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from lianbing.host import User, db, utcnow
+from lianbing.host import LOCAL_TZ, User, active_campaign, db, utcnow
 from quizzes import services as bank_services
 from quizzes.models import Bank, Category, Question, QuestionVersion
 from quizzes.play import services
 from quizzes.services import QuestionData
 
-PRACTICE_TITLE = "每日法规练习（演示）"
-COMPETITION_TITLE = "2017年环境执法知识竞赛（演示）"
+PRACTICE_TITLE = "每日法规练习"
+#: the competition's two rounds and a test to come (the year is the campaign's)
+PAST_ROUND = "{year}年环境执法知识竞赛（初赛）"
+OPEN_ROUND = "{year}年环境执法知识竞赛（复赛）"
+UPCOMING_TEST = "《固体废物污染环境防治法》专题测验"
 FALLBACK_BANK = "大练兵演示题库"
 LAWS = [
     ("环境保护法", "按日连续处罚", "《中华人民共和国环境保护法》第五十九条"),
@@ -28,14 +32,29 @@ LAWS = [
 
 
 def load(campaign_id: int) -> None:
-    """Practice quiz, competition and a few demo attempts."""
+    """Practice quiz, the competitions past, open and upcoming, and the officers' attempts."""
     bank = _bank()
     trainer = db.session.scalar(select(User).where(User.username == "trainer"))
+    campaign = active_campaign()
+    now = utcnow()
+    start = campaign.start_date if campaign else now.date() - timedelta(days=60)
+    year = campaign.year if campaign else now.year
     if _quiz(PRACTICE_TITLE) is None:
         _practice_quiz(bank, trainer)
-    if _quiz(COMPETITION_TITLE) is None:
-        quiz = _competition(bank, trainer)
-        _attempts(quiz)
+    past = PAST_ROUND.format(year=year)
+    if _quiz(past) is None:
+        opens = datetime.combine(start + timedelta(days=25), time(8), tzinfo=LOCAL_TZ)
+        quiz = _competition(bank, trainer, past, opens, opens + timedelta(days=7))
+        _attempts(quiz, opens + timedelta(hours=2), lambda i: i % 5 != 4)  # four in five took it
+    current = OPEN_ROUND.format(year=year)
+    if _quiz(current) is None:
+        quiz = _competition(
+            bank, trainer, current, now - timedelta(days=2), now + timedelta(days=10)
+        )
+        _attempts(quiz, now - timedelta(days=1, hours=20), lambda i: i % 3 == 0)  # a third so far
+    if _quiz(UPCOMING_TEST) is None:
+        opens = now + timedelta(days=14)
+        _competition(bank, trainer, UPCOMING_TEST, opens, opens + timedelta(days=7), mode="exam")
     db.session.flush()
 
 
@@ -110,15 +129,16 @@ def _practice_quiz(bank: Bank, trainer: User | None) -> None:
     services.publish(quiz)
 
 
-def _competition(bank: Bank, trainer: User | None):
-    now = utcnow()
+def _competition(
+    bank: Bank, trainer: User | None, title: str, opens, closes, mode: str = "competition"
+):
     quiz = services.create_quiz(
         services.QuizData(
-            title=COMPETITION_TITLE,
-            mode="competition",
+            title=title,
+            mode=mode,
             time_limit_minutes=20,
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=30),
+            opens_at=opens,
+            closes_at=closes,
             staggered_start=True,
             shuffle_questions=True,
             shuffle_options=True,
@@ -147,14 +167,16 @@ def _top_categories(bank: Bank) -> list[Category]:
     return [c for c in bank_services.categories(bank.id) if c.parent_id is None]
 
 
-def _attempts(quiz) -> None:
-    """Ten demo officers take the competition, answering at random."""
-    rng = random.Random(2017)
+def _attempts(quiz, first: datetime, takes) -> None:
+    """The officers whose place in the list ``takes`` accepts take the quiz, one every 47
+    minutes from ``first`` on, answering mostly right."""
+    rng = random.Random(quiz.id)
     officers = db.session.scalars(
-        select(User).where(User.role == "officer").order_by(User.username).limit(10)
+        select(User).where(User.role == "officer").order_by(User.username)
     )
-    for i, officer in enumerate(officers):
-        started = utcnow() - timedelta(hours=2, minutes=i * 7)
+    takers = [o for i, o in enumerate(officers) if takes(i)]
+    for i, officer in enumerate(takers):
+        started = first + timedelta(minutes=i * 47)
         attempt = services.start_attempt(quiz, officer, now=started)
         for item in attempt.items:
             services.save_answer(attempt.id, officer, item.position, _guess(item, rng), now=started)

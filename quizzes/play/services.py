@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from lianbing.host import (
     Refused,
+    ScoreNotCounted,
     User,
     active_campaign,
     db,
@@ -895,7 +896,7 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
         ],
     )
     bump_board(quiz.id)
-    report(quiz, attempt.user_id)
+    attempt.not_counted = report(quiz, attempt.user_id)
     return attempt
 
 
@@ -936,11 +937,25 @@ def counting_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
     return max(attempts, key=lambda a: (a.score, -a.id))
 
 
-def report(quiz: Quiz, user_id: int, *, actor_id: int | None = None, reason: str = "") -> None:
-    """Write the counting attempt to the campaign ledger (one row per officer and quiz)."""
+def report(
+    quiz: Quiz, user_id: int, *, actor_id: int | None = None, reason: str = ""
+) -> str | None:
+    """Write the counting attempt to the campaign ledger (one row per officer and quiz).
+
+    Returns why the ledger did not count it (the campaign closed, or the attempt outside the
+    campaign's dates), else None: the attempt and its marks are kept either way.
+    """
     counting = counting_attempt(quiz, user_id)
     if not quiz.counts or quiz.campaign_id is None or counting is None or counting.max_score <= 0:
-        return
+        return None
+    try:
+        _record(quiz, user_id, counting, actor_id, reason)
+    except ScoreNotCounted as refusal:
+        return refusal.message
+    return None
+
+
+def _record(quiz: Quiz, user_id: int, counting: Attempt, actor_id: int | None, reason: str) -> None:
     points = min(counting.score, counting.max_score)
     record_score(
         user_id,
@@ -990,7 +1005,9 @@ def grade_essay(item_id: int, points: float, feedback: str, grader: User) -> Att
     except marking.ResponseError as exc:
         raise PlayError(str(exc)) from None
     bump_board(item.attempt.quiz_id)
-    report(item.attempt.quiz, item.attempt.user_id, actor_id=grader.id, reason="简答题评分")
+    item.not_counted = report(
+        item.attempt.quiz, item.attempt.user_id, actor_id=grader.id, reason="简答题评分"
+    )
     db.session.flush()
     log_event(
         "quizzes",

@@ -33,6 +33,7 @@ from lianbing.host import (
     require_role,
     rerender,
     scope_to_bureau,
+    score_outside_campaign,
     to_local,
     utcnow,
 )
@@ -161,8 +162,11 @@ def state(attempt_id):
 @bp.route("/attempt/<int:attempt_id>/submit", methods=["POST"])
 @require_role("officer")
 def submit(attempt_id):
-    services.submit(services.get_attempt(attempt_id, current_user))
+    done = services.submit(services.get_attempt(attempt_id, current_user))
     flash("已交卷。", "success")
+    # outside the campaign's dates the result page says so itself; a closed campaign is said here
+    if done.not_counted and not score_outside_campaign(done.quiz.campaign_id, done.submitted_at):
+        flash(f"答卷已保存，但不计入练兵成绩：{done.not_counted}", "warning")
     return redirect(url_for("quizzes.result", attempt_id=attempt_id))
 
 
@@ -180,6 +184,7 @@ def result(attempt_id):
     if attempt.status == "open":
         return redirect(url_for("quizzes.take", attempt_id=attempt.id)) if own else abort(409)
     parts = services.review_parts(attempt.quiz, utcnow()) if own else None
+    _say_if_outside_campaign(attempt)
     return render_template(
         "quizzes/play/result.html",
         attempt=attempt,
@@ -189,6 +194,14 @@ def result(attempt_id):
         if parts is None or parts - {"score"}
         else [],
     )
+
+
+def _say_if_outside_campaign(attempt: Attempt) -> None:
+    """An attempt submitted outside the campaign's dates is kept but does not count: say so."""
+    quiz = attempt.quiz
+    reason = quiz.counts and score_outside_campaign(quiz.campaign_id, attempt.submitted_at)
+    if reason:
+        flash(f"本次答卷已保存，但{reason}", "warning")
 
 
 @bp.route("/history")
@@ -560,8 +573,11 @@ def grade(item_id):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for("quizzes.essays")), 303
-    services.grade_essay(item_id, form.points.data, form.feedback.data or "", current_user)
-    flash("已评分。", "success")
+    item = services.grade_essay(item_id, form.points.data, form.feedback.data or "", current_user)
+    if item.not_counted:
+        flash(f"已评分，但成绩未记入练兵成绩：{item.not_counted}", "warning")
+    else:
+        flash("已评分。", "success")
     return redirect(url_for("quizzes.essays"))
 
 

@@ -15,12 +15,17 @@ from lianbing import TestingConfig, create_app
 from lianbing.accounts import sessions
 from lianbing.accounts.models import User
 from lianbing.audit.models import AuditLog
-from lianbing.cli import load_campaign_demo
+from lianbing.campaign import demo as campaign_demo
+from lianbing.campaign import services as campaigns
+from lianbing.cli import CAMPAIGN_OPERATIONS
 from lianbing.extensions import cache, db
 from lianbing.ledger.services import record
 from lianbing.rankings import ranking
 
-T0 = datetime(2017, 7, 1, 8, 0, tzinfo=timezone.utc)
+#: ten days ago at 08:00 UTC: inside the campaign fixture, which spans today
+T0 = (datetime.now(timezone.utc) - timedelta(days=10)).replace(
+    hour=8, minute=0, second=0, microsecond=0
+)
 
 
 @pytest.fixture
@@ -42,8 +47,13 @@ def other_app():
 
 @pytest.fixture
 def ops_demo(demo_people):
-    """The full demo campaign (calendar, bulletins, drills, column, evaluation)."""
-    campaign = load_campaign_demo()
+    """The demo's 2017 campaign with every operation's paperwork (calendar, bulletins, drills,
+    column, evaluation), made the active one: the operations' pages read against the 2017 plan's
+    own dates. (The demo's live campaign of this year is checked in test_demo_alive.py.)"""
+    campaign = campaign_demo.load_past()
+    for operation in CAMPAIGN_OPERATIONS:
+        operation.load(campaign)
+    campaigns.activate_campaign(campaign)
     db.session.commit()
     return campaign
 

@@ -13,7 +13,10 @@ from training.laws import services as laws
 from training.lectures import services as lectures
 from training.modules import services as modules
 
-T0 = datetime(2017, 6, 20, 1, 0, tzinfo=timezone.utc)
+# ten days ago, inside the campaign fixture
+T0 = (datetime.now(timezone.utc) - timedelta(days=10)).replace(
+    hour=1, minute=0, second=0, microsecond=0
+)
 
 
 @pytest.fixture

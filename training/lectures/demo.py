@@ -1,4 +1,5 @@
-"""Demo lectures: one past session with a dozen officers signed in, one next week. Idempotent."""
+"""Demo lectures: one held in the campaign's third week with a dozen officers signed in, one
+next week. Idempotent."""
 
 from __future__ import annotations
 
@@ -15,20 +16,26 @@ def _at(day: date, hour: int, minutes: int = 0) -> datetime:
     return local_to_utc(datetime.combine(day, time(hour, minutes)))
 
 
-def load() -> None:
+#: the past session is held on this day of the campaign (0 = its first day)
+PAST_DAY = 20
+
+
+def load(campaign_start: date | None = None) -> None:
     """Schedule the two sessions and sign officers in to the past one, once."""
     admin = db.session.scalar(select(User).where(User.role == "city_admin").order_by(User.id))
     city = db.session.scalar(select(Bureau).where(Bureau.level == "city"))
     if admin is None or city is None or db.session.scalar(select(Lecture.id).limit(1)):
         return
-    next_week = to_local(utcnow()).date() + timedelta(days=7)
+    today = to_local(utcnow()).date()
+    next_week = today + timedelta(days=7)
+    held = (campaign_start or today - timedelta(days=60)) + timedelta(days=PAST_DAY)
     past = services.create_lecture(
         admin,
         services.LectureData(
             "新《环境保护法》配套办法解读",
             "lecture",
-            _at(date(2017, 6, 20), 9),
-            _at(date(2017, 6, 20), 11),
+            _at(held, 9),
+            _at(held, 11),
             "市局三楼会议室",
             "市局法制科",
             city.id,

@@ -1,7 +1,8 @@
 """Lectures: schedule a session with a sign-in code, sign in during it, record attendance.
 
 Services take plain data, raise the host's refusals and flush, never commit. Every
-attendance reports its minutes to the score ledger as the ``lecture`` activity.
+attendance reports the share of the session attended to the score ledger as the ``lecture``
+activity, on the 100-point scale of the other activities (90 of 120 minutes: 75.0 / 100).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lianbing.host import (
     Invalid,
     NotFound,
     Refused,
+    ScoreNotCounted,
     User,
     active_campaign,
     check_throttle,
@@ -36,6 +38,8 @@ from training.rows import insert_once
 
 #: sign-in opens this long before a session starts and closes when it ends
 SIGNIN_EARLY = timedelta(minutes=15)
+#: a session attended in full is worth 100 points, as a module or a quiz is
+LECTURE_POINTS = 100.0
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LECTURE_KINDS = {"lecture": "法治讲座", "special": "专题培训", "case": "以案释法"}
 
@@ -128,7 +132,7 @@ def _expect(lecture: Lecture) -> None:
         "lecture",
         f"lecture:{lecture.id}",
         lecture.title,
-        float(lecture.minutes),
+        LECTURE_POINTS,
         lecture.ends_at,
         audience,
         ids,
@@ -199,21 +203,37 @@ def _attend(user, lecture: Lecture, now: datetime, actor_id: int | None = None) 
     attendance = Attendance(lecture_id=lecture.id, user_id=user.id, signed_at=now, minutes=minutes)
     if not insert_once(attendance):
         raise Conflict("你已经签到过了。")
+    attendance.not_counted = None
     campaign = active_campaign()
     if campaign is not None:
-        record_score(
-            user.id,
-            campaign.id,
-            "lecture",
-            f"lecture:{lecture.id}",
-            float(minutes),
-            float(lecture.minutes),
-            now,
-            {"lecture_id": lecture.id, "minutes": minutes},
-            title=f"{LECTURE_KINDS[lecture.kind]}：{lecture.title}",
-            actor_id=actor_id or user.id,
-        )
+        try:
+            _lecture_ledger(user, lecture, attendance, campaign.id, actor_id)
+        except ScoreNotCounted as refusal:
+            attendance.not_counted = refusal.message
     return attendance
+
+
+def _lecture_ledger(
+    user, lecture: Lecture, attendance: Attendance, campaign_id: int, actor_id: int | None
+) -> None:
+    """The share of the session attended, on the 100-point scale every activity uses."""
+    record_score(
+        user.id,
+        campaign_id,
+        "lecture",
+        f"lecture:{lecture.id}",
+        lecture_points(attendance.minutes, lecture.minutes),
+        LECTURE_POINTS,
+        attendance.signed_at,
+        {"lecture_id": lecture.id, "minutes": attendance.minutes},
+        title=f"{LECTURE_KINDS[lecture.kind]}：{lecture.title}",
+        actor_id=actor_id or user.id,
+    )
+
+
+def lecture_points(minutes: int, of: int) -> float:
+    """Minutes attended out of the session's, as points out of 100 (one decimal)."""
+    return round(LECTURE_POINTS * min(max(minutes, 0), of) / of, 1) if of > 0 else 0.0
 
 
 def record_attendance(

@@ -102,6 +102,7 @@ def attendance_add(lecture_id: int):
     except Refused as err:
         return rerender(err, "training/lectures/lecture.html", **context)
     flash(f"已补录：{attendance.user.display_name}", "success")
+    _say_not_counted(attendance)
     return redirect(url_for("training.lecture", lecture_id=lecture.id))
 
 
@@ -123,6 +124,12 @@ def lecture_export(lecture_id: int):
     return download(exporters.attendance_xlsx(lecture), f"签到表-{lecture.title}.xlsx", XLSX)
 
 
+def _say_not_counted(attendance) -> None:
+    """Attendance kept, but outside the campaign (or after its close) it does not count."""
+    if attendance.not_counted:
+        flash(f"签到已记录，但不计入练兵成绩：{attendance.not_counted}", "warning")
+
+
 @bp.route("/signin", methods=["GET", "POST"])
 @any_user
 def signin():
@@ -136,6 +143,7 @@ def signin():
             f"签到成功：{attendance.lecture.title}（计 {attendance.minutes} 分钟学习时长）",
             "success",
         )
+        _say_not_counted(attendance)
         return redirect(url_for("training.lectures"))
     flash_errors(form)
     return render_template("training/lectures/signin.html", form=form), form_status(form)

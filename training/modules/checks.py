@@ -161,8 +161,8 @@ def submit_check(
     attempt.score = earned / total
     attempt.is_passed = attempt.score * 100 >= module.pass_mark
     db.session.flush()
-    if attempt.is_passed:
-        maybe_complete(user, module, now)
+    done = maybe_complete(user, module, now) if attempt.is_passed else None
+    attempt.not_counted = done.not_counted if done else None
     return attempt
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from lianbing.host import (
     Forbidden,
     Invalid,
+    ScoreNotCounted,
     active_campaign,
     db,
     log_event,
@@ -260,7 +261,7 @@ def maybe_complete(user, module: Module, now: datetime | None = None) -> ModuleC
     )
     if not insert_once(done):
         return None
-    _record_module_score(user, module, done)
+    done.not_counted = _record_module_score(user, module, done)
     log_event(
         "training",
         "module %s completed by user %s (check score %s)",
@@ -273,28 +274,38 @@ def maybe_complete(user, module: Module, now: datetime | None = None) -> ModuleC
     return done
 
 
-def _record_module_score(user, module: Module, done: ModuleCompletion) -> None:
+def _record_module_score(user, module: Module, done: ModuleCompletion) -> str | None:
+    """Send the completion to the ledger; returns why it does not count (the completion stays)."""
     campaign = active_campaign()
+    refused = None
     if campaign is not None:
-        points = round(100 * done.score, 1) if done.score is not None else 100.0
-        record_score(
-            user.id,
-            campaign.id,
-            "study",
-            f"module:{module.id}",
-            points,
-            100.0,
-            done.completed_at,
-            {"module_id": module.id, "check_score": done.score},
-            title=f"学习模块：{module.title}",
-            actor_id=user.id,
-        )
+        try:
+            _module_ledger(user, module, done, campaign.id)
+        except ScoreNotCounted as refusal:
+            refused = refusal.message
     signals.module_completed.send(
         "training",
         user_id=user.id,
         module_id=module.id,
         campaign_id=campaign.id if campaign else None,
         score=done.score,
+    )
+    return refused
+
+
+def _module_ledger(user, module: Module, done: ModuleCompletion, campaign_id: int) -> None:
+    points = round(100 * done.score, 1) if done.score is not None else 100.0
+    record_score(
+        user.id,
+        campaign_id,
+        "study",
+        f"module:{module.id}",
+        points,
+        100.0,
+        done.completed_at,
+        {"module_id": module.id, "check_score": done.score},
+        title=f"学习模块：{module.title}",
+        actor_id=user.id,
     )
 
 

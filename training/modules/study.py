@@ -118,5 +118,6 @@ def mark_done(user, lesson: Lesson, now: datetime | None = None) -> StudyRecord:
     if record.done_at is None:
         record.done_at = now or utcnow()
         db.session.flush()
-        maybe_complete(user, lesson.module, now)
+        done = maybe_complete(user, lesson.module, now)
+        record.not_counted = done.not_counted if done else None
     return record

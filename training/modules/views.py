@@ -97,8 +97,9 @@ def beat(record_id: int):
 @any_user
 def lesson_done(lesson_id: int):
     lesson = db.get_or_404(Lesson, lesson_id)
-    study.mark_done(current_user, lesson)
+    record = study.mark_done(current_user, lesson)
     flash(f"已完成：{lesson.title}", "success")
+    _say_not_counted(record)
     return redirect(url_for("training.module", module_id=lesson.module_id))
 
 
@@ -121,7 +122,15 @@ def check(module_id: int):
 def check_submit(attempt_id: int):
     responses = {q: _ints(request.form.getlist(f"q{q}")) for q in _question_ids(request.form)}
     attempt = checks.submit_check(current_user, attempt_id, responses)
+    _say_not_counted(attempt)
     return redirect(url_for("training.check_result", attempt_id=attempt.id))
+
+
+def _say_not_counted(done) -> None:
+    """A module completed when its result cannot count: the completion is kept; say so."""
+    reason = getattr(done, "not_counted", None)
+    if reason:
+        flash(f"模块已完成，学习记录已保存，但不计入练兵成绩：{reason}", "warning")
 
 
 def _ints(values: list[str]) -> list[int]:

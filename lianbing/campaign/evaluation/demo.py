@@ -1,10 +1,12 @@
-"""Demo evaluation items, two submitted self-evaluations, one reviewed by the city."""
+"""Demo evaluation items; once the summary is due, two submitted self-evaluations, one
+reviewed by the city; before, one county's draft."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from lianbing.accounts import services as accounts
+from lianbing.campaign import schedule
 from lianbing.campaign.evaluation import services
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import local_to_utc
@@ -21,22 +23,27 @@ def load(campaign: Campaign) -> None:
     if services.items(campaign.id):
         return
     items = [services.add_item(campaign, name, points, text) for name, points, text in ITEMS]
+    due = schedule.settings_for(campaign).summary_due
+    if due >= schedule.today_local():
+        _report(campaign, items, "441402", 0.9)  # a draft, due later
+        return
+    submitted = local_to_utc(datetime.combine(due - timedelta(days=1), time(11)))
     for code, ratio in (("441402", 0.9), ("441403", 0.85)):
-        bureau = accounts.find_bureau(code)
-        scores = [
-            services.ScoreInput(i.id, round(i.max_points * ratio), "见附件佐证材料") for i in items
-        ]
-        report = services.save_report(
-            campaign,
-            bureau.id,
-            f"## {bureau.short_name}练兵活动总结\n\n全面完成各阶段任务。",
-            scores,
-        )
-        services.submit_report(report, campaign, now=local_to_utc(datetime(2017, 10, 7, 11)))
+        services.submit_report(_report(campaign, items, code, ratio), campaign, now=submitted)
     first = services.report_for(campaign.id, accounts.find_bureau("441402").id)
     services.review(
         first,
         [services.ScoreInput(i.id, round(i.max_points * 0.8), "") for i in items],
         "总体完成较好。",
-        now=local_to_utc(datetime(2017, 10, 20, 9)),
+        now=submitted + timedelta(days=13),
+    )
+
+
+def _report(campaign: Campaign, items, code: str, ratio: float):
+    bureau = accounts.find_bureau(code)
+    scores = [
+        services.ScoreInput(i.id, round(i.max_points * ratio), "见附件佐证材料") for i in items
+    ]
+    return services.save_report(
+        campaign, bureau.id, f"## {bureau.short_name}练兵活动总结\n\n全面完成各阶段任务。", scores
     )

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from casestudies.lessons.models import CaseLesson
 from lianbing import TestingConfig, create_app
+from lianbing.accounts.models import User
 from lianbing.extensions import db
 from lianbing.ledger.models import ScoreEntry
 from lianbing.parts import load_part
@@ -23,6 +24,7 @@ def test_case_lesson_stages_hide_answers_until_submitted(client, auth, library):
     lesson = db.session.scalars(select(CaseLesson)).first()
     choice = lesson.questions[0]
     auth.login("officer_441424_1")
+    officer = db.session.scalar(select(User).where(User.username == "officer_441424_1"))
     page = client.get(f"/casestudies/lessons/{lesson.id}/questions").get_data(as_text=True)
     assert (
         "EPL2014:63" not in page
@@ -36,7 +38,12 @@ def test_case_lesson_stages_hide_answers_until_submitted(client, auth, library):
     page = client.get(f"/casestudies/lessons/{lesson.id}/result").get_data(as_text=True)
     assert "《中华人民共和国环境保护法》第63条" in page and "正确答案" in page and "✓" in page
     assert (
-        db.session.scalar(select(ScoreEntry.points).where(ScoreEntry.kind == "case_lesson")) == 1.0
+        db.session.scalar(
+            select(ScoreEntry.points).where(
+                ScoreEntry.kind == "case_lesson", ScoreEntry.user_id == officer.id
+            )
+        )
+        == 1.0
     )
 
 

@@ -33,6 +33,12 @@ def _stage_form(campaign, **changes) -> dict:
 
 
 @pytest.fixture
+def campaign(campaign_2017):
+    """These tests move the 2017 plan's stages on their own dates."""
+    return campaign_2017
+
+
+@pytest.fixture
 def city(client, auth, demo_people):
     auth.login("city_admin")
     return client

@@ -16,7 +16,10 @@ from lianbing.ledger import totals, versions
 from lianbing.ledger.models import ScoreEntry
 from lianbing.rankings.ranking import ranking_for
 
-AT = datetime(2017, 7, 1, 2, 30, tzinfo=timezone.utc)
+#: ten days ago, inside the campaign fixture (which spans today)
+AT = (datetime.now(timezone.utc) - timedelta(days=10)).replace(
+    hour=2, minute=30, second=0, microsecond=0
+)
 
 
 @pytest.fixture
@@ -180,7 +183,7 @@ def test_score_recorded_signal(officer, campaign):
 def test_entries_for_limit_keeps_the_newest(app, make_user, campaign):
     """The home page asks for the five newest rows; the limit happens in SQL, in the same order."""
     officer = make_user("officer")
-    base = datetime(2017, 7, 1, tzinfo=timezone.utc)
+    base = AT - timedelta(days=7)
     for day in range(7):
         ledger.record(
             officer.id, campaign.id, "award", f"drill:{day}", 1, 10, base + timedelta(days=day)

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from lianbing.extensions import db
 from lianbing.notify.cli import run_once
+
+
+@pytest.fixture
+def campaign(campaign_2017):
+    """The reminders follow the 2017 plan's own calendar (its July bulletin)."""
+    return campaign_2017
 
 
 def test_notices_ring_the_bell_mail_once_and_are_marked_read(

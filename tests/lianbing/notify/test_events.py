@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from casestudies.exercises.models import Exercise, Submission
@@ -20,6 +21,12 @@ from training.modules.models import Module, ModuleCompletion
 from training.plans.models import StudyPlan
 
 
+@pytest.fixture
+def campaign(campaign_2017):
+    """These tests follow the 2017 plan's own calendar (its months, due dates and rounds)."""
+    return campaign_2017
+
+
 def _inbox(user) -> list[tuple[str, str]]:
     return [
         tuple(row)
@@ -34,6 +41,7 @@ def _inbox(user) -> list[tuple[str, str]]:
 def test_a_returned_bulletin_reaches_its_county_admin_and_again_after_a_second_return(
     campaign, make_user
 ):
+
     admin = make_user("bureau_admin", "441402")
     now = local_to_utc(datetime(2017, 8, 2, 10, 0))
     bulletin = Bulletin(

@@ -15,6 +15,12 @@ from lianbing.notify.cli import run_once
 from lianbing.notify.models import FAILED, PENDING, Delivery, Notification, NotifyPrefs, Robot
 
 
+@pytest.fixture
+def campaign(campaign_2017):
+    """These tests follow the 2017 plan's own calendar (its months, due dates and rounds)."""
+    return campaign_2017
+
+
 def _with_email(user, address):
     user.email = address
     db.session.commit()
@@ -37,6 +43,7 @@ def _titles(user):
 def test_bulletin_due_in_three_days_reminds_the_county_admin_once(
     campaign, make_user, smtp_server, three_days_before
 ):
+
     admin = _with_email(make_user("bureau_admin", "441402"), "admin@county.example")
     officer = _with_email(make_user("officer", "441402"), "officer@county.example")
 

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.notify.cli import run_once
 from lianbing.notify.models import PENDING, Delivery, Notification, NotifyPrefs, Robot
+
+
+@pytest.fixture
+def campaign(campaign_2017):
+    """These tests follow the 2017 plan's own calendar (its months, due dates and rounds)."""
+    return campaign_2017
 
 
 def _notify(user, key, title="测试通知", link="/home"):

@@ -1,7 +1,8 @@
-"""Rankings tests run in a 2017 campaign: nominations stay open unless a test closes them.
+"""Rankings tests: nominations stay open unless a test closes them.
 
 Without a deadline of its own the campaign's nomination deadline is its calendar's (the
-summary due date, 10/8/2017), long past today; the tests set one a month ahead.
+summary due date, 10/8 of the campaign's year), which may be past today; the tests set one a
+month ahead.
 """
 
 from __future__ import annotations

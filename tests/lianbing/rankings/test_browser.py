@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from docx import Document
@@ -12,16 +13,21 @@ from openpyxl import load_workbook
 
 from lianbing.accounts import demo as accounts_demo
 from lianbing.campaign import demo as campaign_demo
+from lianbing.campaign import services as campaigns
+from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.rankings import demo as rankings_demo
+from lianbing.rankings import rules
 
 
 @pytest.fixture
 def demo(app):
     accounts_demo.load()
-    campaign = campaign_demo.load()
-    db.session.commit()
-    rankings_demo.load(campaign.id)
+    campaign = campaign_demo.load_past()  # the 2017 campaign with every officer's results
+    campaigns.activate_campaign(campaign)
+    rankings_demo.load_past(campaign)
+    # 2017's own deadline (10/8) is long past: nominations open a month ahead, as in conftest.py
+    rules.settings_for(campaign.id, create=True).nomination_deadline = utcnow() + timedelta(days=30)
     db.session.commit()
     return campaign
 

@@ -4,7 +4,7 @@ one slot per person, the collective's 事迹, A4 documents and snapshot numbers 
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from docx import Document
@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from lianbing import host
 from lianbing.audit.models import AuditLog
+from lianbing.campaign import schedule
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.bulletins import exporters as bulletin_exporters
 from lianbing.campaign.bulletins import services as bulletins
+from lianbing.campaign.schedule import today_local
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Conflict
 from lianbing.extensions import db
@@ -177,8 +179,8 @@ def test_bulletin_word_export_is_a4(people, campaign):
     b = bulletins.save_draft(
         campaign,
         people["officer_441402_1"].bureau_id,
-        date(2017, 7, 1),
-        bulletins.BulletinData("梅江七月简报", "正文"),
+        campaign.start_date.replace(day=1),
+        bulletins.BulletinData("梅江简报", "正文"),
         author_id=None,
     )
     assert_a4(bulletin_exporters.bulletins_docx([(b, [])], "简报汇编"))
@@ -201,9 +203,15 @@ def test_nomination_deadline_defaults_to_the_calendar(people, campaign):
     from lianbing.rankings import rules
 
     rules.settings_for(campaign.id).nomination_deadline = None
+    yesterday = today_local() - timedelta(days=1)
+    settings = schedule.settings_for(campaign)
+    schedule.save_settings(
+        campaign,
+        schedule.SettingsData(20, True, settings.bulletin_from, settings.bulletin_to, yesterday),
+    )
     db.session.commit()
     deadline = rules.nomination_deadline(campaign.id)
-    assert host.to_local(deadline).date() == date(2017, 10, 8)
+    assert host.to_local(deadline).date() == yesterday  # the summary's due date
     with pytest.raises(nominations.NominationConflict, match="截止"):
         nominations.nominate(
             campaign, people["officer_441402_1"].id, "理由", people["admin_441402"]

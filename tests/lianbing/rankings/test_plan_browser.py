@@ -16,10 +16,12 @@ from openpyxl import load_workbook
 from lianbing import host
 from lianbing.accounts import demo as accounts_demo
 from lianbing.campaign import demo as campaign_demo
+from lianbing.campaign import services as campaigns
 from lianbing.dbtypes import LOCAL_TZ, utcnow
 from lianbing.extensions import db
 from lianbing.ledger.services import record
 from lianbing.rankings import demo as rankings_demo
+from lianbing.rankings import rules
 from training.lectures import services as lectures
 
 COUNTY = "441403"
@@ -29,9 +31,11 @@ WHEN = datetime(2017, 9, 1, 10, 0, tzinfo=LOCAL_TZ)
 @pytest.fixture
 def demo(app, make_user):
     accounts_demo.load()
-    campaign = campaign_demo.load()
-    db.session.commit()
-    rankings_demo.load(campaign.id)
+    campaign = campaign_demo.load_past()  # the 2017 plan, played through to its end
+    campaigns.activate_campaign(campaign)
+    rankings_demo.load_past(campaign)
+    # 2017's own deadline (10/8) is long past: nominations open a month ahead, as in conftest.py
+    rules.settings_for(campaign.id, create=True).nomination_deadline = utcnow() + timedelta(days=30)
     db.session.commit()
     trio = [
         make_user(bureau_code=COUNTY, username=f"plan_{i}", display_name=name)

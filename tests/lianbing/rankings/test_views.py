@@ -32,7 +32,8 @@ CITY_PAGES = [
     "/scores/recommendations.xlsx",
     "/scores/recommendations.docx",
 ]
-AT = datetime(2017, 7, 1, 2, 30, tzinfo=timezone.utc)
+#: ten days ago: inside the campaign fixture, which spans today
+AT = (datetime.now(timezone.utc) - timedelta(days=10)).replace(hour=2, minute=30, microsecond=0)
 USERS = {
     "officer": "officer_441402_1",
     "trainer": "trainer",

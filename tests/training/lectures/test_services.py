@@ -14,7 +14,10 @@ from lianbing.ledger.models import ScoreEntry
 from training.lectures import services as lectures
 from training.lectures.models import Attendance
 
-T0 = datetime(2017, 6, 20, 1, 0, tzinfo=timezone.utc)  # as in ../conftest.py
+# ten days ago, inside the campaign fixture (as in ../conftest.py)
+T0 = (datetime.now(timezone.utc) - timedelta(days=10)).replace(
+    hour=1, minute=0, second=0, microsecond=0
+)
 
 
 def test_sign_in_during_session_counts_minutes_and_ledger(app, campaign, make_lecture, make_user):
@@ -23,7 +26,7 @@ def test_sign_in_during_session_counts_minutes_and_ledger(app, campaign, make_le
     attendance = lectures.sign_in(officer, lecture.code.lower(), T0 + timedelta(minutes=30))
     assert attendance.minutes == 90
     entry = db.session.scalar(select(ScoreEntry).where(ScoreEntry.kind == "lecture"))
-    assert (entry.user_id, entry.points, entry.max_points) == (officer.id, 90.0, 120.0)
+    assert (entry.user_id, entry.points, entry.max_points) == (officer.id, 75.0, 100.0)
     with pytest.raises(Conflict, match="已经签到"):
         lectures.sign_in(officer, lecture.code, T0 + timedelta(minutes=31))
 

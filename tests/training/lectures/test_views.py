@@ -11,6 +11,8 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from lianbing.audit.models import AuditLog
+from lianbing.campaign.schedule import today_local
 from lianbing.extensions import db
 from lianbing.host import ROLES, utcnow
 from lianbing.ledger.models import ScoreEntry
@@ -114,7 +116,7 @@ def test_organizer_adds_attendance_from_paper_list(
     )
     assert r.status_code == 302
     entry = db.session.scalar(select(ScoreEntry).where(ScoreEntry.user_id == officer.id))
-    assert (entry.kind, entry.points) == ("lecture", 60.0)
+    assert (entry.kind, entry.points) == ("lecture", 100.0)
     for username, status, message in [
         (officer.username, 409, "已经签到"),
         ("nobody", 404, "找不到用户"),
@@ -149,3 +151,18 @@ def test_thirty_random_codes_are_throttled(login, client, make_lecture):
     r = client.post("/training/signin", data={"code": lecture.code})
     assert r.status_code == 429 and "签到码错误次数过多" in r.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+def test_sign_in_after_the_campaign_is_kept_but_not_counted(login, client, make_lecture, campaign):
+    campaign.end_date = today_local() - timedelta(days=1)
+    db.session.commit()
+    lecture = make_lecture(start=utcnow() - timedelta(minutes=10), minutes=60)
+    officer = login("officer", "441403")
+    r = client.post("/training/signin", data={"code": lecture.code}, follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "签到成功" in page
+    assert "签到已记录，但不计入练兵成绩" in page and str(campaign.end_date) in page
+    assert db.session.scalar(select(Attendance.user_id)) == officer.id
+    assert db.session.scalar(select(func.count()).select_from(ScoreEntry)) == 0
+    refused = select(func.count()).where(AuditLog.action == "score.refused")
+    assert db.session.scalar(refused) == 1

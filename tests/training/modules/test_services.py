@@ -16,7 +16,10 @@ from training.laws import services as laws
 from training.modules import checks, study
 from training.modules import services as modules
 
-T0 = datetime(2017, 6, 20, 1, 0, tzinfo=timezone.utc)  # as in ../conftest.py
+# ten days ago, inside the campaign fixture (as in ../conftest.py)
+T0 = (datetime.now(timezone.utc) - timedelta(days=10)).replace(
+    hour=1, minute=0, second=0, microsecond=0
+)
 
 
 def right(module):

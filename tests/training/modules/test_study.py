@@ -11,7 +11,10 @@ from lianbing.host import Forbidden, NotFound
 from training.modules import study
 from training.modules.models import StudyRecord
 
-T0 = datetime(2017, 6, 20, 1, 0, tzinfo=timezone.utc)  # as in ../conftest.py
+# ten days ago, inside the campaign fixture (as in ../conftest.py)
+T0 = (datetime.now(timezone.utc) - timedelta(days=10)).replace(
+    hour=1, minute=0, second=0, microsecond=0
+)
 
 
 def at(minutes: float):

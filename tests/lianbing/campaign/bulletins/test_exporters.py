@@ -5,10 +5,18 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from docx import Document
 
 from lianbing.campaign.bulletins import exporters
 from lianbing.campaign.bulletins import services as bulletins
+
+
+@pytest.fixture
+def campaign(campaign_2017):
+    """These tests follow the 2017 plan's own calendar (its months, due dates and rounds)."""
+    return campaign_2017
+
 
 JULY = date(2017, 7, 1)
 

@@ -11,6 +11,12 @@ from lianbing.campaign.bulletins import services as bulletins
 from lianbing.dbtypes import local_to_utc
 
 
+@pytest.fixture
+def campaign(campaign_2017):
+    """These tests follow the 2017 plan's own calendar (its months, due dates and rounds)."""
+    return campaign_2017
+
+
 def local(*args) -> datetime:
     """An aware UTC datetime from a Shanghai wall-clock time."""
     return local_to_utc(datetime(*args))

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from lianbing.campaign.drills import services as drills
 from lianbing.campaign.drills.models import CROSS_INSPECTION
+from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
 from lianbing.ledger.models import ScoreEntry
+
+#: the evening of the inspection: inside the 2017 campaign, so its award counts
+FILED = local_to_utc(datetime(2017, 7, 20, 18))
+
+
+@pytest.fixture
+def campaign(campaign_2017):
+    """These tests follow the 2017 plan's own calendar (its months, due dates and rounds)."""
+    return campaign_2017
 
 
 def _cross(campaign):
@@ -57,7 +67,10 @@ def test_award_goes_to_every_member_through_the_ledger(demo_people, campaign, bu
         _cross(campaign), "一组", bureau("441402").id, bureau("441403").id, members
     )
     report = drills.file_report(
-        team, drills.ReportData("某陶瓷厂", date(2017, 7, 20), "未运行", 2), user_id=None
+        team,
+        drills.ReportData("某陶瓷厂", date(2017, 7, 20), "未运行", 2),
+        user_id=None,
+        now=FILED,
     )
     with pytest.raises(drills.DrillError, match="加分须在"):
         drills.award(report, 12, 10)
@@ -94,7 +107,10 @@ def test_award_is_logged_with_the_report_and_the_team(demo_people, campaign, bur
         [user("officer_441402_1").id],
     )
     report = drills.file_report(
-        team, drills.ReportData("某陶瓷厂", date(2017, 7, 20), "未运行", 2), user_id=None
+        team,
+        drills.ReportData("某陶瓷厂", date(2017, 7, 20), "未运行", 2),
+        user_id=None,
+        now=FILED,
     )
     drills.award(report, 8, 10, actor_id=user("city_admin").id)
     line = next(r for r in caplog.records if r.name == "lianbing.drills")
