@@ -77,9 +77,11 @@ def _draw_and_assign(page, base):
         page.select_option("#bureau_id", str(user(f"admin_{county}").bureau_id))
         page.fill("#size", "1")
         page.fill("#seed", f"seed-{county}")
-        page.click("button:has-text('抽取')")
-        page.wait_for_selector("text=种子 seed-")
-    page.click("#assign")
+        with page.expect_navigation():
+            page.click("button:has-text('抽取')")
+        page.wait_for_selector(f"text=种子 seed-{county}")
+    with page.expect_navigation():
+        page.click("#assign")
     page.wait_for_selector("text=已为 2 份案卷分配评查人员")
 
 
