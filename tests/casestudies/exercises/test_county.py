@@ -13,24 +13,7 @@ from lianbing.audit.models import AuditLog
 from lianbing.dbtypes import to_local, utcnow
 from lianbing.extensions import db
 from lianbing.ledger.models import ExpectedActivity
-
-
-def _form(exercise, **extra) -> dict:
-    """A complete inspection record as the write page posts it."""
-    return {
-        "start_time": "2017-07-20T09:30",
-        "end_time": "2017-07-20T10:30",
-        "place": "电镀车间",
-        "unit": "某公司",
-        "legal_rep": "王某",
-        "contact": "138",
-        "recorder": "王",
-        "officer_name": ["甲", "乙"],
-        "officer_cert": ["44140200001", "44140200002"],
-        "body": "出示执法证件。检查时正在生产。",
-        "confirmation": "属实",
-        "signed_on": "2017-07-20",
-    } | extra
+from tests.casestudies.records import record_form
 
 
 @pytest.fixture
@@ -91,7 +74,7 @@ def test_a_county_exercise_is_for_its_own_officers_only(client, auth, county_exe
     assert r.status_code == 403 and NOT_FOR_YOU in r.get_data(as_text=True)
     r = client.post(
         f"/casestudies/exercises/{county_exercise.id}/write",
-        data=_form(county_exercise, action="submit"),
+        data=record_form(county_exercise, action="submit"),
     )
     assert r.status_code == 403
     assert db.session.scalar(select(func.count(Submission.id))) == 0
@@ -130,7 +113,8 @@ def test_a_county_marker_grades_its_own_bureau_s_records_only(
     auth.login("officer_441402_1")
     for exercise in (county_exercise, city):
         client.post(
-            f"/casestudies/exercises/{exercise.id}/write", data=_form(exercise, action="submit")
+            f"/casestudies/exercises/{exercise.id}/write",
+            data=record_form(exercise, action="submit"),
         )
     subs = {s.exercise_id: s for s in db.session.scalars(select(Submission))}
     assert len(subs) == 2

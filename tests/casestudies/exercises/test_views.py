@@ -12,27 +12,10 @@ from casestudies.grading import services as grading
 from casestudies.rubrics import demo as rubrics_demo
 from casestudies.rubrics import services as rubrics
 from lianbing.extensions import db
+from tests.casestudies.records import record_form
 
 #: the headers the record editor's fetch() sends (static/casestudies/record.js)
 FETCH = {"Accept": "application/json", "X-Requested-With": "fetch"}
-
-
-def _form(exercise, **extra):
-    data = {
-        "start_time": "2017-07-20T09:30",
-        "end_time": "2017-07-20T10:30",
-        "place": "电镀车间",
-        "unit": "某公司",
-        "legal_rep": "王某",
-        "contact": "138",
-        "recorder": "王",
-        "officer_name": ["甲", "乙"],
-        "officer_cert": ["44140200001", "44140200002"],
-        "body": "出示执法证件。检查时正在生产。",
-        "confirmation": "属实",
-        "signed_on": "2017-07-20",
-    }
-    return data | extra
 
 
 def test_record_docx_export(client, auth, world):
@@ -48,16 +31,18 @@ def test_officer_writes_autosaves_and_submits_once(client, auth, make_exercise, 
     auth.login("officer_441402_1")
     assert "开始填写笔录" in client.get(f"/casestudies/exercises/{ex.id}").get_data(as_text=True)
     r = client.post(
-        f"/casestudies/exercises/{ex.id}/autosave", data=_form(ex, body="草稿内容"), headers=FETCH
+        f"/casestudies/exercises/{ex.id}/autosave",
+        data=record_form(ex, body="草稿内容"),
+        headers=FETCH,
     )
     assert r.status_code == 200 and r.get_json()["saved_at"]
     assert "草稿内容" in client.get(f"/casestudies/exercises/{ex.id}/write").get_data(as_text=True)
-    r = client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, action="submit"))
+    r = client.post(f"/casestudies/exercises/{ex.id}/write", data=record_form(ex, action="submit"))
     assert r.status_code == 302
-    r = client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, action="save"))
+    r = client.post(f"/casestudies/exercises/{ex.id}/write", data=record_form(ex, action="save"))
     assert r.status_code == 302 and "/submissions/" in r.headers["Location"]
     r = client.post(
-        f"/casestudies/exercises/{ex.id}/autosave", data=_form(ex, body="改动"), headers=FETCH
+        f"/casestudies/exercises/{ex.id}/autosave", data=record_form(ex, body="改动"), headers=FETCH
     )
     assert (
         r.status_code == 409 and "已经提交" in r.get_json()["error"] and r.get_json()["ok"] is False
@@ -74,7 +59,7 @@ def test_inquiry_qa_pairs_are_kept_in_order(client, auth, make_exercise, campaig
     auth.login("officer_441402_1")
     client.post(
         f"/casestudies/exercises/{ex.id}/write",
-        data=_form(ex, q=["第一问", "", "第二问"], a=["第一答", "", "第二答"], action="save"),
+        data=record_form(ex, q=["第一问", "", "第二问"], a=["第一答", "", "第二答"], action="save"),
     )
     sub = db.session.scalar(select(Submission))
     assert sub.qa == [{"q": "第一问", "a": "第一答"}, {"q": "第二问", "a": "第二答"}]
@@ -94,7 +79,7 @@ def test_empty_and_oversized_records_are_refused(
     ex = make_exercise()
     auth.login("officer_441402_1")
     r = client.post(
-        f"/casestudies/exercises/{ex.id}/write", data=_form(ex, body=body, action="submit")
+        f"/casestudies/exercises/{ex.id}/write", data=record_form(ex, body=body, action="submit")
     )
     page = r.get_data(as_text=True)
     assert r.status_code == status and message in page
@@ -106,7 +91,9 @@ def test_html_in_a_record_is_escaped(client, auth, make_exercise, campaign):
     ex = make_exercise()
     auth.login("officer_441402_1")
     evil = "<script>alert(1)</script><b onmouseover=x>严重</b>"
-    client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, body=evil, action="submit"))
+    client.post(
+        f"/casestudies/exercises/{ex.id}/write", data=record_form(ex, body=evil, action="submit")
+    )
     sub = db.session.scalar(select(Submission))
     for path in (f"/casestudies/submissions/{sub.id}", f"/casestudies/submissions/{sub.id}/print"):
         page = client.get(path).get_data(as_text=True)

@@ -7,24 +7,7 @@ from casestudies.exercises.models import Submission
 from casestudies.rubrics import demo as rubrics_demo
 from lianbing.extensions import db
 from lianbing.ledger.models import ScoreEntry
-
-
-def _form(exercise, **extra):
-    data = {
-        "start_time": "2017-07-20T09:30",
-        "end_time": "2017-07-20T10:30",
-        "place": "电镀车间",
-        "unit": "某公司",
-        "legal_rep": "王某",
-        "contact": "138",
-        "recorder": "王",
-        "officer_name": ["甲", "乙"],
-        "officer_cert": ["44140200001", "44140200002"],
-        "body": "出示执法证件。检查时正在生产。",
-        "confirmation": "属实",
-        "signed_on": "2017-07-20",
-    }
-    return data | extra
+from tests.casestudies.records import record_form
 
 
 def test_grades_xlsx_export(client, auth, world):
@@ -37,7 +20,7 @@ def test_grades_xlsx_export(client, auth, world):
 def test_trainer_grading_own_submission_is_refused(client, auth, make_exercise, campaign):
     ex = make_exercise()
     auth.login("trainer")
-    client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, action="submit"))
+    client.post(f"/casestudies/exercises/{ex.id}/write", data=record_form(ex, action="submit"))
     sub = db.session.scalar(select(Submission))
     r = client.post(
         f"/casestudies/submissions/{sub.id}/grade",
@@ -50,7 +33,7 @@ def test_trainer_grading_own_submission_is_refused(client, auth, make_exercise, 
 def test_grade_form_names_criterion_out_of_range(client, auth, make_exercise, campaign):
     ex = make_exercise()
     auth.login("officer_441402_1")
-    client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, action="submit"))
+    client.post(f"/casestudies/exercises/{ex.id}/write", data=record_form(ex, action="submit"))
     sub = db.session.scalar(select(Submission))
     auth.login("trainer")
     data = {f"points_{c['key']}": str(c["max_points"]) for c in rubrics_demo.INSPECTION["criteria"]}
@@ -80,7 +63,7 @@ def test_second_marker_reconciliation_view(client, auth, make_exercise, make_use
     ex = make_exercise(needs_second_marker=True, margin=1.0)
     second = make_user("trainer", "441400")
     auth.login("officer_441402_1")
-    client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, action="submit"))
+    client.post(f"/casestudies/exercises/{ex.id}/write", data=record_form(ex, action="submit"))
     sub = db.session.scalar(select(Submission))
     full = {f"points_{c['key']}": str(c["max_points"]) for c in rubrics_demo.INSPECTION["criteria"]}
     auth.login("trainer")
@@ -111,7 +94,9 @@ def test_the_officer_sees_the_persons_verdict_once_graded(client, auth, make_exe
     ex = make_exercise()
     auth.login("officer_441402_1")
     body = "出示执法证件。检查时正在生产，污水处理设施正常运行，排放口已拍照。该公司故意偷排。"
-    client.post(f"/casestudies/exercises/{ex.id}/write", data=_form(ex, body=body, action="submit"))
+    client.post(
+        f"/casestudies/exercises/{ex.id}/write", data=record_form(ex, body=body, action="submit")
+    )
     sub = db.session.scalar(select(Submission))
     auth.login("trainer")
     before = client.get(f"/casestudies/submissions/{sub.id}").get_data(as_text=True)
