@@ -82,7 +82,8 @@ def _draw_and_assign(page, base):
         page.wait_for_selector(f"text=种子 seed-{county}")
     with page.expect_navigation():
         page.click("#assign")
-    page.wait_for_selector("text=已为 2 份案卷分配评查人员")
+    message = page.locator(".alert").first.inner_text()
+    assert "已为 2 份案卷分配评查人员" in message, message
 
 
 def _score(browser, base, login_page, review_id, reviewer_id, fill):

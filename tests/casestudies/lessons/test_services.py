@@ -20,7 +20,7 @@ def user(username):
 
 
 def test_case_lesson_attempt_scores_once(world):
-    lesson = db.session.scalars(select(CaseLesson)).first()
+    lesson = db.session.scalars(select(CaseLesson).order_by(CaseLesson.id)).first()
     officer = user("officer_441403_1")
     choice, text = lesson.questions
     attempt = lessons.submit_lesson(
@@ -42,7 +42,7 @@ def test_citations_must_be_reference_keys():
 
 
 def test_an_answer_after_the_campaign_is_kept_but_not_counted(world):
-    lesson = db.session.scalars(select(CaseLesson)).first()
+    lesson = db.session.scalars(select(CaseLesson).order_by(CaseLesson.id)).first()
     officer = user("officer_441403_5")
     world.end_date = today_local() - timedelta(days=1)
     db.session.commit()

@@ -21,7 +21,7 @@ def library(world):
 
 
 def test_case_lesson_stages_hide_answers_until_submitted(client, auth, library):
-    lesson = db.session.scalars(select(CaseLesson)).first()
+    lesson = db.session.scalars(select(CaseLesson).order_by(CaseLesson.id)).first()
     choice = lesson.questions[0]
     auth.login("officer_441424_1")
     officer = db.session.scalar(select(User).where(User.username == "officer_441424_1"))
@@ -57,7 +57,7 @@ def test_lesson_editor_refuses_bad_citation(client, auth, demo_people):
 
 
 def test_citations_link_to_the_law_library_only_when_a_part_declares_it(client, auth, library):
-    lesson = db.session.scalars(select(CaseLesson)).first()
+    lesson = db.session.scalars(select(CaseLesson).order_by(CaseLesson.id)).first()
     auth.login("trainer")
     page = client.get(f"/casestudies/lessons/{lesson.id}/result").get_data(as_text=True)
     assert 'href="/training/articles/EPL2014:63">《中华人民共和国环境保护法》第63条</a>' in page
@@ -73,7 +73,7 @@ def test_citations_link_to_the_law_library_only_when_a_part_declares_it(client, 
 
 
 def test_a_citation_missing_from_the_library_says_so_instead_of_linking(client, auth, library):
-    lesson = db.session.scalars(select(CaseLesson)).first()
+    lesson = db.session.scalars(select(CaseLesson).order_by(CaseLesson.id)).first()
     lesson.citations = ["EPL2014:63", "EPL2014:999", "APL2015:99"]
     db.session.commit()
     auth.login("trainer")
