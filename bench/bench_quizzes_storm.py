@@ -338,7 +338,20 @@ def _start_storm(port, bare_port, quiz_id, cookies, backend) -> None:
 
 def _answer_storm(port, bare_port, cookies, backend) -> None:
     attempts = dict(db.session.execute(select(Attempt.user_id, Attempt.id)).all())
-    jobs = [
+    jobs = _answer_jobs(port, attempts, cookies)
+    results, wall = _fire(jobs)
+    save_cpu = CPU[port]
+    bare, bare_wall = _fire([(bare_port, "/bare")] * len(jobs))
+    floor, floor_wall = _fire([(port, "/bench/floor", c, t) for _, _, c, t, _ in jobs])
+    _cpu_lines(save_cpu, CPU[port], CPU[bare_port], backend)
+    assert all(r[0] == 200 for r in results + floor), sorted({r[0] for r in results + floor})
+    _answer_lines(len(jobs), (results, wall), (bare, bare_wall), floor_wall, backend)
+    _verify(attempts)
+
+
+def _answer_jobs(port, attempts: dict[int, int], cookies) -> list[tuple]:
+    """ANSWERS saves per officer, interleaved (every officer's first answer, then the second…)."""
+    return [
         (
             port,
             f"/quizzes/attempt/{attempts[u]}/answer",
@@ -349,34 +362,33 @@ def _answer_storm(port, bare_port, cookies, backend) -> None:
         for p in range(1, ANSWERS + 1)
         for u, (c, t) in cookies.items()
     ]
-    results, wall = _fire(jobs)
-    save_cpu = CPU[port]
-    bare, bare_wall = _fire([(bare_port, "/bare")] * len(jobs))
-    floor, floor_wall = _fire([(port, "/bench/floor", c, t) for _, _, c, t, _ in jobs])
-    _cpu_lines(save_cpu, CPU[port], CPU[bare_port], backend)
-    assert all(r[0] == 200 for r in results + floor), sorted({r[0] for r in results + floor})
+
+
+def _answer_lines(count: int, saved, bare, floor_wall: float, backend: str) -> None:
+    """Answer-save throughput and p99 beside the bare insert, throughput beside the app floor;
+    ``saved`` and ``bare`` are (results, wall) of the ``count`` requests each."""
+    (results, wall), (bare_results, bare_wall) = saved, bare
     line(
         f"quizzes.answer_save_throughput_{backend}",
-        len(jobs) / wall,
+        count / wall,
         "req/s",
-        len(jobs) / bare_wall,
+        count / bare_wall,
         "req/s bare insert",
     )
     line(
         f"quizzes.answer_save_vs_app_floor_{backend}",
-        len(jobs) / wall,
+        count / wall,
         "req/s",
-        len(jobs) / floor_wall,
+        count / floor_wall,
         "req/s same app, logged in, CSRF, one-row insert",
     )
     line(
         f"quizzes.answer_save_p99_{backend}",
         percentile(_latencies(results), 99),
         "ms",
-        percentile(_latencies(bare), 99),
+        percentile(_latencies(bare_results), 99),
         "ms bare insert",
     )
-    _verify(attempts)
 
 
 def _cpu_lines(save: float, floor: float, bare: float, backend: str) -> None:

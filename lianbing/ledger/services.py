@@ -160,19 +160,43 @@ def record(
     if entry is None:
         entry = ScoreEntry(campaign_id=campaign_id, user_id=user_id, kind=kind, ref=ref)
         db.session.add(entry)
-    entry.points, entry.max_points, entry.achieved_at = float(points), float(max_points), at
-    entry.title = title or entry.title or ref
-    entry.detail = detail or {}
-    entry.updated_at = utcnow()
+    _fill(entry, points, max_points, at, title, detail)
     db.session.flush()
     new = _snapshot(entry)
     if old != new:
-        _audit_change(entry, old, new, actor_id=actor_id, reason=reason, correction=correction)
-        totals.changed(
-            campaign_id, user_id, kind
-        )  # sums for rankings; new version voids cached ones
-        _announce(entry)
+        _changed(entry, old, new, actor_id=actor_id, reason=reason, correction=correction)
     return entry
+
+
+def _fill(
+    entry: ScoreEntry,
+    points: float,
+    max_points: float,
+    at: datetime,
+    title: str,
+    detail: dict | None,
+) -> None:
+    """Set the ledger row's score, time, title and detail (not flushed)."""
+    entry.points, entry.max_points, entry.achieved_at = float(points), float(max_points), at
+    entry.title = title or entry.title or entry.ref
+    entry.detail = detail or {}
+    entry.updated_at = utcnow()
+
+
+def _changed(
+    entry: ScoreEntry,
+    old: dict[str, Any] | None,
+    new: dict[str, Any],
+    *,
+    actor_id: int | None,
+    reason: str,
+    correction: bool,
+) -> None:
+    """A row that changed: audit it, update the sums for rankings (the new version voids
+    cached ones), then tell listeners."""
+    _audit_change(entry, old, new, actor_id=actor_id, reason=reason, correction=correction)
+    totals.changed(entry.campaign_id, entry.user_id, entry.kind)
+    _announce(entry)
 
 
 def _locked_entry(campaign_id: int, user_id: int, kind: str, ref: str) -> ScoreEntry | None:

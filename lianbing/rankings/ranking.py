@@ -388,40 +388,46 @@ def _scored(columns, kinds, weights, minimums: Minimums, people, counts) -> list
     labels = {k: v.label for k, v in registry().kinds.items()} if minimums else {}
     out = []
     for raw, available, earned in people:
-        composite = (
-            round(
-                100
-                * sum(w * (earned[i] / available[i] if available[i] else 0.0) for i, w in counted)
-                / total,
-                4,
-            )
-            if total
-            else 0.0
-        )
+        composite = _composite(counted, total, earned, available)
         reasons = (
             _reasons(columns, earned, available, minimums.shares, labels)
             + _entry_reasons(counts.get(raw[0], {}), minimums.entries, labels)
             if minimums
             else ()
         )
-        out.append(
-            (
-                raw[0],
-                raw[1],
-                raw[2],
-                raw[3],
-                raw[4],
-                composite,
-                raw[6],
-                raw[5] or 0,
-                reasons,
-                0,
-                0,
-                tuple(earned),
-                tuple(available),
-            )
-        )
+        out.append(_compact(raw, composite, reasons, earned, available))
     return out
+
+
+def _composite(counted, total, earned, available) -> float:
+    """100 × the weighted mean of the counted kinds' shares, to 4 places (0 without weights)."""
+    if not total:
+        return 0.0
+    return round(
+        100
+        * sum(w * (earned[i] / available[i] if available[i] else 0.0) for i, w in counted)
+        / total,
+        4,
+    )
+
+
+def _compact(raw, composite, reasons, earned, available) -> tuple:
+    """One officer's compact ranking tuple (positions USER … AVAILABLE), ranks still 0."""
+    return (
+        raw[0],
+        raw[1],
+        raw[2],
+        raw[3],
+        raw[4],
+        composite,
+        raw[6],
+        raw[5] or 0,
+        reasons,
+        0,
+        0,
+        tuple(earned),
+        tuple(available),
+    )
 
 
 def _reasons(

@@ -47,16 +47,7 @@ def create_round(
     """A round of drills inside the campaign's dates; with ``pool_only`` its team members must
     come from the backbone pool (执法骨干)."""
     name = (name or "").strip()
-    if kind not in ROUND_KINDS:
-        raise DrillError(f"未知的练兵类型：{kind}")
-    if not name:
-        raise DrillError("请填写轮次名称。")
-    if end < start:
-        raise DrillError("结束日期不能早于开始日期。")
-    if start < campaign.start_date or end > campaign.end_date:
-        raise DrillError(
-            f"轮次日期须在活动期间（{campaign.start_date} 至 {campaign.end_date}）内。"
-        )
+    _check_round(campaign, kind, name, start, end)
     row = DrillRound(
         campaign_id=campaign.id,
         kind=kind,
@@ -67,20 +58,38 @@ def create_round(
     )
     db.session.add(row)
     db.session.flush()
+    _audit_round_created(row, actor_id)
+    return row
+
+
+def _check_round(campaign: Campaign, kind: str, name: str, start: date, end: date) -> None:
+    """Refuse an unknown kind, a missing name, or dates reversed or outside the campaign."""
+    if kind not in ROUND_KINDS:
+        raise DrillError(f"未知的练兵类型：{kind}")
+    if not name:
+        raise DrillError("请填写轮次名称。")
+    if end < start:
+        raise DrillError("结束日期不能早于开始日期。")
+    if start < campaign.start_date or end > campaign.end_date:
+        raise DrillError(
+            f"轮次日期须在活动期间（{campaign.start_date} 至 {campaign.end_date}）内。"
+        )
+
+
+def _audit_round_created(row: DrillRound, actor_id: int | None) -> None:
     audit.write(
         "drill.round_create",
         "drill_round",
         row.id,
         actor_id=actor_id,
         new={
-            "kind": kind,
-            "name": name,
-            "start": str(start),
-            "end": str(end),
-            "pool_only": pool_only,
+            "kind": row.kind,
+            "name": row.name,
+            "start": str(row.start_date),
+            "end": str(row.end_date),
+            "pool_only": row.pool_only,
         },
     )
-    return row
 
 
 def rounds(campaign_id: int) -> list[DrillRound]:

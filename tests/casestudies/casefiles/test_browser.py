@@ -225,13 +225,7 @@ def test_done_when(browser, live_server, login_page, record_rubric, campaign, tm
     city.close()
 
 
-def test_quota_and_third_reviewer_in_the_browser(browser, live_server, login_page, make_case):
-    """The city caps proposals per category and the county meets the refusal; a leader adds a
-    third reviewer to a disputed file instead of reconciling, and the third reviewer sees it."""
-    from casestudies.casefiles import pool, review, tables
-    from casestudies.casefiles.demo import DEMO_TABLE
-
-    base, cases = live_server, [make_case(n) for n in (1, 2)]
+def _city_caps_general_proposals(browser, base, login_page):
     city = browser.new_context().new_page()
     login_page(city, base, "city_admin")
     city.goto(f"{base}/casestudies/casefiles/selection")
@@ -239,6 +233,9 @@ def test_quota_and_third_reviewer_in_the_browser(browser, live_server, login_pag
     with city.expect_navigation():
         city.click("#quota-form button")
     assert city.input_value("#quota-general") == "1"
+
+
+def _county_meets_the_quota(browser, base, login_page, cases):
     county = browser.new_context().new_page()
     login_page(county, base, "admin_441402")
     for case in cases:
@@ -248,6 +245,12 @@ def test_quota_and_third_reviewer_in_the_browser(browser, live_server, login_pag
     assert "“一般行政处罚”类案卷每个单位最多自选 1 份" in county.inner_text("body")
     assert "已自选 1 份，限额 1 份" in county.inner_text("#quota-note")
 
+
+def _disputed(case):
+    """Two of the pool's reviewers submit sheets for ``case`` that disagree; their reviews."""
+    from casestudies.casefiles import pool, review, tables
+    from casestudies.casefiles.demo import DEMO_TABLE
+
     admin = user("city_admin")
     for name in (*REVIEWERS, LEADER):
         pool.mark(user(name), ["review"], actor_id=admin.id)
@@ -256,15 +259,19 @@ def test_quota_and_third_reviewer_in_the_browser(browser, live_server, login_pag
     group = review.create_group(
         review.GroupData("组", user(LEADER).id, members, table.id, 5), actor_id=admin.id
     )
-    review.assign_files(group, [cases[0]], actor_id=admin.id)
-    first, second = review.reviews_of(cases[0].id)
+    review.assign_files(group, [case], actor_id=admin.id)
+    first, second = review.reviews_of(case.id)
     review.submit_review(first, review.Sheet({"P2": {"points": 2}}), actor_id=first.reviewer_id)
     review.submit_review(second, review.Sheet({}), actor_id=second.reviewer_id)
     db.session.commit()
+    return first, second
 
+
+def _leader_adds_a_third(browser, base, login_page, case, first, second):
+    """The leader picks a third reviewer for the file; the one picked."""
     leader = browser.new_context().new_page()
     login_page(leader, base, LEADER)
-    leader.goto(f"{base}/casestudies/casefiles/{cases[0].id}/reconcile")
+    leader.goto(f"{base}/casestudies/casefiles/{case.id}/reconcile")
     options = leader.locator("#third-form option").all_inner_texts()
     # the pool's reviewers (all of other counties) not yet on the file
     taken = {first.reviewer_id, second.reviewer_id}
@@ -275,7 +282,22 @@ def test_quota_and_third_reviewer_in_the_browser(browser, live_server, login_pag
     with leader.expect_navigation():
         leader.click("#third-form button")
     assert "已增派" in leader.inner_text("body")
+    return free[0]
+
+
+def _third_sees_the_file(browser, base, login_page, third_user, case):
     third = browser.new_context().new_page()
-    login_page(third, base, free[0].username)
+    login_page(third, base, third_user.username)
     third.goto(f"{base}/casestudies/casefiles/reviews")
-    assert cases[0].case_no in third.inner_text("#my-reviews")
+    assert case.case_no in third.inner_text("#my-reviews")
+
+
+def test_quota_and_third_reviewer_in_the_browser(browser, live_server, login_page, make_case):
+    """The city caps proposals per category and the county meets the refusal; a leader adds a
+    third reviewer to a disputed file instead of reconciling, and the third reviewer sees it."""
+    base, cases = live_server, [make_case(n) for n in (1, 2)]
+    _city_caps_general_proposals(browser, base, login_page)
+    _county_meets_the_quota(browser, base, login_page, cases)
+    first, second = _disputed(cases[0])
+    third = _leader_adds_a_third(browser, base, login_page, cases[0], first, second)
+    _third_sees_the_file(browser, base, login_page, third, cases[0])

@@ -121,14 +121,8 @@ def test_city_awards_points_to_the_ledger(client, auth, ops_demo, bureau):
     assert len(rows) == len(report.team.members) and {r.points for r in rows} == {6.0}
 
 
-def test_pool_only_round_offers_backbone_officers_with_specialties(
-    client, auth, ops_demo, bureau, user
-):
-    from lianbing.accounts.services import set_backbone
-
-    set_backbone(user("officer_441402_1"), ["inspection", "legal"])
-    db.session.commit()
-    auth.login("city_admin")
+def _pool_only_round(client) -> int:
+    """The city admin's pool-only cross-inspection round (one day); its id."""
     cross = db.session.get(DrillRound, _cross_round_id())
     campaign_id, start = cross.campaign_id, cross.start_date
     r = client.post(
@@ -142,10 +136,11 @@ def test_pool_only_round_offers_backbone_officers_with_specialties(
         },
     )
     assert r.status_code == 302, r.get_data(as_text=True)
-    round_id = int(r.location.rsplit("/", 1)[1])
-    page = client.get(f"/drills/rounds/{round_id}").get_data(as_text=True)
-    assert "骨干：现场检查、法制审核" in page and "officer_441402_2" not in page
-    assert user("officer_441402_2").display_name not in page
+    return int(r.location.rsplit("/", 1)[1])
+
+
+def _backbone_team(client, round_id, bureau, user) -> str:
+    """A team of the one backbone officer in the pool-only round; the team page's address."""
     teams = _count(DrillTeam)
     r = client.post(
         f"/drills/rounds/{round_id}/teams",
@@ -157,10 +152,26 @@ def test_pool_only_round_offers_backbone_officers_with_specialties(
         },
     )
     assert r.status_code == 302 and _count(DrillTeam) == teams + 1
-    team_page = client.get(r.location).get_data(as_text=True)
+    return r.location
+
+
+def test_pool_only_round_offers_backbone_officers_with_specialties(
+    client, auth, ops_demo, bureau, user
+):
+    from lianbing.accounts.services import set_backbone
+
+    set_backbone(user("officer_441402_1"), ["inspection", "legal"])
+    db.session.commit()
+    auth.login("city_admin")
+    round_id = _pool_only_round(client)
+    page = client.get(f"/drills/rounds/{round_id}").get_data(as_text=True)
+    assert "骨干：现场检查、法制审核" in page and "officer_441402_2" not in page
+    assert user("officer_441402_2").display_name not in page
+    team_url = _backbone_team(client, round_id, bureau, user)
+    team_page = client.get(team_url).get_data(as_text=True)
     choices = re.search(r'<select[^>]*name="user_id".*?</select>', team_page, re.S).group(0)
     assert f'value="{user("officer_441402_2").id}"' not in choices
-    r = client.post(r.location + "/members", data={"user_id": user("officer_441402_2").id})
+    r = client.post(team_url + "/members", data={"user_id": user("officer_441402_2").id})
     assert r.status_code == 400 and "不在执法骨干库中" in r.get_data(as_text=True)
 
 
