@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import socket
+import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -10,6 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, UUIDConverter
+from werkzeug.serving import make_server
 
 from lianbing import TestingConfig, create_app
 from lianbing.accounts import sessions
@@ -166,3 +169,22 @@ def audits():
         return db.session.scalar(stmt)
 
     return count
+
+
+class ProductionLikeConfig(TestingConfig):
+    WTF_CSRF_ENABLED = True
+
+
+@pytest.fixture
+def csrf_site(other_app, runner):
+    """(app, base URL): demo data loaded with `flask demo`, served by a CSRF-protected app on a
+    free port."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    app = other_app(ProductionLikeConfig())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield app, f"http://127.0.0.1:{port}"
+    server.shutdown()

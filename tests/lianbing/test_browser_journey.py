@@ -3,34 +3,17 @@
 The app under test has CSRF protection ON (as in production), unlike the other tests' app.
 """
 
-import socket
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from lianbing import TestingConfig
 from lianbing.campaign.schedule import today_local
 
 COUNTIES = ("梅江区", "梅县区", "大埔县", "丰顺县", "五华县", "平远县", "蕉岭县", "兴宁市")
 
 
-class ProductionLikeConfig(TestingConfig):
-    WTF_CSRF_ENABLED = True
-
-
 @pytest.fixture
-def site(other_app, runner):
-    """Demo data loaded with `flask demo`, served by a CSRF-protected app on a free port."""
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    app = other_app(ProductionLikeConfig())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
+def site(csrf_site):
+    """The demo served by a CSRF-protected app; the journeys need only its address."""
+    return csrf_site[1]
 
 
 def test_city_admin_sees_bureaus_and_people_and_edits_weights(browser, site, login_page):

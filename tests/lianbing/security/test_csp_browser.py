@@ -3,13 +3,7 @@ a single violation: every script is our own file or carries the request's nonce.
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
-from werkzeug.serving import make_server
-
-from lianbing import TestingConfig
 
 ROLE_USERS = {
     "officer": "officer_441402_1",
@@ -46,21 +40,9 @@ WITH_SCRIPTS = [
 ]
 
 
-class ProductionLikeConfig(TestingConfig):
-    WTF_CSRF_ENABLED = True
-
-
 @pytest.fixture
-def site(other_app, runner):
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    app = other_app(ProductionLikeConfig())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, f"http://127.0.0.1:{port}"
-    server.shutdown()
+def site(csrf_site):
+    return csrf_site
 
 
 def _pages(app, role: str) -> list[str]:
