@@ -90,6 +90,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_transaction(conn, name) -> None:
+    """Open SQLite's transaction before a savepoint that would otherwise start one.
+
+    pysqlite issues its implicit BEGIN only before INSERT/UPDATE/DELETE, so a savepoint taken
+    before the request's first write starts SQLite's transaction itself, and releasing it
+    commits for good: a refused request's rollback would then keep the row.
+    """
+    dbapi_connection = conn.connection.dbapi_connection
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN")
+
+
 def register_host_words(app: Flask) -> None:
     """The host's names for audit targets and ledger references, beside the parts' words."""
     words.register(app.extensions["lianbing"])
