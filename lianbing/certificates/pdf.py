@@ -12,6 +12,7 @@ import zipfile
 from typing import Iterable
 from xml.sax.saxutils import escape
 
+from flask import current_app
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -25,7 +26,6 @@ from reportlab.platypus import Paragraph
 
 from lianbing.certificates.models import Certificate
 from lianbing.dbtypes import to_local
-from lianbing.security import public_url
 
 FONT = "STSong-Light"
 PAGE = landscape(A4)
@@ -38,8 +38,9 @@ pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 def verify_url(cert: Certificate) -> str:
-    """The public page that verifies the certificate (PUBLIC_BASE_URL, never the Host header)."""
-    return public_url("certificates.verify", code=cert.code)
+    """The public page that verifies the certificate: ``PUBLIC_BASE_URL`` + /v/<code>, built
+    without a request (a job may draw certificates), never from a request's Host header."""
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/v/{cert.code}"
 
 
 def body_text(cert: Certificate) -> str:

@@ -13,7 +13,7 @@ from lianbing.certificates import pdf, services
 from lianbing.certificates.forms import IssueForm, RevokeForm
 from lianbing.certificates.models import SOURCES
 from lianbing.certificates.qualifications import candidates
-from lianbing.errors import NotFound, Refused
+from lianbing.errors import Refused
 from lianbing.rankings.blueprint import load_campaign
 from lianbing.web import download, rerender
 
@@ -110,7 +110,8 @@ def zip_file():
         c for c in services.listing(current_user, source=_source(), ids=_ids()) if not c.is_revoked
     ]
     if not certs:
-        raise NotFound("没有可下载的证书。")
+        flash("没有可下载的证书。", "warning")
+        return redirect(url_for("certificates.index"))
     return download(pdf.zip_of(certs), f"证书-{len(certs)}张.zip", ZIP)
 
 
