@@ -75,6 +75,14 @@ def live(campaign_id: int, source_ref: str, holder_key: str) -> Certificate | No
     )
 
 
+def live_by_identity(campaign_id: int) -> dict[tuple[str, str], Certificate]:
+    """The campaign's unrevoked certificates by (source ref, holder key), in one query."""
+    stmt = select(Certificate).where(
+        Certificate.campaign_id == campaign_id, Certificate.revoked_at.is_(None)
+    )
+    return {(c.source_ref, c.holder_key): c for c in db.session.scalars(stmt)}
+
+
 def issue(campaign: Campaign, actor: User, pick: Pick) -> tuple[Certificate, bool]:
     """Issue one certificate, or return the one already issued: (certificate, is_new)."""
     candidate = find(campaign, pick.source_ref, pick.holder_key)

@@ -14,6 +14,7 @@ from lianbing.certificates.forms import IssueForm, RevokeForm
 from lianbing.certificates.models import SOURCES
 from lianbing.certificates.qualifications import candidates
 from lianbing.errors import Refused
+from lianbing.extensions import db
 from lianbing.rankings.blueprint import load_campaign
 from lianbing.web import download, rerender
 
@@ -55,13 +56,11 @@ def _issue_context(form: IssueForm) -> dict:
     bureau_id = request.args.get("bureau", type=int)
     if current_user.role != CITY_ADMIN:
         bureau_id = current_user.bureau_id
+    found = candidates(campaign, source, bureau_id=bureau_id)
+    issued = services.live_by_identity(campaign.id)
     rows = [
-        (
-            c,
-            services.live(campaign.id, c.source_ref, c.holder_key),
-            services.may_issue(current_user, c),
-        )
-        for c in candidates(campaign, source, bureau_id=bureau_id)
+        (c, issued.get((c.source_ref, c.holder_key)), services.may_issue(current_user, c))
+        for c in found
     ]
     return {
         "form": form,
@@ -84,16 +83,16 @@ def issue():
     try:
         done = services.issue_many(load_campaign(), current_user, picks)
     except Refused as err:
+        db.session.rollback()  # the page below reads the state before this request
         return rerender(err, "certificates/issue.html", **_issue_context(form))
-    new = sum(1 for _, is_new in done if is_new)
-    flash(
-        f"已颁发 {new} 张证书"
-        + (f"，{len(done) - new} 张此前已颁发（未重复颁发）" if new < len(done) else "")
-        + "。",
-        "success",
-    )
+    flash(_issued_message([is_new for _, is_new in done]), "success")
     ids = ",".join(str(cert.id) for cert, _ in done)
     return redirect(url_for("certificates.index", ids=ids))
+
+
+def _issued_message(new_flags: list[bool]) -> str:
+    new, old = new_flags.count(True), new_flags.count(False)
+    return f"已颁发 {new} 张证书" + (f"，{old} 张此前已颁发（未重复颁发）" if old else "") + "。"
 
 
 @bp.route("/certificates/<int:cert_id>.pdf")
