@@ -34,6 +34,9 @@ BODY = ParagraphStyle(
     "body", fontName=FONT, fontSize=20, leading=34, wordWrap="CJK", firstLineIndent=40
 )
 
+#: room between the holder's line and the footer
+BODY_HEIGHT = 190
+
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
@@ -87,9 +90,21 @@ def _body(canvas: Canvas, cert: Certificate) -> None:
     width, height = PAGE
     canvas.setFont(FONT, 24)
     canvas.drawString(100, height - 200, f"{cert.holder_name}：")
-    paragraph = Paragraph(escape(body_text(cert)), BODY)
-    _, used = paragraph.wrap(width - 200, 200)
+    paragraph, used = _fitted(escape(body_text(cert)), width - 200)
     paragraph.drawOn(canvas, 100, height - 230 - used)
+
+
+def _fitted(text: str, width: float) -> tuple[Paragraph, float]:
+    """The body in the largest size that stays above the footer (long award titles shrink)."""
+    for size in (20, 18, 16, 14, 12):
+        style = BODY.clone(
+            f"body{size}", fontSize=size, leading=size * 1.7, firstLineIndent=2 * size
+        )
+        paragraph = Paragraph(text, style)
+        _, used = paragraph.wrap(width, BODY_HEIGHT)
+        if used <= BODY_HEIGHT:
+            break
+    return paragraph, used
 
 
 def _footer(canvas: Canvas, cert: Certificate) -> None:

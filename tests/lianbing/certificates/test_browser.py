@@ -9,6 +9,8 @@ import zipfile
 import pytest
 
 pypdf = pytest.importorskip("pypdf")
+PHONE = {"width": 390, "height": 844}
+OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
 def test_city_issues_downloads_and_verifies(browser, live_server, login_page, commended):
@@ -33,6 +35,10 @@ def test_city_issues_downloads_and_verifies(browser, live_server, login_page, co
     ]
     assert len(texts) == 3 and all(any(s in t for t in texts) for s in serials)
     href = page.locator(f"tr[data-serial='{serials[0]}'] a.verify-link").get_attribute("href")
+    page.set_viewport_size(PHONE)  # the lists turn into cards: nothing wider than a phone
+    for path in ("/certificates/", "/certificates/issue?source=recommendation", href):
+        page.goto(live_server + path)
+        assert page.evaluate(OVERFLOW) <= 1, path
     context.close()
 
     stranger = browser.new_page()  # no login
