@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from lianbing.campaign.models import Campaign
 from lianbing.certificates import services
 from lianbing.certificates.models import Certificate
 from lianbing.certificates.qualifications import candidates
@@ -145,3 +146,10 @@ def test_revoking_belongs_to_the_issuing_bureau(campaign, commended, completed, 
     with pytest.raises(Forbidden):
         services.revoke(cert, named("admin_441402"), "county may not undo the city")
     assert not cert.is_revoked
+
+
+def test_without_a_part_that_vouches_nothing_is_a_completion(other_app, campaign, completed):
+    completed("officer_441402_4")
+    bare = other_app(parts=[])
+    with bare.app_context():
+        assert candidates(db.session.get(Campaign, campaign.id), "study") == []
