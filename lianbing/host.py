@@ -77,9 +77,11 @@ from lianbing.parts import (
     ROLES,
     ActivityKind,
     ActivityLink,
+    CampaignDates,
     NavEntry,
     Notice,
     Part,
+    Qualification,
     link_for,
 )
 from lianbing.web import (
@@ -197,6 +199,8 @@ __all__ = [
     "titles_by_id",
     "NavEntry",
     "Notice",
+    "CampaignDates",
+    "Qualification",
     "link_for",
     "signals",
 ]

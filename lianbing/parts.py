@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Callable, Iterable, Mapping, Sequence
 
 from flask import Blueprint, Flask, current_app, url_for
 
@@ -66,6 +66,30 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class CampaignDates:
+    """The campaign a question is about, as plain values: its id and its first and last day."""
+
+    id: int
+    start_date: date
+    end_date: date
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """A result a part vouches for that earns its holder a 结业证书 (completion certificate).
+
+    ``ref`` names the result in the part's own words (``plan:12``): the same person and ref
+    always mean the same certificate, so issuing twice finds the first one.
+    """
+
+    user_id: int
+    ref: str
+    #: what the certificate is for, e.g. "完成学习任务“环境执法基础”"
+    title: str
+    achieved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Part:
     """What a part declares to the host."""
 
@@ -95,6 +119,12 @@ class Part:
     words: Mapping[str, Callable[[list[str]], Mapping[str, str]]] = field(
         default_factory=dict, hash=False
     )
+    #: callable(campaign: CampaignDates, user_ids: Sequence[int] | None) -> Iterable[
+    #: Qualification]: the completions the part vouches for in that campaign, for those people
+    #: (None: everyone); the host's certificates issue 结业证书 only for what it returns
+    certificate_qualifications: (
+        Callable[[CampaignDates, Sequence[int] | None], Iterable[Qualification]] | None
+    ) = None
 
 
 class PartError(RuntimeError):

@@ -29,6 +29,7 @@ from lianbing.campaign.evaluation import services as evaluation
 from lianbing.campaign.evaluation.views import bp as evaluation_bp
 from lianbing.campaign.views import bp as campaign_bp
 from lianbing.campaign.views import calendar_bp
+from lianbing.certificates.views import bp as certificates_bp
 from lianbing.dbtypes import to_local
 from lianbing.documents import score_text
 from lianbing.extensions import bootstrap, cache, csrf, db, login_manager, migrate
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         api_bp,
         notify_bp,
+        certificates_bp,
     ):
         app.register_blueprint(bp)
     app.register_blueprint(calendar_bp)

@@ -16,6 +16,7 @@ from lianbing.campaign.column.models import ColumnArticle
 from lianbing.campaign.drills.models import DrillRound, DrillTeam
 from lianbing.campaign.evaluation.models import EvaluationItem
 from lianbing.campaign.models import Campaign, Deadline
+from lianbing.certificates.models import Certificate
 from lianbing.extensions import db
 from lianbing.ledger.models import ExpectedActivity, ScoreEntry
 from lianbing.parts import Registry
@@ -34,6 +35,7 @@ TARGETS = {
     "expected_activity": (ExpectedActivity, "title"),
     "api_token": (ApiToken, "name"),
     "score_entry": (ScoreEntry, "title"),
+    "certificate": (Certificate, "serial"),
 }
 
 

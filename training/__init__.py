@@ -38,6 +38,7 @@ from training.modules.models import Module
 from training.plans import demo as plans_demo
 from training.plans import services as plans
 from training.plans import views as plans_views  # noqa: F401
+from training.plans.certificates import qualifications as plan_qualifications
 from training.plans.notices import notices as plan_notices
 from training.web import bp
 
@@ -109,6 +110,7 @@ part = Part(
     register=register,
     dashboard=dashboard,
     notices=plan_notices,
+    certificate_qualifications=plan_qualifications,
     links={"law_article": "training.article", "law": "training.law"},
     words={
         "law_article": laws.article_words,
