@@ -80,6 +80,8 @@ from lianbing.parts import (
     NavEntry,
     Notice,
     Part,
+    ReportFigure,
+    ReportScope,
     link_for,
 )
 from lianbing.web import (
@@ -197,6 +199,8 @@ __all__ = [
     "titles_by_id",
     "NavEntry",
     "Notice",
+    "ReportFigure",
+    "ReportScope",
     "link_for",
     "signals",
 ]

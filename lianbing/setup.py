@@ -27,6 +27,7 @@ from lianbing.campaign.column.views import bp as column_bp
 from lianbing.campaign.drills.views import bp as drills_bp
 from lianbing.campaign.evaluation import services as evaluation
 from lianbing.campaign.evaluation.views import bp as evaluation_bp
+from lianbing.campaign.report.views import bp as report_bp
 from lianbing.campaign.views import bp as campaign_bp
 from lianbing.campaign.views import calendar_bp
 from lianbing.dbtypes import to_local
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(drills_bp)
     app.register_blueprint(column_bp)
+    app.register_blueprint(report_bp)
 
 
 def register_bureau_measures(app: Flask) -> None:

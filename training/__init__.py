@@ -39,6 +39,7 @@ from training.plans import demo as plans_demo
 from training.plans import services as plans
 from training.plans import views as plans_views  # noqa: F401
 from training.plans.notices import notices as plan_notices
+from training.report import report_figures
 from training.web import bp
 
 ADMIN_ROLES = frozenset(ADMINS)
@@ -109,6 +110,7 @@ part = Part(
     register=register,
     dashboard=dashboard,
     notices=plan_notices,
+    report_figures=report_figures,
     links={"law_article": "training.article", "law": "training.law"},
     words={
         "law_article": laws.article_words,
