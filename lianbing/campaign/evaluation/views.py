@@ -15,6 +15,7 @@ from lianbing.campaign.attachments.web import serve_attachment
 from lianbing.campaign.evaluation import services
 from lianbing.campaign.evaluation.forms import ItemForm, ReportForm, ReviewForm, SubmitForm
 from lianbing.campaign.evaluation.models import SummaryReport
+from lianbing.campaign.report import figures
 from lianbing.campaign.web import get_campaign, no_active_campaign
 from lianbing.extensions import db
 from lianbing.files.services import UploadError
@@ -100,16 +101,24 @@ def _inputs(points_prefix: str, text_prefix: str, items) -> list[services.ScoreI
     return result
 
 
+def _evidence(campaign, bureau, items) -> dict:
+    """{item id: the platform's figures the item asks about}, shown beside it as evidence."""
+    found = figures.figures_for(campaign, bureau)
+    return {i.id: figures.evidence_for(f"{i.name} {i.description}", found) for i in items}
+
+
 def _report_context(campaign, bureau, form) -> dict:
     report = services.report_for(campaign.id, bureau.id)
     scores = {s.item_id: s for s in report.scores} if report else {}
+    items = services.items(campaign.id)
     return {
         "campaign": campaign,
         "bureau": bureau,
         "report": report,
         "form": form,
         "scores": scores,
-        "items": services.items(campaign.id),
+        "items": items,
+        "evidence": _evidence(campaign, bureau, items),
         "settings": schedule.settings_for(campaign),
         "files": attachments.files_of(OWNER, report.id) if report else [],
         "submit_form": SubmitForm(),

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select
 
 from lianbing.accounts import services as accounts
 from lianbing.audit.models import AuditLog
 from lianbing.campaign.report import figures, services
 from lianbing.campaign.report.models import RETURNED, SUBMITTED
 from lianbing.errors import Conflict, Invalid
+from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
+from lianbing.notify.cli import run_once
+from lianbing.notify.models import Notification
 
 
 def _values(found) -> dict:
@@ -112,3 +118,24 @@ def test_the_city_summary_cannot_be_returned(seeded):
     services.submit(report)
     with pytest.raises(Conflict):
         services.return_report(report, "意见")
+
+
+def _notices(user) -> list[tuple[str, str]]:
+    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id))
+    return [(n.title, n.body) for n in rows]
+
+
+def test_a_returned_summary_is_noticed_by_its_county_once_per_return(seeded, user):
+    report = _saved(seeded)
+    services.submit(report)
+    services.return_report(report, "请补充数据")
+    db.session.commit()
+    run_once(utcnow())
+    run_once(utcnow())
+    assert _notices(seeded.admin) == [("报省总结被市局退回", "请补充数据")]
+    assert _notices(user("admin_441403")) == []
+    services.submit(report)
+    services.return_report(report, "还需补充", now=utcnow() + timedelta(seconds=2))
+    db.session.commit()
+    run_once(utcnow() + timedelta(seconds=3))
+    assert [b for _, b in _notices(seeded.admin)] == ["请补充数据", "还需补充"]

@@ -10,6 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from lianbing.accounts import services as accounts
+from lianbing.campaign.evaluation import services as evaluation
 from lianbing.campaign.report import services
 from lianbing.extensions import db
 
@@ -104,3 +105,18 @@ def test_city_excel_has_the_tables_and_a_chart(client, auth, seeded):
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 1
         assert "各县（市、区）练兵参与率" in z.read(charts[0]).decode()
+
+
+def test_self_evaluation_shows_the_figures_beside_each_item(client, auth, seeded):
+    items = [
+        evaluation.add_item(seeded.campaign, "实战练兵与交叉检查", 25, "检查企业数量"),
+        evaluation.add_item(seeded.campaign, "其他工作", 5),
+    ]
+    db.session.commit()
+    auth.login("admin_441402")
+    page = client.get(f"/evaluation/{seeded.campaign.id}/report/{seeded.meijiang.id}")
+    html = page.get_data(as_text=True)
+    drills = html.split(f'data-item="{items[0].id}"')[1].split("</div>")[0]
+    assert "检查企业（家） <strong>2</strong>" in drills
+    assert "发现问题（条） <strong>2</strong>" in drills
+    assert f'data-item="{items[1].id}"' not in html
