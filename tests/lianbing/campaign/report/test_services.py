@@ -11,8 +11,8 @@ from lianbing.accounts import services as accounts
 from lianbing.audit.models import AuditLog
 from lianbing.campaign.report import figures, services
 from lianbing.campaign.report.models import RETURNED, SUBMITTED
-from lianbing.errors import Conflict, Invalid
 from lianbing.dbtypes import utcnow
+from lianbing.errors import Conflict, Invalid
 from lianbing.extensions import db
 from lianbing.notify.cli import run_once
 from lianbing.notify.models import Notification
