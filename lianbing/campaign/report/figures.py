@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import distinct, func, select
 
 from lianbing.accounts import services as accounts
-from lianbing.accounts.models import Bureau, User
+from lianbing.accounts.models import Bureau
 from lianbing.activities import kind_label
 from lianbing.campaign import schedule
 from lianbing.campaign.bulletins import services as bulletins
@@ -76,7 +76,7 @@ def figures_for(campaign: Campaign, bureau: Bureau, facts=None) -> list[ReportFi
         if part.report_figures:
             found += part.report_figures(reach)
     found += _drills(campaign, ids, bureau.is_city)
-    found += _ledger(facts, ids, bureau.is_city)
+    found += _ledger(facts, ids)
     return found + _paperwork(campaign, ids, bureau.is_city)
 
 
@@ -89,11 +89,7 @@ def city_table(campaign: Campaign) -> list[Column]:
 
 
 def _people(facts: ledger.LedgerFacts, ids: tuple[int, ...]) -> list[ReportFigure]:
-    officers = db.session.scalar(
-        select(func.count())
-        .select_from(User)
-        .where(User.bureau_id.in_(ids), User.role == "officer", User.is_active_.is_(True))
-    )
+    officers = sum(facts.officers.get(i, 0) for i in ids)
     taking = sum(facts.people.get(i, 0) for i in ids)
     return [
         ReportFigure(PEOPLE, "执法人员（人）", officers),
@@ -126,14 +122,13 @@ def _drills(campaign: Campaign, ids: tuple[int, ...], whole_city: bool) -> list[
     ]
 
 
-def _ledger(facts, ids: tuple[int, ...], whole_city: bool) -> list[ReportFigure]:
-    cells = ledger.combined(facts, ids, whole_city)
+def _ledger(facts, ids: tuple[int, ...]) -> list[ReportFigure]:
+    cells = ledger.combined(facts, ids)
     found = []
     for kind in registry().kinds:
         cell = cells.get(kind, ledger.KindCell())
         label = kind_label(kind)
         found += [
-            ReportFigure(LEDGER, f"{label}：活动（项）", cell.activities),
             ReportFigure(LEDGER, f"{label}：参加（人）", cell.people),
             ReportFigure(
                 LEDGER, f"{label}：平均得分率（%）", percent(cell.points, cell.max_points)

@@ -1,8 +1,11 @@
 """The ledger's share of the report: who took part in what, read once per campaign.
 
-Everything here is one grouped query over the campaign, by bureau; a county's figures and
-the city's are sums of the same cells, so the report for 10,000 officers and a million ledger
-lines reads the ledger three times, not once per bureau.
+Everything here is one grouped query over the campaign's per-officer sums (``score_totals``,
+one row per officer and kind), by bureau; a county's figures and the city's are sums of the
+same cells, so the report for 10,000 officers and a million ledger lines never scans the
+ledger itself. How many activities were held is each part's own figure (competitions, case
+files), counted from its own tables: counting distinct ledger references per bureau was the
+one query that scanned every ledger line (decision 0023).
 """
 
 from __future__ import annotations
@@ -14,17 +17,16 @@ from sqlalchemy import distinct, func, select
 
 from lianbing.accounts.models import User
 from lianbing.extensions import db
-from lianbing.ledger.models import ScoreEntry, ScoreTotal
+from lianbing.ledger.models import ScoreTotal
 
 
 @dataclass
 class KindCell:
-    """One activity kind in one bureau: people with a result, points and maximum, activities."""
+    """One activity kind in one bureau: people with a result, their points and the maximum."""
 
     people: int = 0
     points: float = 0.0
     max_points: float = 0.0
-    activities: int = 0
 
 
 @dataclass
@@ -33,8 +35,8 @@ class LedgerFacts:
     cells: dict[int, dict[str, KindCell]] = field(default_factory=dict)
     #: {bureau id: officers with at least one ledger line}
     people: dict[int, int] = field(default_factory=dict)
-    #: {kind: distinct activities over the whole city} (not a sum: two counties share a quiz)
-    city_activities: dict[str, int] = field(default_factory=dict)
+    #: {bureau id: active officers on the roster}
+    officers: dict[int, int] = field(default_factory=dict)
 
 
 def read(campaign_id: int) -> LedgerFacts:
@@ -42,14 +44,12 @@ def read(campaign_id: int) -> LedgerFacts:
     facts = LedgerFacts(cells=defaultdict(dict))
     for bureau_id, kind, people, points, top in db.session.execute(_totals(campaign_id)):
         facts.cells[bureau_id][kind] = KindCell(people, points or 0.0, top or 0.0)
-    for bureau_id, kind, held in db.session.execute(_activities(campaign_id)):
-        facts.cells[bureau_id].setdefault(kind, KindCell()).activities = held
     facts.people = dict(db.session.execute(_people(campaign_id)).all())
-    facts.city_activities = dict(
+    facts.officers = dict(
         db.session.execute(
-            select(ScoreEntry.kind, func.count(distinct(ScoreEntry.ref)))
-            .where(ScoreEntry.campaign_id == campaign_id)
-            .group_by(ScoreEntry.kind)
+            select(User.bureau_id, func.count())
+            .where(User.role == "officer", User.is_active_.is_(True))
+            .group_by(User.bureau_id)
         ).all()
     )
     return facts
@@ -70,15 +70,6 @@ def _totals(campaign_id: int):
     )
 
 
-def _activities(campaign_id: int):
-    return (
-        select(User.bureau_id, ScoreEntry.kind, func.count(distinct(ScoreEntry.ref)))
-        .join(User, User.id == ScoreEntry.user_id)
-        .where(ScoreEntry.campaign_id == campaign_id)
-        .group_by(User.bureau_id, ScoreEntry.kind)
-    )
-
-
 def _people(campaign_id: int):
     return (
         select(User.bureau_id, func.count(distinct(ScoreTotal.user_id)))
@@ -88,8 +79,8 @@ def _people(campaign_id: int):
     )
 
 
-def combined(facts: LedgerFacts, bureau_ids: tuple[int, ...], whole_city: bool) -> dict:
-    """{kind: KindCell} summed over the bureaus; the city counts its distinct activities."""
+def combined(facts: LedgerFacts, bureau_ids: tuple[int, ...]) -> dict[str, KindCell]:
+    """{kind: KindCell} summed over the bureaus."""
     out: dict[str, KindCell] = {}
     for bureau_id in bureau_ids:
         for kind, cell in facts.cells.get(bureau_id, {}).items():
@@ -97,8 +88,4 @@ def combined(facts: LedgerFacts, bureau_ids: tuple[int, ...], whole_city: bool) 
             into.people += cell.people
             into.points += cell.points
             into.max_points += cell.max_points
-            into.activities += cell.activities
-    if whole_city:
-        for kind, into in out.items():
-            into.activities = facts.city_activities.get(kind, into.activities)
     return out

@@ -27,11 +27,10 @@ def test_county_figures_count_its_own_people_and_results(seeded):
     assert got[("参训人员", "执法人员（人）")] == 3
     assert got[("参训人员", "参加练兵（人）")] == 2
     assert got[("参训人员", "参与率（%）")] == 66.7
-    assert got[("积分台账", "知识竞赛：活动（项）")] == 2
     assert got[("积分台账", "知识竞赛：参加（人）")] == 2
     # (80 + 40 + 60) / 300
     assert got[("积分台账", "知识竞赛：平均得分率（%）")] == 60.0
-    assert got[("积分台账", "案卷评查：活动（项）")] == 0
+    assert got[("积分台账", "案卷评查：参加（人）")] == 0
 
 
 def test_county_drills_and_paperwork(seeded):
@@ -45,17 +44,18 @@ def test_county_drills_and_paperwork(seeded):
     assert got[("报送与宣传", "市局采纳推荐（人）")] == 1
     other = _values(figures.figures_for(seeded.campaign, seeded.meixian))
     assert other[("实战练兵", "检查组（个）")] == 0
-    assert other[("积分台账", "案卷评查：活动（项）")] == 1
+    assert other[("积分台账", "案卷评查：参加（人）")] == 1
+    assert other[("积分台账", "案卷评查：平均得分率（%）")] == 75.0
 
 
-def test_the_city_counts_shared_activities_once(seeded):
+def test_the_city_counts_every_county(seeded):
     city = accounts.city_bureau()
     got = _values(figures.figures_for(seeded.campaign, city))
     assert got[("参训人员", "执法人员（人）")] == 4
     assert got[("参训人员", "参加练兵（人）")] == 3
-    # competition 1 was taken in both counties: the city held two, not three
-    assert got[("积分台账", "知识竞赛：活动（项）")] == 2
     assert got[("积分台账", "知识竞赛：参加（人）")] == 3
+    # (80 + 40 + 60 + 90) / 400
+    assert got[("积分台账", "知识竞赛：平均得分率（%）")] == 67.5
     assert got[("报送与宣传", "公开曝光案件（件）")] == 2
 
 
