@@ -12,10 +12,9 @@ from lianbing.campaign import schedule
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.attachments.web import serve_attachment
-from lianbing.campaign.evaluation import services
+from lianbing.campaign.evaluation import evidence, services
 from lianbing.campaign.evaluation.forms import ItemForm, ReportForm, ReviewForm, SubmitForm
 from lianbing.campaign.evaluation.models import SummaryReport
-from lianbing.campaign.report import figures
 from lianbing.campaign.web import get_campaign, no_active_campaign
 from lianbing.extensions import db
 from lianbing.files.services import UploadError
@@ -101,12 +100,6 @@ def _inputs(points_prefix: str, text_prefix: str, items) -> list[services.ScoreI
     return result
 
 
-def _evidence(campaign, bureau, items) -> dict:
-    """{item id: the platform's figures the item asks about}, shown beside it as evidence."""
-    found = figures.figures_for(campaign, bureau)
-    return {i.id: figures.evidence_for(f"{i.name} {i.description}", found) for i in items}
-
-
 def _report_context(campaign, bureau, form) -> dict:
     report = services.report_for(campaign.id, bureau.id)
     scores = {s.item_id: s for s in report.scores} if report else {}
@@ -118,7 +111,7 @@ def _report_context(campaign, bureau, form) -> dict:
         "form": form,
         "scores": scores,
         "items": items,
-        "evidence": _evidence(campaign, bureau, items),
+        "evidence": evidence.for_items(campaign, bureau, items),
         "settings": schedule.settings_for(campaign),
         "files": attachments.files_of(OWNER, report.id) if report else [],
         "submit_form": SubmitForm(),

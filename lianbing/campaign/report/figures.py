@@ -164,25 +164,3 @@ def _paperwork(campaign: Campaign, ids: tuple[int, ...], whole_city: bool) -> li
             db.session.scalar(nominated.where(Nomination.status == "accepted")),
         ),
     ]
-
-
-#: words in an evaluation item's name or description that call for a section's figures
-SECTION_WORDS = {
-    PEOPLE: ("参与", "参训", "组织"),
-    "学法用法": ("学法", "培训", "讲座", "学习"),
-    "知识竞赛": ("竞赛",),
-    "规范执法文书": ("笔录", "文书"),
-    "案卷评查": ("案卷", "评查"),
-    DRILLS: ("实战", "交叉检查", "检查企业"),
-    PAPERWORK: ("简报", "报送", "宣传", "曝光", "推荐"),
-}
-
-
-def evidence_for(text: str, figures: list[ReportFigure]) -> list[ReportFigure]:
-    """The figures an evaluation item asks about: those of every section its text names."""
-    wanted = {
-        f.section
-        for f in figures
-        if f.section in text or any(w in text for w in SECTION_WORDS.get(f.section, ()))
-    }
-    return [f for f in figures if f.section in wanted]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lianbing.accounts import services as accounts
 from lianbing.audit.models import AuditLog
+from lianbing.campaign.evaluation import evidence
 from lianbing.campaign.report import figures, services
 from lianbing.campaign.report.models import RETURNED, SUBMITTED
 from lianbing.dbtypes import utcnow
@@ -69,10 +70,10 @@ def test_city_table_has_the_city_then_every_county(seeded):
 
 def test_evidence_picks_the_sections_an_item_names(seeded):
     found = figures.figures_for(seeded.campaign, seeded.meijiang)
-    picked = figures.evidence_for("实战练兵与交叉检查：检查企业数量", found)
+    picked = evidence.matching("实战练兵与交叉检查：检查企业数量", found)
     assert {f.section for f in picked} == {"实战练兵"}
-    assert figures.evidence_for("组织领导", found) != []
-    assert figures.evidence_for("无关的项目", found) == []
+    assert {f.section for f in evidence.matching("组织领导", found)} == {"参训人员"}
+    assert evidence.matching("无关的项目", found) == []
 
 
 def _saved(seeded, text="我区组织了三次培训。"):
