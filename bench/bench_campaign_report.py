@@ -1,8 +1,9 @@
 """The city's report to the province at scale: 10,000 officers, 1,000,000 ledger lines.
 
-Figure: building the city's Word document and Excel workbook (every county's figures, the
+Figures: building the city's Word document and Excel workbook (every county's figures, the
 comparison table, the chart), as the city admin downloads them, beside the bare GROUP BY over
-the ledger that the ranking figures use, measured in the same run. Goal: < 5 s for both.
+the ledger that the ranking figures use, measured in the same run; the first download pair (``_first``, the database's pages
+not yet cached) and the better of two. Goal: < 5 s for both files.
 The data comes from the ranking benchmark's generator. BENCH_DATABASE_URL runs it on
 PostgreSQL.
 """
@@ -40,6 +41,7 @@ def main() -> None:
         base = f"/report/{campaign_id}/b/{city_id}"
         runs = [_download(client, f"{base}.docx") + _download(client, f"{base}.xlsx")]
         runs.append(_download(client, f"{base}.docx") + _download(client, f"{base}.xlsx"))
+        line("report.city_word_and_excel_first", runs[0], "s", baseline, "s (bare GROUP BY)")
         line("report.city_word_and_excel", min(runs), "s", baseline, "s (bare GROUP BY)")
 
 
