@@ -2,8 +2,8 @@
 
 Figures: building the city's Word document and Excel workbook (every county's figures, the
 comparison table, the chart), as the city admin downloads them, beside the bare GROUP BY over
-the ledger that the ranking figures use, measured in the same run; the first download pair (``_first``, the database's pages
-not yet cached) and the better of two. Goal: < 5 s for both files.
+the ledger that the ranking figures use, measured in the same run: the first download pair
+(``_first``, the database's pages not yet cached) and the better of two. Goal: < 5 s.
 The data comes from the ranking benchmark's generator. BENCH_DATABASE_URL runs it on
 PostgreSQL.
 """
