@@ -18,6 +18,7 @@ from casestudies.grading import views as grading_views  # noqa: F401  (routes on
 from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on the blueprint)
 from casestudies.lessons.models import CaseLesson
 from casestudies.notices import notices
+from casestudies.report import report_figures
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.rubrics.models import Rubric
@@ -56,6 +57,7 @@ part = Part(
     demo=demo.load,
     dashboard=views.dashboard,
     notices=notices,
+    report_figures=report_figures,
     activity_links={
         "case": ActivityLink("casestudies.lesson", "lesson_id"),
         "exercise": ActivityLink("casestudies.exercise", "exercise_id"),

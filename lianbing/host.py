@@ -82,6 +82,8 @@ from lianbing.parts import (
     Notice,
     Part,
     Qualification,
+    ReportFigure,
+    ReportScope,
     link_for,
 )
 from lianbing.web import (
@@ -201,6 +203,8 @@ __all__ = [
     "Notice",
     "CampaignDates",
     "Qualification",
+    "ReportFigure",
+    "ReportScope",
     "link_for",
     "signals",
 ]

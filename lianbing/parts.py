@@ -125,6 +125,30 @@ class Part:
     certificate_qualifications: (
         Callable[[CampaignDates, Sequence[int] | None], Iterable[Qualification]] | None
     ) = None
+    #: callable(ReportScope) -> the part's figures for the report to the province, read from
+    #: its own models (study hours, competitions, records graded…); in the order to print them
+    report_figures: Callable[["ReportScope"], list["ReportFigure"]] | None = None
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What a province-report figure is counted over: a campaign's dates and some bureaus."""
+
+    campaign_id: int
+    #: the campaign's first moment and the moment after its last day (UTC)
+    starts_at: datetime
+    ends_at: datetime
+    bureau_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One line of the report to the province: its section, its label and its value."""
+
+    section: str
+    label: str
+    #: a count, a share in per cent (one decimal) or a short text
+    value: int | float | str
 
 
 class PartError(RuntimeError):

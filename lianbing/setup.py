@@ -25,8 +25,11 @@ from lianbing.campaign.bulletins import services as bulletins
 from lianbing.campaign.bulletins.views import bp as bulletins_bp
 from lianbing.campaign.column.views import bp as column_bp
 from lianbing.campaign.drills.views import bp as drills_bp
+from lianbing.campaign.evaluation import evidence as evaluation_evidence
 from lianbing.campaign.evaluation import services as evaluation
 from lianbing.campaign.evaluation.views import bp as evaluation_bp
+from lianbing.campaign.report import figures as report_figures
+from lianbing.campaign.report.views import bp as report_bp
 from lianbing.campaign.views import bp as campaign_bp
 from lianbing.campaign.views import calendar_bp
 from lianbing.certificates.views import bp as certificates_bp
@@ -129,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(drills_bp)
     app.register_blueprint(column_bp)
+    app.register_blueprint(report_bp)
 
 
 def register_bureau_measures(app: Flask) -> None:
@@ -139,6 +143,11 @@ def register_bureau_measures(app: Flask) -> None:
     register_bureau_measure(
         app, "self_evaluation", "总结自评得分率（市局评定）", 1.0, evaluation.evaluation_scores
     )
+
+
+def register_evaluation_evidence(app: Flask) -> None:
+    """The self-evaluation shows the report to the province's figures beside its items."""
+    evaluation_evidence.set_source(app, report_figures.figures_for)
 
 
 def register_signal_receivers(app: Flask) -> None:

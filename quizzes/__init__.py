@@ -17,6 +17,7 @@ from quizzes.models import Bank
 from quizzes.notices import notices
 from quizzes.play import demo as play_demo
 from quizzes.play import views as play_views
+from quizzes.report import report_figures
 from quizzes.views import bp
 from quizzes.views import dashboard as bank_dashboard
 
@@ -63,6 +64,7 @@ part = Part(
     demo=load_all_demo,
     dashboard=dashboard,
     notices=notices,
+    report_figures=report_figures,
     # an officer opens the quiz (result and attempts); staff reach quizzes from 组卷与统计
     activity_links={"quiz": ActivityLink("quizzes.quiz_detail", "quiz_id", OFFICERS)},
     words={"target:quiz_bank": titles_by_id(Bank, "name")},

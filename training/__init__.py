@@ -40,6 +40,7 @@ from training.plans import services as plans
 from training.plans import views as plans_views  # noqa: F401
 from training.plans.certificates import qualifications as plan_qualifications
 from training.plans.notices import notices as plan_notices
+from training.report import report_figures
 from training.web import bp
 
 ADMIN_ROLES = frozenset(ADMINS)
@@ -111,6 +112,7 @@ part = Part(
     dashboard=dashboard,
     notices=plan_notices,
     certificate_qualifications=plan_qualifications,
+    report_figures=report_figures,
     links={"law_article": "training.article", "law": "training.law"},
     words={
         "law_article": laws.article_words,
