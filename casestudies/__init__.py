@@ -18,6 +18,7 @@ from casestudies.grading import views as grading_views  # noqa: F401  (routes on
 from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on the blueprint)
 from casestudies.lessons.models import CaseLesson
 from casestudies.notices import notices
+from casestudies.rubrics import campaigns as rubric_campaigns
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.rubrics.models import Rubric
@@ -30,10 +31,17 @@ from lianbing.host import (
     ActivityLink,
     NavEntry,
     Part,
+    signals,
     titles_by_id,
 )
 
 cli.register(bp.cli)
+
+
+def register(app) -> None:
+    """Copy the rubric versions in use into next year's campaign (``signals.campaign_copied``)."""
+    signals.campaign_copied.connect(rubric_campaigns.copy_campaign_rubrics)
+
 
 MANAGERS = frozenset(MANAGE)
 
@@ -54,6 +62,7 @@ part = Part(
         ActivityKind("case_file", "案卷评查", 20.0),
     ),
     demo=demo.load,
+    register=register,
     dashboard=views.dashboard,
     notices=notices,
     activity_links={
