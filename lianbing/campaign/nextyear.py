@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lianbing import signals
 from lianbing.audit import services as audit
@@ -124,7 +125,12 @@ def create_next(template: Campaign, name: str, *, actor_id: int | None) -> tuple
         template_id=template.id,
     )
     db.session.add(campaign)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another request made it first (uq_campaigns_template_id or name)
+        raise AlreadyCopied(
+            "新一年活动刚刚已由他人创建，或名称已被占用，请刷新页面查看。"
+        ) from None
     copied = {"阶段": _copy_stages(template, campaign), **_copy_core(template, campaign)}
     for _receiver, result in signals.campaign_copied.send(
         "campaign", template_id=template.id, campaign_id=campaign.id, actor_id=actor_id

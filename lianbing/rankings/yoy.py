@@ -114,3 +114,14 @@ def chart(lines: list[Line], before: Campaign | None, now: Campaign) -> list[tup
             items.append((f"{label} {before.year}", line.before or 0.0))
         items.append((f"{label} {now.year}", line.now or 0.0))
     return items
+
+
+def city_chart(rows: list, before: Campaign | None, now: Campaign) -> list[tuple[str, float]]:
+    """Bars of each county's collective score, the previous campaign's beside this one's;
+    ``rows`` are (bureau, previous BureauRow or None, this BureauRow or None)."""
+    items = []
+    for bureau, old, new in rows:
+        if before is not None:
+            items.append((f"{bureau.short_name} {before.year}", old.score if old else 0.0))
+        items.append((f"{bureau.short_name} {now.year}", new.score if new else 0.0))
+    return items

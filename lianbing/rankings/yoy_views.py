@@ -41,7 +41,12 @@ def _city_page():
     )
     rows = [(b, old_rows.get(b.id), now_rows.get(b.id)) for b in accounts.county_bureaus()]
     return render_template(
-        "rankings/yoy_city.html", campaign=campaign, before=before, rows=rows, args=_args()
+        "rankings/yoy_city.html",
+        campaign=campaign,
+        before=before,
+        rows=rows,
+        chart=yoy.city_chart(rows, before, campaign),
+        args=_args(),
     )
 
 

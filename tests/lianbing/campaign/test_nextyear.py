@@ -218,3 +218,16 @@ def test_a_campaign_with_no_template_compares_with_the_latest_earlier_year(campa
     assert nextyear.previous(earlier) is None
     campaign.template_id = earlier.id
     assert nextyear.previous(campaign).id == earlier.id
+
+
+def test_two_requests_at_once_leave_one_copy(template, people, monkeypatch):
+    """The check before the insert can race; the unique template link settles it as a 409."""
+    city = people["city_admin"].id
+    nextyear.create_next(template, "下一年练兵", actor_id=city)
+    db.session.commit()
+    monkeypatch.setattr(nextyear, "refuse_if_copied", lambda t: None)  # as if it raced
+    with pytest.raises(nextyear.AlreadyCopied, match="刚刚已由他人创建") as err:
+        nextyear.create_next(template, "另一个名字", actor_id=city)
+    assert err.value.status == 409
+    db.session.rollback()
+    assert _count(Campaign) == 2

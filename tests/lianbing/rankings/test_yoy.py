@@ -11,13 +11,15 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from lianbing.accounts import services as accounts
 from lianbing.accounts.models import User
 from lianbing.campaign import nextyear
 from lianbing.campaign import services as campaigns
 from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
 from lianbing.ledger.services import record
-from lianbing.rankings import yoy
+from lianbing.rankings import measures, yoy
+from lianbing.rankings.ranking import ranking_for
 
 
 def _at(campaign):
@@ -176,3 +178,15 @@ def test_the_year_over_year_link_lands_each_role_on_its_own_page(
 ):
     r = _page(client, auth, who, "/scores/yoy")
     assert r.status_code == 302 and lands in r.headers["Location"]
+
+
+def test_the_city_chart_pairs_each_county_s_years(seeded):
+    last, now, people = seeded
+    old = {r.bureau_id: r for r in measures.bureau_ranking(ranking_for(last))}
+    new = {r.bureau_id: r for r in measures.bureau_ranking(ranking_for(now))}
+    rows = [(b, old.get(b.id), new.get(b.id)) for b in accounts.county_bureaus()]
+    bars = dict(yoy.city_chart(rows, last, now))
+    assert len(bars) == 2 * len(rows)
+    assert bars[f"梅江区 {last.year}"] == old[people["A"].bureau_id].score
+    assert bars[f"梅县区 {now.year}"] == new[people["C"].bureau_id].score
+    assert bars[f"梅县区 {now.year}"] < bars[f"梅县区 {last.year}"]  # 丙 took no part this year
