@@ -19,6 +19,7 @@ from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on 
 from casestudies.lessons.models import CaseLesson
 from casestudies.notices import notices
 from casestudies.report import report_figures
+from casestudies.rubrics import campaigns as rubric_campaigns
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.rubrics.models import Rubric
@@ -31,10 +32,17 @@ from lianbing.host import (
     ActivityLink,
     NavEntry,
     Part,
+    signals,
     titles_by_id,
 )
 
 cli.register(bp.cli)
+
+
+def register(app) -> None:
+    """Copy the rubric versions in use into next year's campaign (``signals.campaign_copied``)."""
+    signals.campaign_copied.connect(rubric_campaigns.copy_campaign_rubrics)
+
 
 MANAGERS = frozenset(MANAGE)
 
@@ -55,6 +63,7 @@ part = Part(
         ActivityKind("case_file", "案卷评查", 20.0),
     ),
     demo=demo.load,
+    register=register,
     dashboard=views.dashboard,
     notices=notices,
     report_figures=report_figures,

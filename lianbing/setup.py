@@ -16,6 +16,7 @@ from lianbing import (  # noqa: F401  (models: the full metadata)
     ledger,
     models,
     rankings,
+    signals,
     words,
 )
 from lianbing.accounts.views import bp as accounts_bp
@@ -43,6 +44,7 @@ from lianbing.notify import services as notify
 from lianbing.notify.cli import notify_cli
 from lianbing.notify.views import bp as notify_bp
 from lianbing.parts import ROLE_LABELS, registry
+from lianbing.rankings import locks
 from lianbing.rankings.measures import register_bureau_measure
 from lianbing.rankings.views import bp as rankings_bp
 
@@ -154,6 +156,7 @@ def register_signal_receivers(app: Flask) -> None:
     """The host's own subscriptions to lianbing/signals.py (parts subscribe in register)."""
     ledger.register_receivers()
     rankings.register_receivers()
+    signals.campaign_copied.connect(evaluation.copy_items)
 
 
 def register_commands(app: Flask) -> None:
@@ -177,6 +180,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["kind_label"] = activities.kind_label
     app.jinja_env.globals["citations"] = activities.citations
     app.jinja_env.globals["law_citations"] = activities.law_citations
+    #: why a campaign's settings are read-only (closed, or past), None when they are not
+    app.jinja_env.globals["settings_lock"] = locks.reason
     app.jinja_env.filters["reject_page"] = lambda args: {
         k: v for k, v in args.items() if k != "page"
     }

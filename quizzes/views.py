@@ -229,7 +229,7 @@ def import_page():
         "quizzes/import.html",
         form=form,
         report=report,
-        bank=services.bank_by_name(report.bank),
+        bank=services.bank_by_name(report.bank, owner_for(current_user)),
         labels=qtypes.LABELS,
         status_labels=services.STATUS_LABELS,
     ), 200 if report.ok else 400
@@ -245,13 +245,12 @@ def run_import(form: ImportForm) -> services.ImportReport:
         importers.UPLOAD_SUFFIXES,
         current_app.config["MAX_CONTENT_LENGTH"],
     )
-    name = form.bank.data.strip()
-    existing = services.bank_by_name(name)
+    name, owner = form.bank.data.strip(), owner_for(current_user)
+    # a county imports into its own bank of that name (created here, rolled back if the import
+    # fails), never into the city's bank or another county's of the same name
+    existing = services.bank_by_name(name, owner)
     if existing is not None:
         require_bank_write(current_user, existing)
-    elif owner_for(current_user) is not None:
-        # a county's import creates the county's own bank (rolled back if the import fails)
-        services.create_bank(name, "", current_user.id, owner_for(current_user))
     return importers.import_file(
         name,
         upload.filename,
@@ -260,6 +259,7 @@ def run_import(form: ImportForm) -> services.ImportReport:
         skip_invalid=form.skip_invalid.data,
         user_id=current_user.id,
         visibility=form.visibility.data or (None if existing else "draft"),
+        owner_bureau_id=owner,
     )
 
 

@@ -32,6 +32,7 @@ from lianbing.rankings import (
     charts,
     exporters,
     measures,
+    yoy_views,  # noqa: F401  (registers the year-over-year pages on bp)
 )
 from lianbing.rankings.blueprint import bp, load_campaign
 from lianbing.rankings.ranking import Ranking, Row, ranking_for
