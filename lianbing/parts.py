@@ -164,6 +164,12 @@ HOST_KINDS = (ActivityKind("award", "实战练兵加分", 10.0),)
 HOST_ACTIVITY_LINKS = {
     "award": ActivityLink("rankings.award_list", "", frozenset({"bureau_admin", "city_admin"}))
 }
+#: drill rounds open their page (the ledger's ``drill_round:<id>``)
+DRILL_ACTIVITY_LINKS = {
+    "drill_round": ActivityLink(
+        "drills.round_detail", "round_id", frozenset({"officer", "bureau_admin", "city_admin"})
+    )
+}
 
 
 def load_part(name: str) -> Part:
@@ -183,6 +189,7 @@ def register_parts(app: Flask, parts: Iterable[Part] | None = None) -> Registry:
     for kind in HOST_KINDS:
         registry.add_kind(kind, "lianbing")
     registry.add_activity_links("rankings", HOST_ACTIVITY_LINKS)
+    registry.add_activity_links("drills", DRILL_ACTIVITY_LINKS)
     chosen = list(parts) if parts is not None else [load_part(n) for n in app.config["PARTS"]]
     for part in chosen:
         registry.add(part)

@@ -115,10 +115,16 @@ def test_city_awards_points_to_the_ledger(client, auth, ops_demo, bureau):
         ).status_code
         == 302
     )
+    # one line per member for the round: the team's awards in it, this one included
+    team = report.team
     rows = db.session.scalars(
-        select(ScoreEntry).where(ScoreEntry.ref == f"drill:{report.id}")
+        select(ScoreEntry).where(ScoreEntry.ref == f"drill_round:{team.round_id}")
     ).all()
-    assert len(rows) == len(report.team.members) and {r.points for r in rows} == {6.0}
+    mine = [r for r in rows if r.user_id in {m.user_id for m in team.members}]
+    awarded = [r for r in team.reports if r.award_points is not None]
+    assert report in awarded and len(awarded) == 2  # the demo awarded the team's first report
+    total = (sum(r.award_points for r in awarded), sum(r.award_max for r in awarded))
+    assert len(mine) == len(team.members) and {(r.points, r.max_points) for r in mine} == {total}
 
 
 def _pool_only_round(client) -> int:
