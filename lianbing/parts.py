@@ -34,6 +34,16 @@ class ActivityKind:
 
 
 @dataclass(frozen=True)
+class ActivityRef:
+    """One activity a part runs, named as the ledger knows it (``kind``, ``ref``) and as people
+    know it (``title``): what the city picks from when it expects an activity of officers."""
+
+    kind: str
+    ref: str
+    title: str
+
+
+@dataclass(frozen=True)
 class NavEntry:
     """A navigation link shown to the given roles."""
 
@@ -95,6 +105,9 @@ class Part:
     words: Mapping[str, Callable[[list[str]], Mapping[str, str]]] = field(
         default_factory=dict, hash=False
     )
+    #: callable(campaign_id) -> the part's activities (``ActivityRef``) that officers can be
+    #: expected to do in the campaign; the city chooses among them by name
+    activities: Callable[[int], Iterable[ActivityRef]] | None = None
 
 
 class PartError(RuntimeError):
@@ -111,6 +124,8 @@ class Registry:
     links: dict[str, str] = field(default_factory=dict)
     activity_links: dict[str, ActivityLink] = field(default_factory=dict)
     words: dict[str, Callable[[list[str]], Mapping[str, str]]] = field(default_factory=dict)
+    #: the parts' (and the host's) ``activities`` callables, see ``Part.activities``
+    activities: list[Callable[[int], Iterable[ActivityRef]]] = field(default_factory=list)
 
     def add(self, part: Part) -> None:
         """Add one part, refusing duplicate names and activity kinds."""
@@ -129,6 +144,8 @@ class Registry:
             if name in self.words:
                 raise PartError(f"duplicate words name: {name} ({part.name})")
             self.words[name] = describe
+        if part.activities is not None:
+            self.activities.append(part.activities)
         self.parts[part.name] = part
 
     def add_activity_links(self, owner: str, links: Mapping[str, ActivityLink]) -> None:

@@ -20,6 +20,7 @@ from lianbing.dbtypes import local_to_utc
 from lianbing.extensions import db
 from lianbing.ledger import services as ledger
 from lianbing.ledger.expected import declare_expected, withdraw_expected
+from lianbing.parts import ActivityRef
 
 AWARD_KIND = "award"
 DEFAULT_AWARD_MAX = 10.0
@@ -39,6 +40,16 @@ def closes_at(round_: DrillRound) -> datetime:
 def member_ids(round_: DrillRound) -> list[int]:
     """The officers on the round's teams."""
     return sorted({m.user_id for team in round_.teams for m in team.members})
+
+
+def activities(campaign_id: int) -> list[ActivityRef]:
+    """The campaign's drill rounds, for the city to choose among by name."""
+    rounds = db.session.scalars(
+        select(DrillRound)
+        .where(DrillRound.campaign_id == campaign_id)
+        .order_by(DrillRound.start_date, DrillRound.id)
+    )
+    return [ActivityRef(AWARD_KIND, ref(r.id), r.name) for r in rounds]
 
 
 def expect(round_: DrillRound, actor_id: int | None = None) -> None:
