@@ -24,7 +24,7 @@ from lianbing.campaign.web import get_campaign, no_active_campaign
 from lianbing.errors import Conflict
 from lianbing.extensions import db
 from lianbing.files.services import UploadError
-from lianbing.web import flash_errors, refused_redirect, rerender
+from lianbing.web import flash_errors, rerender
 
 bp = Blueprint("drills", __name__, url_prefix="/drills", template_folder="templates")
 OWNER = "drill_report"
@@ -152,14 +152,15 @@ def create_team(round_id: int):
 @require_role(CITY_ADMIN)
 def delete_round(round_id: int):
     round_, form = db.get_or_404(DrillRound, round_id), DeleteForm()
+    context = _round_context(round_, _team_form(round_))
     if not form.validate_on_submit():
         flash_errors(form)
-        return redirect(url_for("drills.round_detail", round_id=round_id))
+        return render_template("campaign/drills/round.html", **context), 400
     campaign_id = round_.campaign_id
     try:
         services.delete_round(round_, actor_id=current_user.id)
     except Conflict as err:
-        return refused_redirect(err, url_for("drills.round_detail", round_id=round_id))
+        return rerender(err, "campaign/drills/round.html", **context)
     flash("练兵轮次已删除，不再计入应参加的活动。", "success")
     return redirect(url_for("drills.rounds", campaign_id=campaign_id))
 
