@@ -1,7 +1,6 @@
 """Done-when, in a browser, on the demo: a skipped competition, lecture and drill round count 0;
-the city
-closes the campaign and a late result is refused; each county nominates; one person cannot
-fill two slots; the city recommends a collective with its 事迹, a city-level and a
+the city closes the campaign and a late result is refused; each county nominates; one person
+cannot fill two slots; the city recommends a collective with its 事迹, a city-level and a
 county-level individual; the Word and Excel forms are A4 and show the snapshot's numbers."""
 
 from __future__ import annotations
