@@ -8,6 +8,8 @@ pool, cross-review, results and the province exports). They share
 one blueprint (``casestudies.web.bp``), so every endpoint is ``casestudies.<view>``.
 """
 
+from sqlalchemy import select
+
 from casestudies import demo, views
 from casestudies.casefiles import review_views as casefile_review_views  # noqa: F401
 from casestudies.casefiles import views as casefile_views  # noqa: F401  (routes on the blueprint)
@@ -30,8 +32,10 @@ from lianbing.host import (
     TRAINER,
     ActivityKind,
     ActivityLink,
+    ActivityRef,
     NavEntry,
     Part,
+    db,
     signals,
     titles_by_id,
 )
@@ -45,6 +49,21 @@ def register(app) -> None:
 
 
 MANAGERS = frozenset(MANAGE)
+
+
+def activities(campaign_id: int) -> list[ActivityRef]:
+    """Published case lessons and record exercises, for the city to expect of officers."""
+    lessons = db.session.scalars(
+        select(CaseLesson).where(CaseLesson.is_published).order_by(CaseLesson.id)
+    )
+    exercises = db.session.scalars(
+        select(Exercise).where(Exercise.is_published).order_by(Exercise.id)
+    )
+    return [
+        *(ActivityRef("case_lesson", f"case:{x.id}", x.title) for x in lessons),
+        *(ActivityRef("record_exercise", f"exercise:{x.id}", x.title) for x in exercises),
+    ]
+
 
 part = Part(
     name="casestudies",
@@ -80,4 +99,5 @@ part = Part(
         "target:cs_review_group": titles_by_id(ReviewGroup, "name"),
         "target:cs_case_file": titles_by_id(CaseFile, "case_no"),
     },
+    activities=activities,
 )

@@ -34,6 +34,16 @@ class ActivityKind:
 
 
 @dataclass(frozen=True)
+class ActivityRef:
+    """One activity a part runs, named as the ledger knows it (``kind``, ``ref``) and as people
+    know it (``title``): what the city picks from when it expects an activity of officers."""
+
+    kind: str
+    ref: str
+    title: str
+
+
+@dataclass(frozen=True)
 class NavEntry:
     """A navigation link shown to the given roles."""
 
@@ -149,6 +159,9 @@ class ReportFigure:
     label: str
     #: a count, a share in per cent (one decimal) or a short text
     value: int | float | str
+    #: callable(campaign_id) -> the part's activities (``ActivityRef``) that officers can be
+    #: expected to do in the campaign; the city chooses among them by name
+    activities: Callable[[int], Iterable[ActivityRef]] | None = None
 
 
 class PartError(RuntimeError):
@@ -165,6 +178,8 @@ class Registry:
     links: dict[str, str] = field(default_factory=dict)
     activity_links: dict[str, ActivityLink] = field(default_factory=dict)
     words: dict[str, Callable[[list[str]], Mapping[str, str]]] = field(default_factory=dict)
+    #: the parts' (and the host's) ``activities`` callables, see ``Part.activities``
+    activities: list[Callable[[int], Iterable[ActivityRef]]] = field(default_factory=list)
 
     def add(self, part: Part) -> None:
         """Add one part, refusing duplicate names and activity kinds."""
@@ -183,6 +198,8 @@ class Registry:
             if name in self.words:
                 raise PartError(f"duplicate words name: {name} ({part.name})")
             self.words[name] = describe
+        if part.activities is not None:
+            self.activities.append(part.activities)
         self.parts[part.name] = part
 
     def add_activity_links(self, owner: str, links: Mapping[str, ActivityLink]) -> None:
@@ -218,6 +235,12 @@ HOST_KINDS = (ActivityKind("award", "实战练兵加分", 10.0),)
 HOST_ACTIVITY_LINKS = {
     "award": ActivityLink("rankings.award_list", "", frozenset({"bureau_admin", "city_admin"}))
 }
+#: drill rounds open their page (the ledger's ``drill_round:<id>``)
+DRILL_ACTIVITY_LINKS = {
+    "drill_round": ActivityLink(
+        "drills.round_detail", "round_id", frozenset({"officer", "bureau_admin", "city_admin"})
+    )
+}
 
 
 def load_part(name: str) -> Part:
@@ -237,6 +260,7 @@ def register_parts(app: Flask, parts: Iterable[Part] | None = None) -> Registry:
     for kind in HOST_KINDS:
         registry.add_kind(kind, "lianbing")
     registry.add_activity_links("rankings", HOST_ACTIVITY_LINKS)
+    registry.add_activity_links("drills", DRILL_ACTIVITY_LINKS)
     chosen = list(parts) if parts is not None else [load_part(n) for n in app.config["PARTS"]]
     for part in chosen:
         registry.add(part)

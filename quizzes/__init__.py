@@ -1,5 +1,7 @@
 """Part: question bank, imports, quizzes, competitions, item analysis."""
 
+from sqlalchemy import select
+
 from lianbing.host import AUTHORS as AUTHOR_ROLES
 from lianbing.host import (
     BUREAU_ADMIN,
@@ -7,8 +9,10 @@ from lianbing.host import (
     OFFICER,
     ActivityKind,
     ActivityLink,
+    ActivityRef,
     NavEntry,
     Part,
+    db,
     titles_by_id,
 )
 from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
@@ -17,6 +21,7 @@ from quizzes.models import Bank
 from quizzes.notices import notices
 from quizzes.play import demo as play_demo
 from quizzes.play import views as play_views
+from quizzes.play.models import Quiz
 from quizzes.report import report_figures
 from quizzes.views import bp
 from quizzes.views import dashboard as bank_dashboard
@@ -47,6 +52,16 @@ def dashboard(user) -> list[dict]:
     return [*bank_dashboard(user), *play_views.dashboard(user)]
 
 
+def activities(campaign_id: int) -> list[ActivityRef]:
+    """The campaign's published quizzes and competitions that count, for the city to expect."""
+    quizzes = db.session.scalars(
+        select(Quiz)
+        .where(Quiz.campaign_id == campaign_id, Quiz.is_published, Quiz.counts)
+        .order_by(Quiz.id)
+    )
+    return [ActivityRef(q.kind, f"quiz:{q.id}", q.title) for q in quizzes]
+
+
 part = Part(
     name="quizzes",
     title="知识竞赛",
@@ -68,4 +83,5 @@ part = Part(
     # an officer opens the quiz (result and attempts); staff reach quizzes from 组卷与统计
     activity_links={"quiz": ActivityLink("quizzes.quiz_detail", "quiz_id", OFFICERS)},
     words={"target:quiz_bank": titles_by_id(Bank, "name")},
+    activities=activities,
 )

@@ -11,17 +11,21 @@ module; plans read modules' and lectures' records to follow up.
 """
 
 from flask import Flask, url_for
+from sqlalchemy import select
 
 from lianbing.host import (
     ADMINS,
     CITY_ADMIN,
+    OFFICER,
     STAFF,
     TRAINER,
     ActivityKind,
     ActivityLink,
+    ActivityRef,
     NavEntry,
     Part,
     active_campaign,
+    db,
     titles_by_id,
 )
 from training.laws import cli  # noqa: F401  (registers `flask training import-law`)
@@ -78,6 +82,16 @@ def dashboard(user) -> list[dict]:
     return cards
 
 
+def activities(campaign_id: int) -> list[ActivityRef]:
+    """Published modules and lectures for officers, for the city to expect of them."""
+    modules = db.session.scalars(select(Module).where(Module.is_published).order_by(Module.id))
+    lectures = db.session.scalars(select(Lecture).order_by(Lecture.starts_at))
+    found = [ActivityRef("study", f"module:{m.id}", m.title) for m in modules if OFFICER in m.roles]
+    return found + [
+        ActivityRef("lecture", f"lecture:{x.id}", x.title) for x in lectures if OFFICER in x.roles
+    ]
+
+
 def _skip_fts(name, type_, parent_names) -> bool:
     """Keep Alembic autogenerate away from the FTS5 virtual table and its shadow tables."""
     return not (type_ == "table" and name and name.startswith(FTS_TABLE))
@@ -125,4 +139,5 @@ part = Part(
         "module": ActivityLink("training.module", "module_id"),
         "lecture": ActivityLink("training.lecture", "lecture_id", frozenset(STAFF)),
     },
+    activities=activities,
 )

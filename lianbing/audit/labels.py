@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "column.case_disclose": "公开处罚案例",
     "column.case_hide": "隐藏处罚案例",
     "drill.round_create": "新建比武轮次",
+    "drill.round_delete": "删除比武轮次",
     "drill.team_create": "新建比武队伍",
     "drill.report": "提交比武报告",
     "evaluation.item_add": "新增自评项目",
