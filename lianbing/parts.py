@@ -138,6 +138,9 @@ class Part:
     #: callable(ReportScope) -> the part's figures for the report to the province, read from
     #: its own models (study hours, competitions, records graded…); in the order to print them
     report_figures: Callable[["ReportScope"], list["ReportFigure"]] | None = None
+    #: callable(campaign_id) -> the part's activities (``ActivityRef``) that officers can be
+    #: expected to do in the campaign; the city chooses among them by name
+    activities: Callable[[int], Iterable[ActivityRef]] | None = None
 
 
 @dataclass(frozen=True)
@@ -159,9 +162,6 @@ class ReportFigure:
     label: str
     #: a count, a share in per cent (one decimal) or a short text
     value: int | float | str
-    #: callable(campaign_id) -> the part's activities (``ActivityRef``) that officers can be
-    #: expected to do in the campaign; the city chooses among them by name
-    activities: Callable[[int], Iterable[ActivityRef]] | None = None
 
 
 class PartError(RuntimeError):
