@@ -11,6 +11,7 @@ from lianbing.campaign.evaluation.models import EvaluationItem, ItemScore, Summa
 from lianbing.campaign.models import ActivityWeight, Campaign, Deadline, OpsSettings, Stage  # noqa: F401
 from lianbing.counters.models import Counter  # noqa: F401
 from lianbing.files.models import StoredFile  # noqa: F401
+from lianbing.jobs.models import Job  # noqa: F401
 from lianbing.ledger.models import (  # noqa: F401  # noqa: F401
     ExpectedActivity,
     ExpectedAudience,

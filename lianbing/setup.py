@@ -32,6 +32,9 @@ from lianbing.campaign.views import calendar_bp
 from lianbing.dbtypes import to_local
 from lianbing.documents import score_text
 from lianbing.extensions import bootstrap, cache, csrf, db, login_manager, migrate
+from lianbing.jobs.cli import jobs_cli
+from lianbing.jobs.kinds import register_kind as register_job_kind
+from lianbing.jobs.views import bp as jobs_bp
 from lianbing.ledger.views import bp as ledger_bp
 from lianbing.main.views import bp as main_bp
 from lianbing.markup import render_markdown
@@ -39,6 +42,7 @@ from lianbing.notify import services as notify
 from lianbing.notify.cli import notify_cli
 from lianbing.notify.views import bp as notify_bp
 from lianbing.parts import ROLE_LABELS, registry
+from lianbing.rankings import jobs as rankings_jobs
 from lianbing.rankings.measures import register_bureau_measure
 from lianbing.rankings.views import bp as rankings_bp
 
@@ -106,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         api_bp,
         notify_bp,
+        jobs_bp,
     ):
         app.register_blueprint(bp)
     app.register_blueprint(calendar_bp)
@@ -125,6 +130,12 @@ def register_bureau_measures(app: Flask) -> None:
     )
 
 
+def register_job_kinds(app: Flask) -> None:
+    """The host's background jobs (parts register theirs in their ``register``)."""
+    for kind in (*rankings_jobs.KINDS,):
+        register_job_kind(app, kind)
+
+
 def register_signal_receivers(app: Flask) -> None:
     """The host's own subscriptions to lianbing/signals.py (parts subscribe in register)."""
     ledger.register_receivers()
@@ -137,6 +148,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(cli.create_admin_command)
     app.cli.add_command(cli.load_bureaus_command)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(jobs_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,0 +1,108 @@
+"""With REDIS_URL jobs go to RQ: the request only queues the job (after its row commits), a real
+RQ worker runs it, progress is published in Redis for every machine, a failure can be retried."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from lianbing import TestingConfig, create_app
+from lianbing.counters.services import redis_client
+from lianbing.extensions import db
+from lianbing.jobs import queue, services
+from lianbing.jobs.kinds import REGISTRY_KEY
+from lianbing.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
+from tests.lianbing.conftest import login_as
+
+
+@pytest.fixture
+def rq_app(app, redis_settings, test_kinds):
+    """A second application (another machine) whose jobs go to Redis; it knows the test kinds."""
+    other = create_app(TestingConfig())
+    other.config.update(redis_settings)
+    other.extensions[REGISTRY_KEY].update(
+        {k: v for k, v in app.extensions[REGISTRY_KEY].items() if k.startswith("test.")}
+    )
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _work(rq_app) -> None:
+    """A real RQ worker in this process: take every queued job, then stop."""
+    from rq import SimpleWorker
+
+    with rq_app.app_context():
+        worker = SimpleWorker([queue.queue()], connection=redis_client())
+        worker.work(burst=True, with_scheduler=False)
+        db.session.remove()
+
+
+def _job(job_id: int) -> Job:
+    db.session.expire_all()
+    return db.session.get(Job, job_id)
+
+
+def test_whole_city_export_is_queued_then_run_by_a_worker(rq_app, people, rec):
+    rec(people["officer_441402_1"], "quiz", "q", 88)
+    client = rq_app.test_client()
+    with rq_app.app_context():
+        login_as(client, "city_admin")
+    r = client.post("/scores/rankings.xlsx")
+    assert r.status_code == 303
+    job_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert _job(job_id).status == QUEUED
+    state = client.get(f"/jobs/{job_id}/status.json").get_json()
+    assert state["status"] == "queued" and not state["finished"]
+    assert "progress-bar-animated" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    _work(rq_app)
+    job = _job(job_id)
+    assert job.status == DONE and job.result_file_id is not None and job.attempts == 1
+    sheet = load_workbook(io.BytesIO(client.get(f"/jobs/{job_id}/download").data)).active
+    assert sheet.cell(1, 3).value == "姓名" and sheet.max_row >= 2
+
+
+def test_progress_is_read_from_redis_while_the_job_runs(rq_app, people, test_kinds):
+    with rq_app.test_request_context():
+        job = services.start("test.flaky", {}, people["admin_441402"])
+        db.session.commit()
+        job.status = RUNNING  # as a worker on another machine commits it
+        db.session.commit()
+        queue.write_progress(job.id, 40, 160, "校验第 40 行")
+        state = services.state(job)
+        assert (state["done"], state["total"], state["stage"]) == (40, 160, "校验第 40 行")
+        assert state["percent"] == 25 and job.progress_done == 0
+        queue.forget_progress(job.id)
+        assert services.state(job)["done"] == 0
+
+
+def test_a_failing_queued_job_shows_its_reason_and_is_retried(rq_app, people, test_kinds):
+    client = rq_app.test_client()
+    with rq_app.app_context():
+        login_as(client, "admin_441402")
+    with rq_app.test_request_context():
+        job_id = services.start("test.flaky", {"n": 3}, people["admin_441402"]).id
+        db.session.commit()
+    _work(rq_app)
+    job = _job(job_id)
+    assert job.status == FAILED and "火星区" in job.error and job.result_file_id is None
+    assert "火星区" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    test_kinds.broken = False
+    assert client.post(f"/jobs/{job_id}/retry").status_code == 302
+    assert _job(job_id).status == QUEUED
+    _work(rq_app)
+    job = _job(job_id)
+    assert job.status == DONE and job.attempts == 2
+    assert client.get(f"/jobs/{job_id}/download").data == b"ok 3"
+
+
+def test_a_rolled_back_request_queues_nothing(rq_app, people, test_kinds):
+    with rq_app.test_request_context():
+        services.start("test.flaky", {}, people["admin_441402"])
+        db.session.rollback()
+        assert queue.queue().count == 0
+    assert db.session.scalar(select(Job.id)) is None
