@@ -18,6 +18,7 @@ from lianbing import (  # noqa: F401  (models: the full metadata)
     rankings,
     words,
 )
+from lianbing.accounts import jobs as accounts_jobs
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
@@ -132,7 +133,7 @@ def register_bureau_measures(app: Flask) -> None:
 
 def register_job_kinds(app: Flask) -> None:
     """The host's background jobs (parts register theirs in their ``register``)."""
-    for kind in (*rankings_jobs.KINDS,):
+    for kind in (*rankings_jobs.KINDS, *accounts_jobs.KINDS):
         register_job_kind(app, kind)
 
 

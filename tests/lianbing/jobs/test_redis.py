@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from lianbing import TestingConfig, create_app
+from lianbing.accounts.models import User
+from lianbing.accounts.services import UserData, create_user
 from lianbing.counters.services import redis_client
 from lianbing.extensions import db
 from lianbing.jobs import queue, services
@@ -106,3 +108,37 @@ def test_a_rolled_back_request_queues_nothing(rq_app, people, test_kinds):
         db.session.rollback()
         assert queue.queue().count == 0
     assert db.session.scalar(select(Job.id)) is None
+
+
+def test_roster_import_job_is_all_or_nothing(rq_app, people, xlsx):
+    """The file passed its checks in the request; a username taken before the worker runs makes
+    the job fail with that row, and no account of the file is created."""
+    rows = [
+        ["张一", "zhang_yi", "梅江区", "执法人员", "", ""],
+        ["张二", "zhang_er", "梅江区", "执法人员", "", ""],
+    ]
+    client = rq_app.test_client()
+    with rq_app.app_context():
+        login_as(client, "admin_441402")
+    r = client.post(
+        "/roster/import",
+        data={"file": (io.BytesIO(xlsx(rows)), "名单.xlsx"), "default_password": "import-pass-1"},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 303
+    job_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    bureau_id = people["admin_441402"].bureau_id
+    create_user(UserData("zhang_er", "先来者", "officer", bureau_id, password="x-pass-12345"))
+    db.session.commit()
+    _work(rq_app)
+    job = _job(job_id)
+    assert job.status == FAILED and "第 3 行" in job.error and "zhang_er" in job.error
+    assert db.session.scalar(select(User).where(User.username == "zhang_yi")) is None
+    db.session.execute(User.__table__.delete().where(User.username == "zhang_er"))
+    db.session.commit()
+    assert client.post(f"/jobs/{job_id}/retry").status_code == 302
+    _work(rq_app)
+    assert _job(job_id).status == DONE
+    imported = db.session.scalar(select(User).where(User.username == "zhang_yi"))
+    assert imported.check_password("import-pass-1") and imported.must_change_password
+    assert "zhang_yi" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
