@@ -39,6 +39,7 @@ from lianbing.jobs.views import bp as jobs_bp
 from lianbing.ledger.views import bp as ledger_bp
 from lianbing.main.views import bp as main_bp
 from lianbing.markup import render_markdown
+from lianbing.notify import jobs as notify_jobs
 from lianbing.notify import services as notify
 from lianbing.notify.cli import notify_cli
 from lianbing.notify.views import bp as notify_bp
@@ -133,7 +134,7 @@ def register_bureau_measures(app: Flask) -> None:
 
 def register_job_kinds(app: Flask) -> None:
     """The host's background jobs (parts register theirs in their ``register``)."""
-    for kind in (*rankings_jobs.KINDS, *accounts_jobs.KINDS):
+    for kind in (*rankings_jobs.KINDS, *accounts_jobs.KINDS, *notify_jobs.KINDS):
         register_job_kind(app, kind)
 
 

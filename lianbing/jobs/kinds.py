@@ -31,7 +31,8 @@ class Output:
 @dataclass
 class Context:
     job: Job
-    owner: User
+    #: None for a job the server started itself (the command line)
+    owner: User | None
     report: Callable[[int, int, str], None]
 
     @property

@@ -23,7 +23,8 @@ class Job(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: a registered kind (lianbing/jobs/kinds.py), e.g. "rankings.export"
     kind: Mapped[str] = mapped_column(String(50))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: who started it; None for the server's own (a scheduled ``flask notify run --enqueue``)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     #: the owner's bureau when the job was started: whose admins may follow it
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
     #: plain JSON the kind's function reads (ids, options; never a password)
@@ -41,7 +42,7 @@ class Job(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     result_file: Mapped[StoredFile | None] = relationship()
 
     @property

@@ -72,13 +72,14 @@ def _mark_running(job: Job) -> None:
 
 
 def _execute(job: Job) -> None:
-    kind = kinds.get(job.kind)
-    owner = job.owner
-    if kind is None or not owner.is_active or owner.role not in kind.roles:
+    kind, owner = kinds.get(job.kind), job.owner
+    if kind is None:
+        raise Forbidden("此类任务已停用。")
+    if owner is not None and (not owner.is_active or owner.role not in kind.roles):
         raise Forbidden("发起人已无权执行此任务。")
     out = kind.run(kinds.Context(job, owner, _reporter(job)))
     if isinstance(out, kinds.Output):
-        stored = store_bytes(out.filename, out.data, owner_kind="jobs.result", user_id=owner.id)
+        stored = store_bytes(out.filename, out.data, owner_kind="jobs.result", user_id=job.owner_id)
         job.result_file_id, job.summary = stored.id, out.summary
     elif isinstance(out, str):
         job.summary = out

@@ -32,6 +32,7 @@ def detail(job_id: int):
         title=services.title_of(job),
         back=kind.back if kind else "",
         state=services.state(job),
+        may_retry=services.may_retry(job, current_user),
     )
 
 

@@ -23,7 +23,7 @@ def upgrade():
         "jobs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=50), nullable=False),
-        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("bureau_id", sa.Integer(), nullable=True),
         sa.Column("params", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),

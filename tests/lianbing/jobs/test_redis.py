@@ -142,3 +142,23 @@ def test_roster_import_job_is_all_or_nothing(rq_app, people, xlsx):
     imported = db.session.scalar(select(User).where(User.username == "zhang_yi"))
     assert imported.check_password("import-pass-1") and imported.must_change_password
     assert "zhang_yi" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+
+
+def test_notify_run_can_be_enqueued_for_a_worker(rq_app, people, runner):
+    with rq_app.app_context():
+        result = rq_app.test_cli_runner().invoke(args=["notify", "run", "--enqueue", "--no-send"])
+    assert result.exit_code == 0, result.output
+    job = db.session.scalar(select(Job))
+    assert job.kind == "notify.run" and job.status == QUEUED and job.owner_id is None
+    _work(rq_app)
+    job = _job(job.id)
+    assert job.status == DONE and job.summary.startswith("新通知")
+    client = rq_app.test_client()
+    with rq_app.app_context():
+        login_as(client, "city_admin")
+    assert "系统（定时任务）" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    with rq_app.app_context():
+        login_as(client, "admin_441402")
+    assert client.get(f"/jobs/{job.id}").status_code == 403
+    without_redis = runner.invoke(args=["notify", "run", "--enqueue"])
+    assert without_redis.exit_code != 0 and "REDIS_URL" in without_redis.output
