@@ -9,9 +9,13 @@ from lianbing.host import (
     ActivityLink,
     NavEntry,
     Part,
+    register_job_kind,
     titles_by_id,
 )
-from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
+from quizzes import (
+    cli,  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
+    jobs,
+)
 from quizzes.demo import load_demo
 from quizzes.models import Bank
 from quizzes.notices import notices
@@ -46,6 +50,11 @@ def dashboard(user) -> list[dict]:
     return [*bank_dashboard(user), *play_views.dashboard(user)]
 
 
+def register(app) -> None:
+    """The part's background job: large question-bank imports."""
+    register_job_kind(app, jobs.KIND)
+
+
 part = Part(
     name="quizzes",
     title="知识竞赛",
@@ -61,6 +70,7 @@ part = Part(
         ActivityKind("competition", "知识竞赛", 20.0),
     ),
     demo=load_all_demo,
+    register=register,
     dashboard=dashboard,
     notices=notices,
     # an officer opens the quiz (result and attempts); staff reach quizzes from 组卷与统计

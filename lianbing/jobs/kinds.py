@@ -13,7 +13,6 @@ from typing import Any, Callable
 
 from flask import Flask, current_app
 
-from lianbing.accounts.models import User
 from lianbing.jobs.models import Job
 
 REGISTRY_KEY = "lianbing_job_kinds"
@@ -32,7 +31,7 @@ class Output:
 class Context:
     job: Job
     #: None for a job the server started itself (the command line)
-    owner: User | None
+    owner: Any
     report: Callable[[int, int, str], None]
 
     @property

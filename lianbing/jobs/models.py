@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lianbing.accounts.models import User
 from lianbing.dbtypes import UTCDateTime, utcnow
 from lianbing.extensions import db
 from lianbing.files.models import StoredFile
@@ -42,7 +41,8 @@ class Job(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    #: by name, so this package does not import the packages whose work it runs
+    owner: Mapped["User | None"] = relationship("User", foreign_keys=[owner_id])  # noqa: F821
     result_file: Mapped[StoredFile | None] = relationship()
 
     @property

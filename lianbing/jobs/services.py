@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from lianbing.accounts.models import User
 from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN
 from lianbing.errors import Conflict, Forbidden, Invalid, NotFound
 from lianbing.extensions import db
@@ -16,7 +15,7 @@ from lianbing.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 LIST_SIZE = 50
 
 
-def start(kind: str, params: dict[str, Any], user: User | None) -> Job:
+def start(kind: str, params: dict[str, Any], user) -> Job:
     """Start a job of ``kind`` for ``user`` (None: the server's own, from the command line):
     queued on RQ (run by a worker once this transaction commits) or, without REDIS_URL, run
     now inside it."""
@@ -37,7 +36,7 @@ def start(kind: str, params: dict[str, Any], user: User | None) -> Job:
     return job
 
 
-def retry(job: Job, user: User) -> Job:
+def retry(job: Job, user) -> Job:
     """Run a failed job again, for its owner, with the same params."""
     if not may_retry(job, user):
         raise Forbidden("只有发起人可以重试此任务。")
@@ -51,7 +50,7 @@ def retry(job: Job, user: User) -> Job:
     return job
 
 
-def may_retry(job: Job, user: User) -> bool:
+def may_retry(job: Job, user) -> bool:
     """The owner; for the server's own jobs, the city's admins."""
     if job.owner_id is None:
         return user.role == CITY_ADMIN
@@ -65,7 +64,7 @@ def _dispatch(job: Job) -> None:
         runner.run_inline(job)
 
 
-def may_view(job: Job, user: User) -> bool:
+def may_view(job: Job, user) -> bool:
     """The owner; the city's admins; a county's admins for jobs started in their bureau —
     and only someone whose role may run this kind of job."""
     kind = kinds.get(job.kind)
@@ -76,7 +75,7 @@ def may_view(job: Job, user: User) -> bool:
     return user.role == BUREAU_ADMIN and job.bureau_id == user.bureau_id
 
 
-def visible_job(job_id: int, user: User) -> Job:
+def visible_job(job_id: int, user) -> Job:
     job = db.session.get(Job, job_id)
     if job is None:
         raise NotFound("任务不存在。")
@@ -85,7 +84,7 @@ def visible_job(job_id: int, user: User) -> Job:
     return job
 
 
-def jobs_of(user: User) -> list[Job]:
+def jobs_of(user) -> list[Job]:
     """The user's own jobs, newest first."""
     return list(
         db.session.scalars(
