@@ -117,3 +117,18 @@ def test_a_job_of_a_kind_the_user_may_not_run_is_refused(people, test_kinds):
         services.start("test.city", {}, people["admin_441402"])
     with pytest.raises(Invalid):
         services.start("no.such.kind", {}, people["city_admin"])
+
+
+def test_a_job_redis_refuses_fails_with_a_reason(app, other_app, people, test_kinds):
+    """REDIS_URL set but nothing answers: the committed job is marked failed at once."""
+    site = other_app()
+    site.config.update(REDIS_URL="redis://127.0.0.1:1/0", JOBS_QUEUE="test-nowhere")
+    site.extensions["lianbing_job_kinds"]["test.flaky"] = app.extensions["lianbing_job_kinds"][
+        "test.flaky"
+    ]
+    with site.test_request_context():
+        job_id = services.start("test.flaky", {}, people["admin_441402"]).id
+        db.session.commit()
+        db.session.remove()
+    job = db.session.get(Job, job_id)
+    assert job.status == FAILED and "Redis" in job.error and job.finished_at is not None
