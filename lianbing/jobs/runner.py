@@ -22,6 +22,9 @@ from lianbing.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 
 log = logging.getLogger("lianbing.jobs")
 INTERNAL = "任务执行时发生内部错误（已记录日志），请重试；如仍失败请联系系统管理员。"
+TIMEOUT = (
+    "任务运行时间超过上限（JOBS_TIMEOUT）被中止，未保存任何结果；可稍后重试或请管理员调高上限。"
+)
 
 
 def perform(job_id: int) -> str:
@@ -100,6 +103,9 @@ def _mark_failed(job: Job, exc: Exception) -> None:
     if isinstance(exc, Refused):
         reason = str(exc)
         log.warning("job %s (%s) failed: %s", job.id, job.kind, reason)
+    elif type(exc).__name__ == "JobTimeoutException":  # RQ's, raised in the job by its alarm
+        reason = TIMEOUT
+        log.error("job %s (%s) timed out", job.id, job.kind)
     else:
         reason = INTERNAL
         log.error("job %s (%s) failed", job.id, job.kind, exc_info=exc)

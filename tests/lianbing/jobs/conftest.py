@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 import pytest
 
@@ -30,6 +31,8 @@ class Flaky:
 
     def __call__(self, ctx):
         ctx.progress(1, 2, "第一步")
+        if ctx.params.get("sleep"):
+            time.sleep(ctx.params["sleep"])
         if self.broken:
             raise Invalid("第 3 行：单位“火星区”不存在。")
         ctx.progress(2, 2, "完成")

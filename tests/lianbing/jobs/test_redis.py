@@ -162,3 +162,14 @@ def test_notify_run_can_be_enqueued_for_a_worker(rq_app, people, runner):
     assert client.get(f"/jobs/{job.id}").status_code == 403
     without_redis = runner.invoke(args=["notify", "run", "--enqueue"])
     assert without_redis.exit_code != 0 and "REDIS_URL" in without_redis.output
+
+
+def test_a_job_over_its_time_limit_fails_and_keeps_nothing(rq_app, people, test_kinds):
+    rq_app.config["JOBS_TIMEOUT"] = 1
+    test_kinds.broken = False
+    with rq_app.test_request_context():
+        job_id = services.start("test.flaky", {"sleep": 5}, people["admin_441402"]).id
+        db.session.commit()
+    _work(rq_app)
+    job = _job(job_id)
+    assert job.status == FAILED and "超过上限" in job.error and job.result_file_id is None
