@@ -22,6 +22,7 @@ from lianbing.accounts import jobs as accounts_jobs
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
+from lianbing.campaign.bulletins import jobs as bulletins_jobs
 from lianbing.campaign.bulletins import services as bulletins
 from lianbing.campaign.bulletins.views import bp as bulletins_bp
 from lianbing.campaign.column.views import bp as column_bp
@@ -134,7 +135,8 @@ def register_bureau_measures(app: Flask) -> None:
 
 def register_job_kinds(app: Flask) -> None:
     """The host's background jobs (parts register theirs in their ``register``)."""
-    for kind in (*rankings_jobs.KINDS, *accounts_jobs.KINDS, *notify_jobs.KINDS):
+    host_kinds = (rankings_jobs, accounts_jobs, bulletins_jobs, notify_jobs)
+    for kind in (kind for module in host_kinds for kind in module.KINDS):
         register_job_kind(app, kind)
 
 
