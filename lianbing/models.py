@@ -13,6 +13,7 @@ from lianbing.campaign.report.models import ProvinceReport  # noqa: F401
 from lianbing.certificates.models import Certificate  # noqa: F401
 from lianbing.counters.models import Counter  # noqa: F401
 from lianbing.files.models import StoredFile  # noqa: F401
+from lianbing.jobs.models import Job  # noqa: F401
 from lianbing.ledger.models import (  # noqa: F401  # noqa: F401
     ExpectedActivity,
     ExpectedAudience,

@@ -19,9 +19,11 @@ from lianbing import (  # noqa: F401  (models: the full metadata)
     signals,
     words,
 )
+from lianbing.accounts import jobs as accounts_jobs
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
+from lianbing.campaign.bulletins import jobs as bulletins_jobs
 from lianbing.campaign.bulletins import services as bulletins
 from lianbing.campaign.bulletins.views import bp as bulletins_bp
 from lianbing.campaign.column.views import bp as column_bp
@@ -37,13 +39,18 @@ from lianbing.certificates.views import bp as certificates_bp
 from lianbing.dbtypes import to_local
 from lianbing.documents import score_text
 from lianbing.extensions import bootstrap, cache, csrf, db, login_manager, migrate
+from lianbing.jobs.cli import jobs_cli
+from lianbing.jobs.kinds import register_kind as register_job_kind
+from lianbing.jobs.views import bp as jobs_bp
 from lianbing.ledger.views import bp as ledger_bp
 from lianbing.main.views import bp as main_bp
 from lianbing.markup import render_markdown
+from lianbing.notify import jobs as notify_jobs
 from lianbing.notify import services as notify
 from lianbing.notify.cli import notify_cli
 from lianbing.notify.views import bp as notify_bp
 from lianbing.parts import ROLE_LABELS, registry
+from lianbing.rankings import jobs as rankings_jobs
 from lianbing.rankings import locks
 from lianbing.rankings.measures import register_bureau_measure
 from lianbing.rankings.views import bp as rankings_bp
@@ -127,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         notify_bp,
         certificates_bp,
+        jobs_bp,
     ):
         app.register_blueprint(bp)
     app.register_blueprint(calendar_bp)
@@ -152,6 +160,13 @@ def register_evaluation_evidence(app: Flask) -> None:
     evaluation_evidence.set_source(app, report_figures.figures_for)
 
 
+def register_job_kinds(app: Flask) -> None:
+    """The host's background jobs (parts register theirs in their ``register``)."""
+    host_kinds = (rankings_jobs, accounts_jobs, bulletins_jobs, notify_jobs)
+    for kind in (kind for module in host_kinds for kind in module.KINDS):
+        register_job_kind(app, kind)
+
+
 def register_signal_receivers(app: Flask) -> None:
     """The host's own subscriptions to lianbing/signals.py (parts subscribe in register)."""
     ledger.register_receivers()
@@ -165,6 +180,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(cli.create_admin_command)
     app.cli.add_command(cli.load_bureaus_command)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(jobs_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

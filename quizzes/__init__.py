@@ -13,9 +13,13 @@ from lianbing.host import (
     NavEntry,
     Part,
     db,
+    register_job_kind,
     titles_by_id,
 )
-from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
+from quizzes import (
+    cli,  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
+    jobs,
+)
 from quizzes.demo import load_demo
 from quizzes.models import Bank
 from quizzes.notices import notices
@@ -62,6 +66,11 @@ def activities(campaign_id: int) -> list[ActivityRef]:
     return [ActivityRef(q.kind, f"quiz:{q.id}", q.title) for q in quizzes]
 
 
+def register(app) -> None:
+    """The part's background job: large question-bank imports."""
+    register_job_kind(app, jobs.KIND)
+
+
 part = Part(
     name="quizzes",
     title="知识竞赛",
@@ -77,6 +86,7 @@ part = Part(
         ActivityKind("competition", "知识竞赛", 20.0),
     ),
     demo=load_all_demo,
+    register=register,
     dashboard=dashboard,
     notices=notices,
     report_figures=report_figures,
