@@ -35,7 +35,8 @@ def _assert_cross_inspection_round(page, live_server, campaign_id, round_id) -> 
     with page.expect_navigation():
         page.click(f"a[href='/drills/rounds/{round_id}']")
     assert page.locator("#team-table tbody tr").count() == 8
-    page.locator("#team-table a", has_text="第1检查组").click()
+    with page.expect_navigation():
+        page.locator("#team-table a", has_text="第1检查组").click()
     reports = page.locator("#report-list .card")
     assert reports.count() == 2
     assert "梅县区华达陶瓷有限公司" in reports.first.inner_text()

@@ -78,7 +78,8 @@ def _city_traces_every_score(city, live_server) -> None:
     assert len(links) == 40
     for url in links:
         _check_trace(city, live_server, url)
-    city.locator("#ranking tbody a").first.click()
+    with city.expect_navigation():
+        city.locator("#ranking tbody a").first.click()
     assert city.locator("#ledger tbody tr").count() > 5
 
 
