@@ -182,13 +182,18 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(target: str, url: str) -> tuple[subprocess.Popen, int]:
+def _serve(
+    target: str, url: str, workers: int = WORKERS, extra: dict | None = None
+) -> tuple[subprocess.Popen, int]:
+    """A gunicorn master with ``workers`` sync workers on a free port, booted and warm;
+    ``extra`` environment on top of the database URL and the shared secret key."""
     port = _port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": SECRET,
         "LIANBING_INSTANCE": tempfile.mkdtemp(),
+        **(extra or {}),
     }
     proc = subprocess.Popen(
         [
@@ -196,7 +201,8 @@ def _serve(target: str, url: str) -> tuple[subprocess.Popen, int]:
             "-m",
             "gunicorn",
             "-w",
-            str(WORKERS),
+            str(workers),
+            "--no-control-socket",
             "-b",
             f"127.0.0.1:{port}",
             "--backlog",
@@ -212,7 +218,7 @@ def _serve(target: str, url: str) -> tuple[subprocess.Popen, int]:
     for _ in range(300):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                _warm(port)
+                _warm(port, workers)
                 SERVERS[port] = proc
                 return proc, port
         except OSError:
@@ -220,13 +226,13 @@ def _serve(target: str, url: str) -> tuple[subprocess.Popen, int]:
     raise RuntimeError(f"gunicorn did not start: {target}")
 
 
-def _warm(port: int) -> None:
+def _warm(port: int, workers: int = WORKERS) -> None:
     """Wait until every worker has booted (the port opens before the workers have built the app):
     rounds of concurrent GETs until a whole round answers quickly, so no figure includes a boot."""
     for _ in range(60):
         started = time.perf_counter()
-        with ThreadPoolExecutor(4 * WORKERS) as pool:
-            list(pool.map(lambda _: _get(port, "/bench/warm"), range(4 * WORKERS)))
+        with ThreadPoolExecutor(4 * workers) as pool:
+            list(pool.map(lambda _: _get(port, "/bench/warm"), range(4 * workers)))
         if time.perf_counter() - started < 0.3:
             return
 
