@@ -155,7 +155,10 @@ def _cookies(app) -> dict[int, tuple[str, str]]:
     as a login would leave them."""
     serializer = app.session_interface.get_signing_serializer(app)
     csrf = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token")
-    ident = hashlib.sha512("127.0.0.1|bench".encode()).hexdigest()
+    # Flask-Login's session identifier (the address's and the User-Agent's bytes, formatted as
+    # it does): a cookie whose identifier differs is marked not fresh and re-signed on every
+    # request, which a browser's real login cookie never is
+    ident = hashlib.sha512(f"{b'127.0.0.1'}|{b'bench'}".encode()).hexdigest()
     out = {}
     for user in db.session.scalars(select(User).where(User.username.like("s%"))):
         raw, sid = secrets.token_hex(20), sessions.start(user, "127.0.0.1", "bench")
