@@ -96,6 +96,7 @@ def _seed() -> int:
     _seed_bank()
     quiz = _seed_competition()
     db.session.commit()
+    BARE.drop(db.engine, checkfirst=True)  # left by a run that stopped half-way
     BARE.create(db.engine)
     return quiz.id
 
