@@ -30,7 +30,16 @@ run: install
 	$(BIN)/flask demo --if-empty
 	@echo "练兵已启动: http://127.0.0.1:$(PORT)  (演示账号见上，密码 lianbing-demo)"
 	@echo "通知提醒: 定时运行 $(BIN)/flask --app wsgi notify run （如 cron 每 10 分钟；SMTP_HOST 等见 README）"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	@# with REDIS_URL, long work (whole-city exports, imports, notification sends) runs on an RQ
+	@# worker started beside the web server and stopped with it; without, it runs in the request
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "后台任务: REDIS_URL 已设置，启动 RQ worker（flask jobs worker）"; \
+		$(BIN)/flask jobs worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app; \
+	else \
+		$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app; \
+	fi
 
 test: install-dev
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests

@@ -8,6 +8,8 @@ pool, cross-review, results and the province exports). They share
 one blueprint (``casestudies.web.bp``), so every endpoint is ``casestudies.<view>``.
 """
 
+from sqlalchemy import select
+
 from casestudies import demo, views
 from casestudies.casefiles import review_views as casefile_review_views  # noqa: F401
 from casestudies.casefiles import views as casefile_views  # noqa: F401  (routes on the blueprint)
@@ -18,6 +20,8 @@ from casestudies.grading import views as grading_views  # noqa: F401  (routes on
 from casestudies.lessons import views as lesson_views  # noqa: F401  (routes on the blueprint)
 from casestudies.lessons.models import CaseLesson
 from casestudies.notices import notices
+from casestudies.report import report_figures
+from casestudies.rubrics import campaigns as rubric_campaigns
 from casestudies.rubrics import cli
 from casestudies.rubrics import views as rubric_views  # noqa: F401  (routes on the blueprint)
 from casestudies.rubrics.models import Rubric
@@ -28,14 +32,38 @@ from lianbing.host import (
     TRAINER,
     ActivityKind,
     ActivityLink,
+    ActivityRef,
     NavEntry,
     Part,
+    db,
+    signals,
     titles_by_id,
 )
 
 cli.register(bp.cli)
 
+
+def register(app) -> None:
+    """Copy the rubric versions in use into next year's campaign (``signals.campaign_copied``)."""
+    signals.campaign_copied.connect(rubric_campaigns.copy_campaign_rubrics)
+
+
 MANAGERS = frozenset(MANAGE)
+
+
+def activities(campaign_id: int) -> list[ActivityRef]:
+    """Published case lessons and record exercises, for the city to expect of officers."""
+    lessons = db.session.scalars(
+        select(CaseLesson).where(CaseLesson.is_published).order_by(CaseLesson.id)
+    )
+    exercises = db.session.scalars(
+        select(Exercise).where(Exercise.is_published).order_by(Exercise.id)
+    )
+    return [
+        *(ActivityRef("case_lesson", f"case:{x.id}", x.title) for x in lessons),
+        *(ActivityRef("record_exercise", f"exercise:{x.id}", x.title) for x in exercises),
+    ]
+
 
 part = Part(
     name="casestudies",
@@ -54,8 +82,10 @@ part = Part(
         ActivityKind("case_file", "案卷评查", 20.0),
     ),
     demo=demo.load,
+    register=register,
     dashboard=views.dashboard,
     notices=notices,
+    report_figures=report_figures,
     activity_links={
         "case": ActivityLink("casestudies.lesson", "lesson_id"),
         "exercise": ActivityLink("casestudies.exercise", "exercise_id"),
@@ -69,4 +99,5 @@ part = Part(
         "target:cs_review_group": titles_by_id(ReviewGroup, "name"),
         "target:cs_case_file": titles_by_id(CaseFile, "case_no"),
     },
+    activities=activities,
 )

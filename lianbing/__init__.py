@@ -15,8 +15,10 @@ from lianbing.setup import (
     register_blueprints,
     register_bureau_measures,
     register_commands,
+    register_evaluation_evidence,
     register_extensions,
     register_host_words,
+    register_job_kinds,
     register_signal_receivers,
     register_template_helpers,
 )
@@ -33,6 +35,8 @@ def create_app(config: Config | None = None, *, parts=None) -> Flask:
     register_parts(app, parts)
     register_host_words(app)
     register_bureau_measures(app)
+    register_evaluation_evidence(app)
+    register_job_kinds(app)
     register_signal_receivers(app)
     register_commands(app)
     register_lifecycle(app)

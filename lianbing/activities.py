@@ -16,7 +16,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from lianbing.extensions import db
-from lianbing.parts import link_for, registry, words_for
+from lianbing.parts import ActivityRef, link_for, registry, words_for
 
 #: a title that already starts with a short label ("学习模块：…", "法治讲座：…") keeps it
 _LABEL_LIMIT = 8
@@ -60,6 +60,30 @@ def _url(ref: str, role: str | None) -> str | None:
     if link is None or role not in link.roles or not ident.isdigit():
         return None
     return url_for(link.endpoint, **({link.arg: int(ident)} if link.arg else {}))
+
+
+def catalog(campaign_id: int, extra=()) -> list[ActivityRef]:
+    """Every activity the enabled parts and the host run in the campaign (plus ``extra``, e.g.
+    the ones already expected), once each, grouped by kind in the registry's order."""
+    kinds = list(registry().kinds)
+    found: dict[tuple[str, str], ActivityRef] = {}
+    for source in registry().activities:
+        for item in [*source(campaign_id)]:
+            found.setdefault((item.kind, item.ref), item)
+    for item in extra:
+        found.setdefault((item.kind, item.ref), item)
+    known = [a for a in found.values() if a.kind in kinds]
+    return sorted(known, key=lambda a: kinds.index(a.kind))
+
+
+def choice_key(kind: str, ref: str) -> str:
+    """One form value naming an activity (kinds hold no colon; refs may)."""
+    return f"{kind}:{ref}"
+
+
+def choices(items: list[ActivityRef]) -> list[tuple[str, str]]:
+    """(value, words) of each activity, as a select offers them: "知识竞赛：全市竞赛"."""
+    return [(choice_key(a.kind, a.ref), _text(kind_label(a.kind), a.title, a.ref)) for a in items]
 
 
 @dataclass(frozen=True)

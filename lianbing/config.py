@@ -98,6 +98,12 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "")
     #: prefix of every key this app keeps in Redis (cache entries, versions, rate windows)
     REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "lianbing:")
+    #: background jobs (lianbing/jobs): on RQ when REDIS_URL is set, unless JOBS_INLINE=1
+    JOBS_INLINE = os.environ.get("JOBS_INLINE", "") == "1"
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "lianbing")
+    JOBS_TIMEOUT = int(os.environ.get("JOBS_TIMEOUT", "3600"))
+    #: a question-bank file this large or larger is imported by a background job
+    QUIZ_IMPORT_JOB_BYTES = int(os.environ.get("QUIZ_IMPORT_JOB_KB", "1024")) * 1024
     #: a session ends after this long without a request, and this long after login
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))

@@ -13,9 +13,11 @@ import io
 from decimal import ROUND_HALF_UP, Decimal
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 A4 = (Mm(210), Mm(297))
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
@@ -23,6 +25,8 @@ BODY_FONT, BODY_SIZE = "仿宋", Pt(16)
 TITLE_FONT, TITLE_SIZE = "方正小标宋简体", Pt(22)
 HEADING_FONT, HEADING_SIZE = "黑体", Pt(16)
 TABLE_SIZE = Pt(10.5)
+TABLE_TEXT = "表格文字"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def score(value: float | None, places: int = 2) -> float | None:
@@ -80,20 +84,39 @@ def add_heading(doc: Document, text: str) -> None:
     doc.add_heading(text, level=2)
 
 
+def _table_text_style(doc: Document):
+    """The character style of table text (仿宋 10.5 pt), added to the document once."""
+    try:
+        return doc.styles[TABLE_TEXT]
+    except KeyError:
+        style = doc.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.CHARACTER)
+        _font(style, BODY_FONT, TABLE_SIZE)
+        return style
+
+
+def _styled_run(paragraph, text: str, style_id: str) -> None:
+    """Append ``<w:r><w:rPr><w:rStyle/></w:rPr><w:t>text</w:t></w:r>`` to a ``<w:p>``."""
+    run = etree.SubElement(paragraph, qn("w:r"))
+    etree.SubElement(etree.SubElement(run, qn("w:rPr")), qn("w:rStyle")).set(qn("w:val"), style_id)
+    node = etree.SubElement(run, qn("w:t"))
+    node.text = text
+    node.set(XML_SPACE, "preserve")
+
+
 def add_table(doc: Document, head: list[str], rows: list[list]) -> None:
-    """A gridded table, smaller text so wide tables fit the A4 text width."""
-    table = doc.add_table(rows=1, cols=len(head))
+    """A gridded table, smaller text so wide tables fit the A4 text width.
+
+    The table is made at its full size and each cell's text is one run in the table text
+    style: setting fonts run by run, and adding rows one by one, cost seconds for a table of
+    a few hundred cells.
+    """
+    style_id = _table_text_style(doc).style_id
+    table = doc.add_table(rows=len(rows) + 1, cols=len(head))
     table.style = "Table Grid"
-    for cell, name in zip(table.rows[0].cells, head):
-        cell.text = str(name)
-    for values in rows:
-        for cell, value in zip(table.add_row().cells, values):
-            cell.text = "" if value is None else str(value)
-    for row in table.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    _font(run, BODY_FONT, TABLE_SIZE)
+    for row, values in zip(table.rows, [head, *rows]):
+        for cell, value in zip(row.cells, values):
+            if value is not None and value != "":
+                _styled_run(cell._tc.p_lst[0], str(value), style_id)
 
 
 def to_bytes(doc: Document) -> bytes:

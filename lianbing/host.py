@@ -58,6 +58,7 @@ from lianbing.files.limits import check_table_extent, check_xlsx, load_json, rea
 from lianbing.files.models import StoredFile
 from lianbing.files.services import DOCUMENTS, IMAGES, UploadError, check_upload
 from lianbing.files.services import store as store_file
+from lianbing.files.services import store_bytes as store_file_bytes
 from lianbing.files.storage import (
     Blob,
     document_limit,
@@ -66,6 +67,11 @@ from lianbing.files.storage import (
     save_stream,
     send_blob,
 )
+from lianbing.jobs.kinds import Context as JobContext
+from lianbing.jobs.kinds import JobKind
+from lianbing.jobs.kinds import Output as JobOutput
+from lianbing.jobs.kinds import register_kind as register_job_kind
+from lianbing.jobs.services import start as start_job
 from lianbing.ledger.expected import declare_expected, withdraw_expected
 from lianbing.ledger.services import NotCounted as ScoreNotCounted
 from lianbing.ledger.services import outside_reason as score_outside_campaign
@@ -77,9 +83,14 @@ from lianbing.parts import (
     ROLES,
     ActivityKind,
     ActivityLink,
+    ActivityRef,
+    CampaignDates,
     NavEntry,
     Notice,
     Part,
+    Qualification,
+    ReportFigure,
+    ReportScope,
     link_for,
 )
 from lianbing.web import (
@@ -152,9 +163,17 @@ __all__ = [
     "client_address",
     # audit, logging, files, text
     "write_audit",
+    # background jobs (lianbing/jobs): register a kind in the part's register(app), then
+    # start_job(kind, params, user) from a view; the job's page shows progress and the result
+    "JobKind",
+    "JobContext",
+    "JobOutput",
+    "register_job_kind",
+    "start_job",
     "log_event",
     "StoredFile",
     "store_file",
+    "store_file_bytes",
     "check_upload",
     "UploadError",
     "DOCUMENTS",
@@ -194,9 +213,14 @@ __all__ = [
     "Part",
     "ActivityKind",
     "ActivityLink",
+    "ActivityRef",
     "titles_by_id",
     "NavEntry",
     "Notice",
+    "CampaignDates",
+    "Qualification",
+    "ReportFigure",
+    "ReportScope",
     "link_for",
     "signals",
 ]

@@ -9,8 +9,11 @@ from lianbing.campaign.column.models import ColumnArticle, PenaltyCase  # noqa: 
 from lianbing.campaign.drills.models import DrillReport, DrillRound, DrillTeam, DrillTeamMember  # noqa: F401
 from lianbing.campaign.evaluation.models import EvaluationItem, ItemScore, SummaryReport  # noqa: F401
 from lianbing.campaign.models import ActivityWeight, Campaign, Deadline, OpsSettings, Stage  # noqa: F401
+from lianbing.campaign.report.models import ProvinceReport  # noqa: F401
+from lianbing.certificates.models import Certificate  # noqa: F401
 from lianbing.counters.models import Counter  # noqa: F401
 from lianbing.files.models import StoredFile  # noqa: F401
+from lianbing.jobs.models import Job  # noqa: F401
 from lianbing.ledger.models import (  # noqa: F401  # noqa: F401
     ExpectedActivity,
     ExpectedAudience,

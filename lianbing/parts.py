@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Callable, Iterable, Mapping, Sequence
 
 from flask import Blueprint, Flask, current_app, url_for
 
@@ -31,6 +31,16 @@ class ActivityKind:
     key: str
     label: str
     default_weight: float
+
+
+@dataclass(frozen=True)
+class ActivityRef:
+    """One activity a part runs, named as the ledger knows it (``kind``, ``ref``) and as people
+    know it (``title``): what the city picks from when it expects an activity of officers."""
+
+    kind: str
+    ref: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,30 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class CampaignDates:
+    """The campaign a question is about, as plain values: its id and its first and last day."""
+
+    id: int
+    start_date: date
+    end_date: date
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """A result a part vouches for that earns its holder a 结业证书 (completion certificate).
+
+    ``ref`` names the result in the part's own words (``plan:12``): the same person and ref
+    always mean the same certificate, so issuing twice finds the first one.
+    """
+
+    user_id: int
+    ref: str
+    #: what the certificate is for, e.g. "完成学习任务“环境执法基础”"
+    title: str
+    achieved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Part:
     """What a part declares to the host."""
 
@@ -95,6 +129,39 @@ class Part:
     words: Mapping[str, Callable[[list[str]], Mapping[str, str]]] = field(
         default_factory=dict, hash=False
     )
+    #: callable(campaign: CampaignDates, user_ids: Sequence[int] | None) -> Iterable[
+    #: Qualification]: the completions the part vouches for in that campaign, for those people
+    #: (None: everyone); the host's certificates issue 结业证书 only for what it returns
+    certificate_qualifications: (
+        Callable[[CampaignDates, Sequence[int] | None], Iterable[Qualification]] | None
+    ) = None
+    #: callable(ReportScope) -> the part's figures for the report to the province, read from
+    #: its own models (study hours, competitions, records graded…); in the order to print them
+    report_figures: Callable[["ReportScope"], list["ReportFigure"]] | None = None
+    #: callable(campaign_id) -> the part's activities (``ActivityRef``) that officers can be
+    #: expected to do in the campaign; the city chooses among them by name
+    activities: Callable[[int], Iterable[ActivityRef]] | None = None
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What a province-report figure is counted over: a campaign's dates and some bureaus."""
+
+    campaign_id: int
+    #: the campaign's first moment and the moment after its last day (UTC)
+    starts_at: datetime
+    ends_at: datetime
+    bureau_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One line of the report to the province: its section, its label and its value."""
+
+    section: str
+    label: str
+    #: a count, a share in per cent (one decimal) or a short text
+    value: int | float | str
 
 
 class PartError(RuntimeError):
@@ -111,6 +178,8 @@ class Registry:
     links: dict[str, str] = field(default_factory=dict)
     activity_links: dict[str, ActivityLink] = field(default_factory=dict)
     words: dict[str, Callable[[list[str]], Mapping[str, str]]] = field(default_factory=dict)
+    #: the parts' (and the host's) ``activities`` callables, see ``Part.activities``
+    activities: list[Callable[[int], Iterable[ActivityRef]]] = field(default_factory=list)
 
     def add(self, part: Part) -> None:
         """Add one part, refusing duplicate names and activity kinds."""
@@ -129,6 +198,8 @@ class Registry:
             if name in self.words:
                 raise PartError(f"duplicate words name: {name} ({part.name})")
             self.words[name] = describe
+        if part.activities is not None:
+            self.activities.append(part.activities)
         self.parts[part.name] = part
 
     def add_activity_links(self, owner: str, links: Mapping[str, ActivityLink]) -> None:
@@ -164,6 +235,12 @@ HOST_KINDS = (ActivityKind("award", "实战练兵加分", 10.0),)
 HOST_ACTIVITY_LINKS = {
     "award": ActivityLink("rankings.award_list", "", frozenset({"bureau_admin", "city_admin"}))
 }
+#: drill rounds open their page (the ledger's ``drill_round:<id>``)
+DRILL_ACTIVITY_LINKS = {
+    "drill_round": ActivityLink(
+        "drills.round_detail", "round_id", frozenset({"officer", "bureau_admin", "city_admin"})
+    )
+}
 
 
 def load_part(name: str) -> Part:
@@ -183,6 +260,7 @@ def register_parts(app: Flask, parts: Iterable[Part] | None = None) -> Registry:
     for kind in HOST_KINDS:
         registry.add_kind(kind, "lianbing")
     registry.add_activity_links("rankings", HOST_ACTIVITY_LINKS)
+    registry.add_activity_links("drills", DRILL_ACTIVITY_LINKS)
     chosen = list(parts) if parts is not None else [load_part(n) for n in app.config["PARTS"]]
     for part in chosen:
         registry.add(part)

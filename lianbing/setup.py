@@ -16,29 +16,42 @@ from lianbing import (  # noqa: F401  (models: the full metadata)
     ledger,
     models,
     rankings,
+    signals,
     words,
 )
+from lianbing.accounts import jobs as accounts_jobs
 from lianbing.accounts.views import bp as accounts_bp
 from lianbing.api.views import bp as api_bp
 from lianbing.audit.views import bp as audit_bp
+from lianbing.campaign.bulletins import jobs as bulletins_jobs
 from lianbing.campaign.bulletins import services as bulletins
 from lianbing.campaign.bulletins.views import bp as bulletins_bp
 from lianbing.campaign.column.views import bp as column_bp
 from lianbing.campaign.drills.views import bp as drills_bp
+from lianbing.campaign.evaluation import evidence as evaluation_evidence
 from lianbing.campaign.evaluation import services as evaluation
 from lianbing.campaign.evaluation.views import bp as evaluation_bp
+from lianbing.campaign.report import figures as report_figures
+from lianbing.campaign.report.views import bp as report_bp
 from lianbing.campaign.views import bp as campaign_bp
 from lianbing.campaign.views import calendar_bp
+from lianbing.certificates.views import bp as certificates_bp
 from lianbing.dbtypes import to_local
 from lianbing.documents import score_text
 from lianbing.extensions import bootstrap, cache, csrf, db, login_manager, migrate
+from lianbing.jobs.cli import jobs_cli
+from lianbing.jobs.kinds import register_kind as register_job_kind
+from lianbing.jobs.views import bp as jobs_bp
 from lianbing.ledger.views import bp as ledger_bp
 from lianbing.main.views import bp as main_bp
 from lianbing.markup import render_markdown
+from lianbing.notify import jobs as notify_jobs
 from lianbing.notify import services as notify
 from lianbing.notify.cli import notify_cli
 from lianbing.notify.views import bp as notify_bp
 from lianbing.parts import ROLE_LABELS, registry
+from lianbing.rankings import jobs as rankings_jobs
+from lianbing.rankings import locks
 from lianbing.rankings.measures import register_bureau_measure
 from lianbing.rankings.views import bp as rankings_bp
 
@@ -90,6 +103,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_transaction(conn, name) -> None:
+    """Open SQLite's transaction before a savepoint that would otherwise start one.
+
+    pysqlite issues its implicit BEGIN only before INSERT/UPDATE/DELETE, so a savepoint taken
+    before the request's first write starts SQLite's transaction itself, and releasing it
+    commits for good: a refused request's rollback would then keep the row.
+    """
+    dbapi_connection = conn.connection.dbapi_connection
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN")
+
+
 def register_host_words(app: Flask) -> None:
     """The host's names for audit targets and ledger references, beside the parts' words."""
     words.register(app.extensions["lianbing"])
@@ -106,6 +133,8 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         api_bp,
         notify_bp,
+        certificates_bp,
+        jobs_bp,
     ):
         app.register_blueprint(bp)
     app.register_blueprint(calendar_bp)
@@ -113,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(drills_bp)
     app.register_blueprint(column_bp)
+    app.register_blueprint(report_bp)
 
 
 def register_bureau_measures(app: Flask) -> None:
@@ -125,10 +155,23 @@ def register_bureau_measures(app: Flask) -> None:
     )
 
 
+def register_evaluation_evidence(app: Flask) -> None:
+    """The self-evaluation shows the report to the province's figures beside its items."""
+    evaluation_evidence.set_source(app, report_figures.figures_for)
+
+
+def register_job_kinds(app: Flask) -> None:
+    """The host's background jobs (parts register theirs in their ``register``)."""
+    host_kinds = (rankings_jobs, accounts_jobs, bulletins_jobs, notify_jobs)
+    for kind in (kind for module in host_kinds for kind in module.KINDS):
+        register_job_kind(app, kind)
+
+
 def register_signal_receivers(app: Flask) -> None:
     """The host's own subscriptions to lianbing/signals.py (parts subscribe in register)."""
     ledger.register_receivers()
     rankings.register_receivers()
+    signals.campaign_copied.connect(evaluation.copy_items)
 
 
 def register_commands(app: Flask) -> None:
@@ -137,6 +180,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(cli.create_admin_command)
     app.cli.add_command(cli.load_bureaus_command)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(jobs_cli)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -152,6 +196,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["kind_label"] = activities.kind_label
     app.jinja_env.globals["citations"] = activities.citations
     app.jinja_env.globals["law_citations"] = activities.law_citations
+    #: why a campaign's settings are read-only (closed, or past), None when they are not
+    app.jinja_env.globals["settings_lock"] = locks.reason
     app.jinja_env.filters["reject_page"] = lambda args: {
         k: v for k, v in args.items() if k != "page"
     }

@@ -34,7 +34,18 @@ roster_changed = _signals.signal("roster-changed")
 
 #: sent by the campaign before it changes a campaign's weights, and by rankings before it changes
 #: the ranking rules; a receiver refuses the change by raising a ``lianbing.errors.Refused``
-#: (nothing has changed yet). sender: "campaign" or "rankings"; kwargs: campaign_id, what
-#: ("weights" or "rules"), new (dict of plain values), actor_id
-#: received by rankings (``closing.on_settings_changing``): a closed campaign's are locked
+#: (nothing has changed yet). sender: "campaign", "evaluation" or "rankings"; kwargs: campaign_id,
+#: what ("campaign", "stages", "weights", "ops_settings", "deadlines", "evaluation_items" or
+#: "rules"), new (dict of plain values), actor_id
+#: received by rankings (``locks.on_settings_changing``): the settings of a closed campaign, or of
+#: one next year's campaign was made from, are locked
 settings_changing = _signals.signal("settings-changing")
+
+#: sent by the campaign when the city creates next year's campaign from a template campaign
+#: (``campaign.nextyear.create_next``), after the campaign core copied its own settings (stages,
+#: weights, calendar, quota); each receiver copies its own per-campaign settings from
+#: ``template_id`` to ``campaign_id`` and returns {what, in Chinese: how many} for the audit row
+#: and the page. sender: "campaign"; kwargs: template_id, campaign_id, actor_id
+#: received by rankings (``rules.copy_rules``), evaluation (``services.copy_items``) and
+#: casestudies (``rubrics.services.copy_campaign_rubrics``, the rubric versions in use)
+campaign_copied = _signals.signal("campaign-copied")

@@ -1,5 +1,7 @@
 """Part: question bank, imports, quizzes, competitions, item analysis."""
 
+from sqlalchemy import select
+
 from lianbing.host import AUTHORS as AUTHOR_ROLES
 from lianbing.host import (
     BUREAU_ADMIN,
@@ -7,16 +9,24 @@ from lianbing.host import (
     OFFICER,
     ActivityKind,
     ActivityLink,
+    ActivityRef,
     NavEntry,
     Part,
+    db,
+    register_job_kind,
     titles_by_id,
 )
-from quizzes import cli  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
+from quizzes import (
+    cli,  # noqa: F401  (registers the `flask quizzes` commands on the blueprint)
+    jobs,
+)
 from quizzes.demo import load_demo
 from quizzes.models import Bank
 from quizzes.notices import notices
 from quizzes.play import demo as play_demo
 from quizzes.play import views as play_views
+from quizzes.play.models import Quiz
+from quizzes.report import report_figures
 from quizzes.views import bp
 from quizzes.views import dashboard as bank_dashboard
 
@@ -46,6 +56,21 @@ def dashboard(user) -> list[dict]:
     return [*bank_dashboard(user), *play_views.dashboard(user)]
 
 
+def activities(campaign_id: int) -> list[ActivityRef]:
+    """The campaign's published quizzes and competitions that count, for the city to expect."""
+    quizzes = db.session.scalars(
+        select(Quiz)
+        .where(Quiz.campaign_id == campaign_id, Quiz.is_published, Quiz.counts)
+        .order_by(Quiz.id)
+    )
+    return [ActivityRef(q.kind, f"quiz:{q.id}", q.title) for q in quizzes]
+
+
+def register(app) -> None:
+    """The part's background job: large question-bank imports."""
+    register_job_kind(app, jobs.KIND)
+
+
 part = Part(
     name="quizzes",
     title="知识竞赛",
@@ -61,9 +86,12 @@ part = Part(
         ActivityKind("competition", "知识竞赛", 20.0),
     ),
     demo=load_all_demo,
+    register=register,
     dashboard=dashboard,
     notices=notices,
+    report_figures=report_figures,
     # an officer opens the quiz (result and attempts); staff reach quizzes from 组卷与统计
     activity_links={"quiz": ActivityLink("quizzes.quiz_detail", "quiz_id", OFFICERS)},
     words={"target:quiz_bank": titles_by_id(Bank, "name")},
+    activities=activities,
 )

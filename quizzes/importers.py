@@ -1082,8 +1082,10 @@ def import_file(
     skip_invalid: bool = False,
     user_id: int | None = None,
     visibility: str | None = None,
+    owner_bureau_id: int | None = None,
 ) -> ImportReport:
-    """Parse a file and import it into the named bank (created when needed): all or nothing."""
+    """Parse a file and import it into the named bank (created when needed): all or nothing.
+    The bank is the city's of that name, or ``owner_bureau_id``'s own."""
     try:
         fmt, parsed = parse_file(filename, data, fmt)
     except ImportFileError as exc:
@@ -1105,6 +1107,7 @@ def import_file(
         fmt=fmt,
         user_id=user_id,
         visibility=visibility,
+        owner_bureau_id=owner_bureau_id,
     )
     report.notes += parsed.notes
     return report

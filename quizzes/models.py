@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,9 +39,20 @@ class Bank(db.Model):
     """A named collection of questions (题库)."""
 
     __tablename__ = "quiz_banks"
+    __table_args__ = (
+        # names are unique per owner: among the city's banks, and within each county's own
+        Index(
+            "uq_quiz_banks_city_name",
+            "name",
+            unique=True,
+            sqlite_where=text("owner_bureau_id IS NULL"),
+            postgresql_where=text("owner_bureau_id IS NULL"),
+        ),
+        UniqueConstraint("owner_bureau_id", "name", name="uq_quiz_banks_owner_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text, default="")
     #: a key of VISIBILITIES; only "practice" banks feed practice, daily sets and 错题本
     visibility: Mapped[str] = mapped_column(

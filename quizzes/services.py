@@ -107,12 +107,14 @@ def create_bank(
     user_id: int | None = None,
     owner_bureau_id: int | None = None,
 ) -> Bank:
-    """A new, empty bank with a unique name (a county's own when ``owner_bureau_id`` is set)."""
+    """A new, empty bank (a county's own when ``owner_bureau_id`` is set) with a name unique
+    among its owner's banks: two counties may each have a “大气法规”, the city one more."""
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise BankError("题库名称不能为空，且不超过 100 个字符")
-    if bank_by_name(name):
-        raise BankError(f"题库“{name}”已存在", 409)
+    if bank_by_name(name, owner_bureau_id):
+        whose = "本单位" if owner_bureau_id is not None else "市局"
+        raise BankError(f"{whose}已有题库“{name}”，请换一个名称", 409)
     bank = Bank(
         name=name,
         description=description or "",
@@ -141,12 +143,22 @@ def set_visibility(bank: Bank, visibility: str, user_id: int | None = None) -> N
     )
 
 
-def bank_by_name(name: str) -> Bank | None:
-    return db.session.scalar(select(Bank).where(Bank.name == (name or "").strip()))
+def bank_by_name(name: str, owner_bureau_id: int | None = None) -> Bank | None:
+    """The city's bank of that name, or the given county's own."""
+    owner = (
+        Bank.owner_bureau_id.is_(None)
+        if owner_bureau_id is None
+        else Bank.owner_bureau_id == owner_bureau_id
+    )
+    return db.session.scalar(select(Bank).where(Bank.name == (name or "").strip(), owner))
 
 
-def get_or_create_bank(name: str, user_id: int | None = None) -> Bank:
-    return bank_by_name(name) or create_bank(name, user_id=user_id)
+def get_or_create_bank(
+    name: str, user_id: int | None = None, owner_bureau_id: int | None = None
+) -> Bank:
+    return bank_by_name(name, owner_bureau_id) or create_bank(
+        name, user_id=user_id, owner_bureau_id=owner_bureau_id
+    )
 
 
 def list_banks(bureau_id: int | None = None) -> list[tuple[Bank, int]]:
@@ -583,13 +595,15 @@ def import_items(
     fmt: str,
     user_id: int | None = None,
     visibility: str | None = None,
+    owner_bureau_id: int | None = None,
 ) -> ImportReport:
-    """Check every item, then store all valid ones, or none if any failed (unless skip_invalid)."""
-    bank = bank_by_name(bank_name)
+    """Check every item, then store all valid ones, or none if any failed (unless skip_invalid).
+    The bank is the city's of that name, or ``owner_bureau_id``'s own."""
+    bank = bank_by_name(bank_name, owner_bureau_id)
     report = ImportReport(bank=bank_name, format=fmt, items=items, skip_invalid=skip_invalid)
     check_items(items, bank)
     if report.ok and any(i.status == "pending" for i in items):
-        bank = bank or create_bank(bank_name, user_id=user_id)
+        bank = bank or create_bank(bank_name, user_id=user_id, owner_bureau_id=owner_bureau_id)
         if visibility:
             set_visibility(bank, visibility, user_id)
         _store_items(bank, report, user_id)

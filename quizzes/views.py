@@ -6,7 +6,17 @@ The host commits at the end of the request; a refused save or import re-renders 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -25,8 +35,10 @@ from lianbing.host import (
     is_safe_next,
     require_role,
     rerender,
+    start_job,
+    store_file_bytes,
 )
-from quizzes import exporters, importers, qtypes, services
+from quizzes import exporters, importers, jobs, qtypes, services
 from quizzes.authoring import owner_for, require_bank_read, require_bank_write
 from quizzes.forms import BankForm, BulkForm, ImportForm, QuestionForm, SearchForm
 from quizzes.models import VISIBILITIES, Bank, Question
@@ -225,18 +237,23 @@ def import_page():
         report = run_import(form)
     except (UploadError, Refused) as err:
         return rerender(err, "quizzes/import.html", form=form, report=None)
+    if report is None:  # a large file: imported by a background job, followed on its page
+        return redirect(url_for("jobs.detail", job_id=g.import_job_id), 303)
     return render_template(
         "quizzes/import.html",
         form=form,
         report=report,
-        bank=services.bank_by_name(report.bank),
+        bank=services.bank_by_name(report.bank, owner_for(current_user)),
         labels=qtypes.LABELS,
         status_labels=services.STATUS_LABELS,
     ), 200 if report.ok else 400
 
 
-def run_import(form: ImportForm) -> services.ImportReport:
-    """Check the uploaded file, then import it: all or nothing unless the form says skip."""
+def run_import(form: ImportForm) -> services.ImportReport | None:
+    """Check the uploaded file, then import it: all or nothing unless the form says skip.
+
+    A file of ``QUIZ_IMPORT_JOB_BYTES`` or more is imported by a background job instead
+    (None is returned and the job's id left in ``g.import_job_id``)."""
     upload = form.file.data
     data = upload.read()
     check_upload(
@@ -245,13 +262,15 @@ def run_import(form: ImportForm) -> services.ImportReport:
         importers.UPLOAD_SUFFIXES,
         current_app.config["MAX_CONTENT_LENGTH"],
     )
-    name = form.bank.data.strip()
-    existing = services.bank_by_name(name)
+    name, owner = form.bank.data.strip(), owner_for(current_user)
+    # a county imports into its own bank of that name (created here, rolled back if the import
+    # fails), never into the city's bank or another county's of the same name
+    existing = services.bank_by_name(name, owner)
     if existing is not None:
         require_bank_write(current_user, existing)
-    elif owner_for(current_user) is not None:
-        # a county's import creates the county's own bank (rolled back if the import fails)
-        services.create_bank(name, "", current_user.id, owner_for(current_user))
+    if len(data) >= current_app.config["QUIZ_IMPORT_JOB_BYTES"]:
+        g.import_job_id = _start_import_job(form, upload.filename or "题库", data, existing).id
+        return None
     return importers.import_file(
         name,
         upload.filename,
@@ -260,7 +279,20 @@ def run_import(form: ImportForm) -> services.ImportReport:
         skip_invalid=form.skip_invalid.data,
         user_id=current_user.id,
         visibility=form.visibility.data or (None if existing else "draft"),
+        owner_bureau_id=owner,
     )
+
+
+def _start_import_job(form: ImportForm, filename: str, data: bytes, existing):
+    stored = store_file_bytes(filename, data, owner_kind=jobs.INPUT, user_id=current_user.id)
+    params = {
+        "file_id": stored.id,
+        "bank": form.bank.data.strip(),
+        "fmt": form.fmt.data,
+        "skip_invalid": bool(form.skip_invalid.data),
+        "visibility": form.visibility.data or (None if existing else "draft"),
+    }
+    return start_job(jobs.BANK_IMPORT, params, current_user)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

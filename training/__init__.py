@@ -11,17 +11,21 @@ module; plans read modules' and lectures' records to follow up.
 """
 
 from flask import Flask, url_for
+from sqlalchemy import select
 
 from lianbing.host import (
     ADMINS,
     CITY_ADMIN,
+    OFFICER,
     STAFF,
     TRAINER,
     ActivityKind,
     ActivityLink,
+    ActivityRef,
     NavEntry,
     Part,
     active_campaign,
+    db,
     titles_by_id,
 )
 from training.laws import cli  # noqa: F401  (registers `flask training import-law`)
@@ -38,7 +42,9 @@ from training.modules.models import Module
 from training.plans import demo as plans_demo
 from training.plans import services as plans
 from training.plans import views as plans_views  # noqa: F401
+from training.plans.certificates import qualifications as plan_qualifications
 from training.plans.notices import notices as plan_notices
+from training.report import report_figures
 from training.web import bp
 
 ADMIN_ROLES = frozenset(ADMINS)
@@ -76,6 +82,16 @@ def dashboard(user) -> list[dict]:
     return cards
 
 
+def activities(campaign_id: int) -> list[ActivityRef]:
+    """Published modules and lectures for officers, for the city to expect of them."""
+    modules = db.session.scalars(select(Module).where(Module.is_published).order_by(Module.id))
+    lectures = db.session.scalars(select(Lecture).order_by(Lecture.starts_at))
+    found = [ActivityRef("study", f"module:{m.id}", m.title) for m in modules if OFFICER in m.roles]
+    return found + [
+        ActivityRef("lecture", f"lecture:{x.id}", x.title) for x in lectures if OFFICER in x.roles
+    ]
+
+
 def _skip_fts(name, type_, parent_names) -> bool:
     """Keep Alembic autogenerate away from the FTS5 virtual table and its shadow tables."""
     return not (type_ == "table" and name and name.startswith(FTS_TABLE))
@@ -109,6 +125,8 @@ part = Part(
     register=register,
     dashboard=dashboard,
     notices=plan_notices,
+    certificate_qualifications=plan_qualifications,
+    report_figures=report_figures,
     links={"law_article": "training.article", "law": "training.law"},
     words={
         "law_article": laws.article_words,
@@ -121,4 +139,5 @@ part = Part(
         "module": ActivityLink("training.module", "module_id"),
         "lecture": ActivityLink("training.lecture", "lecture_id", frozenset(STAFF)),
     },
+    activities=activities,
 )

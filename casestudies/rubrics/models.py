@@ -45,3 +45,23 @@ class Rubric(db.Model):
 
     def __repr__(self) -> str:
         return f"<Rubric {self.id} {self.family} v{self.version}>"
+
+
+class CampaignRubric(db.Model):
+    """A rubric version a campaign grades with (copied to next year's campaign at its latest)."""
+
+    __tablename__ = "cs_campaign_rubrics"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "family", name="uq_cs_campaign_rubrics_campaign_family"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    #: one version per rubric family and campaign
+    family: Mapped[str] = mapped_column(String(40))
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("cs_rubrics.id"))
+
+    def __repr__(self) -> str:
+        return f"<CampaignRubric c{self.campaign_id} {self.family} r{self.rubric_id}>"

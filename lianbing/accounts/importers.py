@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from flask import current_app
+from werkzeug.security import generate_password_hash
 
 from lianbing.accounts import grants, services
 from lianbing.errors import Refused
@@ -54,7 +56,7 @@ def _cell(row, name: str) -> str:
     return str(value).strip().removesuffix(".0") if value is not None else ""
 
 
-def row_to_data(row, password: str) -> tuple[services.UserData | None, list[str]]:
+def row_to_data(row, password: str | None) -> tuple[services.UserData | None, list[str]]:
     """One spreadsheet row as UserData, or the reasons it cannot be."""
     reasons = []
     bureau = services.find_bureau(_cell(row, "所属单位"))
@@ -84,39 +86,76 @@ def import_roster(data: bytes, password: str, *, actor=None) -> ImportReport:
     市局管理员 row, or a row of another bureau, is refused whole with that row's number.
     ``actor`` None is the command line (the server's operator).
     """
-    actor_id = actor.id if actor is not None else None
+    report = check_roster(data, password, actor=actor)
+    if report.ok:
+        report.created = create_roster(data, hash_password(password), actor=actor)
+    return report
+
+
+def check_roster(data: bytes, password: str, *, actor=None) -> ImportReport:
+    """Every row checked, the initial password against each username too; nothing written."""
     problems = services.password_problems(password)
     if problems:
         raise services.AccountError("初始密码不可用：" + "；".join(problems) + "。")
     frame = read_rows(data)
     if frame.empty:
         raise services.AccountError("文件中没有数据行。")
-    rows, report = _checked_rows(frame, password, actor)
-    if report.ok:
-        report.created = [services.create_user(item, actor_id=actor_id).username for item in rows]
-        event(
-            "accounts",
-            "roster import by user %s: %s users created",
-            actor_id,
-            len(report.created),
-            actor_id=actor_id,
-            count=len(report.created),
-        )
-    else:
-        event(
-            "accounts",
-            "roster import by user %s refused: %s problems in %s rows",
-            actor_id,
-            len(report.errors),
-            len(frame),
-            actor_id=actor_id,
-            count=len(report.errors),
-        )
+    report = _checked_rows(frame, password, actor)[1]
+    if not report.ok:
+        _log_refused(report, len(frame), actor)
     return report
 
 
+def hash_password(password: str) -> str:
+    """One hash of the initial password, shared by every account of the import (each must
+    change it at first login); a job keeps the hash, never the password."""
+    return generate_password_hash(
+        password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    )
+
+
+def create_roster(data: bytes, password_hash: str, *, actor=None, progress=None) -> list[str]:
+    """Create every row's user, or none: rows are checked again (the roster may have changed
+    since the file was checked) and any bad row refuses the whole file."""
+    actor_id = actor.id if actor is not None else None
+    rows, report = _checked_rows(read_rows(data), None, actor)
+    if not report.ok:
+        raise services.AccountError(
+            f"文件有 {len(report.errors)} 处错误，未导入任何人员："
+            + "；".join(f"第 {line} 行：{reason}" for line, reason in report.errors[:20])
+        )
+    created = []
+    for item in rows:
+        created.append(services.create_user(item, actor_id=actor_id, password_hash=password_hash))
+        if progress is not None and (len(created) % 50 == 0 or len(created) == len(rows)):
+            progress(len(created), len(rows), "创建人员账号")
+    usernames = [user.username for user in created]
+    event(
+        "accounts",
+        "roster import by user %s: %s users created",
+        actor_id,
+        len(usernames),
+        actor_id=actor_id,
+        count=len(usernames),
+    )
+    return usernames
+
+
+def _log_refused(report: ImportReport, rows: int, actor) -> None:
+    actor_id = actor.id if actor is not None else None
+    event(
+        "accounts",
+        "roster import by user %s refused: %s problems in %s rows",
+        actor_id,
+        len(report.errors),
+        rows,
+        actor_id=actor_id,
+        count=len(report.errors),
+    )
+
+
 def _checked_rows(
-    frame: pd.DataFrame, password: str, actor
+    frame: pd.DataFrame, password: str | None, actor
 ) -> tuple[list[services.UserData | None], ImportReport]:
     """Every row as UserData, and a report of the reasons each bad row cannot be imported."""
     report, rows, seen = ImportReport(), [], {}
@@ -127,7 +166,7 @@ def _checked_rows(
             reasons = (
                 _grant(item, actor)
                 + services.validate_user_data(item)
-                + services.password_problems(password, item.username)
+                + (services.password_problems(password, item.username) if password else [])
                 + _duplicates(item, line, seen)
             )
         report.errors.extend((line, r) for r in reasons)

@@ -299,10 +299,13 @@ def require_grant(actor_id: int | None, user: User) -> None:
         raise NotAllowed("；".join(problems) + "。")
 
 
-def create_user(data: UserData, *, actor_id: int | None = None) -> User:
+def create_user(
+    data: UserData, *, actor_id: int | None = None, password_hash: str | None = None
+) -> User:
     """Create one user; raises AccountError with every reason joined.
 
     An account made by an admin (``actor_id`` given) must change its password at first login.
+    ``password_hash`` (a roster import's one hash of its initial password) replaces hashing.
     """
     _check_new_user(data, actor_id)
     user = User(
@@ -314,7 +317,10 @@ def create_user(data: UserData, *, actor_id: int | None = None) -> User:
         phone=data.phone or None,
         must_change_password=actor_id is not None,
     )
-    user.set_password(data.password or _random_password())
+    if password_hash:
+        user.password_hash = password_hash
+    else:
+        user.set_password(data.password or _random_password())
     db.session.add(user)
     db.session.flush()
     _record_created(user, actor_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from lianbing.accounts import exporters, grants, importers, services, sessions, throttle
+from lianbing.accounts import exporters, grants, importers, jobs, services, sessions, throttle
 from lianbing.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -18,6 +18,8 @@ from lianbing.accounts.forms import (
 from lianbing.accounts.models import User
 from lianbing.auth import ADMINS, CITY_ADMIN, any_user, public, require_role
 from lianbing.extensions import db, login_manager
+from lianbing.files.services import store_bytes
+from lianbing.jobs.services import start as start_job
 from lianbing.logconfig import event
 from lianbing.web import (
     XLSX,
@@ -229,21 +231,28 @@ def reset_password(user_id: int):
 @bp.route("/roster/import", methods=["GET", "POST"])
 @require_role(*ADMINS)
 def import_roster():
+    """Check the whole file now (bad rows are listed on this page, nothing is written), then
+    create the accounts in a background job."""
     form = RosterImportForm()
     if not form.validate_on_submit():
         flash_errors(form)
         return render_template("accounts/import.html", form=form, report=None), form_status(form)
+    upload, password = form.file.data, form.default_password.data
+    data = upload.read()
     try:
-        report = importers.import_roster(
-            form.file.data.read(), form.default_password.data, actor=current_user
-        )
+        report = importers.check_roster(data, password, actor=current_user)
     except services.AccountError as err:
         return rerender(err, "accounts/import.html", form=form, report=None)
-    if report.ok:
-        flash(f"已导入 {len(report.created)} 名人员。", "success")
-    return render_template(
-        "accounts/import.html", form=form, report=report
-    ), 200 if report.ok else 400
+    if not report.ok:
+        return render_template("accounts/import.html", form=form, report=report), 400
+    job = start_roster_job(upload.filename or "名单.xlsx", data, password)
+    return redirect(url_for("jobs.detail", job_id=job.id), 303)
+
+
+def start_roster_job(filename: str, data: bytes, password: str):
+    stored = store_bytes(filename, data, owner_kind=jobs.INPUT, user_id=current_user.id)
+    params = {"file_id": stored.id, "password_hash": importers.hash_password(password)}
+    return start_job(jobs.ROSTER_IMPORT, params, current_user)
 
 
 @bp.route("/roster/template.xlsx")

@@ -28,6 +28,15 @@ class CampaignForm(FlaskForm):
     submit = SubmitField("保存")
 
 
+class NextYearForm(FlaskForm):
+    name = StringField("新活动名称", validators=[DataRequired("请输入名称"), Length(max=100)])
+    confirm = BooleanField(
+        "我已核对上述阶段日期和要复制的设置，确认创建新一年活动",
+        validators=[DataRequired("请勾选确认后再创建。")],
+    )
+    submit = SubmitField("创建新一年活动")
+
+
 class ActivateForm(FlaskForm):
     submit = SubmitField("设为当前活动")
 

@@ -32,6 +32,8 @@ class Campaign(db.Model):
     is_active: Mapped[bool] = mapped_column(default=False)
     #: nominations per county bureau (先进个人候选人名额)
     nomination_quota: Mapped[int] = mapped_column(default=1)
+    #: the campaign this one was made from (以此为模板创建新一年活动); one successor each
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), unique=True)
 
     stages: Mapped[list["Stage"]] = relationship(
         back_populates="campaign",

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from lianbing import signals
 from lianbing.audit import services as audit
 from lianbing.campaign.models import DEADLINE_KINDS, Campaign, Deadline, OpsSettings
 from lianbing.dbtypes import to_local, utcnow
@@ -115,7 +116,14 @@ class SettingsData:
 def save_settings(
     campaign: Campaign, data: SettingsData, *, actor_id: int | None = None
 ) -> OpsSettings:
-    """Store the operations settings of a campaign."""
+    """Store the operations settings of a campaign (refused once it is closed or past)."""
+    signals.settings_changing.send(
+        "campaign",
+        campaign_id=campaign.id,
+        what="ops_settings",
+        new={"due_day": data.bulletin_due_day, "summary_due": str(data.summary_due)},
+        actor_id=actor_id,
+    )
     if not 1 <= data.bulletin_due_day <= 28:
         raise ScheduleError("简报截止日须在每月 1 日到 28 日之间。")
     start, end = first_of_month(data.bulletin_from), first_of_month(data.bulletin_to)
@@ -156,7 +164,14 @@ def bulletin_due(settings: OpsSettings, period: date) -> date:
 def add_deadline(
     campaign: Campaign, name: str, due: date, kind: str, *, actor_id: int | None = None
 ) -> Deadline:
-    """Put a deadline on the calendar."""
+    """Put a deadline on the calendar (refused once the campaign is closed or past)."""
+    signals.settings_changing.send(
+        "campaign",
+        campaign_id=campaign.id,
+        what="deadlines",
+        new={"add": name, "due": str(due)},
+        actor_id=actor_id,
+    )
     name = (name or "").strip()
     if not name:
         raise ScheduleError("请填写截止事项名称。")
@@ -176,6 +191,14 @@ def add_deadline(
 
 
 def delete_deadline(row: Deadline, *, actor_id: int | None = None) -> None:
+    """Take a deadline off the calendar (refused once the campaign is closed or past)."""
+    signals.settings_changing.send(
+        "campaign",
+        campaign_id=row.campaign_id,
+        what="deadlines",
+        new={"delete": row.name},
+        actor_id=actor_id,
+    )
     audit.write(
         "campaign.deadline_delete",
         "campaign_deadline",

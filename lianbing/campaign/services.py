@@ -123,6 +123,10 @@ def update_campaign(
     quota: int,
     actor_id: int | None = None,
 ) -> None:
+    new = {"name": name, "start": str(start), "end": str(end), "quota": quota}
+    signals.settings_changing.send(
+        "campaign", campaign_id=campaign.id, what="campaign", new=new, actor_id=actor_id
+    )
     if end < start:
         raise CampaignError("结束日期不能早于开始日期。")
     if quota < 0 or quota > 50:
@@ -149,7 +153,7 @@ def update_campaign(
         campaign.id,
         actor_id=actor_id,
         old=old,
-        new={"name": name, "start": str(start), "end": str(end), "quota": quota},
+        new=new,
     )
 
 
@@ -202,6 +206,13 @@ def set_stage_dates(
     campaign: Campaign, dates: dict[int, tuple[date, date]], *, actor_id: int | None = None
 ) -> None:
     """Move stages: each inside the campaign, sub-stages inside their parent; all or nothing."""
+    signals.settings_changing.send(
+        "campaign",
+        campaign_id=campaign.id,
+        what="stages",
+        new={str(k): [str(a), str(b)] for k, (a, b) in dates.items()},
+        actor_id=actor_id,
+    )
     stages = {s.id: s for s in campaign.stages}
     unknown = set(dates) - set(stages)
     if unknown:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lianbing.auth import CITY_ADMIN, any_user, require_role
-from lianbing.campaign import schedule, services
+from lianbing.campaign import nextyear, schedule, services
 from lianbing.campaign.forms import (
     ActivateForm,
     CampaignForm,
     DeadlineForm,
     DeleteForm,
+    NextYearForm,
     SettingsForm,
     stages_form,
     weights_form,
@@ -44,6 +45,8 @@ def detail(campaign_id: int):
     return render_template(
         "campaign/detail.html",
         campaign=campaign,
+        successor=nextyear.successor(campaign.id),
+        previous=nextyear.previous(campaign),
         services=services,
         current=services.current_stage(campaign, today),
         weights=weights,
@@ -92,7 +95,7 @@ def edit(campaign_id: int):
             quota=form.nomination_quota.data,
             actor_id=current_user.id,
         )
-    except services.CampaignError as err:
+    except (services.CampaignError, Conflict) as err:  # Conflict: locked once closed or past
         return rerender(err, "campaign/form.html", form=form, campaign=campaign)
     flash("已保存。", "success")
     return redirect(url_for("campaign.detail", campaign_id=campaign.id))
@@ -143,10 +146,36 @@ def stages(campaign_id: int):
     }
     try:
         services.set_stage_dates(campaign, dates, actor_id=current_user.id)
-    except services.CampaignError as err:
+    except (services.CampaignError, Conflict) as err:
         return rerender(err, "campaign/stages.html", **context)
     flash("阶段日期已保存。", "success")
     return redirect(url_for("campaign.detail", campaign_id=campaign.id))
+
+
+# --- next year's campaign from this one ------------------------------------------
+
+
+@bp.route("/<int:campaign_id>/next-year", methods=["GET", "POST"])
+@require_role(CITY_ADMIN)
+def next_year(campaign_id: int):
+    template = get_campaign(campaign_id)
+    nextyear.refuse_if_copied(template)
+    form = NextYearForm(data=None if request.method == "POST" else _next_year_defaults(template))
+    span = (nextyear.shift_date(template.start_date), nextyear.shift_date(template.end_date))
+    context = {"form": form, "campaign": template, "plan": nextyear.plan(template), "span": span}
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("campaign/next_year.html", **context), form_status(form)
+    try:
+        made, copied = nextyear.create_next(template, form.name.data, actor_id=current_user.id)
+    except services.CampaignError as err:
+        return rerender(err, "campaign/next_year.html", **context)
+    flash(f"已创建“{made.name}”：" + "、".join(f"{k} {v}" for k, v in copied.items()), "success")
+    return redirect(url_for("campaign.detail", campaign_id=made.id))
+
+
+def _next_year_defaults(template) -> dict:
+    return {"name": nextyear.suggested_name(template)}
 
 
 # --- the calendar -----------------------------------------------------------------
@@ -197,7 +226,7 @@ def add_deadline(campaign_id: int):
         schedule.add_deadline(
             campaign, form.name.data, form.due_date.data, form.kind.data, actor_id=current_user.id
         )
-    except schedule.ScheduleError as err:
+    except (schedule.ScheduleError, Conflict) as err:
         return rerender(err, "campaign/schedule/timeline.html", **_timeline_context(campaign))
     flash("截止事项已添加。", "success")
     return redirect(url_for("schedule.timeline", campaign_id=campaign.id))
@@ -233,7 +262,7 @@ def settings(campaign_id: int):
     )
     try:
         schedule.save_settings(campaign, data, actor_id=current_user.id)
-    except schedule.ScheduleError as err:
+    except (schedule.ScheduleError, Conflict) as err:
         return rerender(err, "campaign/schedule/settings.html", form=form, campaign=campaign)
     flash("设置已保存。", "success")
     return redirect(url_for("schedule.timeline", campaign_id=campaign.id))

@@ -16,11 +16,13 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
 
 from lianbing.dbtypes import LOCAL_TZ
 
@@ -72,13 +74,43 @@ def _rows(table) -> Iterable[Sequence]:
         yield from table
 
 
-def xlsx_bytes(sheets: Mapping[str, Table]) -> bytes:
-    """One workbook, a sheet per entry in order; every string written as safe text."""
+@dataclass(frozen=True)
+class Bars:
+    """A bar chart drawn from a sheet's rows: ``labels`` and ``values`` are column numbers
+    (1-based) of the rows 2 .. ``rows`` + 1 under the header."""
+
+    sheet: str
+    title: str
+    labels: int
+    values: int
+    rows: int
+    y_title: str = ""
+    anchor: str = "H2"
+
+
+def _bar_chart(sheet, bars: Bars) -> BarChart:
+    chart = BarChart()
+    chart.title, chart.y_axis.title = bars.title, bars.y_title
+    chart.legend = None
+    last = bars.rows + 1
+    data = Reference(sheet, min_col=bars.values, min_row=1, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=bars.labels, min_row=2, max_row=last))
+    chart.width, chart.height = 18, 9
+    return chart
+
+
+def xlsx_bytes(sheets: Mapping[str, Table], charts: Sequence[Bars] = ()) -> bytes:
+    """One workbook, a sheet per entry in order; every string written as safe text; bar
+    charts drawn from the sheets' own cells."""
     book = Workbook(write_only=True)
+    made = {}
     for name, table in sheets.items():
-        sheet = book.create_sheet(name[:31])
+        sheet = made[name] = book.create_sheet(name[:31])
         for row in _rows(table):
             sheet.append([_cell(sheet, v) for v in row])
+    for bars in charts:
+        made[bars.sheet].add_chart(_bar_chart(made[bars.sheet], bars), bars.anchor)
     if not sheets:
         book.create_sheet("Sheet1")
     out = io.BytesIO()

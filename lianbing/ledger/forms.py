@@ -8,16 +8,13 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 
 class ExpectedForm(FlaskForm):
-    kind = SelectField("活动类型")
-    ref = StringField(
-        "编号（与成绩台账一致，如 quiz:12）",
-        validators=[DataRequired("请填写编号"), Length(max=80)],
-    )
-    title = StringField("名称", validators=[Length(max=200)])
+    #: "<kind>:<ref>" of one of the activities the parts and the host run (see
+    #: ``lianbing.activities.catalog``); anything else is refused in Chinese
+    activity = SelectField("活动", validators=[DataRequired("请选择活动")], validate_choice=False)
     max_points = FloatField(
         "满分", validators=[InputRequired("请填写满分"), NumberRange(0.01, 100000, "满分须大于 0")]
     )
@@ -26,6 +23,10 @@ class ExpectedForm(FlaskForm):
     )
     bureau_id = SelectField("参加单位", coerce=int)
     submit = SubmitField("保存")
+
+    def validate_activity(self, field) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("没有这项活动，请从列表中选择。")
 
 
 class ExemptForm(FlaskForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from lianbing import activities
 from lianbing.accounts import services as accounts
 from lianbing.auth import CITY_ADMIN, require_role
 from lianbing.campaign import services as campaigns
@@ -19,7 +20,7 @@ from lianbing.ledger import (
 from lianbing.ledger.blueprint import bp
 from lianbing.ledger.forms import ExemptForm, ExpectedForm
 from lianbing.ledger.models import ExpectedActivity
-from lianbing.parts import registry
+from lianbing.parts import ActivityRef, registry
 from lianbing.web import flash_errors, form_status, refused_redirect
 
 
@@ -33,7 +34,8 @@ def _campaign() -> Campaign:
 @bp.route("/expected", methods=["GET", "POST"])
 @require_role(CITY_ADMIN)
 def expected_list():
-    campaign, form = _campaign(), _expected_form()
+    campaign = _campaign()
+    form = _expected_form(campaign)
     if form.validate_on_submit():
         expected.declare(campaign.id, _expected_data(form), actor_id=current_user.id)
         flash("应参加活动已保存。", "success")
@@ -75,9 +77,13 @@ def expected_exempt():
     return redirect(url_for("ledger.expected_list"))
 
 
-def _expected_form() -> ExpectedForm:
+def _expected_form(campaign: Campaign) -> ExpectedForm:
+    """The form offering the campaign's activities by name (and those already expected)."""
     form = ExpectedForm()
-    form.kind.choices = [(k, v.label) for k, v in registry().kinds.items()]
+    declared = [ActivityRef(e.kind, e.ref, e.title) for e in expected.listing(campaign.id)]
+    items = activities.catalog(campaign.id, declared)
+    form.activity.choices = activities.choices(items)
+    form.catalog = {activities.choice_key(a.kind, a.ref): a for a in items}
     form.bureau_id.choices = [(0, "全部执法人员")] + [
         (b.id, b.short_name) for b in accounts.county_bureaus()
     ]
@@ -85,12 +91,13 @@ def _expected_form() -> ExpectedForm:
 
 
 def _expected_data(form: ExpectedForm) -> expected.ExpectedData:
-    """One bureau, or every officer when no bureau is chosen."""
+    """The chosen activity under its own name, for one bureau or every officer."""
     bureau_id = form.bureau_id.data
+    item = form.catalog[form.activity.data]
     return expected.ExpectedData(
-        form.kind.data,
-        form.ref.data.strip(),
-        form.title.data or "",
+        item.kind,
+        item.ref,
+        item.title,
         form.max_points.data,
         local_to_utc(form.closes_at.data),
         "bureaus" if bureau_id else "all",

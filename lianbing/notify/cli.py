@@ -12,7 +12,10 @@ from flask.cli import AppGroup
 
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
+from lianbing.jobs import queue as job_queue
+from lianbing.jobs.services import start as start_job
 from lianbing.notify import events, outbox, services
+from lianbing.notify.jobs import NOTIFY_RUN
 from lianbing.parts import Notice, registry
 
 notify_cli = AppGroup("notify", help="通知：收集到期提醒、入队并发送")
@@ -49,10 +52,25 @@ def run_once(now: datetime, *, send: bool = True) -> Counter:
 
 @notify_cli.command("run")
 @click.option("--no-send", is_flag=True, help="只生成通知并入队，不发送")
-def run_command(no_send: bool) -> None:
+@click.option("--enqueue", is_flag=True, help="交给后台任务 worker 执行（需要 REDIS_URL）")
+def run_command(no_send: bool, enqueue: bool) -> None:
     """Generate due notifications and send pending e-mails and robot messages (idempotent)."""
+    if enqueue:
+        _enqueue(no_send)
+        return
     counts = run_once(utcnow(), send=not no_send)
     click.echo(
         f"新通知 {counts['notices']} 条，入队 {counts['queued']} 条，"
         f"发送成功 {counts['sent']} 条，失败 {counts['failed']} 条。"
     )
+
+
+def _enqueue(no_send: bool) -> None:
+    """Put the run on the job queue; a worker does it (the job's page shows the counts)."""
+    if not job_queue.uses_queue():
+        raise click.ClickException(
+            "未设置 REDIS_URL：没有后台 worker，请直接运行 flask notify run。"
+        )
+    job = start_job(NOTIFY_RUN, {"no_send": no_send}, None)
+    db.session.commit()
+    click.echo(f"已加入后台任务队列：任务 {job.id}（/jobs/{job.id}）。")

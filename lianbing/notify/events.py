@@ -1,4 +1,5 @@
-"""The host's own events: paperwork deadlines, returned bulletins, reviewed column articles.
+"""The host's own events: paperwork deadlines, returned bulletins and summaries, reviewed
+column articles.
 
 Each function takes ``now`` (UTC) and returns Notices; event keys name the event, not the
 person, so the (user, event key) constraint makes every run after the first a no-op.
@@ -19,6 +20,8 @@ from lianbing.campaign.column.models import PUBLISHED, REJECTED, ColumnArticle
 from lianbing.campaign.evaluation.models import DRAFT as SUMMARY_DRAFT
 from lianbing.campaign.evaluation.models import SummaryReport
 from lianbing.campaign.models import Campaign
+from lianbing.campaign.report.models import RETURNED as REPORT_RETURNED
+from lianbing.campaign.report.models import ProvinceReport
 from lianbing.dbtypes import to_local
 from lianbing.extensions import db
 from lianbing.parts import Notice
@@ -51,6 +54,7 @@ def host_notices(now: datetime) -> list[Notice]:
         found += bulletins_returned(campaign, now)
         found += articles_reviewed(campaign, now)
         found += nominations_returned(campaign, now)
+        found += reports_returned(campaign, now)
     return found
 
 
@@ -179,3 +183,20 @@ def nominations_returned(campaign: Campaign, now: datetime) -> Iterable[Notice]:
         title = f"先进个人推荐（{n.user.display_name}）被市局退回"
         for user_id in admins.get(n.bureau_id, []):
             yield Notice(user_id, key, title, n.return_reason or "请修改后重新报送。", link)
+
+
+def reports_returned(campaign: Campaign, now: datetime) -> Iterable[Notice]:
+    """A summary for the province the city returned, to its county's admins (after every return)."""
+    admins = _county_admins()
+    rows = db.session.scalars(
+        select(ProvinceReport).where(
+            ProvinceReport.campaign_id == campaign.id,
+            ProvinceReport.status == REPORT_RETURNED,
+            ProvinceReport.returned_at >= now - RECENT,
+        )
+    )
+    for r in rows:
+        key = f"report-returned:{r.id}:{r.returned_at:%Y%m%d%H%M%S}"
+        link = url_for("report.bureau", campaign_id=campaign.id, bureau_id=r.bureau_id)
+        for user_id in admins.get(r.bureau_id, []):
+            yield Notice(user_id, key, "报省总结被市局退回", r.return_comment, link)

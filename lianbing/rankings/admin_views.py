@@ -376,7 +376,7 @@ def _settings_context(campaign: Campaign, form) -> dict:
         "campaign": campaign,
         "form": form,
         "weights": campaigns.weights(campaign),
-        "locked": locks.locked(campaign.id),
+        "locked": locks.reason(campaign.id, "rules"),
         "example": _worked_example(campaign),
         "kinds": registry().kinds,
         "categories": rules.PROVINCE_CATEGORIES,

@@ -7,7 +7,7 @@ from datetime import datetime, time
 
 from lianbing import signals
 from lianbing.audit import services as audit
-from lianbing.campaign import schedule
+from lianbing.campaign import nextyear, schedule
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import local_to_utc, utcnow
 from lianbing.errors import Invalid
@@ -155,3 +155,24 @@ def _snapshot(row: RankingSettings) -> dict:
 def board_named(campaign_id: int) -> bool:
     """Whether officers' leaderboard shows names (the city may show only ranks and bureaus)."""
     return settings_for(campaign_id).is_board_named is not False
+
+
+def copy_rules(sender, *, template_id: int, campaign_id: int, actor_id) -> dict[str, int]:
+    """Receiver of ``signals.campaign_copied``: the template's rules for next year's campaign
+    (the city's own nomination deadline a year later)."""
+    old = db.session.get(RankingSettings, template_id)
+    if old is None:
+        return {"排名规则": 0}
+    db.session.add(
+        RankingSettings(
+            campaign_id=campaign_id,
+            nomination_deadline=nextyear.shift_moment(old.nomination_deadline),
+            province_quotas=dict(old.province_quotas or {}),
+            eligibility=dict(old.eligibility or {}),
+            min_entries=dict(old.min_entries) if old.min_entries is not None else None,
+            measure_weights=dict(old.measure_weights or {}),
+            is_board_named=old.is_board_named,
+        )
+    )
+    db.session.flush()
+    return {"排名规则": 1}

@@ -21,21 +21,21 @@ from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Invalid, NotFound
 from lianbing.extensions import db
+from lianbing.jobs import services as jobs
 from lianbing.ledger import expected
 from lianbing.ledger import services as ledger
-from lianbing.logconfig import event
 from lianbing.parts import registry
 from lianbing.rankings import (
     admin_views,  # noqa: F401  (registers the admin routes on bp)
     board_views,  # noqa: F401  (registers the officers' leaderboard on bp)
     breakdown,
     charts,
-    exporters,
     measures,
+    yoy_views,  # noqa: F401  (registers the year-over-year pages on bp)
 )
 from lianbing.rankings.blueprint import bp, load_campaign
+from lianbing.rankings.jobs import RANKING_EXPORT
 from lianbing.rankings.ranking import Ranking, Row, ranking_for
-from lianbing.web import XLSX, download
 
 PAGE_SIZE = 100
 
@@ -228,17 +228,10 @@ def chart_page():
     )
 
 
-@bp.route("/rankings.xlsx")
+@bp.route("/rankings.xlsx", methods=["POST"])
 @require_role(CITY_ADMIN)
 def ranking_export():
+    """Start the whole-city export as a background job and follow it on the job's page."""
     campaign = load_campaign()
-    data = exporters.ranking_xlsx(campaign)
-    event(
-        "rankings",
-        "ranking of campaign %s exported",
-        campaign.id,
-        campaign_id=campaign.id,
-        actor_id=current_user.id,
-        size=len(data),
-    )
-    return download(data, f"{campaign.name}-综合排名.xlsx", XLSX)
+    job = jobs.start(RANKING_EXPORT, {"campaign_id": campaign.id}, current_user)
+    return redirect(url_for("jobs.detail", job_id=job.id), 303)

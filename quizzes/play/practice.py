@@ -10,12 +10,12 @@ import random
 from datetime import date, datetime, time
 from typing import Any, Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
-from lianbing.host import Refused, db, local_to_utc, utcnow
+from lianbing.host import Refused, User, db, local_to_utc, utcnow
 from quizzes import qtypes
 from quizzes import services as bank
-from quizzes.models import Question, QuestionVersion
+from quizzes.models import Bank, Question, QuestionVersion
 from quizzes.play import marking, seal
 from quizzes.play.models import Attempt, PracticeAnswer, Quiz, WrongBookEntry
 
@@ -66,13 +66,25 @@ def note_quiz_results(user_id: int, results: Iterable[tuple[int, bool]]) -> None
         note(user_id, question_id, right)
 
 
-def pool(category_id: int | None) -> list[int]:
-    """Active auto-marked, unsealed questions of a category (and below), or of every bank; by id."""
+def drawable_banks(user_id: int) -> Select:
+    """The banks an officer draws from: the city's and their own bureau's, never another
+    county's (decision 0018)."""
+    bureau_id = db.session.scalar(select(User.bureau_id).where(User.id == user_id))
+    return select(Bank.id).where(
+        or_(Bank.owner_bureau_id.is_(None), Bank.owner_bureau_id == bureau_id)
+    )
+
+
+def pool(category_id: int | None, user_id: int | None = None) -> list[int]:
+    """Active auto-marked, unsealed questions of a category (and below), or of every bank; by id.
+    For an officer (``user_id``), of the banks they may draw from only."""
     stmt = select(Question.id).where(
         Question.is_active.is_(True),
         Question.qtype != "essay",
         Question.id.not_in(seal.sealed_banks_statement()),
     )
+    if user_id is not None:
+        stmt = stmt.where(Question.bank_id.in_(drawable_banks(user_id)))
     if category_id:
         stmt = stmt.where(Question.category_id.in_(bank.category_ids(category_id)))
     sealed = seal.competition_pool()
@@ -83,7 +95,7 @@ def next_question(
     user_id: int, category_id: int | None, order: str, rng: random.Random | None = None
 ) -> int | None:
     """The next question to practise: the first not yet practised (sequential) or a random one."""
-    ids = pool(category_id)
+    ids = pool(category_id, user_id)
     done = practiced_questions(user_id)
     fresh = [q for q in ids if q not in done]
     if order == "sequential":
@@ -126,7 +138,7 @@ def daily_set(user_id: int, day: date) -> list[int]:
     done = set(
         db.session.scalars(practiced_statement(user_id).where(PracticeAnswer.answered_at < start))
     )
-    rest = [q for q in pool(None) if q not in chosen]
+    rest = [q for q in pool(None, user_id) if q not in chosen]
     fresh = [q for q in rest if q not in done] or rest
     return chosen + rng.sample(fresh, min(len(fresh), DAILY_SIZE - len(chosen)))
 
@@ -167,10 +179,13 @@ def refuse_during_attempt(user_id: int) -> None:
         raise PracticeError("你有正在进行的考试或竞赛，交卷后才能练习。", 409)
 
 
-def question_for_practice(question_id: int) -> tuple[Question, QuestionVersion]:
+def question_for_practice(question_id: int, user_id: int) -> tuple[Question, QuestionVersion]:
+    """A question the officer may practise, else a refusal (another county's bank: 403)."""
     question = db.session.get(Question, question_id)
     if question is None or not question.is_active or question.qtype == "essay":
         raise PracticeError("题目不存在", 404)
+    if db.session.scalar(drawable_banks(user_id).where(Bank.id == question.bank_id)) is None:
+        raise PracticeError("这道题属于其他单位的题库，不能练习", 403)
     if seal.is_sealed(question_id):
         raise PracticeError("这道题目前只用于考试或竞赛，不能练习", 403)
     return question, bank.current_version(question)
@@ -181,7 +196,7 @@ def answer(user_id: int, question_id: int, raw: Any, source: str) -> dict:
     if source not in SOURCES:
         raise PracticeError("练习方式无效")
     refuse_during_attempt(user_id)
-    question, version = question_for_practice(question_id)
+    question, version = question_for_practice(question_id, user_id)
     try:
         response = marking.check_response(version.qtype, version.content, raw)
     except marking.ResponseError as exc:
@@ -231,7 +246,7 @@ def book_entry(user_id: int, question_id: int) -> dict:
     )
     if entry is None:
         raise PracticeError("错题本中没有这道题", 404)
-    question, version = question_for_practice(question_id)
+    question, version = question_for_practice(question_id, user_id)
     wrong = db.session.scalars(
         select(PracticeAnswer.response).where(
             PracticeAnswer.user_id == user_id,

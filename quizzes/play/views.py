@@ -262,7 +262,7 @@ def practice_question(source):
         return render_template(
             "quizzes/play/practice_done.html", source=source, label=practice.SOURCES[source]
         )
-    question, version = practice.question_for_practice(question_id)
+    question, version = practice.question_for_practice(question_id, current_user.id)
     return render_template(
         "quizzes/play/practice_question.html",
         source=source,

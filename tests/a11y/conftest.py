@@ -41,6 +41,22 @@ ROLES = {
     "city_admin": "city_admin",
 }
 DEPTH = 2
+#: detail pages that read differently for each role (staff manage a quiz, a lesson or an
+#: exercise where an officer takes it; the city sees an officer's page with more): looked at
+#: for every role that reaches them, not only the first
+PER_ROLE = frozenset(
+    {
+        "quizzes.quiz_detail",
+        "quizzes.leaderboard",
+        "quizzes.projector",
+        "quizzes.bank",
+        "quizzes.stats",
+        "casestudies.lesson",
+        "casestudies.exercise",
+        "casestudies.grade",
+        "rankings.officer",
+    }
+)
 VENDOR = Path(__file__).parent / "vendor"
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
 HREF = re.compile(r'href="(/[^"#]*)"')
@@ -53,6 +69,7 @@ class Site:
     base: str
     app: object
     pages: dict[str, list[str]] = field(default_factory=dict)
+    own: dict[str, list[str]] = field(default_factory=dict)
 
     def pages_of(self, role: str) -> list[str]:
         """The role's argument-free pages, and the detail pages (routes with arguments) that
@@ -60,8 +77,14 @@ class Site:
         if not self.pages:
             seen: set[str] = set()
             for name, username in ROLES.items():
-                self.pages[name] = crawl(self.app, username, seen)
+                self.pages[name], self.own[name] = crawl(self.app, username, seen)
         return self.pages[role]
+
+    def own_views_of(self, role: str) -> list[str]:
+        """The PER_ROLE detail pages the role reaches that a role before it looked at already:
+        the role's own view of them (a trainer's quiz page manages it, an officer's takes it)."""
+        self.pages_of(role)
+        return self.own[role]
 
 
 def _html_ok(response) -> bool:
@@ -87,13 +110,15 @@ def _links(html: str) -> list[str]:
     return HREF.findall(main.group(0)) if main else []
 
 
-def crawl(app, username: str | None, seen: set[str]) -> list[str]:
+def crawl(app, username: str | None, seen: set[str]) -> tuple[list[str], list[str]]:
     """The HTML pages a user reaches: argument-free routes, then one link per other route
-    whose endpoint is not in ``seen`` (which grows with the endpoints followed)."""
+    whose endpoint is not in ``seen`` (which grows with the endpoints followed); apart, the
+    PER_ROLE pages the user reached again after an earlier user."""
     client = app.test_client()
     if username:
         client.post("/login", data={"username": username, "password": PASSWORD})
     adapter = app.url_map.bind("localhost")
+    followed = _Followed(seen)
     found, level = [], _start_paths(app)
     for _ in range(DEPTH + 1):
         following = []
@@ -103,19 +128,38 @@ def crawl(app, username: str | None, seen: set[str]) -> list[str]:
             if not _html_ok(response) or final in found:
                 continue
             found.append(final)
-            following += _new_links(adapter, response.get_data(as_text=True), seen)
+            following += _new_links(adapter, response.get_data(as_text=True), followed)
         level = following
-    return found
+    return [p for p in found if p not in followed.again], [p for p in found if p in followed.again]
 
 
-def _new_links(adapter, html: str, seen: set) -> list[str]:
+class _Followed:
+    """The link endpoints one user's crawl follows: each once over all users, but a PER_ROLE one
+    once for every user (the hrefs an earlier user already followed are kept in ``again``)."""
+
+    def __init__(self, shared: set[str]):
+        self.shared, self.own, self.again = shared, set(), set()
+
+    def first(self, endpoint: str, href: str) -> bool:
+        """Whether this user follows the link to ``endpoint`` (and notes it followed)."""
+        if endpoint in PER_ROLE and endpoint not in self.own:
+            self.own.add(endpoint)
+            if endpoint in self.shared:
+                self.again.add(href)
+        elif endpoint in self.shared:
+            return False
+        self.shared.add(endpoint)
+        return True
+
+
+def _new_links(adapter, html: str, followed: _Followed) -> list[str]:
     """Links to routes with arguments not met before (one example per route)."""
     new = []
     for href in _links(html):
         match = _endpoint(adapter, href)
-        if match and match[1] and match[0] not in seen:
-            seen.add(match[0])
-            new.append(href.replace("&amp;", "&"))
+        href = href.replace("&amp;", "&")
+        if match and match[1] and followed.first(match[0], href):
+            new.append(href)
     return new
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROLES
+from .conftest import PER_ROLE, ROLES
 
 SIZES = [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
@@ -69,12 +69,14 @@ def shots_dir(role: str, size: dict) -> Path | None:
 
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_every_page_fits_phone_and_desktop(site, role_page, role):
-    pages = site.pages_of(role)
+    """Every page at both sizes; on the phone also the role's own view of the detail pages
+    that read differently for each role (PER_ROLE)."""
     page = role_page(role)
     problems = []
     for size in SIZES:
         page.set_viewport_size(size)
         shots = shots_dir(role, size)
+        pages = site.pages_of(role) + (site.own_views_of(role) if size is SIZES[0] else [])
         for path in pages:
             problems += [f"{size['width']}px {p}" for p in check(page, site.base, path, shots)]
     assert not problems, f"{role}：\n" + "\n".join(problems)
@@ -90,3 +92,21 @@ def test_key_cells_are_checked(site, role_page):
             "tbody td.col-key", "els => els.filter(e => e.textContent.trim() && e.offsetWidth)"
         )
         assert shown, f"{path} 没有标出得分/状态列"
+
+
+def test_detail_pages_that_differ_by_role_are_checked_for_each(site):
+    """Staff have their own view of a quiz, its board and projector, a lesson, an exercise: the
+    phone check above looks at each role's."""
+    adapter = site.app.url_map.bind("localhost")
+
+    def endpoints(role: str) -> set[str]:
+        paths = site.pages_of(role) + site.own_views_of(role)
+        return {adapter.match(p.split("?")[0], method="GET")[0] for p in paths} & PER_ROLE
+
+    for role in ("officer", "bureau_admin", "trainer", "city_admin"):
+        assert {"quizzes.quiz_detail", "quizzes.leaderboard", "casestudies.lesson"} <= endpoints(
+            role
+        ), role
+    assert {"quizzes.projector", "quizzes.stats", "casestudies.grade"} <= endpoints("trainer")
+    assert {"quizzes.bank", "rankings.officer"} <= endpoints("city_admin")
+    assert site.own_views_of("city_admin") and not site.own_views_of("public")

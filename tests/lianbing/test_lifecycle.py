@@ -64,7 +64,14 @@ def boom():
     raise RuntimeError("unexpected")
 
 
-for view in (ok, refused, kept, discarded, redirected, boom):
+@probe.route("/probe/savepoint-refused", methods=["POST"])
+def savepoint_refused():
+    with db.session.begin_nested():
+        _add_bureau("990007")
+    raise Conflict("该记录已提交，不能再次提交。")
+
+
+for view in (ok, refused, kept, discarded, redirected, boom, savepoint_refused):
     view.required_roles = frozenset({"anonymous"})
 
 
@@ -98,6 +105,8 @@ def _post(app, path: str, **kw):
         ("/probe/discarded", "990004", 200, False),
         ("/probe/redirected", "990005", 302, False),
         ("/probe/boom", "990006", 500, False),
+        # a savepoint taken before the first write must not commit on its own (SQLite)
+        ("/probe/savepoint-refused", "990007", 409, False),
     ],
 )
 def test_the_host_commits_only_what_should_be_kept(probe_app, path, code, status, kept_row):

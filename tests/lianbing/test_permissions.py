@@ -72,7 +72,7 @@ def _status(client, method: str, url: str, username: str | None) -> tuple[int, s
 
 #: views that check the object as well as the role: an allowed role may still be refused one
 #: object (a trainer opening an officer's score page: trainers see no rosters)
-OBJECT_SCOPED = {"rankings.officer"}
+OBJECT_SCOPED = {"rankings.officer", "rankings.yoy_officer"}
 #: the JSON API authenticates by bearer token, not by session: without one, everyone gets 401
 TOKEN_ONLY = {
     "api.campaign_list",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -13,14 +13,14 @@ from lianbing.campaign import schedule
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.attachments.web import serve_attachment
-from lianbing.campaign.bulletins import exporters, services
+from lianbing.campaign.bulletins import exporters, jobs, services
 from lianbing.campaign.bulletins.forms import BulletinForm, ReturnForm, SubmitForm
 from lianbing.campaign.bulletins.models import Bulletin
 from lianbing.campaign.web import get_campaign, no_active_campaign
 from lianbing.counters import fragments
 from lianbing.extensions import db
 from lianbing.files.services import UploadError
-from lianbing.logconfig import event
+from lianbing.jobs.services import start as start_job
 from lianbing.web import DOCX, download, flash_errors, form_status, rerender
 
 bp = Blueprint("bulletins", __name__, url_prefix="/bulletins", template_folder="templates")
@@ -179,35 +179,26 @@ def return_(bulletin_id: int):
     return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
 
 
-def _docx_items(bulletins: list[Bulletin]) -> list:
-    return [(b, [f.filename for f in attachments.files_of(OWNER, b.id)]) for b in bulletins]
-
-
 @bp.route("/b/<int:bulletin_id>.docx")
 @require_role(*ADMINS)
 def export_one(bulletin_id: int):
     bulletin = _load(bulletin_id)
-    data = exporters.bulletins_docx(_docx_items([bulletin]))
+    data = exporters.bulletins_docx(jobs.docx_items([bulletin]))
     name = f"{bulletin.bureau.short_name}{bulletin.period.year}年{bulletin.period.month}月简报.docx"
     return download(data, name, DOCX)
 
 
-@bp.route("/<int:campaign_id>/<int:year>/<int:month>.docx")
+@bp.route("/<int:campaign_id>/<int:year>/<int:month>.docx", methods=["GET", "POST"])
 @require_role(CITY_ADMIN)
 def export_month(campaign_id: int, year: int, month: int):
+    """The month's compilation of every county: asked for here, made by a background job."""
     campaign, period = get_campaign(campaign_id), _period(year, month)
-    bulletins = sorted(services.month_bulletins(campaign, period), key=lambda b: b.bureau.code)
-    title = f"{campaign.name} {year}年{month}月简报汇编"
-    event(
-        "bulletins",
-        "user %s exported %s bulletins of %s",
-        current_user.id,
-        len(bulletins),
-        f"{period:%Y-%m}",
-        actor_id=current_user.id,
-        count=len(bulletins),
-    )
-    return download(exporters.bulletins_docx(_docx_items(bulletins), title), f"{title}.docx", DOCX)
+    if request.method == "GET":
+        title = jobs.title_of(campaign, period.year, period.month)
+        return render_template("campaign/bulletins/compile.html", campaign=campaign, title=title)
+    params = {"campaign_id": campaign.id, "year": period.year, "month": period.month}
+    job = start_job(jobs.MONTH_EXPORT, params, current_user)
+    return redirect(url_for("jobs.detail", job_id=job.id), 303)
 
 
 @bp.route("/b/<int:bulletin_id>/files/<int:file_id>/delete", methods=["POST"])

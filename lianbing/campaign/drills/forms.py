@@ -69,3 +69,9 @@ class AwardForm(FlaskForm):
         validators=[InputRequired("请填写满分"), NumberRange(0.1, 100, "满分须在 0.1 到 100 之间")],
     )
     submit = SubmitField("加分")
+
+
+class DeleteForm(FlaskForm):
+    """Only the CSRF token: deleting a round asks nothing more (the page confirms first)."""
+
+    submit = SubmitField("删除轮次")

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from lianbing.accounts.models import Bureau, User
 from lianbing.audit import services as audit
 from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN, OFFICER
+from lianbing.campaign.drills import scores
 from lianbing.campaign.drills.models import (
     CROSS_INSPECTION,
     ROUND_KINDS,
@@ -19,15 +20,12 @@ from lianbing.campaign.drills.models import (
     DrillTeam,
     DrillTeamMember,
 )
+from lianbing.campaign.drills.scores import DEFAULT_AWARD_MAX
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
-from lianbing.errors import Invalid
+from lianbing.errors import Conflict, Invalid
 from lianbing.extensions import db
-from lianbing.ledger import services as ledger
 from lianbing.logconfig import event
-
-AWARD_KIND = "award"
-DEFAULT_AWARD_MAX = 10.0
 
 
 class DrillError(Invalid):
@@ -141,6 +139,7 @@ def create_team(
         actor_id=actor_id,
         new={"name": team.name, "home": home.code, "target": target.code, "members": member_ids},
     )
+    scores.expect(round_, actor_id)
     return team
 
 
@@ -175,8 +174,10 @@ def _check_member(
         raise DrillError(f"{user.display_name}已在检查组中。")
 
 
-def add_member(team: DrillTeam, user_id: int) -> DrillTeamMember:
-    """Put an officer of the team's county on the team; never one of the inspected county."""
+def add_member(team: DrillTeam, user_id: int, *, actor_id: int | None = None) -> DrillTeamMember:
+    """Put an officer of the team's county on the team; never one of the inspected county.
+
+    The round is now expected of them too, and they share the team's awards in it."""
     user = db.session.get(User, user_id)
     _check_member(
         team.round,
@@ -188,6 +189,8 @@ def add_member(team: DrillTeam, user_id: int) -> DrillTeamMember:
     member = DrillTeamMember(user_id=user.id, user=user)
     team.members.append(member)
     db.session.flush()
+    scores.expect(team.round, actor_id)
+    scores.record_member(team.round, user.id, actor_id=actor_id, reason="加入已获加分的检查组")
     return member
 
 
@@ -275,18 +278,20 @@ def award(
     actor_id: int | None = None,
     now: datetime | None = None,
 ) -> None:
-    """The city awards points for a report to every member of the team, through the ledger."""
+    """The city awards points for a report; every member of the team gets them in the round's
+    one ledger line (see ``scores``)."""
     _check_award_points(points, max_points)
     team = report.team
     if not team.members:
         raise DrillError("检查组没有成员，无法加分。")
-    _ledger_members(report, team, points, max_points, actor_id)
     report.award_points, report.award_max, report.awarded_at = (
         float(points),
         float(max_points),
         now or utcnow(),
     )
     db.session.flush()
+    for member in team.members:
+        scores.record_member(team.round, member.user_id, actor_id=actor_id)
     event(
         "drills",
         "drill report %s awarded %s/%s to %s members of team %s by user %s",
@@ -310,22 +315,19 @@ def _check_award_points(points: float, max_points: float) -> None:
         raise DrillError(f"加分须在 0 到 {max_points:g} 之间。")
 
 
-def _ledger_members(
-    report: DrillReport, team: DrillTeam, points: float, max_points: float, actor_id: int | None
-) -> None:
-    """One ledger row per team member for the report's award."""
-    title = f"{team.round.name}·{report.enterprise}"
-    for member in team.members:
-        ledger.record(
-            member.user_id,
-            team.round.campaign_id,
-            AWARD_KIND,
-            f"drill:{report.id}",
-            points,
-            max_points,
-            report.filed_at,
-            {"team_id": team.id, "report_id": report.id},
-            title=title,
-            actor_id=actor_id,
-            reason="实战练兵报告加分",
-        )
+def delete_round(round_: DrillRound, *, actor_id: int | None = None) -> None:
+    """Cancel a round nobody has reported on yet: its teams go, and nobody is expected to take
+    part any more. A round with reports keeps its paper trail and cannot be deleted."""
+    if any(team.reports for team in round_.teams):
+        raise Conflict(f"“{round_.name}”已有检查组提交报告，不能删除。")
+    scores.withdraw(round_, actor_id)
+    audit.write(
+        "drill.round_delete",
+        "drill_round",
+        round_.id,
+        actor_id=actor_id,
+        old={"kind": round_.kind, "name": round_.name, "teams": len(round_.teams)},
+    )
+    event("drills", "drill round %s deleted", round_.id, actor_id=actor_id)
+    db.session.delete(round_)
+    db.session.flush()

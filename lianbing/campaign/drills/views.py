@@ -11,9 +11,17 @@ from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.attachments.web import serve_attachment
 from lianbing.campaign.drills import services
-from lianbing.campaign.drills.forms import AwardForm, MemberForm, ReportForm, RoundForm, TeamForm
+from lianbing.campaign.drills.forms import (
+    AwardForm,
+    DeleteForm,
+    MemberForm,
+    ReportForm,
+    RoundForm,
+    TeamForm,
+)
 from lianbing.campaign.drills.models import DrillReport, DrillRound, DrillTeam
 from lianbing.campaign.web import get_campaign, no_active_campaign
+from lianbing.errors import Conflict
 from lianbing.extensions import db
 from lianbing.files.services import UploadError
 from lianbing.web import flash_errors, rerender
@@ -100,7 +108,12 @@ def _team_form(round_: DrillRound) -> TeamForm:
 
 def _round_context(round_, form) -> dict:
     visible = {t.id for t in services.visible_teams(current_user, round_.campaign_id)}
-    return {"round": round_, "teams": [t for t in round_.teams if t.id in visible], "form": form}
+    return {
+        "round": round_,
+        "teams": [t for t in round_.teams if t.id in visible],
+        "form": form,
+        "delete_form": DeleteForm(),
+    }
 
 
 @bp.route("/rounds/<int:round_id>")
@@ -133,6 +146,23 @@ def create_team(round_id: int):
         return rerender(err, "campaign/drills/round.html", **_round_context(round_, form))
     flash("检查组已组建。", "success")
     return redirect(url_for("drills.team_detail", team_id=team.id))
+
+
+@bp.route("/rounds/<int:round_id>/delete", methods=["POST"])
+@require_role(CITY_ADMIN)
+def delete_round(round_id: int):
+    round_, form = db.get_or_404(DrillRound, round_id), DeleteForm()
+    context = _round_context(round_, _team_form(round_))
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return render_template("campaign/drills/round.html", **context), 400
+    campaign_id = round_.campaign_id
+    try:
+        services.delete_round(round_, actor_id=current_user.id)
+    except Conflict as err:
+        return rerender(err, "campaign/drills/round.html", **context)
+    flash("练兵轮次已删除，不再计入应参加的活动。", "success")
+    return redirect(url_for("drills.rounds", campaign_id=campaign_id))
 
 
 def _load_team(team_id: int) -> DrillTeam:
@@ -178,7 +208,9 @@ def team_detail(team_id: int):
 def add_member(team_id: int):
     team = _load_team(team_id)
     try:
-        services.add_member(team, request.form.get("user_id", 0, type=int))
+        services.add_member(
+            team, request.form.get("user_id", 0, type=int), actor_id=current_user.id
+        )
     except services.DrillError as err:
         return rerender(err, "campaign/drills/team.html", **_team_context(team))
     flash("已加入检查组。", "success")

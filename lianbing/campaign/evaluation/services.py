@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from lianbing import signals
 from lianbing.audit import services as audit
 from lianbing.campaign import schedule
 from lianbing.campaign.evaluation.models import (
@@ -55,7 +56,15 @@ def add_item(
     *,
     actor_id: int | None = None,
 ) -> EvaluationItem:
-    """The city adds an evaluation item with its maximum points."""
+    """The city adds an evaluation item with its maximum points (refused once the campaign is
+    closed or past)."""
+    signals.settings_changing.send(
+        "evaluation",
+        campaign_id=campaign.id,
+        what="evaluation_items",
+        new={"add": name, "max": max_points},
+        actor_id=actor_id,
+    )
     name = (name or "").strip()
     if not name:
         raise EvaluationError("请填写考核项目名称。")
@@ -81,6 +90,23 @@ def add_item(
         new={"name": name, "max": item.max_points},
     )
     return item
+
+
+def copy_items(sender, *, template_id: int, campaign_id: int, actor_id) -> dict[str, int]:
+    """Receiver of ``signals.campaign_copied``: the template's evaluation items, in order."""
+    old = items(template_id)
+    for item in old:
+        db.session.add(
+            EvaluationItem(
+                campaign_id=campaign_id,
+                name=item.name,
+                description=item.description,
+                max_points=item.max_points,
+                position=item.position,
+            )
+        )
+    db.session.flush()
+    return {"考核项目": len(old)}
 
 
 def report_for(campaign_id: int, bureau_id: int) -> SummaryReport | None:

@@ -12,7 +12,7 @@ from lianbing.campaign import schedule
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
 from lianbing.campaign.attachments.web import serve_attachment
-from lianbing.campaign.evaluation import services
+from lianbing.campaign.evaluation import evidence, services
 from lianbing.campaign.evaluation.forms import ItemForm, ReportForm, ReviewForm, SubmitForm
 from lianbing.campaign.evaluation.models import SummaryReport
 from lianbing.campaign.web import get_campaign, no_active_campaign
@@ -103,13 +103,15 @@ def _inputs(points_prefix: str, text_prefix: str, items) -> list[services.ScoreI
 def _report_context(campaign, bureau, form) -> dict:
     report = services.report_for(campaign.id, bureau.id)
     scores = {s.item_id: s for s in report.scores} if report else {}
+    items = services.items(campaign.id)
     return {
         "campaign": campaign,
         "bureau": bureau,
         "report": report,
         "form": form,
         "scores": scores,
-        "items": services.items(campaign.id),
+        "items": items,
+        "evidence": evidence.for_items(campaign, bureau, items),
         "settings": schedule.settings_for(campaign),
         "files": attachments.files_of(OWNER, report.id) if report else [],
         "submit_form": SubmitForm(),

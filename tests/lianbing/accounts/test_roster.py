@@ -204,10 +204,13 @@ def test_admin_cannot_deactivate_self(client, auth, demo_people, user_named):
 
 
 def _upload(client, data: bytes, password="import-pass-1", name="名单.xlsx"):
+    """Post the file; a file that passes its checks is imported by a job (run inline here, no
+    REDIS_URL), whose page the redirect shows."""
     return client.post(
         "/roster/import",
         data={"file": (io.BytesIO(data), name), "default_password": password},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
 
 

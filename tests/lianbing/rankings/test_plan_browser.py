@@ -1,13 +1,13 @@
-"""Done-when, in a browser, on the demo: a skipped competition and lecture count 0; the city
-closes the campaign and a late result is refused; each county nominates; one person cannot
-fill two slots; the city recommends a collective with its 事迹, a city-level and a
+"""Done-when, in a browser, on the demo: a skipped competition, lecture and drill round count 0;
+the city closes the campaign and a late result is refused; each county nominates; one person
+cannot fill two slots; the city recommends a collective with its 事迹, a city-level and a
 county-level individual; the Word and Excel forms are A4 and show the snapshot's numbers."""
 
 from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from docx import Document
@@ -17,6 +17,8 @@ from lianbing import host
 from lianbing.accounts import demo as accounts_demo
 from lianbing.campaign import demo as campaign_demo
 from lianbing.campaign import services as campaigns
+from lianbing.campaign.drills import services as drills
+from lianbing.campaign.drills.models import SELF_INSPECTION
 from lianbing.dbtypes import LOCAL_TZ, utcnow
 from lianbing.extensions import db
 from lianbing.ledger.services import record
@@ -70,11 +72,27 @@ def _publish_and_take(campaign, trio) -> None:
         if competition is not None:
             record(officer.id, campaign.id, "competition", "quiz:9001", competition, 100, WHEN)
             lectures.record_attendance(officer, lecture, WHEN)
+    _drill_round(campaign, trio)
     staff = db.session.scalar(db.select(host.User).where(host.User.username == "plan_city"))
     record(
         staff.id, campaign.id, "record_exercise", "exercise:9002", 26, 30, WHEN, title="询问笔录"
     )
     db.session.commit()
+
+
+def _drill_round(campaign, trio) -> None:
+    """A self-inspection round (closed 2017-07-15): 甲 and 丙's team reports and is awarded,
+    乙's team files nothing, so 乙 missed the round."""
+    full, skipper, colleague = trio
+    county = full.bureau_id
+    round_ = drills.create_round(
+        campaign, SELF_INSPECTION, "自查演练", date(2017, 6, 15), date(2017, 7, 15)
+    )
+    team = drills.create_team(round_, "一组", county, county, [full.id, colleague.id])
+    drills.create_team(round_, "二组", county, county, [skipper.id])
+    data = drills.ReportData("某陶瓷厂", round_.start_date, "废气收集设施未运行", 2)
+    filed = datetime(2017, 6, 15, 18, 0, tzinfo=LOCAL_TZ)
+    drills.award(drills.file_report(team, data, user_id=full.id, now=filed), 8, 10)
 
 
 def _page(browser, base, login_page, username):
@@ -112,14 +130,24 @@ def _city_sees_expected(city, base, full, skipper) -> None:
         city.locator('#expected-activities tr[data-ref="quiz:9001"] .badge').inner_text()
         == "未参加"
     )
-    assert city.locator("#expected-activities tr[data-status=missed]").count() >= 2
+    assert city.locator("#expected-activities tr[data-status=missed]").count() >= 3
+    assert _drill(city) == ("未参加", "0.0", "10.0", "0.0%")  # the missed round: 0 of 10
     skipper_rank = int(city.locator("#city-rank").inner_text().split("/")[0])
     city.goto(f"{base}/scores/officer/{full.id}")
     assert (
         city.locator('#expected-activities tr[data-ref="quiz:9001"] .badge').inner_text()
         == "已完成"
     )
+    assert _drill(city) == ("已完成", "8.0", "10.0", "80.0%")
     assert int(city.locator("#city-rank").inner_text().split("/")[0]) < skipper_rank
+
+
+def _drill(page) -> tuple[str, ...]:
+    """The drill round's line on an officer's page, and the drill kind's earned points,
+    available points and share."""
+    row = page.locator('#expected-activities tr[data-ref^="drill_round:"]')
+    kind = page.locator("#kind-lines tr[data-kind=award] td")
+    return (row.locator(".badge").inner_text(), *(kind.nth(i).inner_text() for i in (2, 3, 4)))
 
 
 def _city_closes(city, base, campaign, full) -> None:

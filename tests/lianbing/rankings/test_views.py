@@ -28,7 +28,6 @@ ADMIN_PAGES = [
 CITY_PAGES = [
     "/scores/recommendations",
     "/scores/settings",
-    "/scores/rankings.xlsx",
     "/scores/recommendations.xlsx",
     "/scores/recommendations.docx",
 ]

@@ -210,11 +210,12 @@ def test_a_county_admin_is_refused_an_audience_of_another_bureau(client, auth, q
     assert db.session.scalar(select(func.count(Quiz.id)).where(Quiz.title == "越权竞赛")) == 0
 
 
-def test_a_county_bank_is_the_county_s_and_the_city_bank_is_read_only(client, auth, qbank):
+def test_a_county_bank_is_the_county_s_and_the_city_bank_is_read_only(client, auth, qbank, user):
     auth.login("admin_441402")
     r = client.post("/quizzes/banks", data={"name": "梅江区自编题库", "description": ""})
     assert r.status_code == 302
-    own = bank_services.bank_by_name("梅江区自编题库")
+    assert bank_services.bank_by_name("梅江区自编题库") is None  # not a city bank
+    own = bank_services.bank_by_name("梅江区自编题库", user("admin_441402").bureau_id)
     assert own.owner_bureau_id is not None
     assert client.get(f"/quizzes/banks/{qbank.id}").status_code == 200
     r = client.post(f"/quizzes/banks/{qbank.id}/visibility", data={"visibility": "exam"})

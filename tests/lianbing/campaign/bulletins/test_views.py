@@ -184,7 +184,12 @@ def test_word_exports(client, auth, ops_demo, bureau):
     r = client.get(f"/bulletins/b/{b.id}.docx")
     assert r.status_code == 200 and r.mimetype.endswith("wordprocessingml.document")
     assert b.title in [p.text for p in Document(io.BytesIO(r.data)).paragraphs]
-    r = client.get(f"/bulletins/{ops_demo.id}/2017/7.docx")
+    month = f"/bulletins/{ops_demo.id}/2017/7.docx"
+    assert 'id="compile-month"' in client.get(month).get_data(as_text=True)
+    started = client.post(month)  # the compilation is a background job (inline here)
+    assert started.status_code == 303 and started.headers["Location"].startswith("/jobs/")
+    r = client.get(started.headers["Location"] + "/download")
+    assert r.status_code == 200 and r.mimetype.endswith("wordprocessingml.document")
     texts = [p.text for p in Document(io.BytesIO(r.data)).paragraphs]
     assert sum(1 for t in texts if "2017年7月）" in t) == 8
 

@@ -77,7 +77,7 @@ def test_award_goes_to_every_member_through_the_ledger(demo_people, campaign, bu
     drills.award(report, 8, 10)
     drills.award(report, 9, 10)
     rows = db.session.scalars(
-        select(ScoreEntry).where(ScoreEntry.ref == f"drill:{report.id}")
+        select(ScoreEntry).where(ScoreEntry.ref == f"drill_round:{report.team.round_id}")
     ).all()
     assert sorted(r.user_id for r in rows) == sorted(members)
     assert {(r.kind, r.points, r.max_points) for r in rows} == {("award", 9.0, 10.0)}

@@ -7,9 +7,10 @@ import re
 
 from sqlalchemy import func, select
 
+from lianbing.campaign.drills import services as drills
 from lianbing.campaign.drills.models import DrillReport, DrillRound, DrillTeam
 from lianbing.extensions import db
-from lianbing.ledger.models import ScoreEntry
+from lianbing.ledger.models import ExpectedActivity, ScoreEntry
 
 
 def _count(model) -> int:
@@ -115,10 +116,16 @@ def test_city_awards_points_to_the_ledger(client, auth, ops_demo, bureau):
         ).status_code
         == 302
     )
+    # one line per member for the round: the team's awards in it, this one included
+    team = report.team
     rows = db.session.scalars(
-        select(ScoreEntry).where(ScoreEntry.ref == f"drill:{report.id}")
+        select(ScoreEntry).where(ScoreEntry.ref == f"drill_round:{team.round_id}")
     ).all()
-    assert len(rows) == len(report.team.members) and {r.points for r in rows} == {6.0}
+    mine = [r for r in rows if r.user_id in {m.user_id for m in team.members}]
+    awarded = [r for r in team.reports if r.award_points is not None]
+    assert report in awarded and len(awarded) == 2  # the demo awarded the team's first report
+    total = (sum(r.award_points for r in awarded), sum(r.award_max for r in awarded))
+    assert len(mine) == len(team.members) and {(r.points, r.max_points) for r in mine} == {total}
 
 
 def _pool_only_round(client) -> int:
@@ -193,3 +200,29 @@ def test_a_member_outside_the_choices_is_refused_in_chinese_without_the_id(
     assert r.status_code == 400 and "所选项目不在可选范围内" in page
     assert "987654" not in page and "valid choice" not in page
     assert _count(DrillTeam) == teams
+
+
+def test_city_deletes_a_round_nobody_reported_on(client, auth, ops_demo, bureau, user):
+    own = db.session.scalar(select(DrillRound).where(DrillRound.kind == "self_inspection"))
+    home = bureau("441402").id
+    drills.create_team(own, "自查组", home, home, [user("officer_441402_1").id])
+    db.session.commit()
+    ref = f"drill_round:{own.id}"
+    assert db.session.scalar(select(ExpectedActivity).where(ExpectedActivity.ref == ref))
+    auth.login("city_admin")
+    cross_id = _cross_round_id()
+    assert 'id="delete-round"' in client.get(f"/drills/rounds/{own.id}").get_data(as_text=True)
+    assert 'id="delete-round"' not in client.get(f"/drills/rounds/{cross_id}").get_data(
+        as_text=True
+    )
+    r = client.post(f"/drills/rounds/{cross_id}/delete")
+    assert r.status_code == 409 and "已有检查组提交报告，不能删除" in r.get_data(as_text=True)
+    auth.login("admin_441402")
+    assert client.post(f"/drills/rounds/{own.id}/delete").status_code == 403
+    auth.login("city_admin")
+    r = client.post(f"/drills/rounds/{own.id}/delete")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/drills/{own.campaign_id}")
+    db.session.expire_all()
+    assert db.session.get(DrillRound, own.id) is None
+    assert db.session.get(DrillRound, cross_id) is not None
+    assert not db.session.scalar(select(ExpectedActivity).where(ExpectedActivity.ref == ref))

@@ -1,0 +1,1 @@
+"""The report to the province: each bureau's summary, prefilled from the platform."""
