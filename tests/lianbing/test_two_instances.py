@@ -30,6 +30,9 @@ from quizzes.play.models import Attempt, AttemptItem
 from tests.conftest import PASSWORD
 from tests.lianbing.machines import REDIS_URL, Browser, redis_reason, start_machines
 
+#: one pair of machines per test run: under pytest-xdist (``--dist loadgroup``) these tests share
+#: a worker instead of each worker booting its own pair
+pytestmark = pytest.mark.xdist_group("two-machines")
 PAPER = 4
 OPTIONS = [{"text": t, "weight": w} for t, w in (("甲", 1.0), ("乙", 0), ("丙", 0), ("丁", 0))]
 
