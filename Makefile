@@ -42,10 +42,10 @@ run: install
 	fi
 
 test: install-dev
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup tests
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on $$TEST_DATABASE_URL"; \
-		$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests; \
+		$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup tests; \
 	fi
 
 #: every page of every role at 390×844 and 1280×800, saved for review (the same checks as in `make test`)

@@ -96,6 +96,7 @@ def _seed() -> int:
     _seed_bank()
     quiz = _seed_competition()
     db.session.commit()
+    BARE.drop(db.engine, checkfirst=True)  # left by a run that stopped half-way
     BARE.create(db.engine)
     return quiz.id
 
@@ -155,7 +156,10 @@ def _cookies(app) -> dict[int, tuple[str, str]]:
     as a login would leave them."""
     serializer = app.session_interface.get_signing_serializer(app)
     csrf = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token")
-    ident = hashlib.sha512("127.0.0.1|bench".encode()).hexdigest()
+    # Flask-Login's session identifier (the address's and the User-Agent's bytes, formatted as
+    # it does): a cookie whose identifier differs is marked not fresh and re-signed on every
+    # request, which a browser's real login cookie never is
+    ident = hashlib.sha512(f"{b'127.0.0.1'}|{b'bench'}".encode()).hexdigest()
     out = {}
     for user in db.session.scalars(select(User).where(User.username.like("s%"))):
         raw, sid = secrets.token_hex(20), sessions.start(user, "127.0.0.1", "bench")
@@ -182,13 +186,18 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(target: str, url: str) -> tuple[subprocess.Popen, int]:
+def _serve(
+    target: str, url: str, workers: int = WORKERS, extra: dict | None = None
+) -> tuple[subprocess.Popen, int]:
+    """A gunicorn master with ``workers`` sync workers on a free port, booted and warm;
+    ``extra`` environment on top of the database URL and the shared secret key."""
     port = _port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": SECRET,
         "LIANBING_INSTANCE": tempfile.mkdtemp(),
+        **(extra or {}),
     }
     proc = subprocess.Popen(
         [
@@ -196,7 +205,8 @@ def _serve(target: str, url: str) -> tuple[subprocess.Popen, int]:
             "-m",
             "gunicorn",
             "-w",
-            str(WORKERS),
+            str(workers),
+            "--no-control-socket",
             "-b",
             f"127.0.0.1:{port}",
             "--backlog",
@@ -212,7 +222,7 @@ def _serve(target: str, url: str) -> tuple[subprocess.Popen, int]:
     for _ in range(300):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                _warm(port)
+                _warm(port, workers)
                 SERVERS[port] = proc
                 return proc, port
         except OSError:
@@ -220,13 +230,13 @@ def _serve(target: str, url: str) -> tuple[subprocess.Popen, int]:
     raise RuntimeError(f"gunicorn did not start: {target}")
 
 
-def _warm(port: int) -> None:
+def _warm(port: int, workers: int = WORKERS) -> None:
     """Wait until every worker has booted (the port opens before the workers have built the app):
     rounds of concurrent GETs until a whole round answers quickly, so no figure includes a boot."""
     for _ in range(60):
         started = time.perf_counter()
-        with ThreadPoolExecutor(4 * WORKERS) as pool:
-            list(pool.map(lambda _: _get(port, "/bench/warm"), range(4 * WORKERS)))
+        with ThreadPoolExecutor(4 * workers) as pool:
+            list(pool.map(lambda _: _get(port, "/bench/warm"), range(4 * workers)))
         if time.perf_counter() - started < 0.3:
             return
 

@@ -139,6 +139,8 @@ _READ = (
     .select_from(_USERS.join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id))
     .where(_USERS.c.id == bindparam("user_id"), _SESSIONS.c.id == bindparam("digest"))
 )
+#: the same with the user's version from the counters table (no Redis), in one snapshot
+_READ_VERSIONED = _READ.add_columns(counters.value_column())
 
 
 def _read(user_id: int, digest: str, now: datetime) -> _Kept | None:
@@ -150,8 +152,12 @@ def _read(user_id: int, digest: str, now: datetime) -> _Kept | None:
     kept.pop(digest, None)
     name = _version(user_id)
     version = counters.value(name) if counters.redis_client() else None
-    stmt = _READ if version is not None else _READ.add_columns(counters.value_column(name))
-    row = db.session.connection().execute(stmt, {"user_id": user_id, "digest": digest}).first()
+    stmt = _READ if version is not None else _READ_VERSIONED
+    row = (
+        db.session.connection()
+        .execute(stmt, {"user_id": user_id, "digest": digest, "version_name": name})
+        .first()
+    )
     if row is None:
         return None
     session = _SessionTimes(row.s_created, row.last_seen)

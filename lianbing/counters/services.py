@@ -68,11 +68,12 @@ def value(name: str) -> int:
     return int(found)
 
 
-def value_column(name: str):
-    """The version as a scalar subquery (0 when absent), to read it in the same statement as
-    the data it keys (database versions only)."""
+def value_column(param: str = "version_name"):
+    """The version named by the bind parameter ``param``, as a scalar subquery (0 when absent),
+    to read it in the same statement as the data it keys (database versions only); a statement
+    holding it is built once and run with ``{param: name}``."""
     return func.coalesce(
-        select(_TABLE.c.value).where(_TABLE.c.name == name).scalar_subquery(), 0
+        select(_TABLE.c.value).where(_TABLE.c.name == bindparam(param)).scalar_subquery(), 0
     ).label("version")
 
 

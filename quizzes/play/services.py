@@ -602,19 +602,38 @@ def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> int:
     db.session.execute(
         insert(AttemptItem), [_item_row(attempt_id, i) for i in items]
     )  # one executemany
-    _freeze({i.version_id for i in items})
+    _freeze({i.version_id for i in items if not i.version_frozen})
     return attempt_id
+
+
+_ATTEMPT_COLUMNS = (
+    "quiz_id",
+    "user_id",
+    "bureau_id",
+    "number",
+    "status",
+    "started_at",
+    "deadline_at",
+    "max_score",
+)
+#: the start's INSERT … ON CONFLICT DO NOTHING RETURNING id, built once per dialect
+_INSERT_ONCE = {
+    name: upsert(_ATTEMPTS)
+    .values({c: bindparam(c) for c in _ATTEMPT_COLUMNS})
+    .on_conflict_do_nothing()
+    .returning(_ATTEMPTS.c.id)
+    for name, upsert in _UPSERTS.items()
+}
 
 
 def _insert_once(values: dict) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new id, or None on a unique conflict.
 
     One statement, no savepoint (a SAVEPOINT opening a pysqlite transaction would commit on RELEASE,
-    splitting the start into two write transactions).
+    splitting the start into two write transactions). ``values`` has every _ATTEMPT_COLUMNS.
     """
-    upsert = _UPSERTS[db.session.get_bind().dialect.name]
-    stmt = upsert(_ATTEMPTS).values(**values).on_conflict_do_nothing().returning(_ATTEMPTS.c.id)
-    return db.session.execute(stmt).scalar()
+    stmt = _INSERT_ONCE[db.session.get_bind().dialect.name]
+    return db.session.connection().execute(stmt, values).scalar()
 
 
 def _item_row(attempt_id: int, item: Drawn) -> dict:
@@ -652,8 +671,11 @@ _FREEZE = (
 
 
 def _freeze(version_ids: set[int]) -> None:
-    """Mark versions answered (frozen) so that bank edits make new versions instead (one UPDATE)."""
-    db.session.connection().execute(_FREEZE, {"ids": sorted(version_ids)})
+    """Mark versions answered (frozen) so that bank edits make new versions instead (one UPDATE;
+    none when every version drawn was frozen already, as after a quiz's first starts: a version
+    is never unfrozen)."""
+    if version_ids:
+        db.session.connection().execute(_FREEZE, {"ids": sorted(version_ids)})
 
 
 _SEEN = union(
@@ -704,6 +726,8 @@ class Drawn:
     points: float
     option_order: list[int] | None
     response: Any = None
+    #: the version was frozen when drawn (no need to freeze it again)
+    version_frozen: bool = False
 
 
 def _items(quiz: Quiz, picked: list[tuple[int, float]], rng: random.Random) -> list[Drawn]:
@@ -715,14 +739,29 @@ def _items(quiz: Quiz, picked: list[tuple[int, float]], rng: random.Random) -> l
     for position, slot_no in enumerate(order, 1):
         qid, points = picked[slot_no]
         version = versions[qid]
+        options = _option_order(quiz, version, rng)
         items.append(
-            Drawn(position, slot_no + 1, qid, version.id, points, _option_order(quiz, version, rng))
+            Drawn(
+                position,
+                slot_no + 1,
+                qid,
+                version.id,
+                points,
+                options,
+                version_frozen=version.is_frozen,
+            )
         )
     return items
 
 
 _CURRENT = (
-    select(_VERSIONS.c.question_id, _VERSIONS.c.id, _VERSIONS.c.qtype, _VERSIONS.c.content)
+    select(
+        _VERSIONS.c.question_id,
+        _VERSIONS.c.id,
+        _VERSIONS.c.qtype,
+        _VERSIONS.c.content,
+        _VERSIONS.c.is_frozen,
+    )
     .join(
         Question.__table__,
         (Question.id == _VERSIONS.c.question_id) & (Question.version == _VERSIONS.c.version),

@@ -8,7 +8,7 @@ import os
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
@@ -128,6 +128,26 @@ def test_start_freezes_only_what_is_not_frozen_yet(make_quiz, user):
         .where(QuestionVersion.is_frozen.is_(False))
     )
     assert unfrozen == _count(QuestionVersion) - len(ids)
+
+
+def test_a_start_drawing_only_frozen_versions_writes_no_freeze(make_quiz, user):
+    """After a quiz's first starts every version is frozen: later starts skip the UPDATE."""
+    quiz = make_quiz()
+    services.start_attempt(quiz, user("officer_441402_1"))
+    second = user("officer_441402_2")
+    db.session.commit()
+    seen = []
+
+    def note(conn, cursor, statement, *rest):
+        seen.append(statement.lstrip().upper())
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        attempt = services.start_attempt(quiz, second)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert len(attempt.items) == 2 and any(s.startswith("INSERT INTO QUIZ_ATTEMPTS") for s in seen)
+    assert not [s for s in seen if s.startswith("UPDATE QUIZ_QUESTION_VERSIONS")]
 
 
 def test_saved_answer_replaces_the_previous_one_and_sets_the_mask(make_quiz, user):
