@@ -129,13 +129,15 @@ def _county_builds_competition(county, base: str, opens) -> None:
     assert "已发布" in county.locator("h1").inner_text()
 
 
-def _officer_sees_the_bell_and_plays(officer, base: str) -> None:
-    """The bell counts the notice; its link leads to the competition, which the officer takes."""
+def _officer_sees_the_bell_and_plays(officer, base: str, mailed_link: str) -> None:
+    """The bell counts the notice; the e-mail's link leads to the competition, which the
+    officer takes."""
     officer.goto(f"{base}/home")
     assert officer.locator("#notify-count").inner_text() == "1"
     officer.goto(f"{base}/notify/")
-    with officer.expect_navigation():
-        officer.click(f"#notifications a:has-text('{COMPETITION_OPEN}')")
+    assert COMPETITION_OPEN in officer.locator("#notifications").inner_text()
+    officer.goto(mailed_link)
+    assert TITLE in officer.locator("h1").inner_text()
     with officer.expect_navigation():
         officer.click("button:has-text('开始答题')")
     officer.locator("#q1 input").first.check()
@@ -236,13 +238,16 @@ def _city_issues_certificates(city, base: str) -> tuple[str, str]:
     pdf = pypdf.PdfReader(io.BytesIO(archive.read(name)))
     box = pdf.pages[0].mediabox
     assert box.width > box.height  # A4 landscape
-    assert serial in pdf.pages[0].extract_text()
-    return city.locator(f"tr[data-serial='{serial}'] a.verify-link").get_attribute("href"), serial
+    text = pdf.pages[0].extract_text()
+    assert serial in text
+    href = city.locator(f"tr[data-serial='{serial}'] a.verify-link").get_attribute("href")
+    assert f"{base}{href}" in text.replace("\n", "")  # the address printed beside the QR code
+    return f"{base}{href}", serial
 
 
-def _stranger_verifies(browser, base: str, href: str, serial: str) -> None:
+def _stranger_verifies(browser, url: str, serial: str) -> None:
     stranger = browser.new_page()  # no login
-    stranger.goto(f"{base}{href}")
+    stranger.goto(url)
     assert "该证书真实有效" in stranger.inner_text("#verify-result")
     assert serial in stranger.inner_text("#verify-details")
     stranger.close()
@@ -273,9 +278,32 @@ def _city_creates_next_year(city, base: str, campaign) -> None:
     assert len(people) == 5 and any("100" in row for row in people)  # the one who took part
 
 
+def _mail_and_robot_once(smtp_server, robot_receiver, base: str, due: date) -> str:
+    """The county's officer got one e-mail, another county's none, the county admin one
+    reminder, the county's robot each event once; the link in the officer's e-mail."""
+    [mail] = smtp_server.to("officer_441402_1@example.gov.cn")
+    assert mail["Subject"] == COMPETITION_OPEN
+    link = mail.get_content().strip().splitlines()[-1]
+    assert link.startswith(f"{base}/quizzes/")
+    assert smtp_server.to("officer_441403_1@example.gov.cn") == []
+    reminder = f"{due.month}月工作简报还有 3 天截止（{due:%m月%d日}）"
+    assert [m["Subject"] for m in smtp_server.to("admin_441402@example.gov.cn")] == [reminder]
+    assert _robot_titles(robot_receiver) == sorted([COMPETITION_OPEN, reminder])
+    return link
+
+
 def test_a_campaign_year_from_competition_to_next_year(
-    browser, live_server, login_page, people, campaign, smtp_server, robot_receiver
+    app,
+    monkeypatch,
+    browser,
+    live_server,
+    login_page,
+    people,
+    campaign,
+    smtp_server,
+    robot_receiver,
 ):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", live_server)  # links in mail, on PDFs
     _city_bank()
     _emails(people)
     now = utcnow().replace(second=0, microsecond=0)
@@ -288,16 +316,10 @@ def test_a_campaign_year_from_competition_to_next_year(
 
     run_once(run_at)
     run_once(run_at + timedelta(hours=1))  # a second run repeats nothing
-    assert [m["Subject"] for m in smtp_server.to("officer_441402_1@example.gov.cn")] == [
-        COMPETITION_OPEN
-    ]
-    assert smtp_server.to("officer_441403_1@example.gov.cn") == []  # another county's officer
-    reminder = f"{due.month}月工作简报还有 3 天截止（{due:%m月%d日}）"
-    assert [m["Subject"] for m in smtp_server.to("admin_441402@example.gov.cn")] == [reminder]
-    assert _robot_titles(robot_receiver) == sorted([COMPETITION_OPEN, reminder])
+    mailed_link = _mail_and_robot_once(smtp_server, robot_receiver, live_server, due)
 
     officer = _page(browser, live_server, login_page, "officer_441402_1", viewport=PHONE)
-    _officer_sees_the_bell_and_plays(officer, live_server)
+    _officer_sees_the_bell_and_plays(officer, live_server, mailed_link)
 
     _county_submits_summary(county, live_server)
     _city_returns_summary(city, live_server, campaign.id)
@@ -307,6 +329,6 @@ def test_a_campaign_year_from_competition_to_next_year(
 
     _city_downloads_report(city, live_server, campaign.id)
     _recommend(campaign, people)
-    href, serial = _city_issues_certificates(city, live_server)
-    _stranger_verifies(browser, live_server, href, serial)
+    url, serial = _city_issues_certificates(city, live_server)
+    _stranger_verifies(browser, url, serial)
     _city_creates_next_year(city, live_server, campaign)
