@@ -173,12 +173,16 @@ def _city_returns_summary(city, base: str, campaign_id: int) -> None:
 
 
 def _county_sees_the_return(county, base: str) -> None:
+    """The bell, the notice's link to the summary with the city's comment; it resubmits."""
     county.goto(f"{base}/home")
     assert county.locator("#notify-count").inner_text() == "2"  # the reminder, the return
     county.goto(f"{base}/notify/")
     with county.expect_navigation():
         county.click("#notifications a:has-text('报省总结被市局退回')")
     assert COMMENT in county.locator("#return-comment").inner_text()
+    with county.expect_navigation():
+        county.click("button:has-text('重新提交')")
+    assert "已提交" in county.locator("#report-state").inner_text()
 
 
 # --- the report, the certificates, next year ---------------------------------
