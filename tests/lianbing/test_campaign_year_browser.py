@@ -293,6 +293,7 @@ def _mail_and_robot_once(smtp_server, robot_receiver, base: str, due: date) -> s
     reminder = f"{due.month}月工作简报还有 3 天截止（{due:%m月%d日}）"
     assert [m["Subject"] for m in smtp_server.to("admin_441402@example.gov.cn")] == [reminder]
     assert _robot_titles(robot_receiver) == sorted([COMPETITION_OPEN, reminder])
+    assert all(f"\n{base}/" in body["markdown"]["content"] for _, body in robot_receiver.posts)
     return link
 
 
