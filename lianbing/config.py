@@ -131,6 +131,7 @@ class Config:
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "lianbing@localhost")
     #: prefix of links in e-mails and robot messages, e.g. https://lianbing.example.gov.cn
+    #: (unset: PUBLIC_BASE_URL)
     NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "")
     #: days before a deadline to remind (0 = the day itself)
     NOTIFY_LEAD_DAYS = tuple(

@@ -29,10 +29,16 @@ def collect(now: datetime) -> Iterable[Notice]:
             yield from part.notices(now)
 
 
+def link_base(config) -> str:
+    """The address prefixed to links in e-mails and robot messages: NOTIFY_BASE_URL, else the
+    site's PUBLIC_BASE_URL (a bare path in an e-mail leads nowhere)."""
+    return (config.get("NOTIFY_BASE_URL") or config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+
+
 def run_once(now: datetime, *, send: bool = True) -> Counter:
     """One scheduled run; commits after queueing and after every batch sent."""
     config = current_app.config
-    base_url = config.get("NOTIFY_BASE_URL", "").rstrip("/")
+    base_url = link_base(config)
     with current_app.test_request_context("/", base_url=base_url or None):
         rows = services.enqueue(collect(now), now)
         counts = Counter(notices=len(rows))

@@ -1,15 +1,22 @@
-"""Host test fixtures: extra apps, people by role, the demo campaign, spreadsheets, ledger rows."""
+"""Host test fixtures: extra apps, people by role, the demo campaign, spreadsheets, ledger rows,
+and real local servers for notifications: an SMTP server (aiosmtpd) and an HTTP receiver standing
+in for the 企业微信 / 钉钉 robot endpoints. Nothing is mocked."""
 
 from __future__ import annotations
 
+import email
 import io
+import json
 import socket
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
+from email.policy import default as default_policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, UUIDConverter
 from werkzeug.serving import make_server
@@ -188,3 +195,100 @@ def csrf_site(other_app, runner):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield app, f"http://127.0.0.1:{port}"
     server.shutdown()
+
+
+# --- a local SMTP server and robot receiver ----------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class MailBox:
+    """An aiosmtpd handler that keeps every message with its envelope recipients.
+
+    ``refuse`` makes it answer 550 to every message; addresses in ``unknown`` are refused at
+    RCPT (as a server does for a mailbox that does not exist). It offers PIPELINING, as
+    Postfix and Exchange do, unless ``pipelining`` is turned off.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.refuse = False
+        self.unknown: set[str] = set()
+        self.pipelining = True
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        session.host_name = hostname
+        if not self.pipelining:
+            return responses
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.unknown:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.refuse:
+            return "550 mailbox unavailable"
+        msg = email.message_from_bytes(envelope.content, policy=default_policy)
+        msg.envelope_to = list(envelope.rcpt_tos)
+        self.messages.append(msg)
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        """The messages delivered to an address."""
+        return [m for m in self.messages if address in m.envelope_to]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on a free loopback port; the app's SMTP settings point at it."""
+    box = MailBox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    saved = {k: app.config.get(k) for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS")}
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_STARTTLS=False)
+    yield box
+    app.config.update(saved)
+    controller.stop()
+
+
+class RobotReceiver:
+    """What the robot endpoint received (path and JSON body), and the status it answers."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, dict]] = []
+        self.status = 200
+        self.url = ""
+
+
+@pytest.fixture
+def robot_receiver():
+    """A local HTTP server recording JSON POSTs; yields the receiver (``.url`` is its base)."""
+    receiver = RobotReceiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if receiver.status == 200:
+                receiver.posts.append((self.path, json.loads(body)))
+            self.send_response(receiver.status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"errcode": 0, "errmsg": "ok"}')
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    receiver.url = f"http://127.0.0.1:{server.server_port}"
+    yield receiver
+    server.shutdown()
+    server.server_close()

@@ -60,6 +60,25 @@ def test_bulletin_due_in_three_days_reminds_the_county_admin_once(
     assert len(smtp_server.messages) == 1
 
 
+@pytest.mark.parametrize(
+    ("notify_base", "expected"),
+    [("", "https://lianbing.example.gov.cn/"), ("https://mail.example.gov.cn/", "https://mail.")],
+    ids=["site-address", "own-address"],
+)
+def test_links_in_e_mails_are_absolute(
+    app, monkeypatch, campaign, make_user, smtp_server, three_days_before, notify_base, expected
+):
+    """Without NOTIFY_BASE_URL, the e-mail's link starts with the site's PUBLIC_BASE_URL: a
+    bare path in an e-mail leads nowhere."""
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://lianbing.example.gov.cn")
+    monkeypatch.setitem(app.config, "NOTIFY_BASE_URL", notify_base)
+    _with_email(make_user("bureau_admin", "441402"), "admin@county.example")
+    run_once(three_days_before)
+    [mail] = smtp_server.to("admin@county.example")
+    link = mail.get_content().strip().splitlines()[-1]
+    assert link.startswith(expected) and link.endswith("/bulletins/"), link
+
+
 def test_the_day_itself_is_a_second_reminder_and_a_submitted_bulletin_stops_them(
     campaign, make_user, smtp_server, three_days_before
 ):
