@@ -117,6 +117,15 @@ def scope_word(scope: str | None) -> str:
     return SCOPE_WORDS.get(level, SCOPE_WORDS[None])
 
 
+def filter_bureaus() -> list[Bureau]:
+    """The bureaus a whole ranking can be narrowed to: under a single top bureau its children
+    (a city's counties), else the tops (a country's provinces)."""
+    tops = list(db.session.scalars(select(Bureau).where(Bureau.parent_id.is_(None))))
+    if len(tops) != 1:
+        return sorted(tops, key=lambda b: b.code)
+    return list(tops[0].children)
+
+
 def find_bureau(text: str) -> Bureau | None:
     """A bureau by name, short name or division code."""
     text = (text or "").strip()

@@ -141,7 +141,7 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
         viewer=_cells(ranking, [viewer])[0] if viewer else None,
         bureau=bureau,
         rank_word=accounts.scope_word(scope),
-        bureaus=accounts.county_bureaus(),
+        bureaus=accounts.filter_bureaus() if bureau is None else [],
         role=role,
         kind=kind,
         kinds=registry().kinds,
