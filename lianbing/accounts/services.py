@@ -89,7 +89,9 @@ def county_bureaus() -> list[Bureau]:
 
 
 def subtree_ids(bureau: Bureau) -> frozenset[int]:
-    """The ids of the bureau and every bureau below it."""
+    """The ids of the bureau and every bureau below it (a county, the lowest level: itself)."""
+    if bureau.level == LEVEL_COUNTY:
+        return frozenset((bureau.id,))
     return frozenset(db.session.scalars(bureau.subtree()))
 
 
@@ -98,23 +100,20 @@ def _sole_root(bureau: Bureau) -> bool:
     return bureau.parent_id is None and roots == 1
 
 
-def ranking_scope(bureau: Bureau | None) -> str | None:
-    """The path of the tree part a ranking shown for this bureau is built over: its city (a
-    county's parent) or the bureau itself above county level; None when that is the whole tree
-    (a city deployment: every ranking is the city's, as it always was)."""
+def ranking_scope(bureau: Bureau | None) -> tuple[str | None, str]:
+    """(path, name) of the tree part a ranking shown for this bureau is built over: its city (a
+    county's parent) or the bureau itself above county level, named 全市 or 全省; the path is
+    None when that is the whole tree (a city deployment: every ranking is the city's, as it
+    always was; the top page of a country, 全国)."""
     if bureau is None:
-        return None
+        return None, _top_word()
     top = bureau.parent if bureau.level == LEVEL_COUNTY and bureau.parent else bureau
-    return None if _sole_root(top) else top.path
+    return (None if _sole_root(top) else top.path), SCOPE_WORDS[top.level]
 
 
-def scope_word(scope: str | None) -> str:
-    """How a rank column over this scope is named: 全市, 全省 or 全国 (several roots)."""
-    if scope is None:
-        roots = list(db.session.scalars(select(Bureau.level).where(Bureau.parent_id.is_(None))))
-        return SCOPE_WORDS[roots[0]] if len(roots) == 1 else "全国"
-    level = db.session.scalar(select(Bureau.level).where(Bureau.path == scope))
-    return SCOPE_WORDS.get(level, SCOPE_WORDS[None])
+def _top_word() -> str:
+    roots = list(db.session.scalars(select(Bureau.level).where(Bureau.parent_id.is_(None))))
+    return SCOPE_WORDS[roots[0]] if len(roots) == 1 else "全国"
 
 
 def filter_bureaus() -> list[Bureau]:

@@ -75,7 +75,7 @@ def officer(user_id: int):
 
 def _officer_page(campaign: Campaign, user: User):
     """The composite, ranks and per-kind lines, each traced to the officer's ledger rows."""
-    ranking = ranking_for(campaign, scope=accounts.ranking_scope(user.bureau))
+    ranking = ranking_for(campaign, scope=accounts.ranking_scope(user.bureau)[0])
     entries = ledger.entries_for(user.id, campaign.id)
     missing = breakdown.missed(campaign.id, user)
     return render_template(
@@ -122,7 +122,7 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
     within its city, or within itself above city level)."""
     role, kind = _filters()
     bureau = _bureau(bureau_id)
-    scope = accounts.ranking_scope(bureau)
+    scope, rank_word = accounts.ranking_scope(bureau)
     ranking = ranking_for(campaign, scope=scope)
     within = accounts.subtree_ids(bureau) if bureau else None
     rows = ranking.select(role=role, kind=kind, within=within)
@@ -140,7 +140,7 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
         total=len(rows),
         viewer=_cells(ranking, [viewer])[0] if viewer else None,
         bureau=bureau,
-        rank_word=accounts.scope_word(scope),
+        rank_word=rank_word,
         bureaus=accounts.filter_bureaus() if bureau is None else [],
         role=role,
         kind=kind,

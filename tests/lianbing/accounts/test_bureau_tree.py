@@ -73,18 +73,16 @@ def test_a_province_admin_manages_its_cities_and_counties_only(tree):
 def test_a_city_deployment_ranks_the_whole_city(app, demo_people):
     city = accounts.city_bureau()
     assert city.path == f"/{city.id}/"
-    assert accounts.ranking_scope(city) is None
-    assert accounts.ranking_scope(city.children[0]) is None
-    assert accounts.scope_word(None) == "全市"
+    assert accounts.ranking_scope(city) == (None, "全市")
+    assert accounts.ranking_scope(city.children[0]) == (None, "全市")
+    assert accounts.ranking_scope(None) == (None, "全市")
 
 
 def test_rankings_are_scoped_to_the_city_or_the_province(tree):
-    assert accounts.ranking_scope(tree["441402"]) == tree["mz"].path
-    assert accounts.ranking_scope(tree["mz"]) == tree["mz"].path
-    assert accounts.ranking_scope(tree["gd"]) == tree["gd"].path
-    assert accounts.scope_word(tree["gd"].path) == "全省"
-    assert accounts.scope_word(tree["mz"].path) == "全市"
-    assert accounts.scope_word(None) == "全国"
+    assert accounts.ranking_scope(tree["441402"]) == (tree["mz"].path, "全市")
+    assert accounts.ranking_scope(tree["mz"]) == (tree["mz"].path, "全市")
+    assert accounts.ranking_scope(tree["gd"]) == (tree["gd"].path, "全省")
+    assert accounts.ranking_scope(None) == (None, "全国")
 
 
 @pytest.fixture
