@@ -124,7 +124,8 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
     bureau = _bureau(bureau_id)
     scope, rank_word = accounts.ranking_scope(bureau)
     ranking = ranking_for(campaign, scope=scope)
-    within = accounts.subtree_ids(bureau) if bureau else None
+    whole = bureau is None or bureau.path == scope  # a scope's own page: all its rows
+    within = None if whole else accounts.subtree_ids(bureau)
     rows = ranking.select(role=role, kind=kind, within=within)
     page, pages = _page_of(len(rows))
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
