@@ -57,10 +57,11 @@ def sees_all_bureaus(user) -> bool:
 
 
 def can_manage_bureau(user, bureau_id: int) -> bool:
-    """May this user manage the people and data of this bureau?"""
+    """May this user manage the people and data of this bureau? A bureau admin manages its own
+    bureau and every bureau below it (a province's admin its cities and counties)."""
     if user.role == CITY_ADMIN:
         return True
-    return user.role == BUREAU_ADMIN and user.bureau_id == bureau_id
+    return user.role == BUREAU_ADMIN and user.bureau.covers(bureau_id)
 
 
 def require_bureau(user, bureau_id: int) -> None:
@@ -87,7 +88,7 @@ def may_author(user, owner_bureau_id: int | None) -> bool:
 
 
 def scope_to_bureau(stmt: Select, user, bureau_column) -> Select:
-    """Narrow a select to the user's bureau unless the user sees all bureaus."""
+    """Narrow a select to the user's bureau and those below it, unless the user sees all."""
     if sees_all_bureaus(user):
         return stmt
-    return stmt.where(bureau_column == user.bureau_id)
+    return stmt.where(bureau_column.in_(user.bureau.subtree()))

@@ -6,20 +6,38 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    event,
+    false,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lianbing.dbtypes import UTCDateTime, utcnow
 from lianbing.extensions import db
 
+LEVEL_PROVINCE = "province"
 LEVEL_CITY = "city"
 LEVEL_COUNTY = "county"
+#: the levels of the bureau tree, from the top
+LEVELS = (LEVEL_PROVINCE, LEVEL_CITY, LEVEL_COUNTY)
+#: a scope's name in a rank column ("全市排名"), by the scope bureau's level
+SCOPE_WORDS = {LEVEL_PROVINCE: "全省", LEVEL_CITY: "全市", LEVEL_COUNTY: "全县", None: "总"}
 
 
 class Bureau(db.Model):
     __tablename__ = "bureaus"
-    __table_args__ = (CheckConstraint("level IN ('city', 'county')", name="level"),)
+    __table_args__ = (
+        CheckConstraint("level IN ('province', 'city', 'county')", name="level"),
+        Index("ix_bureaus_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -28,6 +46,9 @@ class Bureau(db.Model):
     code: Mapped[str] = mapped_column(String(12), unique=True)
     level: Mapped[str] = mapped_column(String(10))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    #: materialized path of ids from the root, "/3/17/" (filled on insert, see
+    #: ``_fill_path``): "everyone under bureau X" is one indexed ``path LIKE '/3/%'``
+    path: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     parent: Mapped["Bureau | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Bureau"]] = relationship(back_populates="parent", order_by="Bureau.code")
@@ -36,8 +57,54 @@ class Bureau(db.Model):
     def is_city(self) -> bool:
         return self.level == LEVEL_CITY
 
+    def is_under(self, other: "Bureau") -> bool:
+        """Whether this bureau is ``other`` or lies below it in the tree."""
+        return self.path.startswith(other.path)
+
+    def subtree(self):
+        """A select of the ids of this bureau and every bureau below it (one indexed LIKE)."""
+        return select(Bureau.id).where(Bureau.path.like(f"{self.path}%"))
+
+    def covers(self, bureau_id: int) -> bool:
+        """Whether the bureau with this id is this one or lies below it."""
+        if bureau_id == self.id:
+            return True
+        other = db.session.get(Bureau, bureau_id)
+        return other is not None and other.is_under(self)
+
     def __repr__(self) -> str:
         return f"<Bureau {self.code} {self.short_name}>"
+
+
+def _parent_path(connection, parent_id: int | None) -> str:
+    table = Bureau.__table__
+    if parent_id is None:
+        return "/"
+    return connection.scalar(select(table.c.path).where(table.c.id == parent_id))
+
+
+@event.listens_for(Bureau, "after_insert")
+def _fill_path(mapper, connection, target: Bureau) -> None:
+    """A new bureau's path is its parent's plus its own id (the id exists only now)."""
+    path = f"{_parent_path(connection, target.parent_id)}{target.id}/"
+    table = Bureau.__table__
+    connection.execute(table.update().where(table.c.id == target.id).values(path=path))
+    attributes.set_committed_value(target, "path", path)
+
+
+@event.listens_for(Bureau, "after_update")
+def _move_subtree(mapper, connection, target: Bureau) -> None:
+    """A bureau given another parent takes its whole subtree along (one UPDATE)."""
+    if not attributes.get_history(target, "parent_id").has_changes():
+        return
+    old, table = target.path, Bureau.__table__
+    new = f"{_parent_path(connection, target.parent_id)}{target.id}/"
+    connection.execute(
+        table.update()
+        .where(table.c.path.like(f"{old}%"))
+        .values(path=literal(new) + func.substr(table.c.path, len(old) + 1, type_=String))
+    )
+    attributes.set_committed_value(target, "path", new)
 
 
 #: specialties of the backbone pool (执法骨干), key → label

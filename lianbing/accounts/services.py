@@ -13,7 +13,14 @@ from werkzeug.security import check_password_hash
 
 from lianbing import signals
 from lianbing.accounts import grants, sessions, throttle
-from lianbing.accounts.models import BACKBONE_SPECIALTIES, LEVEL_CITY, Bureau, User
+from lianbing.accounts.models import (
+    BACKBONE_SPECIALTIES,
+    LEVEL_CITY,
+    LEVEL_COUNTY,
+    SCOPE_WORDS,
+    Bureau,
+    User,
+)
 from lianbing.audit import services as audit
 from lianbing.counters import services as counters
 from lianbing.errors import Invalid
@@ -79,6 +86,43 @@ def all_bureaus() -> list[Bureau]:
 
 def county_bureaus() -> list[Bureau]:
     return [b for b in all_bureaus() if not b.is_city]
+
+
+def subtree_ids(bureau: Bureau) -> frozenset[int]:
+    """The ids of the bureau and every bureau below it (a county, the lowest level: itself)."""
+    if bureau.level == LEVEL_COUNTY:
+        return frozenset((bureau.id,))
+    return frozenset(db.session.scalars(bureau.subtree()))
+
+
+def _sole_root(bureau: Bureau) -> bool:
+    roots = db.session.scalar(select(func.count()).where(Bureau.parent_id.is_(None)))
+    return bureau.parent_id is None and roots == 1
+
+
+def ranking_scope(bureau: Bureau | None) -> tuple[str | None, str]:
+    """(path, name) of the tree part a ranking shown for this bureau is built over: its city (a
+    county's parent) or the bureau itself above county level, named 全市 or 全省; the path is
+    None when that is the whole tree (a city deployment: every ranking is the city's, as it
+    always was; the top page of a country, 全国)."""
+    if bureau is None:
+        return None, _top_word()
+    top = bureau.parent if bureau.level == LEVEL_COUNTY and bureau.parent else bureau
+    return (None if _sole_root(top) else top.path), SCOPE_WORDS[top.level]
+
+
+def _top_word() -> str:
+    roots = list(db.session.scalars(select(Bureau.level).where(Bureau.parent_id.is_(None))))
+    return SCOPE_WORDS[roots[0]] if len(roots) == 1 else "全国"
+
+
+def filter_bureaus() -> list[Bureau]:
+    """The bureaus a whole ranking can be narrowed to: under a single top bureau its children
+    (a city's counties), else the tops (a country's provinces)."""
+    tops = list(db.session.scalars(select(Bureau).where(Bureau.parent_id.is_(None))))
+    if len(tops) != 1:
+        return sorted(tops, key=lambda b: b.code)
+    return list(tops[0].children)
 
 
 def find_bureau(text: str) -> Bureau | None:

@@ -3,6 +3,9 @@ and recommendations."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import chain
+
 import pandas as pd
 
 from lianbing.accounts.models import User
@@ -17,7 +20,7 @@ from lianbing.documents import (
     score_text,
     to_bytes,
 )
-from lianbing.files.excel import xlsx_bytes
+from lianbing.files.excel import xlsx_bytes, xlsx_table
 from lianbing.ledger import services as ledger
 from lianbing.parts import registry
 from lianbing.rankings import awards, breakdown, closing, nominations, rules
@@ -49,8 +52,12 @@ def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
 
     Read straight from the ranking's compact tuples (no Row objects for ten thousand officers).
     """
+    return ranking_head(ranking), list(ranking_rows(ranking))
+
+
+def ranking_head(ranking: Ranking) -> list[str]:
     labels = registry().kinds
-    head = [
+    return [
         "市排名",
         "单位排名",
         "姓名",
@@ -60,9 +67,13 @@ def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
         "成绩条数",
         "推荐资格",
     ]
+
+
+def ranking_rows(ranking: Ranking) -> Iterator[list]:
+    """The ranking's rows one at a time (an export of 100,000 never holds them all)."""
     counted = [ranking.columns.index(k) for k in ranking.kinds]
-    return head, [
-        [
+    for t in ranking.data:
+        yield [
             t[CITY_RANK],
             t[BUREAU_RANK],
             t[NAME],
@@ -75,14 +86,12 @@ def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
             t[ENTRIES],
             "；".join(t[REASONS]) if t[REASONS] else "符合",
         ]
-        for t in ranking.data
-    ]
 
 
 def ranking_xlsx(campaign: Campaign) -> bytes:
-    """The full ranking as a streamed (write-only) workbook: ten thousand rows in about a second."""
-    head, rows = ranking_table(ranking_for(campaign))
-    return xlsx_bytes({"综合排名": [head, *rows]})
+    """The full ranking, written row by row as sheet XML (100,000 officers in seconds)."""
+    ranking = ranking_for(campaign)
+    return xlsx_table("综合排名", chain([ranking_head(ranking)], ranking_rows(ranking)))
 
 
 def _measure_text(measures: list[dict]) -> str:

@@ -10,6 +10,11 @@ officer's latest ledger row), then the lower user id, so every rank is unique an
 
 The per-kind sums come from ``score_totals`` (kept exact by record(), see ledger/totals.py),
 so a cold ranking reads tens of thousands of rows, not the whole ledger.
+A ranking covers the whole campaign, or one scope of the bureau tree (a province or a city:
+only the officers under it, read by one ``bureaus.path LIKE`` join, so a city's ranking on a
+national deployment reads a city's rows, not a country's); CITY_RANK is then the rank within
+the scope, and a kind counts when anyone in the campaign has points available in it, so an
+officer's composite is the same in every scope.
 The ranking is cached under a key made of the campaign's ledger version (kept in the
 database, bumped by every record()) and a digest of the weights, eligibility rules and the
 set of closed expected activities. Only officer data is cached, never a rendered page: each
@@ -22,15 +27,17 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import add
+from sys import intern
 
 from flask_caching.backends import SimpleCache
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 
 from lianbing.accounts.models import Bureau, User
 from lianbing.campaign import services as campaigns
@@ -46,6 +53,8 @@ from lianbing.parts import registry
 from lianbing.rankings import missed, rules
 
 TIE_KIND = "record_exercise"
+#: rows read from the database at a time when building
+FETCH_BATCH = 5000
 CACHE_SECONDS = 3600
 
 
@@ -111,6 +120,7 @@ class Ranking:
         kinds: list[str],
         columns: list[str],
         data: tuple[tuple, ...],
+        scope: str | None = None,
     ):
         self.campaign_id, self.version, self.weights, self.kinds = (
             campaign_id,
@@ -118,7 +128,8 @@ class Ranking:
             weights,
             kinds,
         )
-        self.columns, self.data = columns, data
+        #: the path of the bureau whose subtree is ranked (None: the whole campaign)
+        self.columns, self.data, self.scope = columns, data, scope
         self.by_user = {t[USER]: pos for pos, t in enumerate(data)}
         self._made: dict[int, Row] = {}
         self._selections: OrderedDict = OrderedDict()
@@ -131,6 +142,7 @@ class Ranking:
             self.kinds,
             self.columns,
             self.data,
+            self.scope,
         )
 
     def __len__(self) -> int:
@@ -155,23 +167,33 @@ class Ranking:
         return sum(1 for t in self.data if bureau_id is None or t[BUREAU_ID] == bureau_id)
 
     def select(
-        self, *, bureau_id: int | None = None, role: str | None = None, kind: str | None = None
+        self,
+        *,
+        bureau_id: int | None = None,
+        role: str | None = None,
+        kind: str | None = None,
+        within: frozenset[int] | None = None,
     ) -> "Selection":
-        """Rows filtered by bureau and role; ordered by one kind's share when given."""
-        key = (bureau_id, role, kind)
+        """Rows filtered by bureau (or any of the bureaus ``within``, a subtree) and role;
+        ordered by one kind's share when given."""
+        key = (bureau_id, role, kind, within)
         found = self._selections.get(key)
         if found is None:
-            found = self._selections[key] = Selection(self, self._positions(bureau_id, role, kind))
+            positions = self._positions(bureau_id, role, kind, within)
+            found = self._selections[key] = Selection(self, positions)
             while len(self._selections) > SELECTIONS_KEPT:
                 self._selections.popitem(last=False)
         return found
 
-    def _positions(self, bureau_id: int | None, role: str | None, kind: str | None) -> list[int]:
+    def _positions(
+        self, bureau_id: int | None, role: str | None, kind: str | None, within
+    ) -> list[int]:
         data = self.data
         found = [
             pos
             for pos, t in enumerate(data)
             if (bureau_id is None or t[BUREAU_ID] == bureau_id)
+            and (within is None or t[BUREAU_ID] in within)
             and (role is None or t[ROLE] == role)
         ]
         if kind:
@@ -241,9 +263,19 @@ def _column(columns: list[str], kind: str) -> int | None:
 # --- SQL aggregation ---------------------------------------------------------------------
 
 
-def _pivot(campaign_id: int, columns: list[str], credits: bool):
+def _people_under(scope: str):
+    """The ids of everyone in the bureaus under the path ``scope`` (one indexed LIKE)."""
+    return select(User.id).join(Bureau, Bureau.id == User.bureau_id).where(_under(scope))
+
+
+def _under(scope: str):
+    return Bureau.path.like(f"{scope}%")
+
+
+def _pivot(campaign_id: int, columns: list[str], credits: bool, scope: str | None = None):
     """Per officer: rows, latest achieved_at, then (points, max) per kind, pivoted in SQL; with
-    ``credits``, then the max points of everyone-expected activities done, per kind."""
+    ``credits``, then the max points of everyone-expected activities done, per kind; only the
+    people under the bureau path ``scope`` when given."""
     t = ScoreTotal
     sums = []
     for kind in columns:
@@ -253,24 +285,22 @@ def _pivot(campaign_id: int, columns: list[str], credits: bool):
         ]
     if credits:
         sums += [func.sum(case((t.kind == kind, t.expected_max), else_=0.0)) for kind in columns]
-    return (
-        select(
-            t.user_id,
-            func.sum(t.entries).label("entries"),
-            func.max(t.last_at).label("last_at"),
-            *(s.label(f"s{i}") for i, s in enumerate(sums)),
-        )
-        .where(t.campaign_id == campaign_id)
-        .group_by(t.user_id)
-        .subquery()
-    )
+    stmt = select(
+        t.user_id,
+        func.sum(t.entries).label("entries"),
+        func.max(t.last_at).label("last_at"),
+        *(s.label(f"s{i}") for i, s in enumerate(sums)),
+    ).where(t.campaign_id == campaign_id)
+    if scope is not None:
+        stmt = stmt.where(t.user_id.in_(_people_under(scope)))
+    return stmt.group_by(t.user_id).subquery()
 
 
-def _table(campaign_id: int, columns: list[str], credits: bool = False) -> list:
+def _table(campaign_id: int, columns: list[str], credits: bool = False, scope: str | None = None):
     """One tuple per ranked person (active officers, and anyone else with ledger rows):
     id, name, role, bureau id, bureau, rows, latest achieved_at, then (points, max) per kind
-    (and the credits per kind, see ``_pivot``)."""
-    p = _pivot(campaign_id, columns, credits)
+    (and the credits per kind, see ``_pivot``); only those under the path ``scope`` if given."""
+    p = _pivot(campaign_id, columns, credits, scope)
     width = (3 if credits else 2) * len(columns)
     stmt = (
         select(
@@ -287,7 +317,35 @@ def _table(campaign_id: int, columns: list[str], credits: bool = False) -> list:
         .outerjoin(p, p.c.user_id == User.id)
         .where(User.is_active_.is_(True), or_(User.role == "officer", p.c.user_id.is_not(None)))
     )
-    return db.session.execute(stmt).all()
+    if scope is not None:
+        stmt = stmt.where(_under(scope))
+    # read in batches: each wide row is boiled down by build() before the next batch arrives,
+    # so a country's 100,000 rows are never all held at once
+    return db.session.execute(stmt.execution_options(yield_per=FETCH_BATCH))
+
+
+def _available_anywhere(campaign_id: int, columns: list[str], found) -> list[bool]:
+    """Per column: has anyone in the campaign points available in it (a ledger cell with a
+    maximum, or a closed expected activity)? What a scoped ranking counts kinds by."""
+    t = ScoreTotal
+    cells = db.session.execute(
+        select(
+            *(
+                exists().where(t.campaign_id == campaign_id, t.kind == kind, t.max_points > 0)
+                for kind in columns
+            )
+        )
+    ).one()
+    expected = _expected_columns(len(columns), found)
+    return [bool(c) or e for c, e in zip(cells, expected)]
+
+
+def _expected_columns(n: int, found) -> list[bool]:
+    """Per column: does a closed expected activity make points available to anyone?"""
+    if found is None:
+        return [False] * n
+    vectors = [found.base, *found.by_bureau.values(), *found.own.values()]
+    return [any(v[i] > 0 for v in vectors) for i in range(n)]
 
 
 def _activities(campaign_id: int, closed: list[int]) -> list:
@@ -347,26 +405,35 @@ def build(
     minimums: "Minimums | dict[str, float]",
     now: datetime,
     closed: list[int] | None = None,
+    scope: str | None = None,
 ) -> Ranking:
-    """Compute the ranking from the database (no cache)."""
+    """Compute the ranking from the database (no cache): the whole campaign, or the people
+    under the bureau path ``scope``."""
     if not isinstance(minimums, Minimums):
         minimums = Minimums(minimums)
     closed = _closed_expected(campaign.id, now) if closed is None else closed
     activities = _activities(campaign.id, closed) if closed else []
     columns = [*weights, *sorted({a[1] for a in activities} - set(weights))]
     found = missed.compute(campaign.id, columns, activities, closed) if activities else None
-    table = _table(campaign.id, columns, credits=found is not None and found.everyone)
+    table = _table(campaign.id, columns, found is not None and found.everyone, scope)
     people = [_sums(columns, raw, found) for raw in table]
-    kinds = [
-        k for i, k in enumerate(columns) if weights.get(k, 0) > 0 and any(p[1][i] for p in people)
-    ]
+    del table
+    if scope is None:
+        anywhere = [any(p[1][i] for p in people) for i in range(len(columns))]
+    else:
+        anywhere = _available_anywhere(campaign.id, columns, found)
+    kinds = [k for i, k in enumerate(columns) if weights.get(k, 0) > 0 and anywhere[i]]
     counts = _entry_counts(campaign.id, list(minimums.entries))
     scored = _scored(columns, kinds, weights, minimums, people, counts)
-    return Ranking(campaign.id, version, weights, kinds, columns, _ranked(columns, scored))
+    del people
+    ranked = _ranked(columns, scored)
+    return Ranking(campaign.id, version, weights, kinds, columns, ranked, scope)
 
 
 def _sums(columns: list[str], raw, found: missed.Missed | None) -> tuple:
-    """(raw row, available per column, earned per column) with missed activities added."""
+    """(the raw row's first seven fields, available per column, earned per column) with missed
+    activities added; the sums as arrays of doubles (a third of a tuple of floats' memory, at
+    100,000 officers), which the compact tuple keeps."""
     n = len(columns)
     sums = raw[7:]
     if raw[5] is None:
@@ -377,8 +444,10 @@ def _sums(columns: list[str], raw, found: missed.Missed | None) -> tuple:
         credits = sums[2 * n :] if found.everyone and raw[5] is not None else None
         extra = found.vector(raw[0], raw[2], raw[3], credits)
         if extra is not None:
-            available = tuple(map(add, available, extra))
-    return raw, available, earned
+            available = map(add, available, extra)
+    user, name, role, bureau_id, bureau, entries, last = raw[:7]
+    head = (user, name, intern(role), bureau_id, intern(bureau), entries, last)
+    return head, array("d", available), array("d", earned)
 
 
 def _scored(columns, kinds, weights, minimums: Minimums, people, counts) -> list[tuple]:
@@ -425,8 +494,8 @@ def _compact(raw, composite, reasons, earned, available) -> tuple:
         reasons,
         0,
         0,
-        tuple(earned),
-        tuple(available),
+        earned,
+        available,
     )
 
 
@@ -456,11 +525,10 @@ def _ranked(columns: list[str], scored: list[tuple]) -> tuple[tuple, ...]:
     tie = _column(columns, TIE_KIND)
     scored.sort(key=lambda t: (-t[COMPOSITE], _tie(t, tie), t[USER]))
     per_bureau: dict[int, int] = {}
-    out = []
-    for pos, t in enumerate(scored, start=1):
+    for pos, t in enumerate(scored):  # replaced in place: never two copies of every tuple
         per_bureau[t[BUREAU_ID]] = per_bureau.get(t[BUREAU_ID], 0) + 1
-        out.append((*t[:CITY_RANK], pos, per_bureau[t[BUREAU_ID]], *t[EARNED:]))
-    return tuple(out)
+        scored[pos] = (*t[:CITY_RANK], pos + 1, per_bureau[t[BUREAU_ID]], *t[EARNED:])
+    return tuple(scored)
 
 
 # --- caching -----------------------------------------------------------------------------
@@ -491,8 +559,11 @@ class _Recent:
 _recent = _Recent()
 
 
-def cache_key(campaign: Campaign, now: datetime) -> tuple[str, int, dict, "Minimums", list[int]]:
-    """The key of the campaign's current ranking, with the inputs it was made from."""
+def cache_key(
+    campaign: Campaign, now: datetime, scope: str | None = None
+) -> tuple[str, int, dict, "Minimums", list[int]]:
+    """The key of the campaign's current ranking (of the bureau path ``scope``, if given), with
+    the inputs it was made from."""
     version = versions.current(campaign.id)
     weights = campaigns.weights(campaign)
     minimums = Minimums(rules.eligibility(campaign.id), rules.min_entries(campaign.id))
@@ -500,19 +571,23 @@ def cache_key(campaign: Campaign, now: datetime) -> tuple[str, int, dict, "Minim
     digest = hashlib.sha1(
         json.dumps([weights, minimums.shares, minimums.entries, closed], sort_keys=True).encode()
     ).hexdigest()[:16]
-    return f"ranking:{campaign.id}:{version}:{digest}", version, weights, minimums, closed
+    key = f"ranking:{campaign.id}:{version}:{digest}" + (f":{scope}" if scope else "")
+    return key, version, weights, minimums, closed
 
 
-def ranking_for(campaign: Campaign, now: datetime | None = None) -> Ranking:
-    """The campaign's ranking: from this process, the shared cache, or computed afresh."""
+def ranking_for(
+    campaign: Campaign, now: datetime | None = None, scope: str | None = None
+) -> Ranking:
+    """The campaign's ranking (of the bureau path ``scope``, see ``scope_of``): from this
+    process, the shared cache, or computed afresh."""
     now = now or utcnow()
-    key, version, weights, minimums, closed = cache_key(campaign, now)
+    key, version, weights, minimums, closed = cache_key(campaign, now, scope)
     found = _recent.get(key)
     if found is None and _shared():
         found = cache.get(key)
     if found is None:
         with _collector_paused():
-            found = build(campaign, version, weights, minimums, now, closed)
+            found = build(campaign, version, weights, minimums, now, closed, scope)
         if _shared():
             cache.set(key, found, timeout=CACHE_SECONDS)
     _recent.put(key, found)

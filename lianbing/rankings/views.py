@@ -75,7 +75,7 @@ def officer(user_id: int):
 
 def _officer_page(campaign: Campaign, user: User):
     """The composite, ranks and per-kind lines, each traced to the officer's ledger rows."""
-    ranking = ranking_for(campaign)
+    ranking = ranking_for(campaign, scope=accounts.ranking_scope(user.bureau)[0])
     entries = ledger.entries_for(user.id, campaign.id)
     missing = breakdown.missed(campaign.id, user)
     return render_template(
@@ -118,10 +118,15 @@ def bureau_rankings(bureau_id: int):
 
 
 def _ranking_page(campaign: Campaign, bureau_id: int | None):
+    """One page of the ranking of the campaign, or of a bureau and the bureaus below it (ranked
+    within its city, or within itself above city level)."""
     role, kind = _filters()
     bureau = _bureau(bureau_id)
-    ranking = ranking_for(campaign)
-    rows = ranking.select(bureau_id=bureau_id, role=role, kind=kind)
+    scope, rank_word = accounts.ranking_scope(bureau)
+    ranking = ranking_for(campaign, scope=scope)
+    whole = bureau is None or bureau.path == scope  # a scope's own page: all its rows
+    within = None if whole else accounts.subtree_ids(bureau)
+    rows = ranking.select(role=role, kind=kind, within=within)
     page, pages = _page_of(len(rows))
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     mine = ranking.row_of(current_user.id)
@@ -136,7 +141,8 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
         total=len(rows),
         viewer=_cells(ranking, [viewer])[0] if viewer else None,
         bureau=bureau,
-        bureaus=accounts.county_bureaus(),
+        rank_word=rank_word,
+        bureaus=accounts.filter_bureaus() if bureau is None else [],
         role=role,
         kind=kind,
         kinds=registry().kinds,

@@ -59,3 +59,24 @@ def empty_postgres():
 
 def test_upgrade_on_empty_postgresql(empty_postgres, tmp_path):
     _upgrade_and_check(empty_postgres, tmp_path)
+
+
+def test_existing_city_and_counties_get_their_paths(tmp_path):
+    """A city deployment's bureaus keep level and parent and get paths from the tree migration."""
+    url = f"sqlite:///{tmp_path / 'city.db'}"
+    assert _flask(["db", "upgrade", "0180_county"], url, tmp_path).returncode == 0
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO bureaus (id, name, short_name, code, level, parent_id) VALUES"
+                " (5, '梅州市生态环境局', '梅州市', '441400', 'city', NULL),"
+                " (9, '梅江分局', '梅江区', '441402', 'county', 5)"
+            )
+        )
+    up = _flask(["db", "upgrade", "0190_scale"], url, tmp_path)
+    assert up.returncode == 0, up.stderr[-3000:]
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, level, parent_id, path FROM bureaus ORDER BY id"))
+        assert rows.all() == [(5, "city", None, "/5/"), (9, "county", 5, "/5/9/")]
+    engine.dispose()

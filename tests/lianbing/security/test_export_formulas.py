@@ -12,7 +12,7 @@ from lianbing.accounts.models import User
 from lianbing.campaign.models import Campaign
 from lianbing.errors import Refused
 from lianbing.extensions import db
-from lianbing.files.excel import xlsx_bytes
+from lianbing.files.excel import xlsx_bytes, xlsx_table
 from lianbing.ledger.models import ScoreEntry
 from lianbing.rankings import nominations
 from lianbing.rankings.models import Nomination
@@ -50,6 +50,21 @@ def test_the_writer_keeps_every_risky_start_as_quoted_text():
     assert [c.data_type for c in cells] == ["s"] * len(STARTS) + ["n", "s"]
     assert all(c.quotePrefix for c in cells if isinstance(c.value, str))
     assert not _formulas(data)
+
+
+def test_the_table_writer_reads_back_like_the_cell_writer():
+    table = [["名称", "分"], *([s, i] for i, s in enumerate(STARTS)), [EVIL, 1.5], ["<a&b>", None]]
+    table.append(["普通", True])
+    data = xlsx_table("排名<&>", table)
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["排名<&>"]
+    got = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert got == [list(r) for r in table]
+    cells = [row[0] for row in book.active.iter_rows(min_row=2)]
+    assert [c.quotePrefix for c in cells] == [True] * (len(STARTS) + 1) + [False, False]
+    assert not _formulas(data)
+    old = load_workbook(io.BytesIO(xlsx_bytes({"t": table}))).active
+    assert [[c.value for c in row] for row in old.iter_rows()] == got
 
 
 def _plant():
