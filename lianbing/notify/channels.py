@@ -29,6 +29,8 @@ class Mailer:
     def __init__(self, config: dict) -> None:
         self.config = config
         self.smtp: smtplib.SMTP | None = None
+        #: one event's message, built once and sent in many transactions (see ``_built``)
+        self.built: dict[tuple[str, str], tuple[EmailMessage, bytes]] = {}
         #: why the server could not be reached; later messages of the run fail at once
         self.broken: str | None = None
 
@@ -50,11 +52,11 @@ class Mailer:
         message went to nobody.
         """
         sender = self.config.get("MAIL_FROM") or "lianbing@localhost"
-        msg = _message(sender, to, subject, body)
+        msg, data = self._built(sender, to, subject, body)
         smtp = self._session()
         try:
             if _can_pipeline(smtp, sender, to):
-                refused = _send_pipelined(smtp, sender, to, _flatten(msg))
+                refused = _send_pipelined(smtp, sender, to, data)
             else:
                 refused = smtp.send_message(msg, to_addrs=to)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -63,6 +65,17 @@ class Mailer:
             self.close()
             raise SendError(f"SMTP：{exc}") from exc
         return {addr: _reason(answer) for addr, answer in refused.items()}
+
+    def _built(self, sender: str, to: list[str], subject: str, body: str):
+        """The message and its DATA bytes. A message to several (undisclosed) recipients is
+        the same for every transaction of the event, so it is built once per connection."""
+        if len(to) == 1:
+            msg = _message(sender, to, subject, body)
+            return msg, _dot_stuffed(_flatten(msg))
+        if (subject, body) not in self.built:
+            msg = _message(sender, to, subject, body)
+            self.built[(subject, body)] = (msg, _dot_stuffed(_flatten(msg)))
+        return self.built[(subject, body)]
 
     def _session(self) -> smtplib.SMTP:
         if self.broken:
@@ -108,15 +121,27 @@ def _flatten(msg: EmailMessage) -> bytes:
         return out.getvalue()
 
 
+#: an address smtplib.quoteaddr would return as ``<address>`` unchanged (no parsing needed)
+_PLAIN_ADDRESS = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+")
+
+
+def _quote(address: str) -> str:
+    """``<address>`` for the envelope; the full parse only for unusual addresses."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    return smtplib.quoteaddr(address)
+
+
 def _send_pipelined(smtp: smtplib.SMTP, sender: str, to: list[str], data: bytes) -> dict:
-    """MAIL FROM, every RCPT TO and DATA in one write, then the message: two round trips.
+    """MAIL FROM, every RCPT TO and DATA in one write, then the message (``data``, already
+    dot-stuffed): two round trips.
 
     Returns the refused recipients (as smtplib.sendmail does); raises as sendmail does when
     the sender, every recipient or the message is refused. A server answers DATA with 354
     only when some recipient was accepted (RFC 2920), so nothing is sent to nobody.
     """
-    envelope = [f"MAIL FROM:{smtplib.quoteaddr(sender)}\r\n"]
-    envelope += [f"RCPT TO:{smtplib.quoteaddr(a)}\r\n" for a in to]
+    envelope = [f"MAIL FROM:{_quote(sender)}\r\n"]
+    envelope += [f"RCPT TO:{_quote(a)}\r\n" for a in to]
     smtp.send("".join(envelope) + "DATA\r\n")
     mail = smtp.getreply()
     answers = [smtp.getreply() for _ in to]
@@ -129,7 +154,7 @@ def _send_pipelined(smtp: smtplib.SMTP, sender: str, to: list[str], data: bytes)
         if len(refused) == len(to):
             raise smtplib.SMTPRecipientsRefused(refused)
         raise smtplib.SMTPDataError(*go)
-    smtp.send(_dot_stuffed(data))
+    smtp.send(data)
     code, text = smtp.getreply()
     if code != 250:
         _reset(smtp)

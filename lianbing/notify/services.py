@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Iterator
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 
 from lianbing.accounts.models import User
-from lianbing.dbtypes import to_local
+from lianbing.dbtypes import UTCDateTime, to_local
 from lianbing.errors import Forbidden, Invalid, NotFound
 from lianbing.extensions import db
 from lianbing.notify.models import (
@@ -68,9 +68,33 @@ def enqueue(notices: Iterable[Notice], now: datetime) -> list[dict]:
         for n in people.values()
         if (n.user_id, key) not in existing
     ]
-    for part in _chunks(rows):
-        db.session.execute(insert(Notification.__table__), part)
+    insert_rows(Notification.__table__, rows)
     return rows
+
+
+def insert_rows(table: Table, rows: list[dict]) -> None:
+    """Store many rows of the same keys: COPY on PostgreSQL (one stream instead of a
+    message per row), executemany per 1,000 rows elsewhere."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        for part in _chunks(rows):
+            db.session.execute(insert(table), part)
+        return
+    columns = list(rows[0])
+    types = [table.c[name].type for name in columns]
+    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([_bound(t, row[c], connection) for t, c in zip(types, columns)])
+
+
+def _bound(column_type, value, connection):
+    """The value as the column's type stores it (UTC datetimes lose their offset)."""
+    if isinstance(column_type, UTCDateTime):
+        return column_type.process_bind_param(value, connection.dialect)
+    return value
 
 
 def queue_deliveries(rows: list[dict], now: datetime, base_url: str = "") -> int:
@@ -102,8 +126,7 @@ def queue_deliveries(rows: list[dict], now: datetime, base_url: str = "") -> int
                 _delivery(robot.kind, now, r["event_key"], r["title"], body, robot_id=robot.id),
             )
     out += _new_robot_rows(robot_events)
-    for part in _chunks(out):
-        db.session.execute(insert(Delivery.__table__), part)
+    insert_rows(Delivery.__table__, out)
     return len(out)
 
 
@@ -212,8 +235,7 @@ def queue_digests(now: datetime, hour: int) -> int:
                     recipient=email,
                 )
             )
-    if out:
-        db.session.execute(insert(Delivery.__table__), out)
+    insert_rows(Delivery.__table__, out)
     return len(out)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import socket
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from lianbing.campaign.bulletins.models import Bulletin
 from lianbing.extensions import db
+from lianbing.notify import channels
 from lianbing.notify.channels import Mailer, SendError
 from lianbing.notify.cli import run_once
 from lianbing.notify.models import FAILED, PENDING, Delivery, Notification, NotifyPrefs, Robot
@@ -288,3 +290,35 @@ def test_the_scheduled_command_reports_what_it_did(campaign, make_user, runner):
     result = runner.invoke(args=["notify", "run"])
     assert result.exit_code == 0, result.output
     assert "新通知 0 条" in result.output and "失败 0 条" in result.output
+
+
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
+def test_one_message_built_once_goes_out_whole_in_every_transaction(app, smtp_server, pipelining):
+    smtp_server.pipelining = pipelining
+    mailer = Mailer(app.config)
+    try:
+        for batch in (["a@county.example", "b@county.example"], ["c@county.example", "d@x.cn"]):
+            assert mailer.send(batch, "竞赛开始", "第一行\n.点开头") == {}
+        assert mailer.send(["e@county.example"], "竞赛开始", "第一行\n.点开头") == {}
+    finally:
+        mailer.close()
+    assert [m.envelope_to for m in smtp_server.messages] == [
+        ["a@county.example", "b@county.example"],
+        ["c@county.example", "d@x.cn"],
+        ["e@county.example"],
+    ]
+    assert [m["To"] for m in smtp_server.messages] == [
+        "undisclosed-recipients:;",
+        "undisclosed-recipients:;",
+        "e@county.example",
+    ]
+    for message in smtp_server.messages:
+        assert message.get_content().replace("\r\n", "\n").rstrip("\n") == "第一行\n.点开头"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["o1@county.example", "a.b+c@q.cn", '"a b"@c.d', "名字 <x@y.cn>", "a@b@c", "<x@y.cn>"],
+)
+def test_the_envelope_quotes_addresses_as_smtplib_does(address):
+    assert channels._quote(address) == smtplib.quoteaddr(address)
