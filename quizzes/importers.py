@@ -1073,6 +1073,26 @@ def detect_format(filename: str, data: bytes) -> str:
     )
 
 
+def read_file(
+    bank: str, filename: str, data: bytes, fmt: str = "auto", *, user_id: int | None = None
+) -> tuple[str, Parsed]:
+    """``parse_file`` for an import into ``bank``: an unreadable file is logged, then raised."""
+    try:
+        return parse_file(filename, data, fmt)
+    except ImportFileError as exc:
+        log_event(
+            "quizzes",
+            "bank import into %r refused, file %r unreadable: %s",
+            bank,
+            filename,
+            exc,
+            actor_id=user_id,
+            target=f"quiz_bank:{bank}",
+            count=0,
+        )
+        raise
+
+
 def import_file(
     bank: str,
     filename: str,
@@ -1086,20 +1106,7 @@ def import_file(
 ) -> ImportReport:
     """Parse a file and import it into the named bank (created when needed): all or nothing.
     The bank is the city's of that name, or ``owner_bureau_id``'s own."""
-    try:
-        fmt, parsed = parse_file(filename, data, fmt)
-    except ImportFileError as exc:
-        log_event(
-            "quizzes",
-            "bank import into %r refused, file %r unreadable: %s",
-            bank,
-            filename,
-            exc,
-            actor_id=user_id,
-            target=f"quiz_bank:{bank}",
-            count=0,
-        )
-        raise
+    fmt, parsed = read_file(bank, filename, data, fmt, user_id=user_id)
     report = import_items(
         bank,
         parsed.items,

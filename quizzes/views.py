@@ -269,8 +269,7 @@ def run_import(form: ImportForm) -> services.ImportReport | None:
     if existing is not None:
         require_bank_write(current_user, existing)
     if len(data) >= current_app.config["QUIZ_IMPORT_JOB_BYTES"]:
-        g.import_job_id = _start_import_job(form, upload.filename or "题库", data, existing).id
-        return None
+        return _large_import(form, upload.filename or "题库", data, existing)
     return importers.import_file(
         name,
         upload.filename,
@@ -281,6 +280,26 @@ def run_import(form: ImportForm) -> services.ImportReport | None:
         visibility=form.visibility.data or (None if existing else "draft"),
         owner_bureau_id=owner,
     )
+
+
+def _large_import(form: ImportForm, filename: str, data: bytes, existing):
+    """A large file is read here, so an unreadable or hostile file is refused on this page and
+    invalid items are listed (nothing written); only a file that would import goes to a job."""
+    name = form.bank.data.strip()
+    fmt, parsed = importers.read_file(name, filename, data, form.fmt.data, user_id=current_user.id)
+    if form.skip_invalid.data or not any(i.reasons for i in parsed.items):
+        g.import_job_id = _start_import_job(form, filename, data, existing).id
+        return None
+    report = services.import_items(
+        name,
+        parsed.items,
+        skip_invalid=False,
+        fmt=fmt,
+        user_id=current_user.id,
+        owner_bureau_id=owner_for(current_user),
+    )
+    report.notes += parsed.notes
+    return report
 
 
 def _start_import_job(form: ImportForm, filename: str, data: bytes, existing):

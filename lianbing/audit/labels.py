@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "campaign.weights_locked": "活动结束后修改计分权重被拒绝",
     "campaign.close": "结束练兵活动",
     "campaign.reopen": "重新开启练兵活动",
+    "campaign.next_year": "以此为模板创建新一年活动",
     "expected.exempt": "免除应参加活动",
     "score.refused": "成绩录入被拒绝",
     "campaign.stages": "修改活动阶段",

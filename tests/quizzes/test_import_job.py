@@ -25,10 +25,10 @@ def every_file_is_large(app):
     app.config["QUIZ_IMPORT_JOB_BYTES"] = saved
 
 
-def _upload(client, data, **extra):
+def _upload(client, data, filename="bank.csv", **extra):
     return client.post(
         "/quizzes/import",
-        data={"bank": "大题库", "fmt": "auto", "file": (io.BytesIO(data), "bank.csv"), **extra},
+        data={"bank": "大题库", "fmt": "auto", "file": (io.BytesIO(data), filename), **extra},
         content_type="multipart/form-data",
     )
 
@@ -45,14 +45,21 @@ def test_a_large_import_runs_as_a_job(client, trainer, every_file_is_large):
     assert db.session.scalar(select(Job.status)) == DONE and _questions() == 2
 
 
-def test_a_bad_row_fails_the_job_and_imports_nothing(client, trainer, every_file_is_large):
+def test_a_bad_row_in_a_large_file_is_listed_on_the_page_without_a_job(
+    client, trainer, every_file_is_large
+):
     r = _upload(client, BAD)
-    assert r.status_code == 303
-    page = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "任务失败" in page and "第 3 行" in page and "F 超出选项范围" in page
-    job = db.session.scalar(select(Job))
-    assert job.status == FAILED and _questions() == 0
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert "第 3 行" in page and "F 超出选项范围" in page
+    assert db.session.scalar(select(func.count(Job.id))) == 0 and _questions() == 0
     assert services.bank_by_name("大题库") is None
+
+
+def test_an_unreadable_large_file_is_refused_on_the_page(client, trainer, every_file_is_large):
+    r = _upload(client, b"\x89PNG\r\n\x1a\n" + b"\0" * 2000, "bank.xlsx")
+    assert r.status_code == 400 and "内容与扩展名 .xlsx 不符" in r.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Job.id))) == 0 and _questions() == 0
 
 
 def test_a_small_file_keeps_the_immediate_report(client, trainer):
