@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lianbing.extensions import db
-from lianbing.jobs.models import DONE, FAILED, Job
+from lianbing.jobs.models import DONE, Job
 from quizzes import services
 from quizzes.models import Question
 
