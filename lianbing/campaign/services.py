@@ -114,6 +114,21 @@ def activate_campaign(campaign: Campaign, *, actor_id: int | None = None) -> Non
     audit.write("campaign.activate", "campaign", campaign.id, actor_id=actor_id)
 
 
+def _check_campaign_change(campaign: Campaign, start: date, end: date, quota: int) -> None:
+    """Refuse dates in the wrong order, a quota out of range or stages outside the new dates."""
+    if end < start:
+        raise CampaignError("结束日期不能早于开始日期。")
+    if quota < 0 or quota > 50:
+        raise CampaignError("推荐名额须在 0 到 50 之间。")
+    outside = [
+        s.name
+        for s in campaign.stages
+        if s.parent_id is None and (s.start_date < start or s.end_date > end)
+    ]
+    if outside:
+        raise CampaignError(f"阶段“{'、'.join(outside)}”超出新的活动期间，请先调整阶段日期。")
+
+
 def update_campaign(
     campaign: Campaign,
     *,
@@ -127,17 +142,7 @@ def update_campaign(
     signals.settings_changing.send(
         "campaign", campaign_id=campaign.id, what="campaign", new=new, actor_id=actor_id
     )
-    if end < start:
-        raise CampaignError("结束日期不能早于开始日期。")
-    if quota < 0 or quota > 50:
-        raise CampaignError("推荐名额须在 0 到 50 之间。")
-    outside = [
-        s.name
-        for s in campaign.stages
-        if s.parent_id is None and (s.start_date < start or s.end_date > end)
-    ]
-    if outside:
-        raise CampaignError(f"阶段“{'、'.join(outside)}”超出新的活动期间，请先调整阶段日期。")
+    _check_campaign_change(campaign, start, end, quota)
     old = {
         "name": campaign.name,
         "start": str(campaign.start_date),

@@ -48,6 +48,16 @@ def items(campaign_id: int) -> list[EvaluationItem]:
     )
 
 
+def _checked_item(name: str, max_points: float | None) -> str:
+    """The item's name, stripped; refused when empty or when the points are out of range."""
+    name = (name or "").strip()
+    if not name:
+        raise EvaluationError("请填写考核项目名称。")
+    if max_points is None or not 0 < max_points <= 1000:
+        raise EvaluationError("满分须大于 0 且不超过 1000。")
+    return name
+
+
 def add_item(
     campaign: Campaign,
     name: str,
@@ -65,11 +75,7 @@ def add_item(
         new={"add": name, "max": max_points},
         actor_id=actor_id,
     )
-    name = (name or "").strip()
-    if not name:
-        raise EvaluationError("请填写考核项目名称。")
-    if max_points is None or not 0 < max_points <= 1000:
-        raise EvaluationError("满分须大于 0 且不超过 1000。")
+    name = _checked_item(name, max_points)
     position = db.session.scalar(
         select(func.count()).where(EvaluationItem.campaign_id == campaign.id)
     )
