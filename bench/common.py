@@ -59,3 +59,13 @@ def bench_app(database_url: str | None = None):
         yield app
         db.session.remove()
         db.drop_all()
+
+
+def export_ranking(client) -> bytes:
+    """The whole-city ranking export as a city admin starts it: a POST that runs the export job
+    (inline: the bench sets no REDIS_URL), then the job's download."""
+    started = client.post("/scores/rankings.xlsx")
+    assert started.status_code == 303, started.status_code
+    response = client.get(started.headers["Location"].rstrip("/") + "/download")
+    assert response.status_code == 200, response.status_code
+    return response.get_data()

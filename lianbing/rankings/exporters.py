@@ -47,14 +47,6 @@ def _table(doc, frame: pd.DataFrame) -> None:
     add_table(doc, list(frame.columns), [list(v) for v in frame.itertuples(index=False)])
 
 
-def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
-    """The whole ranking, one row per officer, with the share of every counted kind.
-
-    Read straight from the ranking's compact tuples (no Row objects for ten thousand officers).
-    """
-    return ranking_head(ranking), list(ranking_rows(ranking))
-
-
 def ranking_head(ranking: Ranking) -> list[str]:
     labels = registry().kinds
     return [
@@ -88,9 +80,8 @@ def ranking_rows(ranking: Ranking) -> Iterator[list]:
         ]
 
 
-def ranking_xlsx(campaign: Campaign) -> bytes:
+def ranking_xlsx(ranking: Ranking) -> bytes:
     """The full ranking, written row by row as sheet XML (100,000 officers in seconds)."""
-    ranking = ranking_for(campaign)
     return xlsx_table("综合排名", chain([ranking_head(ranking)], ranking_rows(ranking)))
 
 

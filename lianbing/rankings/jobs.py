@@ -6,10 +6,9 @@ from lianbing.auth import CITY_ADMIN
 from lianbing.campaign.models import Campaign
 from lianbing.errors import NotFound
 from lianbing.extensions import db
-from lianbing.files.excel import xlsx_bytes
 from lianbing.jobs.kinds import Context, JobKind, Output
 from lianbing.logconfig import event
-from lianbing.rankings.exporters import ranking_table
+from lianbing.rankings.exporters import ranking_xlsx
 from lianbing.rankings.ranking import ranking_for
 
 RANKING_EXPORT = "rankings.export"
@@ -20,12 +19,10 @@ def export_ranking(ctx: Context) -> Output:
     campaign = db.session.get(Campaign, ctx.params.get("campaign_id"))
     if campaign is None:
         raise NotFound("活动不存在或已被删除。")
-    ctx.progress(0, 3, "计算全市综合排名")
+    ctx.progress(0, 2, "计算全市综合排名")
     ranking = ranking_for(campaign)
-    ctx.progress(1, 3, f"整理 {len(ranking.data)} 名人员的成绩")
-    head, rows = ranking_table(ranking)
-    ctx.progress(2, 3, f"写入 Excel（{len(rows)} 行）")
-    data = xlsx_bytes({"综合排名": [head, *rows]})
+    ctx.progress(1, 2, f"写入 Excel（{len(ranking.data)} 人）")
+    data = ranking_xlsx(ranking)
     event(
         "rankings",
         "ranking of campaign %s exported",
@@ -34,7 +31,7 @@ def export_ranking(ctx: Context) -> Output:
         actor_id=ctx.owner.id,
         size=len(data),
     )
-    return Output(f"{campaign.name}-综合排名.xlsx", data, f"共 {len(rows)} 人。")
+    return Output(f"{campaign.name}-综合排名.xlsx", data, f"共 {len(ranking.data)} 人。")
 
 
 KINDS = [

@@ -104,7 +104,7 @@ def test_full_export_matches_the_ranking(people, campaign, rec):
     rec(people["officer_441402_1"], "quiz", "q1", 90)
     rec(people["officer_441403_1"], "record_exercise", "r1", 20, 30)
     ranking = ranking_for(campaign)
-    sheet = load_workbook(io.BytesIO(exporters.ranking_xlsx(campaign)))["综合排名"]
+    sheet = load_workbook(io.BytesIO(exporters.ranking_xlsx(ranking)))["综合排名"]
     values = list(sheet.values)
     assert (
         values[0][:5] == ("市排名", "单位排名", "姓名", "单位", "综合得分")
