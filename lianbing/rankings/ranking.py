@@ -27,14 +27,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import add
-from sys import intern
 
 from flask_caching.backends import SimpleCache
 from sqlalchemy import case, exists, func, or_, select
@@ -53,8 +51,6 @@ from lianbing.parts import registry
 from lianbing.rankings import missed, rules
 
 TIE_KIND = "record_exercise"
-#: rows read from the database at a time when building
-FETCH_BATCH = 5000
 CACHE_SECONDS = 3600
 
 
@@ -296,7 +292,9 @@ def _pivot(campaign_id: int, columns: list[str], credits: bool, scope: str | Non
     return stmt.group_by(t.user_id).subquery()
 
 
-def _table(campaign_id: int, columns: list[str], credits: bool = False, scope: str | None = None):
+def _table(
+    campaign_id: int, columns: list[str], credits: bool = False, scope: str | None = None
+) -> list:
     """One tuple per ranked person (active officers, and anyone else with ledger rows):
     id, name, role, bureau id, bureau, rows, latest achieved_at, then (points, max) per kind
     (and the credits per kind, see ``_pivot``); only those under the path ``scope`` if given."""
@@ -319,9 +317,7 @@ def _table(campaign_id: int, columns: list[str], credits: bool = False, scope: s
     )
     if scope is not None:
         stmt = stmt.where(_under(scope))
-    # read in batches: each wide row is boiled down by build() before the next batch arrives,
-    # so a country's 100,000 rows are never all held at once
-    return db.session.execute(stmt.execution_options(yield_per=FETCH_BATCH))
+    return db.session.execute(stmt).all()
 
 
 def _available_anywhere(campaign_id: int, columns: list[str], found) -> list[bool]:
@@ -417,7 +413,6 @@ def build(
     found = missed.compute(campaign.id, columns, activities, closed) if activities else None
     table = _table(campaign.id, columns, found is not None and found.everyone, scope)
     people = [_sums(columns, raw, found) for raw in table]
-    del table
     if scope is None:
         anywhere = [any(p[1][i] for p in people) for i in range(len(columns))]
     else:
@@ -425,15 +420,12 @@ def build(
     kinds = [k for i, k in enumerate(columns) if weights.get(k, 0) > 0 and anywhere[i]]
     counts = _entry_counts(campaign.id, list(minimums.entries))
     scored = _scored(columns, kinds, weights, minimums, people, counts)
-    del people
     ranked = _ranked(columns, scored)
     return Ranking(campaign.id, version, weights, kinds, columns, ranked, scope)
 
 
 def _sums(columns: list[str], raw, found: missed.Missed | None) -> tuple:
-    """(the raw row's first seven fields, available per column, earned per column) with missed
-    activities added; the sums as arrays of doubles (a third of a tuple of floats' memory, at
-    100,000 officers), which the compact tuple keeps."""
+    """(raw row, available per column, earned per column) with missed activities added."""
     n = len(columns)
     sums = raw[7:]
     if raw[5] is None:
@@ -444,10 +436,8 @@ def _sums(columns: list[str], raw, found: missed.Missed | None) -> tuple:
         credits = sums[2 * n :] if found.everyone and raw[5] is not None else None
         extra = found.vector(raw[0], raw[2], raw[3], credits)
         if extra is not None:
-            available = map(add, available, extra)
-    user, name, role, bureau_id, bureau, entries, last = raw[:7]
-    head = (user, name, intern(role), bureau_id, intern(bureau), entries, last)
-    return head, array("d", available), array("d", earned)
+            available = tuple(map(add, available, extra))
+    return raw, available, earned
 
 
 def _scored(columns, kinds, weights, minimums: Minimums, people, counts) -> list[tuple]:
@@ -494,8 +484,8 @@ def _compact(raw, composite, reasons, earned, available) -> tuple:
         reasons,
         0,
         0,
-        earned,
-        available,
+        tuple(earned),
+        tuple(available),
     )
 
 
@@ -525,10 +515,11 @@ def _ranked(columns: list[str], scored: list[tuple]) -> tuple[tuple, ...]:
     tie = _column(columns, TIE_KIND)
     scored.sort(key=lambda t: (-t[COMPOSITE], _tie(t, tie), t[USER]))
     per_bureau: dict[int, int] = {}
-    for pos, t in enumerate(scored):  # replaced in place: never two copies of every tuple
+    out = []
+    for pos, t in enumerate(scored, start=1):
         per_bureau[t[BUREAU_ID]] = per_bureau.get(t[BUREAU_ID], 0) + 1
-        scored[pos] = (*t[:CITY_RANK], pos + 1, per_bureau[t[BUREAU_ID]], *t[EARNED:])
-    return tuple(scored)
+        out.append((*t[:CITY_RANK], pos, per_bureau[t[BUREAU_ID]], *t[EARNED:]))
+    return tuple(out)
 
 
 # --- caching -----------------------------------------------------------------------------
