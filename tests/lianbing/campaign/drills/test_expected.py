@@ -171,6 +171,7 @@ def test_migration_merges_per_report_lines_into_the_round_and_keeps_their_audit(
         select(AuditLog).where(
             AuditLog.target_type == "score_entry", AuditLog.target_id == str(kept.id)
         )
+        .order_by(AuditLog.id)
     ).all()
     assert [x.action for x in trail] == ["score.insert", "score.insert", "score.update"]
     assert set(trail[-1].old["entry_ids"]) == old_ids
