@@ -19,9 +19,9 @@ def counts_text(counts: dict[str, int]) -> str:
     )
 
 
-def fail(message: str) -> None:
+def fail(message: str, code: int = 1) -> None:
     click.echo(message, err=True)
-    sys.exit(1)
+    sys.exit(code)
 
 
 @bp.cli.command("import")
@@ -79,14 +79,23 @@ def echo_report(report: services.ImportReport) -> None:
 
 @bp.cli.command("export")
 @click.option("--bank", required=True, help="题库名称")
+@click.option(
+    "--owner",
+    default="",
+    help="题库所属单位：县级单位名称、简称或行政区划代码，市局填“市局”；名称唯一时可不填",
+)
 @click.option("--format", "fmt", type=click.Choice(list(exporters.EXPORTERS)), required=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--category", default="", help="只导出此分类（含子分类），如 法律/大气法")
-def export_command(bank: str, fmt: str, out: Path, category: str) -> None:
-    """Export a bank (or one category) to a file."""
-    found = services.bank_by_name(bank)
-    if found is None:
-        fail(f"导出失败：题库“{bank}”不存在")
+def export_command(bank: str, owner: str, fmt: str, out: Path, category: str) -> None:
+    """Export a bank (a city's or a county's; or one category) to a file.
+
+    Exits 1 when the bank or the owner is unknown, 2 when several owners have a bank so named.
+    """
+    try:
+        found = services.bank_for_export(bank, owner)
+    except services.BankError as exc:
+        fail(f"导出失败：{exc}", 2 if exc.status == 409 else 1)
     result = exporters.export_bank(found, fmt, category_id(found, category) if category else None)
     out.write_bytes(result.data)
     click.echo(f"已导出 {result.count} 题到 {out}")

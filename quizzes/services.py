@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import func, insert, or_, select
 
-from lianbing.host import Refused, db, log_event, utcnow, write_audit
+from lianbing.host import Refused, all_bureaus, db, log_event, utcnow, write_audit
 from quizzes import qtypes
 from quizzes.models import VISIBILITIES, Bank, Category, Question, QuestionVersion
 
@@ -151,6 +151,58 @@ def bank_by_name(name: str, owner_bureau_id: int | None = None) -> Bank | None:
         else Bank.owner_bureau_id == owner_bureau_id
     )
     return db.session.scalar(select(Bank).where(Bank.name == (name or "").strip(), owner))
+
+
+#: words naming the city as a bank's owner (``--owner`` of ``flask quizzes export``)
+CITY_WORDS = ("市局", "city")
+
+
+def banks_named(name: str) -> list[Bank]:
+    """Every bank of that name, whoever owns it: the city's first, then the counties'."""
+    stmt = select(Bank).where(Bank.name == (name or "").strip())
+    return sorted(db.session.scalars(stmt), key=lambda b: (b.owner_bureau_id or 0, b.id))
+
+
+def owner_names(banks: list[Bank]) -> list[str]:
+    """Who owns each bank, in words (市局 or the county's short name)."""
+    names = {b.id: b.short_name for b in all_bureaus()}
+    return [names.get(b.owner_bureau_id, "市局") for b in banks]
+
+
+def owner_bureau(text: str) -> int | None:
+    """The bureau id an owner is named by (name, short name or division code); None for the
+    city; refused (404) when no bureau is so named."""
+    text = (text or "").strip()
+    if text in CITY_WORDS:
+        return None
+    found = next((b for b in all_bureaus() if text in (b.name, b.short_name, b.code)), None)
+    if found is None:
+        raise BankError(
+            f"找不到单位“{text}”（请填写单位名称、简称或行政区划代码，市局填“市局”）", 404
+        )
+    return None if found.is_city else found.id
+
+
+def bank_for_export(name: str, owner: str = "") -> Bank:
+    """The bank an export names: by owner when given, else the one bank of that name.
+
+    Refused with 404 when there is none, 409 when several owners have a bank so named.
+    """
+    if owner:
+        found = bank_by_name(name, owner_bureau(owner))
+        if found is None:
+            raise BankError(f"{owner.strip()}没有题库“{name}”", 404)
+        return found
+    found = banks_named(name)
+    if not found:
+        raise BankError(f"题库“{name}”不存在", 404)
+    if len(found) > 1:
+        raise BankError(
+            f"有 {len(found)} 个题库名为“{name}”（{'、'.join(owner_names(found))}），"
+            "请用 --owner 指定所属单位",
+            409,
+        )
+    return found[0]
 
 
 def get_or_create_bank(

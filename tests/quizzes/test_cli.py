@@ -135,3 +135,55 @@ def test_import_with_too_long_bank_name_fails_cleanly(runner, tmp_path):
     f.write_text("题型,题干,选项A,选项B,答案\n单选题,甲?,甲,乙,A\n", encoding="utf-8")
     result = runner.invoke(args=["quizzes", "import", str(f), "--bank", "库" * 101])
     assert result.exit_code == 1 and "题库名称不能为空，且不超过 100 个字符" in result.output
+
+
+def _bank_with_question(name: str, owner_bureau_id: int | None, stem: str):
+    bank = services.create_bank(name, owner_bureau_id=owner_bureau_id)
+    services.create_question(
+        bank, services.QuestionData(qtype="truefalse", stem=stem, content={"answer": True})
+    )
+    return bank
+
+
+def _export(runner, out, *extra):
+    return runner.invoke(
+        args=["quizzes", "export", "--bank", "大气法规", "--format", "gift", "--out", str(out)]
+        + list(extra)
+    )
+
+
+def test_a_county_bank_is_exported_by_its_name_or_its_owner(runner, tmp_path, demo_people):
+    county = services.owner_bureau("梅县区")
+    _bank_with_question("大气法规", county, "县局自有题目")
+    db.session.commit()
+    alone, by_code = tmp_path / "a.gift", tmp_path / "b.gift"
+    result = _export(runner, alone)
+    assert result.exit_code == 0, result.output
+    assert "县局自有题目" in alone.read_text(encoding="utf-8")
+    assert _export(runner, by_code, "--owner", "441403").exit_code == 0
+    assert "县局自有题目" in by_code.read_text(encoding="utf-8")
+
+
+def test_a_name_two_owners_share_needs_the_owner(runner, tmp_path, demo_people):
+    _bank_with_question("大气法规", None, "市局题目")
+    _bank_with_question("大气法规", services.owner_bureau("梅县区"), "县局题目")
+    db.session.commit()
+    out = tmp_path / "x.gift"
+    result = _export(runner, out)
+    assert result.exit_code == 2 and not out.exists()
+    assert "有 2 个题库名为“大气法规”（市局、梅县区）" in result.stderr
+    assert "--owner" in result.stderr
+    assert _export(runner, out, "--owner", "市局").exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "市局题目" in text and "县局题目" not in text
+
+
+def test_an_unknown_owner_or_a_bank_the_owner_lacks_fails(runner, tmp_path, demo_people):
+    _bank_with_question("大气法规", None, "市局题目")
+    db.session.commit()
+    out = tmp_path / "x.gift"
+    unknown = _export(runner, out, "--owner", "无此单位")
+    assert unknown.exit_code == 1 and "找不到单位“无此单位”" in unknown.stderr
+    lacking = _export(runner, out, "--owner", "平远县")
+    assert lacking.exit_code == 1 and "平远县没有题库“大气法规”" in lacking.stderr
+    assert not out.exists()
