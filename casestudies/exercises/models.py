@@ -53,6 +53,11 @@ class Exercise(db.Model):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: the county bureau that runs it, for its own officers only; None = a city-wide exercise
     owner_bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    #: the campaign active when it was made: its rubric is that campaign's version of the
+    #: rubric family (cs_campaign_rubrics); None for exercises made before campaigns kept one
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     rubric: Mapped[Rubric] = relationship()

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from casestudies.errors import CaseError, Conflict, TooLarge
 from casestudies.exercises.models import Exercise, Submission
 from casestudies.exercises.records import MAX_RECORD_CHARS, Draft, parse_record, render_text
+from casestudies.rubrics import campaigns as campaign_rubrics
 from casestudies.rubrics import checks
 from casestudies.rubrics.models import Rubric
 from casestudies.rubrics.services import compiled, rubric_data
@@ -50,22 +51,23 @@ def save_exercise(
 ) -> Exercise:
     """Create or update an exercise; its rubric must fit the record type and add up.
 
-    A new exercise belongs to ``owner_bureau_id`` (a county, for its own officers) or the city.
+    A new exercise belongs to ``owner_bureau_id`` (a county, for its own officers) or the city,
+    and to the active campaign; it is graded by that campaign's version of the rubric family
+    picked (``rubrics/campaigns.py``), whichever version was picked.
     """
-    rubric = db.session.get(Rubric, data.rubric_id)
-    if rubric is None or rubric.record_type != data.record_type:
-        raise CaseError("请选择与笔录类型相同的评分量表。")
-    try:
-        checks.compile_rubric(rubric_data(rubric), complete=True)
-    except checks.RubricError as exc:
-        raise CaseError(f"量表“{rubric.title}”尚不完整：{exc}") from exc
+    campaign_id = exercise.campaign_id if exercise else _active_id()
+    rubric = _campaign_rubric(campaign_id, data)
     if exercise is not None and exercise.rubric_id != rubric.id and _has_submissions(exercise):
         raise Conflict("已有人员提交笔录，不能更换评分量表。")
     created = exercise is None
-    exercise = exercise or Exercise(created_by=actor_id, owner_bureau_id=owner_bureau_id)
+    exercise = exercise or Exercise(
+        created_by=actor_id, owner_bureau_id=owner_bureau_id, campaign_id=campaign_id
+    )
     for name in ExerciseData.__dataclass_fields__:
         if name != "attachment_id" or data.attachment_id is not None:
             setattr(exercise, name, getattr(data, name))
+    exercise.rubric_id = rubric.id
+    campaign_rubrics.record_use(campaign_id, rubric)
     db.session.add(exercise)
     db.session.flush()
     write_audit(
@@ -77,6 +79,32 @@ def save_exercise(
     )
     _expect(exercise, rubric, actor_id)
     return exercise
+
+
+def rubric_choices(exercise: Exercise | None) -> list[Rubric]:
+    """The rubrics the exercise's editor offers: of a family its campaign records, only that
+    campaign's version."""
+    campaign_id = exercise.campaign_id if exercise else _active_id()
+    every = list(db.session.scalars(select(Rubric).order_by(Rubric.family, Rubric.version)))
+    return campaign_rubrics.offered(campaign_id, every)
+
+
+def _active_id() -> int | None:
+    campaign = active_campaign()
+    return campaign.id if campaign else None
+
+
+def _campaign_rubric(campaign_id: int | None, data: ExerciseData) -> Rubric:
+    """The campaign's version of the picked rubric, checked to fit the record type and add up."""
+    picked = db.session.get(Rubric, data.rubric_id)
+    rubric = campaign_rubrics.version_for(campaign_id, picked) if picked else None
+    if rubric is None or rubric.record_type != data.record_type:
+        raise CaseError("请选择与笔录类型相同的评分量表。")
+    try:
+        checks.compile_rubric(rubric_data(rubric), complete=True)
+    except checks.RubricError as exc:
+        raise CaseError(f"量表“{rubric.title}”尚不完整：{exc}") from exc
+    return rubric
 
 
 def _expect(exercise: Exercise, rubric: Rubric, actor_id: int) -> None:

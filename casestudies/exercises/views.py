@@ -10,7 +10,6 @@ from casestudies.errors import CaseError
 from casestudies.exercises import exporters, forms, services
 from casestudies.exercises.models import RECORD_TYPES, Exercise, Submission
 from casestudies.exercises.records import FIELDS, FOOT, MAX_RECORD_CHARS, Draft
-from casestudies.rubrics.services import rubrics
 from casestudies.web import (
     EXERCISE_AUTHORS,
     NOT_FOR_YOU,
@@ -107,7 +106,8 @@ def attachment(exercise_id: int):
 def _exercise_form(exercise: Exercise | None) -> forms.ExerciseForm:
     form = forms.ExerciseForm(obj=exercise)
     form.rubric_id.choices = [
-        (r.id, f"{r.title}（第 {r.version} 版 · {RECORD_TYPES[r.record_type]}）") for r in rubrics()
+        (r.id, f"{r.title}（第 {r.version} 版 · {RECORD_TYPES[r.record_type]}）")
+        for r in services.rubric_choices(exercise)
     ]
     if request.method == "GET" and exercise:
         form.due_at.data = to_local(exercise.due_at).replace(tzinfo=None)

@@ -7,10 +7,13 @@ from docx import Document
 from sqlalchemy import func, select
 
 from casestudies.exercises import services as exercises
-from casestudies.exercises.models import Submission
+from casestudies.exercises.models import Exercise, Submission
 from casestudies.grading import services as grading
+from casestudies.rubrics import campaigns as rubric_campaigns
 from casestudies.rubrics import demo as rubrics_demo
 from casestudies.rubrics import services as rubrics
+from lianbing.campaign import nextyear
+from lianbing.campaign import services as campaigns
 from lianbing.extensions import db
 from tests.casestudies.records import record_form
 
@@ -150,3 +153,34 @@ def test_exercise_refuses_rubric_of_other_record_type(
         },
     )
     assert r.status_code == 400 and "笔录类型相同" in r.get_data(as_text=True)
+
+
+def test_next_year_s_exercise_form_offers_and_saves_next_year_s_rubric_version(
+    client, auth, make_exercise, campaign, find_user
+):
+    old = make_exercise()
+    made, _ = nextyear.create_next(campaign, "下一年", actor_id=find_user("trainer").id)
+    campaigns.activate_campaign(made)
+    db.session.commit()
+    [mine] = rubric_campaigns.in_use(made.id)
+    auth.login("trainer")
+    page = client.get("/casestudies/exercises/new").get_data(as_text=True)
+    assert f'value="{mine.id}"' in page and f'value="{old.rubric_id}"' not in page
+    data = {
+        "title": "下一年练习",
+        "record_type": "inspection",
+        "due_at": "2099-01-01T10:00",
+        "rubric_id": str(old.rubric_id),
+        "margin": "2",
+        "regrade_days": "7",
+    }
+    # last year's version is not on offer: refused, nothing made
+    assert client.post("/casestudies/exercises/new", data=data).status_code == 400
+    assert db.session.scalar(select(func.count(Exercise.id))) == 1
+    r = client.post("/casestudies/exercises/new", data=data | {"rubric_id": str(mine.id)})
+    assert r.status_code == 302
+    made_ex = db.session.scalar(select(Exercise).where(Exercise.title == "下一年练习"))
+    assert made_ex.rubric_id == mine.id and made_ex.campaign_id == made.id
+    # last year's exercise's editor still offers (and keeps) last year's version
+    page = client.get(f"/casestudies/exercises/{old.id}/edit").get_data(as_text=True)
+    assert f'value="{old.rubric_id}"' in page and f'value="{mine.id}"' not in page
