@@ -31,7 +31,7 @@ from lianbing.campaign.drills.views import bp as drills_bp
 from lianbing.campaign.evaluation import evidence as evaluation_evidence
 from lianbing.campaign.evaluation import services as evaluation
 from lianbing.campaign.evaluation.views import bp as evaluation_bp
-from lianbing.campaign.report import figures as report_figures
+from lianbing.campaign.report import evidence as report_evidence
 from lianbing.campaign.report.views import bp as report_bp
 from lianbing.campaign.views import bp as campaign_bp
 from lianbing.campaign.views import calendar_bp
@@ -157,7 +157,7 @@ def register_bureau_measures(app: Flask) -> None:
 
 def register_evaluation_evidence(app: Flask) -> None:
     """The self-evaluation shows the report to the province's figures beside its items."""
-    evaluation_evidence.set_source(app, report_figures.figures_for)
+    evaluation_evidence.set_source(app, report_evidence.evidence_figures)
 
 
 def register_job_kinds(app: Flask) -> None:

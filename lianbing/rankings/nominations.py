@@ -8,6 +8,7 @@ from lianbing.accounts.models import Bureau, User
 from lianbing.audit import services as audit
 from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN
 from lianbing.campaign.models import Campaign
+from lianbing.counters import services as counters
 from lianbing.dbtypes import utcnow
 from lianbing.documents import score
 from lianbing.errors import Invalid
@@ -18,6 +19,9 @@ from lianbing.rankings.models import Nomination, Recommendation
 from lianbing.rankings.ranking import ranking_for
 
 OPEN = ("draft", "submitted", "accepted")
+
+# the report's nomination figures (self-evaluation evidence) are cached under this version
+counters.watch(Nomination, lambda row: [f"nominations:{row.campaign_id}"])
 
 
 class NominationError(Invalid):

@@ -22,10 +22,15 @@ from lianbing.campaign.drills.models import (
 )
 from lianbing.campaign.drills.scores import DEFAULT_AWARD_MAX
 from lianbing.campaign.models import Campaign
+from lianbing.counters import services as counters
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Conflict, Invalid
 from lianbing.extensions import db
 from lianbing.logconfig import event
+
+# the report's drill figures (self-evaluation evidence) are cached under this version
+for _model in (DrillRound, DrillTeam, DrillReport):
+    counters.watch(_model, lambda row: ["drills"])
 
 
 class DrillError(Invalid):

@@ -70,14 +70,41 @@ def figures_for(campaign: Campaign, bureau: Bureau, facts=None) -> list[ReportFi
     """Every figure of one bureau's report (the city's report covers the whole city)."""
     facts = facts or ledger.read(campaign.id)
     ids = bureau_ids_for(bureau)
-    reach = scope(campaign, ids)
-    found = _people(facts, ids)
+    people, kinds = ledger_figures(facts, ids)
+    return assemble(
+        people,
+        part_figures(campaign, ids),
+        drill_figures(campaign, bureau),
+        kinds,
+        paperwork_figures(campaign, bureau),
+    )
+
+
+def assemble(people, parts, drills, kinds, paperwork) -> list[ReportFigure]:
+    """The sections in the report's order."""
+    return [*people, *parts, *drills, *kinds, *paperwork]
+
+
+def ledger_figures(facts: ledger.LedgerFacts, ids: tuple[int, ...]) -> tuple[list, list]:
+    """Who took part, and participation and mean share per kind: the ledger's figures."""
+    return _people(facts, ids), _ledger(facts, ids)
+
+
+def part_figures(campaign: Campaign, ids: tuple[int, ...]) -> list[ReportFigure]:
+    """What every enabled part counts in its own tables for these bureaus."""
+    reach, found = scope(campaign, ids), []
     for part in registry().parts.values():
         if part.report_figures:
             found += part.report_figures(reach)
-    found += _drills(campaign, ids, bureau.is_city)
-    found += _ledger(facts, ids)
-    return found + _paperwork(campaign, ids, bureau.is_city)
+    return found
+
+
+def drill_figures(campaign: Campaign, bureau: Bureau) -> list[ReportFigure]:
+    return _drills(campaign, bureau_ids_for(bureau), bureau.is_city)
+
+
+def paperwork_figures(campaign: Campaign, bureau: Bureau) -> list[ReportFigure]:
+    return _paperwork(campaign, bureau_ids_for(bureau), bureau.is_city)
 
 
 def city_table(campaign: Campaign) -> list[Column]:

@@ -9,14 +9,20 @@ from sqlalchemy import select
 
 from lianbing.accounts import services as accounts
 from lianbing.audit.models import AuditLog
+from lianbing.campaign.column.models import PenaltyCase
+from lianbing.campaign.drills.models import DrillReport, DrillTeam
 from lianbing.campaign.evaluation import evidence
+from lianbing.campaign.report import evidence as report_evidence
 from lianbing.campaign.report import figures, services
 from lianbing.campaign.report.models import RETURNED, SUBMITTED
+from lianbing.campaign.schedule import today_local
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Conflict, Invalid
 from lianbing.extensions import db
+from lianbing.ledger import services as ledger_services
 from lianbing.notify.cli import run_once
 from lianbing.notify.models import Notification
+from lianbing.rankings.models import Nomination
 
 
 def _values(found) -> dict:
@@ -140,3 +146,41 @@ def test_a_returned_summary_is_noticed_by_its_county_once_per_return(seeded, use
     db.session.commit()
     run_once(utcnow() + timedelta(seconds=3))
     assert [b for _, b in _notices(seeded.admin)] == ["请补充数据", "还需补充"]
+
+
+def _evidence_is_fresh(seeded) -> dict:
+    """The cached evidence, checked against a count made afresh."""
+    kept = _values(report_evidence.evidence_figures(seeded.campaign, seeded.meijiang))
+    assert kept == _values(figures.figures_for(seeded.campaign, seeded.meijiang))
+    return kept
+
+
+def test_evidence_figures_are_kept_until_a_source_changes(seeded, monkeypatch):
+    first = _evidence_is_fresh(seeded)
+    counted = []
+    monkeypatch.setattr(report_evidence.ledger, "read", lambda c: counted.append(c))
+    monkeypatch.setattr(figures, "_drills", lambda *a: counted.append(a))
+    monkeypatch.setattr(figures, "_paperwork", lambda *a: counted.append(a))
+    again = report_evidence.evidence_figures(seeded.campaign, seeded.meijiang)
+    assert _values(again) == first and counted == []
+
+
+def test_a_change_in_any_source_shows_in_the_evidence_at_once(seeded):
+    before = _evidence_is_fresh(seeded)
+    officer, nomination = seeded.officers[2], db.session.scalars(select(Nomination)).first()
+    ledger_services.record(
+        officer.id, seeded.campaign.id, "competition", "quiz:1", 50, 100, utcnow()
+    )
+    team = db.session.scalars(select(DrillTeam)).one()
+    db.session.add(
+        DrillReport(team_id=team.id, enterprise="丙厂", inspected_on=today_local(), problems="x")
+    )
+    hidden = db.session.scalars(select(PenaltyCase).where(PenaltyCase.is_disclosed.is_(False)))
+    hidden.first().is_disclosed = True
+    nomination.status = "accepted"
+    db.session.commit()
+    after = _evidence_is_fresh(seeded)
+    assert after[("参训人员", "参加练兵（人）")] == before[("参训人员", "参加练兵（人）")] + 1
+    assert after[("实战练兵", "检查企业（家）")] == before[("实战练兵", "检查企业（家）")] + 1
+    assert after[("报送与宣传", "公开曝光案件（件）")] == 2
+    assert after[("报送与宣传", "市局采纳推荐（人）")] == 2
