@@ -148,7 +148,12 @@ def register_blueprints(app: Flask) -> None:
 def register_bureau_measures(app: Flask) -> None:
     """Per-bureau measures the host contributes to the collective ranking."""
     register_bureau_measure(
-        app, "bulletin_timeliness", "简报按时报送率", 1.0, bulletins.bulletin_timeliness
+        app,
+        "bulletin_timeliness",
+        "简报按时报送率",
+        1.0,
+        bulletins.bulletin_timeliness,
+        not_due_credit=1.0,  # none due yet counts as on time
     )
     register_bureau_measure(
         app, "self_evaluation", "总结自评得分率（市局评定）", 1.0, evaluation.evaluation_scores

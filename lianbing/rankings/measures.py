@@ -7,8 +7,11 @@ composite; parts or the campaign package add their own by calling, from their
     from lianbing.rankings.measures import register_bureau_measure
     register_bureau_measure(app, "bulletin_timeliness", "简报按时报送率", 1.0, timeliness)
 
-where ``timeliness(campaign_id) -> {bureau_id: value 0..1}``. The city sets the weights on the
-ranking-rules page; a bureau's collective score = 100 × Σ weight × value / Σ weight.
+where ``timeliness(campaign_id) -> {bureau_id: value 0..1, or None}``. None says that nothing
+of the measure is due from the bureau yet; the collective score then counts the measure's
+``not_due_credit`` (bulletins: 1, none due yet counts as on time), and the bureau's row names
+the measure in ``not_due``. The city sets the weights on the ranking-rules page; a bureau's
+collective score = 100 × Σ weight × value / Σ weight.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from flask import Flask, current_app
 
 from lianbing.accounts import services as accounts
 from lianbing.rankings import rules
-from lianbing.rankings.ranking import BUREAU_ID, COMPOSITE, ENTRIES, ROLE, Ranking
+from lianbing.rankings.ranking import AVAILABLE, BUREAU_ID, COMPOSITE, ENTRIES, ROLE, Ranking
 
 EXTENSION_KEY = "lianbing.bureau_measures"
 
@@ -30,8 +33,11 @@ class BureauMeasure:
     name: str
     label: str
     default_weight: float
-    #: callable(campaign_id) -> {bureau_id: value 0..1}; None for the host's built-ins
-    compute: Callable[[int], dict[int, float]] | None = None
+    #: callable(campaign_id) -> {bureau_id: value 0..1, or None when nothing is due yet};
+    #: None for the host's built-ins
+    compute: Callable[[int], dict[int, float | None]] | None = None
+    #: the value counted while nothing of the measure is due from a bureau
+    not_due_credit: float = 0.0
 
 
 BUILTIN = (
@@ -49,13 +55,14 @@ def register_bureau_measure(
     name: str,
     label: str,
     default_weight: float,
-    compute: Callable[[int], dict[int, float]],
+    compute: Callable[[int], dict[int, float | None]],
+    not_due_credit: float = 0.0,
 ) -> None:
     """Add a per-bureau measure to this application (call from a part's register(app))."""
     found = app.extensions.setdefault(EXTENSION_KEY, {})
     if name in found or name in {m.name for m in BUILTIN}:
         raise MeasureError(f"duplicate bureau measure: {name}")
-    found[name] = BureauMeasure(name, label, float(default_weight), compute)
+    found[name] = BureauMeasure(name, label, float(default_weight), compute, not_due_credit)
 
 
 def all_measures() -> list[BureauMeasure]:
@@ -76,19 +83,38 @@ class BureauRow:
     values: dict[str, float]
     score: float = 0.0
     rank: int = 0
+    #: points available to its officers (results and closed expected activities)
+    available: float = 0.0
+    #: the measures of which nothing is due from it yet (counted at their not-due credit)
+    not_due: frozenset[str] = frozenset()
+
+    @property
+    def nothing_due(self) -> bool:
+        """Nothing was due from the bureau yet: no points were available to its officers, and
+        its score rests only on not-due credit (a campaign not yet begun)."""
+        others = (v for k, v in self.values.items() if k not in self.not_due)
+        return not self.available and bool(self.not_due) and not any(others)
 
 
 def _builtin_values(ranking: Ranking) -> dict[int, dict[str, float]]:
-    """Participation (officers with any ledger row) and average composite / 100, per bureau."""
+    """Participation (officers with any ledger row) and average composite / 100, per bureau,
+    with the officers' count, how many took part and the points available to them."""
     sums: dict[int, list[float]] = {}
     for t in ranking.data:  # the compact tuples: no Row objects for every officer
         if t[ROLE] == "officer":
-            acc = sums.setdefault(t[BUREAU_ID], [0, 0, 0.0])
+            acc = sums.setdefault(t[BUREAU_ID], [0, 0, 0.0, 0.0])
             acc[0] += 1
             acc[1] += 1 if t[ENTRIES] else 0
             acc[2] += t[COMPOSITE]
+            acc[3] += sum(t[AVAILABLE])
     return {
-        b: {"participation": a[1] / a[0], "average": a[2] / a[0] / 100, "_n": a[0], "_active": a[1]}
+        b: {
+            "participation": a[1] / a[0],
+            "average": a[2] / a[0] / 100,
+            "_n": a[0],
+            "_active": a[1],
+            "_available": a[3],
+        }
         for b, a in sums.items()
     }
 
@@ -102,10 +128,7 @@ def bureau_ranking(ranking: Ranking) -> list[BureauRow]:
     rows = []
     for bureau in accounts.county_bureaus():
         own = base.get(bureau.id, {})
-        values = {
-            m.name: _clamp(own.get(m.name) if m.compute is None else extra[m.name].get(bureau.id))
-            for m in all_measures()
-        }
+        values, not_due = _values(own, extra, bureau.id)
         score = round(100 * sum(w[k] * v for k, v in values.items()) / total, 2)
         rows.append(
             BureauRow(
@@ -115,12 +138,30 @@ def bureau_ranking(ranking: Ranking) -> list[BureauRow]:
                 int(own.get("_active", 0)),
                 values,
                 score,
+                available=own.get("_available", 0.0),
+                not_due=not_due,
             )
         )
     rows.sort(key=lambda r: (-r.score, -r.values.get("average", 0), r.bureau_id))
     for pos, row in enumerate(rows, start=1):
         row.rank = pos
     return rows
+
+
+def _values(own: dict, extra: dict, bureau_id: int) -> tuple[dict[str, float], frozenset[str]]:
+    """One bureau's value of every measure, and the measures of which nothing is due yet."""
+    values, not_due = {}, set()
+    for m in all_measures():
+        if m.compute is None:
+            values[m.name] = _clamp(own.get(m.name))
+            continue
+        found = extra[m.name]
+        if bureau_id in found and found[bureau_id] is None:
+            not_due.add(m.name)
+            values[m.name] = _clamp(m.not_due_credit)
+        else:
+            values[m.name] = _clamp(found.get(bureau_id))
+    return values, frozenset(not_due)
 
 
 def _clamp(value) -> float:

@@ -59,9 +59,12 @@ def yoy_bureau(bureau_id: int):
     before = previous(campaign)
     old = yoy.bureau_figures(before, bureau_id) if before else {}
     lines = yoy.compare(old, yoy.bureau_figures(campaign, bureau_id), yoy.BUREAU_LINES)
-    officers = ranking_for(campaign).select(bureau_id=bureau_id, role="officer")
+    ranking = ranking_for(campaign)
     earlier = ranking_for(before) if before else None
-    people = [(r, earlier.row_of(r.user_id) if earlier else None) for r in officers]
+    people = [
+        (r, earlier.row_of(r.user_id) if earlier else None)
+        for r in ranking.select(bureau_id=bureau_id, role="officer")
+    ]
     return render_template(
         "rankings/yoy.html",
         subject=bureau.short_name,
@@ -70,6 +73,8 @@ def yoy_bureau(bureau_id: int):
         lines=lines,
         chart=yoy.chart(lines, before, campaign),
         people=people,
+        # a campaign with no points available to anyone has no composites to show yet
+        people_due=(bool(earlier and earlier.kinds), bool(ranking.kinds)),
         args=_args(),
     )
 

@@ -235,8 +235,9 @@ def _cell(bulletin: Bulletin | None, due: date, today: date) -> Cell:
     return Cell(cell_state(bulletin, due, today), bulletin, due)
 
 
-def bulletin_timeliness(campaign_id: int, today: date | None = None) -> dict[int, float]:
-    """Per county bureau, 0..1: mean credit over the months already due (1 when none is due yet).
+def bulletin_timeliness(campaign_id: int, today: date | None = None) -> dict[int, float | None]:
+    """Per county bureau, 0..1: mean credit over the months already due (None when none is due
+    yet; the collective ranking counts that as on time).
 
     On time 1, late 0.5, returned (awaiting resubmission) or missing 0. A bureau measure for
     the collective ranking.
@@ -248,7 +249,7 @@ def bulletin_timeliness(campaign_id: int, today: date | None = None) -> dict[int
     result = {}
     for bureau, cells in rows:
         due = [CREDIT[c.state] for c in cells if c.state in CREDIT]
-        result[bureau.id] = round(sum(due) / len(due), 4) if due else 1.0
+        result[bureau.id] = round(sum(due) / len(due), 4) if due else None
     return result
 
 

@@ -190,3 +190,53 @@ def test_the_city_chart_pairs_each_county_s_years(seeded):
     assert bars[f"梅江区 {last.year}"] == old[people["A"].bureau_id].score
     assert bars[f"梅县区 {now.year}"] == new[people["C"].bureau_id].score
     assert bars[f"梅县区 {now.year}"] < bars[f"梅县区 {last.year}"]  # 丙 took no part this year
+
+
+@pytest.fixture
+def not_begun(seeded):
+    """Next year's campaign, made from this year's: nothing is due from anyone yet."""
+    _, now, people = seeded
+    made, _ = nextyear.create_next(now, "明年练兵", actor_id=None)
+    db.session.commit()
+    return now, made, people
+
+
+def test_a_campaign_not_begun_has_no_collective_score_to_compare(not_begun):
+    now, made, people = not_begun
+    rows = measures.bureau_ranking(ranking_for(made))
+    # the ranking keeps its rule (no bulletin due counts as on time) but knows nothing was due
+    assert {r.score for r in rows} == {20.0} and all(r.nothing_due for r in rows)
+    assert not any(r.nothing_due for r in measures.bureau_ranking(ranking_for(now)))
+    mj = people["A"].bureau_id
+    lines = yoy.compare(yoy.bureau_figures(now, mj), yoy.bureau_figures(made, mj), yoy.BUREAU_LINES)
+    score = next(line for line in lines if line.label == "集体得分")
+    assert score.before is not None and score.now is None and not score.now_due
+    assert score.change is None and score.better is None
+    officer = yoy.compare(
+        yoy.officer_figures(now, people["A"].id),
+        yoy.officer_figures(made, people["A"].id),
+        yoy.OFFICER_LINES,
+    )
+    assert all(line.change is None and not line.now_due for line in officer)
+    assert [label for label, _ in yoy.chart(officer, now, made)] == [f"测验 {now.year}"]
+
+
+def test_the_city_chart_leaves_out_a_campaign_not_begun(not_begun):
+    now, made, _ = not_begun
+    old = {r.bureau_id: r for r in measures.bureau_ranking(ranking_for(now))}
+    new = {r.bureau_id: r for r in measures.bureau_ranking(ranking_for(made))}
+    rows = [(b, old.get(b.id), new.get(b.id)) for b in accounts.county_bureaus()]
+    labels = [label for label, _ in yoy.city_chart(rows, now, made)]
+    assert len(labels) == len(rows) and all(label.endswith(str(now.year)) for label in labels)
+
+
+def test_the_pages_of_a_campaign_not_begun_read_not_due(client, auth, demo_people, not_begun):
+    now, made, people = not_begun
+    city = _page(client, auth, "city_admin", f"/scores/yoy?campaign={made.id}")
+    table = city.get_data(as_text=True).split('id="yoy-bureaus"')[1].split("</table>")[0]
+    assert city.status_code == 200 and "未到期" in table and "20.00" not in table
+    mj = people["A"].bureau_id
+    page = _page(client, auth, "admin_441402", f"/scores/yoy/bureau/{mj}?campaign={made.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "未到期" in text and "（进步）" not in text
+    assert "（退步）" not in text

@@ -113,6 +113,7 @@ def test_board_states_and_timeliness(demo_people, campaign, bureau):
     assert len(measure) == 8 and all(0 <= v <= 1 for v in measure.values())
 
 
-def test_timeliness_is_one_before_anything_is_due(demo_people, campaign):
-    assert set(bulletins.bulletin_timeliness(campaign.id, today=date(2017, 6, 1)).values()) == {1.0}
+def test_timeliness_is_not_due_before_anything_is_due(demo_people, campaign):
+    measure = bulletins.bulletin_timeliness(campaign.id, today=date(2017, 6, 1))
+    assert set(measure.values()) == {None}
     assert bulletins.bulletin_timeliness(99999) == {}
