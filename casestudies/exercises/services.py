@@ -56,7 +56,7 @@ def save_exercise(
     picked (``rubrics/campaigns.py``), whichever version was picked.
     """
     campaign_id = exercise.campaign_id if exercise else _active_id()
-    rubric = _campaign_rubric(campaign_id, data)
+    rubric = _campaign_rubric(exercise, campaign_id, data)
     if exercise is not None and exercise.rubric_id != rubric.id and _has_submissions(exercise):
         raise Conflict("已有人员提交笔录，不能更换评分量表。")
     created = exercise is None
@@ -83,10 +83,13 @@ def save_exercise(
 
 def rubric_choices(exercise: Exercise | None) -> list[Rubric]:
     """The rubrics the exercise's editor offers: of a family its campaign records, only that
-    campaign's version."""
+    campaign's version (and the exercise's own)."""
     campaign_id = exercise.campaign_id if exercise else _active_id()
     every = list(db.session.scalars(select(Rubric).order_by(Rubric.family, Rubric.version)))
-    return campaign_rubrics.offered(campaign_id, every)
+    allowed = {r.id for r in campaign_rubrics.offered(campaign_id, every)}
+    if exercise is not None:
+        allowed.add(exercise.rubric_id)
+    return [r for r in every if r.id in allowed]
 
 
 def _active_id() -> int | None:
@@ -94,10 +97,14 @@ def _active_id() -> int | None:
     return campaign.id if campaign else None
 
 
-def _campaign_rubric(campaign_id: int | None, data: ExerciseData) -> Rubric:
-    """The campaign's version of the picked rubric, checked to fit the record type and add up."""
-    picked = db.session.get(Rubric, data.rubric_id)
-    rubric = campaign_rubrics.version_for(campaign_id, picked) if picked else None
+def _campaign_rubric(
+    exercise: Exercise | None, campaign_id: int | None, data: ExerciseData
+) -> Rubric:
+    """The campaign's version of the picked rubric (an exercise may keep its own), checked to
+    fit the record type and add up."""
+    rubric = db.session.get(Rubric, data.rubric_id)
+    if rubric is not None and (exercise is None or rubric.id != exercise.rubric_id):
+        rubric = campaign_rubrics.version_for(campaign_id, rubric)
     if rubric is None or rubric.record_type != data.record_type:
         raise CaseError("请选择与笔录类型相同的评分量表。")
     try:

@@ -123,3 +123,18 @@ def test_the_first_exercise_records_the_campaign_s_version(make_exercise, campai
     ex = make_exercise()
     assert [r.id for r in rubric_campaigns.in_use(campaign.id)] == [ex.rubric_id]
     assert ex.campaign_id == campaign.id
+
+
+def test_an_exercise_keeps_its_own_version_even_when_its_campaign_records_another(
+    make_exercise, campaign, find_user
+):
+    """An exercise placed in a campaign after the fact (the migration gives old exercises the
+    campaign active at upgrade) may still be edited with the version it was graded by."""
+    old_ex, sub, made = _graded_then_next_year(make_exercise, campaign, find_user)
+    own = old_ex.rubric_id
+    old_ex.campaign_id = made.id
+    kept = exercises.save_exercise(
+        old_ex, _exercise_data(own, "改了标题"), actor_id=find_user("trainer").id
+    )
+    assert kept.rubric_id == own and kept.title == "改了标题"
+    assert own in {r.id for r in exercises.rubric_choices(kept)}
