@@ -52,8 +52,8 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
 def enqueue(notices: Iterable[Notice], now: datetime, base_url: str = "") -> tuple[int, int]:
     """Store the notices nobody has had yet and queue their e-mails and robot posts.
 
-    Returns (new notices, new deliveries). A person hears of an event once: the first
-    notice of a (person, event key) wins.
+    Returns (new notices, new deliveries). A person hears of an event once (should one
+    event key come with different texts, the text first seen is stored first and wins).
     """
     events: dict[tuple[str, str, str, str], dict[int, None]] = {}
     for n in notices:
