@@ -5,8 +5,8 @@ opening and two study plans falling due (5 events each, 50,000 notices), one 企
 county. The figure is one ``notify run`` (the same steps as ``run_once``, timed in two halves):
 collect and enqueue, then send every e-mail to a local SMTP server (aiosmtpd, in its own process
 as a mail server would be) and every robot message to a local HTTP receiver. The 50,000
-e-mails are 5 distinct messages, so they go out as SMTP transactions of up to 100 envelope
-recipients each (RFC 5321: every server takes 100), the envelope of each pipelined in one
+e-mails are 5 distinct messages, so they go out as SMTP transactions of up to 1,000
+envelope recipients each (Postfix's default limit), the envelope of each pipelined in one
 write (the server offers PIPELINING, as production mail servers do). Baseline in the same
 run: the same number of bare SMTP sends (smtplib, one connection, one transaction per
 message, in a loop) to the same server.

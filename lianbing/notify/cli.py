@@ -48,7 +48,7 @@ def run_once(now: datetime, *, send: bool = True) -> Counter:
         retry = outbox.Retry(
             config.get("NOTIFY_RETRY_BASE_SECONDS", 60),
             config.get("NOTIFY_MAX_ATTEMPTS", 6),
-            config.get("NOTIFY_RECIPIENTS_PER_MAIL", 100),
+            config.get("NOTIFY_RECIPIENTS_PER_MAIL", 1000),
             config.get("NOTIFY_CLAIM_SECONDS", 900),
         )
         counts.update(outbox.send_due(now, config, retry, checkpoint=db.session.commit))

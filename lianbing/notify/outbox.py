@@ -23,7 +23,7 @@ class Retry:
     base_seconds: int = 60
     max_attempts: int = 6
     #: identical e-mails (same event) share one SMTP transaction with up to this many recipients
-    recipients_per_mail: int = 100
+    recipients_per_mail: int = 1000
     #: how long a run holds the deliveries it is sending (a run that died leaves them due
     #: again after this)
     claim_seconds: int = 900

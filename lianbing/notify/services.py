@@ -55,11 +55,11 @@ def enqueue(notices: Iterable[Notice], now: datetime, base_url: str = "") -> tup
     Returns (new notices, new deliveries). A person hears of an event once (should one
     event key come with different texts, the text first seen is stored first and wins).
     """
-    events: dict[tuple[str, str, str, str], dict[int, None]] = {}
+    events: dict[tuple[str, str, str, str], set[int]] = {}
     for n in notices:
         content = (n.event_key, n.title[:200], n.body, n.link[:300])
-        events.setdefault(content, {})[n.user_id] = None
-    stored = sum(_store_event(content, list(people), now) for content, people in events.items())
+        events.setdefault(content, set()).add(n.user_id)
+    stored = sum(_store_event(content, sorted(people), now) for content, people in events.items())
     if not stored:
         return 0, 0
     return stored, _queue_emails(now, base_url) + _queue_robots(now, base_url)
@@ -81,7 +81,7 @@ def id_column(ids: list[int]):
 
 def _store_event(content: tuple[str, str, str, str], people: list[int], now: datetime) -> int:
     key, title, body, link = content
-    stored = 0
+    stored = 0  # people in id order: two runs at once lock the rows in one order
     for part in _chunks(people, 10 * CHUNK):
         user_id = id_column(part)
         rows = select(
@@ -174,6 +174,7 @@ def _queue_robots(now: datetime, base_url: str) -> int:
         .join(User, User.id == n.user_id)
         .join(Robot, and_(Robot.bureau_id == User.bureau_id, Robot.active.is_(True)))
         .where(n.id.in_(first))
+        .order_by(Robot.id, n.event_key)  # two runs at once take the rows' locks in one order
     )
     stmt = _insert(Delivery.__table__).from_select(DELIVERY_COLUMNS, rows)
     return db.session.execute(stmt).rowcount

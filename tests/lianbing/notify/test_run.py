@@ -258,6 +258,23 @@ def test_one_event_is_one_smtp_message_for_many_and_a_refused_address_fails_alon
 
 
 @pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
+def test_recipients_beyond_the_servers_limit_get_the_message_in_further_transactions(
+    campaign, make_user, make_competition, smtp_server, three_days_before, pipelining
+):
+    addresses = [f"o{n}@county.example" for n in range(5)]
+    for address in addresses:
+        _with_email(make_user("officer", "441402"), address)
+    smtp_server.limit, smtp_server.pipelining = 2, pipelining
+    make_competition(three_days_before)
+
+    counts = run_once(three_days_before)
+
+    assert (counts["sent"], counts["failed"]) == (5, 0)
+    assert [len(m.envelope_to) for m in smtp_server.messages] == [2, 2, 1]
+    assert sorted(a for m in smtp_server.messages for a in m.envelope_to) == addresses
+
+
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
 def test_a_message_refused_to_everyone_leaves_the_connection_usable(app, smtp_server, pipelining):
     smtp_server.unknown, smtp_server.pipelining = {"x@county.example"}, pipelining
     mailer = Mailer(app.config)
@@ -357,6 +374,7 @@ def test_two_runs_at_once_send_each_message_once(
     db.session.commit()
     second = other_app()
     second.config.update({k: app.config[k] for k in ("SMTP_HOST", "SMTP_PORT")})
+    per_mail = app.config["NOTIFY_RECIPIENTS_PER_MAIL"]
     second.config["NOTIFY_RECIPIENTS_PER_MAIL"] = app.config["NOTIFY_RECIPIENTS_PER_MAIL"] = 1
     start, counts = threading.Barrier(2), []
 
@@ -373,7 +391,7 @@ def test_two_runs_at_once_send_each_message_once(
         for thread in threads:
             thread.join(60)
     finally:
-        app.config["NOTIFY_RECIPIENTS_PER_MAIL"] = 100
+        app.config["NOTIFY_RECIPIENTS_PER_MAIL"] = per_mail
     assert len(counts) == 2  # neither run failed (on a notice the other had just stored)
     received = sorted(a for m in smtp_server.messages for a in m.envelope_to)
     assert received == sorted(addresses)
