@@ -16,11 +16,11 @@ The SMTP server is aiosmtpd with two costs a C relay (Postfix) does not pay take
 ``_Relay``): it answered each pipelined command with its own write, and parsed every address
 with the email package's RFC 5322 parser, 4.7 of its 5.8 s CPU for 50,000 recipients.
 
-Measured (decision 0017's addendum has the history): on SQLite, at load 8-16 on 2 cores,
-7.9 s (collect and enqueue 1.9 s, send 6.0 s; CPU 2.0 s in the run, 0.6 s in the server)
-against 133 s of bare sends; on PostgreSQL, at load ~12, 14.9 s (5.3 s and 9.6 s; CPU 1.4 s
-and 0.6 s) against 84.5 s. Under load the send half waits on its ~1,000 SMTP round trips
-(500 transactions of 100 recipients, two round trips each), not on CPU.
+Measured (decision 0017's addendum has the history), 2 cores shared with other work: on
+SQLite 7.9 s at load 8-16 (100 recipients per transaction; CPU 2.0 s in the run, 0.6 s in
+the server) against 133 s of bare sends, 16.2 s at load 17-19 (1,000 per transaction; CPU
+1.6 s and 0.6 s) against 97 s; on PostgreSQL 16.9 s at load 15-17 (CPU 0.8 s and 0.65 s)
+against 87 s. The wall is that CPU stretched by the machine's load.
 """
 
 from __future__ import annotations
