@@ -16,6 +16,8 @@ from lianbing.campaign.column import demo as column_demo
 from lianbing.campaign.drills import demo as drills_demo
 from lianbing.campaign.evaluation import demo as evaluation_demo
 from lianbing.campaign.models import Campaign
+from lianbing.campaign.report import demo as report_demo
+from lianbing.certificates import demo as certificates_demo
 from lianbing.extensions import db
 from lianbing.logconfig import event
 from lianbing.parts import registry
@@ -42,6 +44,8 @@ def demo_command(if_empty: bool) -> None:
             part.demo(campaign.id)
             click.echo(f"已加载演示数据：{part.title}")
     rankings_demo.load(campaign.id)
+    report_demo.load(campaign)
+    certificates_demo.load(campaign)
     load_past_demo()
     db.session.commit()
     event("cli", "demo data loaded into campaign %s", campaign.id, target=f"campaign:{campaign.id}")
@@ -65,6 +69,7 @@ def load_past_demo() -> Campaign:
     for operation in CAMPAIGN_OPERATIONS:
         operation.load(past)
     rankings_demo.load_past(past)
+    report_demo.load_past(past)
     city_admin = db.session.scalar(select(User).where(User.username == "city_admin"))
     closing.close(past, city_admin)
     return past

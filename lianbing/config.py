@@ -142,7 +142,9 @@ class Config:
     NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
     NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
     #: identical e-mails of one event share an SMTP transaction (envelope recipients, 1 = off)
-    NOTIFY_RECIPIENTS_PER_MAIL = int(os.environ.get("NOTIFY_RECIPIENTS_PER_MAIL", "50"))
+    NOTIFY_RECIPIENTS_PER_MAIL = int(os.environ.get("NOTIFY_RECIPIENTS_PER_MAIL", "1000"))
+    #: a run takes its due deliveries for this long; a run that died sends them later
+    NOTIFY_CLAIM_SECONDS = int(os.environ.get("NOTIFY_CLAIM_SECONDS", "900"))
 
     def database_url(self) -> str:
         return os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lianbing.db'}")

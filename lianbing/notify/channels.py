@@ -49,22 +49,31 @@ class Mailer:
         """Send one message to the addresses (envelope recipients, never shown to each other).
 
         Returns the addresses the server refused, with its reason; raises SendError when the
-        message went to nobody.
+        message went to nobody. Recipients refused as too many for one transaction (452,
+        RFC 5321 4.5.3.1.10) get the message in a further transaction at once, while each
+        one gets some through.
         """
+        refused = self._transaction(to, subject, body)
+        while (over := [a for a in to if refused.get(a, (0,))[0] == 452]) and len(over) < len(to):
+            to = over
+            refused = {a: answer for a, answer in refused.items() if a not in over}
+            refused.update(self._transaction(over, subject, body))
+        return {addr: _reason(answer) for addr, answer in refused.items()}
+
+    def _transaction(self, to: list[str], subject: str, body: str) -> dict[str, tuple]:
+        """One SMTP transaction; the refused recipients with the server's (code, text)."""
         sender = self.config.get("MAIL_FROM") or "lianbing@localhost"
         msg, data = self._built(sender, to, subject, body)
         smtp = self._session()
         try:
             if _can_pipeline(smtp, sender, to):
-                refused = _send_pipelined(smtp, sender, to, data)
-            else:
-                refused = smtp.send_message(msg, to_addrs=to)
+                return _send_pipelined(smtp, sender, to, data)
+            return smtp.send_message(msg, to_addrs=to)
         except smtplib.SMTPRecipientsRefused as exc:
-            return {addr: _reason(answer) for addr, answer in exc.recipients.items()}
+            return exc.recipients
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise SendError(f"SMTP：{exc}") from exc
-        return {addr: _reason(answer) for addr, answer in refused.items()}
 
     def _built(self, sender: str, to: list[str], subject: str, body: str):
         """The message and its DATA bytes. A message to several (undisclosed) recipients is

@@ -40,16 +40,16 @@ def run_once(now: datetime, *, send: bool = True) -> Counter:
     config = current_app.config
     base_url = link_base(config)
     with current_app.test_request_context("/", base_url=base_url or None):
-        rows = services.enqueue(collect(now), now)
-        counts = Counter(notices=len(rows))
-        counts["queued"] = services.queue_deliveries(rows, now, base_url)
+        counts = Counter()
+        counts["notices"], counts["queued"] = services.enqueue(collect(now), now, base_url)
         counts["queued"] += services.queue_digests(now, config.get("NOTIFY_DIGEST_HOUR", 7))
     db.session.commit()
     if send:
         retry = outbox.Retry(
             config.get("NOTIFY_RETRY_BASE_SECONDS", 60),
             config.get("NOTIFY_MAX_ATTEMPTS", 6),
-            config.get("NOTIFY_RECIPIENTS_PER_MAIL", 50),
+            config.get("NOTIFY_RECIPIENTS_PER_MAIL", 1000),
+            config.get("NOTIFY_CLAIM_SECONDS", 900),
         )
         counts.update(outbox.send_due(now, config, retry, checkpoint=db.session.commit))
     db.session.commit()

@@ -1,5 +1,5 @@
 """The host's own events: paperwork deadlines, returned bulletins and summaries, reviewed
-column articles.
+column articles, certificates issued.
 
 Each function takes ``now`` (UTC) and returns Notices; event keys name the event, not the
 person, so the (user, event key) constraint makes every run after the first a no-op.
@@ -22,6 +22,7 @@ from lianbing.campaign.evaluation.models import SummaryReport
 from lianbing.campaign.models import Campaign
 from lianbing.campaign.report.models import RETURNED as REPORT_RETURNED
 from lianbing.campaign.report.models import ProvinceReport
+from lianbing.certificates.models import Certificate
 from lianbing.dbtypes import to_local
 from lianbing.extensions import db
 from lianbing.parts import Notice
@@ -47,7 +48,7 @@ def due_lead(due: date, today: date) -> int | None:
 
 def host_notices(now: datetime) -> list[Notice]:
     campaign = db.session.scalar(select(Campaign).where(Campaign.is_active.is_(True)))
-    found: list[Notice] = []
+    found: list[Notice] = list(certificates_issued(now))
     if campaign is not None:
         found += bulletin_due(campaign, now)
         found += summary_due(campaign, now)
@@ -200,3 +201,33 @@ def reports_returned(campaign: Campaign, now: datetime) -> Iterable[Notice]:
         link = url_for("report.bureau", campaign_id=campaign.id, bureau_id=r.bureau_id)
         for user_id in admins.get(r.bureau_id, []):
             yield Notice(user_id, key, "报省总结被市局退回", r.return_comment, link)
+
+
+def certificates_issued(now: datetime) -> Iterable[Notice]:
+    """A certificate issued (any campaign) and not revoked, to its holder: the person, or a
+    collective's bureau admins."""
+    rows = db.session.scalars(
+        select(Certificate).where(
+            Certificate.issued_at >= now - RECENT, Certificate.revoked_at.is_(None)
+        )
+    )
+    link = url_for("certificates.index")
+    for cert in rows:
+        title = f"您获得{cert.kind_label}：{cert.title}"[:200]
+        body = f"{cert.issuer_name}颁发，证书编号 {cert.serial}。可在“证书”页查看和下载。"
+        for user_id in _holders(cert):
+            yield Notice(user_id, f"certificate:{cert.id}", title, body, link)
+
+
+def _holders(cert: Certificate) -> list[int]:
+    if cert.holder_user_id is not None:
+        return [cert.holder_user_id]
+    return list(
+        db.session.scalars(
+            select(User.id).where(
+                User.bureau_id == cert.holder_bureau_id,
+                User.role == "bureau_admin",
+                User.is_active_.is_(True),
+            )
+        )
+    )

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from lianbing.extensions import db
 from lianbing.notify.channels import Mailer, SendError, post_robot, robot_payload
 from lianbing.notify.models import EMAIL, FAILED, PENDING, SENT, Delivery, Robot
+from lianbing.notify.services import id_column
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,10 @@ class Retry:
     base_seconds: int = 60
     max_attempts: int = 6
     #: identical e-mails (same event) share one SMTP transaction with up to this many recipients
-    recipients_per_mail: int = 50
+    recipients_per_mail: int = 1000
+    #: how long a run holds the deliveries it is sending (a run that died leaves them due
+    #: again after this)
+    claim_seconds: int = 900
 
     def next_try(self, attempts: int, now: datetime) -> datetime:
         return now + timedelta(seconds=self.base_seconds * 2 ** (attempts - 1))
@@ -65,37 +69,49 @@ def send_due(
     batch: int = 1000,
     checkpoint: Callable[[], None] | None = None,
 ) -> Counter:
-    """Send every delivery due at ``now``; returns counts of sent and failed."""
+    """Send every delivery due at ``now``; returns counts of sent and failed.
+
+    Each batch is claimed before it is sent (its rows fall due again only when the claim
+    runs out, so a run going on at the same moment passes them by); ``checkpoint`` commits
+    the claim, then each batch's marks together with the next batch's claim.
+    """
     counts: Counter = Counter()
     wire = _Wire(config)
-    last_id = 0
+    until = now + timedelta(seconds=retry.claim_seconds)
     try:
-        while True:
-            rows = db.session.execute(
-                select(
-                    Delivery.id,
-                    Delivery.channel,
-                    Delivery.robot_id,
-                    Delivery.recipient,
-                    Delivery.subject,
-                    Delivery.body,
-                    Delivery.attempts,
-                )
-                .where(
-                    Delivery.status == PENDING, Delivery.next_try_at <= now, Delivery.id > last_id
-                )
-                .order_by(Delivery.id)
-                .limit(batch)
-            ).all()
-            if not rows:
-                break
-            last_id = rows[-1].id
-            _send_batch(rows, wire, now, retry, counts, retry.recipients_per_mail)
+        rows = _claim(now, until, batch)
+        while rows:
             if checkpoint:
                 checkpoint()
+            _send_batch(rows, wire, now, retry, counts, retry.recipients_per_mail)
+            rows = _claim(now, until, batch)
+        if checkpoint:
+            checkpoint()
     finally:
         wire.mailer.close()
     return counts
+
+
+def _claim(now: datetime, until: datetime, batch: int) -> list:
+    """Take up to ``batch`` due deliveries until ``until``; returns them in id order.
+
+    The UPDATE re-checks that each row is still pending and due, so of two runs only one
+    takes a row; on PostgreSQL rows another run holds are skipped rather than waited for.
+    A row that fails is due again only after its backoff, and is failed for good after
+    ``max_attempts``: the loop ends.
+    """
+    t = Delivery.__table__
+    due = (t.c.status == PENDING) & (t.c.next_try_at <= now)
+    ids = select(t.c.id).where(due).limit(batch).with_for_update(skip_locked=True)
+    stmt = (
+        update(t)
+        .where(t.c.id.in_(ids.scalar_subquery()), due)
+        .values(next_try_at=until)
+        .returning(
+            t.c.id, t.c.channel, t.c.robot_id, t.c.recipient, t.c.subject, t.c.body, t.c.attempts
+        )
+    )
+    return sorted(db.session.execute(stmt).all(), key=lambda row: row.id)
 
 
 def _send_batch(
@@ -115,11 +131,12 @@ def _send_batch(
         if row.id in errors:
             _failed(row, errors[row.id], now, retry)
     sent = [row.id for row in rows if row.id not in errors]
-    for i in range(0, len(sent), 1000):
+    if sent:
+        t = Delivery.__table__
         db.session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(sent[i : i + 1000]))
-            .values(status=SENT, sent_at=now, attempts=Delivery.attempts + 1, last_error="")
+            update(t)
+            .where(t.c.id.in_(select(id_column(sent))))
+            .values(status=SENT, sent_at=now, attempts=t.c.attempts + 1, last_error="")
         )
     counts["sent"] += len(sent)
     counts["failed"] += len(errors)

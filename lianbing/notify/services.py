@@ -6,12 +6,14 @@ crash never re-sends what already went out).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Iterator
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import ARRAY, Integer, Select, Table, and_, case, func, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from lianbing.accounts.models import User
 from lianbing.dbtypes import UTCDateTime, to_local
@@ -38,165 +40,144 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
 
 
 # --- queueing ----------------------------------------------------------------
+#
+# Every insert is ``INSERT … ON CONFLICT DO NOTHING`` against the (user, event key) and
+# (robot, event key) constraints: a notice someone already has, or that a run going on at
+# the same moment has just stored, is skipped by the database, so two runs at once still
+# give each person each event once. The rows are made by the database itself: one statement
+# per event for the notices (the people's ids go in as one parameter) and one INSERT …
+# SELECT each for the e-mails and the robot posts of the notices just stored.
 
 
-def enqueue(notices: Iterable[Notice], now: datetime) -> list[dict]:
-    """Store the notices nobody has had yet; returns the new rows (as dicts)."""
-    by_key: dict[str, dict[int, Notice]] = {}
+def enqueue(notices: Iterable[Notice], now: datetime, base_url: str = "") -> tuple[int, int]:
+    """Store the notices nobody has had yet and queue their e-mails and robot posts.
+
+    Returns (new notices, new deliveries). A person hears of an event once (should one
+    event key come with different texts, the text first seen is stored first and wins).
+    """
+    events: dict[tuple[str, str, str, str], set[int]] = {}
     for n in notices:
-        by_key.setdefault(n.event_key, {}).setdefault(n.user_id, n)
-    existing: set[tuple[int, str]] = set()
-    for keys in _chunks(list(by_key)):
-        existing.update(
-            tuple(row)
-            for row in db.session.execute(
-                select(Notification.user_id, Notification.event_key).where(
-                    Notification.event_key.in_(keys)
-                )
-            )
+        content = (n.event_key, n.title[:200], n.body, n.link[:300])
+        events.setdefault(content, set()).add(n.user_id)
+    stored = sum(_store_event(content, sorted(people), now) for content, people in events.items())
+    if not stored:
+        return 0, 0
+    return stored, _queue_emails(now, base_url) + _queue_robots(now, base_url)
+
+
+def _insert(table: Table):
+    """The dialect's INSERT that skips a row a unique constraint already holds."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).on_conflict_do_nothing()
+    return stmt.execution_options(preserve_rowcount=True)  # the rows stored, not skipped
+
+
+def id_column(ids: list[int]):
+    """The ids as a one-column table from one parameter (an array; a JSON text on SQLite)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.unnest(literal(ids, ARRAY(Integer))).column_valued("value")
+    return func.json_each(json.dumps(ids)).table_valued("value").c.value
+
+
+def _store_event(content: tuple[str, str, str, str], people: list[int], now: datetime) -> int:
+    key, title, body, link = content
+    stored = 0  # people in id order: two runs at once lock the rows in one order
+    for part in _chunks(people, 10 * CHUNK):
+        user_id = id_column(part)
+        rows = select(
+            user_id,
+            literal(key),
+            literal(title),
+            literal(body),
+            literal(link),
+            literal(now, UTCDateTime),
+        ).where(user_id.is_not(None))  # a WHERE: SQLite's upsert after a SELECT needs one
+        columns = ["user_id", "event_key", "title", "body", "link", "created_at"]
+        stmt = _insert(Notification.__table__).from_select(columns, rows)
+        stored += db.session.execute(stmt).rowcount
+    return stored
+
+
+DELIVERY_COLUMNS = [
+    "channel",
+    "user_id",
+    "robot_id",
+    "event_key",
+    "recipient",
+    "subject",
+    "body",
+    "status",
+    "attempts",
+    "next_try_at",
+    "last_error",
+    "created_at",
+]
+
+
+def _text(base_url: str):
+    """A delivery's text: the notice's body, then its link as an address."""
+    n = Notification
+    return n.body + case((n.link != "", literal(f"\n\n{base_url}") + n.link), else_="")
+
+
+def _outbox_row(now: datetime, channel, user_id, robot_id, recipient, base_url: str) -> Select:
+    """A SELECT of delivery rows for the notices stored at ``now`` (add joins and WHEREs)."""
+    n, when = Notification, literal(now, UTCDateTime)
+    return (
+        select(
+            channel,
+            user_id,
+            robot_id,
+            n.event_key,
+            recipient,
+            n.title,
+            _text(base_url),
+            literal(PENDING),
+            literal(0),
+            when,
+            literal(""),
+            when,
         )
-    rows = [
-        {
-            "user_id": n.user_id,
-            "event_key": n.event_key,
-            "title": n.title[:200],
-            "body": n.body,
-            "link": n.link[:300],
-            "created_at": now,
-        }
-        for key, people in by_key.items()
-        for n in people.values()
-        if (n.user_id, key) not in existing
-    ]
-    insert_rows(Notification.__table__, rows)
-    return rows
+        .select_from(n)
+        .where(n.created_at == when)
+    )
 
 
-def insert_rows(table: Table, rows: list[dict]) -> None:
-    """Store many rows of the same keys: COPY on PostgreSQL (one stream instead of a
-    message per row), executemany per 1,000 rows elsewhere."""
-    if not rows:
-        return
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        for part in _chunks(rows):
-            db.session.execute(insert(table), part)
-        return
-    columns = list(rows[0])
-    types = [table.c[name].type for name in columns]
-    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row([_bound(t, row[c], connection) for t, c in zip(types, columns)])
+def _queue_emails(now: datetime, base_url: str) -> int:
+    """E-mails for the notices just stored, to people with an address who want them now
+    (no preferences row means e-mail on, not as a digest)."""
+    n, p = Notification, NotifyPrefs
+    none = literal(None, Integer)
+    rows = (
+        _outbox_row(now, literal(EMAIL), n.user_id, none, User.email, base_url)
+        .join(User, User.id == n.user_id)
+        .outerjoin(p, p.user_id == n.user_id)
+        .where(User.email.is_not(None), User.email != "")
+        .where(or_(p.user_id.is_(None), and_(p.email_on.is_(True), p.digest.is_(False))))
+    )
+    stmt = _insert(Delivery.__table__).from_select(DELIVERY_COLUMNS, rows)
+    return db.session.execute(stmt).rowcount
 
 
-def _bound(column_type, value, connection):
-    """The value as the column's type stores it (UTC datetimes lose their offset)."""
-    if isinstance(column_type, UTCDateTime):
-        return column_type.process_bind_param(value, connection.dialect)
-    return value
-
-
-def queue_deliveries(rows: list[dict], now: datetime, base_url: str = "") -> int:
-    """Outbox rows for new notifications: e-mail (immediate subscribers) and bureau robots."""
-    people = _people({r["user_id"] for r in rows})
-    prefs = _prefs(set(people))
-    out = []
-    robot_events: dict[tuple[int, str], dict] = {}
-    robots = _robots_by_bureau()
-    for r in rows:
-        email, bureau_id = people.get(r["user_id"], (None, None))
-        email_on, digest = prefs.get(r["user_id"], (True, False))
-        body = _text(r, base_url)
-        if email and email_on and not digest:
-            out.append(
-                _delivery(
-                    EMAIL,
-                    now,
-                    r["event_key"],
-                    r["title"],
-                    body,
-                    user_id=r["user_id"],
-                    recipient=email,
-                )
-            )
-        for robot in robots.get(bureau_id, []):
-            robot_events.setdefault(
-                (robot.id, r["event_key"]),
-                _delivery(robot.kind, now, r["event_key"], r["title"], body, robot_id=robot.id),
-            )
-    out += _new_robot_rows(robot_events)
-    insert_rows(Delivery.__table__, out)
-    return len(out)
-
-
-def _delivery(channel: str, now: datetime, key: str, subject: str, body: str, **who) -> dict:
-    return {
-        "channel": channel,
-        "user_id": who.get("user_id"),
-        "robot_id": who.get("robot_id"),
-        "event_key": key,
-        "recipient": who.get("recipient", ""),
-        "subject": subject,
-        "body": body,
-        "status": PENDING,
-        "attempts": 0,
-        "next_try_at": now,
-        "last_error": "",
-        "created_at": now,
-    }
-
-
-def _text(row: dict, base_url: str) -> str:
-    link = f"\n\n{base_url}{row['link']}" if row["link"] else ""
-    return f"{row['body']}{link}"
-
-
-def _people(user_ids: set[int]) -> dict[int, tuple[str | None, int]]:
-    found = {}
-    for ids in _chunks(sorted(user_ids)):
-        for uid, email, bureau_id in db.session.execute(
-            select(User.id, User.email, User.bureau_id).where(User.id.in_(ids))
-        ):
-            found[uid] = (email, bureau_id)
-    return found
-
-
-def _prefs(user_ids: set[int]) -> dict[int, tuple[bool, bool]]:
-    found = {}
-    for ids in _chunks(sorted(user_ids)):
-        for uid, email_on, digest in db.session.execute(
-            select(NotifyPrefs.user_id, NotifyPrefs.email_on, NotifyPrefs.digest).where(
-                NotifyPrefs.user_id.in_(ids)
-            )
-        ):
-            found[uid] = (email_on, digest)
-    return found
-
-
-def _robots_by_bureau() -> dict[int, list[Robot]]:
-    robots: dict[int, list[Robot]] = {}
-    for robot in db.session.scalars(select(Robot).where(Robot.active.is_(True))):
-        robots.setdefault(robot.bureau_id, []).append(robot)
-    return robots
-
-
-def _new_robot_rows(events: dict[tuple[int, str], dict]) -> list[dict]:
-    """Robot messages not yet queued (a bureau's group hears of an event once)."""
-    if not events:
-        return []
-    keys = sorted({k for _, k in events})
-    seen: set[tuple[int, str]] = set()
-    for part in _chunks(keys):
-        seen.update(
-            tuple(row)
-            for row in db.session.execute(
-                select(Delivery.robot_id, Delivery.event_key).where(
-                    Delivery.robot_id.is_not(None), Delivery.event_key.in_(part)
-                )
-            )
-        )
-    return [row for key, row in events.items() if key not in seen]
+def _queue_robots(now: datetime, base_url: str) -> int:
+    """One post per event to each active robot of a bureau one of whose people has just had
+    its notice (a bureau's group hears of an event once)."""
+    n, none = Notification, literal(None, Integer)
+    first = (
+        select(func.min(n.id))
+        .join(User, User.id == n.user_id)
+        .where(n.created_at == literal(now, UTCDateTime))
+        .group_by(User.bureau_id, n.event_key)
+    )
+    rows = (
+        _outbox_row(now, Robot.kind, none, Robot.id, literal(""), base_url)
+        .join(User, User.id == n.user_id)
+        .join(Robot, and_(Robot.bureau_id == User.bureau_id, Robot.active.is_(True)))
+        .where(n.id.in_(first))
+        .order_by(Robot.id, n.event_key)  # two runs at once take the rows' locks in one order
+    )
+    stmt = _insert(Delivery.__table__).from_select(DELIVERY_COLUMNS, rows)
+    return db.session.execute(stmt).rowcount
 
 
 def queue_digests(now: datetime, hour: int) -> int:
@@ -235,8 +216,26 @@ def queue_digests(now: datetime, hour: int) -> int:
                     recipient=email,
                 )
             )
-    insert_rows(Delivery.__table__, out)
+    if out:  # a run at the same moment may have queued one first: it is skipped
+        db.session.execute(_insert(Delivery.__table__), out)
     return len(out)
+
+
+def _delivery(channel: str, now: datetime, key: str, subject: str, body: str, **who) -> dict:
+    return {
+        "channel": channel,
+        "user_id": who.get("user_id"),
+        "robot_id": who.get("robot_id"),
+        "event_key": key,
+        "recipient": who.get("recipient", ""),
+        "subject": subject,
+        "body": body,
+        "status": PENDING,
+        "attempts": 0,
+        "next_try_at": now,
+        "last_error": "",
+        "created_at": now,
+    }
 
 
 # --- the notification centre ---------------------------------------------------

@@ -210,7 +210,8 @@ class MailBox:
     """An aiosmtpd handler that keeps every message with its envelope recipients.
 
     ``refuse`` makes it answer 550 to every message; addresses in ``unknown`` are refused at
-    RCPT (as a server does for a mailbox that does not exist). It offers PIPELINING, as
+    RCPT (as a server does for a mailbox that does not exist), and recipients beyond
+    ``limit`` in one transaction with 452 (too many recipients). It offers PIPELINING, as
     Postfix and Exchange do, unless ``pipelining`` is turned off.
     """
 
@@ -219,6 +220,7 @@ class MailBox:
         self.refuse = False
         self.unknown: set[str] = set()
         self.pipelining = True
+        self.limit = 0
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
         session.host_name = hostname
@@ -229,6 +231,8 @@ class MailBox:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.unknown:
             return "550 5.1.1 no such user"
+        if self.limit and len(envelope.rcpt_tos) >= self.limit:
+            return "452 4.5.3 too many recipients"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

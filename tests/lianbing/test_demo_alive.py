@@ -18,6 +18,8 @@ from lianbing.campaign.demo import PAST_NAME
 from lianbing.campaign.drills import services as drills
 from lianbing.campaign.drills.models import CROSS_INSPECTION
 from lianbing.campaign.models import Campaign
+from lianbing.campaign.report import services as report_services
+from lianbing.certificates.models import Certificate
 from lianbing.dbtypes import LOCAL_TZ
 from lianbing.extensions import db
 from lianbing.ledger import services as ledger
@@ -134,3 +136,21 @@ def test_names_titles_points_and_progress_are_believable(demo):
     # nothing the demo wrote was refused by the ledger
     refused = select(func.count()).where(AuditLog.action == "score.refused")
     assert db.session.scalar(refused) == 0
+
+
+def test_summaries_for_the_province_and_certificates_are_there_to_see(demo):
+    active, past = demo
+    now = {r.bureau.short_name: r.status for r in report_services.listing(active.id).values()}
+    assert now == {
+        "梅江区": "submitted",
+        "梅县区": "returned",
+        "大埔县": "draft",
+        "梅州市": "draft",
+    }
+    then = report_services.listing(past.id).values()
+    assert len(then) == 9 and {r.status for r in then} == {"submitted"}
+    certs = list(
+        db.session.scalars(select(Certificate).where(Certificate.campaign_id == active.id))
+    )
+    assert len(certs) == 6 and len({c.bureau_id for c in certs}) == 6
+    assert {c.kind for c in certs} == {"completion"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import socket
+import threading
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from lianbing.campaign.bulletins.models import Bulletin
 from lianbing.extensions import db
-from lianbing.notify import channels
+from lianbing.notify import channels, outbox
 from lianbing.notify.channels import Mailer, SendError
 from lianbing.notify.cli import run_once
 from lianbing.notify.models import FAILED, PENDING, Delivery, Notification, NotifyPrefs, Robot
@@ -257,6 +258,23 @@ def test_one_event_is_one_smtp_message_for_many_and_a_refused_address_fails_alon
 
 
 @pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
+def test_recipients_beyond_the_servers_limit_get_the_message_in_further_transactions(
+    campaign, make_user, make_competition, smtp_server, three_days_before, pipelining
+):
+    addresses = [f"o{n}@county.example" for n in range(5)]
+    for address in addresses:
+        _with_email(make_user("officer", "441402"), address)
+    smtp_server.limit, smtp_server.pipelining = 2, pipelining
+    make_competition(three_days_before)
+
+    counts = run_once(three_days_before)
+
+    assert (counts["sent"], counts["failed"]) == (5, 0)
+    assert [len(m.envelope_to) for m in smtp_server.messages] == [2, 2, 1]
+    assert sorted(a for m in smtp_server.messages for a in m.envelope_to) == addresses
+
+
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
 def test_a_message_refused_to_everyone_leaves_the_connection_usable(app, smtp_server, pipelining):
     smtp_server.unknown, smtp_server.pipelining = {"x@county.example"}, pipelining
     mailer = Mailer(app.config)
@@ -322,3 +340,62 @@ def test_one_message_built_once_goes_out_whole_in_every_transaction(app, smtp_se
 )
 def test_the_envelope_quotes_addresses_as_smtplib_does(address):
     assert channels._quote(address) == smtplib.quoteaddr(address)
+
+
+def test_a_claimed_delivery_is_passed_by_until_its_claim_runs_out(
+    campaign, make_user, three_days_before
+):
+    _with_email(make_user("bureau_admin", "441402"), "admin@county.example")
+    run_once(three_days_before, send=False)
+    until = three_days_before + timedelta(minutes=15)
+
+    [claimed] = outbox._claim(three_days_before, until, 10)
+    assert outbox._claim(three_days_before + timedelta(minutes=5), until, 10) == []
+    [again] = outbox._claim(until, until + timedelta(minutes=15), 10)
+    assert again.id == claimed.id
+
+
+def test_two_runs_at_once_send_each_message_once(
+    app,
+    other_app,
+    campaign,
+    make_user,
+    make_competition,
+    smtp_server,
+    robot_receiver,
+    three_days_before,
+):
+    """Two schedulers starting `flask notify run` together: every notice is stored once and
+    every e-mail and robot post goes out once."""
+    addresses = [f"o{n}@county.example" for n in range(40)]
+    officers = [_with_email(make_user("officer", "441402"), a) for a in addresses]
+    make_competition(three_days_before)
+    db.session.add(Robot(bureau_id=officers[0].bureau_id, kind="wecom", url=robot_receiver.url))
+    db.session.commit()
+    second = other_app()
+    second.config.update({k: app.config[k] for k in ("SMTP_HOST", "SMTP_PORT")})
+    per_mail = app.config["NOTIFY_RECIPIENTS_PER_MAIL"]
+    second.config["NOTIFY_RECIPIENTS_PER_MAIL"] = app.config["NOTIFY_RECIPIENTS_PER_MAIL"] = 1
+    start, counts = threading.Barrier(2), []
+
+    def run(application) -> None:
+        with application.app_context():
+            start.wait()
+            counts.append(run_once(three_days_before))
+            db.session.remove()
+
+    try:
+        threads = [threading.Thread(target=run, args=(a,)) for a in (app, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        app.config["NOTIFY_RECIPIENTS_PER_MAIL"] = per_mail
+    assert len(counts) == 2  # neither run failed (on a notice the other had just stored)
+    received = sorted(a for m in smtp_server.messages for a in m.envelope_to)
+    assert received == sorted(addresses)
+    assert len(robot_receiver.posts) == 1
+    assert sum(c["notices"] for c in counts) == 40
+    assert sum(c["sent"] for c in counts) == 41 and sum(c["failed"] for c in counts) == 0
+    assert db.session.scalar(select(func.count(Notification.id))) == 40
