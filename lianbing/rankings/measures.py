@@ -94,13 +94,14 @@ def _builtin_values(ranking: Ranking) -> dict[int, dict[str, float]]:
 
 
 def bureau_ranking(ranking: Ranking) -> list[BureauRow]:
-    """Every county bureau with its measures and weighted collective score, best first."""
+    """Every county bureau under the ranking's scope (all in a city deployment) with its
+    measures and weighted collective score, best first."""
     base = _builtin_values(ranking)
     extra = {m.name: m.compute(ranking.campaign_id) for m in all_measures() if m.compute}
     w = weights(ranking.campaign_id)
     total = sum(w.values()) or 1
     rows = []
-    for bureau in accounts.county_bureaus():
+    for bureau in accounts.county_bureaus(ranking.scope):
         own = base.get(bureau.id, {})
         values = {
             m.name: _clamp(own.get(m.name) if m.compute is None else extra[m.name].get(bureau.id))
