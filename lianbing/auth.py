@@ -70,6 +70,31 @@ def require_bureau(user, bureau_id: int) -> None:
         abort(403)
 
 
+def readable_bureaus(user) -> frozenset[int] | None:
+    """The ids of the bureaus whose campaign data the user reads and compares: None for every
+    bureau (the city admin), else the user's bureau and every bureau below it, so a province's
+    admin reads its cities and counties, a city's its counties (decision 0028)."""
+    return None if sees_all_bureaus(user) else user.bureau.subtree_ids()
+
+
+def reading_scope(user) -> str | None:
+    """The bureau path of the subtree ``readable_bureaus`` names (None: everything)."""
+    return None if sees_all_bureaus(user) else user.bureau.path
+
+
+def writes_for_bureau(user, bureau_id: int) -> bool:
+    """May the user write this bureau's own paperwork (a bulletin, the summary and self-scores,
+    a reopened nomination)? Only the bureau's own admin: admins above it read, and approving
+    stays with the city admin (decision 0028)."""
+    return user.role == BUREAU_ADMIN and user.bureau_id == bureau_id
+
+
+def require_own_bureau(user, bureau_id: int) -> None:
+    """Abort 403 unless the user is the admin of this very bureau (see writes_for_bureau)."""
+    if not writes_for_bureau(user, bureau_id):
+        abort(403)
+
+
 def authoring_bureau(user) -> int | None:
     """The bureau an author writes activities for: None for the city (city admins and trainers
     of the city bureau), else the author's own county bureau (its admin or attached trainer)."""

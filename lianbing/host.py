@@ -29,6 +29,7 @@ from lianbing.auth import (
     can_manage_bureau,
     may_author,
     public,
+    readable_bureaus,
     require_bureau,
     require_role,
     scope_to_bureau,
@@ -137,6 +138,7 @@ __all__ = [
     "public",
     "can_manage_bureau",
     "require_bureau",
+    "readable_bureaus",
     "scope_to_bureau",
     "sees_all_bureaus",
     # the campaign and the score ledger

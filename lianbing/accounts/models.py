@@ -65,6 +65,13 @@ class Bureau(db.Model):
         """A select of the ids of this bureau and every bureau below it (one indexed LIKE)."""
         return select(Bureau.id).where(Bureau.path.like(f"{self.path}%"))
 
+    def subtree_ids(self) -> frozenset[int]:
+        """The ids of this bureau and every bureau below it (a county, the lowest level: itself,
+        without a query)."""
+        if self.level == LEVEL_COUNTY:
+            return frozenset((self.id,))
+        return frozenset(db.session.scalars(self.subtree()))
+
     def covers(self, bureau_id: int) -> bool:
         """Whether the bureau with this id is this one or lies below it."""
         if bureau_id == self.id:

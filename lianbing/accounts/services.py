@@ -84,15 +84,18 @@ def all_bureaus() -> list[Bureau]:
     return list(db.session.scalars(select(Bureau).order_by(Bureau.level, Bureau.code)))
 
 
-def county_bureaus() -> list[Bureau]:
-    return [b for b in all_bureaus() if not b.is_city]
+def county_bureaus(under: str | None = None) -> list[Bureau]:
+    """The county-level bureaus by division code: all, or those under the bureau path ``under``
+    (a ranking's scope, or the subtree an admin reads)."""
+    stmt = select(Bureau).where(Bureau.level == LEVEL_COUNTY).order_by(Bureau.code)
+    if under is not None:
+        stmt = stmt.where(Bureau.path.like(f"{under}%"))
+    return list(db.session.scalars(stmt))
 
 
 def subtree_ids(bureau: Bureau) -> frozenset[int]:
     """The ids of the bureau and every bureau below it (a county, the lowest level: itself)."""
-    if bureau.level == LEVEL_COUNTY:
-        return frozenset((bureau.id,))
-    return frozenset(db.session.scalars(bureau.subtree()))
+    return bureau.subtree_ids()
 
 
 def _sole_root(bureau: Bureau) -> bool:
@@ -107,8 +110,21 @@ def ranking_scope(bureau: Bureau | None) -> tuple[str | None, str]:
     always was; the top page of a country, 全国)."""
     if bureau is None:
         return None, _top_word()
-    top = bureau.parent if bureau.level == LEVEL_COUNTY and bureau.parent else bureau
+    top = _scope_top(bureau)
     return (None if _sole_root(top) else top.path), SCOPE_WORDS[top.level]
+
+
+def _scope_top(bureau: Bureau) -> Bureau:
+    """The bureau whose subtree a ranking for ``bureau`` covers: a county's city, else itself."""
+    return bureau.parent if bureau.level == LEVEL_COUNTY and bureau.parent else bureau
+
+
+def ranking_scopes() -> dict[int, str | None]:
+    """Every bureau's ranking scope path (as ``ranking_scope``), from one read of the tree."""
+    bureaus = list(db.session.scalars(select(Bureau)))
+    sole = sum(1 for b in bureaus if b.parent_id is None) == 1
+    tops = {b.id: _scope_top(b) for b in bureaus}
+    return {i: None if sole and t.parent_id is None else t.path for i, t in tops.items()}
 
 
 def _top_word() -> str:

@@ -19,7 +19,7 @@ from flask import g, request
 from sqlalchemy import select
 
 from lianbing.accounts import throttle
-from lianbing.accounts.models import User
+from lianbing.accounts.models import Bureau, User
 from lianbing.api import tokens
 from lianbing.api.blueprint import bp
 from lianbing.api.openapi import BASE, MAX_PER_PAGE, document
@@ -31,7 +31,7 @@ from lianbing.ledger import services as ledger
 from lianbing.logconfig import event
 from lianbing.parts import ROLES, registry
 from lianbing.rankings import breakdown, measures
-from lianbing.rankings.ranking import Ranking, Row, ranking_for
+from lianbing.rankings.ranking import Ranking, Row, ranking_for, ranking_of
 
 
 class ApiError(Refused):
@@ -121,7 +121,8 @@ def _page(campaign: Campaign, bureau_id: int | None) -> dict:
     role, kind = request.args.get("role") or None, request.args.get("kind") or None
     if (role and role not in ROLES) or (kind and kind not in registry().kinds):
         raise ApiError(400, "参数无效", "role 或 kind 不存在。")
-    rows = ranking_for(campaign).select(bureau_id=bureau_id, role=role, kind=kind)
+    bureau = db.session.get(Bureau, bureau_id) if bureau_id else None
+    rows = ranking_of(campaign, bureau).select(bureau_id=bureau_id, role=role, kind=kind)
     pages = max(1, -(-len(rows) // per_page))
     if page > pages:
         raise ApiError(404, "页码超出范围", f"共 {pages} 页。")
@@ -188,7 +189,7 @@ def officer(campaign_id: int, user_id: int):
     if user is None:
         raise ApiError(404, "人员不存在")
     _require_scope(user.bureau_id)
-    ranking = ranking_for(campaign)
+    ranking = ranking_of(campaign, user.bureau)
     row = ranking.row_of(user.id)
     if row is None:
         raise ApiError(404, "该人员不在本活动的排名中")

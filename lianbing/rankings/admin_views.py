@@ -6,7 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lianbing.accounts import services as accounts
-from lianbing.auth import ADMINS, BUREAU_ADMIN, CITY_ADMIN, require_bureau, require_role
+from lianbing.auth import (
+    ADMINS,
+    BUREAU_ADMIN,
+    CITY_ADMIN,
+    require_bureau,
+    require_own_bureau,
+    require_role,
+)
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import local_to_utc, to_local
@@ -149,7 +156,6 @@ def _nomination_context(campaign: Campaign, form: NominationForm) -> dict:
     return {
         "campaign": campaign,
         "form": form,
-        "ranking": ranking_for(campaign),
         "nominations": nominations.visible_to(campaign.id, current_user),
         "reason_form": ReasonForm(),
         "resubmit_form": ResubmitForm(),
@@ -181,6 +187,7 @@ def _apply(step, success: str, form: NominationForm | None = None):
 
 
 def _own_nomination(nomination_id: int) -> Nomination:
+    """The nomination, if the current admin may read it (its bureau or one above it)."""
     nomination = db.session.get(Nomination, nomination_id) or abort(404)
     require_bureau(current_user, nomination.bureau_id)
     return nomination
@@ -210,6 +217,7 @@ def nomination_reopen(nomination_id: int):
 @require_role(BUREAU_ADMIN)
 def nomination_resubmit(nomination_id: int):
     nomination, form = _own_nomination(nomination_id), ResubmitForm()
+    require_own_bureau(current_user, nomination.bureau_id)
     return _apply(
         lambda: nominations.resubmit(
             current_campaign(), nomination, form.justification.data or "", current_user

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lianbing.accounts import services as accounts
 from lianbing.accounts.models import User
 from lianbing.audit import services as audit
 from lianbing.auth import CITY_ADMIN
@@ -23,7 +24,7 @@ from lianbing.ledger import services as ledger
 from lianbing.ledger import versions
 from lianbing.ledger.models import LedgerClosure
 from lianbing.logconfig import event
-from lianbing.rankings.ranking import Row, ranking_for
+from lianbing.rankings.ranking import Row, ranking_for, ranking_of
 
 
 def closure(campaign_id: int) -> LedgerClosure | None:
@@ -49,9 +50,24 @@ def snapshot_of(campaign: Campaign, user_id: int) -> dict | None:
     closed = closure(campaign.id)
     if closed is not None:
         return closed.snapshot.get(str(user_id))
-    ranking = ranking_for(campaign)
+    user = db.session.get(User, user_id)
+    ranking = ranking_of(campaign, user.bureau if user else None)
     row = ranking.row_of(user_id)
     return row_snapshot(row, ranking.version) if row else None
+
+
+def final_snapshot(campaign: Campaign) -> tuple[int, dict]:
+    """(ledger version, {user id: numbers}) of everyone ranked, each officer's numbers taken from
+    the ranking of their own scope, as their pages show them (one ranking in a city deployment;
+    each city's or province's ranking on a larger one, never the whole country's at once)."""
+    scopes, version, snapshot = accounts.ranking_scopes(), versions.current(campaign.id), {}
+    for scope in sorted(set(scopes.values()), key=str):
+        ranking = ranking_for(campaign, scope=scope)
+        version = ranking.version
+        for r in ranking.rows:
+            if scopes.get(r.bureau_id) == scope:
+                snapshot[str(r.user_id)] = row_snapshot(r, version)
+    return version, snapshot
 
 
 def _require_city(actor: User) -> None:
@@ -74,12 +90,9 @@ def close(campaign: Campaign, actor: User) -> LedgerClosure:
         last = campaigns.top_stages(campaign)[-1:] or None
         when = f"（{last[0].name}阶段自 {last[0].start_date} 开始）" if last else ""
         raise Conflict(f"最后一个阶段开始后才能结束活动{when}。")
-    ranking = ranking_for(campaign)
+    version, snapshot = final_snapshot(campaign)
     row = LedgerClosure(
-        campaign_id=campaign.id,
-        closed_by=actor.id,
-        version=ranking.version,
-        snapshot={str(r.user_id): row_snapshot(r, ranking.version) for r in ranking.rows},
+        campaign_id=campaign.id, closed_by=actor.id, version=version, snapshot=snapshot
     )
     db.session.add(row)
     db.session.flush()
@@ -145,7 +158,5 @@ def correct(campaign: Campaign, data: Correction, actor: User) -> None:
         reason=data.reason.strip(),
         correction=True,
     )
-    ranking = ranking_for(campaign)
-    row.version = ranking.version
-    row.snapshot = {str(r.user_id): row_snapshot(r, ranking.version) for r in ranking.rows}
+    row.version, row.snapshot = final_snapshot(campaign)
     db.session.flush()

@@ -120,13 +120,14 @@ def _builtin_values(ranking: Ranking) -> dict[int, dict[str, float]]:
 
 
 def bureau_ranking(ranking: Ranking) -> list[BureauRow]:
-    """Every county bureau with its measures and weighted collective score, best first."""
+    """Every county bureau under the ranking's scope (all in a city deployment) with its
+    measures and weighted collective score, best first."""
     base = _builtin_values(ranking)
     extra = {m.name: m.compute(ranking.campaign_id) for m in all_measures() if m.compute}
     w = weights(ranking.campaign_id)
     total = sum(w.values()) or 1
     rows = []
-    for bureau in accounts.county_bureaus():
+    for bureau in accounts.county_bureaus(ranking.scope):
         own = base.get(bureau.id, {})
         values, not_due = _values(own, extra, bureau.id)
         score = round(100 * sum(w[k] * v for k, v in values.items()) / total, 2)

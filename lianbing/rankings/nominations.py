@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from lianbing.accounts.models import Bureau, User
 from lianbing.audit import services as audit
-from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN
+from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN, scope_to_bureau
 from lianbing.campaign.models import Campaign
 from lianbing.counters import services as counters
 from lianbing.dbtypes import utcnow
@@ -16,7 +16,7 @@ from lianbing.extensions import db
 from lianbing.logconfig import event
 from lianbing.rankings import closing, measures, rules
 from lianbing.rankings.models import Nomination, Recommendation
-from lianbing.rankings.ranking import ranking_for
+from lianbing.rankings.ranking import ranking_of
 
 OPEN = ("draft", "submitted", "accepted")
 
@@ -254,16 +254,15 @@ def reopen(nomination: Nomination, actor: User, reason: str) -> None:
 
 
 def visible_to(campaign_id: int, user: User) -> list[Nomination]:
-    """The campaign's nominations the user may see: all for the city, own bureau otherwise."""
+    """The campaign's nominations the user may see: all for the city, else those of the user's
+    bureau and the bureaus below it (a province's admin reads its cities' and counties')."""
     stmt = (
         select(Nomination)
         .join(Bureau, Bureau.id == Nomination.bureau_id)
         .where(Nomination.campaign_id == campaign_id)
         .order_by(Bureau.code, Nomination.id)
     )
-    if user.role != CITY_ADMIN:
-        stmt = stmt.where(Nomination.bureau_id == user.bureau_id)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(scope_to_bureau(stmt, user, Nomination.bureau_id)))
 
 
 # --- recommendations to the province ----------------------------------------------------
@@ -300,7 +299,7 @@ def recommend(
         selected_by=actor.id,
         selected_at=utcnow(),
         statement=statement.strip(),
-        measures=_collective_measures(campaign_id, bureau_id) if bureau_id else [],
+        measures=collective_measures(campaign_id, bureau_id) if bureau_id else [],
     )
     db.session.add(rec)
     db.session.flush()
@@ -373,10 +372,10 @@ def _check_one_slot(campaign_id: int, category: str, nomination_id: int | None) 
             )
 
 
-def _collective_measures(campaign_id: int, bureau_id: int) -> list[dict]:
+def collective_measures(campaign_id: int, bureau_id: int) -> list[dict]:
     """The bureau measures that justify a collective, as shown when it was picked."""
-    campaign = db.session.get(Campaign, campaign_id)
-    rows = {b.bureau_id: b for b in measures.bureau_ranking(ranking_for(campaign))}
+    campaign, bureau = db.session.get(Campaign, campaign_id), db.session.get(Bureau, bureau_id)
+    rows = {b.bureau_id: b for b in measures.bureau_ranking(ranking_of(campaign, bureau))}
     row = rows.get(bureau_id)
     if row is None:
         return []

@@ -37,7 +37,9 @@ from operator import add
 from flask_caching.backends import SimpleCache
 from sqlalchemy import case, exists, func, or_, select
 
+from lianbing.accounts import services as accounts
 from lianbing.accounts.models import Bureau, User
+from lianbing.auth import sees_all_bureaus
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
@@ -583,6 +585,18 @@ def ranking_for(
             cache.set(key, found, timeout=CACHE_SECONDS)
     _recent.put(key, found)
     return found
+
+
+def ranking_of(campaign: Campaign, bureau: Bureau | None, now: datetime | None = None) -> Ranking:
+    """The ranking a page shown for ``bureau`` needs: its city's, or its own above city level
+    (``accounts.ranking_scope``; the whole campaign in a city deployment, or for None)."""
+    return ranking_for(campaign, now, accounts.ranking_scope(bureau)[0] if bureau else None)
+
+
+def viewer_ranking(campaign: Campaign, user: User) -> Ranking:
+    """The ranking a viewer's pages compare within: the whole one for the city admin, else
+    the scope of the viewer's bureau (decision 0028)."""
+    return ranking_of(campaign, None if sees_all_bureaus(user) else user.bureau)
 
 
 def _shared() -> bool:

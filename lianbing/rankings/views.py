@@ -13,6 +13,8 @@ from lianbing.auth import (
     OFFICER,
     ROLES,
     any_user,
+    readable_bureaus,
+    reading_scope,
     require_bureau,
     require_role,
 )
@@ -35,7 +37,7 @@ from lianbing.rankings import (
 )
 from lianbing.rankings.blueprint import bp, load_campaign
 from lianbing.rankings.jobs import RANKING_EXPORT
-from lianbing.rankings.ranking import Ranking, Row, ranking_for
+from lianbing.rankings.ranking import Ranking, Row, ranking_for, ranking_of, viewer_ranking
 
 PAGE_SIZE = 100
 
@@ -75,7 +77,7 @@ def officer(user_id: int):
 
 def _officer_page(campaign: Campaign, user: User):
     """The composite, ranks and per-kind lines, each traced to the officer's ledger rows."""
-    ranking = ranking_for(campaign, scope=accounts.ranking_scope(user.bureau)[0])
+    ranking = ranking_of(campaign, user.bureau)
     entries = ledger.entries_for(user.id, campaign.id)
     missing = breakdown.missed(campaign.id, user)
     return render_template(
@@ -125,7 +127,7 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
     scope, rank_word = accounts.ranking_scope(bureau)
     ranking = ranking_for(campaign, scope=scope)
     whole = bureau is None or bureau.path == scope  # a scope's own page: all its rows
-    within = None if whole else accounts.subtree_ids(bureau)
+    within = None if whole else bureau.subtree_ids()
     rows = ranking.select(role=role, kind=kind, within=within)
     page, pages = _page_of(len(rows))
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -208,7 +210,7 @@ def _bureau(bureau_id: int | None) -> Bureau | None:
 @require_role(*ADMINS)
 def bureau_ranking():
     campaign = load_campaign()
-    rows = measures.bureau_ranking(ranking_for(campaign))
+    rows = measures.bureau_ranking(viewer_ranking(campaign, current_user))
     return render_template(
         "rankings/bureaus.html",
         campaign=campaign,
@@ -223,14 +225,13 @@ def bureau_ranking():
 @require_role(*ADMINS)
 def chart_page():
     campaign = load_campaign()
-    bureau_id = None if current_user.role == CITY_ADMIN else current_user.bureau_id
-    ranking = ranking_for(campaign)
+    ranking = viewer_ranking(campaign, current_user)
     return render_template(
         "rankings/charts.html",
         campaign=campaign,
-        distribution=charts.distribution(ranking, bureau_id),
+        distribution=charts.distribution(ranking, readable_bureaus(current_user)),
         comparison=charts.bureau_comparison(ranking),
-        progress=charts.progress(campaign, ranking.version, bureau_id),
+        progress=charts.progress(campaign, ranking.version, reading_scope(current_user)),
     )
 
 

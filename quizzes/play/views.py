@@ -15,7 +15,6 @@ from sqlalchemy.orm import joinedload
 
 from lianbing.host import (
     AUTHORS,
-    CITY_ADMIN,
     STAFF,
     XLSX,
     Bureau,
@@ -30,6 +29,7 @@ from lianbing.host import (
     local_to_utc,
     may_author,
     rate_limit,
+    readable_bureaus,
     require_role,
     rerender,
     scope_to_bureau,
@@ -391,10 +391,9 @@ def manage():
 @require_role("bureau_admin", "city_admin")
 def overview():
     stmt = select(Quiz).where(Quiz.is_published.is_(True))
-    if current_user.role != CITY_ADMIN:  # a county sees the city's quizzes and its own
-        stmt = stmt.where(
-            or_(Quiz.owner_bureau_id.is_(None), Quiz.owner_bureau_id == current_user.bureau_id)
-        )
+    readable = readable_bureaus(current_user)
+    if readable is not None:  # the city's quizzes, and those of the bureaus the admin reads
+        stmt = stmt.where(or_(Quiz.owner_bureau_id.is_(None), Quiz.owner_bureau_id.in_(readable)))
     quizzes = db.session.scalars(stmt.order_by(Quiz.id.desc())).all()
     return render_template("quizzes/play/overview.html", quizzes=quizzes)
 

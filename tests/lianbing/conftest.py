@@ -22,8 +22,9 @@ from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, UUI
 from werkzeug.serving import make_server
 
 from lianbing import TestingConfig, create_app
+from lianbing.accounts import services as accounts
 from lianbing.accounts import sessions
-from lianbing.accounts.models import User
+from lianbing.accounts.models import Bureau, User
 from lianbing.audit.models import AuditLog
 from lianbing.campaign import demo as campaign_demo
 from lianbing.campaign import services as campaigns
@@ -176,6 +177,43 @@ def audits():
         return db.session.scalar(stmt)
 
     return count
+
+
+# --- a bureau tree of more than one city ------------------------------------------------
+
+
+def _tree_bureau(code: str, level: str, parent: Bureau | None = None) -> Bureau:
+    return accounts.ensure_bureau(f"单位{code}", f"单位{code}", code, level, parent and parent.id)
+
+
+@pytest.fixture
+def tree(app):
+    """Two provinces: 440000 ("gd") with the cities 441400 ("mz": counties 441402, 441403) and
+    440300 ("sz": county 440303); 430000 ("hn") with the city 430100 ("cs": county 430102).
+    Keys: gd, mz, sz, hn, cs and the county codes."""
+    g = _tree_bureau("440000", "province")
+    mz, sz = _tree_bureau("441400", "city", g), _tree_bureau("440300", "city", g)
+    hn = _tree_bureau("430000", "province")
+    cs = _tree_bureau("430100", "city", hn)
+    out = {"gd": g, "mz": mz, "sz": sz, "hn": hn, "cs": cs}
+    for city, codes in ((mz, ("441402", "441403")), (sz, ("440303",)), (cs, ("430102",))):
+        for code in codes:
+            out[code] = _tree_bureau(code, "county", city)
+    db.session.commit()
+    return out
+
+
+@pytest.fixture
+def tree_user(app):
+    """Factory: tree_user(username, role, bureau) -> User, password "x" * 12."""
+
+    def make(name: str, role: str, bureau: Bureau) -> User:
+        data = accounts.UserData(name, name, role, bureau.id, password="x" * 12)
+        user = accounts.create_user(data)
+        db.session.commit()
+        return user
+
+    return make
 
 
 class ProductionLikeConfig(TestingConfig):

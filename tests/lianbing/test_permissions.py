@@ -2,12 +2,16 @@
 
 Generic on purpose: routes that parts add later are covered without editing this file.
 Each view states its roles in ``required_roles`` (set by @require_role, @any_user, @public).
+The demo city sits under a province here, and the province's admin (a bureau admin two levels
+up) is one more row: it reaches every page a county's admin reaches, for the same county, except
+the pages that write a bureau's own paperwork (decision 0028).
 """
 
 import pytest
 from sqlalchemy import select
 
 from lianbing import TestingConfig, create_app
+from lianbing.accounts import services as accounts
 from lianbing.accounts.models import User
 from lianbing.campaign.models import Campaign
 from lianbing.extensions import db
@@ -21,6 +25,18 @@ ROLE_USERS = {
     "bureau_admin": "admin_441402",
     "city_admin": "city_admin",
 }
+#: the province above the demo city, and its admin
+PROVINCE = ("广东省生态环境厅", "广东省厅", "440000")
+PROVINCE_ADMIN = "admin_440000"
+#: each row of the matrix: (role, the user who plays it)
+ROWS = {
+    **{role: (role, user) for role, user in ROLE_USERS.items()},
+    "province_admin": ("bureau_admin", PROVINCE_ADMIN),
+}
+#: pages that write a bureau's own paperwork or accounts: the province's admin, of an allowed
+#: role, is refused them for a county (only the county's own admin writes; accounts by the one
+#: grant rule, accounts/grants.py)
+OWN_BUREAU_WRITES = {"bulletins.edit", "accounts.edit_user"}
 _APP = create_app(TestingConfig())
 
 
@@ -37,6 +53,19 @@ def _checked_rules(method: str):
 
 GET_RULES = _checked_rules("GET")
 POST_ONLY_RULES = [r for r in _checked_rules("POST") if "GET" not in r.methods]
+
+
+@pytest.fixture
+def province(demo_people):
+    """The demo city moved under a province, whose admin is PROVINCE_ADMIN."""
+    top = accounts.ensure_bureau(*PROVINCE, "province", None)
+    accounts.city_bureau().parent_id = top.id
+    data = accounts.UserData(
+        PROVINCE_ADMIN, "省厅管理员", "bureau_admin", top.id, password="lianbing-demo"
+    )
+    accounts.create_user(data)
+    db.session.commit()
+    return top
 
 
 def _known_ids() -> dict[str, int]:
@@ -85,8 +114,8 @@ TOKEN_ONLY = {
 
 def _token_only_refuses_sessions(client, url: str) -> list[str]:
     wrong = []
-    for who in (ANONYMOUS, *ROLES):
-        status, _ = _status(client, "GET", url, None if who == ANONYMOUS else ROLE_USERS[who])
+    for who in (ANONYMOUS, *ROWS):
+        status, _ = _status(client, "GET", url, None if who == ANONYMOUS else ROWS[who][1])
         if status != 401:
             wrong.append(f"{who}: {status} (expected 401 without a token)")
     return wrong
@@ -107,8 +136,15 @@ def test_every_view_states_its_roles():
     assert not missing, f"views without @require_role/@any_user/@public: {missing}"
 
 
+def _expected_refusal(who: str, allowed, endpoint: str) -> bool:
+    """Whether this row must be refused: its role is not listed, or it is the province's admin
+    on a page that writes a county's own paperwork."""
+    role = ROWS[who][0] if who in ROWS else who
+    return role not in allowed or (who == "province_admin" and endpoint in OWN_BUREAU_WRITES)
+
+
 @pytest.mark.parametrize("rule", GET_RULES, ids=lambda r: r.rule)
-def test_get_route_matrix(app, client, demo_people, campaign, rule_values, rule):
+def test_get_route_matrix(app, client, province, campaign, rule_values, rule):
     view = app.view_functions[rule.endpoint]
     allowed = getattr(view, "required_roles", None)
     assert allowed, f"{rule.endpoint} has no required_roles"
@@ -118,14 +154,13 @@ def test_get_route_matrix(app, client, demo_people, campaign, rule_values, rule)
         assert not wrong, f"GET {url} ({rule.endpoint}): " + "; ".join(wrong)
         return
     wrong = []
-    for who in (ANONYMOUS, *ROLES):
-        status, location = _status(
-            client, "GET", url, None if who == ANONYMOUS else ROLE_USERS[who]
-        )
-        if who not in allowed and not _denied_ok(who, status, location):
+    for who in (ANONYMOUS, *ROWS):
+        status, location = _status(client, "GET", url, None if who == ANONYMOUS else ROWS[who][1])
+        refused = _expected_refusal(who, allowed, rule.endpoint)
+        if refused and not _denied_ok(who, status, location):
             wrong.append(f"{who}: {status} (expected refusal)")
         scoped_refusal = rule.endpoint in OBJECT_SCOPED and status == 403
-        if who in allowed and not unknown and status >= 400 and not scoped_refusal:
+        if not refused and not unknown and status >= 400 and not scoped_refusal:
             wrong.append(f"{who}: {status} (expected a page or redirect)")
     assert not wrong, f"GET {url} ({rule.endpoint}): " + "; ".join(wrong)
     if unknown and set(allowed) - {ANONYMOUS}:
@@ -135,17 +170,15 @@ def test_get_route_matrix(app, client, demo_people, campaign, rule_values, rule)
 
 
 @pytest.mark.parametrize("rule", POST_ONLY_RULES, ids=lambda r: r.rule)
-def test_post_only_route_refuses_other_roles(app, client, demo_people, campaign, rule_values, rule):
+def test_post_only_route_refuses_other_roles(app, client, province, campaign, rule_values, rule):
     """POST-only routes: the roles not listed are refused before anything happens."""
     allowed = app.view_functions[rule.endpoint].required_roles
     url, _ = _url(rule, _known_ids(), rule_values)
     wrong = []
-    for who in (ANONYMOUS, *ROLES):
-        if who in allowed:
+    for who in (ANONYMOUS, *ROWS):
+        if not _expected_refusal(who, allowed, rule.endpoint):
             continue
-        status, location = _status(
-            client, "POST", url, None if who == ANONYMOUS else ROLE_USERS[who]
-        )
+        status, location = _status(client, "POST", url, None if who == ANONYMOUS else ROWS[who][1])
         if not _denied_ok(who, status, location):
             wrong.append(f"{who}: {status}")
     assert not wrong, f"POST {url} ({rule.endpoint}): " + "; ".join(wrong)
@@ -154,6 +187,7 @@ def test_post_only_route_refuses_other_roles(app, client, demo_people, campaign,
 def test_matrix_knows_the_expected_host_rules():
     """A guard that the matrix is not vacuous: the host's own pages are in it."""
     rules = {r.endpoint for r in GET_RULES}
+    assert set(ROLES) <= {role for role, _ in ROWS.values()}
     assert {"accounts.roster", "audit.index", "campaign.weights", "main.healthz"} <= rules
     audit = _APP.view_functions["audit.index"].required_roles
     assert audit == frozenset({"city_admin"})

@@ -211,9 +211,10 @@ class Cell:
 
 
 def board(
-    campaign: Campaign, today: date, bureau_ids: list[int] | None = None
+    campaign: Campaign, today: date, bureau_ids: frozenset[int] | None = None
 ) -> tuple[list[date], list]:
-    """Months and rows (bureau, [Cell per month]) of the bureau × month grid."""
+    """Months and rows (bureau, [Cell per month]) of the bureau × month grid: every county, or
+    the counties among ``bureau_ids`` (the subtree a bureau's admin reads)."""
     settings = schedule.settings_for(campaign)
     months = schedule.bulletin_months(settings)
     bureaus = [b for b in accounts.county_bureaus() if bureau_ids is None or b.id in bureau_ids]

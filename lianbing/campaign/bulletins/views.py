@@ -8,7 +8,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from markupsafe import Markup
 
-from lianbing.auth import ADMINS, BUREAU_ADMIN, CITY_ADMIN, require_bureau, require_role
+from lianbing.auth import (
+    ADMINS,
+    BUREAU_ADMIN,
+    CITY_ADMIN,
+    readable_bureaus,
+    reading_scope,
+    require_bureau,
+    require_own_bureau,
+    require_role,
+)
 from lianbing.campaign import schedule
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
@@ -41,18 +50,18 @@ def index():
 @require_role(*ADMINS)
 def board(campaign_id: int):
     campaign = get_campaign(campaign_id)
-    scope = None if current_user.role == CITY_ADMIN else [current_user.bureau_id]
     today = schedule.today_local()
+    viewer = (current_user.role, current_user.bureau_id, reading_scope(current_user))
     body = fragments.cached(
         "bulletin-board",
         services.board_versions(campaign.id),
-        (campaign.id, current_user.role, scope, today),
-        lambda: _board_body(campaign, today, scope),
+        (campaign.id, *viewer, today),
+        lambda: _board_body(campaign, today, readable_bureaus(current_user)),
     )
     return render_template("campaign/bulletins/board.html", campaign=campaign, body=Markup(body))
 
 
-def _board_body(campaign, today: date, scope: list[int] | None) -> str:
+def _board_body(campaign, today: date, scope: frozenset[int] | None) -> str:
     months, rows = services.board(campaign, today, scope)
     return render_template(
         "campaign/bulletins/_board_body.html",
@@ -108,7 +117,7 @@ def _save(campaign, bureau_id: int, period: date, form: BulletinForm) -> Bulleti
 @require_role(BUREAU_ADMIN)
 def edit(campaign_id: int, bureau_id: int, year: int, month: int):
     campaign, period = get_campaign(campaign_id), _period(year, month)
-    require_bureau(current_user, bureau_id)
+    require_own_bureau(current_user, bureau_id)
     bulletin = services.find(campaign.id, bureau_id, period)
     form = BulletinForm(obj=bulletin)
     context = _edit_context(campaign, bureau_id, period, form, bulletin)
@@ -124,9 +133,16 @@ def edit(campaign_id: int, bureau_id: int, year: int, month: int):
 
 
 def _load(bulletin_id: int) -> Bulletin:
-    """The bulletin, if the current admin may see it (own bureau, or the city)."""
+    """The bulletin, if the current admin may read it (own bureau or one below it, or the city)."""
     bulletin = db.get_or_404(Bulletin, bulletin_id)
     require_bureau(current_user, bulletin.bureau_id)
+    return bulletin
+
+
+def _load_own(bulletin_id: int) -> Bulletin:
+    """The bulletin, if the current admin writes it (its own bureau's admin only)."""
+    bulletin = db.get_or_404(Bulletin, bulletin_id)
+    require_own_bureau(current_user, bulletin.bureau_id)
     return bulletin
 
 
@@ -152,7 +168,7 @@ def detail(bulletin_id: int):
 @bp.route("/b/<int:bulletin_id>/submit", methods=["POST"])
 @require_role(BUREAU_ADMIN)
 def submit(bulletin_id: int):
-    bulletin = _load(bulletin_id)
+    bulletin = _load_own(bulletin_id)
     if not SubmitForm().validate_on_submit():
         abort(400)
     try:
@@ -204,7 +220,7 @@ def export_month(campaign_id: int, year: int, month: int):
 @bp.route("/b/<int:bulletin_id>/files/<int:file_id>/delete", methods=["POST"])
 @require_role(BUREAU_ADMIN)
 def delete_file(bulletin_id: int, file_id: int):
-    bulletin = _load(bulletin_id)
+    bulletin = _load_own(bulletin_id)
     try:
         services.remove_attachment(bulletin, file_id)
     except services.BulletinError as err:

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from lianbing.accounts.models import Bureau, User
 from lianbing.audit import services as audit
-from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN, OFFICER
+from lianbing.auth import BUREAU_ADMIN, CITY_ADMIN, OFFICER, can_manage_bureau
 from lianbing.campaign.drills import scores
 from lianbing.campaign.drills.models import (
     CROSS_INSPECTION,
@@ -200,7 +200,8 @@ def add_member(team: DrillTeam, user_id: int, *, actor_id: int | None = None) ->
 
 
 def visible_teams(user, campaign_id: int) -> list[DrillTeam]:
-    """Officers: own teams; bureau admins: teams from or inspecting their bureau; city: all."""
+    """Officers: own teams; bureau admins: teams from or inspecting their bureau or one below
+    it (a province's admin: its cities' counties); city: all."""
     stmt = (
         select(DrillTeam)
         .join(DrillRound)
@@ -210,11 +211,9 @@ def visible_teams(user, campaign_id: int) -> list[DrillTeam]:
     if user.role == OFFICER:
         stmt = stmt.join(DrillTeamMember).where(DrillTeamMember.user_id == user.id)
     elif user.role == BUREAU_ADMIN:
+        subtree = user.bureau.subtree()
         stmt = stmt.where(
-            or_(
-                DrillTeam.home_bureau_id == user.bureau_id,
-                DrillTeam.target_bureau_id == user.bureau_id,
-            )
+            or_(DrillTeam.home_bureau_id.in_(subtree), DrillTeam.target_bureau_id.in_(subtree))
         )
     elif user.role != CITY_ADMIN:
         return []
@@ -225,7 +224,7 @@ def can_see_team(user, team: DrillTeam) -> bool:
     if user.role == CITY_ADMIN:
         return True
     if user.role == BUREAU_ADMIN:
-        return user.bureau_id in (team.home_bureau_id, team.target_bureau_id)
+        return any(can_manage_bureau(user, b) for b in (team.home_bureau_id, team.target_bureau_id))
     return user.role == OFFICER and is_member(user, team)
 
 

@@ -6,8 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from lianbing.accounts import services as accounts
-from lianbing.accounts.models import Bureau
-from lianbing.auth import ADMINS, BUREAU_ADMIN, CITY_ADMIN, require_bureau, require_role
+from lianbing.accounts.models import LEVEL_COUNTY, Bureau
+from lianbing.auth import (
+    ADMINS,
+    BUREAU_ADMIN,
+    CITY_ADMIN,
+    reading_scope,
+    require_bureau,
+    require_own_bureau,
+    require_role,
+)
 from lianbing.campaign import schedule
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.attachments import services as attachments
@@ -31,7 +39,7 @@ def index():
     campaign = campaigns.active_campaign()
     if campaign is None:
         return no_active_campaign()
-    if current_user.role == BUREAU_ADMIN:
+    if current_user.role == BUREAU_ADMIN and current_user.bureau.level == LEVEL_COUNTY:
         return redirect(
             url_for("evaluation.report", campaign_id=campaign.id, bureau_id=current_user.bureau_id)
         )
@@ -44,7 +52,9 @@ def _overview_context(campaign, form) -> dict:
         "campaign": campaign,
         "items": services.items(campaign.id),
         "form": form,
-        "rows": [(b, by_bureau.get(b.id)) for b in accounts.county_bureaus()],
+        "rows": [
+            (b, by_bureau.get(b.id)) for b in accounts.county_bureaus(reading_scope(current_user))
+        ],
         "settings": schedule.settings_for(campaign),
         "totals": services.totals,
         "labels": services.STATUS_LABELS,
@@ -52,8 +62,10 @@ def _overview_context(campaign, form) -> dict:
 
 
 @bp.route("/<int:campaign_id>")
-@require_role(CITY_ADMIN)
+@require_role(*ADMINS)
 def overview(campaign_id: int):
+    """Every county's report and scores side by side: the city's, or those under a province's
+    or a city's bureau for its admin (read only; items and review stay with the city)."""
     campaign = get_campaign(campaign_id)
     return render_template(
         "campaign/evaluation/overview.html", **_overview_context(campaign, ItemForm())
@@ -155,8 +167,7 @@ def report(campaign_id: int, bureau_id: int):
     context = _report_context(campaign, bureau, form)
     if not form.validate_on_submit():
         return render_template("campaign/evaluation/report.html", **context)
-    if current_user.role != BUREAU_ADMIN:
-        abort(403)
+    require_own_bureau(current_user, bureau.id)
     try:
         _save(campaign, bureau, form, context["items"])
     except (services.EvaluationError, UploadError) as err:
@@ -169,6 +180,7 @@ def report(campaign_id: int, bureau_id: int):
 @require_role(BUREAU_ADMIN)
 def submit(campaign_id: int, bureau_id: int):
     campaign, bureau = _load(campaign_id, bureau_id)
+    require_own_bureau(current_user, bureau.id)
     report = services.report_for(campaign.id, bureau.id) or abort(404)
     try:
         services.submit_report(report, campaign, actor_id=current_user.id)

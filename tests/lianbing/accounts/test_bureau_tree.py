@@ -5,35 +5,9 @@ from __future__ import annotations
 import pytest
 
 from lianbing.accounts import services as accounts
-from lianbing.accounts.models import Bureau
 from lianbing.auth import can_manage_bureau
 from lianbing.extensions import db
 from lianbing.rankings.ranking import ranking_for
-
-
-def _bureau(code: str, level: str, parent: Bureau | None = None) -> Bureau:
-    return accounts.ensure_bureau(f"单位{code}", f"单位{code}", code, level, parent and parent.id)
-
-
-@pytest.fixture
-def tree(app):
-    """Two provinces; the first with two cities of two counties each, the second with one."""
-    g = _bureau("440000", "province")
-    mz, sz = _bureau("441400", "city", g), _bureau("440300", "city", g)
-    hn = _bureau("430000", "province")
-    cs = _bureau("430100", "city", hn)
-    out = {"gd": g, "mz": mz, "sz": sz, "hn": hn, "cs": cs}
-    for city, codes in ((mz, ("441402", "441403")), (sz, ("440303",)), (cs, ("430102",))):
-        for code in codes:
-            out[code] = _bureau(code, "county", city)
-    db.session.commit()
-    return out
-
-
-def _user(name: str, role: str, bureau: Bureau):
-    user = accounts.create_user(accounts.UserData(name, name, role, bureau.id, password="x" * 12))
-    db.session.commit()
-    return user
 
 
 def test_paths_follow_the_tree(tree):
@@ -56,11 +30,11 @@ def test_a_moved_city_takes_its_counties_along(tree):
     assert tree["440303"].id not in accounts.subtree_ids(tree["gd"])
 
 
-def test_a_province_admin_manages_its_cities_and_counties_only(tree):
-    province = _user("gd_admin", "bureau_admin", tree["gd"])
-    city = _user("mz_admin", "bureau_admin", tree["mz"])
-    county = _user("c_admin", "bureau_admin", tree["441402"])
-    officer = _user("gd_officer", "officer", tree["gd"])
+def test_a_province_admin_manages_its_cities_and_counties_only(tree, tree_user):
+    province = tree_user("gd_admin", "bureau_admin", tree["gd"])
+    city = tree_user("mz_admin", "bureau_admin", tree["mz"])
+    county = tree_user("c_admin", "bureau_admin", tree["441402"])
+    officer = tree_user("gd_officer", "officer", tree["gd"])
     assert all(can_manage_bureau(province, tree[k].id) for k in ("gd", "mz", "441403"))
     assert not can_manage_bureau(province, tree["cs"].id)
     assert can_manage_bureau(city, tree["441403"].id)
@@ -86,11 +60,11 @@ def test_rankings_are_scoped_to_the_city_or_the_province(tree):
 
 
 @pytest.fixture
-def scored(tree, campaign, rec):
+def scored(tree, tree_user, campaign, rec):
     """One officer per county, better the earlier the county comes; a quiz only in 长沙."""
     people = {}
     for i, code in enumerate(("441402", "441403", "440303", "430102")):
-        people[code] = _user(f"o{code}", "officer", tree[code])
+        people[code] = tree_user(f"o{code}", "officer", tree[code])
         rec(people[code], "record_exercise", "r", 30 - 5 * i, 30)
     rec(people["430102"], "quiz", "q", 100)
     return people
@@ -110,9 +84,9 @@ def test_a_city_ranking_holds_the_city_and_ranks_within_it(tree, campaign, score
 
 
 def test_a_province_admin_sees_its_officers_ranked_within_the_province(
-    tree, campaign, scored, client, auth
+    tree, tree_user, campaign, scored, client, auth
 ):
-    _user("gd_admin", "bureau_admin", tree["gd"])
+    tree_user("gd_admin", "bureau_admin", tree["gd"])
     auth.login("gd_admin", "x" * 12)
     page = client.get(f"/scores/rankings/bureau/{tree['gd'].id}")
     assert page.status_code == 200

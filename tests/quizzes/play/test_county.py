@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from lianbing.accounts import services as accounts
+from lianbing.accounts.demo import DEMO_PASSWORD
 from lianbing.accounts.models import User
 from lianbing.audit.models import AuditLog
 from lianbing.errors import Forbidden
@@ -223,3 +225,22 @@ def test_a_county_bank_is_the_county_s_and_the_city_bank_is_read_only(client, au
     auth.login("admin_441403")
     assert client.get(f"/quizzes/banks/{own.id}").status_code == 403
     assert "梅江区自编题库" not in client.get("/quizzes/banks").get_data(as_text=True)
+
+
+def test_a_province_admin_lists_its_counties_quizzes_and_never_another_provinces(
+    client, auth, county_quiz, user
+):
+    county_quiz(title="梅江区专题竞赛")
+    provinces = {
+        "gd_admin": accounts.ensure_bureau("广东省厅", "广东省厅", "440000", "province", None),
+        "hn_admin": accounts.ensure_bureau("湖南省厅", "湖南省厅", "430000", "province", None),
+    }
+    user("admin_441402").bureau.parent.parent_id = provinces["gd_admin"].id
+    for name, bureau in provinces.items():
+        data = accounts.UserData(name, name, "bureau_admin", bureau.id, password=DEMO_PASSWORD)
+        accounts.create_user(data)
+    db.session.commit()
+    for name, shown in (("gd_admin", True), ("hn_admin", False), ("admin_441403", False)):
+        auth.login(name)
+        assert ("梅江区专题竞赛" in client.get("/quizzes/overview").get_data(as_text=True)) == shown
+        auth.logout()
