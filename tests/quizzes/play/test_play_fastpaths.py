@@ -14,7 +14,7 @@ from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from quizzes import services as bank_services
 from quizzes.models import QuestionVersion
-from quizzes.play import gate, practice, services
+from quizzes.play import gate, plan, practice, services
 from quizzes.play.models import Attempt, AttemptItem, PracticeAnswer
 from quizzes.play.services import PlayError
 from quizzes.services import QuestionData
@@ -36,9 +36,8 @@ def test_a_start_racing_an_open_attempt_returns_that_attempt(make_quiz, user):
     first = services.start_attempt(quiz, officer)
     db.session.commit()
     items = _count(AttemptItem)
-    again = services._insert_attempt(
-        quiz, officer, 1, utcnow()
-    )  # as if the first start came too late
+    # as if the first start came too late
+    again = services._insert_attempt(plan.build(quiz), officer, 1, utcnow())
     assert again == first.id
     assert _count(Attempt) == 1 and _count(AttemptItem) == items
 
@@ -51,7 +50,7 @@ def test_a_start_refused_by_another_unique_index_changes_nothing(make_quiz, user
     db.session.commit()
     items = _count(AttemptItem)
     with pytest.raises(PlayError) as err:
-        services._insert_attempt(quiz, officer, 1, utcnow())
+        services._insert_attempt(plan.build(quiz), officer, 1, utcnow())
     assert err.value.status == 409
     assert _count(Attempt) == 1 and _count(AttemptItem) == items
 
