@@ -69,11 +69,19 @@ def engine_options(url: str) -> dict:
     """Connection pool per worker process. A sync gunicorn worker serves one request at a time,
     so it needs one connection and a spare: PostgreSQL sees machines x workers x (size +
     overflow) connections at most. psycopg prepares a statement on a connection after its
-    fifth execution (its default ``prepare_threshold``), so hot statements are planned once."""
-    options = {"pool_pre_ping": os.environ.get("DB_PRE_PING", "1") == "1"}
-    if url.startswith("postgresql"):
+    fifth execution (its default ``prepare_threshold``), so hot statements are planned once.
+
+    On PostgreSQL a pooled connection is not pinged before each request (a round trip per
+    request): it is replaced after ``DB_POOL_RECYCLE`` seconds instead, and a connection the
+    server dropped (a restart) fails one request, after which the worker's whole pool is
+    replaced. ``DB_PRE_PING=1`` pings again. SQLite connections are local: always pinged."""
+    postgresql = url.startswith("postgresql")
+    default = "0" if postgresql else "1"
+    options = {"pool_pre_ping": os.environ.get("DB_PRE_PING", default) == "1"}
+    if postgresql:
         options["pool_size"] = int(os.environ.get("DB_POOL_SIZE", "2"))
         options["max_overflow"] = int(os.environ.get("DB_MAX_OVERFLOW", "2"))
+        options["pool_recycle"] = int(os.environ.get("DB_POOL_RECYCLE", "1800"))
     return options
 
 
