@@ -5,19 +5,21 @@ from its slots: fixed questions and random draws from category pools, each quest
 version (its id, type, number of options and whether it is frozen). All of that changes only
 when someone edits a quiz, a slot, a category or a question, so each worker keeps the plan of
 the quizzes it has started, keyed by the named version ``quiz-plans`` (lianbing/counters).
-Every ORM change of those models bumps it (``watch_version``), as do the bulk question insert
-and a start that freezes versions; a start reads the version with its own first statement and
-rebuilds the plan only when it moved. Plans hold plain data, never ORM objects.
+Every ORM change of those models bumps it (``watch_version``), as does the bulk question insert;
+a start reads the version with its own first statement and rebuilds the plan only when it
+moved. A start that freezes versions marks them frozen in this worker's plan once it commits
+(a version is never unfrozen; another worker's plan freezes them again, a no-op, once).
+Plans hold plain data, never ORM objects.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import bindparam, event, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from lianbing.host import db, watch_version
 from quizzes import services as bank
@@ -191,3 +193,23 @@ def cached(quiz_id: int, version: int) -> Plan | None:
     plan = build(quiz)
     kept[quiz_id] = (version, plan)
     return plan
+
+
+_FROZEN_KEY = "quiz_plans_frozen"
+
+
+def note_frozen(drawn: Plan, question_ids: list[int]) -> None:
+    """This transaction froze these questions' current versions: the plan says so at commit."""
+    db.session().info.setdefault(_FROZEN_KEY, []).append((drawn, question_ids))
+
+
+@event.listens_for(Session, "after_commit")
+def _mark_frozen(session: Session) -> None:
+    for drawn, question_ids in session.info.pop(_FROZEN_KEY, ()):
+        for qid in question_ids:
+            drawn.versions[qid] = replace(drawn.versions[qid], is_frozen=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_frozen(session: Session) -> None:
+    session.info.pop(_FROZEN_KEY, None)

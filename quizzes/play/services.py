@@ -21,7 +21,6 @@ from lianbing.host import (
     ScoreNotCounted,
     User,
     active_campaign,
-    bump_version,
     db,
     declare_expected,
     log_event,
@@ -611,7 +610,9 @@ def _insert_attempt(drawn: Plan, user: User, number: int, now: datetime) -> int:
         return existing.id
     conn = db.session.connection()
     conn.execute(insert(_ITEMS), [_item_row(attempt_id, i) for i in items])  # one executemany
-    _freeze({i.version_id for i in items if not i.version_frozen})
+    unfrozen = [i for i in items if not i.version_frozen]
+    _freeze({i.version_id for i in unfrozen})
+    plan.note_frozen(drawn, [i.question_id for i in unfrozen])
     return attempt_id
 
 
@@ -682,10 +683,9 @@ _FREEZE = (
 def _freeze(version_ids: set[int]) -> None:
     """Mark versions answered (frozen) so that bank edits make new versions instead (one UPDATE;
     none when every version drawn was frozen already, as after a quiz's first starts: a version
-    is never unfrozen). Kept plans still say "not frozen": their version is bumped."""
+    is never unfrozen)."""
     if version_ids:
         db.session.connection().execute(_FREEZE, {"ids": sorted(version_ids)})
-        bump_version(plan.VERSION)
 
 
 _SEEN = union(

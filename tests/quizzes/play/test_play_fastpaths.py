@@ -149,6 +149,37 @@ def test_a_start_drawing_only_frozen_versions_writes_no_freeze(make_quiz, user):
     assert not [s for s in seen if s.startswith("UPDATE QUIZ_QUESTION_VERSIONS")]
 
 
+def test_the_kept_plan_learns_at_commit_what_its_start_froze(app, make_quiz, user):
+    """The start view's kept plan: the first start freezes and, once committed, the plan says
+    frozen, so the next start writes no freeze and the plan is not rebuilt."""
+    quiz = make_quiz()
+    services.start_by_id(quiz.id, user("officer_441402_1"))
+    db.session.commit()
+    kept = app.extensions["quiz_plans"][quiz.id]
+    assert all(v.is_frozen for v in kept[1].versions.values())
+    seen = []
+
+    def note(conn, cursor, statement, *rest):
+        seen.append(statement.lstrip().upper())
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        services.start_by_id(quiz.id, user("officer_441402_2"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert any(s.startswith("INSERT INTO QUIZ_ATTEMPTS") for s in seen)
+    assert not [s for s in seen if s.startswith("UPDATE QUIZ_QUESTION_VERSIONS")]
+    assert app.extensions["quiz_plans"][quiz.id] is kept
+
+
+def test_a_rolled_back_freeze_leaves_the_kept_plan_unfrozen(app, make_quiz, user):
+    quiz = make_quiz()
+    services.start_by_id(quiz.id, user("officer_441402_1"))
+    db.session.rollback()
+    kept = app.extensions["quiz_plans"][quiz.id][1]
+    assert not any(v.is_frozen for v in kept.versions.values())
+
+
 def test_saved_answer_replaces_the_previous_one_and_sets_the_mask(make_quiz, user):
     quiz = make_quiz(fixed=("M01",))
     officer = user("officer_441402_1")
