@@ -69,11 +69,19 @@ def engine_options(url: str) -> dict:
     """Connection pool per worker process. A sync gunicorn worker serves one request at a time,
     so it needs one connection and a spare: PostgreSQL sees machines x workers x (size +
     overflow) connections at most. psycopg prepares a statement on a connection after its
-    fifth execution (its default ``prepare_threshold``), so hot statements are planned once."""
+    fifth execution (its default ``prepare_threshold``), so hot statements are planned once.
+
+    A pooled connection is pinged before each transaction (a round trip), so a database
+    restart fails no request. A deployment that announces its restarts may set
+    ``DB_PRE_PING=0`` (about 0.1 ms of a request's CPU saved): a connection the server dropped
+    then fails one request, after which the worker's pool is replaced. On PostgreSQL
+    connections are also replaced after ``DB_POOL_RECYCLE`` seconds."""
+    postgresql = url.startswith("postgresql")
     options = {"pool_pre_ping": os.environ.get("DB_PRE_PING", "1") == "1"}
-    if url.startswith("postgresql"):
+    if postgresql:
         options["pool_size"] = int(os.environ.get("DB_POOL_SIZE", "2"))
         options["max_overflow"] = int(os.environ.get("DB_MAX_OVERFLOW", "2"))
+        options["pool_recycle"] = int(os.environ.get("DB_POOL_RECYCLE", "1800"))
     return options
 
 

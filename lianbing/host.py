@@ -36,6 +36,11 @@ from lianbing.auth import (
     sees_all_bureaus,
 )
 from lianbing.campaign.services import active_campaign
+from lianbing.counters.services import bump as bump_version
+from lianbing.counters.services import redis_client as versions_in_redis
+from lianbing.counters.services import value as version
+from lianbing.counters.services import value_column as version_column
+from lianbing.counters.services import watch as watch_version
 from lianbing.dbtypes import LOCAL_TZ, UTCDateTime, local_to_utc, to_local, utcnow
 from lianbing.documents import add_heading as docx_heading
 from lianbing.documents import add_table as docx_table
@@ -110,6 +115,14 @@ __all__ = [
     # database and time
     "db",
     "cache",
+    # named versions keying caches (lianbing/counters): version(name) read before the data,
+    # or version_column() in the same statement when versions_in_redis() is None;
+    # watch_version(Model, names) bumps on every ORM change, bump_version(name) by hand
+    "version",
+    "version_column",
+    "versions_in_redis",
+    "bump_version",
+    "watch_version",
     "UTCDateTime",
     "utcnow",
     "to_local",

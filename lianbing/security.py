@@ -58,10 +58,15 @@ def content_security_policy(nonce: str | None) -> str:
     )
 
 
+#: the policy of a response whose page made no nonce (JSON, redirects), built once
+_NO_NONCE_POLICY = content_security_policy(None)
+
+
 def _set_headers(response):
     headers = response.headers
+    nonce = request.environ.get(NONCE_KEY)
     headers.setdefault(
-        "Content-Security-Policy", content_security_policy(request.environ.get(NONCE_KEY))
+        "Content-Security-Policy", content_security_policy(nonce) if nonce else _NO_NONCE_POLICY
     )
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -13,13 +13,15 @@ from typing import Any, Iterable
 
 from sqlalchemy import func, insert, or_, select
 
-from lianbing.host import Refused, all_bureaus, db, log_event, utcnow, write_audit
+from lianbing.host import Refused, all_bureaus, bump_version, db, log_event, utcnow, write_audit
 from quizzes import qtypes
 from quizzes.models import VISIBILITIES, Bank, Category, Question, QuestionVersion
 
 CODE_RE = re.compile(r"^[\w.\-]{1,60}$")
 #: what changes the text an officer sees or the key; editing these makes a new version
 VERSIONED = ("qtype", "stem", "content", "explanation", "legal_basis")
+#: the named version keying the quizzes' kept draw plans (quizzes/play/plan.py)
+PLANS_VERSION = "quiz-plans"
 
 
 class BankError(Refused):
@@ -799,6 +801,9 @@ def add_many(bank: Bank, questions: list[QuestionData], user_id: int | None) -> 
     ]
     if versions:
         db.session.execute(insert(QuestionVersion), versions)
+        # a bulk insert passes by the ORM's change events: kept draw plans must see the new
+        # questions (quizzes/play/plan.py)
+        bump_version(PLANS_VERSION)
     return len(ids)
 
 

@@ -40,6 +40,7 @@ TOUCH_EVERY = timedelta(minutes=1)
 #: sessions a worker keeps in memory (beyond this the oldest half is dropped)
 KEEP_AT_MOST = 20_000
 _ATTRS = list(inspect(User).column_attrs)
+_NEW_USER = inspect(User).class_manager.new_instance
 _TOUCH_KEY = "sessions_touch"
 _TOUCH = (
     update(UserSession.__table__)
@@ -183,7 +184,9 @@ def _attach(columns: dict) -> User:
     found = db.session.identity_map.get(db.session.identity_key(User, columns["id"]))
     if found is not None:
         return found
-    user = User(**columns)
+    # the values set as a query's loader sets them (no attribute events, nothing to flush)
+    user = _NEW_USER()
+    user.__dict__.update(columns)
     make_transient_to_detached(user)
     db.session.add(user)
     return user

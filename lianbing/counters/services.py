@@ -101,16 +101,28 @@ def bump(name: str, session: Session | None = None) -> None:
         session.info.setdefault(_PENDING, {})[_key(name)] = client
 
 
+def _upsert_statement(upsert):
+    stmt = upsert(_TABLE).values(
+        name=bindparam("name"), value=bindparam("step"), updated_at=bindparam("now")
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[_TABLE.c.name],
+        set_={
+            "value": _TABLE.c.value + stmt.excluded.value,
+            "updated_at": stmt.excluded.updated_at,
+        },
+    ).returning(_TABLE.c.value)
+
+
+#: the counter's upsert per dialect, built once (building it costs more than running it)
+_UPSERT = {name: _upsert_statement(upsert) for name, upsert in _UPSERTS.items()}
+
+
 def _upsert(session: Session, name: str, step: int) -> int:
     """Add ``step`` to the counter (created at ``step``) in one statement; the new value."""
-    stmt = _UPSERTS[session.get_bind().dialect.name](_TABLE).values(
-        name=name, value=step, updated_at=utcnow()
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[_TABLE.c.name],
-        set_={"value": _TABLE.c.value + step, "updated_at": stmt.excluded.updated_at},
-    ).returning(_TABLE.c.value)
-    return session.connection().execute(stmt).scalar_one()
+    stmt = _UPSERT[session.get_bind().dialect.name]
+    params = {"name": name, "step": step, "now": utcnow()}
+    return session.connection().execute(stmt, params).scalar_one()
 
 
 @event.listens_for(Session, "after_commit")

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, union, update
+from sqlalchemy import bindparam, func, insert, select, union, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import aliased
 
 from lianbing.host import (
     Refused,
@@ -28,12 +27,15 @@ from lianbing.host import (
     record_score,
     to_local,
     utcnow,
+    version,
+    version_column,
+    versions_in_redis,
     withdraw_expected,
 )
 from quizzes import authoring, qtypes
 from quizzes import services as bank
 from quizzes.models import Bank, Category, Question, QuestionVersion
-from quizzes.play import display, gate, marking
+from quizzes.play import display, gate, marking, plan
 from quizzes.play.models import (
     AUDIENCES,
     GRADINGS,
@@ -46,6 +48,7 @@ from quizzes.play.models import (
     Quiz,
     QuizSlot,
 )
+from quizzes.play.plan import Plan, candidates
 from quizzes.play.practice import note_quiz_results, practiced_statement
 
 #: seconds after the deadline during which a last save or submission is still accepted
@@ -391,44 +394,6 @@ def remove_slot(quiz: Quiz, slot_id: int) -> None:
     db.session.flush()
 
 
-def _subtree():
-    """A subquery of a category and every category below it (same bank, path prefix + '/')."""
-    top = aliased(Category)
-    below = (Category.bank_id == top.bank_id) & (
-        func.substr(Category.path, 1, func.length(top.path) + 1) == top.path + "/"
-    )
-    return (
-        select(Category.id)
-        .join(top, top.id == bindparam("category_id"))
-        .where(or_(Category.id == top.id, below))
-    )
-
-
-#: a random slot's pool in one prebuilt query (the category subtree inline); with and without a type
-_POOL = (
-    select(Question.id)
-    .where(
-        Question.category_id.in_(_subtree()),
-        Question.is_active.is_(True),
-        Question.difficulty.between(bindparam("low"), bindparam("high")),
-    )
-    .order_by(Question.id)
-)
-_POOL_OF_TYPE = _POOL.where(Question.qtype == bindparam("qtype"))
-
-
-def candidates(slot: QuizSlot) -> list[int]:
-    """Ids of the active questions a random slot may draw."""
-    params = {
-        "category_id": slot.category_id,
-        "low": slot.min_difficulty,
-        "high": slot.max_difficulty,
-    }
-    if slot.qtype:
-        return list(db.session.scalars(_POOL_OF_TYPE, {**params, "qtype": slot.qtype}))
-    return list(db.session.scalars(_POOL, params))
-
-
 def content_reasons(quiz: Quiz) -> list[str]:
     """Why the quiz's content cannot be drawn (too few questions for its random draws)."""
     fixed = {s.question_id for s in quiz.slots if not s.is_random}
@@ -555,31 +520,75 @@ def start_attempt(quiz: Quiz | None, user: User, now: datetime | None = None) ->
 
 
 def start_attempt_id(quiz: Quiz | None, user: User, now: datetime | None = None) -> int:
-    """As start_attempt, but only the attempt's id (the start view needs no more)."""
-    now = now or utcnow()
-    refused = start_reasons(quiz, user, now)
+    """As start_attempt, but only the attempt's id; the quiz as it stands in this session."""
+    mine = _mine(quiz.id if quiz else 0, user.id, None)
+    return _start(plan.build(quiz) if quiz else None, user, now or utcnow(), mine)
+
+
+def start_by_id(quiz_id: int, user: User, now: datetime | None = None) -> int:
+    """As start_attempt_id for the start view: the quiz's plan kept per version (plan.py),
+    read with the officer's attempts in one statement."""
+    version = _plans_version_in_redis()
+    mine = _mine(quiz_id, user.id, version)
+    return _start(plan.cached(quiz_id, mine.version), user, now or utcnow(), mine)
+
+
+def _plans_version_in_redis() -> int | None:
+    """The plans' version from Redis (read before the data), or None: read with the data."""
+    return version(plan.VERSION) if versions_in_redis() else None
+
+
+_MINE_WHERE = (_ATTEMPTS.c.quiz_id == bindparam("quiz_id")) & (
+    _ATTEMPTS.c.user_id == bindparam("user_id")
+)
+#: the officer's attempts at the quiz (how many, the open one), built once
+_MINE = select(
+    select(func.count()).where(_MINE_WHERE).scalar_subquery().label("done"),
+    select(_ATTEMPTS.c.id)
+    .where(_MINE_WHERE, _ATTEMPTS.c.status == "open")
+    .scalar_subquery()
+    .label("open_id"),
+)
+#: the same with the plans' version from the counters table (no Redis), in one snapshot
+_MINE_VERSIONED = _MINE.add_columns(version_column())
+
+
+def _mine(quiz_id: int, user_id: int, known: int | None) -> Any:
+    """(done, open_id, version): the plans' version ``known`` or read here from the database."""
+    params = {"quiz_id": quiz_id, "user_id": user_id, "version_name": plan.VERSION}
+    stmt = _MINE if known is not None else _MINE_VERSIONED
+    row = db.session.connection().execute(stmt, params).one()
+    return _Mine(row.done, row.open_id, known if known is not None else row[-1])
+
+
+@dataclass
+class _Mine:
+    done: int
+    open_id: int | None
+    version: int
+
+
+def _start(drawn: Plan | None, user: User, now: datetime, mine: _Mine) -> int:
+    """The open attempt's id, or a new attempt's (refused as start_reasons says)."""
+    refused = start_reasons(drawn.quiz if drawn else None, user, now)
     if refused:
         raise PlayError(*refused)
-    mine = db.session.execute(
-        select(Attempt.id, Attempt.status).where(
-            Attempt.quiz_id == quiz.id, Attempt.user_id == user.id
-        )
-    ).all()
-    current = next((db.session.get(Attempt, a.id) for a in mine if a.status == "open"), None)
-    if current is not None and not expire_if_due(current, now):
-        return current.id
-    done = len(mine)
-    if quiz.attempts_allowed and done >= quiz.attempts_allowed:
+    quiz = drawn.quiz
+    if mine.open_id is not None:
+        current = db.session.get(Attempt, mine.open_id)
+        if not expire_if_due(current, now):
+            return current.id
+    if quiz.attempts_allowed and mine.done >= quiz.attempts_allowed:
         raise PlayError(f"此测验最多可答 {quiz.attempts_allowed} 次，您已用完", 409)
     ends = deadline(quiz, now)
     if ends is not None and ends <= now:
         raise PlayError("统一答题时间已过，不能再开始答题", 409)
-    return _insert_attempt(quiz, user, done + 1, now)
+    return _insert_attempt(drawn, user, mine.done + 1, now)
 
 
-def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> int:
+def _insert_attempt(drawn: Plan, user: User, number: int, now: datetime) -> int:
     """Insert the attempt and its paper in one short write transaction; the attempt's id."""
-    items = draw_paper(quiz, user.id)
+    quiz, items = drawn.quiz, draw(drawn, user.id)
     gate.enter(db.session())
     attempt_id = _insert_once(
         {
@@ -599,10 +608,11 @@ def _insert_attempt(quiz: Quiz, user: User, number: int, now: datetime) -> int:
         if existing is None:
             raise PlayError("开始答题失败，请重试", 409)
         return existing.id
-    db.session.execute(
-        insert(AttemptItem), [_item_row(attempt_id, i) for i in items]
-    )  # one executemany
-    _freeze({i.version_id for i in items if not i.version_frozen})
+    conn = db.session.connection()
+    conn.execute(insert(_ITEMS), [_item_row(attempt_id, i) for i in items])  # one executemany
+    unfrozen = [i for i in items if not i.version_frozen]
+    _freeze({i.version_id for i in unfrozen})
+    plan.note_frozen(drawn, [i.question_id for i in unfrozen])
     return attempt_id
 
 
@@ -692,22 +702,24 @@ def seen_questions(user_id: int) -> set[int]:
 
 
 def draw_paper(quiz: Quiz, user_id: int, rng: random.Random | None = None) -> list[Drawn]:
+    """A paper of the quiz as it stands in this session (see draw)."""
+    return draw(plan.build(quiz), user_id, rng)
+
+
+def draw(drawn: Plan, user_id: int, rng: random.Random | None = None) -> list[Drawn]:
     """Pick the questions (fixed ones, then random draws preferring unseen ones) and order them."""
     rng = rng or random.SystemRandom()
-    picked: list[tuple[int, float]] = [
-        (s.question_id, s.points) for s in quiz.slots if not s.is_random
-    ]
-    random_slots = any(s.is_random for s in quiz.slots)
-    taken, seen = {q for q, _ in picked}, (seen_questions(user_id) if random_slots else set())
-    for slot in (s for s in quiz.slots if s.is_random):
+    picked: list[tuple[int, float]] = list(drawn.fixed)
+    taken, seen = {q for q, _ in picked}, (seen_questions(user_id) if drawn.draws else set())
+    for slot in drawn.draws:
         chosen = _draw(slot, taken, seen, rng)
         picked += [(q, slot.points) for q in chosen]
         taken |= set(chosen)
-    return _items(quiz, picked, rng)
+    return _items(drawn, picked, rng)
 
 
-def _draw(slot: QuizSlot, taken: set[int], seen: set[int], rng: random.Random) -> list[int]:
-    pool = [q for q in candidates(slot) if q not in taken]
+def _draw(slot: plan.Draw, taken: set[int], seen: set[int], rng: random.Random) -> list[int]:
+    pool = [q for q in slot.pool if q not in taken]
     if len(pool) < slot.count:
         raise PlayError("题库中的题目不足以组卷，请联系培训员", 409)
     fresh, old = [q for q in pool if q not in seen], [q for q in pool if q in seen]
@@ -730,16 +742,15 @@ class Drawn:
     version_frozen: bool = False
 
 
-def _items(quiz: Quiz, picked: list[tuple[int, float]], rng: random.Random) -> list[Drawn]:
-    versions = _current_versions([q for q, _ in picked])
+def _items(drawn: Plan, picked: list[tuple[int, float]], rng: random.Random) -> list[Drawn]:
     order = list(range(len(picked)))
-    if quiz.shuffle_questions:
+    if drawn.quiz.shuffle_questions:
         rng.shuffle(order)
     items = []
     for position, slot_no in enumerate(order, 1):
         qid, points = picked[slot_no]
-        version = versions[qid]
-        options = _option_order(quiz, version, rng)
+        version = drawn.versions[qid]
+        options = _option_order(drawn.quiz, version, rng)
         items.append(
             Drawn(
                 position,
@@ -754,35 +765,11 @@ def _items(quiz: Quiz, picked: list[tuple[int, float]], rng: random.Random) -> l
     return items
 
 
-_CURRENT = (
-    select(
-        _VERSIONS.c.question_id,
-        _VERSIONS.c.id,
-        _VERSIONS.c.qtype,
-        _VERSIONS.c.content,
-        _VERSIONS.c.is_frozen,
-    )
-    .join(
-        Question.__table__,
-        (Question.id == _VERSIONS.c.question_id) & (Question.version == _VERSIONS.c.version),
-    )
-    .where(Question.id.in_(bindparam("ids", expanding=True)))
-)
-
-
-def _current_versions(question_ids: list[int]) -> dict:
-    """The current version (id, qtype, content) of each question, by question id, as rows."""
-    return {
-        row.question_id: row
-        for row in db.session.connection().execute(_CURRENT, {"ids": question_ids})
-    }
-
-
-def _option_order(quiz: Quiz, version, rng: random.Random) -> list[int] | None:
-    """The stored order of a choice question's options (``version`` has qtype and content)."""
-    if version.qtype not in CHOICE_TYPES:
+def _option_order(quiz: plan.Settings, version: plan.Current, rng: random.Random):
+    """The stored order of a choice question's options (None for other types)."""
+    if version.options is None:
         return None
-    order = list(range(len(version.content["options"])))
+    order = list(range(version.options))
     if quiz.shuffle_options:
         rng.shuffle(order)
     return order

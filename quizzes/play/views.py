@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 
 from lianbing.host import (
     AUTHORS,
@@ -97,9 +96,8 @@ def quiz_detail(quiz_id):
 @bp.route("/q/<int:quiz_id>/start", methods=["POST"])
 @require_role("officer")
 def start(quiz_id):
-    # the slots come with the quiz (one round trip): a first start draws from them
-    quiz = db.session.get(Quiz, quiz_id, options=[joinedload(Quiz.slots)])
-    attempt_id = services.start_attempt_id(quiz, current_user)
+    # the quiz's draw plan is kept per version: one read, then the attempt's inserts
+    attempt_id = services.start_by_id(quiz_id, current_user)
     return redirect(url_for("quizzes.take", attempt_id=attempt_id))
 
 

@@ -14,7 +14,7 @@ from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from quizzes import services as bank_services
 from quizzes.models import QuestionVersion
-from quizzes.play import gate, practice, services
+from quizzes.play import gate, plan, practice, services
 from quizzes.play.models import Attempt, AttemptItem, PracticeAnswer
 from quizzes.play.services import PlayError
 from quizzes.services import QuestionData
@@ -36,9 +36,8 @@ def test_a_start_racing_an_open_attempt_returns_that_attempt(make_quiz, user):
     first = services.start_attempt(quiz, officer)
     db.session.commit()
     items = _count(AttemptItem)
-    again = services._insert_attempt(
-        quiz, officer, 1, utcnow()
-    )  # as if the first start came too late
+    # as if the first start came too late
+    again = services._insert_attempt(plan.build(quiz), officer, 1, utcnow())
     assert again == first.id
     assert _count(Attempt) == 1 and _count(AttemptItem) == items
 
@@ -51,7 +50,7 @@ def test_a_start_refused_by_another_unique_index_changes_nothing(make_quiz, user
     db.session.commit()
     items = _count(AttemptItem)
     with pytest.raises(PlayError) as err:
-        services._insert_attempt(quiz, officer, 1, utcnow())
+        services._insert_attempt(plan.build(quiz), officer, 1, utcnow())
     assert err.value.status == 409
     assert _count(Attempt) == 1 and _count(AttemptItem) == items
 
@@ -148,6 +147,37 @@ def test_a_start_drawing_only_frozen_versions_writes_no_freeze(make_quiz, user):
         event.remove(db.engine, "before_cursor_execute", note)
     assert len(attempt.items) == 2 and any(s.startswith("INSERT INTO QUIZ_ATTEMPTS") for s in seen)
     assert not [s for s in seen if s.startswith("UPDATE QUIZ_QUESTION_VERSIONS")]
+
+
+def test_the_kept_plan_learns_at_commit_what_its_start_froze(app, make_quiz, user):
+    """The start view's kept plan: the first start freezes and, once committed, the plan says
+    frozen, so the next start writes no freeze and the plan is not rebuilt."""
+    quiz = make_quiz()
+    services.start_by_id(quiz.id, user("officer_441402_1"))
+    db.session.commit()
+    kept = app.extensions["quiz_plans"][quiz.id]
+    assert all(v.is_frozen for v in kept[1].versions.values())
+    seen = []
+
+    def note(conn, cursor, statement, *rest):
+        seen.append(statement.lstrip().upper())
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        services.start_by_id(quiz.id, user("officer_441402_2"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert any(s.startswith("INSERT INTO QUIZ_ATTEMPTS") for s in seen)
+    assert not [s for s in seen if s.startswith("UPDATE QUIZ_QUESTION_VERSIONS")]
+    assert app.extensions["quiz_plans"][quiz.id] is kept
+
+
+def test_a_rolled_back_freeze_leaves_the_kept_plan_unfrozen(app, make_quiz, user):
+    quiz = make_quiz()
+    services.start_by_id(quiz.id, user("officer_441402_1"))
+    db.session.rollback()
+    kept = app.extensions["quiz_plans"][quiz.id][1]
+    assert not any(v.is_frozen for v in kept.versions.values())
 
 
 def test_saved_answer_replaces_the_previous_one_and_sets_the_mask(make_quiz, user):

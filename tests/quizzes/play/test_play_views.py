@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -12,9 +13,11 @@ from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.ledger.models import ScoreEntry
 from quizzes import load_all_demo
-from quizzes.models import QuestionVersion
+from quizzes import services as bank_services
+from quizzes.models import Question, QuestionVersion
 from quizzes.play import services
 from quizzes.play.models import Attempt, AttemptItem, Quiz
+from quizzes.services import QuestionData
 
 OFFICER = "officer_441402_1"
 
@@ -441,3 +444,52 @@ def test_no_start_button_once_the_single_attempt_is_used(client, auth, make_quiz
     page = client.get(f"/quizzes/q/{quiz.id}").get_data(as_text=True)
     assert "开始答题" not in page and "继续答题" not in page
     assert 'id="attempts-used"' in page and "已全部答完" in page
+
+
+def _paper(attempt_id: int) -> list[tuple[int, int]]:
+    return list(
+        db.session.execute(
+            select(AttemptItem.question_id, AttemptItem.version_id).where(
+                AttemptItem.attempt_id == attempt_id
+            )
+        )
+    )
+
+
+def test_a_start_sees_every_change_to_the_quiz_and_its_bank(client, auth, make_quiz, qbank):
+    """The start keeps the quiz's draw plan per version: an edit of the quiz, of a question or a
+    bulk import reaches the next start (the plan kept by the first one is not used again)."""
+    quiz = make_quiz(fixed=("S00",), draws=(("法律/水", "truefalse", 5),))
+    auth.login(OFFICER)
+    first = _start(client, quiz)
+    first_versions = {v for _, v in _paper(first)}
+    # the first start froze the versions it drew: an edit makes a new version of S00
+    s00 = db.session.scalar(select(Question).where(Question.code == "S00"))
+    bank_services.update_question(s00, replace(bank_services.to_data(s00), stem="单选题 0（修订）"))
+    truefalse = db.session.scalars(select(Question).where(Question.qtype == "truefalse")).all()
+    bank_services.bulk_set_active(qbank, [truefalse[0].id], False)
+    db.session.commit()
+    revised = bank_services.current_version(s00).id
+    auth.login("officer_441402_2")
+    second = _paper(_start(client, quiz))
+    assert (s00.id, revised) in second and revised not in first_versions
+    assert truefalse[0].id not in {q for q, _ in second}
+    # one question too few now: refused, as the bank says
+    bank_services.bulk_set_active(qbank, [truefalse[1].id], False)
+    db.session.commit()
+    auth.login("officer_441402_3")
+    r = client.post(f"/quizzes/q/{quiz.id}/start")
+    assert r.status_code == 409 and "不足" in r.get_data(as_text=True)
+    # a bulk import (no ORM change events) brings the pool back
+    new = QuestionData(
+        qtype="truefalse", stem="新增判断题", content={"answer": True}, category="法律/水"
+    )
+    bank_services.add_many(qbank, [new.cleaned()[0]], None)
+    db.session.commit()
+    assert _start(client, quiz)
+    # closing the quiz refuses the next start
+    db.session.get(Quiz, quiz.id).closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    auth.login("officer_441402_4")
+    r = client.post(f"/quizzes/q/{quiz.id}/start")
+    assert r.status_code == 409 and "已经结束" in r.get_data(as_text=True)
