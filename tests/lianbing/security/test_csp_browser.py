@@ -14,6 +14,8 @@ ROLE_USERS = {
 #: downloads and non-HTML answers (a download aborts page.goto), and pages outside the check
 SKIP = (
     ".xlsx",
+    ".zip",
+    ".pdf",
     ".docx",
     ".atom",
     ".json",
