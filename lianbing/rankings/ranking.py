@@ -17,8 +17,9 @@ the scope, and a kind counts when anyone in the campaign has points available in
 officer's composite is the same in every scope.
 The ranking is cached under a key made of the campaign's ledger version (kept in the
 database, bumped by every record()) and a digest of the weights, eligibility rules and the
-set of closed expected activities. Only officer data is cached, never a rendered page: each
-request picks the viewer's own row out of it. What is cached is compact: one plain tuple per
+set of closed expected activities. The ranking holds officer data only; a page's rendered rows
+are cached apart under the same key (rankings/views.py), and each request picks the viewer's
+own row out of the ranking. What is cached is compact: one plain tuple per
 officer in rank order; Row objects are made only for the rows a page shows.
 """
 
@@ -127,6 +128,8 @@ class Ranking:
         #: the path of the bureau whose subtree is ranked (None: the whole campaign)
         self.columns, self.data, self.scope = columns, data, scope
         self.by_user = {t[USER]: pos for pos, t in enumerate(data)}
+        #: the cache key it is kept under (set by ranking_for): what keys anything made from it
+        self.key = ""
         self._made: dict[int, Row] = {}
         self._selections: OrderedDict = OrderedDict()
 
@@ -557,7 +560,8 @@ def cache_key(
     the inputs it was made from."""
     version = versions.current(campaign.id)
     weights = campaigns.weights(campaign)
-    minimums = Minimums(rules.eligibility(campaign.id), rules.min_entries(campaign.id))
+    row = rules.settings_for(campaign.id)
+    minimums = Minimums(rules.eligibility(campaign.id, row), rules.min_entries(campaign.id, row))
     closed = _closed_expected(campaign.id, now)
     digest = hashlib.sha1(
         json.dumps([weights, minimums.shares, minimums.entries, closed], sort_keys=True).encode()
@@ -581,6 +585,7 @@ def ranking_for(
             found = build(campaign, version, weights, minimums, now, closed, scope)
         if _shared():
             cache.set(key, found, timeout=CACHE_SECONDS)
+    found.key = key
     _recent.put(key, found)
     return found
 
