@@ -110,6 +110,8 @@ class Config:
     JOBS_INLINE = os.environ.get("JOBS_INLINE", "") == "1"
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "lianbing")
     JOBS_TIMEOUT = int(os.environ.get("JOBS_TIMEOUT", "3600"))
+    #: ``flask jobs prune`` deletes finished jobs (and their files) older than this; 0 keeps all
+    JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))
     #: a question-bank file this large or larger is imported by a background job
     QUIZ_IMPORT_JOB_BYTES = int(os.environ.get("QUIZ_IMPORT_JOB_KB", "1024")) * 1024
     #: a session ends after this long without a request, and this long after login

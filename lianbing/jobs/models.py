@@ -14,6 +14,9 @@ from lianbing.files.models import StoredFile
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STATUS_LABELS = {QUEUED: "排队中", RUNNING: "进行中", DONE: "已完成", FAILED: "失败"}
+#: ``StoredFile.owner_kind`` of the files a job owns: its result, and an upload it reads
+#: (``params["file_id"]``); both go when the job is pruned (lianbing/jobs/retention.py)
+RESULT_FILE, INPUT_FILE = "jobs.result", "jobs.input"
 
 
 class Job(db.Model):

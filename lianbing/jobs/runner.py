@@ -18,7 +18,7 @@ from lianbing.errors import Forbidden, Refused
 from lianbing.extensions import db
 from lianbing.files.services import store_bytes
 from lianbing.jobs import kinds, queue
-from lianbing.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
+from lianbing.jobs.models import DONE, FAILED, QUEUED, RESULT_FILE, RUNNING, Job
 
 log = logging.getLogger("lianbing.jobs")
 INTERNAL = "任务执行时发生内部错误（已记录日志），请重试；如仍失败请联系系统管理员。"
@@ -82,7 +82,7 @@ def _execute(job: Job) -> None:
         raise Forbidden("发起人已无权执行此任务。")
     out = kind.run(kinds.Context(job, owner, _reporter(job)))
     if isinstance(out, kinds.Output):
-        stored = store_bytes(out.filename, out.data, owner_kind="jobs.result", user_id=job.owner_id)
+        stored = store_bytes(out.filename, out.data, owner_kind=RESULT_FILE, user_id=job.owner_id)
         job.result_file_id, job.summary = stored.id, out.summary
     elif isinstance(out, str):
         job.summary = out

@@ -17,8 +17,9 @@ the scope, and a kind counts when anyone in the campaign has points available in
 officer's composite is the same in every scope.
 The ranking is cached under a key made of the campaign's ledger version (kept in the
 database, bumped by every record()) and a digest of the weights, eligibility rules and the
-set of closed expected activities. Only officer data is cached, never a rendered page: each
-request picks the viewer's own row out of it. What is cached is compact: one plain tuple per
+set of closed expected activities. The ranking holds officer data only; a page's rendered rows
+are cached apart under the same key (rankings/views.py), and each request picks the viewer's
+own row out of the ranking. What is cached is compact: one plain tuple per
 officer in rank order; Row objects are made only for the rows a page shows.
 """
 
@@ -27,12 +28,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import add
+from sys import intern
 
 from flask_caching.backends import SimpleCache
 from sqlalchemy import case, exists, func, or_, select
@@ -54,6 +57,9 @@ from lianbing.rankings import missed, rules
 
 TIE_KIND = "record_exercise"
 CACHE_SECONDS = 3600
+#: a build reads at most about this many people per query (a city or a province in one, the
+#: country's 100,000 in ranges of user ids): their wide rows are never all held at once
+PEOPLE_AT_ONCE = 20_000
 
 
 @dataclass(slots=True)
@@ -129,6 +135,8 @@ class Ranking:
         #: the path of the bureau whose subtree is ranked (None: the whole campaign)
         self.columns, self.data, self.scope = columns, data, scope
         self.by_user = {t[USER]: pos for pos, t in enumerate(data)}
+        #: the cache key it is kept under (set by ranking_for): what keys anything made from it
+        self.key = ""
         self._made: dict[int, Row] = {}
         self._selections: OrderedDict = OrderedDict()
 
@@ -270,10 +278,10 @@ def _under(scope: str):
     return Bureau.path.like(f"{scope}%")
 
 
-def _pivot(campaign_id: int, columns: list[str], credits: bool, scope: str | None = None):
+def _pivot(campaign_id: int, columns: list[str], credits: bool, scope: str | None, ids):
     """Per officer: rows, latest achieved_at, then (points, max) per kind, pivoted in SQL; with
     ``credits``, then the max points of everyone-expected activities done, per kind; only the
-    people under the bureau path ``scope`` when given."""
+    people under the bureau path ``scope`` and with user ids in the range ``ids`` when given."""
     t = ScoreTotal
     sums = []
     for kind in columns:
@@ -291,35 +299,46 @@ def _pivot(campaign_id: int, columns: list[str], credits: bool, scope: str | Non
     ).where(t.campaign_id == campaign_id)
     if scope is not None:
         stmt = stmt.where(t.user_id.in_(_people_under(scope)))
+    if ids is not None:
+        stmt = stmt.where(t.user_id.between(*ids))
     return stmt.group_by(t.user_id).subquery()
 
 
-def _table(
-    campaign_id: int, columns: list[str], credits: bool = False, scope: str | None = None
-) -> list:
-    """One tuple per ranked person (active officers, and anyone else with ledger rows):
-    id, name, role, bureau id, bureau, rows, latest achieved_at, then (points, max) per kind
-    (and the credits per kind, see ``_pivot``); only those under the path ``scope`` if given."""
-    p = _pivot(campaign_id, columns, credits, scope)
-    width = (3 if credits else 2) * len(columns)
-    stmt = (
-        select(
-            User.id,
-            User.display_name,
-            User.role,
-            User.bureau_id,
-            Bureau.short_name,
-            p.c.entries,
-            p.c.last_at,
-            *(p.c[f"s{i}"] for i in range(width)),
+def _table(campaign_id: int, columns: list[str], credits: bool = False, scope: str | None = None):
+    """Lists of one row per ranked person (active officers, and anyone else with ledger rows),
+    one list per range of user ids (``_id_spans``): id, name, role, bureau id, bureau, rows,
+    latest achieved_at, then (points, max) per kind (and the credits per kind, see
+    ``_pivot``); only those under the path ``scope`` if given."""
+    for ids in _id_spans(scope):
+        p = _pivot(campaign_id, columns, credits, scope, ids)
+        width = (3 if credits else 2) * len(columns)
+        stmt = (
+            select(
+                *(User.id, User.display_name, User.role, User.bureau_id, Bureau.short_name),
+                *(p.c.entries, p.c.last_at, *(p.c[f"s{i}"] for i in range(width))),
+            )
+            .join(Bureau, Bureau.id == User.bureau_id)
+            .outerjoin(p, p.c.user_id == User.id)
+            .where(User.is_active_.is_(True), or_(User.role == "officer", p.c.user_id.is_not(None)))
         )
-        .join(Bureau, Bureau.id == User.bureau_id)
-        .outerjoin(p, p.c.user_id == User.id)
-        .where(User.is_active_.is_(True), or_(User.role == "officer", p.c.user_id.is_not(None)))
-    )
+        if scope is not None:
+            stmt = stmt.where(_under(scope))
+        if ids is not None:
+            stmt = stmt.where(User.id.between(*ids))
+        yield db.session.execute(stmt).all()
+
+
+def _id_spans(scope: str | None) -> list[tuple[int, int] | None]:
+    """Ranges of user ids holding about PEOPLE_AT_ONCE people (under ``scope``) each; [None]
+    (everyone in one query) when there are no more than that."""
+    stmt = select(func.count(User.id), func.min(User.id), func.max(User.id))
     if scope is not None:
-        stmt = stmt.where(_under(scope))
-    return db.session.execute(stmt).all()
+        stmt = stmt.join(Bureau, Bureau.id == User.bureau_id).where(_under(scope))
+    count, low, high = db.session.execute(stmt).one()
+    if count <= PEOPLE_AT_ONCE:
+        return [None]
+    width = -(-(high - low + 1) * PEOPLE_AT_ONCE // count)
+    return [(start, start + width - 1) for start in range(low, high + 1, width)]
 
 
 def _available_anywhere(campaign_id: int, columns: list[str], found) -> list[bool]:
@@ -414,20 +433,23 @@ def build(
     columns = [*weights, *sorted({a[1] for a in activities} - set(weights))]
     found = missed.compute(campaign.id, columns, activities, closed) if activities else None
     table = _table(campaign.id, columns, found is not None and found.everyone, scope)
-    people = [_sums(columns, raw, found) for raw in table]
+    people = [_compact(columns, raw, found) for batch in table for raw in batch]
     if scope is None:
-        anywhere = [any(p[1][i] for p in people) for i in range(len(columns))]
+        anywhere = [any(t[AVAILABLE][i] for t in people) for i in range(len(columns))]
     else:
         anywhere = _available_anywhere(campaign.id, columns, found)
     kinds = [k for i, k in enumerate(columns) if weights.get(k, 0) > 0 and anywhere[i]]
     counts = _entry_counts(campaign.id, list(minimums.entries))
-    scored = _scored(columns, kinds, weights, minimums, people, counts)
-    ranked = _ranked(columns, scored)
+    _score(columns, kinds, weights, minimums, people, counts)
+    ranked = _ranked(columns, people)
     return Ranking(campaign.id, version, weights, kinds, columns, ranked, scope)
 
 
-def _sums(columns: list[str], raw, found: missed.Missed | None) -> tuple:
-    """(raw row, available per column, earned per column) with missed activities added."""
+def _compact(columns: list[str], raw, found: missed.Missed | None) -> tuple:
+    """One person's compact ranking tuple (positions USER … AVAILABLE; composite and ranks
+    still 0) with missed activities added to what was available. The sums are arrays of
+    doubles and the role and bureau name are shared (``intern``): a third of the memory of
+    tuples of floats, which at 100,000 officers is what a build holds."""
     n = len(columns)
     sums = raw[7:]
     if raw[5] is None:
@@ -438,26 +460,30 @@ def _sums(columns: list[str], raw, found: missed.Missed | None) -> tuple:
         credits = sums[2 * n :] if found.everyone and raw[5] is not None else None
         extra = found.vector(raw[0], raw[2], raw[3], credits)
         if extra is not None:
-            available = tuple(map(add, available, extra))
-    return raw, available, earned
+            available = map(add, available, extra)
+    user, name, role, bureau_id, bureau, entries, last = raw[:7]
+    return (
+        *(user, name, intern(role), bureau_id, intern(bureau), 0.0, last, entries or 0, ()),
+        *(0, 0, array("d", earned), array("d", available)),
+    )
 
 
-def _scored(columns, kinds, weights, minimums: Minimums, people, counts) -> list[tuple]:
-    """Compact tuples (ranks still 0) with the composite and eligibility reasons."""
+def _score(columns, kinds, weights, minimums: Minimums, people: list[tuple], counts) -> None:
+    """Fill in each compact tuple's composite and eligibility reasons (replaced in place: never
+    two tuples of one person at once)."""
     total = sum(weights[k] for k in kinds)
     counted = [(columns.index(k), weights[k]) for k in kinds]
     labels = {k: v.label for k, v in registry().kinds.items()} if minimums else {}
-    out = []
-    for raw, available, earned in people:
-        composite = _composite(counted, total, earned, available)
+    for pos, t in enumerate(people):
+        earned, available = t[EARNED], t[AVAILABLE]
         reasons = (
             _reasons(columns, earned, available, minimums.shares, labels)
-            + _entry_reasons(counts.get(raw[0], {}), minimums.entries, labels)
+            + _entry_reasons(counts.get(t[USER], {}), minimums.entries, labels)
             if minimums
             else ()
         )
-        out.append(_compact(raw, composite, reasons, earned, available))
-    return out
+        composite = _composite(counted, total, earned, available)
+        people[pos] = (*t[:COMPOSITE], composite, t[LAST], t[ENTRIES], reasons, *t[CITY_RANK:])
 
 
 def _composite(counted, total, earned, available) -> float:
@@ -469,25 +495,6 @@ def _composite(counted, total, earned, available) -> float:
         * sum(w * (earned[i] / available[i] if available[i] else 0.0) for i, w in counted)
         / total,
         4,
-    )
-
-
-def _compact(raw, composite, reasons, earned, available) -> tuple:
-    """One officer's compact ranking tuple (positions USER … AVAILABLE), ranks still 0."""
-    return (
-        raw[0],
-        raw[1],
-        raw[2],
-        raw[3],
-        raw[4],
-        composite,
-        raw[6],
-        raw[5] or 0,
-        reasons,
-        0,
-        0,
-        tuple(earned),
-        tuple(available),
     )
 
 
@@ -517,11 +524,10 @@ def _ranked(columns: list[str], scored: list[tuple]) -> tuple[tuple, ...]:
     tie = _column(columns, TIE_KIND)
     scored.sort(key=lambda t: (-t[COMPOSITE], _tie(t, tie), t[USER]))
     per_bureau: dict[int, int] = {}
-    out = []
-    for pos, t in enumerate(scored, start=1):
+    for pos, t in enumerate(scored):  # replaced in place: never two copies of every tuple
         per_bureau[t[BUREAU_ID]] = per_bureau.get(t[BUREAU_ID], 0) + 1
-        out.append((*t[:CITY_RANK], pos, per_bureau[t[BUREAU_ID]], *t[EARNED:]))
-    return tuple(out)
+        scored[pos] = (*t[:CITY_RANK], pos + 1, per_bureau[t[BUREAU_ID]], *t[EARNED:])
+    return tuple(scored)
 
 
 # --- caching -----------------------------------------------------------------------------
@@ -559,7 +565,8 @@ def cache_key(
     the inputs it was made from."""
     version = versions.current(campaign.id)
     weights = campaigns.weights(campaign)
-    minimums = Minimums(rules.eligibility(campaign.id), rules.min_entries(campaign.id))
+    row = rules.settings_for(campaign.id)
+    minimums = Minimums(rules.eligibility(campaign.id, row), rules.min_entries(campaign.id, row))
     closed = _closed_expected(campaign.id, now)
     digest = hashlib.sha1(
         json.dumps([weights, minimums.shares, minimums.entries, closed], sort_keys=True).encode()
@@ -583,6 +590,7 @@ def ranking_for(
             found = build(campaign, version, weights, minimums, now, closed, scope)
         if _shared():
             cache.set(key, found, timeout=CACHE_SECONDS)
+    found.key = key
     _recent.put(key, found)
     return found
 

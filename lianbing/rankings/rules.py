@@ -52,16 +52,16 @@ def quotas(campaign_id: int) -> dict[str, int]:
     return {key: int(stored.get(key, DEFAULT_QUOTAS[key])) for key in PROVINCE_CATEGORIES}
 
 
-def eligibility(campaign_id: int) -> dict[str, float]:
-    """{kind: minimum share} for kinds still registered."""
-    stored = settings_for(campaign_id).eligibility or {}
+def eligibility(campaign_id: int, row: RankingSettings | None = None) -> dict[str, float]:
+    """{kind: minimum share} for kinds still registered (from ``row`` if already read)."""
+    stored = (row or settings_for(campaign_id)).eligibility or {}
     return {k: float(v) for k, v in stored.items() if k in registry().kinds}
 
 
-def min_entries(campaign_id: int) -> dict[str, int]:
+def min_entries(campaign_id: int, row: RankingSettings | None = None) -> dict[str, int]:
     """{kind: minimum number of ledger rows} for kinds still registered, e.g. a 先进个人 candidate
-    needs at least one reviewed case file: {"case_file": 1}."""
-    stored = settings_for(campaign_id).min_entries or {}
+    needs at least one reviewed case file: {"case_file": 1} (from ``row`` if already read)."""
+    stored = (row or settings_for(campaign_id)).min_entries or {}
     return {k: int(v) for k, v in stored.items() if k in registry().kinds and int(v) > 0}
 
 

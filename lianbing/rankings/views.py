@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from lianbing.accounts import services as accounts
 from lianbing.accounts.models import Bureau, User
@@ -22,7 +23,7 @@ from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Invalid, NotFound
-from lianbing.extensions import db
+from lianbing.extensions import cache, db
 from lianbing.jobs import services as jobs
 from lianbing.ledger import expected
 from lianbing.ledger import services as ledger
@@ -37,7 +38,14 @@ from lianbing.rankings import (
 )
 from lianbing.rankings.blueprint import bp, load_campaign
 from lianbing.rankings.jobs import RANKING_EXPORT
-from lianbing.rankings.ranking import Ranking, Row, ranking_for, ranking_of, viewer_ranking
+from lianbing.rankings.ranking import (
+    CACHE_SECONDS,
+    Ranking,
+    Row,
+    ranking_for,
+    ranking_of,
+    viewer_ranking,
+)
 
 PAGE_SIZE = 100
 
@@ -130,14 +138,13 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
     within = None if whole else bureau.subtree_ids()
     rows = ranking.select(role=role, kind=kind, within=within)
     page, pages = _page_of(len(rows))
-    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    mine = ranking.row_of(current_user.id)
-    viewer = mine if mine and mine not in shown else None
+    offset = (page - 1) * PAGE_SIZE
+    viewer = _viewer(ranking, rows, offset)
     return render_template(
         "rankings/rankings.html",
         campaign=campaign,
         ranking=ranking,
-        rows=_cells(ranking, shown),
+        rows_html=_rows_html(campaign, ranking, rows, offset, (bureau_id, role, kind, page)),
         page=page,
         pages=pages,
         total=len(rows),
@@ -148,10 +155,42 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
         role=role,
         kind=kind,
         kinds=registry().kinds,
-        offset=(page - 1) * PAGE_SIZE,
         page_links=[(p, _page_url(p) if p else "") for p in _page_window(page, pages)],
-        officer_base=url_for("rankings.officer", user_id=0)[:-1],
+        officer_base=_officer_base(),
     )
+
+
+def _viewer(ranking: Ranking, rows, offset: int) -> Row | None:
+    """The viewer's own row when ranked but not among this page's rows."""
+    pos = ranking.by_user.get(current_user.id)
+    if pos is None or pos in rows.positions[offset : offset + PAGE_SIZE]:
+        return None
+    return ranking.row(pos)
+
+
+def _officer_base() -> str:
+    """An officer's page URL without the id (the rows add it)."""
+    return url_for("rankings.officer", user_id=0)[:-1]
+
+
+def _rows_html(campaign: Campaign, ranking: Ranking, rows, offset: int, parts: tuple) -> Markup:
+    """The page's rows as HTML: the same for everyone who sees this page of this ranking, so
+    cached under the ranking's key (its ledger version; shared by every worker and machine when
+    the cache is Redis) and the page's filters; the viewer's own row is marked here."""
+    key = f"ranking-rows:{ranking.key}:" + ":".join(map(str, parts))
+    body = cache.get(key)
+    if body is None:
+        body = render_template(
+            "rankings/_ranking_rows.html",
+            campaign=campaign,
+            rows=_cells(ranking, rows[offset : offset + PAGE_SIZE]),
+            offset=offset,
+            kinds=registry().kinds,
+            officer_base=_officer_base(),
+        )
+        cache.set(key, body, timeout=CACHE_SECONDS)
+    mark = f'<tr data-user="{current_user.id}">'
+    return Markup(body.replace(mark, mark[:-1] + ' class="table-success">', 1))
 
 
 def _filters() -> tuple[str | None, str | None]:

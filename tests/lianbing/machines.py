@@ -110,6 +110,8 @@ class Page:
     text: str
     location: str
     machine: str
+    #: the body as sent (a download)
+    data: bytes = b""
 
     def csrf(self) -> str:
         found = _CSRF.search(self.text)
@@ -176,8 +178,9 @@ class Browser:
         except urllib.error.HTTPError as refused:  # 3xx (not followed), 4xx, 5xx
             response = refused
         with response:
-            text = response.read().decode("utf-8", "replace")
-            return Page(response.status, text, response.headers.get("Location", ""), self.last)
+            data = response.read()
+            location = response.headers.get("Location", "")
+            return Page(response.status, data.decode("utf-8", "replace"), location, self.last, data)
 
     def login(self, username: str, password: str) -> Page:
         """The login page on one machine, the form posted to the other."""

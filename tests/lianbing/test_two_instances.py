@@ -5,24 +5,32 @@ Login failures counted on both lock the account; a logout, a password change or 
 on one machine refuses the session on the other at once; a result, a published article and a
 submitted bulletin made on one machine show in the other's cached ranking, board, column and
 bulletin board; a competition started, answered and submitted across both stores every answer
-once. Skipped on SQLite (one machine's file) and where no Redis answers.
+once; a ranking export started on one machine shows its progress, while a worker runs it, and
+its download on both. Skipped on SQLite (one machine's file) and where no Redis answers.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from lianbing import TestingConfig, create_app
 from lianbing.accounts.services import PAIR_LIMIT
 from lianbing.campaign import schedule
 from lianbing.campaign.bulletins import services as bulletins
 from lianbing.campaign.column import services as column
+from lianbing.counters.services import redis_client
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
+from lianbing.jobs import queue
+from lianbing.jobs.kinds import REGISTRY_KEY
 from quizzes import services as bank
 from quizzes.models import Category
 from quizzes.play import services as play
@@ -46,26 +54,29 @@ def machines(app):
     reason = redis_reason()
     if reason:
         pytest.skip(f"two machines share Redis: {reason}")
-    prefix = f"test-machines-{secrets.token_hex(4)}:"
+    token = secrets.token_hex(4)
+    prefix, jobs_queue = f"test-machines-{token}:", f"test-machines-jobs-{token}"
     env = {
         "DATABASE_URL": url,
         "SECRET_KEY": secrets.token_hex(16),
         "REDIS_URL": REDIS_URL,
         "REDIS_PREFIX": prefix,
+        "JOBS_QUEUE": jobs_queue,
         "LOG_LEVEL": "WARNING",
     }
     started = start_machines("AB", env)
-    yield {"machines": started, "prefix": prefix}
+    yield {"machines": started, "prefix": prefix, "env": env}
     for machine in started:
         machine.stop()
     _forget(prefix)
+    _forget(f"rq:*{jobs_queue}")
 
 
-def _forget(prefix: str) -> None:
+def _forget(pattern: str) -> None:
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(prefix + "*"):
+    for key in client.scan_iter(pattern + "*"):
         client.delete(key)
 
 
@@ -306,3 +317,64 @@ def _state(page, bureau_code: str, month: str) -> str:
     assert page.status == 200, page.status
     row = re.search(rf'<tr data-bureau="{bureau_code}">(.*?)</tr>', page.text, re.S).group(1)
     return re.search(rf'data-month="{month}" data-state="(\w+)"', row).group(1)
+
+
+# --- a background job across both machines ---------------------------------------------------
+
+
+def test_an_export_started_on_one_machine_shows_its_progress_and_file_on_the_other(
+    machines, browser, make_user, rec
+):
+    """The export is started on B and run by a worker (this process, a third machine on the
+    same database, Redis and queue); while it runs, both machines show its progress, and once
+    done A serves its file."""
+    officer, admin = make_user("officer", display_name="两机导出"), make_user("city_admin")
+    rec(officer, "quiz", "q", 80)
+    boss = _logged_in(browser, admin)
+    token = boss.get("/scores/rankings", on="A").csrf()
+    started = boss.post("/scores/rankings.xlsx", {"csrf_token": token}, on="B")
+    assert started.status == 303 and "/jobs/" in started.location, started.text[:300]
+    job = started.location.rsplit("/jobs/", 1)[1]
+    status = f"/jobs/{job}/status.json"
+    assert boss.get(status, on="A").json()["status"] == "queued"
+    seen = _work(machines["env"], lambda: [boss.get(status) for _ in "AB"])
+    assert sorted(page.machine for page in seen) == ["A", "B"]
+    for page in seen:  # the worker's first report, read from Redis by either machine
+        state = page.json()
+        assert (state["status"], state["done"], state["total"]) == ("running", 1, 2), state
+        assert state["stage"].startswith("写入 Excel") and state["percent"] == 50
+    done = boss.get(status, on="B").json()
+    assert done["status"] == "done" and done["percent"] == 100 and done["has_file"]
+    download = boss.get(f"/jobs/{job}/download", on="A")
+    assert download.status == 200
+    names = [row[2] for row in load_workbook(io.BytesIO(download.data)).active.values]
+    assert "两机导出" in names
+
+
+def _work(env: dict[str, str], at_first_report) -> list:
+    """Run the queued jobs in this process as a worker of the machines' queue, calling
+    ``at_first_report`` when the export reports its first step done; what it returned."""
+    from rq import SimpleWorker
+
+    worker = create_app(TestingConfig())
+    worker.config.update({k: env[k] for k in ("REDIS_URL", "REDIS_PREFIX", "JOBS_QUEUE")})
+    export = worker.extensions[REGISTRY_KEY]["rankings.export"]
+    seen: list = []
+
+    def watched(ctx):
+        report = ctx.report
+
+        def first_step(done: int, total: int, stage: str) -> None:
+            report(done, total, stage)
+            if done == 1:
+                seen.extend(at_first_report())
+
+        ctx.report = first_step
+        return export.run(ctx)
+
+    worker.extensions[REGISTRY_KEY]["rankings.export"] = replace(export, run=watched)
+    with worker.app_context():
+        SimpleWorker([queue.queue()], connection=redis_client()).work(burst=True)
+        db.session.remove()
+        db.engine.dispose()
+    return seen

@@ -13,7 +13,7 @@ from lianbing.campaign import services as campaigns
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
 from lianbing.ledger import expected
-from lianbing.rankings import exporters
+from lianbing.rankings import exporters, ranking, rules
 from lianbing.rankings.ranking import ranking_for
 from lianbing.rankings.views import _page_window
 
@@ -119,6 +119,41 @@ def test_full_export_matches_the_ranking(people, campaign, rec):
             round(row.composite, 2),
         )
         assert list(line[5:7]) == [round(100 * row.share(k), 1) for k in ranking.kinds]
+
+
+def test_a_ranking_read_a_few_user_ids_at_a_time_is_the_same(people, campaign, rec, monkeypatch):
+    """A large roster is read in ranges of user ids; the ranking is the one read at once,
+    missed activities, eligibility and ranks within the scope included."""
+    for n, name in enumerate(sorted(people)):
+        if name.startswith("officer_"):
+            rec(people[name], "quiz", "q1", 40 + n, minutes=n)
+            rec(people[name], "record_exercise", "r1", n % 30, 30)
+    rec(people["trainer"], "study", "s1", 5, 10)
+    expected.declare(
+        campaign.id,
+        expected.ExpectedData("quiz", "all1", "全员", 100, utcnow() - timedelta(hours=1)),
+    )
+    rules.update(
+        campaign.id,
+        deadline=None,
+        quotas=rules.DEFAULT_QUOTAS,
+        eligibility={"record_exercise": 0.5},
+        measure_weights={},
+        actor_id=None,
+    )
+    db.session.commit()
+    city = people["officer_441402_1"].bureau.path
+    built = {}
+    for span in (10**9, 3):
+        monkeypatch.setattr(ranking, "PEOPLE_AT_ONCE", span)
+        built[span] = []
+        for scope in (None, city):
+            ranking.clear_local()  # built afresh, not taken from this process's last few
+            built[span].append(ranking_for(campaign, scope=scope))
+    assert len(ranking._id_spans(None)) > 10 and len(ranking._id_spans(city)) > 1
+    for whole, spans in zip(built[10**9], built[3]):
+        assert len(whole) >= 5 and whole.data == spans.data and whole.kinds == spans.kinds
+    assert any(r.reasons for r in built[3][0].rows) and not all(r.reasons for r in built[3][0].rows)
 
 
 @pytest.mark.parametrize(

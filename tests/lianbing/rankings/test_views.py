@@ -374,3 +374,31 @@ def test_settings_page(client, auth, scored, campaign, audits):
     bad = client.post("/scores/settings", data={**form, "e_record_exercise": 150})
     assert bad.status_code == 400 and rules.eligibility(campaign.id) == {"record_exercise": 0.6}
     assert audits("ranking.settings") == 1
+
+
+def test_cached_ranking_rows_mark_each_viewer_and_follow_the_ledger(
+    client, auth, scored, make_user, rec
+):
+    """The rows of a ranking page are rendered once per ledger version and shared: each viewer
+    still sees only their own row marked, and a new ledger row shows at once."""
+    first, second = make_user("city_admin"), make_user("city_admin")
+    for n, admin in enumerate((first, second)):
+        rec(admin, "quiz", "q", 10 + n)
+    marked = re.compile(r'<tr data-user="(\d+)" class="table-success">')
+    for admin in (first, second, first):
+        auth.login(admin.username)
+        page = client.get("/scores/rankings").get_data(as_text=True)
+        assert marked.findall(page) == [str(admin.id)]
+        assert f'<tr data-user="{first.id}"' in page and f'<tr data-user="{second.id}"' in page
+    officer = scored["officer_441422_1"]
+    assert _composite(page, officer.id) < 80
+    rec(officer, "quiz", "q2", 100)
+    rec(officer, "record_exercise", "r2", 30, 30)
+    assert _composite(client.get("/scores/rankings").get_data(as_text=True), officer.id) > 80
+
+
+def _composite(page: str, user_id: int) -> float:
+    row = re.search(
+        rf'<tr data-user="{user_id}"[^>]*>.*?<td class="text-end fw-bold">([^<]*)<', page, re.S
+    )
+    return float(row.group(1))
