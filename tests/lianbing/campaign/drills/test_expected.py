@@ -168,9 +168,8 @@ def test_migration_merges_per_report_lines_into_the_round_and_keeps_their_audit(
     assert totals == before  # the rankings read the same sums
     assert {t.entries for t in db.session.scalars(select(ScoreTotal))} == {1}
     trail = db.session.scalars(
-        select(AuditLog).where(
-            AuditLog.target_type == "score_entry", AuditLog.target_id == str(kept.id)
-        )
+        select(AuditLog)
+        .where(AuditLog.target_type == "score_entry", AuditLog.target_id == str(kept.id))
         .order_by(AuditLog.id)
     ).all()
     assert [x.action for x in trail] == ["score.insert", "score.insert", "score.update"]
