@@ -86,20 +86,21 @@ def tables_empty() -> bool:
 def _rows() -> list[tuple[object, list[dict]]]:
     with db.engine.connect() as conn:
         return [
-            (t, [dict(r._mapping) for r in conn.execute(t.select())])
+            (t, [dict(r._mapping) for r in conn.execute(t.select().order_by(*t.primary_key))])
             for t in db.metadata.sorted_tables
         ]
 
 
 def _put_back(saved: list[tuple[object, list[dict]]], empty_first: bool) -> None:
-    """Insert the kept rows, parents first, after emptying the tables if they hold a state;
-    foreign keys are checked at commit (SQLite) or not at all (PostgreSQL: the rows were
-    consistent when kept, and a cycle needs no order)."""
+    """Insert the kept rows, parent tables first and each table's rows in key order, after
+    emptying the tables if they hold a state; foreign keys are checked at commit (SQLite) or,
+    for a superuser, not at all (PostgreSQL: the rows were consistent when kept)."""
     _restoring[0] = True
     try:
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+                if conn.exec_driver_sql("SHOW is_superuser").scalar() == "on":
+                    conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
             else:
                 conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             if empty_first:
