@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -18,9 +19,12 @@ from lianbing.accounts import demo as accounts_demo
 from lianbing.accounts import services as accounts
 from lianbing.accounts.models import Bureau, User
 from lianbing.campaign import services as campaigns
+from lianbing.campaign.models import Campaign
 from lianbing.campaign.schedule import today_local
 from lianbing.config import INSTANCE_DIR
-from lianbing.extensions import db
+from lianbing.extensions import cache, db
+from lianbing.rankings import ranking
+from tests import snapshots
 
 
 def _database_per_worker() -> None:
@@ -59,13 +63,18 @@ def app(tmp_path_factory):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        snapshots.watch(db.engine)
     yield app
 
 
 @pytest.fixture(autouse=True)
 def _fresh_database(app):
-    """Every test starts from empty tables (schema is created once per session)."""
+    """Every test starts from empty tables (schema is created once per session) and empty
+    caches (rankings are cached by ledger version, and versions restart with the tables)."""
     with app.app_context():
+        cache.clear()
+        ranking.clear_local()
+        snapshots.forget()
         yield
         db.session.remove()
         with db.engine.begin() as conn:
@@ -73,6 +82,7 @@ def _fresh_database(app):
                 conn.execute(table.delete())
         # the kept quiz draw plans are keyed by a version the emptied tables start again
         app.extensions.pop("quiz_plans", None)
+        snapshots.emptied()
 
 
 @pytest.fixture
@@ -88,8 +98,19 @@ def runner(app):
 @pytest.fixture
 def demo_people(app):
     """The demo bureaus and people (password ``lianbing-demo``)."""
-    accounts_demo.load()
-    db.session.commit()
+    snapshots.load("demo_people", accounts_demo.load)
+
+
+@pytest.fixture
+def flask_demo(app):
+    """What `flask demo` loads (the command itself is run by tests/lianbing/test_cli.py)."""
+    snapshots.load("flask_demo", functools.partial(demo_command, app))
+
+
+def demo_command(app) -> None:
+    """Run `flask demo` and check that it succeeded."""
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture
@@ -98,16 +119,18 @@ def campaign(app):
     2017 plan's stages from its first day (so today falls in its last stage, 总结表扬)."""
     today = today_local()
     start, end = today - timedelta(days=150), today + timedelta(days=60)
-    c = campaigns.create_campaign(
-        "测试练兵活动",
-        today.year,
-        start,
-        end,
-        stages=campaigns.plan_stages(start),
-        activate=True,
+    snapshots.load(
+        "campaign",
+        lambda: campaigns.create_campaign(
+            "测试练兵活动",
+            today.year,
+            start,
+            end,
+            stages=campaigns.plan_stages(start),
+            activate=True,
+        ),
     )
-    db.session.commit()
-    return c
+    return db.session.scalar(select(Campaign).where(Campaign.name == "测试练兵活动"))
 
 
 @pytest.fixture
@@ -203,12 +226,22 @@ def playwright_driver():
         yield p
 
 
-@pytest.fixture
-def browser(playwright_driver):
-    """Debian's Chromium driven by Playwright; skipped where Chromium is missing."""
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    """One Chromium per test process (launching one takes a second or more): tests get fresh
+    contexts of it, which share no cookies, storage or cache."""
     b = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield b
     b.close()
+
+
+@pytest.fixture
+def browser(chromium):
+    """Debian's Chromium driven by Playwright; skipped where Chromium is missing. The contexts
+    and pages a test opens are closed after it, so the next test starts from none."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 def browser_login(page, base_url: str, username: str, password: str = PASSWORD) -> None:

@@ -11,9 +11,7 @@ leads to the current campaign's board).
 from __future__ import annotations
 
 import functools
-import os
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,11 +24,8 @@ from werkzeug.serving import make_server
 
 from lianbing.accounts.demo import DEMO_PASSWORD as PASSWORD
 from lianbing.extensions import db
-
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
-)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from tests import snapshots
+from tests.conftest import demo_command
 
 #: who visits: a demo username per role; None is a visitor who has not logged in
 ROLES = {
@@ -167,8 +162,7 @@ def _new_links(adapter, html: str, followed: _Followed) -> list[str]:
 def site(app) -> Iterator[Site]:
     """The demo campaign served on a free port for the whole package."""
     with app.app_context():
-        result = app.test_cli_runner().invoke(args=["demo"])
-        assert result.exit_code == 0, result.output
+        snapshots.load("flask_demo", functools.partial(demo_command, app))
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         yield Site(f"http://127.0.0.1:{server.server_port}", app)
@@ -206,14 +200,6 @@ def axe_url() -> Iterator[str]:
 def _fresh_database(site):
     """The demo stays for the whole package (it is only read); emptied once at its end."""
     yield
-
-
-@pytest.fixture(scope="package")
-def chromium(playwright_driver):
-    """One Chromium for the package, from the test process's one Playwright driver."""
-    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture

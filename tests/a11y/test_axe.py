@@ -9,6 +9,9 @@ import pytest
 
 from .conftest import ROLES
 
+#: the package's tests share one served demo and one crawl: one xdist worker runs them all
+pytestmark = pytest.mark.xdist_group("a11y")
+
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
                                   resultTypes: ['violations']})

@@ -4,7 +4,12 @@ quiz's sticky header."""
 
 import re
 
+import pytest
+
 from .test_axe import violations
+
+#: the package's tests share one served demo and one crawl: one xdist worker runs them all
+pytestmark = pytest.mark.xdist_group("a11y")
 
 PHONE = {"width": 390, "height": 844}
 #: the focused element: its box against the sticky header's bottom, its outline, and the

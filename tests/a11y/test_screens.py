@@ -15,6 +15,9 @@ import pytest
 
 from .conftest import PER_ROLE, ROLES
 
+#: the package's tests share one served demo and one crawl: one xdist worker runs them all
+pytestmark = pytest.mark.xdist_group("a11y")
+
 SIZES = [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 #: shown key cells whose box is not inside the window: [text, left, right]

@@ -15,6 +15,7 @@ from casestudies.rubrics import services as rubrics
 from lianbing.accounts.models import User
 from lianbing.dbtypes import utcnow
 from lianbing.extensions import db
+from tests import snapshots
 
 
 def user(username: str) -> User:
@@ -30,8 +31,7 @@ def find_user():
 @pytest.fixture
 def world(demo_people, campaign):
     """Demo people, the active campaign and the part's demo content."""
-    demo.load(campaign.id)
-    db.session.commit()
+    snapshots.load("casestudies_world", lambda: demo.load(campaign.id))
     return campaign
 
 

@@ -28,10 +28,11 @@ from lianbing.accounts.models import Bureau, User
 from lianbing.audit.models import AuditLog
 from lianbing.campaign import demo as campaign_demo
 from lianbing.campaign import services as campaigns
+from lianbing.campaign.models import Campaign
 from lianbing.cli import CAMPAIGN_OPERATIONS
-from lianbing.extensions import cache, db
+from lianbing.extensions import db
 from lianbing.ledger.services import record
-from lianbing.rankings import ranking
+from tests import snapshots
 
 #: ten days ago at 08:00 UTC: inside the campaign fixture, which spans today
 T0 = (datetime.now(timezone.utc) - timedelta(days=10)).replace(
@@ -61,12 +62,15 @@ def ops_demo(demo_people):
     """The demo's 2017 campaign with every operation's paperwork (calendar, bulletins, drills,
     column, evaluation), made the active one: the operations' pages read against the 2017 plan's
     own dates. (The demo's live campaign of this year is checked in test_demo_alive.py.)"""
-    campaign = campaign_demo.load_past()
-    for operation in CAMPAIGN_OPERATIONS:
-        operation.load(campaign)
-    campaigns.activate_campaign(campaign)
-    db.session.commit()
-    return campaign
+
+    def build():
+        campaign = campaign_demo.load_past()
+        for operation in CAMPAIGN_OPERATIONS:
+            operation.load(campaign)
+        campaigns.activate_campaign(campaign)
+
+    snapshots.load("ops_demo", build)
+    return db.session.scalar(select(Campaign).where(Campaign.name == campaign_demo.PAST_NAME))
 
 
 @pytest.fixture
@@ -135,15 +139,6 @@ def rule_values():
 
 
 # --- the ledger, rankings and the API ---------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _empty_caches(app):
-    """Rankings are cached by ledger version; a fresh database restarts versions, so start clean."""
-    with app.app_context():
-        cache.clear()
-    ranking.clear_local()
-    yield
 
 
 @pytest.fixture
@@ -221,10 +216,9 @@ class ProductionLikeConfig(TestingConfig):
 
 
 @pytest.fixture
-def csrf_site(other_app, runner):
+def csrf_site(other_app, flask_demo):
     """(app, base URL): demo data loaded with `flask demo`, served by a CSRF-protected app on a
     free port."""
-    assert runner.invoke(args=["demo"]).exit_code == 0
     app = other_app(ProductionLikeConfig())
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -29,8 +29,7 @@ def test_demo_loads_everything_and_is_idempotent(runner):
     assert _counts() == counts
 
 
-def test_demo_people_have_the_documented_logins(runner):
-    runner.invoke(args=["demo"])
+def test_demo_people_have_the_documented_logins(flask_demo):
     users = {u.username: u for u in db.session.scalars(select(User))}
     assert users["city_admin"].role == "city_admin" and users["trainer"].role == "trainer"
     assert (

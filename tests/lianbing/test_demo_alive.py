@@ -34,10 +34,7 @@ PLACEHOLDER = re.compile(r"（\d+）$|演示")
 
 
 @pytest.fixture
-def demo(runner):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
+def demo(flask_demo):
     active = db.session.scalar(select(Campaign).where(Campaign.is_active.is_(True)))
     past = db.session.scalar(select(Campaign).where(Campaign.name == PAST_NAME))
     return active, past

@@ -91,9 +91,8 @@ def crawl(client, start: str = "/home"):
 
 
 @pytest.fixture
-def lived_in(runner):
+def lived_in(flask_demo):
     """The full demo, plus audit rows whose changes hold non-ASCII JSON and an unknown code."""
-    assert runner.invoke(args=["demo"]).exit_code == 0
     audit.write("recommendation.add", "recommendation", 1, new={"statement": "测试推荐", "n": None})
     audit.write("widget.frobnicate", "widget", 7, old={"名称": "旧"}, new={"名称": "新"})
     db.session.commit()

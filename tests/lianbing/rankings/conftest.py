@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 
 from lianbing.dbtypes import utcnow
-from lianbing.extensions import db
 from lianbing.rankings import rules
+from tests import snapshots
 
 
 @pytest.fixture(autouse=True)
@@ -21,5 +21,9 @@ def nominations_open(request):
     if "campaign" not in request.fixturenames:
         return
     campaign = request.getfixturevalue("campaign")
-    rules.settings_for(campaign.id, create=True).nomination_deadline = utcnow() + timedelta(days=30)
-    db.session.commit()
+
+    def build():
+        settings = rules.settings_for(campaign.id, create=True)
+        settings.nomination_deadline = utcnow() + timedelta(days=30)
+
+    snapshots.load("nominations_open", build)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lianbing.accounts.models import User
 from lianbing.extensions import db
 from lianbing.rankings import rules
+from tests import snapshots
 
 ME = "officer_441402_1"
 
@@ -17,15 +18,22 @@ ME = "officer_441402_1"
 @pytest.fixture
 def board_people(people, rec):
     """Every officer named uniquely and scored: 梅江区 (441402) first, 大埔县 (441422) last."""
-    officers = list(
+
+    def build():
+        for n, user in enumerate(_officers()):
+            user.display_name = f"榜{user.username[-8:]}"
+            db.session.commit()
+            points = {"441402": 90, "441422": 10}.get(user.bureau.code, 50) - n % 5
+            rec(user, "quiz", "quiz:1", points, minutes=n)
+
+    snapshots.load("board_people", build)
+    return _officers()
+
+
+def _officers() -> list[User]:
+    return list(
         db.session.scalars(select(User).where(User.role == "officer").order_by(User.username))
     )
-    for n, user in enumerate(officers):
-        user.display_name = f"榜{user.username[-8:]}"
-        db.session.commit()
-        points = {"441402": 90, "441422": 10}.get(user.bureau.code, 50) - n % 5
-        rec(user, "quiz", "quiz:1", points, minutes=n)
-    return officers
 
 
 def _names(page: str, section: str) -> list[str]:

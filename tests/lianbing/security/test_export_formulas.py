@@ -138,8 +138,7 @@ def _export(client, url: str):
     return client.get(started.headers["Location"] + "/download")
 
 
-def test_every_export_writes_planted_formulas_as_text(app, runner, client, session_login):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_every_export_writes_planted_formulas_as_text(flask_demo, client, session_login):
     _plant()
     _nominate()
     session_login(client, "city_admin")
@@ -155,8 +154,7 @@ def test_every_export_writes_planted_formulas_as_text(app, runner, client, sessi
     assert seen >= 8, "the planted text should be readable in the exports"
 
 
-def test_bank_export_with_formula_like_text_imports_back_unchanged(app, runner):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_bank_export_with_formula_like_text_imports_back_unchanged(flask_demo):
     bank = db.session.scalar(select(Bank).order_by(Bank.id))
     questions = db.session.scalars(select(Question).where(Question.bank_id == bank.id)).all()
     for i, q in enumerate(questions):
