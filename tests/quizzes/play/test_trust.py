@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from lianbing.dbtypes import utcnow
+from lianbing.dbtypes import to_local, utcnow
 from lianbing.extensions import db
 from quizzes import services as bank_services
 from quizzes.models import Question
@@ -182,7 +182,7 @@ def test_empty_practice_answer_is_not_an_answer(client, auth, qbank):
 
 def test_daily_set_is_fixed_for_the_day_and_resumes(client, auth, qbank, user):
     officer = user(OFFICER)
-    day = utcnow().date()
+    day = to_local(utcnow()).date()  # the officer's day, as the page counts it (Beijing)
     before = practice.daily_set(officer.id, day)
     assert len(before) == 10
     auth.login(OFFICER)
