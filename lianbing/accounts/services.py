@@ -93,11 +93,6 @@ def county_bureaus(under: str | None = None) -> list[Bureau]:
     return list(db.session.scalars(stmt))
 
 
-def subtree_ids(bureau: Bureau) -> frozenset[int]:
-    """The ids of the bureau and every bureau below it (a county, the lowest level: itself)."""
-    return bureau.subtree_ids()
-
-
 def _sole_root(bureau: Bureau) -> bool:
     roots = db.session.scalar(select(func.count()).where(Bureau.parent_id.is_(None)))
     return bureau.parent_id is None and roots == 1

@@ -22,9 +22,14 @@ TIMEOUT = 3600
 def cached(name: str, versions: list[str], parts: tuple, render: Callable[[], str]) -> str:
     """The fragment from the cache, else ``render()`` stored under the current versions."""
     stamp = ".".join(map(str, counters.values(versions)))
-    key = f"frag:{name}:{stamp}:" + ":".join(map(str, parts))
+    return kept(f"frag:{name}:{stamp}:" + ":".join(map(str, parts)), render)
+
+
+def kept(key: str, compute: Callable[[], object], timeout: int = TIMEOUT):
+    """The value under ``key`` from the app's cache, else ``compute()`` stored there. The key
+    must hold every version the value depends on: nothing here invalidates it."""
     found = cache.get(key)
     if found is None:
-        found = render()
-        cache.set(key, found, timeout=TIMEOUT)
+        found = compute()
+        cache.set(key, found, timeout=timeout)
     return found

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from lianbing.accounts import services as accounts
 from lianbing.accounts.models import Bureau, User
 from lianbing.campaign.models import Campaign
-from lianbing.extensions import cache, db
+from lianbing.counters.fragments import kept
+from lianbing.extensions import db
 from lianbing.ledger.models import ScoreEntry
 from lianbing.rankings.ranking import CACHE_SECONDS, Ranking
 
@@ -43,11 +44,7 @@ def progress(campaign: Campaign, version: int, under: str | None = None) -> list
     """Share of available points earned in each month's ledger rows, of the people under the
     bureau path ``under`` if given (cached by ledger version)."""
     key = f"progress:{campaign.id}:{version}:{under}"
-    found = cache.get(key)
-    if found is None:
-        found = _progress(campaign.id, under)
-        cache.set(key, found, timeout=CACHE_SECONDS)
-    return found
+    return kept(key, lambda: _progress(campaign.id, under), CACHE_SECONDS)
 
 
 def _progress(campaign_id: int, under: str | None) -> list[tuple[str, float]]:

@@ -21,9 +21,10 @@ from lianbing.auth import (
 )
 from lianbing.campaign import services as campaigns
 from lianbing.campaign.models import Campaign
+from lianbing.counters.fragments import kept
 from lianbing.dbtypes import utcnow
 from lianbing.errors import Invalid, NotFound
-from lianbing.extensions import cache, db
+from lianbing.extensions import db
 from lianbing.jobs import services as jobs
 from lianbing.ledger import expected
 from lianbing.ledger import services as ledger
@@ -177,18 +178,18 @@ def _rows_html(campaign: Campaign, ranking: Ranking, rows, offset: int, parts: t
     """The page's rows as HTML: the same for everyone who sees this page of this ranking, so
     cached under the ranking's key (its ledger version; shared by every worker and machine when
     the cache is Redis) and the page's filters; the viewer's own row is marked here."""
-    key = f"ranking-rows:{ranking.key}:" + ":".join(map(str, parts))
-    body = cache.get(key)
-    if body is None:
-        body = render_template(
+    body = kept(
+        f"ranking-rows:{ranking.key}:" + ":".join(map(str, parts)),
+        lambda: render_template(
             "rankings/_ranking_rows.html",
             campaign=campaign,
             rows=_cells(ranking, rows[offset : offset + PAGE_SIZE]),
             offset=offset,
             kinds=registry().kinds,
             officer_base=_officer_base(),
-        )
-        cache.set(key, body, timeout=CACHE_SECONDS)
+        ),
+        CACHE_SECONDS,
+    )
     mark = f'<tr data-user="{current_user.id}">'
     return Markup(body.replace(mark, mark[:-1] + ' class="table-success">', 1))
 

@@ -16,28 +16,14 @@ they are counted on every view, as on the report page.
 
 from __future__ import annotations
 
-from typing import Callable
-
 from lianbing.accounts.models import Bureau
 from lianbing.campaign import schedule
 from lianbing.campaign.models import Campaign
 from lianbing.campaign.report import figures, ledger
 from lianbing.counters import services as counters
-from lianbing.extensions import cache
+from lianbing.counters.fragments import kept as _kept
 from lianbing.ledger import versions
 from lianbing.parts import ReportFigure
-
-#: seconds an entry lives (a newer version makes it unreachable long before)
-TIMEOUT = 3600
-
-
-def _kept(key: str, compute: Callable[[], object]):
-    """The value under ``key`` from the app's cache, else ``compute()`` stored there."""
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, timeout=TIMEOUT)
-    return found
 
 
 def evidence_figures(campaign: Campaign, bureau: Bureau) -> list[ReportFigure]:

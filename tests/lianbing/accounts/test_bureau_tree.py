@@ -16,8 +16,8 @@ def test_paths_follow_the_tree(tree):
     assert county.path == f"/{g.id}/{mz.id}/{county.id}/"
     assert county.is_under(g) and county.is_under(mz) and not county.is_under(tree["hn"])
     ids = {tree[k].id for k in ("gd", "mz", "sz", "441402", "441403", "440303")}
-    assert accounts.subtree_ids(g) == ids
-    assert accounts.subtree_ids(county) == {county.id}
+    assert g.subtree_ids() == ids
+    assert county.subtree_ids() == {county.id}
 
 
 def test_a_moved_city_takes_its_counties_along(tree):
@@ -26,8 +26,8 @@ def test_a_moved_city_takes_its_counties_along(tree):
     db.session.commit()
     db.session.expire_all()
     assert tree["440303"].path == f"/{hn.id}/{sz.id}/{tree['440303'].id}/"
-    assert tree["440303"].id in accounts.subtree_ids(hn)
-    assert tree["440303"].id not in accounts.subtree_ids(tree["gd"])
+    assert tree["440303"].id in hn.subtree_ids()
+    assert tree["440303"].id not in tree["gd"].subtree_ids()
 
 
 def test_a_province_admin_manages_its_cities_and_counties_only(tree, tree_user):
