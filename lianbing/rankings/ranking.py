@@ -60,6 +60,8 @@ CACHE_SECONDS = 3600
 #: a build reads at most about this many people per query (a city or a province in one, the
 #: country's 100,000 in ranges of user ids): their wide rows are never all held at once
 PEOPLE_AT_ONCE = 20_000
+#: above any user id (the database's integer)
+MAX_ID = 2**31 - 1
 
 
 @dataclass(slots=True)
@@ -308,29 +310,57 @@ def _table(campaign_id: int, columns: list[str], credits: bool = False, scope: s
     """Lists of one row per ranked person (active officers, and anyone else with ledger rows),
     one list per range of user ids (``_id_spans``): id, name, role, bureau id, bureau, rows,
     latest achieved_at, then (points, max) per kind (and the credits per kind, see
-    ``_pivot``); only those under the path ``scope`` if given."""
-    for ids in _id_spans(scope):
-        p = _pivot(campaign_id, columns, credits, scope, ids)
-        width = (3 if credits else 2) * len(columns)
-        stmt = (
-            select(
-                *(User.id, User.display_name, User.role, User.bureau_id, Bureau.short_name),
-                *(p.c.entries, p.c.last_at, *(p.c[f"s{i}"] for i in range(width))),
-            )
-            .join(Bureau, Bureau.id == User.bureau_id)
-            .outerjoin(p, p.c.user_id == User.id)
-            .where(User.is_active_.is_(True), or_(User.role == "officer", p.c.user_id.is_not(None)))
+    ``_pivot``); only those under the path ``scope`` if given. Several ranges are read on one
+    snapshot of the database, so a ledger write landing between two of them is in neither or
+    in both."""
+    spans = _id_spans(scope)
+    if spans == [None]:
+        yield db.session.execute(_span(campaign_id, columns, credits, scope, None)).all()
+        return
+    with _one_snapshot() as conn:
+        for ids in spans:
+            yield conn.execute(_span(campaign_id, columns, credits, scope, ids)).all()
+
+
+def _span(campaign_id: int, columns: list[str], credits: bool, scope: str | None, ids):
+    """The statement reading the people of one range of user ids (all when ``ids`` is None)."""
+    p = _pivot(campaign_id, columns, credits, scope, ids)
+    width = (3 if credits else 2) * len(columns)
+    stmt = (
+        select(
+            *(User.id, User.display_name, User.role, User.bureau_id, Bureau.short_name),
+            *(p.c.entries, p.c.last_at, *(p.c[f"s{i}"] for i in range(width))),
         )
-        if scope is not None:
-            stmt = stmt.where(_under(scope))
-        if ids is not None:
-            stmt = stmt.where(User.id.between(*ids))
-        yield db.session.execute(stmt).all()
+        .join(Bureau, Bureau.id == User.bureau_id)
+        .outerjoin(p, p.c.user_id == User.id)
+        .where(User.is_active_.is_(True), or_(User.role == "officer", p.c.user_id.is_not(None)))
+    )
+    if scope is not None:
+        stmt = stmt.where(_under(scope))
+    if ids is not None:
+        stmt = stmt.where(User.id.between(*ids))
+    return stmt
+
+
+@contextmanager
+def _one_snapshot():
+    """A connection of its own whose reads all see one snapshot: REPEATABLE READ on PostgreSQL
+    (READ COMMITTED, the default, takes a new one per statement), an explicit read transaction
+    on SQLite (pysqlite begins none before a SELECT). Used only by builds above PEOPLE_AT_ONCE
+    people, which read committed data (pages, exports and the closing, never after a write of
+    their own to the ledger)."""
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN")
+        yield conn
 
 
 def _id_spans(scope: str | None) -> list[tuple[int, int] | None]:
     """Ranges of user ids holding about PEOPLE_AT_ONCE people (under ``scope``) each; [None]
-    (everyone in one query) when there are no more than that."""
+    (everyone in one query) when there are no more than that. The last range is open-ended
+    (people added since are read with it)."""
     stmt = select(func.count(User.id), func.min(User.id), func.max(User.id))
     if scope is not None:
         stmt = stmt.join(Bureau, Bureau.id == User.bureau_id).where(_under(scope))
@@ -338,7 +368,9 @@ def _id_spans(scope: str | None) -> list[tuple[int, int] | None]:
     if count <= PEOPLE_AT_ONCE:
         return [None]
     width = -(-(high - low + 1) * PEOPLE_AT_ONCE // count)
-    return [(start, start + width - 1) for start in range(low, high + 1, width)]
+    spans = [(start, start + width - 1) for start in range(low, high + 1, width)]
+    spans[-1] = (spans[-1][0], MAX_ID)
+    return spans
 
 
 def _available_anywhere(campaign_id: int, columns: list[str], found) -> list[bool]:

@@ -156,6 +156,37 @@ def test_a_ranking_read_a_few_user_ids_at_a_time_is_the_same(people, campaign, r
     assert any(r.reasons for r in built[3][0].rows) and not all(r.reasons for r in built[3][0].rows)
 
 
+def test_a_ledger_write_between_two_ranges_is_in_neither(people, campaign, rec, monkeypatch):
+    """The ranges of one build are read on one snapshot: a line recorded (and committed by
+    another connection) after the first range was read is missing from the later ranges too,
+    and the next build has it."""
+    officers = sorted(
+        (u for n, u in people.items() if n.startswith("officer_")), key=lambda u: u.id
+    )
+    for user in officers:
+        rec(user, "quiz", "q1", 40)
+    last = officers[-1]
+    only(campaign, {"quiz": 1})
+    monkeypatch.setattr(ranking, "PEOPLE_AT_ONCE", 3)
+    read = ranking._span
+    spans_read = []
+
+    def write_after_the_first_range(*args):
+        if len(spans_read) == 1:
+            rec(last, "quiz", "q2", 60)  # commits on the request's own connection
+        spans_read.append(args[-1])
+        return read(*args)
+
+    monkeypatch.setattr(ranking, "_span", write_after_the_first_range)
+    ranking.clear_local()
+    during = ranking_for(campaign)
+    assert len(spans_read) > 2 and last.id > spans_read[0][1]
+    assert during.row_of(last.id).available["quiz"] == 100
+    monkeypatch.setattr(ranking, "_span", read)
+    ranking.clear_local()
+    assert ranking_for(campaign).row_of(last.id).available["quiz"] == 200
+
+
 @pytest.mark.parametrize(
     ("page", "pages", "expected_window"),
     [
