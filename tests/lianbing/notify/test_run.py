@@ -8,11 +8,12 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, insert, select
 
 from lianbing.campaign.bulletins.models import Bulletin
+from lianbing.dbtypes import to_local
 from lianbing.extensions import db
-from lianbing.notify import channels, outbox
+from lianbing.notify import channels, outbox, services
 from lianbing.notify.channels import Mailer, SendError
 from lianbing.notify.cli import run_once
 from lianbing.notify.models import FAILED, PENDING, Delivery, Notification, NotifyPrefs, Robot
@@ -221,6 +222,63 @@ def test_digest_subscribers_get_one_mail_a_day_instead_of_one_per_event(
     mails = smtp_server.to("admin@county.example")
     assert [m["Subject"] for m in mails] == ["练兵每日提醒（1 条）"]
     assert "7月工作简报还有 3 天截止" in mails[0].get_content()
+
+
+def test_digests_are_queued_for_every_subscriber_in_two_statements(
+    campaign, make_user, three_days_before
+):
+    """Each subscriber with news gets one digest of the day's notices in order; one with no
+    news, one already sent today's, one without an address and an inactive one get none; the
+    statements do not grow with the subscribers."""
+    now = three_days_before
+    subscribers = [
+        _with_email(make_user("bureau_admin", code), f"digest{i}@county.example")
+        for i, code in enumerate(("441402", "441403", "441402", "441403", "441402"))
+    ]
+    many, one, quiet, sent, inactive = subscribers
+    nobody = make_user("bureau_admin", "441403")  # no address
+    inactive.is_active_ = False
+    for user in [*subscribers, nobody]:
+        db.session.add(NotifyPrefs(user_id=user.id, email_on=True, digest=True))
+    news = {many: ["甲", "乙", "丙"], one: ["丁"], sent: ["戊"], inactive: ["己"], nobody: ["庚"]}
+    for user, titles in news.items():
+        for i, title in enumerate(titles):
+            db.session.add(
+                Notification(user_id=user.id, event_key=f"e{i}", title=title, created_at=now)
+            )
+    db.session.add(
+        Notification(
+            user_id=quiet.id, event_key="old", title="旧", created_at=now - timedelta(days=2)
+        )
+    )
+    db.session.commit()
+    key = f"digest:{to_local(now):%Y-%m-%d}"
+    db.session.execute(
+        insert(Delivery), [services._delivery("email", now, key, "", "", user_id=sent.id)]
+    )
+    statements = []
+
+    def seen(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert services.queue_digests(now, 0) == 2
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(statements) == 2  # the news of every subscriber, then one insert
+    queued = db.session.execute(
+        select(Delivery.user_id, Delivery.subject, Delivery.body)
+        .where(Delivery.event_key == key)
+        .order_by(Delivery.user_id)
+    ).all()
+    assert [tuple(r) for r in queued] == sorted(
+        [
+            (many.id, "练兵每日提醒（3 条）", "- 甲\n- 乙\n- 丙"),
+            (one.id, "练兵每日提醒（1 条）", "- 丁"),
+            (sent.id, "", ""),
+        ]
+    )
 
 
 def test_people_without_an_address_or_with_email_off_get_only_the_in_app_notice(
