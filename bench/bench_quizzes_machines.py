@@ -9,8 +9,8 @@ else in the database.
 The setups run one after the other on one database, so the second meets the first's rows. Both
 start on a past competition every officer has taken, and the planner's statistics of attempts
 and items are brought up to date before each storm (as autovacuum would; the test server runs
-none): without that the second setup's starts were planned on tables ten times larger than
-their statistics said and read every answer row of the database per start (decision 0033).
+none): without that the second setup's starts were planned on grown tables never analyzed,
+and PostgreSQL's default estimates read every answer row of the database per start (0033).
 Each setup keeps its own Redis keys, and every officer's session is due its once-a-minute
 ``last_seen`` write at each start storm.
 """
