@@ -55,6 +55,7 @@ from lianbing.rankings import jobs as rankings_jobs
 from lianbing.rankings import locks
 from lianbing.rankings.measures import register_bureau_measure
 from lianbing.rankings.views import bp as rankings_bp
+from lianbing.verified import KeptSessionInterface
 
 
 def register_extensions(app: Flask) -> None:
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     _ping_pooled_connections(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
+    app.session_interface = KeptSessionInterface()
     bootstrap.init_app(app)
     cache.init_app(app, config=_cache_config(app))
     login_manager.init_app(app)
