@@ -12,7 +12,10 @@ from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
 from lianbing import TestingConfig, verified
+from lianbing.accounts import sessions
 from lianbing.auth import public
+from lianbing.extensions import db
+from tests.lianbing.conftest import login_as
 
 
 class CsrfConfig(TestingConfig):
@@ -162,3 +165,25 @@ def test_a_kept_token_expires_with_the_time_limit(probe_app, monkeypatch):
     assert _send(client, token) == 200
     _later(monkeypatch, probe_app.config["WTF_CSRF_TIME_LIMIT"] + 1)
     assert _send(client, token) == 400
+
+
+# --- revocation is not cached ---------------------------------------------------------------------
+
+
+def test_a_session_ended_on_one_worker_is_refused_by_one_that_kept_its_cookie(other_app, make_user):
+    """The kept cookie says who the browser claims to be; the server-side session is still
+    checked at every request (lianbing/accounts/sessions.py)."""
+    ending, serving = other_app(), other_app()
+    user = make_user("officer")
+    db.session.commit()
+    client = serving.test_client()
+    with serving.app_context():
+        login_as(client, user.username)
+    with client.session_transaction() as cookie_session:
+        raw = cookie_session[sessions.COOKIE_KEY]
+    assert [client.get("/home").status_code for _ in range(3)] == [200, 200, 200]
+    assert client.get_cookie("session").value in serving.session_interface.kept.found
+    with ending.test_request_context():
+        sessions.end(raw)
+        db.session.commit()
+    assert client.get("/home").status_code == 302
