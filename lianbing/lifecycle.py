@@ -41,10 +41,13 @@ def _finish(response):
     """Commit a successful request, roll back any other; stamp and log it."""
     user_id = _user_id()  # before the commit expires the user (reading it again costs a query)
     keep = response.status_code < 400 and not g.get("discard_changes")
-    if keep or g.get("keep_changes"):
-        db.session.commit()
-    else:
-        db.session.rollback()
+    session = db.session()
+    # nothing begun and nothing waiting for a commit (a view that committed): nothing to end
+    if session.in_transaction() or session.info:
+        if keep or g.get("keep_changes"):
+            session.commit()
+        else:
+            session.rollback()
     response.headers["X-Request-ID"] = g.get("request_id", "")
     _log_request(response.status_code, user_id)
     return response
@@ -62,22 +65,25 @@ def _teardown(exc: BaseException | None) -> None:
 
 
 def _log_request(status: int, user_id: str | None) -> None:
+    level = logging.ERROR if status >= 500 else logging.INFO
+    if not log.isEnabledFor(level):
+        return
     started = g.get("request_started")
     duration = (time.perf_counter() - started) * 1000 if started else 0.0
-    rule = request.url_rule.rule if request.url_rule else request.path
-    level = logging.ERROR if status >= 500 else logging.INFO
+    method, rule = request.method, request.url_rule
+    route = rule.rule if rule else request.path
     log.log(
         level,
         "%s %s %s %.1fms",
-        request.method,
-        rule,
+        method,
+        route,
         status,
         duration,
         extra={
             "event": "request",
             "user_id": user_id,
-            "method": request.method,
-            "route": rule,
+            "method": method,
+            "route": route,
             "status": status,
             "duration_ms": round(duration, 1),
         },

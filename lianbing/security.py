@@ -27,6 +27,7 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()"
 )
 
+HSTS = "max-age=31536000; includeSubDomains"
 
 NONCE_KEY = "lianbing.csp_nonce"
 
@@ -62,18 +63,26 @@ def content_security_policy(nonce: str | None) -> str:
 _NO_NONCE_POLICY = content_security_policy(None)
 
 
+#: the headers every response carries unless its view set its own, by lower-case name
+_FIXED = [
+    ("x-frame-options", "X-Frame-Options", "DENY"),
+    ("x-content-type-options", "X-Content-Type-Options", "nosniff"),
+    ("referrer-policy", "Referrer-Policy", "same-origin"),
+    ("permissions-policy", "Permissions-Policy", PERMISSIONS_POLICY),
+]
+_HSTS = ("strict-transport-security", "Strict-Transport-Security", HSTS)
+
+
 def _set_headers(response):
+    """The policy and fixed headers a view did not set itself (one pass over the headers)."""
     headers = response.headers
-    nonce = request.environ.get(NONCE_KEY)
-    headers.setdefault(
-        "Content-Security-Policy", content_security_policy(nonce) if nonce else _NO_NONCE_POLICY
-    )
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    present = {name.lower() for name in headers.keys()}
+    if "content-security-policy" not in present:
+        nonce = request.environ.get(NONCE_KEY)
+        policy = content_security_policy(nonce) if nonce else _NO_NONCE_POLICY
+        headers.add("Content-Security-Policy", policy)
+    fixed = _FIXED + [_HSTS] if current_app.config.get("SESSION_COOKIE_SECURE") else _FIXED
+    headers.extend([(name, value) for low, name, value in fixed if low not in present])
     return response
 
 

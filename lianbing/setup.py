@@ -50,17 +50,21 @@ from lianbing.notify import services as notify
 from lianbing.notify.cli import notify_cli
 from lianbing.notify.views import bp as notify_bp
 from lianbing.parts import ROLE_LABELS, registry
+from lianbing.pool import ping_when_rested
 from lianbing.rankings import jobs as rankings_jobs
 from lianbing.rankings import locks
 from lianbing.rankings.measures import register_bureau_measure
 from lianbing.rankings.views import bp as rankings_bp
+from lianbing.verified import KeptSessionInterface
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions created in extensions.py."""
     db.init_app(app)
+    _ping_pooled_connections(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
+    app.session_interface = KeptSessionInterface()
     bootstrap.init_app(app)
     cache.init_app(app, config=_cache_config(app))
     login_manager.init_app(app)
@@ -68,6 +72,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
     _chinese_form_messages()
+
+
+def _ping_pooled_connections(app: Flask) -> None:
+    """PostgreSQL connections pinged at checkout when they may have died (lianbing/pool.py)."""
+    if app.config["DB_PRE_PING"] and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgres"):
+        with app.app_context():
+            ping_when_rested(db.engine, app.config["DB_PING_IDLE_SECONDS"])
 
 
 def _chinese_form_messages() -> None:

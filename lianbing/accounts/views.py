@@ -47,9 +47,10 @@ MUST_CHANGE_OPEN = {"accounts.change_password", "accounts.logout", "static", "bo
 @bp.before_app_request
 def _must_change_password():
     """Until an admin-set password is changed, every page leads to the change-password page."""
-    if request.endpoint in MUST_CHANGE_OPEN or not current_user.is_authenticated:
+    if request.endpoint in MUST_CHANGE_OPEN:
         return None
-    if current_user.must_change_password:
+    user = current_user._get_current_object()  # one lookup through Flask-Login's proxy
+    if user.is_authenticated and user.must_change_password:
         flash("管理员为您设置了初始密码，请先修改密码。", "warning")
         return redirect(url_for("accounts.change_password"))
     return None

@@ -9,6 +9,8 @@ import logging
 import pytest
 from flask import Blueprint
 from sqlalchemy import func, select
+from sqlalchemy.event import listen, remove
+from sqlalchemy.orm import Session
 
 from lianbing import TestingConfig, create_app
 from lianbing.accounts.models import Bureau
@@ -71,7 +73,21 @@ def savepoint_refused():
     raise Conflict("该记录已提交，不能再次提交。")
 
 
-for view in (ok, refused, kept, discarded, redirected, boom, savepoint_refused):
+@probe.route("/probe/committed", methods=["POST"])
+def committed():
+    _add_bureau("990008")
+    db.session.commit()
+    return "committed"
+
+
+@probe.route("/probe/waiting", methods=["POST"])
+def waiting():
+    db.session.commit()
+    db.session().info["probe_waiting"] = True  # work for the commit, no transaction begun
+    return "waiting"
+
+
+for view in (ok, refused, kept, discarded, redirected, boom, savepoint_refused, committed, waiting):
     view.required_roles = frozenset({"anonymous"})
 
 
@@ -114,6 +130,25 @@ def test_the_host_commits_only_what_should_be_kept(probe_app, path, code, status
     assert response.status_code == status
     db.session.remove()
     assert _stored(probe_app, code) == (1 if kept_row else 0)
+
+
+@pytest.mark.parametrize(
+    "path, commits", [("/probe/ok", 1), ("/probe/committed", 1), ("/probe/waiting", 2)]
+)
+def test_the_host_commits_when_something_waits_for_it(probe_app, path, commits):
+    """Not after a view that committed its own work (an empty commit costs a transaction's
+    events), but whenever the session has begun a transaction or holds work for the commit."""
+    seen = []
+
+    def count(session):
+        seen.append(session.info.pop("probe_waiting", None))
+
+    listen(Session, "before_commit", count)
+    try:
+        assert _post(probe_app, path).status_code == 200
+    finally:
+        remove(Session, "before_commit", count)
+    assert len(seen) == commits
 
 
 def test_a_refusal_is_a_chinese_page_or_json(probe_app):

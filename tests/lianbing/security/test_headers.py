@@ -145,3 +145,17 @@ def test_instance_folder_database_and_secret_key_are_private(tmp_path, monkeypat
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / "secret_key").stat().st_mode) == 0o600
     assert stat.S_IMODE((folder / "lianbing.db").stat().st_mode) == 0o600
+
+
+def test_a_header_a_view_set_itself_is_kept_and_none_is_doubled(other_app):
+    app = other_app()
+
+    def framed():
+        return "x", 200, {"X-Frame-Options": "SAMEORIGIN", "content-security-policy": "mine"}
+
+    framed.required_roles = frozenset({"anonymous"})
+    app.add_url_rule("/probe/framed", "probe_framed", framed)
+    h = app.test_client().get("/probe/framed").headers
+    assert h.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert h.getlist("Content-Security-Policy") == ["mine"]
+    assert h.getlist("Referrer-Policy") == ["same-origin"]
