@@ -10,6 +10,7 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+from _pytest.nodeid import NodeId
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
@@ -48,6 +49,26 @@ def _database_per_worker() -> None:
 
 
 _database_per_worker()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep each ``xdist_group`` on one worker under ``--dist loadgroup``. pytest-xdist groups by
+    the suffix it adds to a test's node id (``…::test@a11y``), but pytest 9.2 keeps the id where
+    pytest-xdist 3.8 no longer writes (pytest-xdist#1386): every group was silently spread over
+    all workers, each building the group's shared fixtures again. The suffix is added here when
+    pytest-xdist's own did not take."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = {
+            m.args[0] if m.args else m.kwargs.get("name", "default")
+            for m in item.iter_markers("xdist_group")
+        }
+        suffix = "@" + "_".join(sorted(map(str, names)))
+        if names and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
+
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
