@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 from _pytest.nodeid import NodeId
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.engine import Engine, make_url
 from werkzeug.serving import make_server
 
 from lianbing import TestingConfig, create_app
@@ -44,6 +44,8 @@ def _database_per_worker() -> None:
     with admin.connect() as conn:
         if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
             conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # a test database is thrown away: commits need not wait for the WAL to reach the disk
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     admin.dispose()
     os.environ["TEST_DATABASE_URL"] = base.set(database=name).render_as_string(hide_password=False)
 
@@ -51,13 +53,26 @@ def _database_per_worker() -> None:
 _database_per_worker()
 
 
+@event.listens_for(Engine, "connect")
+def _sqlite_without_waiting_for_the_disk(dbapi_connection, connection_record) -> None:
+    """Test databases are thrown away: SQLite need not flush its WAL to the disk at every
+    commit (synchronous=FULL spends ~2 ms a commit in fsync, and the suite commits tens of
+    thousands of times). What one connection commits is still seen by the next at once."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Keep each ``xdist_group`` on one worker under ``--dist loadgroup``. pytest-xdist groups by
-    the suffix it adds to a test's node id (``…::test@a11y``), but pytest 9.2 keeps the id where
-    pytest-xdist 3.8 no longer writes (pytest-xdist#1386): every group was silently spread over
-    all workers, each building the group's shared fixtures again. The suffix is added here when
-    pytest-xdist's own did not take."""
+    """Under ``--dist loadgroup``: each ``xdist_group`` on one worker, and the files that drive a
+    browser sent out first.
+
+    pytest-xdist groups by the suffix it adds to a test's node id (``…::test@a11y``), but pytest
+    9.2 keeps the id where pytest-xdist 3.8 no longer writes (pytest-xdist#1386): every group
+    was silently spread over all workers, each building the group's shared fixtures again. The
+    suffix is added here when pytest-xdist's own did not take. The browser journeys are the
+    longest tests (a minute or more on a busy machine): started last, one would keep a worker
+    busy while the other has nothing left to do. Each file keeps its own order."""
     if not getattr(config.option, "loadgroup", False):
         return
     for item in items:
@@ -68,6 +83,8 @@ def pytest_collection_modifyitems(config, items):
         suffix = "@" + "_".join(sorted(map(str, names)))
         if names and not item.nodeid.endswith(suffix):
             item._id = NodeId.parse(item.nodeid + suffix)
+    browser_files = {i.path for i in items if "playwright_driver" in getattr(i, "fixturenames", ())}
+    items.sort(key=lambda item: item.path not in browser_files)
 
 
 CHROMIUM = shutil.which("chromium") or (
