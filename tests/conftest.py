@@ -64,15 +64,12 @@ def _sqlite_without_waiting_for_the_disk(dbapi_connection, connection_record) ->
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup``: each ``xdist_group`` on one worker, and the files that drive a
-    browser sent out first.
+    """Under ``--dist loadgroup``, each ``xdist_group`` on one worker.
 
     pytest-xdist groups by the suffix it adds to a test's node id (``…::test@a11y``), but pytest
     9.2 keeps the id where pytest-xdist 3.8 no longer writes (pytest-xdist#1386): every group
     was silently spread over all workers, each building the group's shared fixtures again. The
-    suffix is added here when pytest-xdist's own did not take. The browser journeys are the
-    longest tests (a minute or more on a busy machine): started last, one would keep a worker
-    busy while the other has nothing left to do. Each file keeps its own order."""
+    suffix is added here when pytest-xdist's own did not take."""
     if not getattr(config.option, "loadgroup", False):
         return
     for item in items:
@@ -83,8 +80,6 @@ def pytest_collection_modifyitems(config, items):
         suffix = "@" + "_".join(sorted(map(str, names)))
         if names and not item.nodeid.endswith(suffix):
             item._id = NodeId.parse(item.nodeid + suffix)
-    browser_files = {i.path for i in items if "playwright_driver" in getattr(i, "fixturenames", ())}
-    items.sort(key=lambda item: item.path not in browser_files)
 
 
 CHROMIUM = shutil.which("chromium") or (
