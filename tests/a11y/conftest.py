@@ -25,6 +25,7 @@ from werkzeug.serving import make_server
 from lianbing.accounts.demo import DEMO_PASSWORD as PASSWORD
 from lianbing.extensions import db
 from tests import snapshots
+from tests.a11y import visits
 from tests.conftest import demo_command
 
 #: who visits: a demo username per role; None is a visitor who has not logged in
@@ -65,6 +66,8 @@ class Site:
     app: object
     pages: dict[str, list[str]] = field(default_factory=dict)
     own: dict[str, list[str]] = field(default_factory=dict)
+    #: each role's visit of its pages (visits.visit), made by the first test that reads it
+    visits: dict[str, object] = field(default_factory=dict)
 
     def pages_of(self, role: str) -> list[str]:
         """The role's argument-free pages, and the detail pages (routes with arguments) that
@@ -219,6 +222,19 @@ def role_page(chromium, site):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def role_visit(site, role_page, axe_url):
+    """role_visit(role) -> the role's visits.Visit: made once for the package, then read by
+    both the layout and the axe-core test of that role."""
+
+    def get(role: str):
+        if role not in site.visits:
+            site.visits[role] = visits.visit(role_page(role), site, role, axe_url)
+        return site.visits[role]
+
+    return get
 
 
 def _login(page, base: str, username: str) -> None:

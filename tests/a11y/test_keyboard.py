@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .test_axe import violations
+from .visits import violations
 
 #: the package's tests share one served demo and one crawl: one xdist worker runs them all
 pytestmark = pytest.mark.xdist_group("a11y")
