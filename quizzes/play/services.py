@@ -7,13 +7,29 @@ whose rowcount must be 1, and a partial unique index allowing one open attempt p
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, insert, select, union, update
+from sqlalchemy import (
+    JSON,
+    Float,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    union,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -634,7 +650,7 @@ def _insert_attempt(
     """Insert the attempt and its paper in one short write transaction; the attempt's id."""
     quiz, items = drawn.quiz, draw(drawn, user.id, seen=seen)
     gate.enter(db.session())
-    attempt_id = _insert_once(
+    attempt_id = _insert_with_paper(
         {
             "quiz_id": quiz.id,
             "user_id": user.id,
@@ -644,7 +660,8 @@ def _insert_attempt(
             "started_at": now,
             "deadline_at": deadline(quiz, now),
             "max_score": sum(i.points for i in items),
-        }
+        },
+        items,
     )
     if attempt_id is None:
         # another tab or worker started the same attempt a moment ago: use that one
@@ -652,8 +669,6 @@ def _insert_attempt(
         if existing is None:
             raise PlayError("开始答题失败，请重试", 409)
         return existing.id
-    conn = db.session.connection()
-    conn.execute(_INSERT_ITEMS, [_item_row(attempt_id, i) for i in items])  # one executemany
     unfrozen = [i for i in items if not i.version_frozen]
     _freeze({i.version_id for i in unfrozen})
     plan.note_frozen(drawn, [i.question_id for i in unfrozen])
@@ -681,6 +696,52 @@ _INSERT_ONCE = {
 
 
 _INSERT_ITEMS = insert(_ITEMS)
+#: the paper's columns, each sent as one array on PostgreSQL: (column, array's element type)
+_PAPER = (
+    ("position", Integer),
+    ("slot_no", Integer),
+    ("question_id", Integer),
+    ("version_id", Integer),
+    ("points", Float),
+    ("option_order", Text),
+)
+
+
+def _insert_with_paper_statement():
+    """WITH attempt AS (INSERT … ON CONFLICT DO NOTHING RETURNING id), paper AS (INSERT INTO
+    items SELECT attempt.id, unnest(:positions), … FROM attempt) SELECT id FROM attempt."""
+    attempt = _INSERT_ONCE["postgresql"].cte("attempt")
+    columns = [func.unnest(bindparam(f"paper_{c}", type_=ARRAY(t))) for c, t in _PAPER]
+    columns[-1] = cast(columns[-1], JSON)  # option orders go as JSON text (NULL: none)
+    # the other columns' Python defaults, which an INSERT in a CTE would leave unset
+    named = {"attempt_id", *(c for c, _ in _PAPER)}
+    defaults = [c for c in _ITEMS.c if c.name not in named and c.default is not None]
+    paper = insert(_ITEMS).from_select(
+        ["attempt_id", *(c for c, _ in _PAPER), *(c.name for c in defaults)],
+        select(attempt.c.id, *columns, *(literal(c.default.arg, c.type) for c in defaults)),
+        include_defaults=False,
+    )
+    return select(attempt.c.id).add_cte(paper.cte("paper"))
+
+
+_INSERT_WITH_PAPER = _insert_with_paper_statement()
+
+
+def _insert_with_paper(values: dict, items: list[Drawn]) -> int | None:
+    """The attempt (see _insert_once) and its paper: the new attempt's id, or None (and no
+    paper) on a unique conflict. One statement on PostgreSQL (a data-modifying CTE), else the
+    insert and one executemany of the paper's rows."""
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        arrays = {f"paper_{c}": [getattr(i, c) for i in items] for c, _ in _PAPER}
+        arrays["paper_option_order"] = [
+            None if i.option_order is None else json.dumps(i.option_order) for i in items
+        ]
+        return conn.execute(_INSERT_WITH_PAPER, {**values, **arrays}).scalar()
+    attempt_id = _insert_once(values)
+    if attempt_id is not None:
+        conn.execute(_INSERT_ITEMS, [_item_row(attempt_id, i) for i in items])
+    return attempt_id
 
 
 def _insert_once(values: dict) -> int | None:

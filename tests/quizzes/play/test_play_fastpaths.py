@@ -169,8 +169,39 @@ def test_a_start_drawing_whole_pools_reads_no_seen_questions(app, make_quiz, use
     officer = user("officer_441402_1")
     start = services.start_by_id if kept else services.start_attempt_id
     sent = _statements(lambda: start(quiz.id if kept else quiz, officer))
-    assert any(s.startswith("INSERT INTO QUIZ_ATTEMPTS") for s in sent)
+    assert any("INSERT INTO QUIZ_ATTEMPTS" in s for s in sent)
     assert not [s for s in sent if "PRACTICE_ANSWERS" in s]
+
+
+def test_a_started_paper_is_stored_as_drawn_with_its_defaults(make_quiz, user):
+    """Positions, slots, points and option orders as drawn; no mark, mask or feedback yet."""
+    quiz = make_quiz(draws=(("法律/水", "truefalse", 2),), shuffle_options=True)
+    officer = user("officer_441402_1")
+    attempt_id = services.start_by_id(quiz.id, officer)
+    db.session.commit()
+    items = db.session.scalars(
+        select(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt_id)
+        .order_by(AttemptItem.slot_no)
+    ).all()
+    assert sorted(i.position for i in items) == [1, 2, 3, 4]
+    assert [i.points for i in items] == [2.0, 2.0, 1.0, 1.0]
+    assert [sorted(i.option_order) for i in items[:2]] == [[0, 1, 2], [0, 1, 2, 3]]
+    assert items[2].option_order is None and items[3].option_order is None
+    assert all(i.option_mask == 0 and i.feedback == "" and i.response is None for i in items)
+    assert db.session.get(Attempt, attempt_id).max_score == 6
+
+
+def test_a_start_on_postgresql_writes_the_attempt_and_its_paper_in_one_statement(make_quiz, user):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a data-modifying CTE is PostgreSQL's")
+    quiz = make_quiz()
+    services.start_by_id(quiz.id, user("officer_441402_2"))  # keeps the plan, freezes
+    db.session.commit()
+    officer = user("officer_441402_1")
+    sent = _statements(lambda: services.start_by_id(quiz.id, officer))
+    writes = [s for s in sent if "INSERT" in s]
+    assert len(writes) == 1 and "INSERT INTO QUIZ_ATTEMPT_ITEMS" in writes[0]
 
 
 def _version_id(question_id: int) -> int:
@@ -209,7 +240,7 @@ def test_a_start_drawing_only_frozen_versions_writes_no_freeze(make_quiz, user):
         attempt = services.start_attempt(quiz, second)
     finally:
         event.remove(db.engine, "before_cursor_execute", note)
-    assert len(attempt.items) == 2 and any(s.startswith("INSERT INTO QUIZ_ATTEMPTS") for s in seen)
+    assert len(attempt.items) == 2 and any("INSERT INTO QUIZ_ATTEMPTS" in s for s in seen)
     assert not [s for s in seen if s.startswith("UPDATE QUIZ_QUESTION_VERSIONS")]
 
 
@@ -231,7 +262,7 @@ def test_the_kept_plan_learns_at_commit_what_its_start_froze(app, make_quiz, use
         services.start_by_id(quiz.id, user("officer_441402_2"))
     finally:
         event.remove(db.engine, "before_cursor_execute", note)
-    assert any(s.startswith("INSERT INTO QUIZ_ATTEMPTS") for s in seen)
+    assert any("INSERT INTO QUIZ_ATTEMPTS" in s for s in seen)
     assert not [s for s in seen if s.startswith("UPDATE QUIZ_QUESTION_VERSIONS")]
     assert app.extensions["quiz_plans"][quiz.id] is kept
 
