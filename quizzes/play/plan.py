@@ -84,6 +84,12 @@ class Plan:
     #: current version of every question the plan may draw, by question id
     versions: dict[int, Current]
 
+    @property
+    def chooses(self) -> bool:
+        """A random slot's pool holds more than it draws: the officer's seen questions can
+        change the paper (otherwise every pool is drawn whole)."""
+        return any(len(d.pool) > d.count for d in self.draws)
+
 
 def _subtree():
     """A subquery of a category and every category below it (same bank, path prefix + '/')."""
@@ -193,6 +199,14 @@ def cached(quiz_id: int, version: int) -> Plan | None:
     plan = build(quiz)
     kept[quiz_id] = (version, plan)
     return plan
+
+
+def kept_chooses(quiz_id: int) -> bool:
+    """Whether this worker's plan of the quiz, at whatever version, chooses (True with none
+    kept): read before the plan's version is known, to read the seen questions only when they
+    may count (a start whose plan changed meanwhile reads them on its own)."""
+    found = current_app.extensions.get("quiz_plans", {}).get(quiz_id)
+    return found is None or found[1].chooses
 
 
 _FROZEN_KEY = "quiz_plans_frozen"

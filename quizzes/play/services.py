@@ -7,12 +7,29 @@ whose rowcount must be 1, and a partial unique index allowing one open attempt p
 
 from __future__ import annotations
 
+import json
+import os
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, union, update
+from sqlalchemy import (
+    JSON,
+    Float,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    union,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -521,15 +538,17 @@ def start_attempt(quiz: Quiz | None, user: User, now: datetime | None = None) ->
 
 def start_attempt_id(quiz: Quiz | None, user: User, now: datetime | None = None) -> int:
     """As start_attempt, but only the attempt's id; the quiz as it stands in this session."""
-    mine = _mine(quiz.id if quiz else 0, user.id, None)
-    return _start(plan.build(quiz) if quiz else None, user, now or utcnow(), mine)
+    drawn = plan.build(quiz) if quiz else None
+    mine = _mine(quiz.id if quiz else 0, user.id, None, drawn is not None and drawn.chooses)
+    return _start(drawn, user, now or utcnow(), mine)
 
 
 def start_by_id(quiz_id: int, user: User, now: datetime | None = None) -> int:
     """As start_attempt_id for the start view: the quiz's plan kept per version (plan.py),
-    read with the officer's attempts in one statement."""
+    read with the officer's attempts (and seen questions, when they may count) in one
+    statement."""
     version = _plans_version_in_redis()
-    mine = _mine(quiz_id, user.id, version)
+    mine = _mine(quiz_id, user.id, version, plan.kept_chooses(quiz_id))
     return _start(plan.cached(quiz_id, mine.version), user, now or utcnow(), mine)
 
 
@@ -541,24 +560,61 @@ def _plans_version_in_redis() -> int | None:
 _MINE_WHERE = (_ATTEMPTS.c.quiz_id == bindparam("quiz_id")) & (
     _ATTEMPTS.c.user_id == bindparam("user_id")
 )
-#: the officer's attempts at the quiz (how many, the open one), built once
-_MINE = select(
-    select(func.count()).where(_MINE_WHERE).scalar_subquery().label("done"),
-    select(_ATTEMPTS.c.id)
-    .where(_MINE_WHERE, _ATTEMPTS.c.status == "open")
-    .scalar_subquery()
-    .label("open_id"),
+_SEEN = union(
+    select(_ITEMS.c.question_id)
+    .join(_ATTEMPTS, _ATTEMPTS.c.id == _ITEMS.c.attempt_id)
+    .where(_ATTEMPTS.c.user_id == bindparam("user_id")),
+    practiced_statement(bindparam("user_id")),
 )
-#: the same with the plans' version from the counters table (no Redis), in one snapshot
-_MINE_VERSIONED = _MINE.add_columns(version_column())
 
 
-def _mine(quiz_id: int, user_id: int, known: int | None) -> Any:
-    """(done, open_id, version): the plans' version ``known`` or read here from the database."""
+def _seen_column(dialect: str):
+    """The officer's seen questions as one comma-separated string (NULL when none)."""
+    ids = _SEEN.subquery().c.question_id
+    joined = (
+        func.string_agg(cast(ids, String), ",")
+        if dialect == "postgresql"
+        else func.group_concat(ids)
+    )
+    return select(joined).scalar_subquery().label("seen")
+
+
+def _mine_statement(dialect: str, versioned: bool, seen: bool):
+    """The officer's attempts at the quiz (how many, the open one); with the plans' version
+    from the counters table (no Redis) and the seen questions when asked, in one snapshot."""
+    stmt = select(
+        select(func.count()).where(_MINE_WHERE).scalar_subquery().label("done"),
+        select(_ATTEMPTS.c.id)
+        .where(_MINE_WHERE, _ATTEMPTS.c.status == "open")
+        .scalar_subquery()
+        .label("open_id"),
+    )
+    if versioned:
+        stmt = stmt.add_columns(version_column())
+    return stmt.add_columns(_seen_column(dialect)) if seen else stmt
+
+
+#: every variant built once: (dialect, version read here, seen questions read) → statement
+_MINE = {
+    (dialect, versioned, seen): _mine_statement(dialect, versioned, seen)
+    for dialect in _UPSERTS
+    for versioned in (False, True)
+    for seen in (False, True)
+}
+
+
+def _mine(quiz_id: int, user_id: int, known: int | None, seen: bool) -> _Mine:
+    """The officer's attempts, the plans' version ``known`` or read here from the database,
+    and the seen questions when ``seen``."""
     params = {"quiz_id": quiz_id, "user_id": user_id, "version_name": plan.VERSION}
-    stmt = _MINE if known is not None else _MINE_VERSIONED
+    stmt = _MINE[db.session.get_bind().dialect.name, known is None, seen]
     row = db.session.connection().execute(stmt, params).one()
-    return _Mine(row.done, row.open_id, known if known is not None else row[-1])
+    return _Mine(
+        row.done,
+        row.open_id,
+        known if known is not None else row.version,
+        ({int(q) for q in row.seen.split(",")} if row.seen else set()) if seen else None,
+    )
 
 
 @dataclass
@@ -566,6 +622,8 @@ class _Mine:
     done: int
     open_id: int | None
     version: int
+    #: the officer's seen questions (None when not read)
+    seen: set[int] | None
 
 
 def _start(drawn: Plan | None, user: User, now: datetime, mine: _Mine) -> int:
@@ -583,14 +641,16 @@ def _start(drawn: Plan | None, user: User, now: datetime, mine: _Mine) -> int:
     ends = deadline(quiz, now)
     if ends is not None and ends <= now:
         raise PlayError("统一答题时间已过，不能再开始答题", 409)
-    return _insert_attempt(drawn, user, mine.done + 1, now)
+    return _insert_attempt(drawn, user, mine.done + 1, now, mine.seen)
 
 
-def _insert_attempt(drawn: Plan, user: User, number: int, now: datetime) -> int:
+def _insert_attempt(
+    drawn: Plan, user: User, number: int, now: datetime, seen: set[int] | None = None
+) -> int:
     """Insert the attempt and its paper in one short write transaction; the attempt's id."""
-    quiz, items = drawn.quiz, draw(drawn, user.id)
+    quiz, items = drawn.quiz, draw(drawn, user.id, seen=seen)
     gate.enter(db.session())
-    attempt_id = _insert_once(
+    attempt_id = _insert_with_paper(
         {
             "quiz_id": quiz.id,
             "user_id": user.id,
@@ -600,7 +660,8 @@ def _insert_attempt(drawn: Plan, user: User, number: int, now: datetime) -> int:
             "started_at": now,
             "deadline_at": deadline(quiz, now),
             "max_score": sum(i.points for i in items),
-        }
+        },
+        items,
     )
     if attempt_id is None:
         # another tab or worker started the same attempt a moment ago: use that one
@@ -608,8 +669,6 @@ def _insert_attempt(drawn: Plan, user: User, number: int, now: datetime) -> int:
         if existing is None:
             raise PlayError("开始答题失败，请重试", 409)
         return existing.id
-    conn = db.session.connection()
-    conn.execute(insert(_ITEMS), [_item_row(attempt_id, i) for i in items])  # one executemany
     unfrozen = [i for i in items if not i.version_frozen]
     _freeze({i.version_id for i in unfrozen})
     plan.note_frozen(drawn, [i.question_id for i in unfrozen])
@@ -634,6 +693,55 @@ _INSERT_ONCE = {
     .returning(_ATTEMPTS.c.id)
     for name, upsert in _UPSERTS.items()
 }
+
+
+_INSERT_ITEMS = insert(_ITEMS)
+#: the paper's columns, each sent as one array on PostgreSQL: (column, array's element type)
+_PAPER = (
+    ("position", Integer),
+    ("slot_no", Integer),
+    ("question_id", Integer),
+    ("version_id", Integer),
+    ("points", Float),
+    ("option_order", Text),
+)
+
+
+def _insert_with_paper_statement():
+    """WITH attempt AS (INSERT … ON CONFLICT DO NOTHING RETURNING id), paper AS (INSERT INTO
+    items SELECT attempt.id, unnest(:positions), … FROM attempt) SELECT id FROM attempt."""
+    attempt = _INSERT_ONCE["postgresql"].cte("attempt")
+    columns = [func.unnest(bindparam(f"paper_{c}", type_=ARRAY(t))) for c, t in _PAPER]
+    columns[-1] = cast(columns[-1], JSON)  # option orders go as JSON text (NULL: none)
+    # the other columns' Python defaults, which an INSERT in a CTE would leave unset
+    named = {"attempt_id", *(c for c, _ in _PAPER)}
+    defaults = [c for c in _ITEMS.c if c.name not in named and c.default is not None]
+    paper = insert(_ITEMS).from_select(
+        ["attempt_id", *(c for c, _ in _PAPER), *(c.name for c in defaults)],
+        select(attempt.c.id, *columns, *(literal(c.default.arg, c.type) for c in defaults)),
+        include_defaults=False,
+    )
+    return select(attempt.c.id).add_cte(paper.cte("paper"))
+
+
+_INSERT_WITH_PAPER = _insert_with_paper_statement()
+
+
+def _insert_with_paper(values: dict, items: list[Drawn]) -> int | None:
+    """The attempt (see _insert_once) and its paper: the new attempt's id, or None (and no
+    paper) on a unique conflict. One statement on PostgreSQL (a data-modifying CTE), else the
+    insert and one executemany of the paper's rows."""
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        arrays = {f"paper_{c}": [getattr(i, c) for i in items] for c, _ in _PAPER}
+        arrays["paper_option_order"] = [
+            None if i.option_order is None else json.dumps(i.option_order) for i in items
+        ]
+        return conn.execute(_INSERT_WITH_PAPER, {**values, **arrays}).scalar()
+    attempt_id = _insert_once(values)
+    if attempt_id is not None:
+        conn.execute(_INSERT_ITEMS, [_item_row(attempt_id, i) for i in items])
+    return attempt_id
 
 
 def _insert_once(values: dict) -> int | None:
@@ -688,14 +796,6 @@ def _freeze(version_ids: set[int]) -> None:
         db.session.connection().execute(_FREEZE, {"ids": sorted(version_ids)})
 
 
-_SEEN = union(
-    select(_ITEMS.c.question_id)
-    .join(_ATTEMPTS, _ATTEMPTS.c.id == _ITEMS.c.attempt_id)
-    .where(_ATTEMPTS.c.user_id == bindparam("user_id")),
-    practiced_statement(bindparam("user_id")),
-)
-
-
 def seen_questions(user_id: int) -> set[int]:
     """Questions this officer has met in earlier papers or practice."""
     return set(db.session.scalars(_SEEN, {"user_id": user_id}))
@@ -706,11 +806,20 @@ def draw_paper(quiz: Quiz, user_id: int, rng: random.Random | None = None) -> li
     return draw(plan.build(quiz), user_id, rng)
 
 
-def draw(drawn: Plan, user_id: int, rng: random.Random | None = None) -> list[Drawn]:
-    """Pick the questions (fixed ones, then random draws preferring unseen ones) and order them."""
-    rng = rng or random.SystemRandom()
+def draw(
+    drawn: Plan, user_id: int, rng: random.Random | None = None, seen: set[int] | None = None
+) -> list[Drawn]:
+    """Pick the questions (fixed ones, then random draws preferring unseen ones) and order them.
+
+    ``seen``: the officer's seen questions when already read (read here only when the plan
+    chooses). By default a generator seeded with 32 bytes from the system's source per paper:
+    as unpredictable as SystemRandom, without a system call for every number drawn.
+    """
+    rng = rng or random.Random(os.urandom(32))
+    if seen is None:
+        seen = seen_questions(user_id) if drawn.chooses else set()
     picked: list[tuple[int, float]] = list(drawn.fixed)
-    taken, seen = {q for q, _ in picked}, (seen_questions(user_id) if drawn.draws else set())
+    taken = {q for q, _ in picked}
     for slot in drawn.draws:
         chosen = _draw(slot, taken, seen, rng)
         picked += [(q, slot.points) for q in chosen]
