@@ -12,6 +12,7 @@ from lianbing.logconfig import configure_logging
 from lianbing.parts import register_parts
 from lianbing.security import register_input_guards, register_security
 from lianbing.setup import (
+    configure_models,
     register_blueprints,
     register_bureau_measures,
     register_commands,
@@ -33,6 +34,7 @@ def create_app(config: Config | None = None, *, parts=None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_parts(app, parts)
+    configure_models()
     register_host_words(app)
     register_bureau_measures(app)
     register_evaluation_evidence(app)
