@@ -31,8 +31,16 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def header_safe_name(filename: str) -> str:
+    """A file name for a download header: one made of user text (an officer's name, a title,
+    an uploaded file's name) with its control characters, which no header may carry, as
+    spaces."""
+    return "".join(c if c.isprintable() else " " for c in filename)
+
+
 def download(data: bytes, filename: str, mimetype: str):
     """Send bytes as an attachment with a UTF-8 file name."""
+    filename = header_safe_name(filename)
     response = send_file(
         io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
     )

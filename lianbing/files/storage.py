@@ -27,6 +27,7 @@ from flask import current_app, send_file
 
 from lianbing.errors import NotFound, TooLarge
 from lianbing.files.services import UploadError, check_upload
+from lianbing.web import header_safe_name
 
 CHUNK = 256 * 1024
 HEAD = 16
@@ -135,7 +136,7 @@ def send_blob(blob: Blob, *, inline: bool = False):
         path,
         mimetype=blob.content_type,
         as_attachment=not show,
-        download_name=blob.filename,
+        download_name=header_safe_name(blob.filename),
         conditional=True,
         etag=blob.sha256,
         max_age=0,

@@ -88,3 +88,16 @@ def test_a_digest_that_is_not_one_or_a_missing_file_is_not_found(store_dir):
     missing = storage.Blob("a" * 64, 1, "x.pdf", "application/pdf")
     with pytest.raises(NotFound):
         storage.send_blob(missing)
+
+
+def test_an_uploaded_name_with_a_line_break_still_downloads(app, store_dir):
+    """A hostile client may name its upload with control characters: the document is kept
+    and sent back, the header's name with spaces for them."""
+    blob = storage.save_stream(io.BytesIO(PDF), "案卷\r\n第1册.pdf", allowed={".pdf"})
+    for inline in (False, True):
+        with app.test_request_context():
+            response = storage.send_blob(blob, inline=inline)
+            assert response.status_code == 200
+            disposition = response.headers["Content-Disposition"]
+            assert "\r" not in disposition and "\n" not in disposition
+            assert _body(response) == PDF

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from lianbing.files.excel import xlsx_bytes, xlsx_table
 from lianbing.ledger.models import ScoreEntry
 from lianbing.rankings import nominations
 from lianbing.rankings.models import Nomination
+from lianbing.web import XLSX, download
 from quizzes import exporters, importers
 from quizzes.models import Bank, Question
 from quizzes.play.models import Quiz
@@ -69,7 +71,7 @@ def test_the_table_writer_reads_back_like_the_cell_writer():
 
 def _plant():
     """Every user-written text the exports carry, set to a formula."""
-    for i, user in enumerate(db.session.scalars(select(User))):
+    for i, user in enumerate(db.session.scalars(select(User).order_by(User.id))):
         user.display_name = f"{STARTS[i % len(STARTS)]}{EVIL}"[:60]
     for q in db.session.scalars(select(Question)):
         q.stem = EVIL
@@ -165,3 +167,14 @@ def test_bank_export_with_formula_like_text_imports_back_unchanged(flask_demo):
     _, parsed = importers.parse_file("bank.xlsx", export.data)
     stems = sorted(item.data.stem for item in parsed.items if item.data)
     assert stems == sorted(q.stem for q in questions)
+
+
+def test_a_download_named_from_user_text_keeps_no_control_character(app):
+    """An officer's name with a line break (a hostile roster) names a candidate record: the
+    download goes out, its name's control characters as spaces."""
+    with app.test_request_context():
+        response = download(b"x", "张三\r\n=1+1\t候选人.xlsx", XLSX)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename*=UTF-8''" + quote("张三  =1+1 候选人.xlsx")
+    )
