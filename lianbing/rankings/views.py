@@ -133,11 +133,7 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
     within its city, or within itself above city level)."""
     role, kind = _filters()
     bureau = _bureau(bureau_id)
-    scope, rank_word = accounts.ranking_scope(bureau)
-    ranking = ranking_for(campaign, scope=scope)
-    whole = bureau is None or bureau.path == scope  # a scope's own page: all its rows
-    within = None if whole else bureau.subtree_ids()
-    rows = ranking.select(role=role, kind=kind, within=within)
+    ranking, rows, rank_word = _scoped_rows(campaign, bureau, role, kind)
     page, pages = _page_of(len(rows))
     offset = (page - 1) * PAGE_SIZE
     viewer = _viewer(ranking, rows, offset)
@@ -159,6 +155,16 @@ def _ranking_page(campaign: Campaign, bureau_id: int | None):
         page_links=[(p, _page_url(p) if p else "") for p in _page_window(page, pages)],
         officer_base=_officer_base(),
     )
+
+
+def _scoped_rows(campaign: Campaign, bureau: Bureau | None, role: str | None, kind: str | None):
+    """(ranking, rows, rank word) of a page shown for ``bureau``: its scope's ranking, every
+    row on a scope's own page, else the rows of the bureau and the bureaus below it."""
+    scope, rank_word = accounts.ranking_scope(bureau)
+    ranking = ranking_for(campaign, scope=scope)
+    whole = bureau is None or bureau.path == scope
+    within = None if whole else bureau.subtree_ids()
+    return ranking, ranking.select(role=role, kind=kind, within=within), rank_word
 
 
 def _viewer(ranking: Ranking, rows, offset: int) -> Row | None:
